@@ -1,0 +1,127 @@
+//! [`apply`]: folds one event into a ticket.
+
+use crate::comment::{Comment, Visibility};
+use crate::event::{Change, Event};
+use crate::priority::PriorityReason;
+use crate::status::{Status, StatusCategory};
+use crate::ticket::Ticket;
+
+/// Folds `event` into `ticket`: pure, infallible and deterministic. Every
+/// event bumps the version by one and sets `updated_at`.
+///
+/// `apply` trusts its input: events come from [`decide`](crate::decide)
+/// or from the ticket's stored history, so it never rejects one.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use helpdesk_core::*;
+///
+/// let mut ticket = Ticket::new(TicketId::from_u128(1));
+/// let event = Event {
+///     at: Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
+///     by: ActorRef { id: ActorId::from_u128(2), role: Role::Agent },
+///     change: Change::Tagged { tag: Tag::new("vpn").unwrap() },
+/// };
+/// apply(&mut ticket, &event);
+/// assert!(ticket.tags().contains(&Tag::new("vpn").unwrap()));
+/// assert_eq!(ticket.version(), 1);
+/// ```
+pub fn apply(ticket: &mut Ticket, event: &Event) {
+    match &event.change {
+        Change::Opened(opened) => {
+            ticket.tenant = opened.tenant;
+            ticket.requester = opened.requester;
+            ticket.subject.clone_from(&opened.subject);
+            ticket.description.clone_from(&opened.description);
+            ticket.channel = opened.channel;
+            ticket.ticket_type = opened.ticket_type;
+            ticket.status = Status::from(StatusCategory::New);
+            ticket.impact = opened.impact;
+            ticket.urgency = opened.urgency;
+            ticket.priority = opened.priority;
+            ticket.group = opened.group;
+            ticket.tags.clone_from(&opened.tags);
+            ticket.fields.clone_from(&opened.fields);
+            ticket.assets.clone_from(&opened.assets);
+            ticket.created_by = Some(event.by);
+            ticket.created_at = event.at;
+        }
+        Change::Replied { comment, body } => ticket.conversation.push(Comment {
+            id: *comment,
+            author: event.by,
+            visibility: Visibility::Public,
+            body: body.clone(),
+            at: event.at,
+        }),
+        Change::NoteAdded { comment, body } => ticket.conversation.push(Comment {
+            id: *comment,
+            author: event.by,
+            visibility: Visibility::Internal,
+            body: body.clone(),
+            at: event.at,
+        }),
+        Change::GroupChanged { to, .. } => ticket.group = *to,
+        Change::AssigneeChanged { to, .. } => ticket.assignee = *to,
+        Change::StatusChanged { to, .. } => ticket.status = to.clone(),
+        Change::ImpactUrgencyChanged { impact, urgency } => {
+            ticket.impact = *impact;
+            ticket.urgency = *urgency;
+        }
+        Change::PriorityChanged { to, reason, .. } => {
+            ticket.priority = *to;
+            ticket.priority_overridden = match reason {
+                PriorityReason::Override { .. } => true,
+                PriorityReason::OverrideCleared => false,
+                PriorityReason::Matrix => ticket.priority_overridden,
+            };
+        }
+        Change::Tagged { tag } => {
+            ticket.tags.insert(tag.clone());
+        }
+        Change::Untagged { tag } => {
+            ticket.tags.remove(tag);
+        }
+        Change::FieldChanged { key, value } => match value {
+            Some(value) => {
+                ticket.fields.insert(key.clone(), value.clone());
+            }
+            None => {
+                ticket.fields.remove(key);
+            }
+        },
+        Change::AssetAdded { asset } => {
+            ticket.assets.insert(asset.clone());
+        }
+        Change::AssetRemoved { asset } => {
+            ticket.assets.remove(asset);
+        }
+        Change::Resolved {
+            resolution,
+            sub_status,
+        } => {
+            ticket.status = Status {
+                category: StatusCategory::Resolved,
+                sub_status: sub_status.clone(),
+            };
+            ticket.resolution = Some(resolution.clone());
+        }
+        Change::Reopened => {
+            ticket.status = Status::from(StatusCategory::Open);
+            ticket.resolution = None;
+        }
+        Change::Closed => ticket.status = Status::from(StatusCategory::Closed),
+        Change::Cancelled { .. } => ticket.status = Status::from(StatusCategory::Cancelled),
+        Change::Merged { into } => {
+            ticket.status = Status::from(StatusCategory::Merged);
+            ticket.merged_into = Some(*into);
+        }
+        Change::Linked { link } => {
+            ticket.links.insert(*link);
+        }
+        Change::Unlinked { link } => {
+            ticket.links.remove(link);
+        }
+    }
+    ticket.version += 1;
+    ticket.updated_at = event.at;
+}

@@ -1,0 +1,444 @@
+//! Commands: what an actor asks of a ticket. [`decide`](crate::decide)
+//! turns a command into events or a [`DomainError`](crate::DomainError).
+//!
+//! Commands carry raw input (tags and assets as strings, say); `decide`
+//! validates it and names the offending field. Everything a decision needs
+//! from outside (ids, the acting user, the instant) comes in with the
+//! command or its [`Context`](crate::Context).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::channel::Channel;
+use crate::field::FieldValue;
+use crate::id::{ActorId, CommentId, GroupId, TicketId};
+use crate::link::Link;
+use crate::priority::{Impact, Priority, Urgency};
+use crate::resolution::Resolution;
+use crate::status::StatusTarget;
+use crate::ticket_type::TicketType;
+
+/// The content of a new ticket, for [`Command::Open`].
+///
+/// ```
+/// use helpdesk_core::{ActorId, Channel, Impact, NewTicket, TicketType};
+///
+/// let new = NewTicket::new(ActorId::from_u128(1), "VPN drops every hour", "Since Monday.")
+///     .channel(Channel::Email)
+///     .ticket_type(TicketType::Incident)
+///     .impact(Impact::Medium)
+///     .tag("vpn");
+/// assert_eq!(new.tags, ["vpn"]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct NewTicket {
+    /// Who asked for help. A requester may only open tickets for themselves.
+    pub requester: ActorId,
+    /// A one-line summary.
+    pub subject: String,
+    /// The full description; may be empty.
+    #[serde(default)]
+    pub description: String,
+    /// How it came in; `portal` when unset.
+    #[serde(default = "default_channel")]
+    pub channel: Channel,
+    /// What kind of work it is; `incident` when unset.
+    #[serde(default = "default_type")]
+    pub ticket_type: TicketType,
+    /// Impact; `medium` when unset. Requesters may not set it.
+    #[serde(default)]
+    pub impact: Option<Impact>,
+    /// Urgency; `medium` when unset. Requesters may not set it.
+    #[serde(default)]
+    pub urgency: Option<Urgency>,
+    /// The group to work on it. Requesters may not set it.
+    #[serde(default)]
+    pub group: Option<GroupId>,
+    /// Tags. Requesters may not set them.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Custom field values, by key.
+    #[serde(default)]
+    pub fields: BTreeMap<String, FieldValue>,
+    /// Asset references.
+    #[serde(default)]
+    pub assets: Vec<String>,
+}
+
+fn default_channel() -> Channel {
+    Channel::Portal
+}
+
+fn default_type() -> TicketType {
+    TicketType::Incident
+}
+
+impl NewTicket {
+    /// A new incident from the portal with medium impact and urgency.
+    pub fn new(
+        requester: ActorId,
+        subject: impl Into<String>,
+        description: impl Into<String>,
+    ) -> Self {
+        Self {
+            requester,
+            subject: subject.into(),
+            description: description.into(),
+            channel: default_channel(),
+            ticket_type: default_type(),
+            impact: None,
+            urgency: None,
+            group: None,
+            tags: Vec::new(),
+            fields: BTreeMap::new(),
+            assets: Vec::new(),
+        }
+    }
+
+    /// Sets the channel.
+    pub fn channel(mut self, channel: Channel) -> Self {
+        self.channel = channel;
+        self
+    }
+
+    /// Sets the ticket type.
+    pub fn ticket_type(mut self, ticket_type: TicketType) -> Self {
+        self.ticket_type = ticket_type;
+        self
+    }
+
+    /// Sets the impact.
+    pub fn impact(mut self, impact: Impact) -> Self {
+        self.impact = Some(impact);
+        self
+    }
+
+    /// Sets the urgency.
+    pub fn urgency(mut self, urgency: Urgency) -> Self {
+        self.urgency = Some(urgency);
+        self
+    }
+
+    /// Sets the group.
+    pub fn group(mut self, group: GroupId) -> Self {
+        self.group = Some(group);
+        self
+    }
+
+    /// Adds a tag.
+    pub fn tag(mut self, tag: impl Into<String>) -> Self {
+        self.tags.push(tag.into());
+        self
+    }
+
+    /// Sets a custom field.
+    pub fn field(mut self, key: impl Into<String>, value: FieldValue) -> Self {
+        self.fields.insert(key.into(), value);
+        self
+    }
+
+    /// Adds an asset reference.
+    pub fn asset(mut self, asset: impl Into<String>) -> Self {
+        self.assets.push(asset.into());
+        self
+    }
+}
+
+/// What an actor asks of a ticket.
+///
+/// Commands serialize with a `command` tag, so hosts can take them as JSON:
+///
+/// ```
+/// use helpdesk_core::{Command, CommandKind};
+/// let cmd: Command = serde_json::from_str(
+///     r#"{"command": "change_status", "status": {"custom": "awaiting_parts"}}"#,
+/// ).unwrap();
+/// assert_eq!(cmd.kind(), CommandKind::ChangeStatus);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum Command {
+    /// Create the ticket.
+    Open(NewTicket),
+    /// Add a public reply.
+    Reply {
+        /// The new comment's id.
+        comment: CommentId,
+        /// The text.
+        body: String,
+    },
+    /// Add an internal note, never shown to requesters.
+    AddNote {
+        /// The new comment's id.
+        comment: CommentId,
+        /// The text.
+        body: String,
+    },
+    /// Move the ticket to a group, or out of any group.
+    SetGroup {
+        /// The group, or none.
+        group: Option<GroupId>,
+    },
+    /// Give the ticket to an agent.
+    Assign {
+        /// The agent.
+        assignee: ActorId,
+    },
+    /// Take the ticket away from its agent.
+    Unassign,
+    /// Move between open, pending, on hold and their sub-statuses.
+    ChangeStatus {
+        /// Where to.
+        status: StatusTarget,
+    },
+    /// Re-assess impact and urgency; the priority follows unless overridden.
+    SetImpactUrgency {
+        /// The new impact.
+        impact: Impact,
+        /// The new urgency.
+        urgency: Urgency,
+    },
+    /// Set the priority by hand, or (with `None`) go back to the matrix.
+    OverridePriority {
+        /// The priority, or `None` to clear an override.
+        priority: Option<Priority>,
+        /// Why; required when setting an override.
+        #[serde(default)]
+        reason: String,
+    },
+    /// Add a tag.
+    Tag {
+        /// The tag.
+        tag: String,
+    },
+    /// Remove a tag.
+    Untag {
+        /// The tag.
+        tag: String,
+    },
+    /// Set or (with `None`) clear a custom field.
+    SetField {
+        /// The field's key.
+        key: String,
+        /// The value, or `None` to clear it.
+        value: Option<FieldValue>,
+    },
+    /// Add an asset reference.
+    AddAsset {
+        /// The asset.
+        asset: String,
+    },
+    /// Remove an asset reference.
+    RemoveAsset {
+        /// The asset.
+        asset: String,
+    },
+    /// Mark the ticket solved.
+    Resolve {
+        /// How it was solved.
+        resolution: Resolution,
+        /// A sub-status of category resolved, if the desk defines one.
+        #[serde(default)]
+        sub_status: Option<String>,
+    },
+    /// Take a resolved ticket back to open.
+    Reopen,
+    /// Close a resolved ticket for good.
+    Close,
+    /// Withdraw the ticket without resolving it.
+    Cancel {
+        /// Why.
+        #[serde(default)]
+        reason: String,
+    },
+    /// Fold this ticket into another one.
+    Merge {
+        /// The ticket that lives on.
+        into: TicketId,
+    },
+    /// Link this ticket to another.
+    Link {
+        /// The link.
+        link: Link,
+    },
+    /// Remove a link.
+    Unlink {
+        /// The link.
+        link: Link,
+    },
+}
+
+impl Command {
+    /// Which command this is, without its data.
+    pub fn kind(&self) -> CommandKind {
+        match self {
+            Command::Open(_) => CommandKind::Open,
+            Command::Reply { .. } => CommandKind::Reply,
+            Command::AddNote { .. } => CommandKind::AddNote,
+            Command::SetGroup { .. } => CommandKind::SetGroup,
+            Command::Assign { .. } => CommandKind::Assign,
+            Command::Unassign => CommandKind::Unassign,
+            Command::ChangeStatus { .. } => CommandKind::ChangeStatus,
+            Command::SetImpactUrgency { .. } => CommandKind::SetImpactUrgency,
+            Command::OverridePriority { .. } => CommandKind::OverridePriority,
+            Command::Tag { .. } => CommandKind::Tag,
+            Command::Untag { .. } => CommandKind::Untag,
+            Command::SetField { .. } => CommandKind::SetField,
+            Command::AddAsset { .. } => CommandKind::AddAsset,
+            Command::RemoveAsset { .. } => CommandKind::RemoveAsset,
+            Command::Resolve { .. } => CommandKind::Resolve,
+            Command::Reopen => CommandKind::Reopen,
+            Command::Close => CommandKind::Close,
+            Command::Cancel { .. } => CommandKind::Cancel,
+            Command::Merge { .. } => CommandKind::Merge,
+            Command::Link { .. } => CommandKind::Link,
+            Command::Unlink { .. } => CommandKind::Unlink,
+        }
+    }
+}
+
+/// A [`Command`] without its data: names commands in errors and in the
+/// lifecycle and authorization tables.
+///
+/// ```
+/// use helpdesk_core::CommandKind;
+/// assert_eq!(CommandKind::AddNote.as_str(), "add_note");
+/// assert_eq!(CommandKind::AddNote.to_string(), "add a note to");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommandKind {
+    /// [`Command::Open`]
+    Open,
+    /// [`Command::Reply`]
+    Reply,
+    /// [`Command::AddNote`]
+    AddNote,
+    /// [`Command::SetGroup`]
+    SetGroup,
+    /// [`Command::Assign`]
+    Assign,
+    /// [`Command::Unassign`]
+    Unassign,
+    /// [`Command::ChangeStatus`]
+    ChangeStatus,
+    /// [`Command::SetImpactUrgency`]
+    SetImpactUrgency,
+    /// [`Command::OverridePriority`]
+    OverridePriority,
+    /// [`Command::Tag`]
+    Tag,
+    /// [`Command::Untag`]
+    Untag,
+    /// [`Command::SetField`]
+    SetField,
+    /// [`Command::AddAsset`]
+    AddAsset,
+    /// [`Command::RemoveAsset`]
+    RemoveAsset,
+    /// [`Command::Resolve`]
+    Resolve,
+    /// [`Command::Reopen`]
+    Reopen,
+    /// [`Command::Close`]
+    Close,
+    /// [`Command::Cancel`]
+    Cancel,
+    /// [`Command::Merge`]
+    Merge,
+    /// [`Command::Link`]
+    Link,
+    /// [`Command::Unlink`]
+    Unlink,
+}
+
+impl CommandKind {
+    /// Every command kind, in the order of the lifecycle table.
+    pub const ALL: [CommandKind; 21] = [
+        CommandKind::Open,
+        CommandKind::Reply,
+        CommandKind::AddNote,
+        CommandKind::SetGroup,
+        CommandKind::Assign,
+        CommandKind::Unassign,
+        CommandKind::ChangeStatus,
+        CommandKind::SetImpactUrgency,
+        CommandKind::OverridePriority,
+        CommandKind::Tag,
+        CommandKind::Untag,
+        CommandKind::SetField,
+        CommandKind::AddAsset,
+        CommandKind::RemoveAsset,
+        CommandKind::Resolve,
+        CommandKind::Reopen,
+        CommandKind::Close,
+        CommandKind::Cancel,
+        CommandKind::Merge,
+        CommandKind::Link,
+        CommandKind::Unlink,
+    ];
+
+    /// The serialized name, such as `"set_field"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CommandKind::Open => "open",
+            CommandKind::Reply => "reply",
+            CommandKind::AddNote => "add_note",
+            CommandKind::SetGroup => "set_group",
+            CommandKind::Assign => "assign",
+            CommandKind::Unassign => "unassign",
+            CommandKind::ChangeStatus => "change_status",
+            CommandKind::SetImpactUrgency => "set_impact_urgency",
+            CommandKind::OverridePriority => "override_priority",
+            CommandKind::Tag => "tag",
+            CommandKind::Untag => "untag",
+            CommandKind::SetField => "set_field",
+            CommandKind::AddAsset => "add_asset",
+            CommandKind::RemoveAsset => "remove_asset",
+            CommandKind::Resolve => "resolve",
+            CommandKind::Reopen => "reopen",
+            CommandKind::Close => "close",
+            CommandKind::Cancel => "cancel",
+            CommandKind::Merge => "merge",
+            CommandKind::Link => "link",
+            CommandKind::Unlink => "unlink",
+        }
+    }
+
+    /// The command as a verb phrase for messages, such as `"add a note to"`.
+    pub const fn verb(self) -> &'static str {
+        match self {
+            CommandKind::Open => "open",
+            CommandKind::Reply => "reply to",
+            CommandKind::AddNote => "add a note to",
+            CommandKind::SetGroup => "set the group of",
+            CommandKind::Assign => "assign",
+            CommandKind::Unassign => "unassign",
+            CommandKind::ChangeStatus => "change the status of",
+            CommandKind::SetImpactUrgency => "set impact and urgency of",
+            CommandKind::OverridePriority => "override the priority of",
+            CommandKind::Tag => "tag",
+            CommandKind::Untag => "untag",
+            CommandKind::SetField => "set a field of",
+            CommandKind::AddAsset => "add an asset to",
+            CommandKind::RemoveAsset => "remove an asset from",
+            CommandKind::Resolve => "resolve",
+            CommandKind::Reopen => "reopen",
+            CommandKind::Close => "close",
+            CommandKind::Cancel => "cancel",
+            CommandKind::Merge => "merge",
+            CommandKind::Link => "link",
+            CommandKind::Unlink => "unlink",
+        }
+    }
+}
+
+impl fmt::Display for CommandKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.verb())
+    }
+}

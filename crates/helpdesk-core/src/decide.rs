@@ -1,0 +1,542 @@
+//! [`decide`]: turns a command on a ticket into events, or rejects it.
+
+use std::collections::BTreeSet;
+
+use crate::actor::Role;
+use crate::asset::AssetRef;
+use crate::authorization::{authorize, authorize_field, authorize_open};
+use crate::command::{Command, NewTicket};
+use crate::context::Context;
+use crate::error::{DomainError, ValidationError};
+use crate::event::{Change, Event, Opened};
+use crate::field::FieldValue;
+use crate::input;
+use crate::lifecycle::{Transition, transition};
+use crate::link::{Link, LinkKind};
+use crate::priority::{Impact, Priority, PriorityReason, Urgency};
+use crate::resolution::Resolution;
+use crate::status::{Status, StatusCategory, StatusTarget};
+use crate::suggest::did_you_mean;
+use crate::tag::Tag;
+use crate::ticket::Ticket;
+use crate::ticket_type::TicketType;
+
+/// Decides what `command` does to `ticket`: the events to append, or why
+/// not. Pure and deterministic: the same ticket, command and context give
+/// the same result.
+///
+/// Checks run in this order, and the first failure is returned:
+///
+/// 1. existence: `open` needs a ticket that does not exist yet
+///    ([`AlreadyExists`](DomainError::AlreadyExists)), every other command
+///    one that does ([`NotFound`](DomainError::NotFound));
+/// 2. [authorization](crate::authorization): `NotFound` for tickets the
+///    actor may not see, [`Forbidden`](DomainError::Forbidden) for what
+///    their role may not do;
+/// 3. the [lifecycle](crate::lifecycle):
+///    [`IllegalTransition`](DomainError::IllegalTransition);
+/// 4. the command's input: [`Invalid`](DomainError::Invalid), naming the
+///    field.
+///
+/// A command that would change nothing (tagging with a tag the ticket
+/// already has, say) succeeds with no events. A rejected command changes
+/// nothing: the ticket is only read.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use helpdesk_core::*;
+///
+/// let tenant = TenantId::from_u128(1);
+/// let alice = Actor::requester(ActorId::from_u128(10), tenant);
+/// let config = DeskConfig::default();
+/// let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+/// let ctx = Context::new(&alice, now, &config);
+///
+/// let mut ticket = Ticket::new(TicketId::from_u128(100));
+/// for event in decide(&ticket, Command::Open(NewTicket::new(alice.id, "Printer jams", "")), &ctx)? {
+///     apply(&mut ticket, &event);
+/// }
+///
+/// let err = decide(&ticket, Command::Resolve {
+///     resolution: Resolution::new(ResolutionCode::Solved, "Fixed it myself"),
+///     sub_status: None,
+/// }, &ctx).unwrap_err();
+/// assert!(matches!(err, DomainError::Forbidden { .. }));
+///
+/// let err = decide(&ticket, Command::Reopen, &ctx).unwrap_err();
+/// assert_eq!(err.to_string(), "cannot reopen a ticket that is new");
+/// # Ok::<(), DomainError>(())
+/// ```
+pub fn decide(
+    ticket: &Ticket,
+    command: Command,
+    ctx: &Context<'_>,
+) -> Result<Vec<Event>, DomainError> {
+    let kind = command.kind();
+    if let Command::Open(new) = command {
+        if ticket.exists() {
+            return Err(DomainError::AlreadyExists {
+                ticket: ticket.id(),
+            });
+        }
+        authorize_open(&new, ctx.actor, ctx.config)?;
+        return open(new, ctx);
+    }
+    if !ticket.exists() {
+        return Err(DomainError::NotFound {
+            ticket: ticket.id(),
+        });
+    }
+    authorize(ticket, kind, ctx.actor)?;
+    if transition(kind, ticket.status().category) == Transition::Illegal {
+        return Err(DomainError::IllegalTransition {
+            command: kind,
+            status: ticket.status().clone(),
+        });
+    }
+    let mut out = Events::new(ctx);
+    match command {
+        Command::Open(_) => {} // handled above
+        Command::Reply { comment, body } => {
+            input::body("body", &body, &ctx.config.limits, false)?;
+            check_comment_id(ticket, comment)?;
+            out.push(Change::Replied { comment, body });
+            reply_moves_status(ticket, ctx.actor.role, &mut out);
+        }
+        Command::AddNote { comment, body } => {
+            input::body("body", &body, &ctx.config.limits, false)?;
+            check_comment_id(ticket, comment)?;
+            out.push(Change::NoteAdded { comment, body });
+        }
+        Command::SetGroup { group } => {
+            if group != ticket.group() {
+                out.push(Change::GroupChanged {
+                    from: ticket.group(),
+                    to: group,
+                });
+            }
+        }
+        Command::Assign { assignee } => {
+            if Some(assignee) != ticket.assignee() {
+                out.push(Change::AssigneeChanged {
+                    from: ticket.assignee(),
+                    to: Some(assignee),
+                });
+                if ticket.status().category == StatusCategory::New {
+                    out.move_to(ticket, Status::from(StatusCategory::Open));
+                }
+            }
+        }
+        Command::Unassign => {
+            if ticket.assignee().is_some() {
+                out.push(Change::AssigneeChanged {
+                    from: ticket.assignee(),
+                    to: None,
+                });
+            }
+        }
+        Command::ChangeStatus { status } => {
+            let to = status_of(&status, ctx)?;
+            if &to != ticket.status() {
+                out.move_to(ticket, to);
+            }
+        }
+        Command::SetImpactUrgency { impact, urgency } => {
+            set_impact_urgency(ticket, impact, urgency, ctx, &mut out);
+        }
+        Command::OverridePriority { priority, reason } => {
+            override_priority(ticket, priority, reason, ctx, &mut out)?;
+        }
+        Command::Tag { tag } => {
+            let tag = Tag::new_at("tag", tag)?;
+            if !ticket.tags().contains(&tag) {
+                check_count(
+                    "tag",
+                    "tags",
+                    ticket.tags().len(),
+                    ctx.config.limits.max_tags,
+                )?;
+                out.push(Change::Tagged { tag });
+            }
+        }
+        Command::Untag { tag } => {
+            let tag = Tag::new_at("tag", tag)?;
+            if ticket.tags().contains(&tag) {
+                out.push(Change::Untagged { tag });
+            }
+        }
+        Command::SetField { key, value } => {
+            authorize_field(kind, ctx.actor, ctx.config, &key)?;
+            check_field(&key, value.as_ref(), ctx)?;
+            if ticket.fields().get(&key) != value.as_ref() {
+                out.push(Change::FieldChanged { key, value });
+            }
+        }
+        Command::AddAsset { asset } => {
+            let asset = AssetRef::new_at("asset", asset)?;
+            if !ticket.assets().contains(&asset) {
+                check_count(
+                    "asset",
+                    "assets",
+                    ticket.assets().len(),
+                    ctx.config.limits.max_assets,
+                )?;
+                out.push(Change::AssetAdded { asset });
+            }
+        }
+        Command::RemoveAsset { asset } => {
+            let asset = AssetRef::new_at("asset", asset)?;
+            if ticket.assets().contains(&asset) {
+                out.push(Change::AssetRemoved { asset });
+            }
+        }
+        Command::Resolve {
+            resolution,
+            sub_status,
+        } => resolve(resolution, sub_status, ctx, &mut out)?,
+        Command::Reopen => out.push(Change::Reopened),
+        Command::Close => out.push(Change::Closed),
+        Command::Cancel { reason } => {
+            input::body("reason", &reason, &ctx.config.limits, true)?;
+            out.push(Change::Cancelled { reason });
+        }
+        Command::Merge { into } => {
+            if into == ticket.id() {
+                return Err(
+                    ValidationError::new("into", "a ticket cannot be merged into itself").into(),
+                );
+            }
+            out.push(Change::Merged { into });
+        }
+        Command::Link { link } => {
+            if !ticket.links().contains(&link) {
+                check_link(ticket, link, ctx)?;
+                out.push(Change::Linked { link });
+            }
+        }
+        Command::Unlink { link } => {
+            if ticket.links().contains(&link) {
+                out.push(Change::Unlinked { link });
+            }
+        }
+    }
+    Ok(out.events)
+}
+
+/// Events under construction, stamped with the context's instant and actor.
+struct Events<'a> {
+    ctx: &'a Context<'a>,
+    events: Vec<Event>,
+}
+
+impl<'a> Events<'a> {
+    fn new(ctx: &'a Context<'a>) -> Self {
+        Self {
+            ctx,
+            events: Vec::with_capacity(2),
+        }
+    }
+
+    fn push(&mut self, change: Change) {
+        self.events.push(Event {
+            at: self.ctx.now,
+            by: self.ctx.actor.as_ref(),
+            change,
+        });
+    }
+
+    fn move_to(&mut self, ticket: &Ticket, to: Status) {
+        self.push(Change::StatusChanged {
+            from: ticket.status().clone(),
+            to,
+        });
+    }
+}
+
+fn open(new: NewTicket, ctx: &Context<'_>) -> Result<Vec<Event>, DomainError> {
+    let limits = &ctx.config.limits;
+    let subject = input::subject(&new.subject, limits)?;
+    input::body("description", &new.description, limits, true)?;
+    let tags = new
+        .tags
+        .into_iter()
+        .enumerate()
+        .map(|(i, tag)| Tag::new_at(&format!("tags[{i}]"), tag))
+        .collect::<Result<BTreeSet<_>, _>>()?;
+    check_count(
+        "tags",
+        "tags",
+        tags.len().saturating_sub(1),
+        limits.max_tags,
+    )?;
+    let assets = new
+        .assets
+        .into_iter()
+        .enumerate()
+        .map(|(i, asset)| AssetRef::new_at(&format!("assets[{i}]"), asset))
+        .collect::<Result<BTreeSet<_>, _>>()?;
+    check_count(
+        "assets",
+        "assets",
+        assets.len().saturating_sub(1),
+        limits.max_assets,
+    )?;
+    for (key, value) in &new.fields {
+        check_field(key, Some(value), ctx)?;
+    }
+    let impact = new.impact.unwrap_or(Impact::Medium);
+    let urgency = new.urgency.unwrap_or(Urgency::Medium);
+    let mut out = Events::new(ctx);
+    out.push(Change::Opened(Box::new(Opened {
+        tenant: ctx.actor.tenant,
+        requester: new.requester,
+        subject,
+        description: new.description,
+        channel: new.channel,
+        ticket_type: new.ticket_type,
+        impact,
+        urgency,
+        priority: ctx.config.priority_matrix.priority(impact, urgency),
+        group: new.group,
+        tags,
+        fields: new.fields,
+        assets,
+    })));
+    Ok(out.events)
+}
+
+/// The status moves a public reply causes (notes 1 to 3 of the lifecycle).
+fn reply_moves_status(ticket: &Ticket, role: Role, out: &mut Events<'_>) {
+    match (ticket.status().category, role) {
+        (StatusCategory::New, Role::Agent | Role::Supervisor | Role::Admin)
+        | (StatusCategory::Pending, Role::Requester) => {
+            out.move_to(ticket, Status::from(StatusCategory::Open));
+        }
+        (StatusCategory::Resolved, Role::Requester) => out.push(Change::Reopened),
+        _ => {}
+    }
+}
+
+fn check_comment_id(ticket: &Ticket, comment: crate::id::CommentId) -> Result<(), ValidationError> {
+    if ticket.conversation().iter().any(|c| c.id == comment) {
+        return Err(ValidationError::new(
+            "comment",
+            format!(
+                "comment id {comment} is already used on this ticket; make a new id per comment"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn check_count(
+    field: &'static str,
+    what: &str,
+    current: usize,
+    max: usize,
+) -> Result<(), ValidationError> {
+    if current >= max {
+        return Err(ValidationError::new(
+            field,
+            format!("a ticket may have at most {max} {what}"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_field(
+    key: &str,
+    value: Option<&FieldValue>,
+    ctx: &Context<'_>,
+) -> Result<(), ValidationError> {
+    let Some(def) = ctx.config.field(key) else {
+        return Err(ValidationError::new(
+            format!("fields.{key}"),
+            format!(
+                "unknown field {key:?}{}",
+                did_you_mean(key, ctx.config.fields.iter().map(|f| f.key.as_str()))
+            ),
+        ));
+    };
+    match value {
+        Some(value) => def.check(&format!("fields.{key}"), value),
+        None => Ok(()),
+    }
+}
+
+fn status_of(target: &StatusTarget, ctx: &Context<'_>) -> Result<Status, ValidationError> {
+    Ok(match target {
+        StatusTarget::Open => Status::from(StatusCategory::Open),
+        StatusTarget::Pending => Status::from(StatusCategory::Pending),
+        StatusTarget::OnHold => Status::from(StatusCategory::OnHold),
+        StatusTarget::Custom(key) => {
+            let def = ctx.config.status(key).ok_or_else(|| {
+                ValidationError::new(
+                    "status",
+                    format!(
+                        "unknown status {key:?}{}",
+                        did_you_mean(key, ctx.config.statuses.iter().map(|s| s.key.as_str()))
+                    ),
+                )
+            })?;
+            if !matches!(
+                def.category,
+                StatusCategory::Open | StatusCategory::Pending | StatusCategory::OnHold
+            ) {
+                return Err(ValidationError::new(
+                    "status",
+                    format!(
+                        "status {key:?} belongs to {}; change_status moves to open, pending or on_hold (use resolve, close, cancel or merge otherwise)",
+                        def.category
+                    ),
+                ));
+            }
+            Status::custom(def.category, key.clone())
+        }
+    })
+}
+
+fn set_impact_urgency(
+    ticket: &Ticket,
+    impact: Impact,
+    urgency: Urgency,
+    ctx: &Context<'_>,
+    out: &mut Events<'_>,
+) {
+    if (impact, urgency) == (ticket.impact(), ticket.urgency()) {
+        return;
+    }
+    out.push(Change::ImpactUrgencyChanged { impact, urgency });
+    let priority = ctx.config.priority_matrix.priority(impact, urgency);
+    if !ticket.priority_overridden() && priority != ticket.priority() {
+        out.push(Change::PriorityChanged {
+            from: ticket.priority(),
+            to: priority,
+            reason: PriorityReason::Matrix,
+        });
+    }
+}
+
+fn override_priority(
+    ticket: &Ticket,
+    priority: Option<Priority>,
+    reason: String,
+    ctx: &Context<'_>,
+    out: &mut Events<'_>,
+) -> Result<(), ValidationError> {
+    match priority {
+        Some(to) => {
+            input::body("reason", &reason, &ctx.config.limits, false)?;
+            if !(ticket.priority_overridden() && to == ticket.priority()) {
+                out.push(Change::PriorityChanged {
+                    from: ticket.priority(),
+                    to,
+                    reason: PriorityReason::Override { reason },
+                });
+            }
+        }
+        None => {
+            if ticket.priority_overridden() {
+                out.push(Change::PriorityChanged {
+                    from: ticket.priority(),
+                    to: ctx
+                        .config
+                        .priority_matrix
+                        .priority(ticket.impact(), ticket.urgency()),
+                    reason: PriorityReason::OverrideCleared,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn resolve(
+    resolution: Resolution,
+    sub_status: Option<String>,
+    ctx: &Context<'_>,
+    out: &mut Events<'_>,
+) -> Result<(), ValidationError> {
+    input::body(
+        "resolution.note",
+        &resolution.note,
+        &ctx.config.limits,
+        true,
+    )?;
+    if let Some(key) = &sub_status {
+        match ctx.config.status(key) {
+            Some(def) if def.category == StatusCategory::Resolved => {}
+            Some(def) => {
+                return Err(ValidationError::new(
+                    "sub_status",
+                    format!("status {key:?} belongs to {}, not resolved", def.category),
+                ));
+            }
+            None => {
+                return Err(ValidationError::new(
+                    "sub_status",
+                    format!(
+                        "unknown status {key:?}{}",
+                        did_you_mean(key, ctx.config.statuses.iter().map(|s| s.key.as_str()))
+                    ),
+                ));
+            }
+        }
+    }
+    out.push(Change::Resolved {
+        resolution,
+        sub_status,
+    });
+    Ok(())
+}
+
+fn check_link(ticket: &Ticket, link: Link, ctx: &Context<'_>) -> Result<(), ValidationError> {
+    if link.ticket == ticket.id() {
+        return Err(ValidationError::new(
+            "link.ticket",
+            "a ticket cannot link to itself",
+        ));
+    }
+    if let Some(existing) = ticket.links().iter().find(|l| l.ticket == link.ticket) {
+        return Err(ValidationError::new(
+            "link.ticket",
+            format!(
+                "already linked to {} as {}; unlink that first",
+                link.ticket, existing.kind
+            ),
+        ));
+    }
+    let needs = match link.kind {
+        LinkKind::Problem => Some(TicketType::Incident),
+        LinkKind::Incident => Some(TicketType::Problem),
+        _ => None,
+    };
+    if let Some(needed) = needs.filter(|needed| *needed != ticket.ticket_type()) {
+        return Err(ValidationError::new(
+            "link.kind",
+            format!(
+                "only a ticket of type {} can have a {} link; this one is {}",
+                needed,
+                link.kind,
+                ticket.ticket_type()
+            ),
+        ));
+    }
+    if matches!(link.kind, LinkKind::Parent | LinkKind::Problem)
+        && let Some(existing) = ticket.links().iter().find(|l| l.kind == link.kind)
+    {
+        return Err(ValidationError::new(
+            "link.kind",
+            format!(
+                "the ticket already has a {} ({}); unlink it first",
+                link.kind, existing.ticket
+            ),
+        ));
+    }
+    check_count(
+        "link",
+        "links",
+        ticket.links().len(),
+        ctx.config.limits.max_links,
+    )
+}

@@ -1,0 +1,315 @@
+//! Events: the facts a ticket's history is made of. [`apply`](crate::apply)
+//! folds them into a [`Ticket`](crate::Ticket); replaying a ticket's events
+//! rebuilds it exactly.
+//!
+//! # Stored form
+//!
+//! Stores keep events for years, so their JSON form is stable and
+//! versioned. Every event serializes as
+//!
+//! ```json
+//! {"v": 1, "type": "replied", "at": "2026-03-02T09:15:00Z",
+//!  "by": {"id": "…", "role": "agent"}, "data": {"comment": "…", "body": "…"}}
+//! ```
+//!
+//! `v` is the schema version ([`Event::SCHEMA_VERSION`]); `type` names the
+//! change and `data` holds its fields (absent for changes without any).
+//! Reading an event of a newer schema version fails with a clear error
+//! rather than guessing. Golden files under `tests/golden/events/` pin the
+//! form of every change type.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::actor::ActorRef;
+use crate::asset::AssetRef;
+use crate::channel::Channel;
+use crate::field::FieldValue;
+use crate::id::{ActorId, CommentId, GroupId, TenantId, TicketId};
+use crate::link::Link;
+use crate::priority::{Impact, Priority, PriorityReason, Urgency};
+use crate::resolution::Resolution;
+use crate::status::Status;
+use crate::tag::Tag;
+use crate::ticket_type::TicketType;
+
+/// One fact in a ticket's history: what changed, when, and who did it.
+///
+/// ```
+/// use helpdesk_core::{ActorId, ActorRef, Change, Event, Role};
+/// use chrono::{TimeZone, Utc};
+///
+/// let event = Event {
+///     at: Utc.with_ymd_and_hms(2026, 3, 2, 9, 15, 0).unwrap(),
+///     by: ActorRef { id: ActorId::from_u128(2), role: Role::Agent },
+///     change: Change::Closed,
+/// };
+/// let json = serde_json::to_string(&event).unwrap();
+/// assert_eq!(json, r#"{"v":1,"at":"2026-03-02T09:15:00Z","by":{"id":"00000000-0000-0000-0000-000000000002","role":"agent"},"type":"closed"}"#);
+/// assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), event);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// When it happened (the command's `now`).
+    pub at: DateTime<Utc>,
+    /// Who caused it.
+    pub by: ActorRef,
+    /// What changed.
+    pub change: Change,
+}
+
+impl Event {
+    /// The schema version written into every event's `v` field.
+    pub const SCHEMA_VERSION: u16 = 1;
+
+    /// Whether an actor in `role` may see this event in a ticket's history.
+    /// Requesters never see internal notes.
+    ///
+    /// ```
+    /// # use helpdesk_core::*;
+    /// # use chrono::{TimeZone, Utc};
+    /// let note = Event {
+    ///     at: Utc.with_ymd_and_hms(2026, 3, 2, 9, 15, 0).unwrap(),
+    ///     by: ActorRef { id: ActorId::from_u128(2), role: Role::Agent },
+    ///     change: Change::NoteAdded { comment: CommentId::from_u128(1), body: "VIP".into() },
+    /// };
+    /// assert!(!note.is_visible_to(Role::Requester));
+    /// assert!(note.is_visible_to(Role::Agent));
+    /// ```
+    pub fn is_visible_to(&self, role: crate::actor::Role) -> bool {
+        role.is_staff() || !matches!(self.change, Change::NoteAdded { .. })
+    }
+}
+
+/// The content of a [`Change::Opened`] event: the ticket as created.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Opened {
+    /// The tenant it belongs to, forever.
+    pub tenant: TenantId,
+    /// Who asked for help.
+    pub requester: ActorId,
+    /// The summary.
+    pub subject: String,
+    /// The description.
+    pub description: String,
+    /// How it came in.
+    pub channel: Channel,
+    /// What kind of work it is.
+    pub ticket_type: TicketType,
+    /// Impact.
+    pub impact: Impact,
+    /// Urgency.
+    pub urgency: Urgency,
+    /// Priority from the matrix.
+    pub priority: Priority,
+    /// The group, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<GroupId>,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub tags: BTreeSet<Tag>,
+    /// Custom fields.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, FieldValue>,
+    /// Asset references.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub assets: BTreeSet<AssetRef>,
+}
+
+/// What changed. The serialized `type` is the variant name in snake case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Change {
+    /// The ticket was created (status new).
+    Opened(Box<Opened>),
+    /// A public reply was added.
+    Replied {
+        /// Its id.
+        comment: CommentId,
+        /// Its text.
+        body: String,
+    },
+    /// An internal note was added.
+    NoteAdded {
+        /// Its id.
+        comment: CommentId,
+        /// Its text.
+        body: String,
+    },
+    /// The group changed.
+    GroupChanged {
+        /// The group before.
+        from: Option<GroupId>,
+        /// The group after.
+        to: Option<GroupId>,
+    },
+    /// The assignee changed.
+    AssigneeChanged {
+        /// The assignee before.
+        from: Option<ActorId>,
+        /// The assignee after.
+        to: Option<ActorId>,
+    },
+    /// The status moved between new, open, pending, on hold and their
+    /// sub-statuses.
+    StatusChanged {
+        /// The status before.
+        from: Status,
+        /// The status after.
+        to: Status,
+    },
+    /// Impact and urgency were re-assessed.
+    ImpactUrgencyChanged {
+        /// The new impact.
+        impact: Impact,
+        /// The new urgency.
+        urgency: Urgency,
+    },
+    /// The priority changed.
+    PriorityChanged {
+        /// The priority before.
+        from: Priority,
+        /// The priority after.
+        to: Priority,
+        /// Why.
+        reason: PriorityReason,
+    },
+    /// A tag was added.
+    Tagged {
+        /// The tag.
+        tag: Tag,
+    },
+    /// A tag was removed.
+    Untagged {
+        /// The tag.
+        tag: Tag,
+    },
+    /// A custom field was set or cleared.
+    FieldChanged {
+        /// The field's key.
+        key: String,
+        /// The new value; `None` when cleared.
+        value: Option<FieldValue>,
+    },
+    /// An asset reference was added.
+    AssetAdded {
+        /// The asset.
+        asset: AssetRef,
+    },
+    /// An asset reference was removed.
+    AssetRemoved {
+        /// The asset.
+        asset: AssetRef,
+    },
+    /// The ticket was resolved.
+    Resolved {
+        /// How.
+        resolution: Resolution,
+        /// The sub-status of category resolved, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sub_status: Option<String>,
+    },
+    /// A resolved ticket went back to open.
+    Reopened,
+    /// The ticket was closed for good.
+    Closed,
+    /// The ticket was withdrawn.
+    Cancelled {
+        /// Why.
+        reason: String,
+    },
+    /// The ticket was folded into another.
+    Merged {
+        /// The ticket that lives on.
+        into: TicketId,
+    },
+    /// A link was added.
+    Linked {
+        /// The link.
+        link: Link,
+    },
+    /// A link was removed.
+    Unlinked {
+        /// The link.
+        link: Link,
+    },
+}
+
+impl Change {
+    /// The serialized `type` of this change, such as `"status_changed"`.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Change::Opened(_) => "opened",
+            Change::Replied { .. } => "replied",
+            Change::NoteAdded { .. } => "note_added",
+            Change::GroupChanged { .. } => "group_changed",
+            Change::AssigneeChanged { .. } => "assignee_changed",
+            Change::StatusChanged { .. } => "status_changed",
+            Change::ImpactUrgencyChanged { .. } => "impact_urgency_changed",
+            Change::PriorityChanged { .. } => "priority_changed",
+            Change::Tagged { .. } => "tagged",
+            Change::Untagged { .. } => "untagged",
+            Change::FieldChanged { .. } => "field_changed",
+            Change::AssetAdded { .. } => "asset_added",
+            Change::AssetRemoved { .. } => "asset_removed",
+            Change::Resolved { .. } => "resolved",
+            Change::Reopened => "reopened",
+            Change::Closed => "closed",
+            Change::Cancelled { .. } => "cancelled",
+            Change::Merged { .. } => "merged",
+            Change::Linked { .. } => "linked",
+            Change::Unlinked { .. } => "unlinked",
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct EventOut<'a> {
+    v: u16,
+    at: &'a DateTime<Utc>,
+    by: &'a ActorRef,
+    #[serde(flatten)]
+    change: &'a Change,
+}
+
+#[derive(Deserialize)]
+struct EventIn {
+    v: u16,
+    at: DateTime<Utc>,
+    by: ActorRef,
+    #[serde(flatten)]
+    change: Change,
+}
+
+impl Serialize for Event {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        EventOut {
+            v: Self::SCHEMA_VERSION,
+            at: &self.at,
+            by: &self.by,
+            change: &self.change,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = EventIn::deserialize(deserializer)?;
+        if raw.v == 0 || raw.v > Self::SCHEMA_VERSION {
+            return Err(serde::de::Error::custom(format!(
+                "event schema version {} is not supported (this build reads versions 1 to {}); upgrade helpdesk to read it",
+                raw.v,
+                Self::SCHEMA_VERSION
+            )));
+        }
+        Ok(Event {
+            at: raw.at,
+            by: raw.by,
+            change: raw.change,
+        })
+    }
+}

@@ -1,0 +1,98 @@
+//! The pure help desk domain: tickets, their lifecycle, priorities,
+//! authorization and the events their history is made of.
+//!
+//! This crate does no I/O, reads no clock, makes no random numbers and has
+//! no async code. A ticket is an event-sourced aggregate:
+//!
+//! - [`decide`]`(&Ticket, Command, &Context) -> Result<Vec<Event>, DomainError>`
+//!   checks a command against the actor ([`authorization`]), the
+//!   [`lifecycle`] and the command's input, and returns the events it
+//!   causes;
+//! - [`apply`]`(&mut Ticket, &Event)` folds one event into the ticket;
+//!   replaying a ticket's events ([`Ticket::replay`]) rebuilds it exactly.
+//!
+//! Ids and instants come in with the command and its [`Context`], so the
+//! same input always gives the same output.
+//!
+//! ```
+//! use chrono::{Duration, TimeZone, Utc};
+//! use helpdesk_core::*;
+//!
+//! let tenant = TenantId::from_u128(1);
+//! let service_desk = GroupId::from_u128(10);
+//! let alice = Actor::requester(ActorId::from_u128(100), tenant);
+//! let bob = Actor::agent(ActorId::from_u128(200), tenant, [service_desk]);
+//! let config = DeskConfig::default();
+//! let t0 = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+//!
+//! let mut ticket = Ticket::new(TicketId::from_u128(1));
+//! let mut history = Vec::new();
+//! let mut run = |actor: &Actor, minutes: i64, command: Command| -> Result<(), DomainError> {
+//!     let ctx = Context::new(actor, t0 + Duration::minutes(minutes), &config);
+//!     for event in decide(&ticket, command, &ctx)? {
+//!         apply(&mut ticket, &event);
+//!         history.push(event);
+//!     }
+//!     Ok(())
+//! };
+//!
+//! run(&alice, 0, Command::Open(NewTicket::new(alice.id, "Cannot print", "Paper jam on 3F")))?;
+//! run(&bob, 5, Command::Assign { assignee: bob.id })?;
+//! run(&bob, 6, Command::Reply { comment: CommentId::from_u128(1), body: "On my way.".into() })?;
+//! run(&bob, 30, Command::Resolve {
+//!     resolution: Resolution::new(ResolutionCode::Solved, "Cleared the jam."),
+//!     sub_status: None,
+//! })?;
+//! run(&alice, 45, Command::Close)?;
+//!
+//! assert_eq!(ticket.status().category, StatusCategory::Closed);
+//! assert_eq!(ticket.version(), 6); // opened, assigned, opened by assignment, replied, resolved, closed
+//! assert_eq!(Ticket::replay(ticket.id(), &history), ticket);
+//! # Ok::<(), DomainError>(())
+//! ```
+
+mod actor;
+mod apply;
+mod asset;
+pub mod authorization;
+mod channel;
+mod command;
+mod comment;
+pub mod config;
+mod context;
+mod decide;
+mod error;
+mod event;
+mod field;
+mod id;
+mod input;
+pub mod lifecycle;
+mod link;
+mod priority;
+mod resolution;
+mod status;
+pub mod suggest;
+mod tag;
+mod ticket;
+mod ticket_type;
+
+pub use actor::{Actor, ActorRef, Role};
+pub use apply::apply;
+pub use asset::AssetRef;
+pub use channel::Channel;
+pub use command::{Command, CommandKind, NewTicket};
+pub use comment::{Comment, Visibility};
+pub use config::DeskConfig;
+pub use context::Context;
+pub use decide::decide;
+pub use error::{DomainError, ValidationError};
+pub use event::{Change, Event, Opened};
+pub use field::{FieldDef, FieldKind, FieldValue};
+pub use id::{ActorId, CommentId, GroupId, TenantId, TicketId};
+pub use link::{Link, LinkKind};
+pub use priority::{Impact, Priority, PriorityMatrix, PriorityReason, Urgency};
+pub use resolution::{Resolution, ResolutionCode};
+pub use status::{Status, StatusCategory, StatusTarget};
+pub use tag::Tag;
+pub use ticket::Ticket;
+pub use ticket_type::TicketType;

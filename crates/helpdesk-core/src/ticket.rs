@@ -1,0 +1,310 @@
+//! The [`Ticket`] aggregate: the state its events fold into.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::actor::{Actor, ActorRef, Role};
+use crate::apply::apply;
+use crate::asset::AssetRef;
+use crate::channel::Channel;
+use crate::comment::{Comment, Visibility};
+use crate::event::Event;
+use crate::field::FieldValue;
+use crate::id::{ActorId, GroupId, TenantId, TicketId};
+use crate::link::Link;
+use crate::priority::{Impact, Priority, Urgency};
+use crate::resolution::Resolution;
+use crate::status::{Status, StatusCategory};
+use crate::tag::Tag;
+use crate::ticket_type::TicketType;
+
+/// A ticket: everything its events say about it.
+///
+/// A ticket changes only by [`apply`]ing events that
+/// [`decide`](crate::decide) produced, so its fields are read-only. A
+/// ticket that has no events yet ([`Ticket::new`], version 0) does not
+/// exist: the only command it takes is `open`.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use helpdesk_core::*;
+///
+/// let tenant = TenantId::from_u128(1);
+/// let alice = Actor::requester(ActorId::from_u128(10), tenant);
+/// let config = DeskConfig::default();
+/// let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+/// let ctx = Context::new(&alice, now, &config);
+///
+/// let mut ticket = Ticket::new(TicketId::from_u128(100));
+/// assert!(!ticket.exists());
+/// let events = decide(&ticket, Command::Open(NewTicket::new(alice.id, "Printer jams", "")), &ctx)?;
+/// for event in &events {
+///     apply(&mut ticket, event);
+/// }
+/// assert_eq!(ticket.status().category, StatusCategory::New);
+/// assert_eq!(ticket.priority(), Priority::P3);
+/// assert_eq!(ticket.version(), 1);
+/// assert_eq!(Ticket::replay(ticket.id(), &events), ticket);
+/// # Ok::<(), DomainError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ticket {
+    pub(crate) id: TicketId,
+    pub(crate) tenant: TenantId,
+    pub(crate) requester: ActorId,
+    pub(crate) subject: String,
+    pub(crate) description: String,
+    pub(crate) channel: Channel,
+    pub(crate) ticket_type: TicketType,
+    pub(crate) status: Status,
+    pub(crate) impact: Impact,
+    pub(crate) urgency: Urgency,
+    pub(crate) priority: Priority,
+    pub(crate) priority_overridden: bool,
+    pub(crate) group: Option<GroupId>,
+    pub(crate) assignee: Option<ActorId>,
+    pub(crate) tags: BTreeSet<Tag>,
+    pub(crate) fields: BTreeMap<String, FieldValue>,
+    pub(crate) assets: BTreeSet<AssetRef>,
+    pub(crate) conversation: Vec<Comment>,
+    pub(crate) links: BTreeSet<Link>,
+    pub(crate) resolution: Option<Resolution>,
+    pub(crate) merged_into: Option<TicketId>,
+    pub(crate) created_by: Option<ActorRef>,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
+    pub(crate) version: u64,
+}
+
+impl Ticket {
+    /// A ticket with id `id` and no history yet. It does not exist until an
+    /// `open` command's event is applied.
+    pub fn new(id: TicketId) -> Self {
+        Self {
+            id,
+            tenant: TenantId::from_u128(0),
+            requester: ActorId::from_u128(0),
+            subject: String::new(),
+            description: String::new(),
+            channel: Channel::Api,
+            ticket_type: TicketType::Incident,
+            status: Status::from(StatusCategory::New),
+            impact: Impact::Medium,
+            urgency: Urgency::Medium,
+            priority: Priority::P3,
+            priority_overridden: false,
+            group: None,
+            assignee: None,
+            tags: BTreeSet::new(),
+            fields: BTreeMap::new(),
+            assets: BTreeSet::new(),
+            conversation: Vec::new(),
+            links: BTreeSet::new(),
+            resolution: None,
+            merged_into: None,
+            created_by: None,
+            created_at: DateTime::UNIX_EPOCH,
+            updated_at: DateTime::UNIX_EPOCH,
+            version: 0,
+        }
+    }
+
+    /// Rebuilds a ticket from its history, oldest event first.
+    pub fn replay<'a>(id: TicketId, events: impl IntoIterator<Item = &'a Event>) -> Self {
+        let mut ticket = Self::new(id);
+        for event in events {
+            apply(&mut ticket, event);
+        }
+        ticket
+    }
+
+    /// Whether the ticket has been opened (it has at least one event).
+    pub fn exists(&self) -> bool {
+        self.version > 0
+    }
+
+    /// The ticket's id.
+    pub fn id(&self) -> TicketId {
+        self.id
+    }
+
+    /// The tenant it belongs to.
+    pub fn tenant(&self) -> TenantId {
+        self.tenant
+    }
+
+    /// Who asked for help.
+    pub fn requester(&self) -> ActorId {
+        self.requester
+    }
+
+    /// The one-line summary.
+    pub fn subject(&self) -> &str {
+        &self.subject
+    }
+
+    /// The full description.
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// How it came in.
+    pub fn channel(&self) -> Channel {
+        self.channel
+    }
+
+    /// What kind of work it is.
+    pub fn ticket_type(&self) -> TicketType {
+        self.ticket_type
+    }
+
+    /// The current status.
+    pub fn status(&self) -> &Status {
+        &self.status
+    }
+
+    /// The assessed impact.
+    pub fn impact(&self) -> Impact {
+        self.impact
+    }
+
+    /// The assessed urgency.
+    pub fn urgency(&self) -> Urgency {
+        self.urgency
+    }
+
+    /// The priority: from the matrix, or set by hand when
+    /// [`priority_overridden`](Self::priority_overridden).
+    pub fn priority(&self) -> Priority {
+        self.priority
+    }
+
+    /// Whether the priority was set by hand and no longer follows the matrix.
+    pub fn priority_overridden(&self) -> bool {
+        self.priority_overridden
+    }
+
+    /// The group working on it.
+    pub fn group(&self) -> Option<GroupId> {
+        self.group
+    }
+
+    /// The agent working on it.
+    pub fn assignee(&self) -> Option<ActorId> {
+        self.assignee
+    }
+
+    /// Its tags.
+    pub fn tags(&self) -> &BTreeSet<Tag> {
+        &self.tags
+    }
+
+    /// Its custom field values, by key.
+    pub fn fields(&self) -> &BTreeMap<String, FieldValue> {
+        &self.fields
+    }
+
+    /// The assets it is about.
+    pub fn assets(&self) -> &BTreeSet<AssetRef> {
+        &self.assets
+    }
+
+    /// Public replies and internal notes, oldest first. Use
+    /// [`view_for`](Self::view_for) before showing a ticket to a requester.
+    pub fn conversation(&self) -> &[Comment] {
+        &self.conversation
+    }
+
+    /// Its links to other tickets.
+    pub fn links(&self) -> &BTreeSet<Link> {
+        &self.links
+    }
+
+    /// How it was resolved, while resolved or closed.
+    pub fn resolution(&self) -> Option<&Resolution> {
+        self.resolution.as_ref()
+    }
+
+    /// The ticket it was merged into, once merged.
+    pub fn merged_into(&self) -> Option<TicketId> {
+        self.merged_into
+    }
+
+    /// Who opened it.
+    pub fn created_by(&self) -> Option<ActorRef> {
+        self.created_by
+    }
+
+    /// When it was opened.
+    pub fn created_at(&self) -> DateTime<Utc> {
+        self.created_at
+    }
+
+    /// When its last event happened.
+    pub fn updated_at(&self) -> DateTime<Utc> {
+        self.updated_at
+    }
+
+    /// How many events it has had; the expected version for the next append.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// Whether `actor` may see this ticket at all: same tenant, and then a
+    /// requester sees their own tickets, agents and supervisors the tickets
+    /// of their groups, tickets in no group and tickets assigned to them,
+    /// admins and the system every ticket of the tenant.
+    pub fn is_visible_to(&self, actor: &Actor) -> bool {
+        if !self.exists() || actor.tenant != self.tenant {
+            return false;
+        }
+        match actor.role {
+            Role::Requester => self.requester == actor.id,
+            Role::Agent | Role::Supervisor => {
+                self.group.is_none_or(|g| actor.in_group(g)) || self.assignee == Some(actor.id)
+            }
+            Role::Admin | Role::System => true,
+        }
+    }
+
+    /// The ticket as `actor` may see it, or `None` when they may not see it
+    /// at all (see [`is_visible_to`](Self::is_visible_to)). Requesters get a
+    /// copy without internal notes.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use helpdesk_core::*;
+    /// # let tenant = TenantId::from_u128(1);
+    /// # let config = DeskConfig::default();
+    /// # let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    /// let alice = Actor::requester(ActorId::from_u128(10), tenant);
+    /// let bob = Actor::agent(ActorId::from_u128(20), tenant, []);
+    /// let mut ticket = Ticket::new(TicketId::from_u128(100));
+    /// for (actor, command) in [
+    ///     (&alice, Command::Open(NewTicket::new(alice.id, "Printer jams", ""))),
+    ///     (&bob, Command::AddNote { comment: CommentId::from_u128(1), body: "Known issue".into() }),
+    /// ] {
+    ///     for event in decide(&ticket, command, &Context::new(actor, now, &config))? {
+    ///         apply(&mut ticket, &event);
+    ///     }
+    /// }
+    /// assert_eq!(ticket.conversation().len(), 1);
+    /// assert_eq!(ticket.view_for(&alice).unwrap().conversation().len(), 0);
+    /// let stranger = Actor::requester(ActorId::from_u128(11), tenant);
+    /// assert!(ticket.view_for(&stranger).is_none());
+    /// # Ok::<(), DomainError>(())
+    /// ```
+    pub fn view_for(&self, actor: &Actor) -> Option<Ticket> {
+        if !self.is_visible_to(actor) {
+            return None;
+        }
+        let mut view = self.clone();
+        if !actor.role.is_staff() {
+            view.conversation
+                .retain(|comment| comment.visibility == Visibility::Public);
+        }
+        Some(view)
+    }
+}
