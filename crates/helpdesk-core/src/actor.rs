@@ -48,6 +48,17 @@ impl Role {
         !matches!(self, Role::Requester)
     }
 
+    /// The role's name with its indefinite article, for messages: "an agent".
+    pub const fn with_article(self) -> &'static str {
+        match self {
+            Role::Requester => "a requester",
+            Role::Agent => "an agent",
+            Role::Supervisor => "a supervisor",
+            Role::Admin => "an admin",
+            Role::System => "the system",
+        }
+    }
+
     /// The role's name as used in serialized forms, such as `"supervisor"`.
     pub const fn as_str(self) -> &'static str {
         match self {

@@ -65,7 +65,7 @@ pub enum DomainError {
         ticket: TicketId,
     },
     /// The actor sees the ticket but their role may not do this.
-    #[error("a {role} may not {command} this ticket: {reason}")]
+    #[error("{} may not {command} this ticket: {reason}", role.with_article())]
     Forbidden {
         /// The command attempted.
         command: CommandKind,

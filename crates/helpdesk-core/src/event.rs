@@ -239,6 +239,30 @@ pub enum Change {
 }
 
 impl Change {
+    /// The serialized `type` of every change, in declaration order.
+    pub const TYPE_NAMES: [&'static str; 20] = [
+        "opened",
+        "replied",
+        "note_added",
+        "group_changed",
+        "assignee_changed",
+        "status_changed",
+        "impact_urgency_changed",
+        "priority_changed",
+        "tagged",
+        "untagged",
+        "field_changed",
+        "asset_added",
+        "asset_removed",
+        "resolved",
+        "reopened",
+        "closed",
+        "cancelled",
+        "merged",
+        "linked",
+        "unlinked",
+    ];
+
     /// The serialized `type` of this change, such as `"status_changed"`.
     pub fn type_name(&self) -> &'static str {
         match self {
