@@ -19,6 +19,7 @@
 //! form of every change type.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -335,5 +336,88 @@ impl<'de> Deserialize<'de> for Event {
             by: raw.by,
             change: raw.change,
         })
+    }
+}
+
+/// A one-line, human-readable account of the change, for audit trails and
+/// timelines.
+///
+/// ```
+/// use helpdesk_core::{Change, Priority, PriorityReason};
+/// let change = Change::PriorityChanged {
+///     from: Priority::P3,
+///     to: Priority::P1,
+///     reason: PriorityReason::Override { reason: "Trading floor".into() },
+/// };
+/// assert_eq!(change.to_string(), "priority P3 -> P1 (override: Trading floor)");
+/// ```
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn or_none<T: fmt::Display>(value: &Option<T>) -> String {
+            value
+                .as_ref()
+                .map_or_else(|| "none".to_owned(), T::to_string)
+        }
+        match self {
+            Change::Opened(o) => write!(
+                f,
+                "opened {:?} ({} via {}, impact {}, urgency {}, {})",
+                o.subject, o.ticket_type, o.channel, o.impact, o.urgency, o.priority
+            ),
+            Change::Replied { body, .. } => write!(f, "replied: {}", first_line(body)),
+            Change::NoteAdded { body, .. } => write!(f, "internal note: {}", first_line(body)),
+            Change::GroupChanged { from, to } => {
+                write!(f, "group {} -> {}", or_none(from), or_none(to))
+            }
+            Change::AssigneeChanged { from, to } => {
+                write!(f, "assignee {} -> {}", or_none(from), or_none(to))
+            }
+            Change::StatusChanged { from, to } => write!(f, "status {from} -> {to}"),
+            Change::ImpactUrgencyChanged { impact, urgency } => {
+                write!(f, "impact {impact}, urgency {urgency}")
+            }
+            Change::PriorityChanged { from, to, reason } => {
+                write!(f, "priority {from} -> {to}")?;
+                match reason {
+                    PriorityReason::Matrix => write!(f, " (matrix)"),
+                    PriorityReason::Override { reason } => write!(f, " (override: {reason})"),
+                    PriorityReason::OverrideCleared => write!(f, " (override cleared)"),
+                }
+            }
+            Change::Tagged { tag } => write!(f, "tagged {tag}"),
+            Change::Untagged { tag } => write!(f, "untagged {tag}"),
+            Change::FieldChanged {
+                key,
+                value: Some(value),
+            } => write!(f, "{key} = {value}"),
+            Change::FieldChanged { key, value: None } => write!(f, "{key} cleared"),
+            Change::AssetAdded { asset } => write!(f, "asset {asset} added"),
+            Change::AssetRemoved { asset } => write!(f, "asset {asset} removed"),
+            Change::Resolved {
+                resolution,
+                sub_status,
+            } => {
+                write!(f, "resolved ({:?}", resolution.code)?;
+                if let Some(sub) = sub_status {
+                    write!(f, ", {sub}")?;
+                }
+                write!(f, "): {}", first_line(&resolution.note))
+            }
+            Change::Reopened => write!(f, "reopened"),
+            Change::Closed => write!(f, "closed"),
+            Change::Cancelled { reason } => write!(f, "cancelled: {}", first_line(reason)),
+            Change::Merged { into } => write!(f, "merged into {into}"),
+            Change::Linked { link } => write!(f, "linked {} {}", link.kind, link.ticket),
+            Change::Unlinked { link } => write!(f, "unlinked {} {}", link.kind, link.ticket),
+        }
+    }
+}
+
+/// The first line of `text`, cut at 80 characters.
+fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    match line.char_indices().nth(80) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line.to_owned(),
     }
 }

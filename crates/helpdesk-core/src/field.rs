@@ -2,6 +2,7 @@
 //! configuration, tickets hold their [`FieldValue`]s.
 
 use std::collections::BTreeSet;
+use std::fmt;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -185,5 +186,20 @@ fn check_option(path: &str, options: &[String], choice: &str) -> Result<(), Vali
                 options.join(", ")
             ),
         ))
+    }
+}
+
+impl fmt::Display for FieldValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FieldValue::Text(text) | FieldValue::Choice(text) => write!(f, "{text:?}"),
+            FieldValue::Integer(n) => write!(f, "{n}"),
+            FieldValue::Bool(b) => write!(f, "{b}"),
+            FieldValue::Date(d) => write!(f, "{d}"),
+            FieldValue::Choices(choices) => {
+                let list: Vec<&str> = choices.iter().map(String::as_str).collect();
+                write!(f, "[{}]", list.join(", "))
+            }
+        }
     }
 }

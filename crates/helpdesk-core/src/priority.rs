@@ -144,3 +144,23 @@ pub enum PriorityReason {
     /// A manual override was removed; the matrix applies again.
     OverrideCleared,
 }
+
+impl fmt::Display for Impact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Impact::High => "high",
+            Impact::Medium => "medium",
+            Impact::Low => "low",
+        })
+    }
+}
+
+impl fmt::Display for Urgency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Urgency::High => "high",
+            Urgency::Medium => "medium",
+            Urgency::Low => "low",
+        })
+    }
+}
