@@ -3,6 +3,7 @@
 use crate::comment::{Comment, Visibility};
 use crate::event::{Change, Event};
 use crate::priority::PriorityReason;
+use crate::sla::apply_sla;
 use crate::status::{Status, StatusCategory};
 use crate::ticket::Ticket;
 
@@ -121,6 +122,15 @@ pub fn apply(ticket: &mut Ticket, event: &Event) {
         Change::Unlinked { link } => {
             ticket.links.remove(link);
         }
+        Change::SlaPolicyChanged { .. }
+        | Change::SlaStarted(_)
+        | Change::SlaPaused { .. }
+        | Change::SlaResumed { .. }
+        | Change::SlaRetargeted(_)
+        | Change::SlaWarned { .. }
+        | Change::SlaBreached { .. }
+        | Change::SlaStopped { .. }
+        | Change::SlaCancelled { .. } => apply_sla(&mut ticket.sla, &mut ticket.sla_policy, event),
     }
     ticket.version += 1;
     ticket.updated_at = event.at;

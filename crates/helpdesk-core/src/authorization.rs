@@ -35,6 +35,8 @@
 //! | merge              | ✗         | group  | group      | tenant | tenant |
 //! | link               | ✗         | group  | group      | tenant | tenant |
 //! | unlink             | ✗         | group  | group      | tenant | tenant |
+//! | check_sla          | ✗         | group  | group      | tenant | tenant |
+//! | recompute_sla      | ✗         | ✗      | ✗          | tenant | tenant |
 //!
 //! 1. A requester opens tickets only for themselves, and may not set the
 //!    group, impact, urgency or tags (triage and routing do that).
@@ -88,10 +90,13 @@ pub const fn scope(command: CommandKind, role: Role) -> Scope {
             _ => Scope::Never,
         },
         Role::Agent => match command {
-            C::OverridePriority => Scope::Never,
+            C::OverridePriority | C::RecomputeSla => Scope::Never,
             _ => Scope::Group,
         },
-        Role::Supervisor => Scope::Group,
+        Role::Supervisor => match command {
+            C::RecomputeSla => Scope::Never,
+            _ => Scope::Group,
+        },
         Role::Admin | Role::System => Scope::Tenant,
     }
 }
@@ -126,6 +131,9 @@ pub fn authorize(ticket: &Ticket, command: CommandKind, actor: &Actor) -> Result
             match actor.role {
                 Role::Requester => {
                     "requesters may reply to, reopen and close their own tickets and set fields marked requester_editable"
+                }
+                _ if command == CommandKind::RecomputeSla => {
+                    "only admins and the system may recompute SLA clocks"
                 }
                 _ => "only supervisors, admins and the system may override priority",
             },

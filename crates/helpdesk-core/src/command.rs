@@ -270,6 +270,12 @@ pub enum Command {
         /// The link.
         link: Link,
     },
+    /// Record the SLA warnings and breaches due at the context's `now`.
+    /// Running it again, or late, records nothing twice.
+    CheckSla,
+    /// Match the SLA policy afresh and recount the active clocks on their
+    /// calendars, after the desk's calendars or policies changed.
+    RecomputeSla,
 }
 
 impl Command {
@@ -297,6 +303,8 @@ impl Command {
             Command::Merge { .. } => CommandKind::Merge,
             Command::Link { .. } => CommandKind::Link,
             Command::Unlink { .. } => CommandKind::Unlink,
+            Command::CheckSla => CommandKind::CheckSla,
+            Command::RecomputeSla => CommandKind::RecomputeSla,
         }
     }
 }
@@ -354,11 +362,15 @@ pub enum CommandKind {
     Link,
     /// [`Command::Unlink`]
     Unlink,
+    /// [`Command::CheckSla`]
+    CheckSla,
+    /// [`Command::RecomputeSla`]
+    RecomputeSla,
 }
 
 impl CommandKind {
     /// Every command kind, in the order of the lifecycle table.
-    pub const ALL: [CommandKind; 21] = [
+    pub const ALL: [CommandKind; 23] = [
         CommandKind::Open,
         CommandKind::Reply,
         CommandKind::AddNote,
@@ -380,6 +392,8 @@ impl CommandKind {
         CommandKind::Merge,
         CommandKind::Link,
         CommandKind::Unlink,
+        CommandKind::CheckSla,
+        CommandKind::RecomputeSla,
     ];
 
     /// The serialized name, such as `"set_field"`.
@@ -406,6 +420,8 @@ impl CommandKind {
             CommandKind::Merge => "merge",
             CommandKind::Link => "link",
             CommandKind::Unlink => "unlink",
+            CommandKind::CheckSla => "check_sla",
+            CommandKind::RecomputeSla => "recompute_sla",
         }
     }
 
@@ -433,6 +449,8 @@ impl CommandKind {
             CommandKind::Merge => "merge",
             CommandKind::Link => "link",
             CommandKind::Unlink => "unlink",
+            CommandKind::CheckSla => "check the SLA of",
+            CommandKind::RecomputeSla => "recompute the SLA of",
         }
     }
 }

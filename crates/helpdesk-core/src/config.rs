@@ -2,14 +2,17 @@
 //! custom sub-statuses, custom fields and input limits), passed to every
 //! decision through the [`Context`](crate::Context).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::Calendar;
 use crate::error::ValidationError;
 use crate::field::{FieldDef, FieldKind};
 use crate::priority::PriorityMatrix;
+use crate::sla::{SlaPolicy, Warning};
 use crate::status::StatusCategory;
+use crate::suggest::did_you_mean;
 
 /// A host-defined sub-status, shown instead of the bare category (as
 /// Zendesk's custom statuses and Jira's statuses in a category).
@@ -92,6 +95,11 @@ pub struct DeskConfig {
     pub fields: Vec<FieldDef>,
     /// Input limits.
     pub limits: Limits,
+    /// Business calendars by key, for SLA policies.
+    pub calendars: BTreeMap<String, Calendar>,
+    /// SLA policies, in order: the first whose conditions match a ticket
+    /// applies to it.
+    pub sla_policies: Vec<SlaPolicy>,
 }
 
 impl DeskConfig {
@@ -180,6 +188,7 @@ impl DeskConfig {
                 _ => {}
             }
         }
+        self.validate_sla(&mut errors);
         if self.limits.subject_max_chars == 0 {
             errors.push(ValidationError::new(
                 "limits.subject_max_chars",
@@ -196,6 +205,50 @@ impl DeskConfig {
             Ok(())
         } else {
             Err(errors)
+        }
+    }
+}
+
+impl DeskConfig {
+    fn validate_sla(&self, errors: &mut Vec<ValidationError>) {
+        let mut seen = BTreeSet::new();
+        for (i, policy) in self.sla_policies.iter().enumerate() {
+            let at = |field: &str| format!("sla_policies[{i}].{field}");
+            check_key(errors, at("key"), &policy.key);
+            if !seen.insert(policy.key.as_str()) {
+                errors.push(ValidationError::new(
+                    at("key"),
+                    format!("{:?} is defined twice", policy.key),
+                ));
+            }
+            if let Some(key) = &policy.calendar
+                && !self.calendars.contains_key(key)
+            {
+                errors.push(ValidationError::new(
+                    at("calendar"),
+                    format!(
+                        "unknown calendar {key:?}{}",
+                        did_you_mean(key, self.calendars.keys().map(String::as_str))
+                    ),
+                ));
+            }
+            if policy
+                .targets
+                .values()
+                .all(|by_priority| by_priority.is_empty())
+            {
+                errors.push(ValidationError::new(at("targets"), "sets no target at all"));
+            }
+            for (j, warning) in policy.warnings.iter().enumerate() {
+                if let Warning::Percent(p) = warning
+                    && !(1..=99).contains(p)
+                {
+                    errors.push(ValidationError::new(
+                        at(&format!("warnings[{j}]")),
+                        format!("{p}% is not a warning threshold: use 1 to 99"),
+                    ));
+                }
+            }
         }
     }
 }

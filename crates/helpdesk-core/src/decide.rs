@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use crate::actor::Role;
 use crate::asset::AssetRef;
 use crate::authorization::{authorize, authorize_field, authorize_open};
-use crate::command::{Command, NewTicket};
+use crate::command::{Command, CommandKind, NewTicket};
 use crate::context::Context;
 use crate::error::{DomainError, ValidationError};
 use crate::event::{Change, Event, Opened};
@@ -15,6 +15,7 @@ use crate::lifecycle::{Transition, transition};
 use crate::link::{Link, LinkKind};
 use crate::priority::{Impact, Priority, PriorityReason, Urgency};
 use crate::resolution::Resolution;
+use crate::sla::react::with_sla;
 use crate::status::{Status, StatusCategory, StatusTarget};
 use crate::suggest::did_you_mean;
 use crate::tag::Tag;
@@ -80,7 +81,8 @@ pub fn decide(
             });
         }
         authorize_open(&new, ctx.actor, ctx.config)?;
-        return open(new, ctx);
+        let opened = open(new, ctx)?;
+        return with_sla(ticket, opened, false, ctx);
     }
     if !ticket.exists() {
         return Err(DomainError::NotFound {
@@ -88,15 +90,19 @@ pub fn decide(
         });
     }
     authorize(ticket, kind, ctx.actor)?;
+    if let Command::SetField { key, .. } = &command {
+        authorize_field(kind, ctx.actor, ctx.config, key)?;
+    }
     if transition(kind, ticket.status().category) == Transition::Illegal {
         return Err(DomainError::IllegalTransition {
             command: kind,
             status: ticket.status().clone(),
         });
     }
+    let recompute = kind == CommandKind::RecomputeSla;
     let mut out = Events::new(ctx);
     match command {
-        Command::Open(_) => {} // handled above
+        Command::Open(_) | Command::CheckSla | Command::RecomputeSla => {}
         Command::Reply { comment, body } => {
             input::body("body", &body, &ctx.config.limits, false)?;
             check_comment_id(ticket, comment)?;
@@ -166,7 +172,6 @@ pub fn decide(
             }
         }
         Command::SetField { key, value } => {
-            authorize_field(kind, ctx.actor, ctx.config, &key)?;
             check_field(&key, value.as_ref(), ctx)?;
             if ticket.fields().get(&key) != value.as_ref() {
                 out.push(Change::FieldChanged { key, value });
@@ -220,7 +225,7 @@ pub fn decide(
             }
         }
     }
-    Ok(out.events)
+    with_sla(ticket, out.events, recompute, ctx)
 }
 
 /// Events under construction, stamped with the context's instant and actor.

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use crate::actor::Role;
+use crate::calendar::CalendarError;
 use crate::command::CommandKind;
 use crate::id::TicketId;
 use crate::status::Status;
@@ -86,4 +87,8 @@ pub enum DomainError {
     /// A field of the command is invalid.
     #[error(transparent)]
     Invalid(#[from] ValidationError),
+    /// An SLA deadline could not be computed on the policy's calendar (a
+    /// calendar with no working time within the search horizon).
+    #[error("SLA deadline: {0}")]
+    Calendar(#[from] CalendarError),
 }

@@ -32,6 +32,7 @@ use crate::id::{ActorId, CommentId, GroupId, TenantId, TicketId};
 use crate::link::Link;
 use crate::priority::{Impact, Priority, PriorityReason, Urgency};
 use crate::resolution::Resolution;
+use crate::sla::{Metric, Outcome, Retargeted, Schedule, Started, Warning};
 use crate::status::Status;
 use crate::tag::Tag;
 use crate::ticket_type::TicketType;
@@ -237,11 +238,77 @@ pub enum Change {
         /// The link.
         link: Link,
     },
+    /// Another SLA policy applies to the ticket (or none, or a first one).
+    SlaPolicyChanged {
+        /// The policy before.
+        from: Option<String>,
+        /// The policy after.
+        to: Option<String>,
+    },
+    /// An SLA clock started a new cycle.
+    SlaStarted(Box<Started>),
+    /// An SLA clock paused (the ticket waits on someone).
+    SlaPaused {
+        /// The metric.
+        metric: Metric,
+        /// The cycle.
+        cycle: u32,
+        /// Business time used so far, in milliseconds.
+        elapsed_ms: i64,
+    },
+    /// A paused or stopped SLA clock runs again, its elapsed time kept.
+    SlaResumed {
+        /// The metric.
+        metric: Metric,
+        /// The cycle.
+        cycle: u32,
+        /// The new deadline and warnings.
+        schedule: Schedule,
+    },
+    /// An SLA clock's target changed (priority or policy), its elapsed time kept.
+    SlaRetargeted(Box<Retargeted>),
+    /// An SLA warning fell due.
+    SlaWarned {
+        /// The metric.
+        metric: Metric,
+        /// The cycle.
+        cycle: u32,
+        /// Which warning.
+        warning: Warning,
+    },
+    /// An SLA clock reached its target. It keeps measuring until it stops.
+    SlaBreached {
+        /// The metric.
+        metric: Metric,
+        /// The cycle.
+        cycle: u32,
+    },
+    /// An SLA clock stopped with an outcome.
+    SlaStopped {
+        /// The metric.
+        metric: Metric,
+        /// The cycle.
+        cycle: u32,
+        /// Met or breached.
+        outcome: Outcome,
+        /// Business time used, in milliseconds.
+        elapsed_ms: i64,
+    },
+    /// An SLA clock stopped without an outcome (the ticket was cancelled or
+    /// merged, or no target applies any more).
+    SlaCancelled {
+        /// The metric.
+        metric: Metric,
+        /// The cycle.
+        cycle: u32,
+        /// Business time used, in milliseconds.
+        elapsed_ms: i64,
+    },
 }
 
 impl Change {
     /// The serialized `type` of every change, in declaration order.
-    pub const TYPE_NAMES: [&'static str; 20] = [
+    pub const TYPE_NAMES: [&'static str; 29] = [
         "opened",
         "replied",
         "note_added",
@@ -262,6 +329,15 @@ impl Change {
         "merged",
         "linked",
         "unlinked",
+        "sla_policy_changed",
+        "sla_started",
+        "sla_paused",
+        "sla_resumed",
+        "sla_retargeted",
+        "sla_warned",
+        "sla_breached",
+        "sla_stopped",
+        "sla_cancelled",
     ];
 
     /// The serialized `type` of this change, such as `"status_changed"`.
@@ -287,6 +363,15 @@ impl Change {
             Change::Merged { .. } => "merged",
             Change::Linked { .. } => "linked",
             Change::Unlinked { .. } => "unlinked",
+            Change::SlaPolicyChanged { .. } => "sla_policy_changed",
+            Change::SlaStarted(_) => "sla_started",
+            Change::SlaPaused { .. } => "sla_paused",
+            Change::SlaResumed { .. } => "sla_resumed",
+            Change::SlaRetargeted(_) => "sla_retargeted",
+            Change::SlaWarned { .. } => "sla_warned",
+            Change::SlaBreached { .. } => "sla_breached",
+            Change::SlaStopped { .. } => "sla_stopped",
+            Change::SlaCancelled { .. } => "sla_cancelled",
         }
     }
 }
@@ -409,6 +494,49 @@ impl fmt::Display for Change {
             Change::Merged { into } => write!(f, "merged into {into}"),
             Change::Linked { link } => write!(f, "linked {} {}", link.kind, link.ticket),
             Change::Unlinked { link } => write!(f, "unlinked {} {}", link.kind, link.ticket),
+            Change::SlaPolicyChanged { from, to } => {
+                write!(f, "SLA policy {} -> {}", or_none(from), or_none(to))
+            }
+            Change::SlaStarted(s) => write!(
+                f,
+                "SLA {} #{} started ({}), due {}",
+                s.metric,
+                s.cycle,
+                s.policy,
+                s.schedule.due.format("%Y-%m-%d %H:%M UTC")
+            ),
+            Change::SlaPaused { metric, cycle, .. } => write!(f, "SLA {metric} #{cycle} paused"),
+            Change::SlaResumed {
+                metric,
+                cycle,
+                schedule,
+            } => write!(
+                f,
+                "SLA {metric} #{cycle} resumed, due {}",
+                schedule.due.format("%Y-%m-%d %H:%M UTC")
+            ),
+            Change::SlaRetargeted(r) => {
+                write!(f, "SLA {} #{} retargeted ({})", r.metric, r.cycle, r.policy)
+            }
+            Change::SlaWarned {
+                metric,
+                cycle,
+                warning,
+            } => {
+                write!(f, "SLA {metric} #{cycle} warning: {warning}")
+            }
+            Change::SlaBreached { metric, cycle } => write!(f, "SLA {metric} #{cycle} BREACHED"),
+            Change::SlaStopped {
+                metric,
+                cycle,
+                outcome,
+                ..
+            } => {
+                write!(f, "SLA {metric} #{cycle} stopped: {outcome:?}")
+            }
+            Change::SlaCancelled { metric, cycle, .. } => {
+                write!(f, "SLA {metric} #{cycle} cancelled")
+            }
         }
     }
 }

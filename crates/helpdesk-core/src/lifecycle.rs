@@ -41,6 +41,8 @@
 //! | merge              | merged    | merged    | merged    | merged    | ✗        | ✗      | ✗      | ✗         |
 //! | link               | ✓         | ✓         | ✓         | ✓         | ✓        | ✗      | ✗      | ✗         |
 //! | unlink             | ✓         | ✓         | ✓         | ✓         | ✓        | ✗      | ✗      | ✗         |
+//! | check_sla          | ✓         | ✓         | ✓         | ✓         | ✓        | ✓      | ✓      | ✓         |
+//! | recompute_sla      | ✓         | ✓         | ✓         | ✓         | ✓        | ✓      | ✓      | ✓         |
 //!
 //! Replies move the status as a help desk expects:
 //!
@@ -51,8 +53,9 @@
 //! 3. A requester's reply to a `resolved` ticket reopens it.
 //! 4. Assigning a `new` ticket opens it.
 //!
-//! Closed, merged and cancelled are terminal: nothing changes them. A
-//! requester who writes again after that needs a new ticket.
+//! Closed, merged and cancelled are terminal: nothing changes them but the
+//! SLA bookkeeping commands, which find nothing running there. A requester
+//! who writes again after that needs a new ticket.
 
 use crate::command::CommandKind;
 use crate::status::StatusCategory;
@@ -86,6 +89,9 @@ pub enum Transition {
 pub const fn transition(command: CommandKind, from: StatusCategory) -> Transition {
     use CommandKind as C;
     use StatusCategory as S;
+    if matches!(command, C::CheckSla | C::RecomputeSla) {
+        return Transition::Stay;
+    }
     if from.is_terminal() {
         return Transition::Illegal;
     }
@@ -115,5 +121,6 @@ pub const fn transition(command: CommandKind, from: StatusCategory) -> Transitio
         C::ChangeStatus | C::Resolve | C::Cancel | C::Merge | C::Reopen | C::Close => {
             Transition::Illegal
         }
+        C::CheckSla | C::RecomputeSla => Transition::Stay,
     }
 }

@@ -16,6 +16,7 @@ use crate::id::{ActorId, GroupId, TenantId, TicketId};
 use crate::link::Link;
 use crate::priority::{Impact, Priority, Urgency};
 use crate::resolution::Resolution;
+use crate::sla::{SlaCycle, SlaTrigger, next_due};
 use crate::status::{Status, StatusCategory};
 use crate::tag::Tag;
 use crate::ticket_type::TicketType;
@@ -72,6 +73,8 @@ pub struct Ticket {
     pub(crate) links: BTreeSet<Link>,
     pub(crate) resolution: Option<Resolution>,
     pub(crate) merged_into: Option<TicketId>,
+    pub(crate) sla_policy: Option<String>,
+    pub(crate) sla: Vec<SlaCycle>,
     pub(crate) created_by: Option<ActorRef>,
     pub(crate) created_at: DateTime<Utc>,
     pub(crate) updated_at: DateTime<Utc>,
@@ -104,6 +107,8 @@ impl Ticket {
             links: BTreeSet::new(),
             resolution: None,
             merged_into: None,
+            sla_policy: None,
+            sla: Vec::new(),
             created_by: None,
             created_at: DateTime::UNIX_EPOCH,
             updated_at: DateTime::UNIX_EPOCH,
@@ -230,6 +235,27 @@ impl Ticket {
     /// The ticket it was merged into, once merged.
     pub fn merged_into(&self) -> Option<TicketId> {
         self.merged_into
+    }
+
+    /// The key of the SLA policy that applies, if any.
+    pub fn sla_policy(&self) -> Option<&str> {
+        self.sla_policy.as_deref()
+    }
+
+    /// Every SLA cycle the ticket has had, oldest first.
+    pub fn sla(&self) -> &[SlaCycle] {
+        &self.sla
+    }
+
+    /// The earliest SLA warning or breach not yet recorded, with its
+    /// instant: when a scheduler should run
+    /// [`Command::CheckSla`](crate::Command::CheckSla) next. The instants are
+    /// computed when clocks start, pause, resume or change target, so no
+    /// clock reading is needed here; an instant in the past is overdue and
+    /// the next `CheckSla` records it. `None` when no running clock has
+    /// anything left to record.
+    pub fn next_sla_due(&self) -> Option<(DateTime<Utc>, SlaTrigger)> {
+        next_due(&self.sla)
     }
 
     /// Who opened it.

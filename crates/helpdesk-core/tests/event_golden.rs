@@ -11,6 +11,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use chrono::{NaiveDate, TimeZone, Utc};
+use helpdesk_core::sla::{
+    Metric, Outcome, Retargeted, Schedule, ScheduledWarning, Started, Warning,
+};
 use helpdesk_core::*;
 
 fn sample(change: Change) -> Event {
@@ -112,7 +115,72 @@ fn every_change() -> Vec<Change> {
         },
         Change::Linked { link },
         Change::Unlinked { link },
+        Change::SlaPolicyChanged {
+            from: None,
+            to: Some("standard".into()),
+        },
+        Change::SlaStarted(Box::new(Started {
+            metric: Metric::FirstResponse,
+            cycle: 1,
+            policy: "standard".into(),
+            target_ms: 3_600_000,
+            schedule: schedule(),
+        })),
+        Change::SlaPaused {
+            metric: Metric::Resolution,
+            cycle: 1,
+            elapsed_ms: 5_400_000,
+        },
+        Change::SlaResumed {
+            metric: Metric::Resolution,
+            cycle: 1,
+            schedule: schedule(),
+        },
+        Change::SlaRetargeted(Box::new(Retargeted {
+            metric: Metric::Resolution,
+            cycle: 1,
+            policy: "vip".into(),
+            target_ms: 14_400_000,
+            elapsed_ms: 5_400_000,
+            schedule: Some(schedule()),
+        })),
+        Change::SlaWarned {
+            metric: Metric::NextResponse,
+            cycle: 2,
+            warning: Warning::Before("30m".parse().unwrap()),
+        },
+        Change::SlaBreached {
+            metric: Metric::NextResponse,
+            cycle: 2,
+        },
+        Change::SlaStopped {
+            metric: Metric::NextResponse,
+            cycle: 2,
+            outcome: Outcome::Breached,
+            elapsed_ms: 7_260_000,
+        },
+        Change::SlaCancelled {
+            metric: Metric::PeriodicUpdate,
+            cycle: 3,
+            elapsed_ms: 60_000,
+        },
     ]
+}
+
+fn schedule() -> Schedule {
+    Schedule {
+        due: Utc.with_ymd_and_hms(2026, 3, 2, 10, 15, 30).unwrap(),
+        warnings: vec![
+            ScheduledWarning {
+                warning: Warning::Percent(75),
+                at: Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 30).unwrap(),
+            },
+            ScheduledWarning {
+                warning: Warning::Before("30m".parse().unwrap()),
+                at: Utc.with_ymd_and_hms(2026, 3, 2, 9, 45, 30).unwrap(),
+            },
+        ],
+    }
 }
 
 fn golden_dir() -> PathBuf {

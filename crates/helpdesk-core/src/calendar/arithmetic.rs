@@ -50,7 +50,11 @@ impl Schedule<'_> {
 
     /// The earliest instant `t` with `between(start, t) == d` for `d > 0`;
     /// for `d == 0`, `start` inside working time, else the next opening.
-    pub(crate) fn add(&self, start: DateTime<Utc>, d: TimeDelta) -> Result<DateTime<Utc>, CalendarError> {
+    pub(crate) fn add(
+        &self,
+        start: DateTime<Utc>,
+        d: TimeDelta,
+    ) -> Result<DateTime<Utc>, CalendarError> {
         if d < TimeDelta::zero() {
             return Err(CalendarError::NegativeDuration { duration: d });
         }

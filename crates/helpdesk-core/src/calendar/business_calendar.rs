@@ -152,7 +152,12 @@ impl Calendar {
     pub fn to_spec(&self) -> CalendarSpec {
         let mut week = WeekSpec::default();
         for (weekday, slot) in week.days_mut().into_iter().enumerate() {
-            *slot = self.week.day(weekday).iter().map(ToString::to_string).collect();
+            *slot = self
+                .week
+                .day(weekday)
+                .iter()
+                .map(ToString::to_string)
+                .collect();
         }
         CalendarSpec {
             tz: self.tz.name().to_owned(),

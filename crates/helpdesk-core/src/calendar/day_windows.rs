@@ -15,7 +15,10 @@ pub(crate) struct LabeledWindow {
 
 /// Parses the windows at `field[0]`, `field[1]`, ... and sorts them by start.
 /// Checks that they do not overlap one another.
-pub(crate) fn parse_day(field: &str, texts: &[String]) -> Result<Vec<LabeledWindow>, CalendarError> {
+pub(crate) fn parse_day(
+    field: &str,
+    texts: &[String],
+) -> Result<Vec<LabeledWindow>, CalendarError> {
     let mut day = Vec::with_capacity(texts.len());
     for (index, text) in texts.iter().enumerate() {
         let field = format!("{field}[{index}]");

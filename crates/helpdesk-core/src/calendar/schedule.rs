@@ -108,8 +108,14 @@ mod tests {
 
     #[test]
     fn profiles_carry_overnight_parts_into_the_next_day() {
-        let spec = week(&["09:00-12:00", "22:00-02:00"], &["02:00-04:00"], &["23:00-01:00"]);
-        let (schedule, _) = WeeklySchedule::from_spec(&spec).map_err(|e| e.to_string()).unwrap_or_else(|e| panic!("{e}"));
+        let spec = week(
+            &["09:00-12:00", "22:00-02:00"],
+            &["02:00-04:00"],
+            &["23:00-01:00"],
+        );
+        let (schedule, _) = WeeklySchedule::from_spec(&spec)
+            .map_err(|e| e.to_string())
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             schedule.profile(0),
             &[(0, 3600), (9 * 3600, 12 * 3600), (22 * 3600, DAY_SECONDS)]

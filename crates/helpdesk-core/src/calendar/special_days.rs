@@ -87,7 +87,10 @@ impl SpecialDays {
         for (day, _, _, hours) in &merged {
             let Some(hours) = hours else { continue };
             check_spill(effective(day - 1).and_then(overnight), hours)?;
-            if merged.binary_search_by_key(&(day + 1), |entry| entry.0).is_err() {
+            if merged
+                .binary_search_by_key(&(day + 1), |entry| entry.0)
+                .is_err()
+            {
                 check_spill(overnight(hours), effective(day + 1).unwrap_or(&[]))?;
             }
         }
@@ -180,7 +183,14 @@ mod tests {
             parse_date("holidays[0]", "2026-12-25").ok(),
             NaiveDate::from_ymd_opt(2026, 12, 25)
         );
-        for text in ["2026-12-5", "2026-02-30", "26-12-25", "2026/12/25", "2026-12-25 ", "+202-12-25"] {
+        for text in [
+            "2026-12-5",
+            "2026-02-30",
+            "26-12-25",
+            "2026/12/25",
+            "2026-12-25 ",
+            "+202-12-25",
+        ] {
             assert!(parse_date("holidays[0]", text).is_err(), "{text}");
         }
     }

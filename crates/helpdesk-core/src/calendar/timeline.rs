@@ -25,7 +25,10 @@ pub(crate) struct Day<'a> {
 #[derive(Debug)]
 enum DaySpans<'a> {
     /// The weekday's ordinary profile, shifted to this date.
-    Ordinary { profile: &'a [(i64, i64)], shift: i64 },
+    Ordinary {
+        profile: &'a [(i64, i64)],
+        shift: i64,
+    },
     /// Computed for this date.
     Listed(&'a [(i64, i64)]),
 }
@@ -217,7 +220,15 @@ mod tests {
 
     #[test]
     fn merging_joins_overlapping_and_touching_intervals() {
-        let mut spans = vec![(0, 5), (3, 7), (7, 9), (10, 12), (11, 11), (20, 30), (21, 22)];
+        let mut spans = vec![
+            (0, 5),
+            (3, 7),
+            (7, 9),
+            (10, 12),
+            (11, 11),
+            (20, 30),
+            (21, 22),
+        ];
         merge_sorted(&mut spans);
         assert_eq!(spans, vec![(0, 9), (10, 12), (20, 30)]);
     }

@@ -214,6 +214,8 @@ pub fn example(kind: CommandKind, seq: u128) -> Command {
                 ticket: other_ticket(),
             },
         },
+        CommandKind::CheckSla => Command::CheckSla,
+        CommandKind::RecomputeSla => Command::RecomputeSla,
     }
 }
 
