@@ -47,7 +47,15 @@ fn main() -> Result<(), Box<dyn Error>> {
     let config: DeskConfig = serde_json::from_str(
         r#"{
             "statuses": [{"key": "awaiting_vendor", "label": "Awaiting vendor", "category": "on_hold"}],
-            "fields": [{"key": "site", "label": "Site", "kind": {"type": "choice", "options": ["berlin", "nyc"]}}]
+            "fields": [{"key": "site", "label": "Site", "kind": {"type": "choice", "options": ["berlin", "nyc"]}}],
+            "sla_policies": [{
+                "key": "standard",
+                "targets": {
+                    "first_response": {"P1": "15m", "P2": "30m", "P3": "1h"},
+                    "resolution": {"P1": "1h", "P2": "4h", "P3": "8h"}
+                },
+                "warnings": [{"percent": 75}]
+            }]
         }"#,
     )?;
     if let Err(problems) = config.validate() {
@@ -278,6 +286,18 @@ fn main() -> Result<(), Box<dyn Error>> {
         "Alice sees {} of them (internal notes are hidden).",
         view.conversation().len()
     );
+    for cycle in t.sla() {
+        println!(
+            "SLA {} #{}: {}, {} min of {} min used",
+            cycle.metric,
+            cycle.cycle,
+            cycle
+                .outcome
+                .map_or("open".to_owned(), |o| format!("{o:?}").to_lowercase()),
+            cycle.elapsed_ms / 60_000,
+            cycle.target_ms / 60_000
+        );
+    }
     let rebuilt = Ticket::replay(t.id(), &host.history);
     println!(
         "Replaying the history rebuilds the ticket exactly: {}",

@@ -267,7 +267,8 @@ pub enum Change {
     },
     /// An SLA clock's target changed (priority or policy), its elapsed time kept.
     SlaRetargeted(Box<Retargeted>),
-    /// An SLA warning fell due.
+    /// An SLA warning fell due. Recorded at the next command or check on
+    /// or after `due`.
     SlaWarned {
         /// The metric.
         metric: Metric,
@@ -275,13 +276,18 @@ pub enum Change {
         cycle: u32,
         /// Which warning.
         warning: Warning,
+        /// When it fell due.
+        due: DateTime<Utc>,
     },
     /// An SLA clock reached its target. It keeps measuring until it stops.
+    /// Recorded at the next command or check on or after `due`.
     SlaBreached {
         /// The metric.
         metric: Metric,
         /// The cycle.
         cycle: u32,
+        /// When the target was used up.
+        due: DateTime<Utc>,
     },
     /// An SLA clock stopped with an outcome.
     SlaStopped {
@@ -522,10 +528,17 @@ impl fmt::Display for Change {
                 metric,
                 cycle,
                 warning,
-            } => {
-                write!(f, "SLA {metric} #{cycle} warning: {warning}")
-            }
-            Change::SlaBreached { metric, cycle } => write!(f, "SLA {metric} #{cycle} BREACHED"),
+                due,
+            } => write!(
+                f,
+                "SLA {metric} #{cycle} warning: {warning} (due {})",
+                due.format("%H:%M UTC")
+            ),
+            Change::SlaBreached { metric, cycle, due } => write!(
+                f,
+                "SLA {metric} #{cycle} BREACHED (due {})",
+                due.format("%H:%M UTC")
+            ),
             Change::SlaStopped {
                 metric,
                 cycle,

@@ -148,10 +148,12 @@ fn every_change() -> Vec<Change> {
             metric: Metric::NextResponse,
             cycle: 2,
             warning: Warning::Before("30m".parse().unwrap()),
+            due: Utc.with_ymd_and_hms(2026, 3, 2, 9, 45, 30).unwrap(),
         },
         Change::SlaBreached {
             metric: Metric::NextResponse,
             cycle: 2,
+            due: Utc.with_ymd_and_hms(2026, 3, 2, 10, 15, 30).unwrap(),
         },
         Change::SlaStopped {
             metric: Metric::NextResponse,

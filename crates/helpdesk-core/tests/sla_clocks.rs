@@ -197,7 +197,8 @@ fn check_sla_records_each_warning_and_breach_exactly_once_however_late() {
         [Change::SlaWarned {
             metric: Metric::FirstResponse,
             cycle: 1,
-            warning: Warning::Percent(50)
+            warning: Warning::Percent(50),
+            due: desk.at(30),
         }]
     );
     assert_eq!(desk.check(&mut run, 30), vec![]);

@@ -261,6 +261,7 @@ pub(crate) fn apply_sla(cycles: &mut Vec<SlaCycle>, policy: &mut Option<String>,
             metric,
             cycle,
             warning,
+            ..
         } => {
             if let Some(c) = cycle_mut(cycles, *metric, *cycle) {
                 match c.warnings.iter_mut().find(|w| w.warning == *warning) {
@@ -273,7 +274,7 @@ pub(crate) fn apply_sla(cycles: &mut Vec<SlaCycle>, policy: &mut Option<String>,
                 }
             }
         }
-        Change::SlaBreached { metric, cycle } => {
+        Change::SlaBreached { metric, cycle, .. } => {
             if let Some(c) = cycle_mut(cycles, *metric, *cycle) {
                 c.breached = true;
             }

@@ -12,7 +12,7 @@ use crate::context::Context;
 use crate::error::DomainError;
 use crate::event::{Change, Event};
 use crate::priority::Priority;
-use crate::sla::cycle::apply_sla;
+use crate::sla::cycle::{apply_sla, next_due};
 use crate::sla::timing::{calendar_of, closed_runs_on, elapsed_at, schedule};
 use crate::sla::{
     ClockRules, CycleState, Metric, On, Outcome, Retargeted, SlaCycle, SlaPolicy, Started,
@@ -33,6 +33,10 @@ pub(crate) fn with_sla(
     if ctx.config.sla_policies.is_empty()
         && ticket.sla().is_empty()
         && ticket.sla_policy().is_none()
+    {
+        return Ok(primary);
+    }
+    if primary.is_empty() && !recompute && next_due(ticket.sla()).is_none_or(|(at, _)| at > ctx.now)
     {
         return Ok(primary);
     }
@@ -152,6 +156,7 @@ impl<'a> Work<'a> {
                             metric: cycle.metric,
                             cycle: cycle.cycle,
                             warning: w.warning,
+                            due: at,
                         },
                     ));
                 }
@@ -164,6 +169,7 @@ impl<'a> Work<'a> {
                     Change::SlaBreached {
                         metric: cycle.metric,
                         cycle: cycle.cycle,
+                        due: at,
                     },
                 ));
             }
@@ -309,6 +315,7 @@ impl<'a> Work<'a> {
             self.emit(Change::SlaBreached {
                 metric: cycle.metric,
                 cycle: cycle.cycle,
+                due: cycle.due.unwrap_or(self.now),
             });
         }
         let outcome = if breached {
