@@ -18,11 +18,11 @@ use crate::ticket::Ticket;
 /// use helpdesk_core::*;
 ///
 /// let mut ticket = Ticket::new(TicketId::from_u128(1));
-/// let event = Event {
-///     at: Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
-///     by: ActorRef { id: ActorId::from_u128(2), role: Role::Agent },
-///     change: Change::Tagged { tag: Tag::new("vpn").unwrap() },
-/// };
+/// let event = Event::new(
+///     Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
+///     ActorRef { id: ActorId::from_u128(2), role: Role::Agent },
+///     Change::Tagged { tag: Tag::new("vpn").unwrap() },
+/// );
 /// apply(&mut ticket, &event);
 /// assert!(ticket.tags().contains(&Tag::new("vpn").unwrap()));
 /// assert_eq!(ticket.version(), 1);
@@ -44,6 +44,8 @@ pub fn apply(ticket: &mut Ticket, event: &Event) {
             ticket.tags.clone_from(&opened.tags);
             ticket.fields.clone_from(&opened.fields);
             ticket.assets.clone_from(&opened.assets);
+            ticket.requester_email.clone_from(&opened.requester_email);
+            ticket.organization.clone_from(&opened.organization);
             ticket.created_by = Some(event.by);
             ticket.created_at = event.at;
         }
@@ -62,7 +64,19 @@ pub fn apply(ticket: &mut Ticket, event: &Event) {
             at: event.at,
         }),
         Change::GroupChanged { to, .. } => ticket.group = *to,
-        Change::AssigneeChanged { to, .. } => ticket.assignee = *to,
+        Change::AssigneeChanged { from, to } => {
+            if from.is_some() && to.is_some() {
+                ticket.reassignments += 1;
+            }
+            ticket.assignee = *to;
+        }
+        Change::TierChanged { to, .. } => ticket.tier.clone_from(to),
+        Change::Escalated(escalated) => {
+            ticket.escalations.insert(escalated.rule.clone());
+            if escalated.to_tier.is_some() {
+                ticket.tier.clone_from(&escalated.to_tier);
+            }
+        }
         Change::StatusChanged { to, .. } => ticket.status = to.clone(),
         Change::ImpactUrgencyChanged { impact, urgency } => {
             ticket.impact = *impact;
@@ -71,7 +85,7 @@ pub fn apply(ticket: &mut Ticket, event: &Event) {
         Change::PriorityChanged { to, reason, .. } => {
             ticket.priority = *to;
             ticket.priority_overridden = match reason {
-                PriorityReason::Override { .. } => true,
+                PriorityReason::Override { .. } | PriorityReason::Rule { .. } => true,
                 PriorityReason::OverrideCleared => false,
                 PriorityReason::Matrix => ticket.priority_overridden,
             };

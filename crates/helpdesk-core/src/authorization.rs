@@ -35,6 +35,8 @@
 //! | merge              | ✗         | group  | group      | tenant | tenant |
 //! | link               | ✗         | group  | group      | tenant | tenant |
 //! | unlink             | ✗         | group  | group      | tenant | tenant |
+//! | route              | ✗         | group  | group      | tenant | tenant |
+//! | escalate           | ✗         | group  | group      | tenant | tenant |
 //! | check_sla          | ✗         | group  | group      | tenant | tenant |
 //! | recompute_sla      | ✗         | ✗      | ✗          | tenant | tenant |
 //!

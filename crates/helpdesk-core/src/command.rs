@@ -17,6 +17,7 @@ use crate::id::{ActorId, CommentId, GroupId, TicketId};
 use crate::link::Link;
 use crate::priority::{Impact, Priority, Urgency};
 use crate::resolution::Resolution;
+use crate::routing::RouteInput;
 use crate::status::StatusTarget;
 use crate::ticket_type::TicketType;
 
@@ -66,6 +67,12 @@ pub struct NewTicket {
     /// Asset references.
     #[serde(default)]
     pub assets: Vec<String>,
+    /// The requester's email address, for routing on its domain.
+    #[serde(default)]
+    pub requester_email: Option<String>,
+    /// The requester's organisation, for routing.
+    #[serde(default)]
+    pub organization: Option<String>,
 }
 
 fn default_channel() -> Channel {
@@ -95,7 +102,21 @@ impl NewTicket {
             tags: Vec::new(),
             fields: BTreeMap::new(),
             assets: Vec::new(),
+            requester_email: None,
+            organization: None,
         }
+    }
+
+    /// Sets the requester's email address.
+    pub fn requester_email(mut self, email: impl Into<String>) -> Self {
+        self.requester_email = Some(email.into());
+        self
+    }
+
+    /// Sets the requester's organisation.
+    pub fn organization(mut self, organization: impl Into<String>) -> Self {
+        self.organization = Some(organization.into());
+        self
     }
 
     /// Sets the channel.
@@ -270,8 +291,20 @@ pub enum Command {
         /// The link.
         link: Link,
     },
-    /// Record the SLA warnings and breaches due at the context's `now`.
-    /// Running it again, or late, records nothing twice.
+    /// Run the ticket through the desk's routing rules: group, tier,
+    /// priority, tags, fields and an assignee, each recorded with the rule
+    /// that caused it.
+    Route(RouteInput),
+    /// Escalate by hand along an escalation rule whose trigger is `manual`.
+    Escalate {
+        /// The rule's name.
+        rule: String,
+        /// Why.
+        reason: String,
+    },
+    /// Record the SLA warnings and breaches, and the timed escalations, due
+    /// at the context's `now`. Running it again, or late, records nothing
+    /// twice.
     CheckSla,
     /// Match the SLA policy afresh and recount the active clocks on their
     /// calendars, after the desk's calendars or policies changed.
@@ -303,6 +336,8 @@ impl Command {
             Command::Merge { .. } => CommandKind::Merge,
             Command::Link { .. } => CommandKind::Link,
             Command::Unlink { .. } => CommandKind::Unlink,
+            Command::Route(_) => CommandKind::Route,
+            Command::Escalate { .. } => CommandKind::Escalate,
             Command::CheckSla => CommandKind::CheckSla,
             Command::RecomputeSla => CommandKind::RecomputeSla,
         }
@@ -362,6 +397,10 @@ pub enum CommandKind {
     Link,
     /// [`Command::Unlink`]
     Unlink,
+    /// [`Command::Route`]
+    Route,
+    /// [`Command::Escalate`]
+    Escalate,
     /// [`Command::CheckSla`]
     CheckSla,
     /// [`Command::RecomputeSla`]
@@ -370,7 +409,7 @@ pub enum CommandKind {
 
 impl CommandKind {
     /// Every command kind, in the order of the lifecycle table.
-    pub const ALL: [CommandKind; 23] = [
+    pub const ALL: [CommandKind; 25] = [
         CommandKind::Open,
         CommandKind::Reply,
         CommandKind::AddNote,
@@ -392,6 +431,8 @@ impl CommandKind {
         CommandKind::Merge,
         CommandKind::Link,
         CommandKind::Unlink,
+        CommandKind::Route,
+        CommandKind::Escalate,
         CommandKind::CheckSla,
         CommandKind::RecomputeSla,
     ];
@@ -420,6 +461,8 @@ impl CommandKind {
             CommandKind::Merge => "merge",
             CommandKind::Link => "link",
             CommandKind::Unlink => "unlink",
+            CommandKind::Route => "route",
+            CommandKind::Escalate => "escalate",
             CommandKind::CheckSla => "check_sla",
             CommandKind::RecomputeSla => "recompute_sla",
         }
@@ -449,6 +492,8 @@ impl CommandKind {
             CommandKind::Merge => "merge",
             CommandKind::Link => "link",
             CommandKind::Unlink => "unlink",
+            CommandKind::Route => "route",
+            CommandKind::Escalate => "escalate",
             CommandKind::CheckSla => "check the SLA of",
             CommandKind::RecomputeSla => "recompute the SLA of",
         }

@@ -8,6 +8,7 @@ use crate::authorization::{authorize, authorize_field, authorize_open};
 use crate::command::{Command, CommandKind, NewTicket};
 use crate::context::Context;
 use crate::error::{DomainError, ValidationError};
+use crate::escalation::{manual, with_escalations};
 use crate::event::{Change, Event, Opened};
 use crate::field::FieldValue;
 use crate::input;
@@ -15,6 +16,7 @@ use crate::lifecycle::{Transition, transition};
 use crate::link::{Link, LinkKind};
 use crate::priority::{Impact, Priority, PriorityReason, Urgency};
 use crate::resolution::Resolution;
+use crate::routing::route_events;
 use crate::sla::react::with_sla;
 use crate::status::{Status, StatusCategory, StatusTarget};
 use crate::suggest::did_you_mean;
@@ -103,6 +105,8 @@ pub fn decide(
     let mut out = Events::new(ctx);
     match command {
         Command::Open(_) | Command::CheckSla | Command::RecomputeSla => {}
+        Command::Route(input) => out.events = route_events(ticket, &input, ctx)?,
+        Command::Escalate { rule, reason } => out.events = manual(ticket, &rule, reason, ctx)?,
         Command::Reply { comment, body } => {
             input::body("body", &body, &ctx.config.limits, false)?;
             check_comment_id(ticket, comment)?;
@@ -225,7 +229,8 @@ pub fn decide(
             }
         }
     }
-    with_sla(ticket, out.events, recompute, ctx)
+    let events = with_sla(ticket, out.events, recompute, ctx)?;
+    with_escalations(ticket, events, ctx)
 }
 
 /// Events under construction, stamped with the context's instant and actor.
@@ -243,11 +248,8 @@ impl<'a> Events<'a> {
     }
 
     fn push(&mut self, change: Change) {
-        self.events.push(Event {
-            at: self.ctx.now,
-            by: self.ctx.actor.as_ref(),
-            change,
-        });
+        self.events
+            .push(Event::new(self.ctx.now, self.ctx.actor.as_ref(), change));
     }
 
     fn move_to(&mut self, ticket: &Ticket, to: Status) {
@@ -306,6 +308,8 @@ fn open(new: NewTicket, ctx: &Context<'_>) -> Result<Vec<Event>, DomainError> {
         tags,
         fields: new.fields,
         assets,
+        requester_email: new.requester_email,
+        organization: new.organization,
     })));
     Ok(out.events)
 }

@@ -43,11 +43,11 @@ use crate::ticket_type::TicketType;
 /// use helpdesk_core::{ActorId, ActorRef, Change, Event, Role};
 /// use chrono::{TimeZone, Utc};
 ///
-/// let event = Event {
-///     at: Utc.with_ymd_and_hms(2026, 3, 2, 9, 15, 0).unwrap(),
-///     by: ActorRef { id: ActorId::from_u128(2), role: Role::Agent },
-///     change: Change::Closed,
-/// };
+/// let event = Event::new(
+///     Utc.with_ymd_and_hms(2026, 3, 2, 9, 15, 0).unwrap(),
+///     ActorRef { id: ActorId::from_u128(2), role: Role::Agent },
+///     Change::Closed,
+/// );
 /// let json = serde_json::to_string(&event).unwrap();
 /// assert_eq!(json, r#"{"v":1,"at":"2026-03-02T09:15:00Z","by":{"id":"00000000-0000-0000-0000-000000000002","role":"agent"},"type":"closed"}"#);
 /// assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), event);
@@ -60,11 +60,57 @@ pub struct Event {
     pub by: ActorRef,
     /// What changed.
     pub change: Change,
+    /// Why, when a rule of the desk caused it (a routing or escalation
+    /// rule) rather than the actor's own choice. Omitted from the stored
+    /// form when absent.
+    pub cause: Option<Cause>,
+}
+
+/// The rule of the desk configuration that caused an event, so the audit
+/// trail says why a ticket went where it went.
+///
+/// ```
+/// use helpdesk_core::Cause;
+/// let cause = Cause::RoutingRule { rule: "VPN to network".into() };
+/// assert_eq!(cause.to_string(), "routing rule \"VPN to network\"");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Cause {
+    /// A routing rule, by name.
+    RoutingRule {
+        /// The rule's name.
+        rule: String,
+    },
+    /// An escalation rule, by name.
+    Escalation {
+        /// The rule's name.
+        rule: String,
+    },
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Cause::RoutingRule { rule } => write!(f, "routing rule {rule:?}"),
+            Cause::Escalation { rule } => write!(f, "escalation rule {rule:?}"),
+        }
+    }
 }
 
 impl Event {
     /// The schema version written into every event's `v` field.
     pub const SCHEMA_VERSION: u16 = 1;
+
+    /// An event of `change` at `at` by `by`, with no cause.
+    pub fn new(at: DateTime<Utc>, by: ActorRef, change: Change) -> Self {
+        Self {
+            at,
+            by,
+            change,
+            cause: None,
+        }
+    }
 
     /// Whether an actor in `role` may see this event in a ticket's history.
     /// Requesters never see internal notes.
@@ -72,11 +118,11 @@ impl Event {
     /// ```
     /// # use helpdesk_core::*;
     /// # use chrono::{TimeZone, Utc};
-    /// let note = Event {
-    ///     at: Utc.with_ymd_and_hms(2026, 3, 2, 9, 15, 0).unwrap(),
-    ///     by: ActorRef { id: ActorId::from_u128(2), role: Role::Agent },
-    ///     change: Change::NoteAdded { comment: CommentId::from_u128(1), body: "VIP".into() },
-    /// };
+    /// let note = Event::new(
+    ///     Utc.with_ymd_and_hms(2026, 3, 2, 9, 15, 0).unwrap(),
+    ///     ActorRef { id: ActorId::from_u128(2), role: Role::Agent },
+    ///     Change::NoteAdded { comment: CommentId::from_u128(1), body: "VIP".into() },
+    /// );
     /// assert!(!note.is_visible_to(Role::Requester));
     /// assert!(note.is_visible_to(Role::Agent));
     /// ```
@@ -118,6 +164,30 @@ pub struct Opened {
     /// Asset references.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub assets: BTreeSet<AssetRef>,
+    /// The requester's email address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requester_email: Option<String>,
+    /// The requester's organisation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+}
+
+/// The content of a [`Change::Escalated`] event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Escalated {
+    /// The escalation rule that fired.
+    pub rule: String,
+    /// The tier the ticket was on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_tier: Option<String>,
+    /// The tier it moves to, for functional escalation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_tier: Option<String>,
+    /// The managers to notify, for hierarchical escalation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notify: Vec<ActorId>,
+    /// What set it off, in words.
+    pub reason: String,
 }
 
 /// What changed. The serialized `type` is the variant name in snake case.
@@ -238,6 +308,15 @@ pub enum Change {
         /// The link.
         link: Link,
     },
+    /// The escalation tier changed (by routing or by hand).
+    TierChanged {
+        /// The tier before.
+        from: Option<String>,
+        /// The tier after.
+        to: Option<String>,
+    },
+    /// An escalation rule fired.
+    Escalated(Box<Escalated>),
     /// Another SLA policy applies to the ticket (or none, or a first one).
     SlaPolicyChanged {
         /// The policy before.
@@ -314,7 +393,7 @@ pub enum Change {
 
 impl Change {
     /// The serialized `type` of every change, in declaration order.
-    pub const TYPE_NAMES: [&'static str; 29] = [
+    pub const TYPE_NAMES: [&'static str; 31] = [
         "opened",
         "replied",
         "note_added",
@@ -335,6 +414,8 @@ impl Change {
         "merged",
         "linked",
         "unlinked",
+        "tier_changed",
+        "escalated",
         "sla_policy_changed",
         "sla_started",
         "sla_paused",
@@ -369,6 +450,8 @@ impl Change {
             Change::Merged { .. } => "merged",
             Change::Linked { .. } => "linked",
             Change::Unlinked { .. } => "unlinked",
+            Change::TierChanged { .. } => "tier_changed",
+            Change::Escalated(_) => "escalated",
             Change::SlaPolicyChanged { .. } => "sla_policy_changed",
             Change::SlaStarted(_) => "sla_started",
             Change::SlaPaused { .. } => "sla_paused",
@@ -389,6 +472,8 @@ struct EventOut<'a> {
     by: &'a ActorRef,
     #[serde(flatten)]
     change: &'a Change,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cause: &'a Option<Cause>,
 }
 
 #[derive(Deserialize)]
@@ -398,6 +483,8 @@ struct EventIn {
     by: ActorRef,
     #[serde(flatten)]
     change: Change,
+    #[serde(default)]
+    cause: Option<Cause>,
 }
 
 impl Serialize for Event {
@@ -407,6 +494,7 @@ impl Serialize for Event {
             at: &self.at,
             by: &self.by,
             change: &self.change,
+            cause: &self.cause,
         }
         .serialize(serializer)
     }
@@ -426,6 +514,7 @@ impl<'de> Deserialize<'de> for Event {
             at: raw.at,
             by: raw.by,
             change: raw.change,
+            cause: raw.cause,
         })
     }
 }
@@ -473,6 +562,7 @@ impl fmt::Display for Change {
                     PriorityReason::Matrix => write!(f, " (matrix)"),
                     PriorityReason::Override { reason } => write!(f, " (override: {reason})"),
                     PriorityReason::OverrideCleared => write!(f, " (override cleared)"),
+                    PriorityReason::Rule { rule } => write!(f, " (rule {rule:?})"),
                 }
             }
             Change::Tagged { tag } => write!(f, "tagged {tag}"),
@@ -500,6 +590,23 @@ impl fmt::Display for Change {
             Change::Merged { into } => write!(f, "merged into {into}"),
             Change::Linked { link } => write!(f, "linked {} {}", link.kind, link.ticket),
             Change::Unlinked { link } => write!(f, "unlinked {} {}", link.kind, link.ticket),
+            Change::TierChanged { from, to } => {
+                write!(f, "tier {} -> {}", or_none(from), or_none(to))
+            }
+            Change::Escalated(e) => {
+                write!(f, "escalated by {:?}", e.rule)?;
+                if let Some(to) = &e.to_tier {
+                    write!(
+                        f,
+                        " from {} to {to}",
+                        e.from_tier.as_deref().unwrap_or("none")
+                    )?;
+                }
+                if !e.notify.is_empty() {
+                    write!(f, ", notifying {} manager(s)", e.notify.len())?;
+                }
+                write!(f, " ({})", e.reason)
+            }
             Change::SlaPolicyChanged { from, to } => {
                 write!(f, "SLA policy {} -> {}", or_none(from), or_none(to))
             }

@@ -41,6 +41,8 @@
 //! | merge              | merged    | merged    | merged    | merged    | ✗        | ✗      | ✗      | ✗         |
 //! | link               | ✓         | ✓         | ✓         | ✓         | ✓        | ✗      | ✗      | ✗         |
 //! | unlink             | ✓         | ✓         | ✓         | ✓         | ✓        | ✗      | ✗      | ✗         |
+//! | route              | ✓         | ✓         | ✓         | ✓         | ✗        | ✗      | ✗      | ✗         |
+//! | escalate           | ✓         | ✓         | ✓         | ✓         | ✗        | ✗      | ✗      | ✗         |
 //! | check_sla          | ✓         | ✓         | ✓         | ✓         | ✓        | ✓      | ✓      | ✓         |
 //! | recompute_sla      | ✓         | ✓         | ✓         | ✓         | ✓        | ✓      | ✓      | ✓         |
 //!
@@ -121,6 +123,8 @@ pub const fn transition(command: CommandKind, from: StatusCategory) -> Transitio
         C::ChangeStatus | C::Resolve | C::Cancel | C::Merge | C::Reopen | C::Close => {
             Transition::Illegal
         }
+        C::Route | C::Escalate if active => Transition::Stay,
+        C::Route | C::Escalate => Transition::Illegal,
         C::CheckSla | C::RecomputeSla => Transition::Stay,
     }
 }

@@ -143,6 +143,11 @@ pub enum PriorityReason {
     },
     /// A manual override was removed; the matrix applies again.
     OverrideCleared,
+    /// A routing or escalation rule set it; it sticks like an override.
+    Rule {
+        /// The rule's name.
+        rule: String,
+    },
 }
 
 impl fmt::Display for Impact {

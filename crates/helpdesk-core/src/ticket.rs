@@ -73,6 +73,11 @@ pub struct Ticket {
     pub(crate) links: BTreeSet<Link>,
     pub(crate) resolution: Option<Resolution>,
     pub(crate) merged_into: Option<TicketId>,
+    pub(crate) requester_email: Option<String>,
+    pub(crate) organization: Option<String>,
+    pub(crate) tier: Option<String>,
+    pub(crate) escalations: BTreeSet<String>,
+    pub(crate) reassignments: u32,
     pub(crate) sla_policy: Option<String>,
     pub(crate) sla: Vec<SlaCycle>,
     pub(crate) created_by: Option<ActorRef>,
@@ -107,6 +112,11 @@ impl Ticket {
             links: BTreeSet::new(),
             resolution: None,
             merged_into: None,
+            requester_email: None,
+            organization: None,
+            tier: None,
+            escalations: BTreeSet::new(),
+            reassignments: 0,
             sla_policy: None,
             sla: Vec::new(),
             created_by: None,
@@ -237,6 +247,32 @@ impl Ticket {
         self.merged_into
     }
 
+    /// The requester's email address, if known.
+    pub fn requester_email(&self) -> Option<&str> {
+        self.requester_email.as_deref()
+    }
+
+    /// The requester's organisation, if known.
+    pub fn organization(&self) -> Option<&str> {
+        self.organization.as_deref()
+    }
+
+    /// The escalation tier (by key) the ticket is on, if any.
+    pub fn tier(&self) -> Option<&str> {
+        self.tier.as_deref()
+    }
+
+    /// The escalation rules (by name) that have fired on the ticket; each
+    /// fires at most once.
+    pub fn escalations(&self) -> &BTreeSet<String> {
+        &self.escalations
+    }
+
+    /// How many times the ticket changed from one assignee to another.
+    pub fn reassignments(&self) -> u32 {
+        self.reassignments
+    }
+
     /// The key of the SLA policy that applies, if any.
     pub fn sla_policy(&self) -> Option<&str> {
         self.sla_policy.as_deref()
@@ -256,6 +292,16 @@ impl Ticket {
     /// anything left to record.
     pub fn next_sla_due(&self) -> Option<(DateTime<Utc>, SlaTrigger)> {
         next_due(&self.sla)
+    }
+
+    /// The earliest timed escalation (no agent response) still to fire on
+    /// the ticket under `config`, with the rule's name: when a scheduler
+    /// should run [`Command::CheckSla`](crate::Command::CheckSla) for it.
+    pub fn next_escalation_due(
+        &self,
+        config: &crate::DeskConfig,
+    ) -> Option<(DateTime<Utc>, String)> {
+        crate::escalation::next_due(self, config)
     }
 
     /// Who opened it.

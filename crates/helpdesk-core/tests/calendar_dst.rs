@@ -7,6 +7,7 @@
 //! | Europe/Berlin | Sun 03-29 02:00 CET -> 03:00 CEST | Sun 10-25 03:00 CEST -> 02:00 CET |
 //! | Australia/Sydney | Sun 10-04 02:00 AEST -> 03:00 AEDT | Sun 04-05 03:00 AEDT -> 02:00 AEST |
 //! | Asia/Kolkata | none (+05:30) | none |
+#![allow(clippy::unwrap_used)]
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use helpdesk_core::calendar::Calendar;

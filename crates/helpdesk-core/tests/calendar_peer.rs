@@ -4,6 +4,7 @@
 //! case must equal `expected`; where the stock library disagrees
 //! (`peer_wrong` lists why, see `data/calendar_peer_README.md`) our answer
 //! must also differ from the stock `peer` answer.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::HashMap;
 
@@ -64,7 +65,9 @@ fn every_case_matches_the_expected_answer() {
                 if record.get("peer_wrong").is_some() {
                     disputed += 1;
                     if answer == record["peer"] {
-                        failures.push(format!("a disputed case agrees with the stock peer: {line}"));
+                        failures.push(format!(
+                            "a disputed case agrees with the stock peer: {line}"
+                        ));
                     }
                 } else if record["peer"] != record["expected"] {
                     failures.push(format!("undisputed case with two answers: {line}"));
@@ -79,6 +82,11 @@ fn every_case_matches_the_expected_answer() {
         failures.is_empty(),
         "{} of {checked} cases fail, e.g.:\n{}",
         failures.len(),
-        failures.iter().take(15).cloned().collect::<Vec<_>>().join("\n")
+        failures
+            .iter()
+            .take(15)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }

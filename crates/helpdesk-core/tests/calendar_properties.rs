@@ -6,6 +6,7 @@
 //! obviously-correct model written here from the documented semantics: it
 //! resolves every window of every date through chrono's own local-time
 //! lookup, takes the union, removes holiday dates, and measures.
+#![allow(clippy::unwrap_used)]
 
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveTime, Offset, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -130,52 +131,60 @@ fn case() -> impl Strategy<Value = Case> {
         prop::collection::vec(-3i64..40, 0..4),
         prop::collection::vec((-3i64..40, raw_day()), 0..3),
     )
-        .prop_map(|(zone, days, day_offset, to_transition, holidays, exceptions)| {
-            let tz: Tz = ZONES[zone].parse().unwrap();
-            let mut base_day = NaiveDate::from_ymd_opt(2017, 1, 1).unwrap() + TimeDelta::days(day_offset);
-            if ZONES[zone] == "Pacific/Apia" && !to_transition {
-                base_day = NaiveDate::from_ymd_opt(2011, 12, 20).unwrap() + TimeDelta::days(day_offset % 20);
-            } else if to_transition {
-                base_day = next_transition(tz, base_day) - TimeDelta::days(2);
-            }
-            let date = |offset: i64| (base_day + TimeDelta::days(offset)).format("%Y-%m-%d").to_string();
-            let mut spec = CalendarSpec {
-                tz: ZONES[zone].to_owned(),
-                week: week(&days),
-                holidays: holidays.iter().map(|&o| date(o)).collect(),
-                exceptions: exceptions
-                    .iter()
-                    .map(|(o, raw)| ExceptionSpec {
-                        date: date(*o),
-                        hours: render(&day_windows(raw)),
-                    })
-                    .collect(),
-            };
-            let calendar = loop {
-                match Calendar::new(spec.clone()) {
-                    Ok(calendar) => break calendar,
-                    Err(error) => {
-                        let text = error.to_string();
-                        if let Some(index) = exception_index(&text) {
-                            spec.exceptions.remove(index);
-                        } else if error.field() == "week" {
-                            spec.week.wed = vec!["09:00-17:00".to_owned()];
-                        } else {
-                            spec.exceptions.clear();
-                            spec.holidays.retain(|h| !text.contains(h.as_str()));
-                            if !text.contains("exceptions") && !text.contains("holidays") {
-                                panic!("generated an invalid week: {text}");
+        .prop_map(
+            |(zone, days, day_offset, to_transition, holidays, exceptions)| {
+                let tz: Tz = ZONES[zone].parse().unwrap();
+                let mut base_day =
+                    NaiveDate::from_ymd_opt(2017, 1, 1).unwrap() + TimeDelta::days(day_offset);
+                if ZONES[zone] == "Pacific/Apia" && !to_transition {
+                    base_day = NaiveDate::from_ymd_opt(2011, 12, 20).unwrap()
+                        + TimeDelta::days(day_offset % 20);
+                } else if to_transition {
+                    base_day = next_transition(tz, base_day) - TimeDelta::days(2);
+                }
+                let date = |offset: i64| {
+                    (base_day + TimeDelta::days(offset))
+                        .format("%Y-%m-%d")
+                        .to_string()
+                };
+                let mut spec = CalendarSpec {
+                    tz: ZONES[zone].to_owned(),
+                    week: week(&days),
+                    holidays: holidays.iter().map(|&o| date(o)).collect(),
+                    exceptions: exceptions
+                        .iter()
+                        .map(|(o, raw)| ExceptionSpec {
+                            date: date(*o),
+                            hours: render(&day_windows(raw)),
+                        })
+                        .collect(),
+                };
+                let calendar = loop {
+                    match Calendar::new(spec.clone()) {
+                        Ok(calendar) => break calendar,
+                        Err(error) => {
+                            let text = error.to_string();
+                            if let Some(index) = exception_index(&text) {
+                                spec.exceptions.remove(index);
+                            } else if error.field() == "week" {
+                                spec.week.wed = vec!["09:00-17:00".to_owned()];
+                            } else {
+                                spec.exceptions.clear();
+                                spec.holidays.retain(|h| !text.contains(h.as_str()));
+                                if !text.contains("exceptions") && !text.contains("holidays") {
+                                    panic!("generated an invalid week: {text}");
+                                }
                             }
                         }
                     }
+                };
+                Case {
+                    calendar,
+                    spec,
+                    base: Utc.from_utc_datetime(&base_day.and_time(NaiveTime::MIN)),
                 }
-            };
-            Case {
-                calendar,
-                spec,
-                base: Utc.from_utc_datetime(&base_day.and_time(NaiveTime::MIN)),
-            }
-        })
+            },
+        )
 }
 
 fn exception_index(text: &str) -> Option<usize> {
@@ -186,7 +195,8 @@ fn exception_index(text: &str) -> Option<usize> {
 /// An instant within a few weeks of the case's base date, at whole seconds
 /// or with a fraction.
 fn instant_near(base: DateTime<Utc>, seconds: i64, nanos: u32, fractional: bool) -> DateTime<Utc> {
-    base + TimeDelta::seconds(seconds) + TimeDelta::nanoseconds(if fractional { i64::from(nanos) } else { 0 })
+    base + TimeDelta::seconds(seconds)
+        + TimeDelta::nanoseconds(if fractional { i64::from(nanos) } else { 0 })
 }
 
 // ---------------------------------------------------------------- the model
@@ -202,27 +212,41 @@ fn model(spec: &CalendarSpec, first: NaiveDate, last: NaiveDate) -> Vec<(i64, i6
             LocalResult::Ambiguous(a, b) => a.timestamp().min(b.timestamp()),
             LocalResult::None => {
                 // In a gap: the offset a day earlier is the one before the gap.
-                let before = tz.offset_from_utc_datetime(&(naive - TimeDelta::days(1))).fix();
+                let before = tz
+                    .offset_from_utc_datetime(&(naive - TimeDelta::days(1)))
+                    .fix();
                 naive.and_utc().timestamp() - i64::from(before.local_minus_utc())
             }
         }
     };
     let parse = |text: &str| -> (i64, i64) {
-        let minutes = |t: &str| i64::from(t[..2].parse::<u8>().unwrap()) * 60 + i64::from(t[3..].parse::<u8>().unwrap());
+        let minutes = |t: &str| {
+            i64::from(t[..2].parse::<u8>().unwrap()) * 60 + i64::from(t[3..].parse::<u8>().unwrap())
+        };
         let (s, e) = text.split_once('-').unwrap();
         let (s, e) = (minutes(s) * 60, minutes(e) * 60);
         (s, if e <= s { e + 86_400 } else { e })
     };
     let holidays: Vec<NaiveDate> = spec.holidays.iter().map(|h| h.parse().unwrap()).collect();
     let week = [
-        &spec.week.mon, &spec.week.tue, &spec.week.wed, &spec.week.thu, &spec.week.fri, &spec.week.sat, &spec.week.sun,
+        &spec.week.mon,
+        &spec.week.tue,
+        &spec.week.wed,
+        &spec.week.thu,
+        &spec.week.fri,
+        &spec.week.sat,
+        &spec.week.sun,
     ];
     let mut intervals = Vec::new();
     let mut date = first;
     while date <= last {
         let windows: Vec<String> = if holidays.contains(&date) {
             Vec::new()
-        } else if let Some(exception) = spec.exceptions.iter().find(|e| e.date.parse::<NaiveDate>().unwrap() == date) {
+        } else if let Some(exception) = spec
+            .exceptions
+            .iter()
+            .find(|e| e.date.parse::<NaiveDate>().unwrap() == date)
+        {
             exception.hours.clone()
         } else {
             week[chrono::Datelike::weekday(&date).num_days_from_monday() as usize].clone()
@@ -230,7 +254,11 @@ fn model(spec: &CalendarSpec, first: NaiveDate, last: NaiveDate) -> Vec<(i64, i6
         for window in windows {
             let (s, e) = parse(&window);
             let start = resolve(date, s);
-            let end = if e > 86_400 { resolve(date + TimeDelta::days(1), e - 86_400) } else { resolve(date, e) };
+            let end = if e > 86_400 {
+                resolve(date + TimeDelta::days(1), e - 86_400)
+            } else {
+                resolve(date, e)
+            };
             if start < end {
                 intervals.push((start, end));
             }
@@ -247,7 +275,10 @@ fn model(spec: &CalendarSpec, first: NaiveDate, last: NaiveDate) -> Vec<(i64, i6
     }
     // Remove holiday dates, midnight to midnight.
     for holiday in holidays {
-        let (hs, he) = (resolve(holiday, 0), resolve(holiday + TimeDelta::days(1), 0));
+        let (hs, he) = (
+            resolve(holiday, 0),
+            resolve(holiday + TimeDelta::days(1), 0),
+        );
         merged = merged
             .into_iter()
             .flat_map(|(s, e)| {

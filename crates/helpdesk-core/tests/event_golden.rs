@@ -17,14 +17,14 @@ use helpdesk_core::sla::{
 use helpdesk_core::*;
 
 fn sample(change: Change) -> Event {
-    Event {
-        at: Utc.with_ymd_and_hms(2026, 3, 2, 9, 15, 30).unwrap(),
-        by: ActorRef {
+    Event::new(
+        Utc.with_ymd_and_hms(2026, 3, 2, 9, 15, 30).unwrap(),
+        ActorRef {
             id: ActorId::from_u128(0x200),
             role: Role::Agent,
         },
         change,
-    }
+    )
 }
 
 fn every_change() -> Vec<Change> {
@@ -56,6 +56,8 @@ fn every_change() -> Vec<Change> {
                 ),
             ]),
             assets: BTreeSet::from([asset.clone()]),
+            requester_email: Some("alice@example.com".into()),
+            organization: Some("ACME".into()),
         })),
         Change::Replied {
             comment: CommentId::from_u128(1),
@@ -115,6 +117,17 @@ fn every_change() -> Vec<Change> {
         },
         Change::Linked { link },
         Change::Unlinked { link },
+        Change::TierChanged {
+            from: None,
+            to: Some("l1".into()),
+        },
+        Change::Escalated(Box::new(Escalated {
+            rule: "L1 breach to L2".into(),
+            from_tier: Some("l1".into()),
+            to_tier: Some("l2_network".into()),
+            notify: vec![ActorId::from_u128(0x300)],
+            reason: "SLA resolution breached".into(),
+        })),
         Change::SlaPolicyChanged {
             from: None,
             to: Some("standard".into()),
@@ -231,6 +244,23 @@ fn there_is_no_golden_file_without_a_change_type() {
             "stray golden file {name}"
         );
     }
+}
+
+#[test]
+fn a_cause_is_stored_only_when_present() {
+    let mut event = sample(Change::Tagged {
+        tag: Tag::new("vpn").unwrap(),
+    });
+    assert!(!serde_json::to_string(&event).unwrap().contains("cause"));
+    event.cause = Some(Cause::RoutingRule {
+        rule: "VPN to network".into(),
+    });
+    let json = serde_json::to_string(&event).unwrap();
+    assert!(
+        json.ends_with(r#""cause":{"kind":"routing_rule","rule":"VPN to network"}}"#),
+        "{json}"
+    );
+    assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), event);
 }
 
 #[test]

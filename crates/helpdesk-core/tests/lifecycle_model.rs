@@ -237,6 +237,7 @@ fn lifecycle_row(command: CommandKind) -> [Cell; 8] {
         CommandKind::Close => [No, No, No, No, To(S::Closed), No, No, No],
         CommandKind::Cancel => active(S::Cancelled),
         CommandKind::Merge => active(S::Merged),
+        CommandKind::Route | CommandKind::Escalate => [Stay, Stay, Stay, Stay, No, No, No, No],
         CommandKind::CheckSla | CommandKind::RecomputeSla => [Stay; 8],
     }
 }
@@ -290,6 +291,8 @@ fn scope_of(command: CommandKind, role: Role) -> Scope {
         | CommandKind::Merge
         | CommandKind::Link
         | CommandKind::Unlink
+        | CommandKind::Route
+        | CommandKind::Escalate
         | CommandKind::CheckSla => [Never, Group, Group, Tenant, Tenant],
     };
     row[match role {
@@ -519,7 +522,10 @@ impl Model {
             | Command::Close
             | Command::Unlink { .. }
             | Command::CheckSla
-            | Command::RecomputeSla => true,
+            | Command::RecomputeSla
+            | Command::Route(_) => true,
+            // The model's desk defines no escalation rules.
+            Command::Escalate { .. } => false,
             Command::ChangeStatus { status } => match status {
                 StatusTarget::Open | StatusTarget::Pending | StatusTarget::OnHold => true,
                 StatusTarget::Custom(key) => matches!(

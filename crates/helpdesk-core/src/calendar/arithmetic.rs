@@ -9,7 +9,6 @@ use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 use super::error::CalendarError;
-use super::local_time::local_day;
 use super::schedule::WeeklySchedule;
 use super::special_days::SpecialDays;
 use super::timeline::Timeline;
@@ -44,8 +43,7 @@ impl Schedule<'_> {
     }
 
     fn timeline_from(&self, instant_seconds: i64) -> Timeline<'_> {
-        let first = local_day(self.tz, instant_seconds) - 1;
-        Timeline::new(self.tz, self.week, self.specials, first)
+        Timeline::covering(self.tz, self.week, self.specials, instant_seconds)
     }
 
     /// The earliest instant `t` with `between(start, t) == d` for `d > 0`;

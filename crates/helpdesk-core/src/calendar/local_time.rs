@@ -8,8 +8,6 @@
 use chrono::{DateTime, Datelike, LocalResult, NaiveDate, Offset, TimeZone};
 use chrono_tz::{GapInfo, Tz};
 
-use super::window::DAY_SECONDS;
-
 /// Days from 0001-01-01 (day 1 of the common era) to 1970-01-01.
 const UNIX_EPOCH_DAYS_FROM_CE: i64 = 719_163;
 
@@ -22,11 +20,6 @@ pub(crate) fn day_number(date: NaiveDate) -> i64 {
 pub(crate) fn weekday_index(day: i64) -> usize {
     // 1970-01-01 was a Thursday (index 3). The remainder is in 0..7.
     usize::try_from((day + 3).rem_euclid(7)).unwrap_or(0)
-}
-
-/// The local day number an instant falls on.
-pub(crate) fn local_day(tz: Tz, instant: i64) -> i64 {
-    (instant + offset_at(tz, instant)).div_euclid(DAY_SECONDS)
 }
 
 /// The zone's UTC offset in seconds at an instant. Instants outside chrono's
@@ -77,6 +70,7 @@ pub(crate) fn resolve_local(tz: Tz, local: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calendar::window::DAY_SECONDS;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
@@ -117,6 +111,5 @@ mod tests {
         let berlin = chrono_tz::Europe::Berlin;
         assert_eq!(offset_at(berlin, i64::MAX), 3600);
         assert_eq!(resolve_local(berlin, i64::MAX / 2), i64::MAX / 2 - 3600);
-        assert_eq!(local_day(chrono_tz::UTC, -1), -1);
     }
 }

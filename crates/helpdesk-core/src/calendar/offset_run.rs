@@ -36,9 +36,26 @@ impl OffsetRun {
         }
     }
 
+    /// A run holding just the instant `at`, whose offset is known.
+    pub(crate) fn known(tz: Tz, at: i64, offset: i64) -> Self {
+        Self {
+            tz,
+            from: at,
+            until: at,
+            offset,
+        }
+    }
+
     /// The offset, if it is provably the same at every instant of
     /// `[from, until]`; `None` when it changes there (or might).
     pub(crate) fn constant_over(&mut self, from: i64, until: i64) -> Option<i64> {
+        if from < self.from && from >= self.from.saturating_sub(PROBE_STEP) && from <= self.until {
+            if offset_at(self.tz, from) == self.offset {
+                self.from = from;
+            } else {
+                *self = Self::new(self.tz, from);
+            }
+        }
         if from < self.from || from > self.until {
             *self = Self::new(self.tz, from);
         }
@@ -95,6 +112,18 @@ mod tests {
         assert_eq!(
             run.constant_over(instant(2026, 10, 26), instant(2026, 10, 30)),
             Some(3600)
+        );
+        // Extending backwards by less than a probe step.
+        let mut run = OffsetRun::known(chrono_tz::Europe::Berlin, instant(2026, 7, 10), 7200);
+        assert_eq!(
+            run.constant_over(instant(2026, 7, 8), instant(2026, 7, 12)),
+            Some(7200)
+        );
+        // Berlin springs forward on 2026-03-29.
+        let mut run = OffsetRun::known(chrono_tz::Europe::Berlin, instant(2026, 3, 30), 7200);
+        assert_eq!(
+            run.constant_over(instant(2026, 3, 28), instant(2026, 3, 31)),
+            None
         );
         // A change just after the requested span does not spoil it.
         assert_eq!(

@@ -8,7 +8,7 @@
 
 use chrono_tz::Tz;
 
-use super::local_time::{resolve_local, weekday_index};
+use super::local_time::{offset_at, resolve_local, weekday_index};
 use super::offset_run::OffsetRun;
 use super::schedule::WeeklySchedule;
 use super::special_days::{SpecialDay, SpecialDays};
@@ -70,21 +70,30 @@ pub(crate) struct Timeline<'a> {
 }
 
 impl<'a> Timeline<'a> {
-    /// A cursor at local day number `day`.
-    pub(crate) fn new(
+    /// A cursor at the first local date whose span can hold `instant` or
+    /// later instants: the instant's local date, or the date before when the
+    /// instant lies before its own date's local midnight (a gap across
+    /// midnight).
+    pub(crate) fn covering(
         tz: Tz,
         schedule: &'a WeeklySchedule,
         specials: &'a SpecialDays,
-        day: i64,
+        instant: i64,
     ) -> Self {
-        Self {
+        let offset = offset_at(tz, instant);
+        let day = (instant.saturating_add(offset)).div_euclid(DAY_SECONDS);
+        let mut timeline = Self {
             tz,
             schedule,
             specials,
             day,
-            offsets: OffsetRun::new(tz, (day - 1) * DAY_SECONDS),
+            offsets: OffsetRun::known(tz, instant, offset),
             buffer: Vec::new(),
+        };
+        if timeline.current().lo > instant {
+            timeline.day -= 1;
         }
+        timeline
     }
 
     /// The day number under the cursor.

@@ -53,3 +53,19 @@ impl fmt::Display for Metric {
         f.write_str(self.as_str())
     }
 }
+
+impl std::str::FromStr for Metric {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Metric::ALL
+            .into_iter()
+            .find(|m| m.as_str() == s)
+            .ok_or_else(|| {
+                format!(
+                    "unknown metric {s:?}{}",
+                    crate::suggest::did_you_mean(s, Metric::ALL.iter().map(|m| m.as_str()))
+                )
+            })
+    }
+}

@@ -7,8 +7,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::channel::Channel;
+use crate::config::DeskConfig;
 use crate::field::FieldValue;
-use crate::id::GroupId;
 use crate::priority::Priority;
 use crate::sla::{ClockRules, Metric, Span};
 use crate::status::StatusCategory;
@@ -59,8 +59,8 @@ pub struct PolicyConditions {
     pub priorities: Vec<Priority>,
     /// The ticket's type is one of these.
     pub ticket_types: Vec<TicketType>,
-    /// The ticket is in one of these groups.
-    pub groups: Vec<GroupId>,
+    /// The ticket is in one of these groups, by key.
+    pub groups: Vec<String>,
     /// The ticket came in through one of these channels.
     pub channels: Vec<Channel>,
     /// The ticket has at least one of these tags.
@@ -70,15 +70,19 @@ pub struct PolicyConditions {
 }
 
 impl PolicyConditions {
-    /// Whether `ticket` meets every condition.
-    pub fn matches(&self, ticket: &Ticket) -> bool {
+    /// Whether `ticket` meets every condition; `config` resolves group keys.
+    pub fn matches(&self, ticket: &Ticket, config: &DeskConfig) -> bool {
         fn within<T: PartialEq>(list: &[T], value: &T) -> bool {
             list.is_empty() || list.contains(value)
         }
         within(&self.priorities, &ticket.priority())
             && within(&self.ticket_types, &ticket.ticket_type())
             && within(&self.channels, &ticket.channel())
-            && (self.groups.is_empty() || ticket.group().is_some_and(|g| self.groups.contains(&g)))
+            && (self.groups.is_empty()
+                || ticket
+                    .group()
+                    .and_then(|g| config.group_key(g))
+                    .is_some_and(|key| self.groups.iter().any(|k| k == key)))
             && (self.tags_any.is_empty()
                 || self
                     .tags_any

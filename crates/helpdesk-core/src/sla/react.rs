@@ -79,7 +79,10 @@ pub(crate) fn matching_policy<'a>(
     config: &'a DeskConfig,
     ticket: &Ticket,
 ) -> Option<&'a SlaPolicy> {
-    config.sla_policies.iter().find(|p| p.when.matches(ticket))
+    config
+        .sla_policies
+        .iter()
+        .find(|p| p.when.matches(ticket, config))
 }
 
 /// The SLA state as the command's events unfold.
@@ -125,11 +128,7 @@ impl<'a> Work<'a> {
     }
 
     fn emit(&mut self, change: Change) {
-        let event = Event {
-            at: self.now,
-            by: self.ctx.actor.as_ref(),
-            change,
-        };
+        let event = Event::new(self.now, self.ctx.actor.as_ref(), change);
         apply_sla(&mut self.cycles, &mut self.policy, &event);
         self.out.push(event);
     }

@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use helpdesk_core::routing::RouteInput;
 use helpdesk_core::*;
 
 pub struct Desk {
@@ -35,6 +36,17 @@ impl Desk {
         let group = GroupId::from_u128(10);
         let other_group = GroupId::from_u128(11);
         let config: DeskConfig = serde_json::from_value(serde_json::json!({
+            "groups": {
+                "desk": {"id": GroupId::from_u128(10), "name": "Service desk"},
+                "other": {"id": GroupId::from_u128(11), "name": "Other"},
+                "l2": {"id": GroupId::from_u128(12), "name": "Second line"}
+            },
+            "tiers": [
+                {"key": "l1", "name": "L1", "group": "desk", "entry": true},
+                {"key": "l2", "name": "L2", "group": "l2"}
+            ],
+            "escalations": [{"name": "manual", "from": "l1", "to": "l2", "when": "manual"}],
+            "routing_rules": [{"name": "triage", "then": {"tier": "l1"}}],
             "statuses": [
                 {"key": "in_progress", "label": "In progress", "category": "open"},
                 {"key": "awaiting_reply", "label": "Awaiting reply", "category": "pending"},
@@ -108,6 +120,13 @@ impl Desk {
             .group(self.group);
         self.run(&mut driven, &self.admin, Command::Open(new))
             .unwrap();
+        self.run(
+            &mut driven,
+            &self.admin,
+            Command::Route(RouteInput::default()),
+        )
+        .unwrap();
+        assert_eq!(driven.ticket.tier(), Some("l1"));
         driven
     }
 
@@ -213,6 +232,11 @@ pub fn example(kind: CommandKind, seq: u128) -> Command {
                 kind: LinkKind::Related,
                 ticket: other_ticket(),
             },
+        },
+        CommandKind::Route => Command::Route(RouteInput::default()),
+        CommandKind::Escalate => Command::Escalate {
+            rule: "manual".into(),
+            reason: "Needs L2".into(),
         },
         CommandKind::CheckSla => Command::CheckSla,
         CommandKind::RecomputeSla => Command::RecomputeSla,

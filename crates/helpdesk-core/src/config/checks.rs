@@ -1,0 +1,254 @@
+//! Checks on the plain parts of a configuration: statuses, fields, limits,
+//! the directory of groups and agents, and SLA policies.
+
+use std::collections::BTreeSet;
+
+use crate::config::{DeskConfig, Diagnostic};
+use crate::field::FieldKind;
+use crate::sla::Warning;
+use crate::status::StatusCategory;
+use crate::suggest::did_you_mean;
+
+/// Reports `key` unless it is 1-64 characters of a-z, 0-9 and '_',
+/// starting with a letter.
+pub(crate) fn key(out: &mut Vec<Diagnostic>, path: String, key: &str) {
+    let ok = key.len() <= 64
+        && key.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !ok {
+        out.push(Diagnostic::error(
+            path,
+            format!("{key:?} is not a key: use 1-64 characters of a-z, 0-9 and '_', starting with a letter"),
+        ));
+    }
+}
+
+/// Reports a reference to an unknown `what`, suggesting the closest known
+/// key.
+pub(crate) fn reference<'a>(
+    out: &mut Vec<Diagnostic>,
+    path: String,
+    what: &str,
+    key: &str,
+    known: impl Iterator<Item = &'a str> + Clone,
+) {
+    if !known.clone().any(|k| k == key) {
+        out.push(Diagnostic::error(
+            path,
+            format!("unknown {what} {key:?}{}", did_you_mean(key, known)),
+        ));
+    }
+}
+
+pub(crate) fn statuses(config: &DeskConfig, out: &mut Vec<Diagnostic>) {
+    let mut seen = BTreeSet::new();
+    for (i, def) in config.statuses.iter().enumerate() {
+        key(out, format!("statuses[{i}].key"), &def.key);
+        if !seen.insert(def.key.as_str()) {
+            out.push(Diagnostic::error(
+                format!("statuses[{i}].key"),
+                format!("{:?} is defined twice", def.key),
+            ));
+        }
+        if !matches!(
+            def.category,
+            StatusCategory::Open
+                | StatusCategory::Pending
+                | StatusCategory::OnHold
+                | StatusCategory::Resolved
+        ) {
+            out.push(Diagnostic::error(
+                format!("statuses[{i}].category"),
+                format!(
+                    "a sub-status must belong to open, pending, on_hold or resolved, not {}",
+                    def.category
+                ),
+            ));
+        }
+    }
+}
+
+pub(crate) fn fields(config: &DeskConfig, out: &mut Vec<Diagnostic>) {
+    let mut seen = BTreeSet::new();
+    for (i, def) in config.fields.iter().enumerate() {
+        key(out, format!("fields[{i}].key"), &def.key);
+        if !seen.insert(def.key.as_str()) {
+            out.push(Diagnostic::error(
+                format!("fields[{i}].key"),
+                format!("{:?} is defined twice", def.key),
+            ));
+        }
+        match &def.kind {
+            FieldKind::Choice { options } | FieldKind::Choices { options } => {
+                if options.is_empty() {
+                    out.push(Diagnostic::error(
+                        format!("fields[{i}].kind.options"),
+                        "a choice field needs at least one option",
+                    ));
+                }
+                let unique: BTreeSet<&String> = options.iter().collect();
+                if unique.len() != options.len() {
+                    out.push(Diagnostic::error(
+                        format!("fields[{i}].kind.options"),
+                        "lists an option twice",
+                    ));
+                }
+            }
+            FieldKind::Integer {
+                min: Some(min),
+                max: Some(max),
+            } if min > max => out.push(Diagnostic::error(
+                format!("fields[{i}].kind"),
+                format!("min {min} is greater than max {max}"),
+            )),
+            _ => {}
+        }
+    }
+}
+
+pub(crate) fn limits(config: &DeskConfig, out: &mut Vec<Diagnostic>) {
+    if config.limits.subject_max_chars == 0 {
+        out.push(Diagnostic::error(
+            "limits.subject_max_chars",
+            "must be at least 1",
+        ));
+    }
+    if config.limits.body_max_bytes == 0 {
+        out.push(Diagnostic::error(
+            "limits.body_max_bytes",
+            "must be at least 1",
+        ));
+    }
+}
+
+pub(crate) fn directory(config: &DeskConfig, out: &mut Vec<Diagnostic>) {
+    let agents = || config.agents.keys().map(String::as_str);
+    let groups = || config.groups.keys().map(String::as_str);
+    let mut ids = BTreeSet::new();
+    for (name, group) in &config.groups {
+        key(out, format!("groups.{name}"), name);
+        if !ids.insert(group.id.as_uuid()) {
+            out.push(Diagnostic::error(
+                format!("groups.{name}.id"),
+                format!("id {} is used by another group", group.id),
+            ));
+        }
+        for (i, manager) in group.managers.iter().enumerate() {
+            reference(
+                out,
+                format!("groups.{name}.managers[{i}]"),
+                "agent",
+                manager,
+                agents(),
+            );
+        }
+    }
+    let mut ids = BTreeSet::new();
+    for (name, agent) in &config.agents {
+        key(out, format!("agents.{name}"), name);
+        if !ids.insert(agent.id.as_uuid()) {
+            out.push(Diagnostic::error(
+                format!("agents.{name}.id"),
+                format!("id {} is used by another agent", agent.id),
+            ));
+        }
+        for (i, group) in agent.groups.iter().enumerate() {
+            reference(
+                out,
+                format!("agents.{name}.groups[{i}]"),
+                "group",
+                group,
+                groups(),
+            );
+        }
+        if let Some(calendar) = &agent.calendar {
+            reference(
+                out,
+                format!("agents.{name}.calendar"),
+                "calendar",
+                calendar,
+                config.calendars.keys().map(String::as_str),
+            );
+        }
+        if agent.capacity == 0 {
+            out.push(Diagnostic::warning(
+                format!("agents.{name}.capacity"),
+                "is 0: the agent is never assigned a ticket",
+            ));
+        }
+    }
+}
+
+pub(crate) fn sla(config: &DeskConfig, out: &mut Vec<Diagnostic>) {
+    let mut seen = BTreeSet::new();
+    for (i, policy) in config.sla_policies.iter().enumerate() {
+        let at = |field: &str| format!("sla_policies[{i}].{field}");
+        key(out, at("key"), &policy.key);
+        if !seen.insert(policy.key.as_str()) {
+            out.push(Diagnostic::error(
+                at("key"),
+                format!("{:?} is defined twice", policy.key),
+            ));
+        }
+        if let Some(calendar) = &policy.calendar {
+            reference(
+                out,
+                at("calendar"),
+                "calendar",
+                calendar,
+                config.calendars.keys().map(String::as_str),
+            );
+        }
+        for (j, group) in policy.when.groups.iter().enumerate() {
+            reference(
+                out,
+                at(&format!("when.groups[{j}]")),
+                "group",
+                group,
+                config.groups.keys().map(String::as_str),
+            );
+        }
+        for key in policy.when.fields.keys() {
+            reference(
+                out,
+                at(&format!("when.fields.{key}")),
+                "field",
+                key,
+                config.fields.iter().map(|f| f.key.as_str()),
+            );
+        }
+        if policy
+            .targets
+            .values()
+            .all(|by_priority| by_priority.is_empty())
+        {
+            out.push(Diagnostic::error(at("targets"), "sets no target at all"));
+        }
+        for (j, warning) in policy.warnings.iter().enumerate() {
+            if let Warning::Percent(p) = warning
+                && !(1..=99).contains(p)
+            {
+                out.push(Diagnostic::error(
+                    at(&format!("warnings[{j}]")),
+                    format!("{p}% is not a warning threshold: use 1 to 99"),
+                ));
+            }
+        }
+    }
+    if let Some(i) = config
+        .sla_policies
+        .iter()
+        .position(|p| p.when == Default::default())
+        .filter(|i| i + 1 < config.sla_policies.len())
+    {
+        out.push(Diagnostic::warning(
+            format!("sla_policies[{}]", i + 1),
+            format!(
+                "can never apply: sla_policies[{i}] ({:?}) has no conditions and matches every ticket first",
+                config.sla_policies[i].key
+            ),
+        ));
+    }
+}
