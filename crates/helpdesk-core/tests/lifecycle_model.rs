@@ -23,6 +23,7 @@ use std::fmt;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use helpdesk_core::config::StatusDef;
+use helpdesk_core::routing::RouteInput;
 use helpdesk_core::{
     Actor, ActorId, Command, CommandKind, CommentId, Context, DeskConfig, DomainError, Event,
     FieldDef, FieldKind, FieldValue, GroupId, Impact, Link, LinkKind, NewTicket, Priority,
@@ -912,6 +913,11 @@ fn command() -> impl Strategy<Value = Command> {
         2 => link().prop_map(|link| Command::Unlink { link }),
         3 => Just(Command::CheckSla),
         1 => Just(Command::RecomputeSla),
+        1 => Just(Command::Route(RouteInput::default())),
+        1 => prop::sample::select(vec!["to_tier_2", ""]).prop_map(|rule| Command::Escalate {
+            rule: rule.to_owned(),
+            reason: "Stuck for a day".to_owned(),
+        }),
     ]
 }
 
