@@ -2,6 +2,7 @@
 //! arbitrary configurations, routing is deterministic, and a rule after a
 //! stopping rule that always matches is always reported.
 
+#![allow(clippy::unwrap_used)]
 use chrono::{TimeZone, Utc};
 use helpdesk_core::config::Severity;
 use helpdesk_core::routing::route;

@@ -1,0 +1,314 @@
+//! [`Desk`]: executes commands against a store, and answers queries, for
+//! one desk configuration.
+
+use std::sync::Arc;
+
+use helpdesk_core::{
+    Actor, ActorId, Command, Context, DeskConfig, Role, TenantId, Ticket, TicketId, apply, decide,
+};
+
+use crate::clock::Clock;
+use crate::error::DeskError;
+use crate::ids::{CommandId, EventId};
+use crate::notifier::Notifier;
+use crate::store::{
+    Append, Appended, CommandRecord, OutboxMessage, Page, Store, StoreError, StoredEvent,
+    TicketQuery, TicketRow,
+};
+
+/// A command as a caller sends it: who, on which ticket, what, under which
+/// caller-chosen id.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The caller's id for this command; a retry sends the same id.
+    pub id: CommandId,
+    /// Who acts.
+    pub actor: Actor,
+    /// On which ticket (a new id for `open`).
+    pub ticket: TicketId,
+    /// What.
+    pub command: Command,
+}
+
+impl Request {
+    /// A request with a fresh command id.
+    pub fn new(actor: Actor, ticket: TicketId, command: Command) -> Self {
+        Self {
+            id: CommandId::new(),
+            actor,
+            ticket,
+            command,
+        }
+    }
+}
+
+/// What executing a command did.
+#[derive(Debug, Clone)]
+pub struct Executed {
+    /// The ticket after the command.
+    pub ticket: Ticket,
+    /// The events the command appended (none if it changed nothing).
+    pub events: Vec<StoredEvent>,
+    /// Whether this command id had been executed before, and this is the
+    /// first result again.
+    pub replayed: bool,
+}
+
+/// How a desk behaves.
+#[derive(Debug, Clone)]
+pub struct DeskOptions {
+    /// How many times a command is decided again after losing a version
+    /// race before giving up with [`DeskError::Contended`].
+    pub max_attempts: u32,
+    /// The actor id the SLA scheduler acts as.
+    pub scheduler: ActorId,
+}
+
+impl Default for DeskOptions {
+    fn default() -> Self {
+        Self {
+            max_attempts: 8,
+            scheduler: ActorId::from_u128(0x5c4e_d01e_5c4e_d01e),
+        }
+    }
+}
+
+/// A help desk: a configuration, a store, a notifier and a clock.
+///
+/// `execute` loads the ticket, decides, and appends the events with the
+/// version it loaded; when another writer got there first, it reloads and
+/// decides again, up to [`DeskOptions::max_attempts`] times. A command id
+/// executed before answers its first result.
+///
+/// ```
+/// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
+/// use helpdesk_engine::{Desk, ManualClock, MemoryStore, NoNotifier, Request, new_ticket_id};
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let clock = ManualClock::new(chrono::Utc::now());
+/// let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, clock);
+/// let alice = Actor::requester(ActorId::from_u128(1), TenantId::from_u128(1));
+/// let open = Request::new(alice.clone(), new_ticket_id(),
+///     Command::Open(NewTicket::new(alice.id, "Printer jams", "")));
+/// let first = desk.execute(open.clone()).await.unwrap();
+/// let again = desk.execute(open).await.unwrap();
+/// assert!(again.replayed);
+/// assert_eq!(again.events, first.events);
+/// # });
+/// ```
+pub struct Desk<S, N, C> {
+    config: Arc<DeskConfig>,
+    store: S,
+    notifier: N,
+    clock: C,
+    options: DeskOptions,
+}
+
+impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
+    /// A desk with default options.
+    pub fn new(config: DeskConfig, store: S, notifier: N, clock: C) -> Self {
+        Self::with_options(config, store, notifier, clock, DeskOptions::default())
+    }
+
+    /// A desk with `options`.
+    pub fn with_options(
+        config: DeskConfig,
+        store: S,
+        notifier: N,
+        clock: C,
+        options: DeskOptions,
+    ) -> Self {
+        Self {
+            config: Arc::new(config),
+            store,
+            notifier,
+            clock,
+            options,
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &DeskConfig {
+        &self.config
+    }
+
+    /// The store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// The notifier.
+    pub fn notifier(&self) -> &N {
+        &self.notifier
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &C {
+        &self.clock
+    }
+
+    /// The options.
+    pub fn options(&self) -> &DeskOptions {
+        &self.options
+    }
+
+    /// Executes `request` (see the type's documentation).
+    pub async fn execute(&self, request: Request) -> Result<Executed, DeskError> {
+        let tenant = request.actor.tenant;
+        if let Some(record) = self.store.command(tenant, request.id).await? {
+            return self.replay(tenant, record).await;
+        }
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let ticket = self
+                .store
+                .load(tenant, request.ticket)
+                .await?
+                .unwrap_or_else(|| Ticket::new(request.ticket));
+            let ctx = Context::new(&request.actor, self.clock.now(), &self.config);
+            let events = decide(&ticket, request.command.clone(), &ctx)?;
+            let from_version = ticket.version();
+            let mut after = ticket;
+            let mut stored = Vec::with_capacity(events.len());
+            for event in events {
+                apply(&mut after, &event);
+                stored.push(StoredEvent {
+                    id: EventId::new(),
+                    tenant,
+                    ticket: request.ticket,
+                    version: after.version(),
+                    command: request.id,
+                    event,
+                });
+            }
+            let record = CommandRecord {
+                command: request.id,
+                ticket: request.ticket,
+                from_version,
+                to_version: after.version(),
+            };
+            let append = Append {
+                tenant,
+                command: record,
+                outbox: stored.iter().map(OutboxMessage::of).collect(),
+                row: TicketRow::of(&after, &self.config),
+                ticket: after.clone(),
+                events: stored.clone(),
+            };
+            match self.store.append(append).await {
+                Ok(Appended::Written) => {
+                    return Ok(Executed {
+                        ticket: after,
+                        events: stored,
+                        replayed: false,
+                    });
+                }
+                Ok(Appended::Duplicate(first)) => return self.replay(tenant, first).await,
+                Err(StoreError::Conflict { .. }) if attempts < self.options.max_attempts => {
+                    continue;
+                }
+                Err(StoreError::Conflict { ticket, .. }) => {
+                    return Err(DeskError::Contended { ticket, attempts });
+                }
+                Err(other) => return Err(other.into()),
+            }
+        }
+    }
+
+    /// The first result of an executed command.
+    async fn replay(&self, tenant: TenantId, record: CommandRecord) -> Result<Executed, DeskError> {
+        let events: Vec<StoredEvent> = self
+            .store
+            .history(tenant, record.ticket, record.from_version + 1)
+            .await?
+            .into_iter()
+            .take_while(|e| e.version <= record.to_version)
+            .collect();
+        let history = self.store.history(tenant, record.ticket, 1).await?;
+        let ticket = Ticket::replay(
+            record.ticket,
+            history
+                .iter()
+                .take_while(|e| e.version <= record.to_version)
+                .map(|e| &e.event),
+        );
+        Ok(Executed {
+            ticket,
+            events,
+            replayed: true,
+        })
+    }
+
+    /// The ticket as `actor` may see it, or `None` (missing, another
+    /// tenant's, out of the actor's reach).
+    pub async fn ticket(
+        &self,
+        actor: &Actor,
+        ticket: TicketId,
+    ) -> Result<Option<Ticket>, DeskError> {
+        Ok(self
+            .store
+            .load(actor.tenant, ticket)
+            .await?
+            .and_then(|t| t.view_for(actor)))
+    }
+
+    /// The ticket's history as `actor` may see it (requesters never see
+    /// internal notes); empty when they may not see the ticket.
+    pub async fn history(
+        &self,
+        actor: &Actor,
+        ticket: TicketId,
+    ) -> Result<Vec<StoredEvent>, DeskError> {
+        let Some(current) = self.store.load(actor.tenant, ticket).await? else {
+            return Ok(Vec::new());
+        };
+        if !current.is_visible_to(actor) {
+            return Ok(Vec::new());
+        }
+        Ok(self
+            .store
+            .history(actor.tenant, ticket, 1)
+            .await?
+            .into_iter()
+            .filter(|e| e.event.is_visible_to(actor.role))
+            .collect())
+    }
+
+    /// One page of the tickets `actor` may see: requesters only their own;
+    /// agents and supervisors those of their groups, in no group, or
+    /// assigned to them (filtered after paging, so a page may hold fewer
+    /// rows than asked while `next` is set).
+    pub async fn list(&self, actor: &Actor, mut query: TicketQuery) -> Result<Page, DeskError> {
+        if actor.role == Role::Requester {
+            query.filter.requester = Some(actor.id);
+        }
+        let mut page = self.store.query(actor.tenant, query).await?;
+        if matches!(actor.role, Role::Agent | Role::Supervisor) {
+            page.rows.retain(|row| {
+                row.group.is_none_or(|g| actor.in_group(g)) || row.assignee == Some(actor.id)
+            });
+        }
+        Ok(page)
+    }
+
+    /// Tickets of the actor's tenant matching `text`, as `actor` may see them.
+    pub async fn search(
+        &self,
+        actor: &Actor,
+        text: &str,
+        limit: u32,
+    ) -> Result<Vec<TicketRow>, DeskError> {
+        let rows = self.store.search(actor.tenant, text, limit).await?;
+        Ok(rows
+            .into_iter()
+            .filter(|row| match actor.role {
+                Role::Requester => row.requester == actor.id,
+                Role::Agent | Role::Supervisor => {
+                    row.group.is_none_or(|g| actor.in_group(g)) || row.assignee == Some(actor.id)
+                }
+                Role::Admin | Role::System => true,
+            })
+            .collect())
+    }
+}

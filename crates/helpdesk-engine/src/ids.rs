@@ -1,0 +1,94 @@
+//! Ids the engine makes: UUID v7, so they sort by creation time.
+
+use std::fmt;
+use std::str::FromStr;
+
+use helpdesk_core::{CommentId, TicketId};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Identifies a command as the caller sent it. Executing the same command
+/// id twice applies the command once and answers the first result again,
+/// so hosts can retry requests safely.
+///
+/// ```
+/// use helpdesk_engine::CommandId;
+/// let id = CommandId::new();
+/// assert_ne!(id, CommandId::new());
+/// assert_eq!(id.to_string().parse::<CommandId>().unwrap(), id);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CommandId(Uuid);
+
+/// Identifies a stored event; also the idempotency key of every
+/// notification it causes.
+///
+/// ```
+/// use helpdesk_engine::EventId;
+/// let a = EventId::new();
+/// let b = EventId::new();
+/// assert!(a < b, "v7 ids sort by creation time");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct EventId(Uuid);
+
+macro_rules! v7_id {
+    ($name:ident) => {
+        impl $name {
+            /// A new, time-ordered id (UUID v7).
+            pub fn new() -> Self {
+                Self(Uuid::now_v7())
+            }
+
+            /// Wraps an existing UUID.
+            pub const fn from_uuid(uuid: Uuid) -> Self {
+                Self(uuid)
+            }
+
+            /// The UUID inside.
+            pub const fn as_uuid(&self) -> Uuid {
+                self.0
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = uuid::Error;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::from_str(s).map(Self)
+            }
+        }
+    };
+}
+
+v7_id!(CommandId);
+v7_id!(EventId);
+
+/// A new, time-ordered ticket id.
+///
+/// ```
+/// let a = helpdesk_engine::new_ticket_id();
+/// assert_ne!(a, helpdesk_engine::new_ticket_id());
+/// ```
+pub fn new_ticket_id() -> TicketId {
+    TicketId::from_uuid(Uuid::now_v7())
+}
+
+/// A new, time-ordered comment id.
+pub fn new_comment_id() -> CommentId {
+    CommentId::from_uuid(Uuid::now_v7())
+}

@@ -1,0 +1,30 @@
+//! The help desk application layer: [`Desk`] executes commands of the pure
+//! domain ([`helpdesk_core`]) against a [`Store`], stamps them with a
+//! [`Clock`], writes notifications to an outbox for a [`Notifier`], and
+//! runs the SLA scheduler ([`Desk::run_due`]).
+//!
+//! Ports are traits with `async fn`s whose futures are `Send`, so tokio
+//! hosts use them directly and a synchronous host can block on them.
+//! [`MemoryStore`] is the reference store; `helpdesk-sqlite` and
+//! `helpdesk-postgres` are the durable ones, and `helpdesk-testkit` checks
+//! any store against the [contract](store).
+
+mod clock;
+mod desk;
+mod error;
+mod ids;
+mod memory;
+mod notifier;
+mod scheduler;
+pub mod store;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use desk::{Desk, DeskOptions, Executed, Request};
+pub use error::DeskError;
+pub use ids::{CommandId, EventId, new_comment_id, new_ticket_id};
+pub use memory::MemoryStore;
+pub use notifier::{NoNotifier, Notifier, NotifyError};
+pub use scheduler::DueReport;
+#[cfg(feature = "tokio")]
+pub use scheduler::spawn_scheduler;
+pub use store::{Store, StoreError};

@@ -1,0 +1,241 @@
+//! [`MemoryStore`]: the reference [`Store`], in process memory.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use chrono::{DateTime, Utc};
+use helpdesk_core::{TenantId, Ticket, TicketId};
+
+use crate::ids::CommandId;
+use crate::store::{
+    Append, Appended, CommandRecord, Cursor, DueTicket, OutboxMessage, Page, Store, StoreError,
+    StoredEvent, TicketQuery, TicketRow, sort_key,
+};
+
+/// The reference implementation of [`Store`]: everything in memory, behind
+/// one lock. Fast, and exactly as the contract says; nothing survives the
+/// process. Good for tests, simulations and hosts that persist elsewhere.
+///
+/// ```
+/// use helpdesk_engine::{MemoryStore, Store};
+/// use helpdesk_core::{TenantId, TicketId};
+/// # tokio_test_block(async {
+/// let store = MemoryStore::new();
+/// assert!(store.load(TenantId::from_u128(1), TicketId::from_u128(1)).await.unwrap().is_none());
+/// # });
+/// # fn tokio_test_block(f: impl std::future::Future<Output = ()>) {
+/// #     tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
+/// # }
+/// ```
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    tickets: HashMap<(TenantId, TicketId), Entry>,
+    commands: HashMap<(TenantId, CommandId), CommandRecord>,
+    outbox: BTreeMap<u64, OutboxMessage>,
+    next_outbox: u64,
+}
+
+#[derive(Debug)]
+struct Entry {
+    events: Vec<StoredEvent>,
+    ticket: Ticket,
+    row: TicketRow,
+    text: String,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The subject and conversation of `ticket`, lowercased, for search.
+fn searchable(ticket: &Ticket) -> String {
+    let mut text = ticket.subject().to_lowercase();
+    text.push('\n');
+    text.push_str(&ticket.description().to_lowercase());
+    for comment in ticket.conversation() {
+        text.push('\n');
+        text.push_str(&comment.body.to_lowercase());
+    }
+    text
+}
+
+impl Store for MemoryStore {
+    async fn load(&self, tenant: TenantId, ticket: TicketId) -> Result<Option<Ticket>, StoreError> {
+        Ok(self
+            .state()
+            .tickets
+            .get(&(tenant, ticket))
+            .map(|e| e.ticket.clone()))
+    }
+
+    async fn history(
+        &self,
+        tenant: TenantId,
+        ticket: TicketId,
+        from: u64,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        Ok(self
+            .state()
+            .tickets
+            .get(&(tenant, ticket))
+            .map(|e| {
+                e.events
+                    .iter()
+                    .filter(|s| s.version >= from)
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    async fn command(
+        &self,
+        tenant: TenantId,
+        command: CommandId,
+    ) -> Result<Option<CommandRecord>, StoreError> {
+        Ok(self.state().commands.get(&(tenant, command)).copied())
+    }
+
+    async fn append(&self, append: Append) -> Result<Appended, StoreError> {
+        let mut state = self.state();
+        let key = (append.tenant, append.command.command);
+        if let Some(first) = state.commands.get(&key) {
+            return Ok(Appended::Duplicate(*first));
+        }
+        let ticket_key = (append.tenant, append.command.ticket);
+        let actual = state
+            .tickets
+            .get(&ticket_key)
+            .map_or(0, |e| e.ticket.version());
+        if actual != append.command.from_version {
+            return Err(StoreError::Conflict {
+                ticket: append.command.ticket,
+                expected: append.command.from_version,
+                actual,
+            });
+        }
+        state.commands.insert(key, append.command);
+        if append.events.is_empty() {
+            return Ok(Appended::Written);
+        }
+        for message in append.outbox {
+            let n = state.next_outbox;
+            state.next_outbox += 1;
+            state.outbox.insert(n, message);
+        }
+        let text = searchable(&append.ticket);
+        match state.tickets.get_mut(&ticket_key) {
+            Some(entry) => {
+                entry.events.extend(append.events);
+                entry.ticket = append.ticket;
+                entry.row = append.row;
+                entry.text = text;
+            }
+            None => {
+                state.tickets.insert(
+                    ticket_key,
+                    Entry {
+                        events: append.events,
+                        ticket: append.ticket,
+                        row: append.row,
+                        text,
+                    },
+                );
+            }
+        }
+        Ok(Appended::Written)
+    }
+
+    async fn query(&self, tenant: TenantId, query: TicketQuery) -> Result<Page, StoreError> {
+        if query.after.is_some_and(|c| c.order != query.order) {
+            return Err(StoreError::InvalidCursor(
+                "the cursor belongs to another order".into(),
+            ));
+        }
+        let limit = query.limit.clamp(1, 1000) as usize;
+        let state = self.state();
+        let mut rows: Vec<&TicketRow> = state
+            .tickets
+            .iter()
+            .filter(|((t, _), _)| *t == tenant)
+            .map(|(_, e)| &e.row)
+            .filter(|row| query.filter.matches(row))
+            .filter(|row| query.after.is_none_or(|c| c.admits(row)))
+            .collect();
+        rows.sort_by_key(|row| sort_key(row, query.order));
+        let more = rows.len() > limit;
+        let rows: Vec<TicketRow> = rows.into_iter().take(limit).cloned().collect();
+        let next = if more {
+            rows.last().map(|r| Cursor::after(r, query.order))
+        } else {
+            None
+        };
+        Ok(Page { rows, next })
+    }
+
+    async fn search(
+        &self,
+        tenant: TenantId,
+        text: &str,
+        limit: u32,
+    ) -> Result<Vec<TicketRow>, StoreError> {
+        let words: Vec<String> = text.split_whitespace().map(str::to_lowercase).collect();
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let state = self.state();
+        let mut rows: Vec<TicketRow> = state
+            .tickets
+            .iter()
+            .filter(|((t, _), e)| *t == tenant && words.iter().all(|w| e.text.contains(w.as_str())))
+            .map(|(_, e)| e.row.clone())
+            .collect();
+        rows.sort_by_key(|row| sort_key(row, crate::store::Order::UpdatedAt));
+        rows.truncate(limit as usize);
+        Ok(rows)
+    }
+
+    async fn due_before(
+        &self,
+        instant: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<DueTicket>, StoreError> {
+        let state = self.state();
+        let mut due: Vec<DueTicket> = state
+            .tickets
+            .values()
+            .filter_map(|e| {
+                e.row.next_due.filter(|d| *d <= instant).map(|d| DueTicket {
+                    tenant: e.row.tenant,
+                    ticket: e.row.id,
+                    due: d,
+                })
+            })
+            .collect();
+        due.sort_by_key(|d| (d.due, d.ticket));
+        due.truncate(limit as usize);
+        Ok(due)
+    }
+
+    async fn pending_outbox(&self, limit: u32) -> Result<Vec<OutboxMessage>, StoreError> {
+        Ok(self
+            .state()
+            .outbox
+            .values()
+            .take(limit as usize)
+            .cloned()
+            .collect())
+    }
+}

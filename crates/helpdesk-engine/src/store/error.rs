@@ -1,0 +1,52 @@
+//! [`StoreError`]: what a store answers when it cannot do what was asked.
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The ticket's version was not the one expected: someone else appended
+    /// first. The engine reloads and decides again.
+    #[error("version conflict on ticket {ticket}: expected version {expected}, found {actual}")]
+    Conflict {
+        /// The ticket.
+        ticket: helpdesk_core::TicketId,
+        /// The version the append expected.
+        expected: u64,
+        /// The version the store holds.
+        actual: u64,
+    },
+    /// Stored data could not be read back (a corrupt row, an event of an
+    /// unknown schema version).
+    #[error("stored data of {what} is unreadable: {reason}")]
+    Corrupt {
+        /// What was being read.
+        what: String,
+        /// Why it could not be read.
+        reason: String,
+    },
+    /// A cursor did not come from this store's queries.
+    #[error("invalid cursor: {0}")]
+    InvalidCursor(String),
+    /// The backend failed (I/O, connection, constraint).
+    #[error("{store} store failed: {source}")]
+    Backend {
+        /// Which store, such as `"sqlite"`.
+        store: &'static str,
+        /// The backend's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+impl StoreError {
+    /// A backend error of `store`.
+    pub fn backend(
+        store: &'static str,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        StoreError::Backend {
+            store,
+            source: Box::new(source),
+        }
+    }
+}
