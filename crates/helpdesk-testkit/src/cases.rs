@@ -1,0 +1,754 @@
+//! The conformance cases. Each takes a fresh, empty store and panics with
+//! a message naming the broken promise of the [store
+//! contract](helpdesk_engine::store).
+
+use std::collections::BTreeSet;
+
+use chrono::Duration;
+use helpdesk_core::{Command, StatusCategory, Ticket, TicketId};
+use helpdesk_engine::store::{
+    Append, Appended, CommandRecord, Filter, Order, TicketQuery, TicketRow,
+};
+use helpdesk_engine::{CommandId, Request, Store, StoreError};
+
+use crate::Fixture;
+
+/// Events, snapshot and history agree after a few commands, and the
+/// snapshot is what replaying the history gives.
+pub async fn round_trip<S: Store + 'static>(store: S) {
+    let f = Fixture::new(store);
+    let id = f.open("Printer jams on floor 3").await;
+    f.run(&f.agent, id, Fixture::<S>::reply("On my way.")).await;
+    let last = f.run(&f.agent, id, Fixture::<S>::pending()).await;
+    let loaded = f
+        .store()
+        .load(f.tenant, id)
+        .await
+        .unwrap_or_else(|e| panic!("load: {e}"));
+    assert_eq!(
+        loaded.as_ref(),
+        Some(&last.ticket),
+        "load returns the ticket as the last append left it"
+    );
+    let history = f
+        .store()
+        .history(f.tenant, id, 1)
+        .await
+        .unwrap_or_else(|e| panic!("history: {e}"));
+    let versions: Vec<u64> = history.iter().map(|e| e.version).collect();
+    let expected: Vec<u64> = (1..=last.ticket.version()).collect();
+    assert_eq!(
+        versions, expected,
+        "history holds every version from 1, in order"
+    );
+    assert_eq!(
+        Ticket::replay(id, history.iter().map(|e| &e.event)),
+        last.ticket,
+        "replaying the history rebuilds the snapshot"
+    );
+    let tail = f
+        .store()
+        .history(f.tenant, id, 3)
+        .await
+        .unwrap_or_else(|e| panic!("history: {e}"));
+    assert_eq!(
+        tail.first().map(|e| e.version),
+        Some(3),
+        "history starts at the version asked for"
+    );
+    assert!(
+        f.store()
+            .load(f.tenant, TicketId::from_u128(404))
+            .await
+            .unwrap_or_else(|e| panic!("load: {e}"))
+            .is_none()
+    );
+}
+
+/// An append with a stale version fails with a conflict and writes nothing.
+pub async fn version_conflict<S: Store + 'static>(store: S) {
+    let f = Fixture::new(store);
+    let id = f.open("VPN drops").await;
+    let first = f
+        .run(&f.agent, id, Fixture::<S>::reply("Which client?"))
+        .await;
+    let stale = first.ticket.version() - 1;
+    let mut events = first.events.clone();
+    for e in &mut events {
+        e.command = CommandId::new();
+    }
+    let command = CommandRecord {
+        command: CommandId::new(),
+        ticket: id,
+        from_version: stale,
+        to_version: stale + 1,
+    };
+    let append = Append {
+        tenant: f.tenant,
+        command,
+        events,
+        row: TicketRow::of(&first.ticket, f.desk.config()),
+        ticket: first.ticket.clone(),
+        outbox: Vec::new(),
+    };
+    match f.store().append(append).await {
+        Err(StoreError::Conflict {
+            ticket,
+            expected,
+            actual,
+        }) => {
+            assert_eq!(
+                (ticket, expected, actual),
+                (id, stale, first.ticket.version()),
+                "the conflict names the versions"
+            );
+        }
+        other => panic!("a stale append must fail with a conflict, got {other:?}"),
+    }
+    let history = f
+        .store()
+        .history(f.tenant, id, 1)
+        .await
+        .unwrap_or_else(|e| panic!("history: {e}"));
+    assert_eq!(
+        history.len() as u64,
+        first.ticket.version(),
+        "a conflicting append writes nothing"
+    );
+    assert!(
+        f.store()
+            .command(f.tenant, command.command)
+            .await
+            .unwrap_or_else(|e| panic!("command: {e}"))
+            .is_none()
+    );
+}
+
+/// A command id executed twice is applied once; the retry gets the first
+/// result. A command that changed nothing is recorded too.
+pub async fn idempotent_command_id<S: Store + 'static>(store: S) {
+    let f = Fixture::new(store);
+    let id = f.open("Monitor flickers").await;
+    let request = Request::new(
+        f.agent.clone(),
+        id,
+        Fixture::<S>::reply("Try another cable."),
+    );
+    let first = f
+        .desk
+        .execute(request.clone())
+        .await
+        .unwrap_or_else(|e| panic!("execute: {e}"));
+    f.advance(Duration::minutes(5));
+    let again = f
+        .desk
+        .execute(request.clone())
+        .await
+        .unwrap_or_else(|e| panic!("execute: {e}"));
+    assert!(again.replayed && !first.replayed);
+    assert_eq!(
+        again.events, first.events,
+        "the retry answers the first events"
+    );
+    assert_eq!(
+        again.ticket, first.ticket,
+        "the retry answers the first ticket"
+    );
+    let history = f
+        .store()
+        .history(f.tenant, id, 1)
+        .await
+        .unwrap_or_else(|e| panic!("history: {e}"));
+    assert_eq!(history.len() as u64, first.ticket.version(), "applied once");
+    let record = f
+        .store()
+        .command(f.tenant, request.id)
+        .await
+        .unwrap_or_else(|e| panic!("command: {e}"));
+    assert_eq!(
+        record.map(|r| (r.from_version, r.to_version)),
+        Some((
+            first.ticket.version() - first.events.len() as u64,
+            first.ticket.version()
+        ))
+    );
+
+    // A raw append of a recorded command id is a duplicate, not a conflict.
+    let append = Append {
+        tenant: f.tenant,
+        command: CommandRecord {
+            command: request.id,
+            ticket: id,
+            from_version: 0,
+            to_version: 1,
+        },
+        events: Vec::new(),
+        row: TicketRow::of(&first.ticket, f.desk.config()),
+        ticket: first.ticket.clone(),
+        outbox: Vec::new(),
+    };
+    match f.store().append(append).await {
+        Ok(Appended::Duplicate(r)) => assert_eq!(Some(r), record),
+        other => panic!("a recorded command id must answer Duplicate, got {other:?}"),
+    }
+
+    // Tagging twice: the second changes nothing but is recorded.
+    f.run(
+        &f.agent,
+        id,
+        Command::Tag {
+            tag: "hardware".into(),
+        },
+    )
+    .await;
+    let noop = Request::new(
+        f.agent.clone(),
+        id,
+        Command::Tag {
+            tag: "hardware".into(),
+        },
+    );
+    let done = f
+        .desk
+        .execute(noop.clone())
+        .await
+        .unwrap_or_else(|e| panic!("execute: {e}"));
+    assert!(done.events.is_empty());
+    let record = f
+        .store()
+        .command(f.tenant, noop.id)
+        .await
+        .unwrap_or_else(|e| panic!("command: {e}"));
+    assert_eq!(
+        record.map(|r| r.from_version == r.to_version),
+        Some(true),
+        "a command without events is recorded"
+    );
+}
+
+/// Nothing of one tenant is visible from another, through any method.
+pub async fn tenant_isolation<S: Store + 'static>(store: S) {
+    let f = Fixture::new(store);
+    let mine = f.open("Payroll export fails").await;
+    let request = Request::new(
+        f.agent.clone(),
+        mine,
+        Fixture::<S>::reply("Payroll team informed."),
+    );
+    f.desk
+        .execute(request.clone())
+        .await
+        .unwrap_or_else(|e| panic!("execute: {e}"));
+    let theirs = f
+        .open_as(
+            &f.foreign_admin.clone(),
+            f.foreign_admin.id,
+            "Payroll export slow",
+            None,
+        )
+        .await;
+    let other = f.other_tenant;
+    let store = f.store();
+    assert!(
+        store
+            .load(other, mine)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .is_none(),
+        "load"
+    );
+    assert!(
+        store
+            .history(other, mine, 1)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .is_empty(),
+        "history"
+    );
+    assert!(
+        store
+            .command(other, request.id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .is_none(),
+        "command"
+    );
+    let everything = TicketQuery::new(Filter::default(), Order::UpdatedAt, 100);
+    let page = store
+        .query(other, everything.clone())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        page.rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [theirs],
+        "query"
+    );
+    let page = store
+        .query(f.tenant, everything)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        page.rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [mine],
+        "query"
+    );
+    for filter in [
+        Filter {
+            requester: Some(f.requester.id),
+            ..Filter::default()
+        },
+        Filter {
+            group: Some(f.group),
+            ..Filter::default()
+        },
+        Filter {
+            status: Some(StatusCategory::Open),
+            ..Filter::default()
+        },
+    ] {
+        let page = store
+            .query(other, TicketQuery::new(filter.clone(), Order::NextDue, 100))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            page.rows.is_empty(),
+            "query by {filter:?} leaks another tenant's ticket"
+        );
+    }
+    let found = store
+        .search(other, "payroll", 10)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        found.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [theirs],
+        "search"
+    );
+    // The same ticket id in two tenants is two tickets.
+    let twin = f
+        .desk
+        .execute(Request::new(
+            f.foreign_admin.clone(),
+            mine,
+            Command::Open(helpdesk_core::NewTicket::new(
+                f.foreign_admin.id,
+                "Same id, other tenant",
+                "",
+            )),
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("the same ticket id must be free in another tenant: {e}"));
+    assert_eq!(
+        (twin.ticket.tenant(), twin.events.first().map(|e| e.version)),
+        (other, Some(1)),
+        "a new ticket there"
+    );
+    let mine_now = store
+        .load(f.tenant, mine)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        mine_now.map(|t| t.subject().to_owned()),
+        Some("Payroll export fails".to_owned())
+    );
+    let due = store
+        .due_before(f.clock_now() + Duration::days(30), 100)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    for d in due {
+        let expected = if d.ticket == theirs { other } else { d.tenant };
+        assert_eq!(
+            d.tenant, expected,
+            "due_before names each ticket's own tenant"
+        );
+    }
+}
+
+/// Paging with a cursor returns every ticket exactly once, also while new
+/// tickets are added between pages.
+pub async fn pagination_is_stable_under_inserts<S: Store + 'static>(store: S) {
+    let f = Fixture::new(store);
+    let mut originals = BTreeSet::new();
+    for i in 0..25 {
+        originals.insert(f.open(&format!("Ticket {i}")).await);
+        f.advance(Duration::seconds(7));
+    }
+    for order in [Order::UpdatedAt, Order::NextDue] {
+        let mut query = TicketQuery::new(Filter::default(), order, 4);
+        let mut seen: Vec<TicketId> = Vec::new();
+        let mut pages = 0;
+        loop {
+            let page = f
+                .store()
+                .query(f.tenant, query.clone())
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert!(page.rows.len() <= 4, "a page holds at most the limit");
+            seen.extend(page.rows.iter().map(|r| r.id));
+            f.open(&format!("Inserted during paging {pages}")).await;
+            pages += 1;
+            assert!(pages < 100, "paging must end");
+            match page.next {
+                Some(cursor) => query.after = Some(cursor),
+                None => break,
+            }
+        }
+        let unique: BTreeSet<TicketId> = seen.iter().copied().collect();
+        assert_eq!(unique.len(), seen.len(), "{order:?}: no ticket twice");
+        assert!(
+            originals.is_subset(&unique),
+            "{order:?}: no ticket that existed before paging is skipped"
+        );
+        let text = query.after.map(|c| c.to_string());
+        if let Some(text) = text {
+            assert_eq!(
+                text.parse::<helpdesk_engine::store::Cursor>().ok(),
+                query.after,
+                "cursors survive a round trip as text"
+            );
+        }
+    }
+}
+
+/// Queries ordered by next due put the soonest first and the tickets with
+/// nothing due last; `due_before` finds what is due, soonest first.
+pub async fn due_order<S: Store + 'static>(store: S) {
+    let f = Fixture::new(store);
+    let later = f.open("Opened first, due later").await;
+    f.run(
+        &f.admin,
+        later,
+        Command::SetImpactUrgency {
+            impact: helpdesk_core::Impact::Low,
+            urgency: helpdesk_core::Urgency::Low,
+        },
+    )
+    .await;
+    f.advance(Duration::minutes(1));
+    let sooner = f.open("Opened second, due sooner").await;
+    f.run(
+        &f.admin,
+        sooner,
+        Command::SetImpactUrgency {
+            impact: helpdesk_core::Impact::High,
+            urgency: helpdesk_core::Urgency::High,
+        },
+    )
+    .await;
+    let nothing = f.open("Nothing due: pending, answered").await;
+    f.run(&f.agent, nothing, Fixture::<S>::reply("Answered"))
+        .await;
+    f.run(&f.agent, nothing, Fixture::<S>::pending()).await;
+    let page = f
+        .store()
+        .query(
+            f.tenant,
+            TicketQuery::new(Filter::default(), Order::NextDue, 10),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let ids: Vec<TicketId> = page.rows.iter().map(|r| r.id).collect();
+    assert_eq!(
+        ids,
+        [sooner, later, nothing],
+        "soonest due first, nothing due last"
+    );
+    assert!(page.rows[2].next_due.is_none());
+    let first_due = page.rows[0]
+        .next_due
+        .unwrap_or_else(|| panic!("the P1 ticket has something due"));
+    let due = f
+        .store()
+        .due_before(first_due, 10)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        due.iter().map(|d| d.ticket).collect::<Vec<_>>(),
+        [sooner],
+        "due_before includes the instant itself"
+    );
+    assert!(
+        f.store()
+            .due_before(first_due - Duration::seconds(1), 10)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .is_empty()
+    );
+    let all = f
+        .store()
+        .due_before(first_due + Duration::days(10), 10)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        all.iter().map(|d| d.ticket).collect::<Vec<_>>(),
+        [sooner, later]
+    );
+    assert!(all.windows(2).all(|w| w[0].due <= w[1].due));
+}
+
+/// Filters by group, assignee, status, tag and requester.
+pub async fn filters<S: Store + 'static>(store: S) {
+    let f = Fixture::new(store);
+    let a = f.open("In group, assigned, tagged").await;
+    f.run(
+        &f.admin,
+        a,
+        Command::Assign {
+            assignee: f.agent.id,
+        },
+    )
+    .await;
+    f.run(
+        &f.admin,
+        a,
+        Command::Tag {
+            tag: "network".into(),
+        },
+    )
+    .await;
+    let b = f
+        .open_as(
+            &f.admin.clone(),
+            f.admin.id,
+            "Other group",
+            Some(f.other_group),
+        )
+        .await;
+    let c = f.open("In group, pending").await;
+    f.run(&f.agent, c, Fixture::<S>::pending()).await;
+    let ids = |filter: Filter| {
+        let store = f.store();
+        let tenant = f.tenant;
+        async move {
+            let page = store
+                .query(tenant, TicketQuery::new(filter, Order::UpdatedAt, 50))
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            page.rows.into_iter().map(|r| r.id).collect::<BTreeSet<_>>()
+        }
+    };
+    assert_eq!(
+        ids(Filter {
+            group: Some(f.group),
+            ..Filter::default()
+        })
+        .await,
+        BTreeSet::from([a, c]),
+        "by group"
+    );
+    assert_eq!(
+        ids(Filter {
+            assignee: Some(f.agent.id),
+            ..Filter::default()
+        })
+        .await,
+        BTreeSet::from([a]),
+        "by assignee"
+    );
+    assert_eq!(
+        ids(Filter {
+            status: Some(StatusCategory::Pending),
+            ..Filter::default()
+        })
+        .await,
+        BTreeSet::from([c]),
+        "by status"
+    );
+    assert_eq!(
+        ids(Filter {
+            tag: Some("network".into()),
+            ..Filter::default()
+        })
+        .await,
+        BTreeSet::from([a]),
+        "by tag"
+    );
+    assert_eq!(
+        ids(Filter {
+            requester: Some(f.admin.id),
+            ..Filter::default()
+        })
+        .await,
+        BTreeSet::from([b]),
+        "by requester"
+    );
+    let both = Filter {
+        group: Some(f.group),
+        status: Some(StatusCategory::Open),
+        ..Filter::default()
+    };
+    assert_eq!(ids(both).await, BTreeSet::from([a]), "filters combine");
+}
+
+/// Search finds every word, in the subject or the conversation, ignoring
+/// case, most recently updated first.
+pub async fn search<S: Store + 'static>(store: S) {
+    let f = Fixture::new(store);
+    let a = f.open("Outlook crashes on start").await;
+    f.advance(Duration::minutes(1));
+    let b = f.open("Printer offline").await;
+    f.run(
+        &f.agent,
+        b,
+        Fixture::<S>::reply("The OUTLOOK add-in for printing crashes too"),
+    )
+    .await;
+    let found = |text: &'static str| {
+        let store = f.store();
+        let tenant = f.tenant;
+        async move {
+            store
+                .search(tenant, text, 10)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .into_iter()
+                .map(|r| r.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        found("outlook").await,
+        [b, a],
+        "subject or conversation, most recently updated first"
+    );
+    assert_eq!(
+        found("Outlook crashes").await,
+        [b, a],
+        "every word, anywhere"
+    );
+    assert_eq!(found("printer").await, [b]);
+    assert_eq!(found("outlook printer").await, [b], "all words must occur");
+    assert!(found("excel").await.is_empty());
+}
+
+/// Unicode text and bodies at the size limit survive exactly.
+pub async fn unicode_and_large_bodies<S: Store + 'static>(store: S) {
+    let f = Fixture::new(store);
+    let subject = "Drucker 🖨️ druckt nicht — 打印机 «Fehler» ñ";
+    let id = f.open(subject).await;
+    let body: String = "ℵ€😀x".chars().cycle().take(64 * 1024 / 4).collect();
+    assert!(body.len() <= 64 * 1024);
+    let last = f.run(&f.agent, id, Fixture::<S>::reply(&body)).await;
+    let loaded = f
+        .store()
+        .load(f.tenant, id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(loaded.as_ref().map(|t| t.subject()), Some(subject));
+    assert_eq!(
+        loaded
+            .as_ref()
+            .and_then(|t| t.conversation().last())
+            .map(|c| c.body.as_str()),
+        Some(body.as_str())
+    );
+    assert_eq!(loaded, Some(last.ticket));
+    let found = f
+        .store()
+        .search(f.tenant, "打印机", 5)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        found.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [id],
+        "search finds non-Latin words"
+    );
+}
+
+/// Every appended event has an outbox message with the event's id.
+pub async fn outbox_is_written_with_the_events<S: Store + 'static>(store: S) {
+    let f = Fixture::new(store);
+    let id = f.open("Keyboard missing keys").await;
+    let reply = f
+        .run(&f.agent, id, Fixture::<S>::reply("Replacement ordered."))
+        .await;
+    let pending = f
+        .store()
+        .pending_outbox(100)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let history = f
+        .store()
+        .history(f.tenant, id, 1)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let ids: Vec<_> = pending.iter().map(|m| m.id).collect();
+    let expected: Vec<_> = history.iter().map(|e| e.id).collect();
+    assert_eq!(
+        ids, expected,
+        "one message per event, in order, keyed by the event id"
+    );
+    assert!(
+        reply
+            .events
+            .iter()
+            .all(|e| pending.iter().any(|m| m.event == *e))
+    );
+}
+
+/// Many tasks appending at once, to one ticket and to several: no update is
+/// lost and versions stay contiguous.
+pub async fn concurrent_appends<S: Store + 'static>(store: S) {
+    let f = std::sync::Arc::new(Fixture::new(store));
+    let shared = f.open("Everyone writes here").await;
+    let mut own = Vec::new();
+    for i in 0..4 {
+        own.push(f.open(&format!("Own ticket {i}")).await);
+    }
+    let mut tasks = Vec::new();
+    for task in 0..8u32 {
+        let f = f.clone();
+        let own = own[task as usize % 4];
+        tasks.push(tokio::spawn(async move {
+            for n in 0..10u32 {
+                let ticket = if n % 2 == 0 { shared } else { own };
+                let body = format!("task {task} note {n}");
+                let command = Command::AddNote {
+                    comment: helpdesk_engine::new_comment_id(),
+                    body,
+                };
+                let request = Request::new(f.admin.clone(), ticket, command);
+                f.desk
+                    .execute(request)
+                    .await
+                    .unwrap_or_else(|e| panic!("concurrent execute: {e}"));
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap_or_else(|e| panic!("task: {e}"));
+    }
+    let mut notes = 0;
+    for ticket in std::iter::once(shared).chain(own) {
+        let history = f
+            .store()
+            .history(f.tenant, ticket, 1)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let versions: Vec<u64> = history.iter().map(|e| e.version).collect();
+        assert_eq!(
+            versions,
+            (1..=history.len() as u64).collect::<Vec<_>>(),
+            "versions contiguous"
+        );
+        let loaded = f
+            .store()
+            .load(f.tenant, ticket)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let loaded = loaded.unwrap_or_else(|| panic!("ticket {ticket} exists"));
+        assert_eq!(
+            Ticket::replay(ticket, history.iter().map(|e| &e.event)),
+            loaded
+        );
+        notes += loaded.conversation().len();
+    }
+    assert_eq!(notes, 80, "no lost update");
+}
+
+impl<S: Store + 'static> Fixture<S> {
+    fn clock_now(&self) -> chrono::DateTime<chrono::Utc> {
+        use helpdesk_engine::Clock;
+        self.clock.now()
+    }
+}

@@ -1,0 +1,151 @@
+//! [`Fixture`]: a small desk to drive a store with: tenants, actors, a
+//! configuration with an SLA policy, a manual clock.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use helpdesk_core::{
+    Actor, ActorId, Command, CommentId, DeskConfig, GroupId, NewTicket, StatusTarget, TenantId,
+    TicketId,
+};
+use helpdesk_engine::{Desk, Executed, ManualClock, NoNotifier, Request, Store};
+
+/// A desk over the store under test, with a cast of actors in two tenants.
+pub struct Fixture<S> {
+    /// The desk.
+    pub desk: Arc<Desk<S, NoNotifier, ManualClock>>,
+    /// The clock the desk reads; move it to make SLA clocks fall due.
+    pub clock: ManualClock,
+    /// The first tenant.
+    pub tenant: TenantId,
+    /// Another tenant, for isolation checks.
+    pub other_tenant: TenantId,
+    /// The service desk group of the first tenant.
+    pub group: GroupId,
+    /// A second group of the first tenant.
+    pub other_group: GroupId,
+    /// A requester of the first tenant.
+    pub requester: Actor,
+    /// An agent of `group`.
+    pub agent: Actor,
+    /// An admin of the first tenant.
+    pub admin: Actor,
+    /// An admin of the other tenant.
+    pub foreign_admin: Actor,
+}
+
+/// Monday 2026-03-02 09:00 UTC: where fixture clocks start.
+pub fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
+        .single()
+        .unwrap_or(DateTime::UNIX_EPOCH)
+}
+
+/// The fixture desk's configuration: an SLA policy in calendar time (first
+/// response 1h, resolution 8h at P3; warning at 50%).
+pub fn config() -> DeskConfig {
+    let json = serde_json::json!({
+        "sla_policies": [{
+            "key": "standard",
+            "targets": {
+                "first_response": {"P1": "15m", "P2": "30m", "P3": "1h", "P4": "4h", "P5": "8h"},
+                "resolution": {"P1": "2h", "P2": "4h", "P3": "8h", "P4": "24h", "P5": "48h"}
+            },
+            "warnings": [{"percent": 50}]
+        }]
+    });
+    serde_json::from_value(json).unwrap_or_default()
+}
+
+impl<S: Store + 'static> Fixture<S> {
+    /// A fixture over `store`.
+    pub fn new(store: S) -> Self {
+        let clock = ManualClock::new(start());
+        let tenant = TenantId::from_u128(0x7e1);
+        let other_tenant = TenantId::from_u128(0x7e2);
+        let group = GroupId::from_u128(0x610);
+        let other_group = GroupId::from_u128(0x611);
+        Self {
+            desk: Arc::new(Desk::new(config(), store, NoNotifier, clock.clone())),
+            clock,
+            tenant,
+            other_tenant,
+            group,
+            other_group,
+            requester: Actor::requester(ActorId::from_u128(0xa1), tenant),
+            agent: Actor::agent(ActorId::from_u128(0xa2), tenant, [group]),
+            admin: Actor::admin(ActorId::from_u128(0xa3), tenant),
+            foreign_admin: Actor::admin(ActorId::from_u128(0xa4), other_tenant),
+        }
+    }
+
+    /// The store under test.
+    pub fn store(&self) -> &S {
+        self.desk.store()
+    }
+
+    /// Executes `command` on `ticket` as `actor`, panicking with the error
+    /// if it fails (fixtures only send valid commands).
+    pub async fn run(&self, actor: &Actor, ticket: TicketId, command: Command) -> Executed {
+        match self
+            .desk
+            .execute(Request::new(actor.clone(), ticket, command))
+            .await
+        {
+            Ok(executed) => executed,
+            Err(err) => panic!("fixture command failed on ticket {ticket}: {err}"),
+        }
+    }
+
+    /// Opens a ticket of the first tenant's requester in `group` with
+    /// `subject`, as the admin. Returns its id.
+    pub async fn open(&self, subject: &str) -> TicketId {
+        self.open_as(
+            &self.admin.clone(),
+            self.requester.id,
+            subject,
+            Some(self.group),
+        )
+        .await
+    }
+
+    /// Opens a ticket as `actor` for `requester`, optionally in `group`.
+    pub async fn open_as(
+        &self,
+        actor: &Actor,
+        requester: ActorId,
+        subject: &str,
+        group: Option<GroupId>,
+    ) -> TicketId {
+        let id = helpdesk_engine::new_ticket_id();
+        let mut new = NewTicket::new(requester, subject, "");
+        new.group = group;
+        self.run(actor, id, Command::Open(new)).await;
+        id
+    }
+
+    /// A public reply with a fresh comment id.
+    pub fn reply(body: &str) -> Command {
+        Command::Reply {
+            comment: helpdesk_engine::new_comment_id(),
+            body: body.to_owned(),
+        }
+    }
+
+    /// Moves the clock forward.
+    pub fn advance(&self, by: Duration) {
+        self.clock.advance(by);
+    }
+
+    /// Sets a ticket pending.
+    pub fn pending() -> Command {
+        Command::ChangeStatus {
+            status: StatusTarget::Pending,
+        }
+    }
+
+    /// A fixed comment id, for tests that need to repeat one.
+    pub fn comment(n: u128) -> CommentId {
+        CommentId::from_u128(n)
+    }
+}
