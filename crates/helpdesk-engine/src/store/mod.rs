@@ -119,3 +119,68 @@ pub trait Store: Send + Sync {
         limit: u32,
     ) -> impl Future<Output = Result<Vec<OutboxMessage>, StoreError>> + Send;
 }
+
+/// A shared store is a store: several desks (one per host, say) can work on
+/// one `Arc`'d store.
+impl<S: Store> Store for std::sync::Arc<S> {
+    fn load(
+        &self,
+        tenant: TenantId,
+        ticket: TicketId,
+    ) -> impl Future<Output = Result<Option<Ticket>, StoreError>> + Send {
+        (**self).load(tenant, ticket)
+    }
+
+    fn history(
+        &self,
+        tenant: TenantId,
+        ticket: TicketId,
+        from: u64,
+    ) -> impl Future<Output = Result<Vec<StoredEvent>, StoreError>> + Send {
+        (**self).history(tenant, ticket, from)
+    }
+
+    fn command(
+        &self,
+        tenant: TenantId,
+        command: CommandId,
+    ) -> impl Future<Output = Result<Option<CommandRecord>, StoreError>> + Send {
+        (**self).command(tenant, command)
+    }
+
+    fn append(&self, append: Append) -> impl Future<Output = Result<Appended, StoreError>> + Send {
+        (**self).append(append)
+    }
+
+    fn query(
+        &self,
+        tenant: TenantId,
+        query: TicketQuery,
+    ) -> impl Future<Output = Result<Page, StoreError>> + Send {
+        (**self).query(tenant, query)
+    }
+
+    fn search(
+        &self,
+        tenant: TenantId,
+        text: &str,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<TicketRow>, StoreError>> + Send {
+        (**self).search(tenant, text, limit)
+    }
+
+    fn due_before(
+        &self,
+        instant: DateTime<Utc>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<DueTicket>, StoreError>> + Send {
+        (**self).due_before(instant, limit)
+    }
+
+    fn pending_outbox(
+        &self,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<OutboxMessage>, StoreError>> + Send {
+        (**self).pending_outbox(limit)
+    }
+}

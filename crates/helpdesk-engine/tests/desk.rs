@@ -1,0 +1,236 @@
+//! The desk over the memory store: SLA scheduling exactly once across
+//! hosts, late and repeated runs, and what each actor may list and read.
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use helpdesk_core::sla::Metric;
+use helpdesk_core::{Actor, ActorId, Change, Command, Role, TenantId};
+use helpdesk_engine::store::{Filter, Order, TicketQuery};
+use helpdesk_engine::{
+    Desk, ManualClock, MemoryStore, NoNotifier, Request, Store, spawn_scheduler,
+};
+use helpdesk_testkit::{Fixture, config, start};
+
+fn count(history: &[helpdesk_engine::store::StoredEvent], name: &str) -> usize {
+    history
+        .iter()
+        .filter(|e| e.event.change.type_name() == name)
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn warnings_and_breaches_fire_once_across_hosts_however_late_or_often() {
+    let store = Arc::new(MemoryStore::new());
+    let clock = ManualClock::new(start());
+    let hosts: Vec<Arc<Desk<Arc<MemoryStore>, NoNotifier, ManualClock>>> = (0..3)
+        .map(|_| {
+            Arc::new(Desk::new(
+                config(),
+                store.clone(),
+                NoNotifier,
+                clock.clone(),
+            ))
+        })
+        .collect();
+    let tenant = TenantId::from_u128(1);
+    let admin = Actor::admin(ActorId::from_u128(2), tenant);
+    let mut tickets = Vec::new();
+    for i in 0..20 {
+        let id = helpdesk_engine::new_ticket_id();
+        let new = helpdesk_core::NewTicket::new(admin.id, format!("Ticket {i}"), "");
+        hosts[0]
+            .execute(Request::new(admin.clone(), id, Command::Open(new)))
+            .await
+            .unwrap();
+        tickets.push(id);
+    }
+    // Nothing is due yet.
+    assert_eq!(hosts[1].run_due(clock_now(&clock)).await.unwrap().events, 0);
+    // Far too late, three hosts at once, twice each.
+    clock.advance(Duration::days(3));
+    let mut runs = Vec::new();
+    for host in &hosts {
+        for _ in 0..2 {
+            let host = host.clone();
+            let now = clock_now(&clock);
+            runs.push(tokio::spawn(
+                async move { host.run_due(now).await.unwrap() },
+            ));
+        }
+    }
+    let mut failed = 0;
+    for run in runs {
+        failed += run.await.unwrap().failed;
+    }
+    assert_eq!(failed, 0);
+    for id in &tickets {
+        let history = store.history(tenant, *id, 1).await.unwrap();
+        // First response and resolution: one 50% warning and one breach each.
+        assert_eq!(count(&history, "sla_warned"), 2, "warnings once");
+        assert_eq!(count(&history, "sla_breached"), 2, "breaches once");
+        let versions: Vec<u64> = history.iter().map(|e| e.version).collect();
+        assert_eq!(versions, (1..=history.len() as u64).collect::<Vec<_>>());
+    }
+    assert!(
+        store
+            .due_before(clock_now(&clock), 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing left due"
+    );
+}
+
+fn clock_now(clock: &ManualClock) -> chrono::DateTime<chrono::Utc> {
+    use helpdesk_engine::Clock;
+    clock.now()
+}
+
+#[tokio::test]
+async fn the_background_scheduler_fires_what_falls_due() {
+    let f = Fixture::new(MemoryStore::new());
+    let id = f.open("Laptop fan loud").await;
+    let task = spawn_scheduler(f.desk.clone(), std::time::Duration::from_millis(10));
+    f.advance(Duration::minutes(31));
+    let mut warned = false;
+    for _ in 0..200 {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        let history = f.store().history(f.tenant, id, 1).await.unwrap();
+        if history.iter().any(|e| {
+            matches!(
+                e.event.change,
+                Change::SlaWarned {
+                    metric: Metric::FirstResponse,
+                    ..
+                }
+            )
+        }) {
+            warned = true;
+            break;
+        }
+    }
+    task.abort();
+    assert!(
+        warned,
+        "the first-response warning at 30 minutes was recorded"
+    );
+    let history = f.store().history(f.tenant, id, 1).await.unwrap();
+    let check = history
+        .iter()
+        .find(|e| e.event.change.type_name() == "sla_warned")
+        .unwrap();
+    assert_eq!(check.event.by.role, Role::System);
+}
+
+#[tokio::test]
+async fn actors_list_and_read_only_what_they_may_see() {
+    let f = Fixture::new(MemoryStore::new());
+    let mine = f.open("Mine").await;
+    let other_group = f
+        .open_as(
+            &f.admin.clone(),
+            f.admin.id,
+            "Elsewhere",
+            Some(f.other_group),
+        )
+        .await;
+    f.run(
+        &f.agent,
+        mine,
+        Command::AddNote {
+            comment: helpdesk_engine::new_comment_id(),
+            body: "internal".into(),
+        },
+    )
+    .await;
+    let everything = TicketQuery::new(Filter::default(), Order::UpdatedAt, 50);
+
+    let ids = |page: helpdesk_engine::store::Page| {
+        page.rows.into_iter().map(|r| r.id).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ids(f.desk.list(&f.requester, everything.clone()).await.unwrap()),
+        [mine]
+    );
+    assert_eq!(
+        ids(f.desk.list(&f.agent, everything.clone()).await.unwrap()),
+        [mine]
+    );
+    assert_eq!(
+        ids(f.desk.list(&f.admin, everything.clone()).await.unwrap()).len(),
+        2
+    );
+    assert!(
+        f.desk
+            .list(&f.foreign_admin, everything)
+            .await
+            .unwrap()
+            .rows
+            .is_empty()
+    );
+
+    let seen = f.desk.ticket(&f.requester, mine).await.unwrap().unwrap();
+    assert!(
+        seen.conversation().is_empty(),
+        "no internal notes for requesters"
+    );
+    assert!(
+        f.desk
+            .ticket(&f.requester, other_group)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        f.desk
+            .ticket(&f.foreign_admin, mine)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let history = f.desk.history(&f.requester, mine).await.unwrap();
+    assert!(
+        history
+            .iter()
+            .all(|e| e.event.change.type_name() != "note_added")
+    );
+    assert!(
+        f.desk
+            .history(&f.agent, mine)
+            .await
+            .unwrap()
+            .iter()
+            .any(|e| e.event.change.type_name() == "note_added")
+    );
+    assert_eq!(
+        f.desk.search(&f.agent, "elsewhere", 10).await.unwrap(),
+        vec![]
+    );
+    assert_eq!(
+        f.desk
+            .search(&f.admin, "elsewhere", 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_rejected_command_writes_nothing_and_says_why() {
+    let f = Fixture::new(MemoryStore::new());
+    let id = f.open("Printer").await;
+    let before = f.store().history(f.tenant, id, 1).await.unwrap().len();
+    let err = f
+        .desk
+        .execute(Request::new(f.requester.clone(), id, Command::Reopen))
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_string(), "cannot reopen a ticket that is new");
+    assert_eq!(
+        f.store().history(f.tenant, id, 1).await.unwrap().len(),
+        before
+    );
+}
