@@ -1,0 +1,197 @@
+//! `helpdesk`: the help desk command line.
+//!
+//! Two commands work on a desk configuration (a
+//! [`DeskConfig`](helpdesk_core::DeskConfig) written as TOML or JSON,
+//! told apart by the file's extension), such as `examples/desk.toml`.
+//!
+//! # `helpdesk check DESK`
+//!
+//! Reports every problem of the configuration at once, errors and
+//! warnings, each with its path in the file and a suggestion where there
+//! is one, the way a compiler does, then a summary line:
+//!
+//! ```text
+//! $ helpdesk check desk.toml
+//! error: unknown group "netwrok" (did you mean "network"?)
+//!   --> desk.toml: routing_rules[3].then.group
+//!
+//! warning: can never match: routing_rules[0] ("VPN") matches every ticket this rule matches, and stops
+//!   --> desk.toml: routing_rules[4].when
+//!
+//! desk.toml: 1 error, 1 warning
+//! ```
+//!
+//! A configuration without problems prints `desk.toml: ok`.
+//!
+//! # `helpdesk explain DESK TICKET [--at INSTANT]`
+//!
+//! Opens and routes a new ticket under the configuration, exactly as a
+//! host would, and shows:
+//!
+//! - every routing rule, whether it matched and why;
+//! - the resulting group, tier, priority, tags and assignee, each with the
+//!   rule that decided it;
+//! - the assignment candidates: every agent of the group with their
+//!   verdict (eligible, off shift by their calendar, missing skills...),
+//!   all counted with no open tickets;
+//! - the SLA policy and every clock's warnings and deadline;
+//! - the escalation rules of the ticket's tier, with what sets each off and
+//!   when, if nothing else happens to the ticket.
+//!
+//! `TICKET` holds a new ticket as JSON (or TOML, by extension), as
+//! [`NewTicket`](helpdesk_core::NewTicket) reads it. Only `subject` is
+//! required; the requester, when missing, is a placeholder:
+//!
+//! ```json
+//! {
+//!   "subject": "VPN drops every hour",
+//!   "description": "Since this morning's update.",
+//!   "channel": "email",
+//!   "requester_email": "alice@example.com",
+//!   "fields": {"site": {"choice": "berlin"}}
+//! }
+//! ```
+//!
+//! `--at` is the instant the ticket is opened, in RFC 3339 such as
+//! `2026-03-02T10:00:00+01:00`; it defaults to now. Times are shown in UTC.
+//!
+//! # Output and exit status
+//!
+//! Both commands take `--format json` for one JSON document on standard
+//! output instead of text. Problems that stop a command (a file that cannot
+//! be read, a syntax or type error with its line and column, a ticket the
+//! desk would reject) go to standard error, prefixed with the file's name.
+//!
+//! | status | meaning |
+//! |--------|---------|
+//! | 0 | done; `check` found no errors (warnings allowed) |
+//! | 1 | the configuration has errors |
+//! | 2 | a file cannot be read or parsed, the ticket is rejected, or the command line is wrong |
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand};
+
+mod check;
+mod explain;
+mod load;
+mod render;
+
+use render::Format;
+
+/// Check a help desk configuration, and explain what it does with a ticket.
+#[derive(Debug, Parser)]
+#[command(name = "helpdesk", version, about, long_about = None)]
+#[command(after_help = "Exit status: 0 done, 1 the configuration has errors, \
+    2 a file cannot be read or parsed (or the ticket is rejected).")]
+struct Cli {
+    #[command(subcommand)]
+    command: Commands,
+}
+
+#[derive(Debug, Subcommand)]
+enum Commands {
+    /// Report every error and warning of a desk configuration.
+    ///
+    /// Prints each problem with its path in the file, then a summary line
+    /// such as "desk.toml: 2 errors, 1 warning" or "desk.toml: ok". Exits 0
+    /// when there are no errors (warnings are allowed), 1 when there are,
+    /// and 2 when the file cannot be read or parsed.
+    Check {
+        /// The desk configuration, a .toml or .json file.
+        desk: PathBuf,
+        /// How to write the result.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Show how a new ticket would be routed, assigned, timed and escalated.
+    ///
+    /// Opens the ticket under the configuration, runs it through the
+    /// routing rules, and shows which rules matched and why, the resulting
+    /// group, tier, priority and assignee candidates (every agent at zero
+    /// load, on shift by their calendar), the SLA policy with every
+    /// deadline, and which escalation rules would fire when. Exits 1 when
+    /// the configuration has errors, 2 when a file cannot be read or the
+    /// ticket is rejected.
+    Explain {
+        /// The desk configuration, a .toml or .json file.
+        desk: PathBuf,
+        /// The new ticket, a .json (or .toml) file; only "subject" is
+        /// required.
+        ticket: PathBuf,
+        /// When the ticket is opened, in RFC 3339 (2026-03-02T10:00:00+01:00);
+        /// now by default.
+        #[arg(long, value_name = "INSTANT", value_parser = parse_instant)]
+        at: Option<DateTime<Utc>>,
+        /// How to write the result.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|at| at.with_timezone(&Utc))
+        .map_err(|e| format!("{e}: write an RFC 3339 instant such as 2026-03-02T10:00:00+01:00"))
+}
+
+/// What a command produced, and how the process ends.
+pub struct Outcome {
+    stdout: String,
+    stderr: String,
+    code: u8,
+}
+
+impl Outcome {
+    /// A finished command: exit 1 when it `failed` (found errors).
+    pub fn done(stdout: String, failed: bool) -> Self {
+        Self {
+            stdout,
+            stderr: String::new(),
+            code: u8::from(failed),
+        }
+    }
+
+    /// A command that found errors in the configuration.
+    pub fn failed(stdout: String) -> Self {
+        Self::done(stdout, true)
+    }
+
+    /// The same outcome with `notes` (warnings) first on standard error.
+    pub fn with_notes(mut self, notes: String) -> Self {
+        self.stderr.insert_str(0, &notes);
+        self
+    }
+
+    /// A command that could not run on its input: exit 2.
+    pub fn unusable(error: impl std::fmt::Display) -> Self {
+        Self {
+            stdout: String::new(),
+            stderr: format!("error: {error}\n"),
+            code: 2,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Commands::Check { desk, format } => check::run(&desk, format),
+        Commands::Explain {
+            desk,
+            ticket,
+            at,
+            format,
+        } => {
+            let at = at.unwrap_or_else(|| DateTime::<Utc>::from(std::time::SystemTime::now()));
+            explain::run(&desk, &ticket, at, format)
+        }
+    };
+    // A closed pipe (`helpdesk check desk.toml | head`) is not an error.
+    let _ = std::io::stdout().write_all(outcome.stdout.as_bytes());
+    let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
+    ExitCode::from(outcome.code)
+}
