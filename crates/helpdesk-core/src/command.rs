@@ -34,6 +34,7 @@ use crate::ticket_type::TicketType;
 /// assert_eq!(new.tags, ["vpn"]);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct NewTicket {
     /// Who asked for help. A requester may only open tickets for themselves.

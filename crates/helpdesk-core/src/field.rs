@@ -99,6 +99,7 @@ fn default_text_max() -> usize {
 /// assert_eq!(err.to_string(), r#"fields.site: "paris" is not one of the options: berlin, nyc"#);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FieldDef {
     /// The key tickets and commands use, such as `"site"`.
     pub key: String,

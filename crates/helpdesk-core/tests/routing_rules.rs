@@ -128,7 +128,7 @@ fn explain_says_why_each_condition_held_or_not() {
     assert!(!held);
     assert_eq!(
         why,
-        r#"all of [channel email in [Phone]: no; subject has "vpn": yes; not (a tag in ["vip"]: no): yes]: no"#
+        r#"all of [channel email in [phone]: no; subject has "vpn": yes; not (a tag in ["vip"]: no): yes]: no"#
     );
 }
 

@@ -227,6 +227,20 @@ pub(crate) fn sla(config: &DeskConfig, out: &mut Vec<Diagnostic>) {
             out.push(Diagnostic::error(at("targets"), "sets no target at all"));
         }
         for (j, warning) in policy.warnings.iter().enumerate() {
+            if let Warning::Before(span) = warning
+                && let Some((metric, priority, target)) = policy
+                    .targets
+                    .iter()
+                    .flat_map(|(m, by)| by.iter().map(move |(p, t)| (m, p, t)))
+                    .find(|(_, _, target)| *target <= span)
+            {
+                out.push(Diagnostic::warning(
+                    at(&format!("warnings[{j}]")),
+                    format!(
+                        "{span} before breach is due the moment the clock starts for {metric} at {priority} (target {target})"
+                    ),
+                ));
+            }
             if let Warning::Percent(p) = warning
                 && !(1..=99).contains(p)
             {

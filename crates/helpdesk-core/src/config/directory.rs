@@ -17,6 +17,7 @@ use crate::id::{ActorId, GroupId};
 /// assert_eq!(group.managers, ["carol"]);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GroupDef {
     /// The id tickets carry.
     pub id: GroupId,
@@ -40,6 +41,7 @@ pub struct GroupDef {
 /// assert_eq!(agent.capacity, 25);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AgentDef {
     /// The id commands and tickets carry.
     pub id: ActorId,

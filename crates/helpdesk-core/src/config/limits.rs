@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(limits.body_max_bytes, 64 * 1024);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct Limits {
     /// Longest subject, in characters.

@@ -49,6 +49,7 @@ pub use status_def::StatusDef;
 /// assert!(config.status("awaiting_parts").is_some());
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct DeskConfig {
     /// Impact x urgency to priority; ITIL by default.

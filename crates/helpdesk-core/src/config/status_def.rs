@@ -15,6 +15,7 @@ use crate::status::StatusCategory;
 /// assert_eq!(def.category, StatusCategory::OnHold);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StatusDef {
     /// The key commands and tickets use, such as `"awaiting_parts"`.
     pub key: String,

@@ -57,6 +57,7 @@ impl fmt::Display for Trigger {
 /// assert_eq!(rule.to.as_deref(), Some("l2_desktop"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EscalationRule {
     /// The rule's name, recorded on the events it causes.
     pub name: String,

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 /// assert!(tier.entry);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TierDef {
     /// The key rules and tickets name it by.
     pub key: String,

@@ -10,6 +10,7 @@ use crate::ticket_type::TicketType;
 
 /// A custom field condition: the field has exactly this value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FieldIs {
     /// The field's key.
     pub key: String,
@@ -124,10 +125,10 @@ impl Condition {
             }
             Condition::Not(part) => format!("not ({}): {yes_no}", part.explain(facts).1),
             Condition::Channel(list) => {
-                format!("channel {} in {list:?}: {yes_no}", ticket.channel())
+                format!("channel {} in [{}]: {yes_no}", ticket.channel(), names(list))
             }
             Condition::TicketType(list) => {
-                format!("type {} in {list:?}: {yes_no}", ticket.ticket_type())
+                format!("type {} in [{}]: {yes_no}", ticket.ticket_type(), names(list))
             }
             Condition::SubjectHas(words) => found("subject", words, &facts.subject),
             Condition::DescriptionHas(words) => found("description", words, &facts.description),
@@ -151,7 +152,7 @@ impl Condition {
             ),
             Condition::Tag(list) => format!("a tag in {list:?}: {yes_no}"),
             Condition::Priority(list) => {
-                format!("priority {} in {list:?}: {yes_no}", ticket.priority())
+                format!("priority {} in [{}]: {yes_no}", ticket.priority(), names(list))
             }
             Condition::Field(field) => format!(
                 "field {} = {}: {yes_no} (it is {})",
@@ -229,6 +230,11 @@ fn in_domains(domains: &Keywords, domain: &str) -> bool {
                 .strip_suffix(d.as_str())
                 .is_some_and(|rest| rest.ends_with('.'))
     })
+}
+
+/// `a, b, c` of the items' display names.
+fn names<T: std::fmt::Display>(list: &[T]) -> String {
+    list.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
 }
 
 fn found(what: &str, words: &Keywords, text: &str) -> String {

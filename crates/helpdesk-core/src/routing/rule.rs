@@ -19,6 +19,7 @@ use crate::routing::Condition;
 /// assert_eq!(then.tags, ["vpn"]);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct Actions {
     /// Move the ticket to this group (by key).
@@ -51,6 +52,7 @@ pub struct Actions {
 /// assert!(!rule.stop);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RoutingRule {
     /// The rule's name, recorded on the events it causes.
     pub name: String,

@@ -53,6 +53,7 @@ impl fmt::Display for Warning {
 /// assert_eq!(when.priorities.len(), 2);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct PolicyConditions {
     /// The ticket's priority is one of these.
@@ -118,6 +119,7 @@ impl PolicyConditions {
 /// assert_eq!(policy.target(Metric::FirstResponse, Priority::P5), None);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SlaPolicy {
     /// The key tickets and events name the policy by, such as `"standard"`.
     pub key: String,

@@ -63,6 +63,7 @@ pub enum On {
 /// assert!(resolution.pause_in.contains(&StatusCategory::Pending));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ClockRules {
     /// Begins a new cycle when none is active.
     #[serde(default)]
