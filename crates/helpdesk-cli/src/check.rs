@@ -11,11 +11,10 @@ use crate::{Outcome, load};
 
 /// Checks the configuration at `path` and writes its diagnostics.
 pub fn run(path: &Path, format: Format) -> Outcome {
-    let (config, mut diagnostics) = match load::config(path) {
-        Ok(loaded) => loaded,
+    let diagnostics = match load::config(path) {
+        Ok(config) => config.diagnose(),
         Err(e) => return Outcome::unusable(e),
     };
-    diagnostics.extend(config.diagnose());
     let file = path.display().to_string();
     let output = match format {
         Format::Text => text(&file, &diagnostics),

@@ -4,8 +4,6 @@
 use std::fmt;
 use std::path::Path;
 
-use helpdesk_core::config::Diagnostic;
-use helpdesk_core::suggest::closest;
 use helpdesk_core::{DeskConfig, NewTicket};
 use serde::de::DeserializeOwned;
 
@@ -14,7 +12,8 @@ use serde::de::DeserializeOwned;
 pub const PLACEHOLDER_REQUESTER: &str = "00000000-0000-4000-8000-000000000000";
 
 /// Why a file could not be used: the message names the file, and for
-/// syntax and type errors carries the parser's line and column.
+/// syntax errors, type errors and unknown keys carries the parser's line
+/// and column.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadError(String);
 
@@ -55,126 +54,32 @@ fn read(path: &Path) -> Result<String, LoadError> {
         .map_err(|e| LoadError(format!("{}: cannot read: {e}", path.display())))
 }
 
-/// Parses `text`, calling `ignored` with the path of every key that `T`
-/// does not know (and would silently ignore).
-fn parse_noting<T: DeserializeOwned>(
-    path: &Path,
-    syntax: Syntax,
-    text: &str,
-    mut ignored: impl FnMut(Vec<Segment>),
-) -> Result<T, LoadError> {
-    let failed = |message: String| LoadError(format!("{}: {}", path.display(), message.trim_end()));
-    let note = |p: serde_ignored::Path<'_>| ignored(segments(&p));
-    match syntax {
-        Syntax::Toml => serde_ignored::deserialize(toml::Deserializer::new(text), note)
-            .map_err(|e| failed(e.to_string())),
-        Syntax::Json => {
-            let mut de = serde_json::Deserializer::from_str(text);
-            let value =
-                serde_ignored::deserialize(&mut de, note).map_err(|e| failed(e.to_string()))?;
-            de.end().map_err(|e| failed(e.to_string()))?;
-            Ok(value)
-        }
-    }
-}
-
-/// One step of a path into a configuration.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Segment {
-    Key(String),
-    Index(usize),
-}
-
-fn segments(path: &serde_ignored::Path<'_>) -> Vec<Segment> {
-    use serde_ignored::Path as P;
-    match path {
-        P::Root => Vec::new(),
-        P::Seq { parent, index } => {
-            let mut out = segments(parent);
-            out.push(Segment::Index(*index));
-            out
-        }
-        P::Map { parent, key } => {
-            let mut out = segments(parent);
-            out.push(Segment::Key(key.clone()));
-            out
-        }
-        P::Some { parent } | P::NewtypeStruct { parent } | P::NewtypeVariant { parent } => {
-            segments(parent)
-        }
-    }
-}
-
-/// `routing_rules[3].then.group`, as diagnostics write paths.
-fn display(path: &[Segment]) -> String {
-    let mut out = String::new();
-    for segment in path {
-        match segment {
-            Segment::Key(key) if out.is_empty() => out.push_str(key),
-            Segment::Key(key) => {
-                out.push('.');
-                out.push_str(key);
-            }
-            Segment::Index(index) => out.push_str(&format!("[{index}]")),
-        }
-    }
-    out
-}
-
-/// A warning for the unknown key at `path`, with the closest known key at
-/// the same place in `known` (the configuration as read) if one is near.
-fn unknown_key(path: &[Segment], known: &serde_json::Value) -> Diagnostic {
-    let Some((Segment::Key(key), parent)) = path.split_last() else {
-        return Diagnostic::warning(display(path), "is not a known key and is ignored");
+/// Parses `text` as a `T`. Errors, an unknown key among them, carry the
+/// parser's line and column.
+fn parse<T: DeserializeOwned>(path: &Path, syntax: Syntax, text: &str) -> Result<T, LoadError> {
+    let parsed = match syntax {
+        Syntax::Toml => toml::from_str(text).map_err(|e| e.to_string()),
+        Syntax::Json => serde_json::from_str(text).map_err(|e| e.to_string()),
     };
-    let mut place = Some(known);
-    for segment in parent {
-        place = match segment {
-            Segment::Key(k) => place.and_then(|v| v.get(k)),
-            Segment::Index(i) => place.and_then(|v| v.get(i)),
-        };
-    }
-    let hint = place
-        .and_then(serde_json::Value::as_object)
-        .and_then(|fields| closest(key, fields.keys().map(String::as_str)))
-        .map(|near| format!(" (did you mean {near:?}?)"))
-        .unwrap_or_default();
-    Diagnostic::warning(
-        display(path),
-        format!("unknown key {key:?} is ignored{hint}"),
-    )
+    parsed.map_err(|message| LoadError(format!("{}: {}", path.display(), message.trim_end())))
 }
 
-/// Reads the desk configuration at `path`, with a warning for every key
-/// it does not know (a misspelt key is otherwise silently ignored).
-pub fn config(path: &Path) -> Result<(DeskConfig, Vec<Diagnostic>), LoadError> {
-    let syntax = Syntax::of(path)?;
-    let mut ignored = Vec::new();
-    let config: DeskConfig = parse_noting(path, syntax, &read(path)?, |p| ignored.push(p))?;
-    let warnings = if ignored.is_empty() {
-        Vec::new()
-    } else {
-        let known = serde_json::to_value(&config).unwrap_or_default();
-        ignored.iter().map(|p| unknown_key(p, &known)).collect()
-    };
-    Ok((config, warnings))
+/// Reads the desk configuration at `path`.
+pub fn config(path: &Path) -> Result<DeskConfig, LoadError> {
+    parse(path, Syntax::of(path)?, &read(path)?)
 }
 
-/// Reads the new ticket at `path`, with a warning for every key it does
-/// not know; a missing `requester` is filled with [`PLACEHOLDER_REQUESTER`].
-pub fn ticket(path: &Path) -> Result<(NewTicket, Vec<Diagnostic>), LoadError> {
+/// Reads the new ticket at `path`; a missing `requester` is filled with
+/// [`PLACEHOLDER_REQUESTER`].
+pub fn ticket(path: &Path) -> Result<NewTicket, LoadError> {
     let syntax = Syntax::of(path)?;
     let text = read(path)?;
-    let mut ignored = Vec::new();
-    let new = match parse_noting::<NewTicket>(path, syntax, &text, |p| ignored.push(p)) {
+    match parse(path, syntax, &text) {
         Err(error) if error.0.contains("missing field `requester`") => {
             with_placeholder(syntax, &text).ok_or(error)
         }
         other => other,
-    }?;
-    let known = serde_json::to_value(&new).unwrap_or_default();
-    let warnings = ignored.iter().map(|p| unknown_key(p, &known)).collect();
-    Ok((new, warnings))
+    }
 }
 
 /// The ticket of `text` with the placeholder requester, when the text is a

@@ -59,8 +59,9 @@
 //!
 //! Both commands take `--format json` for one JSON document on standard
 //! output instead of text. Problems that stop a command (a file that cannot
-//! be read, a syntax or type error with its line and column, a ticket the
-//! desk would reject) go to standard error, prefixed with the file's name.
+//! be read; a syntax error, a wrong type or an unknown key, with its line
+//! and column; a ticket the desk would reject) go to standard error,
+//! prefixed with the file's name.
 //!
 //! | status | meaning |
 //! |--------|---------|
@@ -99,7 +100,8 @@ enum Commands {
     /// Prints each problem with its path in the file, then a summary line
     /// such as "desk.toml: 2 errors, 1 warning" or "desk.toml: ok". Exits 0
     /// when there are no errors (warnings are allowed), 1 when there are,
-    /// and 2 when the file cannot be read or parsed.
+    /// and 2 when the file cannot be read or parsed (a syntax error, a
+    /// wrong type, an unknown key).
     Check {
         /// The desk configuration, a .toml or .json file.
         desk: PathBuf,
@@ -114,8 +116,8 @@ enum Commands {
     /// group, tier, priority and assignee candidates (every agent at zero
     /// load, on shift by their calendar), the SLA policy with every
     /// deadline, and which escalation rules would fire when. Exits 1 when
-    /// the configuration has errors, 2 when a file cannot be read or the
-    /// ticket is rejected.
+    /// the configuration has errors, 2 when a file cannot be read or parsed
+    /// (an unknown key included) or the ticket is rejected.
     Explain {
         /// The desk configuration, a .toml or .json file.
         desk: PathBuf,
@@ -158,12 +160,6 @@ impl Outcome {
     /// A command that found errors in the configuration.
     pub fn failed(stdout: String) -> Self {
         Self::done(stdout, true)
-    }
-
-    /// The same outcome with `notes` (warnings) first on standard error.
-    pub fn with_notes(mut self, notes: String) -> Self {
-        self.stderr.insert_str(0, &notes);
-        self
     }
 
     /// A command that could not run on its input: exit 2.

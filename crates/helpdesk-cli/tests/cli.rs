@@ -102,15 +102,37 @@ fn a_broken_desk_reports_every_problem_like_a_compiler() {
 fn warnings_alone_do_not_fail_the_check() {
     let run = helpdesk(&["check", "warnings.toml"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
-    run.has_lines(&[
-        r#"warning: unknown key "whn" is ignored (did you mean "when"?)"#,
-        "  --> warnings.toml: routing_rules[0].whn",
-    ]);
-    run.has_lines(&[
-        r#"warning: unknown key "routing_rule" is ignored (did you mean "routing_rules"?)"#,
-        "  --> warnings.toml: routing_rule",
-    ]);
-    assert_eq!(run.stdout.lines().last(), Some("warnings.toml: 2 warnings"));
+    assert_eq!(run.stderr, "");
+    assert_eq!(
+        run.lines(),
+        [
+            r#"warning: can never match: routing_rules[0] ("Everything to the service desk") matches every ticket this rule matches, and stops"#,
+            "  --> warnings.toml: routing_rules[1].when",
+            "",
+            r#"warning: duplicates routing_rules[0] ("Everything to the service desk")"#,
+            "  --> warnings.toml: routing_rules[2].when",
+            "",
+            "warnings.toml: 2 warnings",
+        ]
+    );
+}
+
+#[test]
+fn a_misspelt_key_gives_its_line_and_exits_2() {
+    let run = helpdesk(&["check", "misspelt_key.toml"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stdout, "");
+    let first = run.stderr.lines().next().unwrap();
+    assert_eq!(
+        first,
+        "error: misspelt_key.toml: TOML parse error at line 9, column 1"
+    );
+    assert!(
+        run.stderr
+            .contains("unknown field `whn`, expected one of `name`, `when`, `then`, `stop`"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -306,7 +328,7 @@ fn explain_reports_a_bad_ticket_with_its_file_and_place() {
 }
 
 #[test]
-fn explain_warns_about_unknown_ticket_keys() {
+fn explain_refuses_a_ticket_with_a_misspelt_key() {
     let run = helpdesk(&[
         "explain",
         DESK,
@@ -314,10 +336,18 @@ fn explain_warns_about_unknown_ticket_keys() {
         "--at",
         MONDAY_10_BERLIN,
     ]);
-    assert_eq!(run.code, 0);
-    assert_eq!(
-        run.stderr,
-        "warning: typo_ticket.json: descripton: unknown key \"descripton\" is ignored (did you mean \"description\"?)\n"
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr
+            .starts_with("error: typo_ticket.json: unknown field `descripton`, expected one of "),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.ends_with(" at line 3 column 14\n"),
+        "{}",
+        run.stderr
     );
 }
 

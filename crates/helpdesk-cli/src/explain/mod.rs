@@ -32,7 +32,7 @@ use view::*;
 /// `config_path`, at instant `at`.
 pub fn run(config_path: &Path, ticket_path: &Path, at: DateTime<Utc>, format: Format) -> Outcome {
     let config = match load::config(config_path) {
-        Ok((config, _)) => config,
+        Ok(config) => config,
         Err(e) => return Outcome::unusable(e),
     };
     let file = config_path.display().to_string();
@@ -46,14 +46,10 @@ pub fn run(config_path: &Path, ticket_path: &Path, at: DateTime<Utc>, format: Fo
         out.push_str("the configuration has errors: fix them first (see `helpdesk check`)\n");
         return Outcome::failed(out);
     }
-    let (new, unknown) = match load::ticket(ticket_path) {
-        Ok(loaded) => loaded,
+    let new = match load::ticket(ticket_path) {
+        Ok(new) => new,
         Err(e) => return Outcome::unusable(e),
     };
-    let notes: String = unknown
-        .iter()
-        .map(|d| format!("warning: {}: {d}\n", ticket_path.display()))
-        .collect();
     match Explained::new(&config, new, at) {
         Ok(explained) => {
             let report = explained.report();
@@ -61,9 +57,9 @@ pub fn run(config_path: &Path, ticket_path: &Path, at: DateTime<Utc>, format: Fo
                 Format::Text => text(&report),
                 Format::Json => render::json(&report),
             };
-            Outcome::done(output, false).with_notes(notes)
+            Outcome::done(output, false)
         }
-        Err(e) => Outcome::unusable(format!("{}: {e}", ticket_path.display())).with_notes(notes),
+        Err(e) => Outcome::unusable(format!("{}: {e}", ticket_path.display())),
     }
 }
 
