@@ -45,7 +45,6 @@ struct Entry {
     events: Vec<StoredEvent>,
     ticket: Ticket,
     row: TicketRow,
-    text: String,
 }
 
 impl MemoryStore {
@@ -135,13 +134,11 @@ impl Store for MemoryStore {
             state.next_outbox += 1;
             state.outbox.insert(n, message);
         }
-        let text = searchable(&append.ticket);
         match state.tickets.get_mut(&ticket_key) {
             Some(entry) => {
                 entry.events.extend(append.events);
                 entry.ticket = append.ticket;
                 entry.row = append.row;
-                entry.text = text;
             }
             None => {
                 state.tickets.insert(
@@ -150,7 +147,6 @@ impl Store for MemoryStore {
                         events: append.events,
                         ticket: append.ticket,
                         row: append.row,
-                        text,
                     },
                 );
             }
@@ -199,7 +195,11 @@ impl Store for MemoryStore {
         let mut rows: Vec<TicketRow> = state
             .tickets
             .iter()
-            .filter(|((t, _), e)| *t == tenant && words.iter().all(|w| e.text.contains(w.as_str())))
+            .filter(|((t, _), _)| *t == tenant)
+            .filter(|(_, e)| {
+                let text = searchable(&e.ticket);
+                words.iter().all(|w| text.contains(w.as_str()))
+            })
             .map(|(_, e)| e.row.clone())
             .collect();
         rows.sort_by_key(|row| sort_key(row, crate::store::Order::UpdatedAt));
