@@ -23,7 +23,8 @@ fn fixture() -> Fixture {
     let config = DeskConfig::default();
     let t0 = Utc
         .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
-        .single().expect("valid instant");
+        .single()
+        .expect("valid instant");
     let mut ticket = Ticket::new(TicketId::from_u128(1));
     let mut history = Vec::new();
     let mut step = 0i64;

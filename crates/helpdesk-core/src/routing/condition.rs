@@ -125,10 +125,18 @@ impl Condition {
             }
             Condition::Not(part) => format!("not ({}): {yes_no}", part.explain(facts).1),
             Condition::Channel(list) => {
-                format!("channel {} in [{}]: {yes_no}", ticket.channel(), names(list))
+                format!(
+                    "channel {} in [{}]: {yes_no}",
+                    ticket.channel(),
+                    names(list)
+                )
             }
             Condition::TicketType(list) => {
-                format!("type {} in [{}]: {yes_no}", ticket.ticket_type(), names(list))
+                format!(
+                    "type {} in [{}]: {yes_no}",
+                    ticket.ticket_type(),
+                    names(list)
+                )
             }
             Condition::SubjectHas(words) => found("subject", words, &facts.subject),
             Condition::DescriptionHas(words) => found("description", words, &facts.description),
@@ -152,7 +160,11 @@ impl Condition {
             ),
             Condition::Tag(list) => format!("a tag in {list:?}: {yes_no}"),
             Condition::Priority(list) => {
-                format!("priority {} in [{}]: {yes_no}", ticket.priority(), names(list))
+                format!(
+                    "priority {} in [{}]: {yes_no}",
+                    ticket.priority(),
+                    names(list)
+                )
             }
             Condition::Field(field) => format!(
                 "field {} = {}: {yes_no} (it is {})",
@@ -234,7 +246,10 @@ fn in_domains(domains: &Keywords, domain: &str) -> bool {
 
 /// `a, b, c` of the items' display names.
 fn names<T: std::fmt::Display>(list: &[T]) -> String {
-    list.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    list.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn found(what: &str, words: &Keywords, text: &str) -> String {
