@@ -1,6 +1,7 @@
 //! One ticket through its whole life, with a readable timeline at the end.
 //!
-//! Run it with `cargo run --example quickstart`.
+//! Run it with `cargo run --example ticket_life`. It uses the pure domain only:
+//! no store, no clock; `quickstart` shows the same on a SQLite desk.
 
 use std::collections::HashMap;
 use std::error::Error;

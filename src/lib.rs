@@ -1,12 +1,15 @@
 //! # helpdesk
 //!
 //! An embeddable help desk core: tickets with a real lifecycle, ITIL
-//! priorities, authorization, and an event-sourced audit trail, inside your
-//! own process.
+//! priorities, SLA clocks on business calendars, escalation tiers, routing
+//! and assignment, authorization, and an event-sourced audit trail, inside
+//! your own process, on SQLite by default.
 //!
-//! This crate is the facade: it re-exports the domain
-//! ([`helpdesk_core`]) and, as they land, the engine and the storage and
-//! notification adapters, selected by cargo features.
+//! This crate is the facade. It re-exports the pure domain
+//! ([`helpdesk_core`]: tickets, commands, events, calendars, SLA, routing,
+//! escalation, assignment, the desk configuration), the engine
+//! ([`engine`]: the [`Desk`] service and its ports) and, with the `sqlite`
+//! feature (on by default), the SQLite store.
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};
@@ -27,6 +30,26 @@
 //! ```
 
 pub use helpdesk_core::*;
+
+/// The application layer: the desk service, its ports, the scheduler and
+/// the in-memory store.
+pub mod engine {
+    pub use helpdesk_engine::*;
+}
+
+pub use helpdesk_engine::{
+    Clock, CommandId, Desk, DeskError, DeskOptions, Executed, ManualClock, MemoryStore, NoNotifier,
+    Notifier, Request, Store, SystemClock, new_comment_id, new_ticket_id,
+};
+
+/// The SQLite store, the embedded default.
+#[cfg(feature = "sqlite")]
+pub mod sqlite {
+    pub use helpdesk_sqlite::*;
+}
+
+#[cfg(feature = "sqlite")]
+pub use helpdesk_sqlite::SqliteStore;
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]

@@ -8,7 +8,7 @@ use helpdesk_core::{
     Actor, ActorId, Command, CommentId, DeskConfig, GroupId, NewTicket, StatusTarget, TenantId,
     TicketId,
 };
-use helpdesk_engine::{Desk, Executed, ManualClock, NoNotifier, Request, Store};
+use helpdesk_engine::{Desk, DeskOptions, Executed, ManualClock, NoNotifier, Request, Store};
 
 /// A desk over the store under test, with a cast of actors in two tenants.
 pub struct Fixture<S> {
@@ -66,7 +66,18 @@ impl<S: Store + 'static> Fixture<S> {
         let group = GroupId::from_u128(0x610);
         let other_group = GroupId::from_u128(0x611);
         Self {
-            desk: Arc::new(Desk::new(config(), store, NoNotifier, clock.clone())),
+            // Contention is not under test: the concurrent case races eight
+            // writers on one ticket, so give each command room to retry.
+            desk: Arc::new(Desk::with_options(
+                config(),
+                store,
+                NoNotifier,
+                clock.clone(),
+                DeskOptions {
+                    max_attempts: 64,
+                    ..DeskOptions::default()
+                },
+            )),
             clock,
             tenant,
             other_tenant,

@@ -1,0 +1,410 @@
+#![allow(missing_docs)] // criterion_group! generates undocumented items
+//! Commands per second through `Desk` on the SQLite store (WAL,
+//! `synchronous=FULL`), against the physical floor: plain rusqlite inserts
+//! of the same rows, in the same durability mode, in transactions of the
+//! same size.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, TimeZone, Utc};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use helpdesk_core::{Actor, ActorId, Command, DeskConfig, GroupId, NewTicket, TenantId, TicketId};
+use helpdesk_engine::store::{
+    Append, Appended, CommandRecord, DueTicket, OutboxMessage, Page, StoredEvent, TicketQuery,
+    TicketRow,
+};
+use helpdesk_engine::{
+    CommandId, Desk, ManualClock, MemoryStore, NoNotifier, Request, Store, StoreError,
+    new_comment_id, new_ticket_id,
+};
+use helpdesk_sqlite::SqliteStore;
+
+const TENANT: TenantId = TenantId::from_u128(0xbe7c);
+const GROUP: GroupId = GroupId::from_u128(0x610);
+/// Callers executing commands at the same time.
+const CALLERS: usize = 128;
+/// Commands per measured iteration.
+const COMMANDS: usize = 8192;
+
+fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
+        .single()
+        .unwrap_or(DateTime::UNIX_EPOCH)
+}
+
+/// An SLA policy, so every command also moves the SLA due instants.
+fn config() -> DeskConfig {
+    serde_json::from_value(serde_json::json!({
+        "sla_policies": [{
+            "key": "standard",
+            "targets": {
+                "first_response": {"P1": "15m", "P2": "30m", "P3": "1h", "P4": "4h", "P5": "8h"},
+                "resolution": {"P1": "2h", "P2": "4h", "P3": "8h", "P4": "24h", "P5": "48h"}
+            },
+            "warnings": [{"percent": 50}]
+        }]
+    }))
+    .expect("valid configuration")
+}
+
+/// One caller's commands: open a ticket, then reply, tag and reply on it.
+async fn caller<S: Store>(desk: &Desk<S, NoNotifier, ManualClock>, caller: usize, commands: usize) {
+    let agent = Actor::agent(ActorId::from_u128(0xa2), TENANT, [GROUP]);
+    let mut ticket = TicketId::from_u128(0);
+    for n in 0..commands {
+        let command = match n % 4 {
+            0 => {
+                ticket = new_ticket_id();
+                let mut new = NewTicket::new(
+                    ActorId::from_u128(0xa1),
+                    format!("Printer {caller}-{n} jams"),
+                    "Paper jam on the 3rd floor, tray 2",
+                );
+                new.group = Some(GROUP);
+                Command::Open(new)
+            }
+            2 => Command::Tag {
+                tag: format!("site-{}", caller % 8),
+            },
+            _ => Command::Reply {
+                comment: new_comment_id(),
+                body: format!("Looking at it ({n}); please try again in five minutes"),
+            },
+        };
+        desk.execute(Request::new(agent.clone(), ticket, command))
+            .await
+            .expect("command executes");
+    }
+}
+
+/// `COMMANDS` commands from `CALLERS` concurrent callers.
+async fn drive<S: Store + 'static>(desk: Arc<Desk<S, NoNotifier, ManualClock>>) {
+    let mut tasks = Vec::with_capacity(CALLERS);
+    for c in 0..CALLERS {
+        let desk = desk.clone();
+        tasks.push(tokio::spawn(async move {
+            caller(&desk, c, COMMANDS / CALLERS).await;
+        }));
+    }
+    for task in tasks {
+        task.await.expect("caller finishes");
+    }
+}
+
+fn desk<S: Store>(store: S) -> Arc<Desk<S, NoNotifier, ManualClock>> {
+    Arc::new(Desk::new(
+        config(),
+        store,
+        NoNotifier,
+        ManualClock::new(start()),
+    ))
+}
+
+fn fresh(dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(name);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    path
+}
+
+/// A memory store that keeps every append, to replay them as plain inserts.
+#[derive(Default)]
+struct Recorder {
+    inner: MemoryStore,
+    appends: Mutex<Vec<Append>>,
+}
+
+impl Store for Recorder {
+    async fn load(
+        &self,
+        t: TenantId,
+        k: TicketId,
+    ) -> Result<Option<helpdesk_core::Ticket>, StoreError> {
+        self.inner.load(t, k).await
+    }
+    async fn history(
+        &self,
+        t: TenantId,
+        k: TicketId,
+        from: u64,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        self.inner.history(t, k, from).await
+    }
+    async fn command(
+        &self,
+        t: TenantId,
+        c: CommandId,
+    ) -> Result<Option<CommandRecord>, StoreError> {
+        self.inner.command(t, c).await
+    }
+    async fn append(&self, a: Append) -> Result<Appended, StoreError> {
+        self.appends
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(a.clone());
+        self.inner.append(a).await
+    }
+    async fn query(&self, t: TenantId, q: TicketQuery) -> Result<Page, StoreError> {
+        self.inner.query(t, q).await
+    }
+    async fn search(
+        &self,
+        t: TenantId,
+        text: &str,
+        limit: u32,
+    ) -> Result<Vec<TicketRow>, StoreError> {
+        self.inner.search(t, text, limit).await
+    }
+    async fn due_before(&self, i: DateTime<Utc>, limit: u32) -> Result<Vec<DueTicket>, StoreError> {
+        self.inner.due_before(i, limit).await
+    }
+    async fn pending_outbox(&self, limit: u32) -> Result<Vec<OutboxMessage>, StoreError> {
+        self.inner.pending_outbox(limit).await
+    }
+}
+
+/// The rows one append writes, already encoded.
+struct Rows {
+    tenant: String,
+    command: (String, String, i64, i64),
+    ticket: Option<TicketRows>,
+}
+
+struct TicketRows {
+    values: Vec<rusqlite::types::Value>,
+    id: String,
+    tags: Vec<String>,
+    next_due: Option<i64>,
+    updated_at: i64,
+    events: Vec<(i64, String, String, i64, &'static str, String)>,
+    outbox: Vec<(String, String, i64)>,
+    text: String,
+    new: bool,
+}
+
+fn nanos(t: DateTime<Utc>) -> i64 {
+    t.timestamp_nanos_opt().expect("instant in range")
+}
+
+macro_rules! json {
+    ($value:expr) => {
+        serde_json::to_string($value).expect("serializable")
+    };
+}
+
+fn encode(a: &Append) -> Rows {
+    use rusqlite::types::Value::{Integer, Null, Text};
+    let row = &a.row;
+    let ticket = (!a.events.is_empty()).then(|| {
+        let mut text = a.ticket.subject().to_lowercase();
+        text.push('\n');
+        text.push_str(&a.ticket.description().to_lowercase());
+        for c in a.ticket.conversation() {
+            text.push('\n');
+            text.push_str(&c.body.to_lowercase());
+        }
+        let opt = |v: Option<String>| v.map_or(Null, Text);
+        TicketRows {
+            values: vec![
+                Text(a.tenant.to_string()),
+                Text(a.command.ticket.to_string()),
+                Integer(row.version as i64),
+                Text(row.subject.clone()),
+                Text(row.status.as_str().to_owned()),
+                opt(row.sub_status.clone()),
+                Text(row.priority.to_string()),
+                opt(row.group.map(|g| g.to_string())),
+                opt(row.assignee.map(|g| g.to_string())),
+                Text(row.requester.to_string()),
+                Text(json!(&row.tags)),
+                row.next_due.map_or(Null, |d| Integer(nanos(d))),
+                Integer(nanos(row.created_at)),
+                Integer(nanos(row.updated_at)),
+                Text(json!(&a.ticket)),
+            ],
+            id: a.command.ticket.to_string(),
+            tags: row.tags.clone(),
+            next_due: row.next_due.map(nanos),
+            updated_at: nanos(row.updated_at),
+            events: a
+                .events
+                .iter()
+                .map(|e| {
+                    (
+                        e.version as i64,
+                        e.id.to_string(),
+                        e.command.to_string(),
+                        nanos(e.event.at),
+                        e.event.change.type_name(),
+                        json!(&e.event),
+                    )
+                })
+                .collect(),
+            outbox: a
+                .outbox
+                .iter()
+                .map(|m| (m.id.to_string(), json!(&m.event), nanos(m.event.event.at)))
+                .collect(),
+            text,
+            new: a.command.from_version == 0,
+        }
+    });
+    Rows {
+        tenant: a.tenant.to_string(),
+        command: (
+            a.command.command.to_string(),
+            a.command.ticket.to_string(),
+            a.command.from_version as i64,
+            a.command.to_version as i64,
+        ),
+        ticket,
+    }
+}
+
+/// The floor: the same rows, inserted with plain prepared statements, one
+/// transaction per `CALLERS` appends, WAL and `synchronous=FULL`.
+fn insert_plain(path: &Path, rows: &[Rows]) -> rusqlite::Result<()> {
+    use rusqlite::params;
+    let conn = rusqlite::Connection::open(path)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+    )?;
+    for chunk in rows.chunks(CALLERS) {
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        for r in chunk {
+            conn.prepare_cached(
+                "INSERT INTO commands (tenant, command, ticket, from_version, to_version) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                r.tenant,
+                r.command.0,
+                r.command.1,
+                r.command.2,
+                r.command.3
+            ])?;
+            let Some(t) = &r.ticket else { continue };
+            let rowid: i64 = conn
+                .prepare_cached(
+                    "INSERT INTO tickets (tenant, id, version, subject, status, sub_status, \
+                     priority, group_id, assignee, requester, tags, next_due, created_at, \
+                     updated_at, snapshot) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) \
+                     ON CONFLICT (tenant, id) DO UPDATE SET version = excluded.version, \
+                     subject = excluded.subject, status = excluded.status, \
+                     sub_status = excluded.sub_status, priority = excluded.priority, \
+                     group_id = excluded.group_id, assignee = excluded.assignee, \
+                     requester = excluded.requester, tags = excluded.tags, \
+                     next_due = excluded.next_due, created_at = excluded.created_at, \
+                     updated_at = excluded.updated_at, snapshot = excluded.snapshot \
+                     RETURNING rowid",
+                )?
+                .query_row(rusqlite::params_from_iter(&t.values), |row| row.get(0))?;
+            if !t.new {
+                conn.prepare_cached("DELETE FROM ticket_tags WHERE tenant = ?1 AND ticket = ?2")?
+                    .execute(params![r.tenant, t.id])?;
+            }
+            for tag in &t.tags {
+                conn.prepare_cached(
+                    "INSERT INTO ticket_tags (tenant, ticket, tag, next_due, updated_at) \
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?
+                .execute(params![
+                    r.tenant,
+                    t.id,
+                    tag,
+                    t.next_due,
+                    t.updated_at
+                ])?;
+            }
+            for e in &t.events {
+                conn.prepare_cached(
+                    "INSERT INTO events (tenant, ticket, version, id, command, at, type, body) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )?
+                .execute(params![r.tenant, t.id, e.0, e.1, e.2, e.3, e.4, e.5])?;
+            }
+            for m in &t.outbox {
+                conn.prepare_cached(
+                    "INSERT INTO outbox (id, tenant, ticket, body, created_at) \
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?
+                .execute(params![m.0, r.tenant, t.id, m.1, m.2])?;
+            }
+            if !t.new {
+                conn.prepare_cached("DELETE FROM ticket_text WHERE rowid = ?1")?
+                    .execute(params![rowid])?;
+            }
+            conn.prepare_cached(
+                "INSERT INTO ticket_text (rowid, tenant, ticket, body) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![rowid, r.tenant, t.id, t.text])?;
+        }
+        conn.execute_batch("COMMIT")?;
+    }
+    Ok(())
+}
+
+fn bench(c: &mut Criterion) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/sqlite-bench");
+    std::fs::create_dir_all(&dir).expect("bench directory");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .expect("runtime");
+
+    // The rows of one iteration's commands, recorded on a memory store.
+    let recorder = desk(Recorder::default());
+    runtime.block_on(drive(recorder.clone()));
+    let rows: Vec<Rows> = recorder
+        .store()
+        .appends
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .iter()
+        .map(encode)
+        .collect();
+    assert_eq!(rows.len(), COMMANDS);
+
+    let mut group = c.benchmark_group("sqlite_commands");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(15));
+    group.throughput(Throughput::Elements(COMMANDS as u64));
+
+    group.bench_function("desk_execute", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let path = fresh(&dir, "commands.db");
+                let desk = desk(SqliteStore::open(&path).expect("open store"));
+                let began = Instant::now();
+                runtime.block_on(drive(desk.clone()));
+                total += began.elapsed();
+            }
+            total
+        });
+    });
+
+    group.bench_function("floor_plain_inserts", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let path = fresh(&dir, "floor.db");
+                // The same schema, made by the store, then closed.
+                drop(SqliteStore::open(&path).expect("create schema"));
+                let began = Instant::now();
+                insert_plain(&path, &rows).expect("plain inserts");
+                total += began.elapsed();
+            }
+            total
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,217 @@
+//! Stored forms: ids as text, instants as integer nanoseconds, enums as
+//! their serde names, tickets and events as their JSON forms; and rows
+//! back into engine types.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use helpdesk_core::Ticket;
+use helpdesk_engine::StoreError;
+use helpdesk_engine::store::TicketRow;
+use rusqlite::Row;
+use rusqlite::types::ValueRef;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::SqliteError;
+
+/// The columns of [`ticket_row`], qualified with the alias `t`.
+pub(crate) const ROW_COLUMNS: &str = "t.tenant, t.id, t.subject, t.status, t.sub_status, \
+     t.priority, t.group_id, t.assignee, t.requester, t.tags, t.next_due, t.created_at, \
+     t.updated_at, t.version";
+
+/// An instant as stored: nanoseconds since the Unix epoch, UTC. Exact for
+/// every instant chrono holds between the years 1677 and 2262.
+pub(crate) fn nanos(path: &Path, instant: DateTime<Utc>) -> Result<i64, SqliteError> {
+    instant
+        .timestamp_nanos_opt()
+        .ok_or_else(|| SqliteError::Encode {
+            path: path.to_owned(),
+            what: "an instant",
+            reason: format!("{instant} is outside the years 1677 to 2262 the store can hold"),
+        })
+}
+
+/// An instant for comparisons only (cursors, bounds): outside the stored
+/// range it saturates, which orders the same against every stored value.
+pub(crate) fn nanos_saturating(instant: DateTime<Utc>) -> i64 {
+    instant
+        .timestamp_nanos_opt()
+        .unwrap_or(if instant.timestamp() < 0 {
+            i64::MIN
+        } else {
+            i64::MAX
+        })
+}
+
+/// A stored instant.
+pub(crate) fn instant(nanos: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_nanos(nanos)
+}
+
+/// A value's JSON form.
+pub(crate) fn json<T: Serialize + ?Sized>(
+    path: &Path,
+    what: &'static str,
+    value: &T,
+) -> Result<String, SqliteError> {
+    serde_json::to_string(value).map_err(|e| SqliteError::Encode {
+        path: path.to_owned(),
+        what,
+        reason: e.to_string(),
+    })
+}
+
+/// A unit enum's serde name, such as `"open"` or `"P1"`.
+pub(crate) fn name<T: Serialize>(
+    path: &Path,
+    what: &'static str,
+    value: &T,
+) -> Result<String, SqliteError> {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => Ok(s),
+        Ok(other) => Err(SqliteError::Encode {
+            path: path.to_owned(),
+            what,
+            reason: format!("{other} is not a name"),
+        }),
+        Err(e) => Err(SqliteError::Encode {
+            path: path.to_owned(),
+            what,
+            reason: e.to_string(),
+        }),
+    }
+}
+
+fn corrupt(what: &str, reason: impl ToString) -> StoreError {
+    StoreError::Corrupt {
+        what: what.to_owned(),
+        reason: reason.to_string(),
+    }
+}
+
+/// A text column.
+pub(crate) fn text<'r>(row: &'r Row<'_>, index: usize, what: &str) -> Result<&'r str, StoreError> {
+    match row.get_ref(index) {
+        Ok(ValueRef::Text(bytes)) => std::str::from_utf8(bytes).map_err(|e| corrupt(what, e)),
+        Ok(other) => Err(corrupt(
+            what,
+            format!("expected text, found {:?}", other.data_type()),
+        )),
+        Err(e) => Err(corrupt(what, e)),
+    }
+}
+
+/// A nullable text column.
+pub(crate) fn text_opt<'r>(
+    row: &'r Row<'_>,
+    index: usize,
+    what: &str,
+) -> Result<Option<&'r str>, StoreError> {
+    match row.get_ref(index) {
+        Ok(ValueRef::Null) => Ok(None),
+        _ => text(row, index, what).map(Some),
+    }
+}
+
+/// An integer column.
+pub(crate) fn int(row: &Row<'_>, index: usize, what: &str) -> Result<i64, StoreError> {
+    match row.get_ref(index) {
+        Ok(ValueRef::Integer(n)) => Ok(n),
+        Ok(other) => Err(corrupt(
+            what,
+            format!("expected an integer, found {:?}", other.data_type()),
+        )),
+        Err(e) => Err(corrupt(what, e)),
+    }
+}
+
+/// A nullable integer column.
+pub(crate) fn int_opt(row: &Row<'_>, index: usize, what: &str) -> Result<Option<i64>, StoreError> {
+    match row.get_ref(index) {
+        Ok(ValueRef::Null) => Ok(None),
+        _ => int(row, index, what).map(Some),
+    }
+}
+
+/// A version column.
+pub(crate) fn version(row: &Row<'_>, index: usize, what: &str) -> Result<u64, StoreError> {
+    let n = int(row, index, what)?;
+    u64::try_from(n).map_err(|_| corrupt(what, format!("negative version {n}")))
+}
+
+/// A value parsed from its text (ids).
+pub(crate) fn parse<T: FromStr>(s: &str, what: &str) -> Result<T, StoreError>
+where
+    T::Err: std::fmt::Display,
+{
+    s.parse()
+        .map_err(|e: T::Err| corrupt(what, format!("{s:?}: {e}")))
+}
+
+/// A value read from its JSON form.
+pub(crate) fn from_json<T: DeserializeOwned>(s: &str, what: &str) -> Result<T, StoreError> {
+    serde_json::from_str(s).map_err(|e| corrupt(what, e))
+}
+
+/// A unit enum read from its serde name.
+pub(crate) fn from_name<T: DeserializeOwned>(s: &str, what: &str) -> Result<T, StoreError> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|e| corrupt(what, e))
+}
+
+/// A projection row selected with [`ROW_COLUMNS`] from `offset` on.
+pub(crate) fn ticket_row(row: &Row<'_>, offset: usize) -> Result<TicketRow, StoreError> {
+    const WHAT: &str = "a ticket row";
+    let at = |i: usize| offset + i;
+    Ok(TicketRow {
+        tenant: parse(text(row, at(0), WHAT)?, WHAT)?,
+        id: parse(text(row, at(1), WHAT)?, WHAT)?,
+        subject: text(row, at(2), WHAT)?.to_owned(),
+        status: from_name(text(row, at(3), WHAT)?, WHAT)?,
+        sub_status: text_opt(row, at(4), WHAT)?.map(str::to_owned),
+        priority: from_name(text(row, at(5), WHAT)?, WHAT)?,
+        group: text_opt(row, at(6), WHAT)?
+            .map(|s| parse(s, WHAT))
+            .transpose()?,
+        assignee: text_opt(row, at(7), WHAT)?
+            .map(|s| parse(s, WHAT))
+            .transpose()?,
+        requester: parse(text(row, at(8), WHAT)?, WHAT)?,
+        tags: from_json(text(row, at(9), WHAT)?, WHAT)?,
+        next_due: int_opt(row, at(10), WHAT)?.map(instant),
+        created_at: instant(int(row, at(11), WHAT)?),
+        updated_at: instant(int(row, at(12), WHAT)?),
+        version: version(row, at(13), WHAT)?,
+    })
+}
+
+/// What search matches in `ticket`: its subject, description and
+/// conversation, lowercased, one part a line.
+pub(crate) fn searchable(ticket: &Ticket) -> String {
+    let mut text = ticket.subject().to_lowercase();
+    text.push('\n');
+    text.push_str(&ticket.description().to_lowercase());
+    for comment in ticket.conversation() {
+        text.push('\n');
+        text.push_str(&comment.body.to_lowercase());
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instants_keep_nanoseconds_and_order() {
+        let a = DateTime::from_timestamp(1_772_442_000, 123_456_789).unwrap();
+        let b = DateTime::from_timestamp(1_772_442_000, 123_456_790).unwrap();
+        let path = Path::new("x.db");
+        assert_eq!(instant(nanos(path, a).unwrap()), a);
+        assert!(nanos(path, a).unwrap() < nanos(path, b).unwrap());
+        assert!(nanos(path, DateTime::<Utc>::MAX_UTC).is_err());
+        assert_eq!(nanos_saturating(DateTime::<Utc>::MAX_UTC), i64::MAX);
+        assert_eq!(nanos_saturating(DateTime::<Utc>::MIN_UTC), i64::MIN);
+    }
+}

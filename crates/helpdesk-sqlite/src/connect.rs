@@ -1,0 +1,98 @@
+//! Opening connections: the writer's (which migrates) and the readers'.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::SqliteError;
+use crate::migrate::{MIGRATIONS, migrate};
+use crate::options::SqliteOptions;
+
+/// Prepared statements each connection keeps.
+const STATEMENT_CACHE: usize = 64;
+
+fn configure(
+    conn: &Connection,
+    path: &Path,
+    setting: &'static str,
+    sql: &str,
+) -> Result<(), SqliteError> {
+    conn.execute_batch(sql)
+        .map_err(|source| SqliteError::Configure {
+            path: path.to_owned(),
+            setting,
+            source,
+        })
+}
+
+fn common(conn: &Connection, path: &Path, options: &SqliteOptions) -> Result<(), SqliteError> {
+    conn.busy_timeout(options.busy_timeout)
+        .map_err(|source| SqliteError::Configure {
+            path: path.to_owned(),
+            setting: "busy_timeout",
+            source,
+        })?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    configure(conn, path, "foreign_keys=ON", "PRAGMA foreign_keys = ON;")?;
+    configure(
+        conn,
+        path,
+        "cache_size",
+        &format!("PRAGMA cache_size = -{};", options.cache_kib),
+    )
+}
+
+/// The writer's connection: WAL, the chosen durability, migrated to the
+/// schema this build writes. `memory` opens a private in-memory database.
+pub(crate) fn writer(
+    path: &Path,
+    options: &SqliteOptions,
+    memory: bool,
+) -> Result<Connection, SqliteError> {
+    let opened = if memory {
+        Connection::open_in_memory()
+    } else {
+        Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+    };
+    let mut conn = opened.map_err(|source| SqliteError::Open {
+        path: path.to_owned(),
+        source,
+    })?;
+    common(&conn, path, options)?;
+    if !memory {
+        configure(
+            &conn,
+            path,
+            "journal_mode=WAL",
+            "PRAGMA journal_mode = WAL;",
+        )?;
+    }
+    configure(
+        &conn,
+        path,
+        "synchronous",
+        &format!("PRAGMA synchronous = {};", options.synchronous.pragma()),
+    )?;
+    migrate(&mut conn, path, MIGRATIONS)?;
+    Ok(conn)
+}
+
+/// A read-only connection to a database the writer has opened.
+pub(crate) fn reader(path: &Path, options: &SqliteOptions) -> Result<Connection, SqliteError> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|source| SqliteError::Open {
+        path: path.to_owned(),
+        source,
+    })?;
+    common(&conn, path, options)?;
+    configure(&conn, path, "query_only", "PRAGMA query_only = ON;")?;
+    Ok(conn)
+}

@@ -1,0 +1,115 @@
+//! The embedded default [`Store`](helpdesk_engine::Store) of the help desk:
+//! SQLite in one file.
+//!
+//! ```
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
+//! use helpdesk_engine::{Desk, NoNotifier, Request, SystemClock, new_ticket_id};
+//! use helpdesk_sqlite::SqliteStore;
+//!
+//! # let dir = tempfile::tempdir().unwrap();
+//! # let path = dir.path().join("helpdesk.db");
+//! let store = SqliteStore::open(&path)?;
+//! let desk = Desk::new(DeskConfig::default(), store, NoNotifier, SystemClock);
+//! let alice = Actor::requester(ActorId::from_u128(1), TenantId::from_u128(1));
+//! let open = Request::new(alice.clone(), new_ticket_id(),
+//!     Command::Open(NewTicket::new(alice.id, "VPN drops every hour", "")));
+//! let done = desk.execute(open).await?;
+//! assert_eq!(done.ticket.subject(), "VPN drops every hour");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # }).unwrap();
+//! ```
+//!
+//! # Design
+//!
+//! - **One writer thread, group commit.** [`SqliteStore`] owns one write
+//!   connection on a dedicated thread, fed by a channel. The thread takes
+//!   every append waiting (up to [`SqliteOptions::max_batch`]), writes them
+//!   in one `BEGIN IMMEDIATE` transaction, each inside its own `SAVEPOINT`
+//!   with its own checks of the ticket's version and the command id (one
+//!   append's conflict or duplicate rolls back only that append), commits
+//!   once, and then answers each caller through a one-shot channel. The
+//!   cost of the commit's sync is shared by every append in it; nobody is
+//!   answered before the commit is durable.
+//! - **Readers on the caller's thread.** `load`, `history`, `command`,
+//!   lists, search and the due and outbox scans borrow one of
+//!   [`SqliteOptions::readers`] read-only connections and run right there:
+//!   they are index lookups and short range scans, WAL lets them run while
+//!   the writer commits, and no async runtime is needed (the futures are
+//!   `Send` and can be driven by tokio or by any `block_on`). A `load` of a
+//!   ticket with an append in flight waits for that append's commit, so a
+//!   command that lost a version race decides again on the newest version.
+//! - **Why rusqlite.** The store needs exactly one writer and a few
+//!   readers, all doing short synchronous statements: rusqlite calls
+//!   SQLite directly with cached prepared statements, and its `bundled`
+//!   build compiles SQLite with FTS5 (`-DSQLITE_ENABLE_FTS5`), so a file
+//!   path is all a host needs. sqlx would add an async pool over the same
+//!   C library, a thread hop per statement and no group commit of its own.
+//!   The plain-rusqlite floor of the commands bench (see
+//!   `docs/PERFORMANCE.md`, "SQLite store") bounds what any SQLite driver
+//!   can reach with this schema.
+//!
+//! # Durability
+//!
+//! `journal_mode=WAL`, `synchronous=FULL` by default ([`Synchronous`]),
+//! `foreign_keys=ON`, a busy timeout of 5 s. With `FULL`, an append that
+//! returned `Ok` survives a crash of the process and a power loss;
+//! `tests/crash.rs` kills a writing child process with SIGKILL 24 times and
+//! checks that every acknowledged command is there, no ticket is half
+//! written, and `PRAGMA integrity_check` is clean.
+//!
+//! # Migrations
+//!
+//! The schema version is `PRAGMA user_version`. Migrations are SQL files
+//! embedded in the binary (`migrations/0001_initial.sql`, ...) and applied
+//! in order at open, each in its own transaction with its version number,
+//! so a database written by an older version opens in a newer one. A
+//! database of a newer version than [`SCHEMA_VERSION`] is refused with
+//! [`SqliteError::TooNew`], unchanged.
+//!
+//! # Schema
+//!
+//! Ids are UUIDs as lowercase hyphenated text (their text order is their
+//! order). Instants are `INTEGER` nanoseconds since 1970-01-01 UTC: exact
+//! for every instant chrono holds between the years 1677 and 2262, so
+//! ordering and round trips are exact (`datetime(col / 1000000000,
+//! 'unixepoch')` shows one). JSON columns hold the versioned stored forms of
+//! `helpdesk-core`.
+//!
+//! | table | key | holds |
+//! |-------|-----|-------|
+//! | `events` | `(tenant, ticket, version)` | `id`, `command`, `at`, `type`, `body` (the event's JSON): the source of truth |
+//! | `tickets` | `(tenant, id)` | `snapshot` (the ticket's JSON) and the projection: `version`, `subject`, `status`, `sub_status`, `priority`, `group_id`, `assignee`, `requester`, `tags` (JSON), `next_due`, `created_at`, `updated_at` |
+//! | `ticket_tags` | `(tenant, ticket, tag)` | one row per tag, with the ticket's `next_due` and `updated_at` copied for the tag's list |
+//! | `commands` | `(tenant, command)` | `ticket`, `from_version`, `to_version`: answers retries |
+//! | `outbox` | `seq` | `id` (the event's id), `tenant`, `ticket`, `body` (the stored event's JSON), `created_at`, `delivered_at` (NULL while pending) |
+//! | `ticket_text` | rowid = `tickets.rowid` | FTS5, trigram tokenizer: `tenant`, `ticket`, the lowercased subject, description and conversation |
+//!
+//! Indexes: for lists, `(tenant, [group_id | assignee | status | requester],
+//! next_due, id)` and `(tenant, [...], updated_at DESC, id)` on `tickets`
+//! and `(tenant, tag, next_due, ticket)`, `(tenant, tag, updated_at DESC,
+//! ticket)` on `ticket_tags`, so every first page and every keyset
+//! continuation is one index range read in order; `(next_due, id) WHERE
+//! next_due IS NOT NULL` for the SLA scheduler across tenants; `(seq) WHERE
+//! delivered_at IS NULL` for the pending outbox. Search runs one `GLOB
+//! '*word*'` per word on the trigram index, which matches substrings
+//! exactly like the reference store.
+
+mod append;
+mod codec;
+mod connect;
+mod error;
+mod inflight;
+mod list;
+mod migrate;
+mod options;
+mod pool;
+mod read;
+mod search;
+mod store;
+mod writer;
+
+pub use error::SqliteError;
+pub use migrate::SCHEMA_VERSION;
+pub use options::{SqliteOptions, Synchronous};
+pub use store::SqliteStore;

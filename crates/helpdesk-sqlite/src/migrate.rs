@@ -1,0 +1,118 @@
+//! Versioned migrations, embedded in the binary and applied at open.
+//!
+//! The schema version is `PRAGMA user_version`: the number of migrations
+//! applied. Opening applies the missing ones in order, each in its own
+//! transaction together with the new version number, so a crash leaves the
+//! database at a version it had. A database of a newer version than this
+//! build knows is refused with [`SqliteError::TooNew`].
+
+use std::path::Path;
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::error::SqliteError;
+
+/// The migrations, in order: the first brings version 0 (an empty file) to
+/// version 1.
+pub(crate) const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_initial.sql")];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// The database's schema version.
+pub(crate) fn version(conn: &Connection, path: &Path) -> Result<u32, SqliteError> {
+    conn.pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(|source| SqliteError::Sqlite {
+            path: path.to_owned(),
+            operation: "read the schema version",
+            source,
+        })
+}
+
+/// Brings the database to the last of `migrations`; returns the version it
+/// had before.
+pub(crate) fn migrate(
+    conn: &mut Connection,
+    path: &Path,
+    migrations: &[&str],
+) -> Result<u32, SqliteError> {
+    let supported = migrations.len() as u32;
+    let found = version(conn, path)?;
+    if found > supported {
+        return Err(SqliteError::TooNew {
+            path: path.to_owned(),
+            found,
+            supported,
+        });
+    }
+    for (index, sql) in migrations.iter().enumerate().skip(found as usize) {
+        let target = index as u32 + 1;
+        let failed = |source| SqliteError::Migrate {
+            path: path.to_owned(),
+            version: target,
+            source,
+        };
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(failed)?;
+        // Another process may have migrated while this one waited for the
+        // lock: look again inside the transaction.
+        let now = version(&tx, path)?;
+        if now >= target {
+            continue;
+        }
+        tx.execute_batch(sql).map_err(failed)?;
+        tx.pragma_update(None, "user_version", target)
+            .map_err(failed)?;
+        tx.commit().map_err(failed)?;
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn applies_later_migrations_to_an_older_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let mut conn = Connection::open(&path).unwrap();
+        assert_eq!(migrate(&mut conn, &path, MIGRATIONS).unwrap(), 0);
+        assert_eq!(version(&conn, &path).unwrap(), SCHEMA_VERSION);
+
+        let mut next: Vec<&str> = MIGRATIONS.to_vec();
+        next.push("ALTER TABLE tickets ADD COLUMN note TEXT;");
+        assert_eq!(migrate(&mut conn, &path, &next).unwrap(), SCHEMA_VERSION);
+        assert_eq!(version(&conn, &path).unwrap(), SCHEMA_VERSION + 1);
+        conn.execute("UPDATE tickets SET note = 'x'", []).unwrap();
+        // Applying again does nothing.
+        assert_eq!(
+            migrate(&mut conn, &path, &next).unwrap(),
+            SCHEMA_VERSION + 1
+        );
+    }
+
+    #[test]
+    fn a_failing_migration_leaves_the_version_it_had() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.db");
+        let mut conn = Connection::open(&path).unwrap();
+        let mut next: Vec<&str> = MIGRATIONS.to_vec();
+        next.push("CREATE TABLE extra (x); SELECT no_such_function();");
+        let err = migrate(&mut conn, &path, &next).unwrap_err();
+        assert!(
+            matches!(err, SqliteError::Migrate { version, .. } if version == SCHEMA_VERSION + 1),
+            "{err}"
+        );
+        assert_eq!(version(&conn, &path).unwrap(), SCHEMA_VERSION);
+        let extra: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'extra'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(extra, 0, "the failed migration was rolled back");
+    }
+}

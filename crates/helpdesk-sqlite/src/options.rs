@@ -1,0 +1,72 @@
+//! [`SqliteOptions`]: durability, concurrency and batching settings.
+
+use std::time::Duration;
+
+/// How hard SQLite works to make a commit survive a power loss
+/// (`PRAGMA synchronous`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Synchronous {
+    /// `FULL`: every commit is on disk when the append returns, also after
+    /// a power loss. The default.
+    #[default]
+    Full,
+    /// `NORMAL`: in WAL mode, commits survive a crash of the process but
+    /// the last ones may be lost on a power loss or an operating system
+    /// crash. The database is never corrupted.
+    Normal,
+    /// `OFF`: no syncs at all. For tests and throwaway data only.
+    Off,
+}
+
+impl Synchronous {
+    /// The pragma's value.
+    pub(crate) fn pragma(self) -> &'static str {
+        match self {
+            Synchronous::Full => "FULL",
+            Synchronous::Normal => "NORMAL",
+            Synchronous::Off => "OFF",
+        }
+    }
+}
+
+/// How a [`SqliteStore`](crate::SqliteStore) opens its database.
+///
+/// ```
+/// use std::time::Duration;
+/// use helpdesk_sqlite::{SqliteOptions, Synchronous};
+///
+/// let options = SqliteOptions {
+///     synchronous: Synchronous::Normal,
+///     busy_timeout: Duration::from_secs(10),
+///     ..SqliteOptions::default()
+/// };
+/// assert_eq!(options.readers, 4);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqliteOptions {
+    /// Durability of commits. Default: [`Synchronous::Full`].
+    pub synchronous: Synchronous,
+    /// How long a connection waits for another process's lock before it
+    /// fails with "database is locked". Default: 5 seconds.
+    pub busy_timeout: Duration,
+    /// How many read-only connections serve `load`, `history`, queries and
+    /// search at the same time (at least 1). Default: 4.
+    pub readers: usize,
+    /// At most this many appends are committed in one transaction by the
+    /// writer (at least 1). Default: 512.
+    pub max_batch: usize,
+    /// SQLite's page cache per connection, in KiB. Default: 16 MiB.
+    pub cache_kib: u32,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        Self {
+            synchronous: Synchronous::Full,
+            busy_timeout: Duration::from_secs(5),
+            readers: 4,
+            max_batch: 512,
+            cache_kib: 16 * 1024,
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! Point reads and system-wide scans: a ticket's snapshot, its history, a
+//! command record, what falls due, the pending outbox.
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use helpdesk_core::{TenantId, Ticket, TicketId};
+use helpdesk_engine::store::{CommandRecord, DueTicket, OutboxMessage, StoredEvent};
+use helpdesk_engine::{CommandId, StoreError};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::codec::{self, from_json, int, parse, text, version};
+use crate::error::failed;
+
+/// The ticket's snapshot.
+pub(crate) fn load(
+    conn: &Connection,
+    path: &Path,
+    tenant: TenantId,
+    ticket: TicketId,
+) -> Result<Option<Ticket>, StoreError> {
+    let snapshot: Option<String> = conn
+        .prepare_cached("SELECT snapshot FROM tickets WHERE tenant = ?1 AND id = ?2")
+        .map_err(failed(path, "prepare load"))?
+        .query_row(params![tenant.to_string(), ticket.to_string()], |r| {
+            r.get(0)
+        })
+        .optional()
+        .map_err(failed(path, "load ticket"))?;
+    snapshot
+        .map(|s| from_json(&s, &format!("the snapshot of ticket {ticket}")))
+        .transpose()
+}
+
+/// The ticket's events from version `from`.
+pub(crate) fn history(
+    conn: &Connection,
+    path: &Path,
+    tenant: TenantId,
+    ticket: TicketId,
+    from: u64,
+) -> Result<Vec<StoredEvent>, StoreError> {
+    let what = format!("an event of ticket {ticket}");
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT version, id, command, body FROM events \
+             WHERE tenant = ?1 AND ticket = ?2 AND version >= ?3 ORDER BY version",
+        )
+        .map_err(failed(path, "prepare history"))?;
+    let from = i64::try_from(from).unwrap_or(i64::MAX);
+    let mut rows = stmt
+        .query(params![tenant.to_string(), ticket.to_string(), from])
+        .map_err(failed(path, "read history"))?;
+    let mut events = Vec::new();
+    while let Some(row) = rows.next().map_err(failed(path, "read history"))? {
+        events.push(StoredEvent {
+            id: parse(text(row, 1, &what)?, &what)?,
+            tenant,
+            ticket,
+            version: version(row, 0, &what)?,
+            command: parse(text(row, 2, &what)?, &what)?,
+            event: from_json(text(row, 3, &what)?, &what)?,
+        });
+    }
+    Ok(events)
+}
+
+/// The record of a command.
+pub(crate) fn command(
+    conn: &Connection,
+    path: &Path,
+    tenant: TenantId,
+    command: CommandId,
+) -> Result<Option<CommandRecord>, StoreError> {
+    const WHAT: &str = "a command record";
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT ticket, from_version, to_version FROM commands \
+             WHERE tenant = ?1 AND command = ?2",
+        )
+        .map_err(failed(path, "prepare command lookup"))?;
+    let mut rows = stmt
+        .query(params![tenant.to_string(), command.to_string()])
+        .map_err(failed(path, "look up command"))?;
+    match rows.next().map_err(failed(path, "look up command"))? {
+        None => Ok(None),
+        Some(row) => Ok(Some(CommandRecord {
+            command,
+            ticket: parse(text(row, 0, WHAT)?, WHAT)?,
+            from_version: version(row, 1, WHAT)?,
+            to_version: version(row, 2, WHAT)?,
+        })),
+    }
+}
+
+/// Across tenants, what falls due at or before `instant`.
+pub(crate) fn due_before(
+    conn: &Connection,
+    path: &Path,
+    instant: DateTime<Utc>,
+    limit: u32,
+) -> Result<Vec<DueTicket>, StoreError> {
+    const WHAT: &str = "a due ticket";
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT tenant, id, next_due FROM tickets INDEXED BY tickets_next_due \
+             WHERE next_due IS NOT NULL AND next_due <= ?1 ORDER BY next_due, id LIMIT ?2",
+        )
+        .map_err(failed(path, "prepare due scan"))?;
+    let mut rows = stmt
+        .query(params![codec::nanos_saturating(instant), limit])
+        .map_err(failed(path, "scan due tickets"))?;
+    let mut due = Vec::new();
+    while let Some(row) = rows.next().map_err(failed(path, "scan due tickets"))? {
+        due.push(DueTicket {
+            tenant: parse(text(row, 0, WHAT)?, WHAT)?,
+            ticket: parse(text(row, 1, WHAT)?, WHAT)?,
+            due: codec::instant(int(row, 2, WHAT)?),
+        });
+    }
+    Ok(due)
+}
+
+/// The oldest undelivered outbox messages.
+pub(crate) fn pending_outbox(
+    conn: &Connection,
+    path: &Path,
+    limit: u32,
+) -> Result<Vec<OutboxMessage>, StoreError> {
+    const WHAT: &str = "an outbox message";
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT id, tenant, ticket, body FROM outbox INDEXED BY outbox_pending \
+             WHERE delivered_at IS NULL ORDER BY seq LIMIT ?1",
+        )
+        .map_err(failed(path, "prepare outbox scan"))?;
+    let mut rows = stmt
+        .query(params![limit])
+        .map_err(failed(path, "scan outbox"))?;
+    let mut messages = Vec::new();
+    while let Some(row) = rows.next().map_err(failed(path, "scan outbox"))? {
+        messages.push(OutboxMessage {
+            id: parse(text(row, 0, WHAT)?, WHAT)?,
+            tenant: parse(text(row, 1, WHAT)?, WHAT)?,
+            ticket: parse(text(row, 2, WHAT)?, WHAT)?,
+            event: from_json(text(row, 3, WHAT)?, WHAT)?,
+        });
+    }
+    Ok(messages)
+}

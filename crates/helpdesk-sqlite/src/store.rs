@@ -1,0 +1,296 @@
+//! [`SqliteStore`]: the [`Store`] on one SQLite file.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, mpsc};
+use std::thread::JoinHandle;
+
+use chrono::{DateTime, Utc};
+use helpdesk_core::{TenantId, Ticket, TicketId};
+use helpdesk_engine::store::{
+    Append, Appended, CommandRecord, DueTicket, OutboxMessage, Page, StoredEvent, TicketQuery,
+    TicketRow,
+};
+use helpdesk_engine::{CommandId, Store, StoreError};
+use rusqlite::Connection;
+use tokio::sync::oneshot;
+
+use crate::connect;
+use crate::error::SqliteError;
+use crate::inflight::InFlight;
+use crate::options::SqliteOptions;
+use crate::pool::Pool;
+use crate::writer::{self, Job};
+use crate::{list, read, search};
+
+/// A [`Store`] in one SQLite file: WAL, versioned migrations, one writer
+/// thread that commits appends in groups, and a pool of readers.
+///
+/// Reads run on the calling thread with a pooled read-only connection;
+/// they are index lookups and range scans that take microseconds, so the
+/// store needs no async runtime and adds no thread hop. Appends go to the
+/// writer thread and are answered when their transaction has committed
+/// (see the [crate documentation](crate) for the group commit).
+///
+/// Dropping the store stops the writer once it has answered every append
+/// sent before, and closes the file.
+///
+/// ```
+/// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
+/// use helpdesk_engine::{Desk, ManualClock, NoNotifier, Request, Store, new_ticket_id};
+/// use helpdesk_sqlite::SqliteStore;
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("desk.db");
+///
+/// let alice = Actor::requester(ActorId::from_u128(1), TenantId::from_u128(1));
+/// let ticket = new_ticket_id();
+/// {
+///     let store = SqliteStore::open(&path).unwrap();
+///     let desk = Desk::new(DeskConfig::default(), store, NoNotifier, ManualClock::new(chrono::Utc::now()));
+///     desk.execute(Request::new(alice.clone(), ticket,
+///         Command::Open(NewTicket::new(alice.id, "Printer jams", "On the 3rd floor")))).await.unwrap();
+/// }
+/// // Everything is still there after reopening.
+/// let store = SqliteStore::open(&path).unwrap();
+/// let loaded = store.load(alice.tenant, ticket).await.unwrap().unwrap();
+/// assert_eq!(loaded.subject(), "Printer jams");
+/// assert_eq!(store.history(alice.tenant, ticket, 1).await.unwrap().len(), loaded.version() as usize);
+/// # });
+/// ```
+pub struct SqliteStore {
+    path: PathBuf,
+    readers: Option<Pool>,
+    inflight: Arc<InFlight>,
+    jobs: Option<mpsc::Sender<Job>>,
+    writer: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SqliteStore {
+    /// Opens the database at `path` with [`SqliteOptions::default`],
+    /// creating the file if it does not exist and migrating it to the
+    /// schema this build writes.
+    ///
+    /// Fails with [`SqliteError::TooNew`] on a database written by a newer
+    /// build, without changing it.
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let store = helpdesk_sqlite::SqliteStore::open(dir.path().join("desk.db")).unwrap();
+    /// assert!(store.path().ends_with("desk.db"));
+    /// ```
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, SqliteError> {
+        Self::open_with(path, SqliteOptions::default())
+    }
+
+    /// Opens the database at `path` with `options` (see [`open`](Self::open)).
+    ///
+    /// ```
+    /// use helpdesk_sqlite::{SqliteOptions, SqliteStore, Synchronous};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let options = SqliteOptions { synchronous: Synchronous::Normal, readers: 2, ..Default::default() };
+    /// let store = SqliteStore::open_with(dir.path().join("desk.db"), options).unwrap();
+    /// # drop(store);
+    /// ```
+    pub fn open_with(path: impl AsRef<Path>, options: SqliteOptions) -> Result<Self, SqliteError> {
+        let path = path.as_ref().to_owned();
+        let conn = connect::writer(&path, &options, false)?;
+        let readers = (0..options.readers.max(1))
+            .map(|_| connect::reader(&path, &options))
+            .collect::<Result<Vec<_>, _>>()?;
+        Self::start(path, conn, Some(Pool::new(readers)), &options)
+    }
+
+    /// A private database in memory, gone when the store is dropped: for
+    /// tests and tools that want SQLite's behaviour without a file. Reads
+    /// and writes share the writer's connection.
+    ///
+    /// ```
+    /// use helpdesk_engine::Store;
+    /// use helpdesk_core::{TenantId, TicketId};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let store = helpdesk_sqlite::SqliteStore::in_memory().unwrap();
+    /// assert!(store.load(TenantId::from_u128(1), TicketId::from_u128(1)).await.unwrap().is_none());
+    /// # });
+    /// ```
+    pub fn in_memory() -> Result<Self, SqliteError> {
+        let options = SqliteOptions::default();
+        let path = PathBuf::from(":memory:");
+        let conn = connect::writer(&path, &options, true)?;
+        Self::start(path, conn, None, &options)
+    }
+
+    fn start(
+        path: PathBuf,
+        conn: Connection,
+        readers: Option<Pool>,
+        options: &SqliteOptions,
+    ) -> Result<Self, SqliteError> {
+        let (jobs, receiver) = mpsc::channel();
+        let max_batch = options.max_batch;
+        let writer_path = path.clone();
+        let inflight = Arc::new(InFlight::default());
+        let writer_inflight = inflight.clone();
+        let writer = std::thread::Builder::new()
+            .name("helpdesk-sqlite-writer".into())
+            .spawn(move || writer::run(conn, writer_path, receiver, max_batch, writer_inflight))
+            .map_err(|source| SqliteError::Spawn {
+                path: path.clone(),
+                source,
+            })?;
+        Ok(Self {
+            path,
+            readers,
+            inflight,
+            jobs: Some(jobs),
+            writer: Some(writer),
+        })
+    }
+
+    /// The database file (`":memory:"` for [`in_memory`](Self::in_memory)).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes `appends` in order, in one transaction, each under the same
+    /// rules as [`Store::append`] (a conflict or duplicate of one does not
+    /// affect the others); answers each one's result in order. For
+    /// importing history and loading fixtures quickly.
+    ///
+    /// ```
+    /// use helpdesk_engine::Store;
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let store = helpdesk_sqlite::SqliteStore::in_memory().unwrap();
+    /// assert!(store.append_all(Vec::new()).await.unwrap().is_empty());
+    /// # });
+    /// ```
+    pub async fn append_all(
+        &self,
+        appends: Vec<Append>,
+    ) -> Result<Vec<Result<Appended, StoreError>>, StoreError> {
+        if appends.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (reply, answer) = oneshot::channel();
+        self.send(Job::Many(appends, reply))?;
+        answer.await.map_err(|_| self.stopped())
+    }
+
+    fn stopped(&self) -> StoreError {
+        SqliteError::WriterStopped {
+            path: self.path.clone(),
+        }
+        .into()
+    }
+
+    fn send(&self, job: Job) -> Result<(), StoreError> {
+        match &self.jobs {
+            Some(jobs) => jobs.send(job).map_err(|_| self.stopped()),
+            None => Err(self.stopped()),
+        }
+    }
+
+    /// Runs `f` on a reader, or on the writer's connection when there is
+    /// no pool.
+    async fn read<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection, &Path) -> Result<R, StoreError> + Send + 'static,
+    ) -> Result<R, StoreError> {
+        match &self.readers {
+            Some(pool) => pool.with(|conn| f(conn, &self.path)),
+            None => {
+                let (reply, answer) = oneshot::channel();
+                self.send(Job::Read(Box::new(move |conn, path| {
+                    let _ = reply.send(f(conn, path));
+                })))?;
+                answer.await.map_err(|_| self.stopped())?
+            }
+        }
+    }
+}
+
+impl Drop for SqliteStore {
+    fn drop(&mut self) {
+        // Closing the channel ends the writer's loop after the appends
+        // already sent; the readers close with the pool.
+        drop(self.jobs.take());
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.join();
+        }
+    }
+}
+
+impl Store for SqliteStore {
+    async fn load(&self, tenant: TenantId, ticket: TicketId) -> Result<Option<Ticket>, StoreError> {
+        self.inflight.settled((tenant, ticket)).await;
+        self.read(move |conn, path| read::load(conn, path, tenant, ticket))
+            .await
+    }
+
+    async fn history(
+        &self,
+        tenant: TenantId,
+        ticket: TicketId,
+        from: u64,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        self.read(move |conn, path| read::history(conn, path, tenant, ticket, from))
+            .await
+    }
+
+    async fn command(
+        &self,
+        tenant: TenantId,
+        command: CommandId,
+    ) -> Result<Option<CommandRecord>, StoreError> {
+        self.read(move |conn, path| read::command(conn, path, tenant, command))
+            .await
+    }
+
+    async fn append(&self, append: Append) -> Result<Appended, StoreError> {
+        let key = (append.tenant, append.command.ticket);
+        let (reply, answer) = oneshot::channel();
+        self.inflight.start(key);
+        if let Err(e) = self.send(Job::Append(Box::new(append), reply)) {
+            self.inflight.finish(key);
+            return Err(e);
+        }
+        answer.await.map_err(|_| self.stopped())?
+    }
+
+    async fn query(&self, tenant: TenantId, query: TicketQuery) -> Result<Page, StoreError> {
+        self.read(move |conn, path| list::page(conn, path, tenant, &query))
+            .await
+    }
+
+    async fn search(
+        &self,
+        tenant: TenantId,
+        text: &str,
+        limit: u32,
+    ) -> Result<Vec<TicketRow>, StoreError> {
+        let text = text.to_owned();
+        self.read(move |conn, path| search::search(conn, path, tenant, &text, limit))
+            .await
+    }
+
+    async fn due_before(
+        &self,
+        instant: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<DueTicket>, StoreError> {
+        self.read(move |conn, path| read::due_before(conn, path, instant, limit))
+            .await
+    }
+
+    async fn pending_outbox(&self, limit: u32) -> Result<Vec<OutboxMessage>, StoreError> {
+        self.read(move |conn, path| read::pending_outbox(conn, path, limit))
+            .await
+    }
+}

@@ -1,0 +1,410 @@
+//! The SQLite store on real files: reopening, migrations, group commit,
+//! search semantics, contention.
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::Duration;
+use helpdesk_core::{Actor, ActorId, Command, GroupId, NewTicket, TenantId, TicketId};
+use helpdesk_engine::store::{Append, Appended, Filter, Order, TicketQuery};
+use helpdesk_engine::{
+    Desk, DeskOptions, ManualClock, NoNotifier, Request, Store, StoreError, new_comment_id,
+    new_ticket_id,
+};
+use helpdesk_sqlite::{SCHEMA_VERSION, SqliteError, SqliteStore};
+
+const TENANT: TenantId = TenantId::from_u128(0x7e1);
+const GROUP: GroupId = GroupId::from_u128(0x610);
+
+fn requester() -> Actor {
+    Actor::requester(ActorId::from_u128(0xa1), TENANT)
+}
+
+fn agent() -> Actor {
+    Actor::agent(ActorId::from_u128(0xa2), TENANT, [GROUP])
+}
+
+fn desk<S: Store>(store: S) -> Desk<S, NoNotifier, ManualClock> {
+    Desk::with_options(
+        helpdesk_testkit::config(),
+        store,
+        NoNotifier,
+        ManualClock::new(helpdesk_testkit::start()),
+        DeskOptions {
+            max_attempts: 64,
+            ..DeskOptions::default()
+        },
+    )
+}
+
+/// Opens a ticket and works on it a little; returns its id.
+async fn busy_ticket<S: Store>(desk: &Desk<S, NoNotifier, ManualClock>, subject: &str) -> TicketId {
+    let ticket = new_ticket_id();
+    let r = requester();
+    let a = agent();
+    let run = |actor: &Actor, command| Request::new(actor.clone(), ticket, command);
+    let mut new = NewTicket::new(r.id, subject, "The printer on the 3rd floor jams");
+    new.group = Some(GROUP);
+    desk.execute(run(&a, Command::Open(new))).await.unwrap();
+    desk.clock().advance(Duration::minutes(5));
+    desk.execute(run(&a, Command::Assign { assignee: a.id }))
+        .await
+        .unwrap();
+    desk.execute(run(
+        &a,
+        Command::Reply {
+            comment: new_comment_id(),
+            body: "Looking at it — Ünïcode 😀 too".into(),
+        },
+    ))
+    .await
+    .unwrap();
+    desk.execute(run(
+        &a,
+        Command::Tag {
+            tag: "hardware".into(),
+        },
+    ))
+    .await
+    .unwrap();
+    ticket
+}
+
+fn integrity(path: &Path) -> String {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap()
+}
+
+fn user_version(path: &Path) -> u32 {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reopening_keeps_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let queue = TicketQuery::new(
+        Filter {
+            assignee: Some(agent().id),
+            ..Filter::default()
+        },
+        Order::NextDue,
+        50,
+    );
+    let (tickets, before) = {
+        let desk = desk(SqliteStore::open(&path).unwrap());
+        let mut tickets = Vec::new();
+        for i in 0..5 {
+            tickets.push(busy_ticket(&desk, &format!("Printer {i} jams")).await);
+        }
+        let store = desk.store();
+        let mut before = Vec::new();
+        for &t in &tickets {
+            before.push((
+                store.load(TENANT, t).await.unwrap().unwrap(),
+                store.history(TENANT, t, 1).await.unwrap(),
+            ));
+        }
+        let page = store.query(TENANT, queue.clone()).await.unwrap();
+        let found = store.search(TENANT, "PRINTER jam", 10).await.unwrap();
+        let outbox = store.pending_outbox(1000).await.unwrap();
+        (tickets, (before, page, found, outbox))
+    };
+    assert_eq!(integrity(&path), "ok");
+    let store = SqliteStore::open(&path).unwrap();
+    for (&t, (ticket, history)) in tickets.iter().zip(&before.0) {
+        assert_eq!(store.load(TENANT, t).await.unwrap().as_ref(), Some(ticket));
+        assert_eq!(&store.history(TENANT, t, 1).await.unwrap(), history);
+        for event in history {
+            let record = store.command(TENANT, event.command).await.unwrap().unwrap();
+            assert_eq!(record.ticket, t);
+            assert!(record.from_version < event.version && event.version <= record.to_version);
+        }
+    }
+    assert_eq!(store.query(TENANT, queue).await.unwrap(), before.1);
+    assert_eq!(before.1.rows.len(), 5);
+    assert_eq!(
+        store.search(TENANT, "PRINTER jam", 10).await.unwrap(),
+        before.2
+    );
+    assert_eq!(before.2.len(), 5);
+    assert_eq!(store.pending_outbox(1000).await.unwrap(), before.3);
+    assert_eq!(
+        before.3.len(),
+        before.0.iter().map(|(_, h)| h.len()).sum::<usize>()
+    );
+}
+
+#[tokio::test]
+async fn an_empty_file_is_migrated_from_version_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.db");
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch("CREATE TABLE host_owned (x); INSERT INTO host_owned VALUES (1);")
+        .unwrap();
+    assert_eq!(user_version(&path), 0);
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(user_version(&path), SCHEMA_VERSION);
+    let desk = desk(store);
+    let ticket = busy_ticket(&desk, "Migrated").await;
+    let events = desk.store().history(TENANT, ticket, 1).await.unwrap().len();
+    drop(desk);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    for table in [
+        "events",
+        "tickets",
+        "ticket_tags",
+        "commands",
+        "outbox",
+        "ticket_text",
+        "host_owned",
+    ] {
+        let n: i64 = conn
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap();
+        assert!(n > 0, "{table} has rows");
+    }
+    // Opening again applies nothing and keeps the data.
+    drop(conn);
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(user_version(&path), SCHEMA_VERSION);
+    assert_eq!(store.pending_outbox(100).await.unwrap().len(), events);
+}
+
+#[test]
+fn a_database_of_a_newer_version_is_refused_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("newer.db");
+    drop(SqliteStore::open(&path).unwrap());
+    let newer = SCHEMA_VERSION + 1;
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", newer)
+        .unwrap();
+    let err = SqliteStore::open(&path).unwrap_err();
+    match &err {
+        SqliteError::TooNew {
+            path: p,
+            found,
+            supported,
+        } => {
+            assert_eq!(p, &path);
+            assert_eq!((*found, *supported), (newer, SCHEMA_VERSION));
+        }
+        other => panic!("expected TooNew, got {other}"),
+    }
+    let message = err.to_string();
+    assert!(message.contains("newer.db"), "{message}");
+    assert!(message.contains("upgrade"), "{message}");
+    assert_eq!(user_version(&path), newer);
+    let as_store: StoreError = err.into();
+    assert!(matches!(
+        as_store,
+        StoreError::Backend {
+            store: "sqlite",
+            ..
+        }
+    ));
+}
+
+#[test]
+fn an_unopenable_path_names_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("no/such/dir/desk.db");
+    let err = SqliteStore::open(&path).unwrap_err();
+    assert!(matches!(err, SqliteError::Open { .. }), "{err}");
+    assert!(err.to_string().contains("no/such/dir/desk.db"), "{err}");
+}
+
+/// Appends computed on a memory store, to replay against the SQLite one.
+async fn recorded_appends(n: usize) -> Vec<Append> {
+    #[derive(Default)]
+    struct Recorder {
+        inner: helpdesk_engine::MemoryStore,
+        appends: std::sync::Mutex<Vec<Append>>,
+    }
+    impl Store for Recorder {
+        async fn load(
+            &self,
+            t: TenantId,
+            k: TicketId,
+        ) -> Result<Option<helpdesk_core::Ticket>, StoreError> {
+            self.inner.load(t, k).await
+        }
+        async fn history(
+            &self,
+            t: TenantId,
+            k: TicketId,
+            from: u64,
+        ) -> Result<Vec<helpdesk_engine::store::StoredEvent>, StoreError> {
+            self.inner.history(t, k, from).await
+        }
+        async fn command(
+            &self,
+            t: TenantId,
+            c: helpdesk_engine::CommandId,
+        ) -> Result<Option<helpdesk_engine::store::CommandRecord>, StoreError> {
+            self.inner.command(t, c).await
+        }
+        async fn append(&self, a: Append) -> Result<Appended, StoreError> {
+            self.appends.lock().unwrap().push(a.clone());
+            self.inner.append(a).await
+        }
+        async fn query(
+            &self,
+            t: TenantId,
+            q: TicketQuery,
+        ) -> Result<helpdesk_engine::store::Page, StoreError> {
+            self.inner.query(t, q).await
+        }
+        async fn search(
+            &self,
+            t: TenantId,
+            text: &str,
+            limit: u32,
+        ) -> Result<Vec<helpdesk_engine::store::TicketRow>, StoreError> {
+            self.inner.search(t, text, limit).await
+        }
+        async fn due_before(
+            &self,
+            i: chrono::DateTime<chrono::Utc>,
+            limit: u32,
+        ) -> Result<Vec<helpdesk_engine::store::DueTicket>, StoreError> {
+            self.inner.due_before(i, limit).await
+        }
+        async fn pending_outbox(
+            &self,
+            limit: u32,
+        ) -> Result<Vec<helpdesk_engine::store::OutboxMessage>, StoreError> {
+            self.inner.pending_outbox(limit).await
+        }
+    }
+    let desk = desk(Recorder::default());
+    for i in 0..n {
+        busy_ticket(&desk, &format!("Recorded {i}")).await;
+    }
+    desk.store().appends.lock().unwrap().clone()
+}
+
+#[tokio::test]
+async fn one_appends_conflict_does_not_fail_its_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("batch.db")).unwrap();
+    let appends = recorded_appends(2).await;
+    let (first, second) = appends.split_at(4);
+    let mut stale = first[1].clone();
+    stale.command.command = helpdesk_engine::CommandId::new();
+    let batch = vec![
+        first[0].clone(),
+        first[1].clone(),
+        stale,            // expects the same version again: a conflict
+        first[0].clone(), // the same command id again: a duplicate
+        second[0].clone(),
+    ];
+    let results = store.append_all(batch).await.unwrap();
+    assert!(matches!(results[0], Ok(Appended::Written)));
+    assert!(matches!(results[1], Ok(Appended::Written)));
+    assert!(
+        matches!(results[2], Err(StoreError::Conflict { expected, actual, .. })
+            if expected == first[1].command.from_version && actual == first[1].command.to_version)
+    );
+    assert_eq!(
+        results[3].as_ref().unwrap(),
+        &Appended::Duplicate(first[0].command)
+    );
+    assert!(matches!(results[4], Ok(Appended::Written)));
+    let t = first[0].command.ticket;
+    let history = store.history(TENANT, t, 1).await.unwrap();
+    assert_eq!(history.len() as u64, first[1].command.to_version);
+    assert_eq!(
+        store.load(TENANT, t).await.unwrap().unwrap(),
+        first[1].ticket
+    );
+    assert!(
+        store
+            .load(TENANT, second[0].command.ticket)
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_commands_lose_no_update() {
+    let dir = tempfile::tempdir().unwrap();
+    for store in [
+        SqliteStore::open(dir.path().join("concurrent.db")).unwrap(),
+        SqliteStore::in_memory().unwrap(),
+    ] {
+        let desk = Arc::new(desk(store));
+        let shared = busy_ticket(&desk, "Everyone writes here").await;
+        let mut tasks = Vec::new();
+        for task in 0..8 {
+            let desk = desk.clone();
+            tasks.push(tokio::spawn(async move {
+                let admin = Actor::admin(ActorId::from_u128(0xa3), TENANT);
+                for n in 0..10 {
+                    let note = Command::AddNote {
+                        comment: new_comment_id(),
+                        body: format!("task {task} note {n}"),
+                    };
+                    desk.execute(Request::new(admin.clone(), shared, note))
+                        .await
+                        .unwrap();
+                }
+            }));
+        }
+        for task in tasks {
+            task.await.unwrap();
+        }
+        let history = desk.store().history(TENANT, shared, 1).await.unwrap();
+        let versions: Vec<u64> = history.iter().map(|e| e.version).collect();
+        assert_eq!(versions, (1..=history.len() as u64).collect::<Vec<_>>());
+        let ticket = desk.store().load(TENANT, shared).await.unwrap().unwrap();
+        assert_eq!(ticket.conversation().len(), 81);
+    }
+}
+
+#[tokio::test]
+async fn search_matches_substrings_like_the_memory_store() {
+    let store = SqliteStore::in_memory().unwrap();
+    let memory = helpdesk_engine::MemoryStore::new();
+    let appends = recorded_appends(1).await;
+    for a in &appends {
+        store.append(a.clone()).await.unwrap();
+        memory.append(a.clone()).await.unwrap();
+    }
+    for text in [
+        "print",
+        "PRINTER",
+        "jams 3rd",
+        "pr",
+        "ü",
+        "😀",
+        "ünïcode",
+        "floor*",
+        "[3rd",
+        "?",
+        "looking jams recorded",
+        "jamz",
+        "",
+        "   ",
+    ] {
+        assert_eq!(
+            store.search(TENANT, text, 10).await.unwrap(),
+            memory.search(TENANT, text, 10).await.unwrap(),
+            "search {text:?}"
+        );
+    }
+    assert_eq!(store.search(TENANT, "print", 10).await.unwrap().len(), 1);
+    assert!(store.search(TENANT, "print", 0).await.unwrap().is_empty());
+}

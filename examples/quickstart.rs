@@ -1,0 +1,424 @@
+//! A help desk on SQLite, in a temporary directory: the example desk of
+//! `examples/desk.toml` takes tickets from several channels, routes and
+//! assigns them, lets SLA clocks warn, breach and escalate while a manual
+//! clock moves through a working day, and prints a timeline and the desk's
+//! numbers.
+//!
+//! Run it with `cargo run --example quickstart`.
+
+use std::collections::HashMap;
+use std::error::Error;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use helpdesk::assignment::{AgentSnapshot, OpenTickets};
+use helpdesk::engine::store::{Filter, Order, TicketQuery};
+use helpdesk::routing::RouteInput;
+use helpdesk::sla::{Metric, Outcome};
+use helpdesk::*;
+
+type SqliteDesk = Desk<SqliteStore, NoNotifier, ManualClock>;
+
+/// The people of the example desk, and the host's bookkeeping.
+struct Host {
+    desk: SqliteDesk,
+    clock: ManualClock,
+    tenant: TenantId,
+    system: Actor,
+    names: HashMap<ActorId, String>,
+    round_robin: HashMap<GroupId, ActorId>,
+}
+
+impl Host {
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// The agent of the example desk with `key`, as an actor.
+    fn agent(&self, key: &str) -> Result<Actor, Box<dyn Error>> {
+        let config = self.desk.config();
+        let def = config
+            .agents
+            .get(key)
+            .ok_or(format!("no agent {key} in desk.toml"))?;
+        let groups = def
+            .groups
+            .iter()
+            .filter_map(|g| config.groups.get(g))
+            .map(|g| g.id);
+        Ok(Actor::agent(def.id, self.tenant, groups))
+    }
+
+    /// Every agent with their open tickets and whether they are on shift now.
+    async fn snapshots(&self) -> Result<Vec<AgentSnapshot>, Box<dyn Error>> {
+        let config = self.desk.config();
+        let mut agents = Vec::new();
+        for def in config.agents.values() {
+            let filter = Filter {
+                assignee: Some(def.id),
+                ..Filter::default()
+            };
+            let page = self
+                .desk
+                .store()
+                .query(self.tenant, TicketQuery::new(filter, Order::NextDue, 1000))
+                .await?;
+            let open: OpenTickets = page
+                .rows
+                .iter()
+                .filter(|r| r.status.is_active())
+                .map(|r| r.priority)
+                .collect();
+            let mut agent = AgentSnapshot::new(def.id, def.capacity).with_open(open);
+            for group in def.groups.iter().filter_map(|g| config.groups.get(g)) {
+                agent = agent.in_group(group.id);
+            }
+            for skill in &def.skills {
+                agent = agent.with_skill(skill.clone());
+            }
+            let calendar = def.calendar.as_ref().and_then(|c| config.calendars.get(c));
+            agents.push(agent.with_shift_from(calendar, self.now()));
+        }
+        Ok(agents)
+    }
+
+    /// Opens a ticket and routes it, as the portal, mail gateway or phone
+    /// integration of a host would.
+    async fn intake(
+        &mut self,
+        requester: &Actor,
+        new: NewTicket,
+    ) -> Result<TicketId, Box<dyn Error>> {
+        let id = new_ticket_id();
+        self.desk
+            .execute(Request::new(requester.clone(), id, Command::Open(new)))
+            .await?;
+        let input = RouteInput {
+            agents: self.snapshots().await?,
+            last_assignees: self.round_robin.clone().into_iter().collect(),
+        };
+        let routed = self
+            .desk
+            .execute(Request::new(self.system.clone(), id, Command::Route(input)))
+            .await?;
+        if let (Some(group), Some(assignee)) = (routed.ticket.group(), routed.ticket.assignee()) {
+            self.round_robin.insert(group, assignee);
+        }
+        Ok(id)
+    }
+
+    async fn run(
+        &self,
+        actor: &Actor,
+        ticket: TicketId,
+        command: Command,
+    ) -> Result<Executed, Box<dyn Error>> {
+        Ok(self
+            .desk
+            .execute(Request::new(actor.clone(), ticket, command))
+            .await?)
+    }
+
+    /// Moves the clock and lets the scheduler fire what fell due.
+    async fn pass(&self, by: Duration) -> Result<usize, Box<dyn Error>> {
+        self.clock.advance(by);
+        Ok(self.desk.run_due(self.now()).await?.events)
+    }
+
+    fn name(&self, id: ActorId) -> String {
+        self.names.get(&id).cloned().unwrap_or_else(|| "?".into())
+    }
+}
+
+fn reply(body: &str) -> Command {
+    Command::Reply {
+        comment: new_comment_id(),
+        body: body.into(),
+    }
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn Error>> {
+    let config: DeskConfig = toml::from_str(include_str!("desk.toml"))?;
+    if let Err(errors) = config.validate() {
+        return Err(format!(
+            "examples/desk.toml: {} errors, first: {}",
+            errors.len(),
+            errors[0]
+        )
+        .into());
+    }
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("helpdesk.db");
+    let store = SqliteStore::open(&path)?;
+    // Monday 2 March 2026, 08:30 in Berlin.
+    let start = Utc
+        .with_ymd_and_hms(2026, 3, 2, 7, 30, 0)
+        .single()
+        .ok_or("start instant")?;
+    let clock = ManualClock::new(start);
+    let tenant = TenantId::from_u128(1);
+    let mut names: HashMap<ActorId, String> = config
+        .agents
+        .values()
+        .map(|a| (a.id, a.name.clone()))
+        .collect();
+    let people = [
+        ("Alice", "alice@example.com", None),
+        ("Bruno", "bruno@contractors.example.com", None),
+        ("Chloe", "chloe@example.com", Some("Board of Directors")),
+        ("Dev", "dev@example.com", None),
+    ];
+    let requesters: Vec<(Actor, &str, Option<&str>)> = people
+        .iter()
+        .enumerate()
+        .map(|(i, (name, email, org))| {
+            let actor = Actor::requester(ActorId::from_u128(0x1000 + i as u128), tenant);
+            names.insert(actor.id, (*name).to_owned());
+            (actor, *email, *org)
+        })
+        .collect();
+    let system = Actor::system(ActorId::from_u128(0x5e), tenant);
+    names.insert(system.id, "routing".into());
+    names.insert(DeskOptions::default().scheduler, "scheduler".into());
+    let desk = Desk::new(config, store, NoNotifier, clock.clone());
+    let mut host = Host {
+        desk,
+        clock,
+        tenant,
+        system,
+        names,
+        round_robin: HashMap::new(),
+    };
+
+    println!("A SQLite desk at {}\n", path.display());
+    let new = |i: usize, subject: &str, body: &str, channel: Channel| {
+        let (actor, email, org) = &requesters[i];
+        let mut new = NewTicket::new(actor.id, subject, body)
+            .channel(channel)
+            .requester_email(*email);
+        if let Some(org) = org {
+            new = new.organization(*org);
+        }
+        new
+    };
+    let vpn = host
+        .intake(
+            &requesters[0].0,
+            new(
+                0,
+                "VPN drops every hour",
+                "Since Monday's update.",
+                Channel::Email,
+            ),
+        )
+        .await?;
+    let printer = host
+        .intake(
+            &requesters[1].0,
+            new(
+                1,
+                "Printer on 3F jams",
+                "Every second page.",
+                Channel::Portal,
+            ),
+        )
+        .await?;
+    let outage = host
+        .intake(
+            &requesters[2].0,
+            new(
+                2,
+                "Mail outage",
+                "Mail is down for everyone on the board floor.",
+                Channel::Phone,
+            ),
+        )
+        .await?;
+    let password = host
+        .intake(
+            &requesters[3].0,
+            new(3, "Locked out after password change", "", Channel::Chat),
+        )
+        .await?;
+    let laptop_request = new(
+        3,
+        "New laptop for an intern",
+        "Starts next week.",
+        Channel::Api,
+    )
+    .ticket_type(TicketType::ServiceRequest);
+    let laptop = host.intake(&requesters[3].0, laptop_request).await?;
+
+    // The working day.
+    let tom = host.agent("tom")?;
+    let priya = host.agent("priya")?;
+    let jonas = host.agent("jonas")?;
+    host.pass(Duration::minutes(10)).await?;
+    host.run(
+        &jonas,
+        password,
+        reply("Unlocked; please set a new password."),
+    )
+    .await?;
+    host.run(&tom, vpn, reply("Which client version do you run?"))
+        .await?;
+    host.run(
+        &tom,
+        vpn,
+        Command::ChangeStatus {
+            status: StatusTarget::Pending,
+        },
+    )
+    .await?;
+    host.pass(Duration::minutes(50)).await?;
+    host.run(
+        &requesters[0].0,
+        vpn,
+        reply("5.2.1, and my colleagues see it too."),
+    )
+    .await?;
+    host.pass(Duration::hours(2)).await?;
+    host.run(&priya, printer, reply("Fuser replaced.")).await?;
+    host.run(
+        &priya,
+        printer,
+        Command::Resolve {
+            resolution: Resolution::new(ResolutionCode::Solved, "Fuser replaced."),
+            sub_status: None,
+        },
+    )
+    .await?;
+    host.run(
+        &jonas,
+        password,
+        Command::Resolve {
+            resolution: Resolution::new(ResolutionCode::Solved, "Account unlocked."),
+            sub_status: None,
+        },
+    )
+    .await?;
+    host.run(&requesters[3].0, password, Command::Close).await?;
+    host.pass(Duration::hours(3)).await?;
+    host.run(
+        &tom,
+        vpn,
+        reply("Concentrator firmware patched; please retry."),
+    )
+    .await?;
+    host.run(
+        &tom,
+        vpn,
+        Command::Resolve {
+            resolution: Resolution::new(ResolutionCode::Solved, "Firmware patched."),
+            sub_status: None,
+        },
+    )
+    .await?;
+    // Overnight and the next morning: what nobody answered escalates.
+    host.pass(Duration::hours(20)).await?;
+
+    let admin = Actor::admin(ActorId::from_u128(0xad), tenant);
+    println!("Timeline of \"Mail outage\" (times in UTC):");
+    for stored in host.desk.history(&admin, outage).await? {
+        let e = &stored.event;
+        let why = e
+            .cause
+            .as_ref()
+            .map(|c| format!("  [{c}]"))
+            .unwrap_or_default();
+        println!(
+            "  {}  {:<13} {}{why}",
+            e.at.format("%a %H:%M"),
+            host.name(e.by.id),
+            describe(&e.change, &host)
+        );
+    }
+
+    println!("\nTickets:");
+    let mut first_responses = Vec::new();
+    let mut resolutions = Vec::new();
+    let mut breached = 0;
+    for id in [vpn, printer, outage, password, laptop] {
+        let Some(t) = host.desk.ticket(&admin, id).await? else {
+            continue;
+        };
+        let group = t
+            .group()
+            .and_then(|g| host.desk.config().groups.values().find(|d| d.id == g))
+            .map_or("-", |g| g.name.as_str());
+        let assignee = t.assignee().map_or("-".into(), |a| host.name(a));
+        println!(
+            "  {:<34} {:<9} {}  {:<20} {}",
+            t.subject(),
+            t.status().category.as_str(),
+            t.priority(),
+            group,
+            assignee
+        );
+        for cycle in t.sla() {
+            if cycle.outcome == Some(Outcome::Breached) || cycle.breached {
+                breached += 1;
+            }
+            if cycle.state == helpdesk::sla::CycleState::Stopped {
+                match cycle.metric {
+                    Metric::FirstResponse => first_responses.push(cycle.elapsed_ms),
+                    Metric::Resolution => resolutions.push(cycle.elapsed_ms),
+                    _ => {}
+                }
+            }
+        }
+    }
+    let open = host
+        .desk
+        .store()
+        .query(
+            tenant,
+            TicketQuery::new(Filter::default(), Order::NextDue, 100),
+        )
+        .await?;
+    let still_open = open.rows.iter().filter(|r| r.status.is_active()).count();
+    let mean = |v: &[i64]| {
+        if v.is_empty() {
+            "-".to_owned()
+        } else {
+            format!("{} min", v.iter().sum::<i64>() / v.len() as i64 / 60_000)
+        }
+    };
+    println!("\nThe desk's numbers (business time):");
+    println!("  open tickets                {still_open}");
+    println!("  SLA cycles breached         {breached}");
+    println!("  mean time to first response {}", mean(&first_responses));
+    println!("  mean time to resolution     {}", mean(&resolutions));
+    Ok(())
+}
+
+/// The change, with ids replaced by names.
+fn describe(change: &Change, host: &Host) -> String {
+    let config = host.desk.config();
+    let group = |g: &Option<GroupId>| {
+        g.and_then(|g| config.groups.values().find(|d| d.id == g))
+            .map_or("none".to_owned(), |d| d.name.clone())
+    };
+    match change {
+        Change::AssigneeChanged { to: Some(to), .. } => format!("assigned to {}", host.name(*to)),
+        Change::AssigneeChanged {
+            from: Some(from),
+            to: None,
+        } => format!("unassigned from {}", host.name(*from)),
+        Change::GroupChanged { from, to } => format!("group {} -> {}", group(from), group(to)),
+        Change::Escalated(e) => {
+            let notify: Vec<String> = e.notify.iter().map(|m| host.name(*m)).collect();
+            format!(
+                "ESCALATED: {} ({}){}",
+                e.rule,
+                e.reason,
+                if notify.is_empty() {
+                    String::new()
+                } else {
+                    format!(", notifying {}", notify.join(", "))
+                }
+            )
+        }
+        other => other.to_string(),
+    }
+}
