@@ -1,8 +1,8 @@
 //! Who may do what: every command is checked against the acting
-//! [`Actor`](crate::Actor) before anything else.
+//! [`Actor`] before anything else.
 //!
 //! Nothing crosses tenants: a ticket of another tenant does not exist for
-//! the actor ([`DomainError::NotFound`](crate::DomainError::NotFound)).
+//! the actor ([`crate::DomainError::NotFound`]).
 //! Within the tenant, each cell says on which tickets a role may issue the
 //! command:
 //!
@@ -10,7 +10,7 @@
 //! - `group`: tickets in one of the actor's groups, tickets in no group
 //!   (the triage queue), and tickets assigned to the actor;
 //! - `tenant`: every ticket of the tenant;
-//! - `✗`: never ([`DomainError::Forbidden`](crate::DomainError::Forbidden)).
+//! - `✗`: never ([`crate::DomainError::Forbidden`]).
 //!
 //! | command            | requester | agent  | supervisor | admin  | system |
 //! |--------------------|-----------|--------|------------|--------|--------|

@@ -103,7 +103,8 @@ pub struct PriorityMatrix {
 }
 
 impl PriorityMatrix {
-    /// The ITIL 3x3 matrix shown in the [module docs](self).
+    /// The ITIL 3x3 matrix: P1 for high impact and high urgency, down to P5
+    /// for low and low.
     pub const ITIL: PriorityMatrix = PriorityMatrix {
         cells: [
             [Priority::P1, Priority::P2, Priority::P3],
