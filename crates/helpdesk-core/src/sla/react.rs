@@ -359,10 +359,10 @@ impl<'a> Work<'a> {
         Ok(())
     }
 
-    /// After attributes changed: switch policy if another one matches now,
-    /// and retarget the active cycles to the new policy or priority.
-    fn rematch(&mut self, after: &Ticket) -> Result<(), DomainError> {
-        let matched = matching_policy(self.config(), after);
+    /// Records a policy change when another policy (or none) matches
+    /// `ticket` now, and returns the matching policy.
+    fn switch_policy(&mut self, ticket: &Ticket) -> Option<&'a SlaPolicy> {
+        let matched = matching_policy(self.config(), ticket);
         let key = matched.map(|p| p.key.clone());
         if key != self.policy {
             self.emit(Change::SlaPolicyChanged {
@@ -370,6 +370,13 @@ impl<'a> Work<'a> {
                 to: key,
             });
         }
+        matched
+    }
+
+    /// After attributes changed: switch policy if another one matches now,
+    /// and retarget the active cycles to the new policy or priority.
+    fn rematch(&mut self, after: &Ticket) -> Result<(), DomainError> {
+        let matched = self.switch_policy(after);
         for cycle in self.cycles.clone().iter().filter(|c| c.is_active()) {
             let old = self.policy_named(&cycle.policy);
             let elapsed_ms = elapsed_at(calendar_of(self.config(), old), cycle, self.now);
@@ -381,14 +388,7 @@ impl<'a> Work<'a> {
     /// After the calendars or policies changed: match the policy afresh and
     /// recount every active cycle's elapsed time on its (new) calendar.
     fn recompute(&mut self, ticket: &Ticket) -> Result<(), DomainError> {
-        let matched = matching_policy(self.config(), ticket);
-        let key = matched.map(|p| p.key.clone());
-        if key != self.policy {
-            self.emit(Change::SlaPolicyChanged {
-                from: self.policy.clone(),
-                to: key,
-            });
-        }
+        let matched = self.switch_policy(ticket);
         for cycle in self.cycles.clone().iter().filter(|c| c.is_active()) {
             let calendar = calendar_of(self.config(), matched);
             let mut recounted = cycle.clone();
