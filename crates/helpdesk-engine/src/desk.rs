@@ -78,7 +78,9 @@ impl Default for DeskOptions {
 /// `execute` loads the ticket, decides, and appends the events with the
 /// version it loaded; when another writer got there first, it reloads and
 /// decides again, up to [`DeskOptions::max_attempts`] times. A command id
-/// executed before answers its first result.
+/// executed before answers its first result: the store refuses to record
+/// it twice, and a retry the domain would now refuse (resolving a resolved
+/// ticket) is looked up before the refusal is returned.
 ///
 /// ```
 /// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
@@ -154,9 +156,6 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     /// Executes `request` (see the type's documentation).
     pub async fn execute(&self, request: Request) -> Result<Executed, DeskError> {
         let tenant = request.actor.tenant;
-        if let Some(record) = self.store.command(tenant, request.id).await? {
-            return self.replay(tenant, record).await;
-        }
         let mut attempts = 0;
         loop {
             attempts += 1;
@@ -166,7 +165,17 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
                 .await?
                 .unwrap_or_else(|| Ticket::new(request.ticket));
             let ctx = Context::new(&request.actor, self.clock.now(), &self.config);
-            let events = decide(&ticket, request.command.clone(), &ctx)?;
+            let events = match decide(&ticket, request.command.clone(), &ctx) {
+                Ok(events) => events,
+                // A retry of a command that was applied may be refused now
+                // (resolving a resolved ticket): answer the first result.
+                Err(rejected) => {
+                    return match self.store.command(tenant, request.id).await? {
+                        Some(record) => self.replay(tenant, record).await,
+                        None => Err(rejected.into()),
+                    };
+                }
+            };
             let from_version = ticket.version();
             let mut after = ticket;
             let mut stored = Vec::with_capacity(events.len());

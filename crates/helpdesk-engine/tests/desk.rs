@@ -234,3 +234,33 @@ async fn a_rejected_command_writes_nothing_and_says_why() {
         before
     );
 }
+
+#[tokio::test]
+async fn a_retry_the_domain_would_now_refuse_answers_the_first_result() {
+    let f = Fixture::new(MemoryStore::new());
+    let id = f.open("Printer").await;
+    let resolve = Request::new(
+        f.agent.clone(),
+        id,
+        Command::Resolve {
+            resolution: helpdesk_core::Resolution::new(
+                helpdesk_core::ResolutionCode::Solved,
+                "Done",
+            ),
+            sub_status: None,
+        },
+    );
+    let first = f.desk.execute(resolve.clone()).await.unwrap();
+    let again = f.desk.execute(resolve).await.unwrap();
+    assert!(again.replayed);
+    assert_eq!(again.events, first.events);
+    // A new command that the domain refuses still fails.
+    let other = Request::new(
+        f.agent.clone(),
+        id,
+        Command::ChangeStatus {
+            status: helpdesk_core::StatusTarget::Pending,
+        },
+    );
+    assert!(f.desk.execute(other).await.is_err());
+}
