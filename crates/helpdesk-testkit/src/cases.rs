@@ -367,13 +367,23 @@ pub async fn tenant_isolation<S: Store + 'static>(store: S) {
 /// Paging with a cursor returns every ticket exactly once, also while new
 /// tickets are added between pages.
 pub async fn pagination_is_stable_under_inserts<S: Store + 'static>(store: S) {
-    let f = Fixture::new(store);
+    let f = std::sync::Arc::new(Fixture::new(store));
     let mut originals = BTreeSet::new();
     for i in 0..25 {
         originals.insert(f.open(&format!("Ticket {i}")).await);
         f.advance(Duration::seconds(7));
     }
     for order in [Order::UpdatedAt, Order::NextDue] {
+        // Another writer keeps opening tickets while the pages are read.
+        let writer = {
+            let f = f.clone();
+            tokio::spawn(async move {
+                for i in 0..20 {
+                    f.open(&format!("Opened concurrently {i}")).await;
+                    tokio::task::yield_now().await;
+                }
+            })
+        };
         let mut query = TicketQuery::new(Filter::default(), order, 4);
         let mut seen: Vec<TicketId> = Vec::new();
         let mut pages = 0;
@@ -393,17 +403,18 @@ pub async fn pagination_is_stable_under_inserts<S: Store + 'static>(store: S) {
                 None => break,
             }
         }
+        writer.await.unwrap_or_else(|e| panic!("writer: {e}"));
         let unique: BTreeSet<TicketId> = seen.iter().copied().collect();
         assert_eq!(unique.len(), seen.len(), "{order:?}: no ticket twice");
         assert!(
             originals.is_subset(&unique),
             "{order:?}: no ticket that existed before paging is skipped"
         );
-        let text = query.after.map(|c| c.to_string());
-        if let Some(text) = text {
+        if let Some(cursor) = query.after {
+            let text = cursor.to_string();
             assert_eq!(
                 text.parse::<helpdesk_engine::store::Cursor>().ok(),
-                query.after,
+                Some(cursor),
                 "cursors survive a round trip as text"
             );
         }
