@@ -80,25 +80,27 @@ CREATE TABLE commands (
     PRIMARY KEY (tenant, command)
 ) WITHOUT ROWID;
 
--- Notifications, written with their events, delivered at least once.
+-- Notifications, written with their events, delivered at least once. A
+-- message of an event of its append refers to that event by its key
+-- (message is NULL); any other message is kept whole, as JSON.
 CREATE TABLE outbox (
     seq          INTEGER PRIMARY KEY,  -- delivery order
-    id           TEXT    NOT NULL,     -- the event's id: the receivers' idempotency key
     tenant       TEXT    NOT NULL,
     ticket       TEXT    NOT NULL,
-    body         TEXT    NOT NULL,     -- the stored event, as JSON
-    created_at   INTEGER NOT NULL,
+    version      INTEGER NOT NULL,     -- the event's version
+    message      TEXT,                 -- NULL: the event (tenant, ticket, version)
     delivered_at INTEGER,              -- NULL while pending
     FOREIGN KEY (tenant, ticket) REFERENCES tickets (tenant, id)
 );
 CREATE INDEX outbox_pending ON outbox (seq) WHERE delivered_at IS NULL;
 
--- Search: the lowercased subject, description and conversation of each
--- ticket; rowid is the ticket's rowid in tickets. Trigrams answer
--- substring matches (GLOB '*word*').
+-- Search: the lowercased text of each ticket, one row per part (the
+-- subject, the description, each comment), written once when the part is
+-- added; doc is the ticket's rowid in tickets. Trigrams answer substring
+-- matches (GLOB '*word*'); a ticket matches when every word occurs in one
+-- of its parts.
 CREATE VIRTUAL TABLE ticket_text USING fts5 (
-    tenant UNINDEXED,
-    ticket UNINDEXED,
+    doc UNINDEXED,
     body,
     tokenize = 'trigram case_sensitive 1'
 );

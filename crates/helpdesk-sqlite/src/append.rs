@@ -1,8 +1,10 @@
-//! One append inside the writer's transaction: the contract's checks, then
-//! every row the command writes.
+//! One append: its rows encoded on the caller's thread ([`encode`]), then
+//! written inside the writer's transaction ([`write`]): the contract's
+//! checks, then every row the command writes.
 
 use std::path::Path;
 
+use helpdesk_core::{Change, TenantId};
 use helpdesk_engine::StoreError;
 use helpdesk_engine::store::{Append, Appended, CommandRecord};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -10,17 +12,149 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::codec::{self, nanos};
 use crate::error::failed;
 
+/// An append in its stored form, ready for the writer: every id, instant
+/// and JSON column already encoded, so the one writer thread only runs
+/// statements.
+pub(crate) struct Encoded {
+    /// The tenant.
+    pub(crate) tenant: TenantId,
+    /// The command's record.
+    pub(crate) record: CommandRecord,
+    tenant_text: String,
+    command_text: String,
+    ticket_text: String,
+    /// The rows of the events, when there are any.
+    rows: Option<Rows>,
+}
+
+/// The rows an append with events writes.
+struct Rows {
+    version: i64,
+    subject: String,
+    status: &'static str,
+    sub_status: Option<String>,
+    priority: String,
+    group: Option<String>,
+    assignee: Option<String>,
+    requester: String,
+    tags_json: String,
+    tags: Vec<String>,
+    next_due: Option<i64>,
+    created_at: i64,
+    updated_at: i64,
+    snapshot: String,
+    /// `(version, id, command, at, type, body)`.
+    events: Vec<(i64, String, String, i64, &'static str, String)>,
+    /// `(tenant, ticket, version, the whole message unless it is of one of
+    /// the events)`.
+    outbox: Vec<(String, String, i64, Option<String>)>,
+    /// The new searchable parts, lowercased.
+    text: Vec<String>,
+}
+
+/// Encodes `append`; fails only on values the store cannot hold.
+pub(crate) fn encode(path: &Path, append: &Append) -> Result<Encoded, StoreError> {
+    let tenant_text = append.tenant.to_string();
+    let record = append.command;
+    let ticket_text = record.ticket.to_string();
+    let rows = if append.events.is_empty() {
+        None
+    } else {
+        let row = &append.row;
+        let mut events = Vec::with_capacity(append.events.len());
+        for stored in &append.events {
+            events.push((
+                to_sql_version(stored.version),
+                stored.id.to_string(),
+                stored.command.to_string(),
+                nanos(path, stored.event.at)?,
+                stored.event.change.type_name(),
+                codec::json(path, "an event", &stored.event)?,
+            ));
+        }
+        let mut outbox = Vec::with_capacity(append.outbox.len());
+        for message in &append.outbox {
+            // A message of one of these events refers to its row in
+            // `events`; any other message is kept whole.
+            let of_event = message.tenant == append.tenant
+                && message.ticket == record.ticket
+                && append.events.iter().any(|stored| {
+                    stored.id == message.id
+                        && stored.tenant == append.tenant
+                        && stored.ticket == record.ticket
+                        && *stored == message.event
+                });
+            outbox.push(if of_event {
+                (
+                    tenant_text.clone(),
+                    ticket_text.clone(),
+                    to_sql_version(message.event.version),
+                    None,
+                )
+            } else {
+                (
+                    message.tenant.to_string(),
+                    message.ticket.to_string(),
+                    to_sql_version(message.event.version),
+                    Some(codec::json(path, "an outbox message", message)?),
+                )
+            });
+        }
+        // The searchable text only grows: an opened ticket brings its
+        // subject and description, a reply or a note its body.
+        let text = append
+            .events
+            .iter()
+            .flat_map(|stored| match &stored.event.change {
+                Change::Opened(opened) => [Some(&opened.subject), Some(&opened.description)],
+                Change::Replied { body, .. } | Change::NoteAdded { body, .. } => [Some(body), None],
+                _ => [None, None],
+            })
+            .flatten()
+            .filter(|part| !part.is_empty())
+            .map(|part| part.to_lowercase())
+            .collect();
+        Some(Rows {
+            version: to_sql_version(row.version),
+            subject: row.subject.clone(),
+            status: row.status.as_str(),
+            sub_status: row.sub_status.clone(),
+            priority: codec::name(path, "a priority", &row.priority)?,
+            group: row.group.map(|g| g.to_string()),
+            assignee: row.assignee.map(|a| a.to_string()),
+            requester: row.requester.to_string(),
+            tags_json: codec::json(path, "tags", &row.tags)?,
+            tags: row.tags.clone(),
+            next_due: row.next_due.map(|d| nanos(path, d)).transpose()?,
+            created_at: nanos(path, row.created_at)?,
+            updated_at: nanos(path, row.updated_at)?,
+            snapshot: codec::json(path, "a ticket snapshot", &append.ticket)?,
+            events,
+            outbox,
+            text,
+        })
+    };
+    Ok(Encoded {
+        tenant: append.tenant,
+        record,
+        command_text: record.command.to_string(),
+        tenant_text,
+        ticket_text,
+        rows,
+    })
+}
+
 /// Writes `append` on `conn`, which is inside a transaction; on an error
 /// the caller rolls back whatever was written.
 pub(crate) fn write(
     conn: &Connection,
     path: &Path,
-    append: &Append,
+    append: &Encoded,
 ) -> Result<Appended, StoreError> {
-    let tenant = append.tenant.to_string();
-    let record = append.command;
-    let command = record.command.to_string();
-    let ticket = record.ticket.to_string();
+    let tenant = &append.tenant_text;
+    let record = append.record;
+    let command = &append.command_text;
+    let ticket = &append.ticket_text;
 
     let first = conn
         .prepare_cached(
@@ -53,13 +187,28 @@ pub(crate) fn write(
         }));
     }
 
-    let actual = conn
-        .prepare_cached("SELECT version FROM tickets WHERE tenant = ?1 AND id = ?2")
+    let stored = conn
+        .prepare_cached(
+            "SELECT rowid, version, tags, status, group_id, assignee, requester, next_due, \
+             updated_at FROM tickets WHERE tenant = ?1 AND id = ?2",
+        )
         .map_err(failed(path, "prepare version lookup"))?
-        .query_row(params![tenant, ticket], |row| row.get::<_, i64>(0))
+        .query_row(params![tenant, ticket], |row| {
+            Ok(Stored {
+                rowid: row.get(0)?,
+                version: row.get(1)?,
+                tags: row.get(2)?,
+                status: row.get(3)?,
+                group: row.get(4)?,
+                assignee: row.get(5)?,
+                requester: row.get(6)?,
+                next_due: row.get(7)?,
+                updated_at: row.get(8)?,
+            })
+        })
         .optional()
-        .map_err(failed(path, "look up ticket version"))?
-        .map_or(0, |v| v.max(0) as u64);
+        .map_err(failed(path, "look up ticket version"))?;
+    let actual = stored.as_ref().map_or(0, |s| s.version.max(0) as u64);
     if actual != record.from_version {
         return Err(StoreError::Conflict {
             ticket: record.ticket,
@@ -82,68 +231,99 @@ pub(crate) fn write(
     ])
     .map_err(failed(path, "insert command"))?;
 
-    if append.events.is_empty() {
+    let Some(row) = &append.rows else {
         return Ok(Appended::Written);
-    }
-
-    let row = &append.row;
-    let next_due = row.next_due.map(|d| nanos(path, d)).transpose()?;
-    let updated_at = nanos(path, row.updated_at)?;
-    let snapshot = codec::json(path, "a ticket snapshot", &append.ticket)?;
-    let rowid: i64 = conn
-        .prepare_cached(
-            "INSERT INTO tickets (tenant, id, version, subject, status, sub_status, priority, \
-             group_id, assignee, requester, tags, next_due, created_at, updated_at, snapshot) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) \
-             ON CONFLICT (tenant, id) DO UPDATE SET version = excluded.version, \
-             subject = excluded.subject, status = excluded.status, \
-             sub_status = excluded.sub_status, priority = excluded.priority, \
-             group_id = excluded.group_id, assignee = excluded.assignee, \
-             requester = excluded.requester, tags = excluded.tags, \
-             next_due = excluded.next_due, created_at = excluded.created_at, \
-             updated_at = excluded.updated_at, snapshot = excluded.snapshot \
-             RETURNING rowid",
-        )
-        .map_err(failed(path, "prepare ticket upsert"))?
-        .query_row(
-            params![
-                tenant,
-                ticket,
-                to_sql_version(row.version),
-                row.subject,
-                row.status.as_str(),
-                row.sub_status,
-                codec::name(path, "a priority", &row.priority)?,
-                row.group.map(|g| g.to_string()),
-                row.assignee.map(|a| a.to_string()),
-                row.requester.to_string(),
-                codec::json(path, "tags", &row.tags)?,
-                next_due,
-                nanos(path, row.created_at)?,
-                updated_at,
-                snapshot,
-            ],
-            |r| r.get(0),
-        )
-        .map_err(failed(path, "upsert ticket"))?;
-
-    if record.from_version > 0 {
-        conn.prepare_cached("DELETE FROM ticket_tags WHERE tenant = ?1 AND ticket = ?2")
-            .map_err(failed(path, "prepare tag delete"))?
-            .execute(params![tenant, ticket])
-            .map_err(failed(path, "delete tags"))?;
-    }
-    if !row.tags.is_empty() {
-        let mut insert = conn
+    };
+    // Unchanged tags keep their rows; only their copied sort keys move.
+    let same_tags = stored.as_ref().is_some_and(|old| old.tags == row.tags_json);
+    let (next_due, updated_at) = (row.next_due, row.updated_at);
+    let values = params![
+        tenant,
+        ticket,
+        row.version,
+        row.subject,
+        row.status,
+        row.sub_status,
+        row.priority,
+        row.group,
+        row.assignee,
+        row.requester,
+        row.tags_json,
+        next_due,
+        row.created_at,
+        updated_at,
+        row.snapshot,
+        stored.as_ref().map(|old| old.rowid),
+    ];
+    let rowid: i64 = match &stored {
+        None => conn
             .prepare_cached(
-                "INSERT OR IGNORE INTO ticket_tags (tenant, ticket, tag, next_due, updated_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO tickets (tenant, id, version, subject, status, sub_status, \
+                 priority, group_id, assignee, requester, tags, next_due, created_at, \
+                 updated_at, snapshot) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) \
+                 RETURNING rowid",
             )
-            .map_err(failed(path, "prepare tag insert"))?;
-        for tag in &row.tags {
-            insert
-                .execute(params![tenant, ticket, tag, next_due, updated_at])
-                .map_err(failed(path, "insert tag"))?;
+            .map_err(failed(path, "prepare ticket insert"))?
+            .query_row(&values[..15], |r| r.get(0))
+            .map_err(failed(path, "insert ticket"))?,
+        Some(old) => {
+            // Only the indexed columns that changed are set, so SQLite
+            // rewrites only the index entries that moved.
+            let mut sql = String::from(
+                "UPDATE tickets SET version = ?3, subject = ?4, sub_status = ?6, \
+                 priority = ?7, tags = ?11, created_at = ?13, snapshot = ?15",
+            );
+            for (changed, set) in [
+                (old.status != row.status, ", status = ?5"),
+                (old.group != row.group, ", group_id = ?8"),
+                (old.assignee != row.assignee, ", assignee = ?9"),
+                (old.requester != row.requester, ", requester = ?10"),
+                (old.next_due != next_due, ", next_due = ?12"),
+                (old.updated_at != updated_at, ", updated_at = ?14"),
+            ] {
+                if changed {
+                    sql.push_str(set);
+                }
+            }
+            sql.push_str(" WHERE rowid = ?16 AND tenant = ?1 AND id = ?2");
+            conn.prepare_cached(&sql)
+                .map_err(failed(path, "prepare ticket update"))?
+                .execute(values)
+                .map_err(failed(path, "update ticket"))?;
+            old.rowid
+        }
+    };
+
+    if same_tags {
+        if !row.tags.is_empty() {
+            conn.prepare_cached(
+                "UPDATE ticket_tags SET next_due = ?3, updated_at = ?4 \
+                 WHERE tenant = ?1 AND ticket = ?2",
+            )
+            .map_err(failed(path, "prepare tag update"))?
+            .execute(params![tenant, ticket, next_due, updated_at])
+            .map_err(failed(path, "update tags"))?;
+        }
+    } else {
+        if stored.is_some() {
+            conn.prepare_cached("DELETE FROM ticket_tags WHERE tenant = ?1 AND ticket = ?2")
+                .map_err(failed(path, "prepare tag delete"))?
+                .execute(params![tenant, ticket])
+                .map_err(failed(path, "delete tags"))?;
+        }
+        if !row.tags.is_empty() {
+            let mut insert = conn
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO ticket_tags (tenant, ticket, tag, next_due, updated_at) \
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )
+                .map_err(failed(path, "prepare tag insert"))?;
+            for tag in &row.tags {
+                insert
+                    .execute(params![tenant, ticket, tag, next_due, updated_at])
+                    .map_err(failed(path, "insert tag"))?;
+            }
         }
     }
 
@@ -153,60 +333,52 @@ pub(crate) fn write(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )
         .map_err(failed(path, "prepare event insert"))?;
-    for stored in &append.events {
+    for (version, id, command, at, kind, body) in &row.events {
         insert
             .execute(params![
-                tenant,
-                ticket,
-                to_sql_version(stored.version),
-                stored.id.to_string(),
-                stored.command.to_string(),
-                nanos(path, stored.event.at)?,
-                stored.event.change.type_name(),
-                codec::json(path, "an event", &stored.event)?,
+                tenant, ticket, version, id, command, at, kind, body
             ])
             .map_err(failed(path, "insert event"))?;
     }
 
-    if !append.outbox.is_empty() {
+    if !row.outbox.is_empty() {
         let mut insert = conn
             .prepare_cached(
-                "INSERT INTO outbox (id, tenant, ticket, body, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO outbox (tenant, ticket, version, message) VALUES (?1, ?2, ?3, ?4)",
             )
             .map_err(failed(path, "prepare outbox insert"))?;
-        for message in &append.outbox {
+        for (tenant, ticket, version, whole) in &row.outbox {
             insert
-                .execute(params![
-                    message.id.to_string(),
-                    message.tenant.to_string(),
-                    message.ticket.to_string(),
-                    codec::json(path, "an outbox message", &message.event)?,
-                    nanos(path, message.event.event.at)?,
-                ])
+                .execute(params![tenant, ticket, version, whole])
                 .map_err(failed(path, "insert outbox message"))?;
         }
     }
 
-    if record.from_version > 0 {
-        conn.prepare_cached("DELETE FROM ticket_text WHERE rowid = ?1")
-            .map_err(failed(path, "prepare search text delete"))?
-            .execute(params![rowid])
-            .map_err(failed(path, "delete search text"))?;
+    if !row.text.is_empty() {
+        let mut insert = conn
+            .prepare_cached("INSERT INTO ticket_text (doc, body) VALUES (?1, ?2)")
+            .map_err(failed(path, "prepare search text insert"))?;
+        for part in &row.text {
+            insert
+                .execute(params![rowid, part])
+                .map_err(failed(path, "insert search text"))?;
+        }
     }
-    conn.prepare_cached(
-        "INSERT INTO ticket_text (rowid, tenant, ticket, body) VALUES (?1, ?2, ?3, ?4)",
-    )
-    .map_err(failed(path, "prepare search text insert"))?
-    .execute(params![
-        rowid,
-        tenant,
-        ticket,
-        codec::searchable(&append.ticket)
-    ])
-    .map_err(failed(path, "insert search text"))?;
 
     Ok(Appended::Written)
+}
+
+/// The stored row of a ticket, as the next append compares it.
+struct Stored {
+    rowid: i64,
+    version: i64,
+    tags: String,
+    status: String,
+    group: Option<String>,
+    assignee: Option<String>,
+    requester: String,
+    next_due: Option<i64>,
+    updated_at: i64,
 }
 
 /// Versions are stored as SQLite integers; no ticket reaches 2^63 events.

@@ -6,7 +6,6 @@ use std::path::Path;
 use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
-use helpdesk_core::Ticket;
 use helpdesk_engine::StoreError;
 use helpdesk_engine::store::TicketRow;
 use rusqlite::Row;
@@ -184,19 +183,6 @@ pub(crate) fn ticket_row(row: &Row<'_>, offset: usize) -> Result<TicketRow, Stor
         updated_at: instant(int(row, at(12), WHAT)?),
         version: version(row, at(13), WHAT)?,
     })
-}
-
-/// What search matches in `ticket`: its subject, description and
-/// conversation, lowercased, one part a line.
-pub(crate) fn searchable(ticket: &Ticket) -> String {
-    let mut text = ticket.subject().to_lowercase();
-    text.push('\n');
-    text.push_str(&ticket.description().to_lowercase());
-    for comment in ticket.conversation() {
-        text.push('\n');
-        text.push_str(&comment.body.to_lowercase());
-    }
-    text
 }
 
 #[cfg(test)]

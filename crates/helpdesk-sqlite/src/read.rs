@@ -130,8 +130,11 @@ pub(crate) fn pending_outbox(
     const WHAT: &str = "an outbox message";
     let mut stmt = conn
         .prepare_cached(
-            "SELECT id, tenant, ticket, body FROM outbox INDEXED BY outbox_pending \
-             WHERE delivered_at IS NULL ORDER BY seq LIMIT ?1",
+            "SELECT o.tenant, o.ticket, o.message, e.version, e.id, e.command, e.body \
+             FROM outbox AS o INDEXED BY outbox_pending \
+             LEFT JOIN events AS e ON o.message IS NULL AND e.tenant = o.tenant \
+             AND e.ticket = o.ticket AND e.version = o.version \
+             WHERE o.delivered_at IS NULL ORDER BY o.seq LIMIT ?1",
         )
         .map_err(failed(path, "prepare outbox scan"))?;
     let mut rows = stmt
@@ -139,12 +142,21 @@ pub(crate) fn pending_outbox(
         .map_err(failed(path, "scan outbox"))?;
     let mut messages = Vec::new();
     while let Some(row) = rows.next().map_err(failed(path, "scan outbox"))? {
-        messages.push(OutboxMessage {
-            id: parse(text(row, 0, WHAT)?, WHAT)?,
-            tenant: parse(text(row, 1, WHAT)?, WHAT)?,
-            ticket: parse(text(row, 2, WHAT)?, WHAT)?,
-            event: from_json(text(row, 3, WHAT)?, WHAT)?,
-        });
+        if let Some(whole) = codec::text_opt(row, 2, WHAT)? {
+            messages.push(from_json(whole, WHAT)?);
+            continue;
+        }
+        let tenant = parse(text(row, 0, WHAT)?, WHAT)?;
+        let ticket = parse(text(row, 1, WHAT)?, WHAT)?;
+        let event = StoredEvent {
+            id: parse(text(row, 4, WHAT)?, WHAT)?,
+            tenant,
+            ticket,
+            version: version(row, 3, WHAT)?,
+            command: parse(text(row, 5, WHAT)?, WHAT)?,
+            event: from_json(text(row, 6, WHAT)?, WHAT)?,
+        };
+        messages.push(OutboxMessage::of(&event));
     }
     Ok(messages)
 }

@@ -1,9 +1,11 @@
 //! Search: tickets whose subject or conversation contains every word.
 //!
 //! `ticket_text` is an FTS5 table with the trigram tokenizer over the
-//! lowercased text, so each word becomes a `GLOB '*word*'` that the index
+//! lowercased text, one row per part of a ticket (subject, description,
+//! each comment), so each word becomes a `GLOB '*word*'` that the index
 //! answers (words shorter than three characters are checked by a scan of
-//! the text table). Matches are sorted like [`Order::UpdatedAt`](helpdesk_engine::store::Order).
+//! the text table); a ticket matches when each word is in one of its
+//! parts (the `INTERSECT` of the words' tickets). Matches are sorted like [`Order::UpdatedAt`](helpdesk_engine::store::Order).
 
 use std::path::Path;
 
@@ -45,16 +47,21 @@ pub(crate) fn search(
         return Ok(Vec::new());
     }
     let mut values = vec![Value::Text(tenant.to_string())];
-    let mut conditions = vec!["t.tenant = ?1".to_owned()];
+    let mut matches = Vec::with_capacity(words.len());
     for word in &words {
         values.push(Value::Text(contains(word)));
-        conditions.push(format!("f.body GLOB ?{}", values.len()));
+        matches.push(format!(
+            "SELECT doc FROM ticket_text WHERE body GLOB ?{}",
+            values.len()
+        ));
     }
+    // The matching tickets drive the join (CROSS JOIN keeps that order):
+    // the trigram index narrows them before any ticket row is read.
     let sql = format!(
-        "SELECT {ROW_COLUMNS} FROM ticket_text AS f \
-         CROSS JOIN tickets AS t ON t.rowid = f.rowid \
-         WHERE {} ORDER BY t.updated_at DESC, t.id LIMIT {limit}",
-        conditions.join(" AND ")
+        "SELECT {ROW_COLUMNS} FROM ({}) AS m \
+         CROSS JOIN tickets AS t ON t.rowid = m.doc \
+         WHERE t.tenant = ?1 ORDER BY t.updated_at DESC, t.id LIMIT {limit}",
+        matches.join(" INTERSECT ")
     );
     let mut stmt = conn
         .prepare_cached(&sql)

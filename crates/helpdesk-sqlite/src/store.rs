@@ -14,6 +14,7 @@ use helpdesk_engine::{CommandId, Store, StoreError};
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
+use crate::append::{self, Encoded};
 use crate::connect;
 use crate::error::SqliteError;
 use crate::inflight::InFlight;
@@ -178,9 +179,38 @@ impl SqliteStore {
         if appends.is_empty() {
             return Ok(Vec::new());
         }
-        let (reply, answer) = oneshot::channel();
-        self.send(Job::Many(appends, reply))?;
-        answer.await.map_err(|_| self.stopped())
+        // An append that cannot be encoded fails alone; the others are
+        // written.
+        let encoded: Vec<Result<Encoded, StoreError>> = appends
+            .iter()
+            .map(|a| append::encode(&self.path, a))
+            .collect();
+        let mut results = Vec::with_capacity(encoded.len());
+        let mut ready = Vec::with_capacity(encoded.len());
+        for e in encoded {
+            match e {
+                Ok(e) => {
+                    results.push(None);
+                    ready.push(e);
+                }
+                Err(e) => results.push(Some(Err(e))),
+            }
+        }
+        let mut written = if ready.is_empty() {
+            Vec::new()
+        } else {
+            let (reply, answer) = oneshot::channel();
+            self.send(Job::Many(ready, reply))?;
+            answer.await.map_err(|_| self.stopped())?
+        }
+        .into_iter();
+        Ok(results
+            .into_iter()
+            .map(|r| match r {
+                Some(failed) => failed,
+                None => written.next().unwrap_or_else(|| Err(self.stopped())),
+            })
+            .collect())
     }
 
     fn stopped(&self) -> StoreError {
@@ -254,10 +284,14 @@ impl Store for SqliteStore {
     }
 
     async fn append(&self, append: Append) -> Result<Appended, StoreError> {
+        // Encoded here, on the caller's thread, so the writer only runs
+        // statements.
+        let encoded = append::encode(&self.path, &append)?;
         let key = (append.tenant, append.command.ticket);
+        drop(append);
         let (reply, answer) = oneshot::channel();
         self.inflight.start(key);
-        if let Err(e) = self.send(Job::Append(Box::new(append), reply)) {
+        if let Err(e) = self.send(Job::Append(Box::new(encoded), reply)) {
             self.inflight.finish(key);
             return Err(e);
         }

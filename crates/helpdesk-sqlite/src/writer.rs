@@ -14,13 +14,14 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError};
+use std::time::{Duration, Instant};
 
 use helpdesk_engine::StoreError;
-use helpdesk_engine::store::{Append, Appended};
+use helpdesk_engine::store::Appended;
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
-use crate::append;
+use crate::append::{self, Encoded};
 use crate::error::SqliteError;
 use crate::inflight::InFlight;
 
@@ -35,10 +36,10 @@ pub(crate) type Read = Box<dyn FnOnce(&Connection, &Path) + Send>;
 
 /// Work for the writer thread.
 pub(crate) enum Job {
-    /// Write an append and answer once it is committed.
-    Append(Box<Append>, Reply),
+    /// Write an (encoded) append and answer once it is committed.
+    Append(Box<Encoded>, Reply),
     /// Write appends, in order, in the same transaction.
-    Many(Vec<Append>, Replies),
+    Many(Vec<Encoded>, Replies),
     /// Run a read on the write connection (stores without a reader pool).
     Read(Read),
 }
@@ -53,6 +54,13 @@ impl Drop for Stopped {
     }
 }
 
+/// How long the writer waits for the next append while it gathers a
+/// batch smaller than the last one.
+const GATHER_GAP: Duration = Duration::from_micros(300);
+
+/// The longest the writer gathers a batch before it writes it.
+const GATHER_MAX: Duration = Duration::from_millis(3);
+
 /// The writer thread's loop: runs until every sender is dropped.
 pub(crate) fn run(
     mut conn: Connection,
@@ -64,9 +72,12 @@ pub(crate) fn run(
     let _stopped = Stopped(inflight.clone());
     let max_batch = max_batch.max(1);
     let mut batch: Vec<Waiting> = Vec::with_capacity(max_batch);
+    // Appends in the last commit: the callers likely to send again soon.
+    let mut last = 0;
     while let Ok(first) = jobs.recv() {
         let mut next = Some(first);
         let mut appends = 0;
+        let began = Instant::now();
         loop {
             match next.take() {
                 Some(Job::Append(append, reply)) => {
@@ -92,10 +103,24 @@ pub(crate) fn run(
             }
             match jobs.try_recv() {
                 Ok(job) => next = Some(job),
-                Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
+                Err(TryRecvError::Disconnected) => break,
+                Err(TryRecvError::Empty) => {
+                    // Fewer appends than last time: the callers answered
+                    // by the last commit are still deciding their next
+                    // command. Waiting a moment for them makes one commit
+                    // (and one sync) instead of two.
+                    if appends == 0 || appends >= last || began.elapsed() >= GATHER_MAX {
+                        break;
+                    }
+                    match jobs.recv_timeout(GATHER_GAP) {
+                        Ok(job) => next = Some(job),
+                        Err(_) => break,
+                    }
+                }
             }
         }
         if !batch.is_empty() {
+            last = appends;
             commit(&mut conn, &path, &mut batch, &inflight);
         }
     }
@@ -103,12 +128,12 @@ pub(crate) fn run(
 
 /// Appends waiting for the next commit, with whom to answer.
 enum Waiting {
-    One(Box<Append>, Reply),
-    Many(Vec<Append>, Replies),
+    One(Box<Encoded>, Reply),
+    Many(Vec<Encoded>, Replies),
 }
 
 impl Waiting {
-    fn appends(&self) -> &[Append] {
+    fn appends(&self) -> &[Encoded] {
         match self {
             Waiting::One(append, _) => std::slice::from_ref(append.as_ref()),
             Waiting::Many(many, _) => many,
@@ -159,7 +184,7 @@ fn commit(conn: &mut Connection, path: &Path, batch: &mut Vec<Waiting>, inflight
         // a retry with the same command id answers the first result.
         match waiting {
             Waiting::One(append, reply) => {
-                inflight.finish((append.tenant, append.command.ticket));
+                inflight.finish((append.tenant, append.record.ticket));
                 if let Some(result) = results.next() {
                     let _ = reply.send(result);
                 }
@@ -177,7 +202,7 @@ fn commit(conn: &mut Connection, path: &Path, batch: &mut Vec<Waiting>, inflight
 fn one(
     conn: &Connection,
     path: &Path,
-    append: &Append,
+    append: &Encoded,
     broken: &mut Option<String>,
 ) -> Result<Appended, StoreError> {
     if let Err(e) = exec(conn, "SAVEPOINT append") {

@@ -408,3 +408,22 @@ async fn search_matches_substrings_like_the_memory_store() {
     assert_eq!(store.search(TENANT, "print", 10).await.unwrap().len(), 1);
     assert!(store.search(TENANT, "print", 0).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn outbox_messages_read_back_whole_by_reference_or_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("outbox.db")).unwrap();
+    let mut appends = recorded_appends(1).await;
+    // A message that is not one of its append's events is kept whole.
+    let mut other = appends[1].outbox[0].clone();
+    other.id = helpdesk_engine::EventId::new();
+    other.event.id = other.id;
+    appends[1].outbox.push(other);
+    let mut expected = Vec::new();
+    for append in &appends {
+        expected.extend(append.outbox.iter().cloned());
+    }
+    let results = store.append_all(appends).await.unwrap();
+    assert!(results.iter().all(|r| matches!(r, Ok(Appended::Written))));
+    assert_eq!(store.pending_outbox(1000).await.unwrap(), expected);
+}
