@@ -154,6 +154,37 @@ impl Actor {
         self.groups.contains(&group)
     }
 
+    /// Whether the actor reaches a ticket of their tenant with this
+    /// requester, group and assignee: a requester their own tickets; agents
+    /// and supervisors the tickets of their groups, in no group, or assigned
+    /// to them; admins and the system every ticket. The one rule behind
+    /// what an actor may see, whether they read a ticket or a list.
+    ///
+    /// ```
+    /// use helpdesk_core::{Actor, ActorId, GroupId, TenantId};
+    /// let tenant = TenantId::from_u128(1);
+    /// let agent = Actor::agent(ActorId::from_u128(2), tenant, [GroupId::from_u128(10)]);
+    /// let requester = ActorId::from_u128(3);
+    /// assert!(agent.reaches(requester, Some(GroupId::from_u128(10)), None));
+    /// assert!(agent.reaches(requester, None, None), "the triage queue");
+    /// assert!(!agent.reaches(requester, Some(GroupId::from_u128(11)), None));
+    /// assert!(agent.reaches(requester, Some(GroupId::from_u128(11)), Some(agent.id)));
+    /// ```
+    pub fn reaches(
+        &self,
+        requester: ActorId,
+        group: Option<GroupId>,
+        assignee: Option<ActorId>,
+    ) -> bool {
+        match self.role {
+            Role::Requester => requester == self.id,
+            Role::Agent | Role::Supervisor => {
+                group.is_none_or(|g| self.in_group(g)) || assignee == Some(self.id)
+            }
+            Role::Admin | Role::System => true,
+        }
+    }
+
     /// The id and role, as recorded on every event.
     pub fn as_ref(&self) -> ActorRef {
         ActorRef {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::actor::{Actor, ActorRef, Role};
+use crate::actor::{Actor, ActorRef};
 use crate::apply::apply;
 use crate::asset::AssetRef;
 use crate::channel::Channel;
@@ -332,13 +332,7 @@ impl Ticket {
         if !self.exists() || actor.tenant != self.tenant {
             return false;
         }
-        match actor.role {
-            Role::Requester => self.requester == actor.id,
-            Role::Agent | Role::Supervisor => {
-                self.group.is_none_or(|g| actor.in_group(g)) || self.assignee == Some(actor.id)
-            }
-            Role::Admin | Role::System => true,
-        }
+        actor.reaches(self.requester, self.group, self.assignee)
     }
 
     /// The ticket as `actor` may see it, or `None` when they may not see it

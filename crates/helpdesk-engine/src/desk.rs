@@ -226,21 +226,11 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
 
     /// The first result of an executed command.
     async fn replay(&self, tenant: TenantId, record: CommandRecord) -> Result<Executed, DeskError> {
-        let events: Vec<StoredEvent> = self
-            .store
-            .history(tenant, record.ticket, record.from_version + 1)
-            .await?
-            .into_iter()
-            .take_while(|e| e.version <= record.to_version)
-            .collect();
-        let history = self.store.history(tenant, record.ticket, 1).await?;
-        let ticket = Ticket::replay(
-            record.ticket,
-            history
-                .iter()
-                .take_while(|e| e.version <= record.to_version)
-                .map(|e| &e.event),
-        );
+        let mut history = self.store.history(tenant, record.ticket, 1).await?;
+        history.retain(|e| e.version <= record.to_version);
+        let ticket = Ticket::replay(record.ticket, history.iter().map(|e| &e.event));
+        let events =
+            history.split_off(history.partition_point(|e| e.version <= record.from_version));
         Ok(Executed {
             ticket,
             events,
@@ -293,11 +283,8 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
             query.filter.requester = Some(actor.id);
         }
         let mut page = self.store.query(actor.tenant, query).await?;
-        if matches!(actor.role, Role::Agent | Role::Supervisor) {
-            page.rows.retain(|row| {
-                row.group.is_none_or(|g| actor.in_group(g)) || row.assignee == Some(actor.id)
-            });
-        }
+        page.rows
+            .retain(|row| actor.reaches(row.requester, row.group, row.assignee));
         Ok(page)
     }
 
@@ -311,13 +298,7 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
         let rows = self.store.search(actor.tenant, text, limit).await?;
         Ok(rows
             .into_iter()
-            .filter(|row| match actor.role {
-                Role::Requester => row.requester == actor.id,
-                Role::Agent | Role::Supervisor => {
-                    row.group.is_none_or(|g| actor.in_group(g)) || row.assignee == Some(actor.id)
-                }
-                Role::Admin | Role::System => true,
-            })
+            .filter(|row| actor.reaches(row.requester, row.group, row.assignee))
             .collect())
     }
 }
