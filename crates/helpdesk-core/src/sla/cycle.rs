@@ -121,6 +121,15 @@ impl SlaCycle {
         }
     }
 
+    /// Ends the current run at `at` with `elapsed_ms` used, leaving the
+    /// clock in `state` with no deadline.
+    fn halt(&mut self, at: DateTime<Utc>, elapsed_ms: i64, state: CycleState) {
+        self.close_run(at);
+        self.elapsed_ms = elapsed_ms;
+        self.state = state;
+        self.schedule(None);
+    }
+
     fn close_run(&mut self, at: DateTime<Utc>) {
         if let Some(run) = self.runs.last_mut().filter(|run| run.to.is_none()) {
             run.to = Some(at);
@@ -227,10 +236,7 @@ pub(crate) fn apply_sla(cycles: &mut Vec<SlaCycle>, policy: &mut Option<String>,
             elapsed_ms,
         } => {
             if let Some(c) = cycle_mut(cycles, *metric, *cycle) {
-                c.close_run(at);
-                c.elapsed_ms = *elapsed_ms;
-                c.state = CycleState::Paused;
-                c.schedule(None);
+                c.halt(at, *elapsed_ms, CycleState::Paused);
             }
         }
         Change::SlaResumed {
@@ -286,11 +292,8 @@ pub(crate) fn apply_sla(cycles: &mut Vec<SlaCycle>, policy: &mut Option<String>,
             elapsed_ms,
         } => {
             if let Some(c) = cycle_mut(cycles, *metric, *cycle) {
-                c.close_run(at);
-                c.elapsed_ms = *elapsed_ms;
-                c.state = CycleState::Stopped;
+                c.halt(at, *elapsed_ms, CycleState::Stopped);
                 c.outcome = Some(*outcome);
-                c.schedule(None);
             }
         }
         Change::SlaCancelled {
@@ -299,10 +302,7 @@ pub(crate) fn apply_sla(cycles: &mut Vec<SlaCycle>, policy: &mut Option<String>,
             elapsed_ms,
         } => {
             if let Some(c) = cycle_mut(cycles, *metric, *cycle) {
-                c.close_run(at);
-                c.elapsed_ms = *elapsed_ms;
-                c.state = CycleState::Cancelled;
-                c.schedule(None);
+                c.halt(at, *elapsed_ms, CycleState::Cancelled);
             }
         }
         _ => {}
