@@ -145,11 +145,14 @@ pub(crate) fn encode(path: &Path, append: &Append) -> Result<Encoded, StoreError
 }
 
 /// Writes `append` on `conn`, which is inside a transaction; on an error
-/// the caller rolls back whatever was written.
-pub(crate) fn write(
+/// the caller rolls back whatever was written. The append's new searchable
+/// parts are added to `text`, with the ticket's rowid, for
+/// [`write_text`] once every append of the transaction is written.
+pub(crate) fn write<'a>(
     conn: &Connection,
     path: &Path,
-    append: &Encoded,
+    append: &'a Encoded,
+    text: &mut Vec<(i64, &'a str)>,
 ) -> Result<Appended, StoreError> {
     let tenant = &append.tenant_text;
     let record = append.record;
@@ -354,18 +357,37 @@ pub(crate) fn write(
         }
     }
 
-    if !row.text.is_empty() {
-        let mut insert = conn
-            .prepare_cached("INSERT INTO ticket_text (doc, body) VALUES (?1, ?2)")
-            .map_err(failed(path, "prepare search text insert"))?;
-        for part in &row.text {
-            insert
-                .execute(params![rowid, part])
-                .map_err(failed(path, "insert search text"))?;
-        }
+    for part in &row.text {
+        text.push((rowid, part));
     }
 
     Ok(Appended::Written)
+}
+
+/// Indexes the searchable parts of a transaction's appends, `(ticket rowid,
+/// part)`, in one statement.
+///
+/// FTS5 writes what it has gathered as a new segment of its index at every
+/// savepoint, and each append runs in its own savepoint: adding the parts
+/// append by append would write (and later merge) one tiny segment per
+/// append. Added together, a transaction's parts make one segment.
+pub(crate) fn write_text(
+    conn: &Connection,
+    path: &Path,
+    text: &[(i64, &str)],
+) -> Result<(), StoreError> {
+    if text.is_empty() {
+        return Ok(());
+    }
+    let parts = codec::json(path, "search text", &text)?;
+    conn.prepare_cached(
+        "INSERT INTO ticket_text (doc, body) \
+         SELECT value ->> 0, value ->> 1 FROM json_each(?1)",
+    )
+    .map_err(failed(path, "prepare search text insert"))?
+    .execute([parts])
+    .map_err(failed(path, "insert search text"))?;
+    Ok(())
 }
 
 /// The stored row of a ticket, as the next append compares it.

@@ -72,6 +72,9 @@ pub(crate) fn writer(
             "PRAGMA journal_mode = WAL;",
         )?;
     }
+    // Statement journals (kept while a statement inside a transaction may
+    // still fail halfway) stay in memory instead of a temporary file.
+    configure(&conn, path, "temp_store", "PRAGMA temp_store = MEMORY;")?;
     configure(
         &conn,
         path,

@@ -154,16 +154,19 @@ fn commit(conn: &mut Connection, path: &Path, batch: &mut Vec<Waiting>, inflight
         }
         Ok(()) => {
             let mut broken: Option<String> = None;
+            let mut text = Vec::new();
             for append in all {
                 if let Some(reason) = &broken {
                     results.push(Err(batch_failed(path, "write", reason)));
                     continue;
                 }
-                results.push(one(conn, path, append, &mut broken));
+                results.push(one(conn, path, append, &mut text, &mut broken));
             }
             let outcome = match &broken {
                 Some(reason) => Err(reason.clone()),
-                None => exec(conn, "COMMIT").map_err(|e| e.to_string()),
+                None => append::write_text(conn, path, &text)
+                    .map_err(|e| e.to_string())
+                    .and_then(|()| exec(conn, "COMMIT").map_err(|e| e.to_string())),
             };
             if let Err(reason) = outcome {
                 if !conn.is_autocommit() {
@@ -199,17 +202,19 @@ fn commit(conn: &mut Connection, path: &Path, batch: &mut Vec<Waiting>, inflight
 /// One append inside its savepoint. When SQLite has rolled back the whole
 /// transaction (a full disk, an I/O error), `broken` says why and the
 /// batch fails.
-fn one(
+fn one<'a>(
     conn: &Connection,
     path: &Path,
-    append: &Encoded,
+    append: &'a Encoded,
+    text: &mut Vec<(i64, &'a str)>,
     broken: &mut Option<String>,
 ) -> Result<Appended, StoreError> {
     if let Err(e) = exec(conn, "SAVEPOINT append") {
         *broken = Some(e.to_string());
         return Err(batch_failed(path, "savepoint", &e.to_string()));
     }
-    match append::write(conn, path, append) {
+    let indexed = text.len();
+    match append::write(conn, path, append, text) {
         Ok(Appended::Written) => match exec(conn, "RELEASE append") {
             Ok(()) => Ok(Appended::Written),
             Err(e) => {
@@ -218,6 +223,8 @@ fn one(
             }
         },
         other => {
+            // Nothing of a rolled back append is searchable.
+            text.truncate(indexed);
             if conn.is_autocommit() {
                 *broken = Some(match &other {
                     Err(e) => e.to_string(),
