@@ -148,47 +148,21 @@ pub(crate) fn encode(path: &Path, append: &Append) -> Result<Encoded, StoreError
 /// the caller rolls back whatever was written. The append's new searchable
 /// parts are added to `text`, with the ticket's rowid, for
 /// [`write_text`] once every append of the transaction is written.
+///
+/// Every check (a recorded command id, the expected version) comes before
+/// the first row is written; `wrote` is set once one is, so a caller that
+/// skips the savepoint knows whether a failure left rows behind.
 pub(crate) fn write<'a>(
     conn: &Connection,
     path: &Path,
     append: &'a Encoded,
     text: &mut Vec<(i64, &'a str)>,
+    wrote: &mut bool,
 ) -> Result<Appended, StoreError> {
     let tenant = &append.tenant_text;
     let record = append.record;
     let command = &append.command_text;
     let ticket = &append.ticket_text;
-
-    let first = conn
-        .prepare_cached(
-            "SELECT ticket, from_version, to_version FROM commands \
-             WHERE tenant = ?1 AND command = ?2",
-        )
-        .map_err(failed(path, "prepare command lookup"))?
-        .query_row(params![tenant, command], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, i64>(1)?,
-                row.get::<_, i64>(2)?,
-            ))
-        })
-        .optional()
-        .map_err(failed(path, "look up command"))?;
-    if let Some((first_ticket, from, to)) = first {
-        const WHAT: &str = "a command record";
-        let version = |n: i64| {
-            u64::try_from(n).map_err(|_| StoreError::Corrupt {
-                what: WHAT.into(),
-                reason: format!("negative version {n}"),
-            })
-        };
-        return Ok(Appended::Duplicate(CommandRecord {
-            command: record.command,
-            ticket: codec::parse(&first_ticket, WHAT)?,
-            from_version: version(from)?,
-            to_version: version(to)?,
-        }));
-    }
 
     let stored = conn
         .prepare_cached(
@@ -213,26 +187,42 @@ pub(crate) fn write<'a>(
         .map_err(failed(path, "look up ticket version"))?;
     let actual = stored.as_ref().map_or(0, |s| s.version.max(0) as u64);
     if actual != record.from_version {
-        return Err(StoreError::Conflict {
-            ticket: record.ticket,
-            expected: record.from_version,
-            actual,
-        });
+        // A retry of a command that moved the ticket on finds it moved on.
+        return match first(conn, path, tenant, command, record)? {
+            Some(first) => Ok(Appended::Duplicate(first)),
+            None => Err(StoreError::Conflict {
+                ticket: record.ticket,
+                expected: record.from_version,
+                actual,
+            }),
+        };
     }
 
-    conn.prepare_cached(
-        "INSERT INTO commands (tenant, command, ticket, from_version, to_version) \
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-    )
-    .map_err(failed(path, "prepare command insert"))?
-    .execute(params![
-        tenant,
-        command,
-        ticket,
-        to_sql_version(record.from_version),
-        to_sql_version(record.to_version)
-    ])
-    .map_err(failed(path, "insert command"))?;
+    // The command's record doubles as the duplicate check: an id already
+    // recorded inserts nothing.
+    let recorded = conn
+        .prepare_cached(
+            "INSERT INTO commands (tenant, command, ticket, from_version, to_version) \
+             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+        )
+        .map_err(failed(path, "prepare command insert"))?
+        .execute(params![
+            tenant,
+            command,
+            ticket,
+            to_sql_version(record.from_version),
+            to_sql_version(record.to_version)
+        ])
+        .map_err(failed(path, "insert command"))?;
+    if recorded == 0 {
+        return first(conn, path, tenant, command, record)?
+            .map(Appended::Duplicate)
+            .ok_or_else(|| StoreError::Corrupt {
+                what: "a command record".into(),
+                reason: format!("command {} is recorded and cannot be read", record.command),
+            });
+    }
+    *wrote = true;
 
     let Some(row) = &append.rows else {
         return Ok(Appended::Written);
@@ -362,6 +352,47 @@ pub(crate) fn write<'a>(
     }
 
     Ok(Appended::Written)
+}
+
+/// The record of a command already executed, if `record`'s id is one.
+fn first(
+    conn: &Connection,
+    path: &Path,
+    tenant: &str,
+    command: &str,
+    record: CommandRecord,
+) -> Result<Option<CommandRecord>, StoreError> {
+    const WHAT: &str = "a command record";
+    let found = conn
+        .prepare_cached(
+            "SELECT ticket, from_version, to_version FROM commands \
+             WHERE tenant = ?1 AND command = ?2",
+        )
+        .map_err(failed(path, "prepare command lookup"))?
+        .query_row(params![tenant, command], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, i64>(1)?,
+                row.get::<_, i64>(2)?,
+            ))
+        })
+        .optional()
+        .map_err(failed(path, "look up command"))?;
+    let Some((ticket, from, to)) = found else {
+        return Ok(None);
+    };
+    let version = |n: i64| {
+        u64::try_from(n).map_err(|_| StoreError::Corrupt {
+            what: WHAT.into(),
+            reason: format!("negative version {n}"),
+        })
+    };
+    Ok(Some(CommandRecord {
+        command: record.command,
+        ticket: codec::parse(&ticket, WHAT)?,
+        from_version: version(from)?,
+        to_version: version(to)?,
+    }))
 }
 
 /// Indexes the searchable parts of a transaction's appends, `(ticket rowid,

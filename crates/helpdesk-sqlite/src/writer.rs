@@ -1,15 +1,21 @@
 //! Group commit: one thread owns the write connection and commits every
 //! append that is waiting in one transaction.
 //!
-//! Callers send their [`Append`] over a channel with a one-shot reply. The
-//! writer takes the first waiting append and every other one already
-//! queued (up to [`SqliteOptions::max_batch`](crate::SqliteOptions)),
-//! opens one `BEGIN IMMEDIATE` transaction, writes each append inside its
-//! own `SAVEPOINT` (so a conflict, a duplicate command id or a failure of
-//! one append rolls back only that append), commits once, and only then
-//! answers each caller. While it waits for the disk, new appends queue up
-//! and form the next batch: the more callers, the larger the batches, and
-//! the cost of the sync is shared among them.
+//! Callers send their [`Append`](helpdesk_engine::store::Append), encoded,
+//! over a channel with a one-shot reply. The writer takes the first
+//! waiting append and every other one already queued (up to
+//! [`SqliteOptions::max_batch`](crate::SqliteOptions)), writes them all in
+//! one `BEGIN IMMEDIATE` transaction, commits once, and only then answers
+//! each caller. While it waits for the disk, new appends queue up and form
+//! the next batch: the more callers, the larger the batches, and the cost
+//! of the sync is shared among them.
+//!
+//! A conflict or a duplicate command id of one append must not touch the
+//! others. Each append's checks run before its first write, so a refused
+//! append has written nothing and the transaction needs no savepoints. An
+//! append that fails after it started writing (a value SQLite refuses) is
+//! the rare case: the writer rolls the transaction back and writes the
+//! batch again with each append in its own `SAVEPOINT`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -141,46 +147,25 @@ impl Waiting {
     }
 }
 
+/// How one transaction keeps an append's failure from touching the others.
+#[derive(Clone, Copy)]
+enum Guard {
+    /// No savepoints: an append's checks (a recorded command id, the
+    /// expected version) all run before its first write, so a conflict or a
+    /// duplicate leaves nothing behind. An append that fails after writing
+    /// (a value SQLite refuses) makes the writer roll back and write the
+    /// batch again with [`Guard::Savepoints`].
+    Checks,
+    /// Each append inside its own `SAVEPOINT`.
+    Savepoints,
+}
+
 /// Writes and commits `batch`, then answers every caller.
 fn commit(conn: &mut Connection, path: &Path, batch: &mut Vec<Waiting>, inflight: &InFlight) {
-    let all = batch.iter().flat_map(Waiting::appends);
-    let mut results: Vec<Result<Appended, StoreError>> = Vec::new();
-    match exec(conn, "BEGIN IMMEDIATE") {
-        Err(e) => {
-            let reason = e.to_string();
-            for _ in all {
-                results.push(Err(batch_failed(path, "begin", &reason)));
-            }
-        }
-        Ok(()) => {
-            let mut broken: Option<String> = None;
-            let mut text = Vec::new();
-            for append in all {
-                if let Some(reason) = &broken {
-                    results.push(Err(batch_failed(path, "write", reason)));
-                    continue;
-                }
-                results.push(one(conn, path, append, &mut text, &mut broken));
-            }
-            let outcome = match &broken {
-                Some(reason) => Err(reason.clone()),
-                None => append::write_text(conn, path, &text)
-                    .map_err(|e| e.to_string())
-                    .and_then(|()| exec(conn, "COMMIT").map_err(|e| e.to_string())),
-            };
-            if let Err(reason) = outcome {
-                if !conn.is_autocommit() {
-                    // Nothing of this batch may survive a failed commit.
-                    let _ = exec(conn, "ROLLBACK");
-                }
-                for result in &mut results {
-                    if matches!(result, Ok(Appended::Written)) {
-                        *result = Err(batch_failed(path, "commit", &reason));
-                    }
-                }
-            }
-        }
-    }
+    let results = match transaction(conn, path, batch, Guard::Checks) {
+        Some(results) => results,
+        None => transaction(conn, path, batch, Guard::Savepoints).unwrap_or_default(),
+    };
     let mut results = results.into_iter();
     for waiting in batch.drain(..) {
         // A caller that stopped waiting still had its append committed;
@@ -199,9 +184,85 @@ fn commit(conn: &mut Connection, path: &Path, batch: &mut Vec<Waiting>, inflight
     }
 }
 
+/// Writes every append of `batch` in one transaction and commits it: the
+/// result of each append, in order. `None` when, under [`Guard::Checks`],
+/// an append failed after writing rows; the transaction is then rolled
+/// back.
+fn transaction(
+    conn: &mut Connection,
+    path: &Path,
+    batch: &[Waiting],
+    guard: Guard,
+) -> Option<Vec<Result<Appended, StoreError>>> {
+    let all = batch.iter().flat_map(Waiting::appends);
+    if let Err(e) = exec(conn, "BEGIN IMMEDIATE") {
+        let reason = e.to_string();
+        return Some(
+            all.map(|_| Err(batch_failed(path, "begin", &reason)))
+                .collect(),
+        );
+    }
+    let mut results: Vec<Result<Appended, StoreError>> = Vec::new();
+    let mut broken: Option<String> = None;
+    let mut text = Vec::new();
+    for append in all {
+        if let Some(reason) = &broken {
+            results.push(Err(batch_failed(path, "write", reason)));
+            continue;
+        }
+        let result = match guard {
+            Guard::Savepoints => one(conn, path, append, &mut text, &mut broken),
+            Guard::Checks => {
+                let mut wrote = false;
+                let result = append::write(conn, path, append, &mut text, &mut wrote);
+                if result.is_err() && wrote && !conn.is_autocommit() {
+                    let _ = exec(conn, "ROLLBACK");
+                    return None;
+                }
+                check_open(conn, &result, &mut broken);
+                result
+            }
+        };
+        results.push(result);
+    }
+    let outcome = match &broken {
+        Some(reason) => Err(reason.clone()),
+        None => append::write_text(conn, path, &text)
+            .map_err(|e| e.to_string())
+            .and_then(|()| exec(conn, "COMMIT").map_err(|e| e.to_string())),
+    };
+    if let Err(reason) = outcome {
+        if !conn.is_autocommit() {
+            // Nothing of this batch may survive a failed commit.
+            let _ = exec(conn, "ROLLBACK");
+        }
+        for result in &mut results {
+            if matches!(result, Ok(Appended::Written)) {
+                *result = Err(batch_failed(path, "commit", &reason));
+            }
+        }
+    }
+    Some(results)
+}
+
+/// Notes in `broken` that SQLite rolled back the whole transaction (a
+/// full disk, an I/O error) while it wrote an append that ended in
+/// `result`.
+fn check_open(
+    conn: &Connection,
+    result: &Result<Appended, StoreError>,
+    broken: &mut Option<String>,
+) {
+    if conn.is_autocommit() {
+        *broken = Some(match result {
+            Err(e) => e.to_string(),
+            Ok(_) => "the transaction ended".to_owned(),
+        });
+    }
+}
+
 /// One append inside its savepoint. When SQLite has rolled back the whole
-/// transaction (a full disk, an I/O error), `broken` says why and the
-/// batch fails.
+/// transaction, `broken` says why and the batch fails.
 fn one<'a>(
     conn: &Connection,
     path: &Path,
@@ -214,7 +275,8 @@ fn one<'a>(
         return Err(batch_failed(path, "savepoint", &e.to_string()));
     }
     let indexed = text.len();
-    match append::write(conn, path, append, text) {
+    let mut wrote = false;
+    match append::write(conn, path, append, text, &mut wrote) {
         Ok(Appended::Written) => match exec(conn, "RELEASE append") {
             Ok(()) => Ok(Appended::Written),
             Err(e) => {
@@ -225,13 +287,10 @@ fn one<'a>(
         other => {
             // Nothing of a rolled back append is searchable.
             text.truncate(indexed);
-            if conn.is_autocommit() {
-                *broken = Some(match &other {
-                    Err(e) => e.to_string(),
-                    Ok(_) => "the transaction ended".to_owned(),
-                });
-            } else if let Err(e) =
-                exec(conn, "ROLLBACK TO append").and_then(|()| exec(conn, "RELEASE append"))
+            check_open(conn, &other, broken);
+            if broken.is_none()
+                && let Err(e) =
+                    exec(conn, "ROLLBACK TO append").and_then(|()| exec(conn, "RELEASE append"))
             {
                 *broken = Some(e.to_string());
             }

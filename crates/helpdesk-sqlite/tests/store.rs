@@ -427,3 +427,53 @@ async fn outbox_messages_read_back_whole_by_reference_or_not() {
     assert!(results.iter().all(|r| matches!(r, Ok(Appended::Written))));
     assert_eq!(store.pending_outbox(1000).await.unwrap(), expected);
 }
+
+#[tokio::test]
+async fn an_append_failing_after_its_checks_is_rolled_back_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("batch.db")).unwrap();
+    let appends = recorded_appends(2).await;
+    let (first, second) = appends.split_at(4);
+    // Passes the version and command id checks, then writes an event
+    // version the ticket already has: the events table refuses it after
+    // the command and the ticket row were written.
+    let mut clash = first[1].clone();
+    for event in &mut clash.events {
+        event.version = 1;
+    }
+    let batch = vec![first[0].clone(), clash.clone(), second[0].clone()];
+    let results = store.append_all(batch).await.unwrap();
+    assert!(matches!(results[0], Ok(Appended::Written)));
+    let err = results[1].as_ref().unwrap_err();
+    assert!(err.to_string().contains("insert event"), "{err}");
+    assert!(matches!(results[2], Ok(Appended::Written)));
+
+    // Nothing of the failed append is left; the others are whole.
+    let t = first[0].command.ticket;
+    assert_eq!(
+        store.load(TENANT, t).await.unwrap().unwrap(),
+        first[0].ticket
+    );
+    assert_eq!(
+        store.history(TENANT, t, 1).await.unwrap().len() as u64,
+        first[0].command.to_version
+    );
+    assert_eq!(
+        store.command(TENANT, clash.command.command).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .command(TENANT, second[0].command.command)
+            .await
+            .unwrap(),
+        Some(second[0].command)
+    );
+    // The append can be written once it is right.
+    let results = store.append_all(vec![first[1].clone()]).await.unwrap();
+    assert!(matches!(results[0], Ok(Appended::Written)));
+    assert_eq!(
+        store.load(TENANT, t).await.unwrap().unwrap(),
+        first[1].ticket
+    );
+}
