@@ -1,7 +1,10 @@
 //! [`apply`]: folds one event into a ticket.
 
+use std::sync::Arc;
+
 use crate::comment::{Comment, Visibility};
 use crate::event::{Change, Event};
+use crate::id::CommentId;
 use crate::priority::PriorityReason;
 use crate::sla::apply_sla;
 use crate::status::{Status, StatusCategory};
@@ -32,8 +35,8 @@ pub fn apply(ticket: &mut Ticket, event: &Event) {
         Change::Opened(opened) => {
             ticket.tenant = opened.tenant;
             ticket.requester = opened.requester;
-            ticket.subject.clone_from(&opened.subject);
-            ticket.description.clone_from(&opened.description);
+            ticket.subject = Arc::from(opened.subject.as_str());
+            ticket.description = Arc::from(opened.description.as_str());
             ticket.channel = opened.channel;
             ticket.ticket_type = opened.ticket_type;
             ticket.status = Status::from(StatusCategory::New);
@@ -41,28 +44,20 @@ pub fn apply(ticket: &mut Ticket, event: &Event) {
             ticket.urgency = opened.urgency;
             ticket.priority = opened.priority;
             ticket.group = opened.group;
-            ticket.tags.clone_from(&opened.tags);
-            ticket.fields.clone_from(&opened.fields);
-            ticket.assets.clone_from(&opened.assets);
-            ticket.requester_email.clone_from(&opened.requester_email);
-            ticket.organization.clone_from(&opened.organization);
+            ticket.tags = Arc::new(opened.tags.clone());
+            ticket.fields = Arc::new(opened.fields.clone());
+            ticket.assets = Arc::new(opened.assets.clone());
+            ticket.requester_email = opened.requester_email.as_deref().map(Arc::from);
+            ticket.organization = opened.organization.as_deref().map(Arc::from);
             ticket.created_by = Some(event.by);
             ticket.created_at = event.at;
         }
-        Change::Replied { comment, body } => ticket.conversation.push(Comment {
-            id: *comment,
-            author: event.by,
-            visibility: Visibility::Public,
-            body: body.clone(),
-            at: event.at,
-        }),
-        Change::NoteAdded { comment, body } => ticket.conversation.push(Comment {
-            id: *comment,
-            author: event.by,
-            visibility: Visibility::Internal,
-            body: body.clone(),
-            at: event.at,
-        }),
+        Change::Replied { comment, body } => {
+            add_comment(ticket, event, *comment, body, Visibility::Public);
+        }
+        Change::NoteAdded { comment, body } => {
+            add_comment(ticket, event, *comment, body, Visibility::Internal);
+        }
         Change::GroupChanged { to, .. } => ticket.group = *to,
         Change::AssigneeChanged { from, to } => {
             if from.is_some() && to.is_some() {
@@ -72,7 +67,7 @@ pub fn apply(ticket: &mut Ticket, event: &Event) {
         }
         Change::TierChanged { to, .. } => ticket.tier.clone_from(to),
         Change::Escalated(escalated) => {
-            ticket.escalations.insert(escalated.rule.clone());
+            Arc::make_mut(&mut ticket.escalations).insert(escalated.rule.clone());
             if escalated.to_tier.is_some() {
                 ticket.tier.clone_from(&escalated.to_tier);
             }
@@ -91,24 +86,24 @@ pub fn apply(ticket: &mut Ticket, event: &Event) {
             };
         }
         Change::Tagged { tag } => {
-            ticket.tags.insert(tag.clone());
+            Arc::make_mut(&mut ticket.tags).insert(tag.clone());
         }
         Change::Untagged { tag } => {
-            ticket.tags.remove(tag);
+            Arc::make_mut(&mut ticket.tags).remove(tag);
         }
         Change::FieldChanged { key, value } => match value {
             Some(value) => {
-                ticket.fields.insert(key.clone(), value.clone());
+                Arc::make_mut(&mut ticket.fields).insert(key.clone(), value.clone());
             }
             None => {
-                ticket.fields.remove(key);
+                Arc::make_mut(&mut ticket.fields).remove(key);
             }
         },
         Change::AssetAdded { asset } => {
-            ticket.assets.insert(asset.clone());
+            Arc::make_mut(&mut ticket.assets).insert(asset.clone());
         }
         Change::AssetRemoved { asset } => {
-            ticket.assets.remove(asset);
+            Arc::make_mut(&mut ticket.assets).remove(asset);
         }
         Change::Resolved {
             resolution,
@@ -131,10 +126,10 @@ pub fn apply(ticket: &mut Ticket, event: &Event) {
             ticket.merged_into = Some(*into);
         }
         Change::Linked { link } => {
-            ticket.links.insert(*link);
+            Arc::make_mut(&mut ticket.links).insert(*link);
         }
         Change::Unlinked { link } => {
-            ticket.links.remove(link);
+            Arc::make_mut(&mut ticket.links).remove(link);
         }
         Change::SlaPolicyChanged { .. }
         | Change::SlaStarted(_)
@@ -144,8 +139,29 @@ pub fn apply(ticket: &mut Ticket, event: &Event) {
         | Change::SlaWarned { .. }
         | Change::SlaBreached { .. }
         | Change::SlaStopped { .. }
-        | Change::SlaCancelled { .. } => apply_sla(&mut ticket.sla, &mut ticket.sla_policy, event),
+        | Change::SlaCancelled { .. } => apply_sla(
+            Arc::make_mut(&mut ticket.sla),
+            &mut ticket.sla_policy,
+            event,
+        ),
     }
     ticket.version += 1;
     ticket.updated_at = event.at;
+}
+
+/// Adds a reply or note to the ticket's conversation.
+fn add_comment(
+    ticket: &mut Ticket,
+    event: &Event,
+    id: CommentId,
+    body: &str,
+    visibility: Visibility,
+) {
+    Arc::make_mut(&mut ticket.conversation).push(Comment {
+        id,
+        author: event.by,
+        visibility,
+        body: body.to_owned(),
+        at: event.at,
+    });
 }

@@ -1,6 +1,7 @@
 //! The [`Ticket`] aggregate: the state its events fold into.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -27,6 +28,12 @@ use crate::ticket_type::TicketType;
 /// [`decide`](crate::decide) produced, so its fields are read-only. A
 /// ticket that has no events yet ([`Ticket::new`], version 0) does not
 /// exist: the only command it takes is `open`.
+///
+/// Clones are cheap: a clone shares the texts and collections (the
+/// conversation, tags, fields, SLA cycles) with the original, and
+/// [`apply`] copies only the part an event changes, and only while it is
+/// shared. Stores and engines can hand out snapshots without copying
+/// conversations.
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
@@ -55,8 +62,8 @@ pub struct Ticket {
     pub(crate) id: TicketId,
     pub(crate) tenant: TenantId,
     pub(crate) requester: ActorId,
-    pub(crate) subject: String,
-    pub(crate) description: String,
+    pub(crate) subject: Arc<str>,
+    pub(crate) description: Arc<str>,
     pub(crate) channel: Channel,
     pub(crate) ticket_type: TicketType,
     pub(crate) status: Status,
@@ -66,20 +73,20 @@ pub struct Ticket {
     pub(crate) priority_overridden: bool,
     pub(crate) group: Option<GroupId>,
     pub(crate) assignee: Option<ActorId>,
-    pub(crate) tags: BTreeSet<Tag>,
-    pub(crate) fields: BTreeMap<String, FieldValue>,
-    pub(crate) assets: BTreeSet<AssetRef>,
-    pub(crate) conversation: Vec<Comment>,
-    pub(crate) links: BTreeSet<Link>,
+    pub(crate) tags: Arc<BTreeSet<Tag>>,
+    pub(crate) fields: Arc<BTreeMap<String, FieldValue>>,
+    pub(crate) assets: Arc<BTreeSet<AssetRef>>,
+    pub(crate) conversation: Arc<Vec<Comment>>,
+    pub(crate) links: Arc<BTreeSet<Link>>,
     pub(crate) resolution: Option<Resolution>,
     pub(crate) merged_into: Option<TicketId>,
-    pub(crate) requester_email: Option<String>,
-    pub(crate) organization: Option<String>,
+    pub(crate) requester_email: Option<Arc<str>>,
+    pub(crate) organization: Option<Arc<str>>,
     pub(crate) tier: Option<String>,
-    pub(crate) escalations: BTreeSet<String>,
+    pub(crate) escalations: Arc<BTreeSet<String>>,
     pub(crate) reassignments: u32,
     pub(crate) sla_policy: Option<String>,
-    pub(crate) sla: Vec<SlaCycle>,
+    pub(crate) sla: Arc<Vec<SlaCycle>>,
     pub(crate) created_by: Option<ActorRef>,
     pub(crate) created_at: DateTime<Utc>,
     pub(crate) updated_at: DateTime<Utc>,
@@ -94,8 +101,8 @@ impl Ticket {
             id,
             tenant: TenantId::from_u128(0),
             requester: ActorId::from_u128(0),
-            subject: String::new(),
-            description: String::new(),
+            subject: Arc::from(""),
+            description: Arc::from(""),
             channel: Channel::Api,
             ticket_type: TicketType::Incident,
             status: Status::from(StatusCategory::New),
@@ -105,20 +112,20 @@ impl Ticket {
             priority_overridden: false,
             group: None,
             assignee: None,
-            tags: BTreeSet::new(),
-            fields: BTreeMap::new(),
-            assets: BTreeSet::new(),
-            conversation: Vec::new(),
-            links: BTreeSet::new(),
+            tags: Arc::default(),
+            fields: Arc::default(),
+            assets: Arc::default(),
+            conversation: Arc::default(),
+            links: Arc::default(),
             resolution: None,
             merged_into: None,
             requester_email: None,
             organization: None,
             tier: None,
-            escalations: BTreeSet::new(),
+            escalations: Arc::default(),
             reassignments: 0,
             sla_policy: None,
-            sla: Vec::new(),
+            sla: Arc::default(),
             created_by: None,
             created_at: DateTime::UNIX_EPOCH,
             updated_at: DateTime::UNIX_EPOCH,
@@ -367,10 +374,119 @@ impl Ticket {
             return None;
         }
         let mut view = self.clone();
-        if !actor.role.is_staff() {
-            view.conversation
-                .retain(|comment| comment.visibility == Visibility::Public);
+        let public = |comment: &&Comment| comment.visibility == Visibility::Public;
+        if !actor.role.is_staff() && !self.conversation.iter().all(|c| public(&c)) {
+            view.conversation =
+                Arc::new(self.conversation.iter().filter(public).cloned().collect());
         }
         Some(view)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::{Command, CommentId, Context, DeskConfig, NewTicket, decide};
+
+    /// A ticket with a reply, an internal note and a tag.
+    fn worked_on() -> (Ticket, Actor, Actor) {
+        let tenant = TenantId::from_u128(1);
+        let alice = Actor::requester(ActorId::from_u128(10), tenant);
+        let bob = Actor::agent(ActorId::from_u128(20), tenant, []);
+        let config = DeskConfig::default();
+        let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single();
+        let mut ticket = Ticket::new(TicketId::from_u128(100));
+        for (actor, command) in [
+            (
+                &alice,
+                Command::Open(NewTicket::new(alice.id, "Printer jams", "Floor 3")),
+            ),
+            (
+                &bob,
+                Command::Reply {
+                    comment: CommentId::from_u128(1),
+                    body: "On it".into(),
+                },
+            ),
+            (
+                &bob,
+                Command::AddNote {
+                    comment: CommentId::from_u128(2),
+                    body: "Known".into(),
+                },
+            ),
+            (
+                &bob,
+                Command::Tag {
+                    tag: "printer".into(),
+                },
+            ),
+        ] {
+            let ctx = Context::new(actor, now.unwrap_or_default(), &config);
+            for event in decide(&ticket, command, &ctx).unwrap_or_else(|e| panic!("{e}")) {
+                apply(&mut ticket, &event);
+            }
+        }
+        (ticket, alice, bob)
+    }
+
+    #[test]
+    fn applying_to_a_clone_leaves_the_original_as_it_was() {
+        let (original, _, bob) = worked_on();
+        let before = original.clone();
+        let mut copy = original.clone();
+        let config = DeskConfig::default();
+        let ctx = Context::new(&bob, original.updated_at(), &config);
+        for command in [
+            Command::Tag {
+                tag: "urgent".into(),
+            },
+            Command::Untag {
+                tag: "printer".into(),
+            },
+            Command::Reply {
+                comment: CommentId::from_u128(3),
+                body: "Fixed".into(),
+            },
+        ] {
+            for event in decide(&copy, command, &ctx).unwrap_or_else(|e| panic!("{e}")) {
+                apply(&mut copy, &event);
+            }
+        }
+        assert_eq!(original, before);
+        assert_eq!(original.conversation().len(), 2);
+        assert_eq!(copy.conversation().len(), 3);
+        let tags = |t: &Ticket| t.tags().iter().map(|t| t.to_string()).collect::<Vec<_>>();
+        assert_eq!(tags(&original), ["printer"]);
+        assert_eq!(tags(&copy), ["urgent"]);
+    }
+
+    #[test]
+    fn a_requesters_view_drops_notes_without_touching_the_ticket() {
+        let (ticket, alice, bob) = worked_on();
+        let view = ticket
+            .view_for(&alice)
+            .unwrap_or_else(|| panic!("alice sees her ticket"));
+        assert_eq!(view.conversation().len(), 1);
+        assert_eq!(ticket.conversation().len(), 2);
+        let staff = ticket
+            .view_for(&bob)
+            .unwrap_or_else(|| panic!("bob sees the ticket"));
+        assert_eq!(staff, ticket);
+    }
+
+    #[test]
+    fn the_snapshot_form_is_plain_json_and_reads_back_equal() -> Result<(), serde_json::Error> {
+        let (ticket, _, _) = worked_on();
+        let json = serde_json::to_value(&ticket)?;
+        assert_eq!(json["subject"], "Printer jams");
+        assert_eq!(json["description"], "Floor 3");
+        assert_eq!(json["tags"], serde_json::json!(["printer"]));
+        assert_eq!(json["conversation"][1]["body"], "Known");
+        let back: Ticket = serde_json::from_value(json)?;
+        assert_eq!(back, ticket);
+        Ok(())
     }
 }
