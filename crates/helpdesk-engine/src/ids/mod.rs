@@ -1,5 +1,7 @@
 //! Ids the engine makes: UUID v7, so they sort by creation time.
 
+mod v7;
+
 use std::fmt;
 use std::str::FromStr;
 
@@ -39,7 +41,7 @@ macro_rules! v7_id {
         impl $name {
             /// A new, time-ordered id (UUID v7).
             pub fn new() -> Self {
-                Self(Uuid::now_v7())
+                Self(v7::new_v7())
             }
 
             /// Wraps an existing UUID.
@@ -85,10 +87,10 @@ v7_id!(EventId);
 /// assert_ne!(a, helpdesk_engine::new_ticket_id());
 /// ```
 pub fn new_ticket_id() -> TicketId {
-    TicketId::from_uuid(Uuid::now_v7())
+    TicketId::from_uuid(v7::new_v7())
 }
 
 /// A new, time-ordered comment id.
 pub fn new_comment_id() -> CommentId {
-    CommentId::from_uuid(Uuid::now_v7())
+    CommentId::from_uuid(v7::new_v7())
 }
