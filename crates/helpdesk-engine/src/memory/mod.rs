@@ -1,6 +1,8 @@
 //! [`MemoryStore`]: the reference [`Store`], in process memory.
 
-use std::collections::{BTreeMap, HashMap};
+mod key;
+mod state;
+
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use chrono::{DateTime, Utc};
@@ -11,6 +13,8 @@ use crate::store::{
     Append, Appended, CommandRecord, Cursor, DueTicket, OutboxMessage, Page, Store, StoreError,
     StoredEvent, TicketQuery, TicketRow, sort_key,
 };
+use key::Key;
+use state::State;
 
 /// The reference implementation of [`Store`]: everything in memory, behind
 /// one lock. Fast, and exactly as the contract says; nothing survives the
@@ -30,21 +34,6 @@ use crate::store::{
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     state: Mutex<State>,
-}
-
-#[derive(Debug, Default)]
-struct State {
-    tickets: HashMap<(TenantId, TicketId), Entry>,
-    commands: HashMap<(TenantId, CommandId), CommandRecord>,
-    outbox: BTreeMap<u64, OutboxMessage>,
-    next_outbox: u64,
-}
-
-#[derive(Debug)]
-struct Entry {
-    events: Vec<StoredEvent>,
-    ticket: Ticket,
-    row: TicketRow,
 }
 
 impl MemoryStore {
@@ -75,7 +64,7 @@ impl Store for MemoryStore {
         Ok(self
             .state()
             .tickets
-            .get(&(tenant, ticket))
+            .get(&Key::ticket(tenant, ticket))
             .map(|e| e.ticket.clone()))
     }
 
@@ -85,18 +74,7 @@ impl Store for MemoryStore {
         ticket: TicketId,
         from: u64,
     ) -> Result<Vec<StoredEvent>, StoreError> {
-        Ok(self
-            .state()
-            .tickets
-            .get(&(tenant, ticket))
-            .map(|e| {
-                e.events
-                    .iter()
-                    .filter(|s| s.version >= from)
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default())
+        Ok(self.state().history(&Key::ticket(tenant, ticket), from))
     }
 
     async fn command(
@@ -104,54 +82,11 @@ impl Store for MemoryStore {
         tenant: TenantId,
         command: CommandId,
     ) -> Result<Option<CommandRecord>, StoreError> {
-        Ok(self.state().commands.get(&(tenant, command)).copied())
+        Ok(self.state().command(&Key::command(tenant, command)))
     }
 
     async fn append(&self, append: Append) -> Result<Appended, StoreError> {
-        let mut state = self.state();
-        let key = (append.tenant, append.command.command);
-        if let Some(first) = state.commands.get(&key) {
-            return Ok(Appended::Duplicate(*first));
-        }
-        let ticket_key = (append.tenant, append.command.ticket);
-        let actual = state
-            .tickets
-            .get(&ticket_key)
-            .map_or(0, |e| e.ticket.version());
-        if actual != append.command.from_version {
-            return Err(StoreError::Conflict {
-                ticket: append.command.ticket,
-                expected: append.command.from_version,
-                actual,
-            });
-        }
-        state.commands.insert(key, append.command);
-        if append.events.is_empty() {
-            return Ok(Appended::Written);
-        }
-        for message in append.outbox {
-            let n = state.next_outbox;
-            state.next_outbox += 1;
-            state.outbox.insert(n, message);
-        }
-        match state.tickets.get_mut(&ticket_key) {
-            Some(entry) => {
-                entry.events.extend(append.events);
-                entry.ticket = append.ticket;
-                entry.row = append.row;
-            }
-            None => {
-                state.tickets.insert(
-                    ticket_key,
-                    Entry {
-                        events: append.events,
-                        ticket: append.ticket,
-                        row: append.row,
-                    },
-                );
-            }
-        }
-        Ok(Appended::Written)
+        self.state().append(append)
     }
 
     async fn query(&self, tenant: TenantId, query: TicketQuery) -> Result<Page, StoreError> {
@@ -165,7 +100,7 @@ impl Store for MemoryStore {
         let mut rows: Vec<&TicketRow> = state
             .tickets
             .iter()
-            .filter(|((t, _), _)| *t == tenant)
+            .filter(|(key, _)| key.is_of(tenant))
             .map(|(_, e)| &e.row)
             .filter(|row| query.filter.matches(row))
             .filter(|row| query.after.is_none_or(|c| c.admits(row)))
@@ -195,7 +130,7 @@ impl Store for MemoryStore {
         let mut rows: Vec<TicketRow> = state
             .tickets
             .iter()
-            .filter(|((t, _), _)| *t == tenant)
+            .filter(|(key, _)| key.is_of(tenant))
             .filter(|(_, e)| {
                 let text = searchable(&e.ticket);
                 words.iter().all(|w| text.contains(w.as_str()))
@@ -230,12 +165,6 @@ impl Store for MemoryStore {
     }
 
     async fn pending_outbox(&self, limit: u32) -> Result<Vec<OutboxMessage>, StoreError> {
-        Ok(self
-            .state()
-            .outbox
-            .values()
-            .take(limit as usize)
-            .cloned()
-            .collect())
+        Ok(self.state().pending_outbox(limit as usize))
     }
 }
