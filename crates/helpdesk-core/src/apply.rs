@@ -8,7 +8,7 @@ use crate::id::CommentId;
 use crate::priority::PriorityReason;
 use crate::sla::apply_sla;
 use crate::status::{Status, StatusCategory};
-use crate::ticket::Ticket;
+use crate::ticket::{Ticket, TicketState};
 
 /// Folds `event` into `ticket`: pure, infallible and deterministic. Every
 /// event bumps the version by one and sets `updated_at`.
@@ -31,6 +31,7 @@ use crate::ticket::Ticket;
 /// assert_eq!(ticket.version(), 1);
 /// ```
 pub fn apply(ticket: &mut Ticket, event: &Event) {
+    let ticket = Arc::make_mut(&mut ticket.state);
     match &event.change {
         Change::Opened(opened) => {
             ticket.tenant = opened.tenant;
@@ -151,7 +152,7 @@ pub fn apply(ticket: &mut Ticket, event: &Event) {
 
 /// Adds a reply or note to the ticket's conversation.
 fn add_comment(
-    ticket: &mut Ticket,
+    ticket: &mut TicketState,
     event: &Event,
     id: CommentId,
     body: &str,

@@ -1,6 +1,7 @@
 //! The [`Ticket`] aggregate: the state its events fold into.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -29,10 +30,10 @@ use crate::ticket_type::TicketType;
 /// ticket that has no events yet ([`Ticket::new`], version 0) does not
 /// exist: the only command it takes is `open`.
 ///
-/// Clones are cheap: a clone shares the texts and collections (the
-/// conversation, tags, fields, SLA cycles) with the original, and
-/// [`apply`] copies only the part an event changes, and only while it is
-/// shared. Stores and engines can hand out snapshots without copying
+/// Clones are cheap: a clone shares everything with the original, and
+/// [`apply`] on a shared ticket copies the scalar fields and only the text
+/// or collection (the conversation, tags, fields, SLA cycles) the event
+/// changes. Stores and engines can hand out snapshots without copying
 /// conversations.
 ///
 /// ```
@@ -57,8 +58,17 @@ use crate::ticket_type::TicketType;
 /// assert_eq!(Ticket::replay(ticket.id(), &events), ticket);
 /// # Ok::<(), DomainError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct Ticket {
+    pub(crate) state: Arc<TicketState>,
+}
+
+/// What a ticket holds, shared by its clones. Its texts and collections
+/// sit behind their own `Arc`s, so copying the state for a change copies
+/// none of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct TicketState {
     pub(crate) id: TicketId,
     pub(crate) tenant: TenantId,
     pub(crate) requester: ActorId,
@@ -98,38 +108,40 @@ impl Ticket {
     /// `open` command's event is applied.
     pub fn new(id: TicketId) -> Self {
         Self {
-            id,
-            tenant: TenantId::from_u128(0),
-            requester: ActorId::from_u128(0),
-            subject: Arc::from(""),
-            description: Arc::from(""),
-            channel: Channel::Api,
-            ticket_type: TicketType::Incident,
-            status: Status::from(StatusCategory::New),
-            impact: Impact::Medium,
-            urgency: Urgency::Medium,
-            priority: Priority::P3,
-            priority_overridden: false,
-            group: None,
-            assignee: None,
-            tags: Arc::default(),
-            fields: Arc::default(),
-            assets: Arc::default(),
-            conversation: Arc::default(),
-            links: Arc::default(),
-            resolution: None,
-            merged_into: None,
-            requester_email: None,
-            organization: None,
-            tier: None,
-            escalations: Arc::default(),
-            reassignments: 0,
-            sla_policy: None,
-            sla: Arc::default(),
-            created_by: None,
-            created_at: DateTime::UNIX_EPOCH,
-            updated_at: DateTime::UNIX_EPOCH,
-            version: 0,
+            state: Arc::new(TicketState {
+                id,
+                tenant: TenantId::from_u128(0),
+                requester: ActorId::from_u128(0),
+                subject: Arc::from(""),
+                description: Arc::from(""),
+                channel: Channel::Api,
+                ticket_type: TicketType::Incident,
+                status: Status::from(StatusCategory::New),
+                impact: Impact::Medium,
+                urgency: Urgency::Medium,
+                priority: Priority::P3,
+                priority_overridden: false,
+                group: None,
+                assignee: None,
+                tags: Arc::default(),
+                fields: Arc::default(),
+                assets: Arc::default(),
+                conversation: Arc::default(),
+                links: Arc::default(),
+                resolution: None,
+                merged_into: None,
+                requester_email: None,
+                organization: None,
+                tier: None,
+                escalations: Arc::default(),
+                reassignments: 0,
+                sla_policy: None,
+                sla: Arc::default(),
+                created_by: None,
+                created_at: DateTime::UNIX_EPOCH,
+                updated_at: DateTime::UNIX_EPOCH,
+                version: 0,
+            }),
         }
     }
 
@@ -144,150 +156,150 @@ impl Ticket {
 
     /// Whether the ticket has been opened (it has at least one event).
     pub fn exists(&self) -> bool {
-        self.version > 0
+        self.state.version > 0
     }
 
     /// The ticket's id.
     pub fn id(&self) -> TicketId {
-        self.id
+        self.state.id
     }
 
     /// The tenant it belongs to.
     pub fn tenant(&self) -> TenantId {
-        self.tenant
+        self.state.tenant
     }
 
     /// Who asked for help.
     pub fn requester(&self) -> ActorId {
-        self.requester
+        self.state.requester
     }
 
     /// The one-line summary.
     pub fn subject(&self) -> &str {
-        &self.subject
+        &self.state.subject
     }
 
     /// The full description.
     pub fn description(&self) -> &str {
-        &self.description
+        &self.state.description
     }
 
     /// How it came in.
     pub fn channel(&self) -> Channel {
-        self.channel
+        self.state.channel
     }
 
     /// What kind of work it is.
     pub fn ticket_type(&self) -> TicketType {
-        self.ticket_type
+        self.state.ticket_type
     }
 
     /// The current status.
     pub fn status(&self) -> &Status {
-        &self.status
+        &self.state.status
     }
 
     /// The assessed impact.
     pub fn impact(&self) -> Impact {
-        self.impact
+        self.state.impact
     }
 
     /// The assessed urgency.
     pub fn urgency(&self) -> Urgency {
-        self.urgency
+        self.state.urgency
     }
 
     /// The priority: from the matrix, or set by hand when
     /// [`priority_overridden`](Self::priority_overridden).
     pub fn priority(&self) -> Priority {
-        self.priority
+        self.state.priority
     }
 
     /// Whether the priority was set by hand and no longer follows the matrix.
     pub fn priority_overridden(&self) -> bool {
-        self.priority_overridden
+        self.state.priority_overridden
     }
 
     /// The group working on it.
     pub fn group(&self) -> Option<GroupId> {
-        self.group
+        self.state.group
     }
 
     /// The agent working on it.
     pub fn assignee(&self) -> Option<ActorId> {
-        self.assignee
+        self.state.assignee
     }
 
     /// Its tags.
     pub fn tags(&self) -> &BTreeSet<Tag> {
-        &self.tags
+        &self.state.tags
     }
 
     /// Its custom field values, by key.
     pub fn fields(&self) -> &BTreeMap<String, FieldValue> {
-        &self.fields
+        &self.state.fields
     }
 
     /// The assets it is about.
     pub fn assets(&self) -> &BTreeSet<AssetRef> {
-        &self.assets
+        &self.state.assets
     }
 
     /// Public replies and internal notes, oldest first. Use
     /// [`view_for`](Self::view_for) before showing a ticket to a requester.
     pub fn conversation(&self) -> &[Comment] {
-        &self.conversation
+        &self.state.conversation
     }
 
     /// Its links to other tickets.
     pub fn links(&self) -> &BTreeSet<Link> {
-        &self.links
+        &self.state.links
     }
 
     /// How it was resolved, while resolved or closed.
     pub fn resolution(&self) -> Option<&Resolution> {
-        self.resolution.as_ref()
+        self.state.resolution.as_ref()
     }
 
     /// The ticket it was merged into, once merged.
     pub fn merged_into(&self) -> Option<TicketId> {
-        self.merged_into
+        self.state.merged_into
     }
 
     /// The requester's email address, if known.
     pub fn requester_email(&self) -> Option<&str> {
-        self.requester_email.as_deref()
+        self.state.requester_email.as_deref()
     }
 
     /// The requester's organisation, if known.
     pub fn organization(&self) -> Option<&str> {
-        self.organization.as_deref()
+        self.state.organization.as_deref()
     }
 
     /// The escalation tier (by key) the ticket is on, if any.
     pub fn tier(&self) -> Option<&str> {
-        self.tier.as_deref()
+        self.state.tier.as_deref()
     }
 
     /// The escalation rules (by name) that have fired on the ticket; each
     /// fires at most once.
     pub fn escalations(&self) -> &BTreeSet<String> {
-        &self.escalations
+        &self.state.escalations
     }
 
     /// How many times the ticket changed from one assignee to another.
     pub fn reassignments(&self) -> u32 {
-        self.reassignments
+        self.state.reassignments
     }
 
     /// The key of the SLA policy that applies, if any.
     pub fn sla_policy(&self) -> Option<&str> {
-        self.sla_policy.as_deref()
+        self.state.sla_policy.as_deref()
     }
 
     /// Every SLA cycle the ticket has had, oldest first.
     pub fn sla(&self) -> &[SlaCycle] {
-        &self.sla
+        &self.state.sla
     }
 
     /// The earliest SLA warning or breach not yet recorded, with its
@@ -298,7 +310,7 @@ impl Ticket {
     /// the next `CheckSla` records it. `None` when no running clock has
     /// anything left to record.
     pub fn next_sla_due(&self) -> Option<(DateTime<Utc>, SlaTrigger)> {
-        next_due(&self.sla)
+        next_due(&self.state.sla)
     }
 
     /// The earliest timed escalation (no agent response) still to fire on
@@ -313,22 +325,22 @@ impl Ticket {
 
     /// Who opened it.
     pub fn created_by(&self) -> Option<ActorRef> {
-        self.created_by
+        self.state.created_by
     }
 
     /// When it was opened.
     pub fn created_at(&self) -> DateTime<Utc> {
-        self.created_at
+        self.state.created_at
     }
 
     /// When its last event happened.
     pub fn updated_at(&self) -> DateTime<Utc> {
-        self.updated_at
+        self.state.updated_at
     }
 
     /// How many events it has had; the expected version for the next append.
     pub fn version(&self) -> u64 {
-        self.version
+        self.state.version
     }
 
     /// Whether `actor` may see this ticket at all: same tenant, and then a
@@ -336,10 +348,10 @@ impl Ticket {
     /// of their groups, tickets in no group and tickets assigned to them,
     /// admins and the system every ticket of the tenant.
     pub fn is_visible_to(&self, actor: &Actor) -> bool {
-        if !self.exists() || actor.tenant != self.tenant {
+        if !self.exists() || actor.tenant != self.state.tenant {
             return false;
         }
-        actor.reaches(self.requester, self.group, self.assignee)
+        actor.reaches(self.state.requester, self.state.group, self.state.assignee)
     }
 
     /// The ticket as `actor` may see it, or `None` when they may not see it
@@ -375,11 +387,23 @@ impl Ticket {
         }
         let mut view = self.clone();
         let public = |comment: &&Comment| comment.visibility == Visibility::Public;
-        if !actor.role.is_staff() && !self.conversation.iter().all(|c| public(&c)) {
-            view.conversation =
-                Arc::new(self.conversation.iter().filter(public).cloned().collect());
+        if !actor.role.is_staff() && !self.state.conversation.iter().all(|c| public(&c)) {
+            Arc::make_mut(&mut view.state).conversation = Arc::new(
+                self.state
+                    .conversation
+                    .iter()
+                    .filter(public)
+                    .cloned()
+                    .collect(),
+            );
         }
         Some(view)
+    }
+}
+
+impl fmt::Debug for Ticket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.state, f)
     }
 }
 
