@@ -1,5 +1,6 @@
 //! [`MemoryStore`]: the reference [`Store`], in process memory.
 
+mod commands;
 mod key;
 mod state;
 
@@ -82,7 +83,7 @@ impl Store for MemoryStore {
         tenant: TenantId,
         command: CommandId,
     ) -> Result<Option<CommandRecord>, StoreError> {
-        Ok(self.state().command(&Key::command(tenant, command)))
+        Ok(self.state().command(tenant, command))
     }
 
     async fn append(&self, append: Append) -> Result<Appended, StoreError> {

@@ -7,11 +7,13 @@
 //! holds each event once rather than twice, and growing the log never
 //! copies the events already in it.
 
-use std::collections::{HashMap, hash_map};
+use std::collections::HashMap;
 
-use helpdesk_core::Ticket;
+use helpdesk_core::{TenantId, Ticket};
 
+use super::commands::Commands;
 use super::key::Key;
+use crate::ids::CommandId;
 use crate::store::{
     Append, Appended, CommandRecord, OutboxMessage, StoreError, StoredEvent, TicketRow,
 };
@@ -24,7 +26,7 @@ pub(super) type Map<V> = HashMap<Key, V, foldhash::fast::RandomState>;
 #[derive(Debug, Default)]
 pub(super) struct State {
     pub(super) tickets: Map<Entry>,
-    commands: Map<CommandRecord>,
+    commands: Commands,
     /// Every event of every ticket, in append order.
     log: Vec<StoredEvent>,
     /// Oldest first; nothing is ever delivered out of it.
@@ -49,8 +51,8 @@ enum Outboxed {
 
 impl State {
     /// The record of a command, if it was executed.
-    pub(super) fn command(&self, key: &Key) -> Option<CommandRecord> {
-        self.commands.get(key).copied()
+    pub(super) fn command(&self, tenant: TenantId, command: CommandId) -> Option<CommandRecord> {
+        self.commands.get(tenant, command)
     }
 
     /// The ticket's events from version `from`.
@@ -81,13 +83,9 @@ impl State {
 
     /// Writes `append` whole, or nothing (see the store contract).
     pub(super) fn append(&mut self, append: Append) -> Result<Appended, StoreError> {
-        let command = match self
-            .commands
-            .entry(Key::command(append.tenant, append.command.command))
-        {
-            hash_map::Entry::Occupied(first) => return Ok(Appended::Duplicate(*first.get())),
-            hash_map::Entry::Vacant(slot) => slot,
-        };
+        if let Some(first) = self.commands.get(append.tenant, append.command.command) {
+            return Ok(Appended::Duplicate(first));
+        }
         let key = Key::ticket(append.tenant, append.command.ticket);
         let stored = self.tickets.get_mut(&key);
         let actual = stored.as_ref().map_or(0, |e| e.ticket.version());
@@ -98,21 +96,23 @@ impl State {
                 actual,
             });
         }
-        command.insert(append.command);
+        self.commands.insert(append.tenant, append.command);
         if append.events.is_empty() {
             return Ok(Appended::Written);
         }
         let first = self.log.len();
         let positions = first..first + append.events.len();
-        for (i, message) in append.outbox.into_iter().enumerate() {
+        // Compared in place: moving each message out would copy it only
+        // to drop it.
+        for (i, message) in append.outbox.iter().enumerate() {
             let announces = append
                 .events
                 .get(i)
-                .is_some_and(|event| is_announcement(&message, event));
+                .is_some_and(|event| is_announcement(message, event));
             self.outbox.push(if announces {
                 Outboxed::Event(first + i)
             } else {
-                Outboxed::Message(Box::new(message))
+                Outboxed::Message(Box::new(message.clone()))
             });
         }
         self.log.extend(append.events);
