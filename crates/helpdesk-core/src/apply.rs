@@ -6,6 +6,7 @@ use crate::comment::{Comment, Visibility};
 use crate::event::{Change, Event};
 use crate::id::CommentId;
 use crate::priority::PriorityReason;
+use crate::shared::Shared;
 use crate::sla::apply_sla;
 use crate::status::{Status, StatusCategory};
 use crate::ticket::{Ticket, TicketState};
@@ -45,9 +46,9 @@ pub fn apply(ticket: &mut Ticket, event: &Event) {
             ticket.urgency = opened.urgency;
             ticket.priority = opened.priority;
             ticket.group = opened.group;
-            ticket.tags = Arc::new(opened.tags.clone());
-            ticket.fields = Arc::new(opened.fields.clone());
-            ticket.assets = Arc::new(opened.assets.clone());
+            ticket.tags = Shared::new(opened.tags.clone());
+            ticket.fields = Shared::new(opened.fields.clone());
+            ticket.assets = Shared::new(opened.assets.clone());
             ticket.requester_email = opened.requester_email.as_deref().map(Arc::from);
             ticket.organization = opened.organization.as_deref().map(Arc::from);
             ticket.created_by = Some(event.by);
@@ -68,7 +69,7 @@ pub fn apply(ticket: &mut Ticket, event: &Event) {
         }
         Change::TierChanged { to, .. } => ticket.tier.clone_from(to),
         Change::Escalated(escalated) => {
-            Arc::make_mut(&mut ticket.escalations).insert(escalated.rule.clone());
+            ticket.escalations.make_mut().insert(escalated.rule.clone());
             if escalated.to_tier.is_some() {
                 ticket.tier.clone_from(&escalated.to_tier);
             }
@@ -87,24 +88,24 @@ pub fn apply(ticket: &mut Ticket, event: &Event) {
             };
         }
         Change::Tagged { tag } => {
-            Arc::make_mut(&mut ticket.tags).insert(tag.clone());
+            ticket.tags.make_mut().insert(tag.clone());
         }
         Change::Untagged { tag } => {
-            Arc::make_mut(&mut ticket.tags).remove(tag);
+            ticket.tags.make_mut().remove(tag);
         }
         Change::FieldChanged { key, value } => match value {
             Some(value) => {
-                Arc::make_mut(&mut ticket.fields).insert(key.clone(), value.clone());
+                ticket.fields.make_mut().insert(key.clone(), value.clone());
             }
             None => {
-                Arc::make_mut(&mut ticket.fields).remove(key);
+                ticket.fields.make_mut().remove(key);
             }
         },
         Change::AssetAdded { asset } => {
-            Arc::make_mut(&mut ticket.assets).insert(asset.clone());
+            ticket.assets.make_mut().insert(asset.clone());
         }
         Change::AssetRemoved { asset } => {
-            Arc::make_mut(&mut ticket.assets).remove(asset);
+            ticket.assets.make_mut().remove(asset);
         }
         Change::Resolved {
             resolution,
@@ -127,10 +128,10 @@ pub fn apply(ticket: &mut Ticket, event: &Event) {
             ticket.merged_into = Some(*into);
         }
         Change::Linked { link } => {
-            Arc::make_mut(&mut ticket.links).insert(*link);
+            ticket.links.make_mut().insert(*link);
         }
         Change::Unlinked { link } => {
-            Arc::make_mut(&mut ticket.links).remove(link);
+            ticket.links.make_mut().remove(link);
         }
         Change::SlaPolicyChanged { .. }
         | Change::SlaStarted(_)
@@ -140,11 +141,9 @@ pub fn apply(ticket: &mut Ticket, event: &Event) {
         | Change::SlaWarned { .. }
         | Change::SlaBreached { .. }
         | Change::SlaStopped { .. }
-        | Change::SlaCancelled { .. } => apply_sla(
-            Arc::make_mut(&mut ticket.sla),
-            &mut ticket.sla_policy,
-            event,
-        ),
+        | Change::SlaCancelled { .. } => {
+            apply_sla(ticket.sla.make_mut(), &mut ticket.sla_policy, event)
+        }
     }
     ticket.version += 1;
     ticket.updated_at = event.at;
@@ -158,7 +157,7 @@ fn add_comment(
     body: &str,
     visibility: Visibility,
 ) {
-    Arc::make_mut(&mut ticket.conversation).push(Comment {
+    ticket.conversation.make_mut().push(Comment {
         id,
         author: event.by,
         visibility,

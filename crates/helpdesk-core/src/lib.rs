@@ -74,6 +74,7 @@ mod link;
 mod priority;
 mod resolution;
 pub mod routing;
+mod shared;
 pub mod sla;
 mod status;
 pub mod suggest;

@@ -18,6 +18,7 @@ use crate::id::{ActorId, GroupId, TenantId, TicketId};
 use crate::link::Link;
 use crate::priority::{Impact, Priority, Urgency};
 use crate::resolution::Resolution;
+use crate::shared::Shared;
 use crate::sla::{SlaCycle, SlaTrigger, next_due};
 use crate::status::{Status, StatusCategory};
 use crate::tag::Tag;
@@ -83,20 +84,20 @@ pub(crate) struct TicketState {
     pub(crate) priority_overridden: bool,
     pub(crate) group: Option<GroupId>,
     pub(crate) assignee: Option<ActorId>,
-    pub(crate) tags: Arc<BTreeSet<Tag>>,
-    pub(crate) fields: Arc<BTreeMap<String, FieldValue>>,
-    pub(crate) assets: Arc<BTreeSet<AssetRef>>,
-    pub(crate) conversation: Arc<Vec<Comment>>,
-    pub(crate) links: Arc<BTreeSet<Link>>,
+    pub(crate) tags: Shared<BTreeSet<Tag>>,
+    pub(crate) fields: Shared<BTreeMap<String, FieldValue>>,
+    pub(crate) assets: Shared<BTreeSet<AssetRef>>,
+    pub(crate) conversation: Shared<Vec<Comment>>,
+    pub(crate) links: Shared<BTreeSet<Link>>,
     pub(crate) resolution: Option<Resolution>,
     pub(crate) merged_into: Option<TicketId>,
     pub(crate) requester_email: Option<Arc<str>>,
     pub(crate) organization: Option<Arc<str>>,
     pub(crate) tier: Option<String>,
-    pub(crate) escalations: Arc<BTreeSet<String>>,
+    pub(crate) escalations: Shared<BTreeSet<String>>,
     pub(crate) reassignments: u32,
     pub(crate) sla_policy: Option<String>,
-    pub(crate) sla: Arc<Vec<SlaCycle>>,
+    pub(crate) sla: Shared<Vec<SlaCycle>>,
     pub(crate) created_by: Option<ActorRef>,
     pub(crate) created_at: DateTime<Utc>,
     pub(crate) updated_at: DateTime<Utc>,
@@ -123,20 +124,20 @@ impl Ticket {
                 priority_overridden: false,
                 group: None,
                 assignee: None,
-                tags: Arc::default(),
-                fields: Arc::default(),
-                assets: Arc::default(),
-                conversation: Arc::default(),
-                links: Arc::default(),
+                tags: Shared::default(),
+                fields: Shared::default(),
+                assets: Shared::default(),
+                conversation: Shared::default(),
+                links: Shared::default(),
                 resolution: None,
                 merged_into: None,
                 requester_email: None,
                 organization: None,
                 tier: None,
-                escalations: Arc::default(),
+                escalations: Shared::default(),
                 reassignments: 0,
                 sla_policy: None,
-                sla: Arc::default(),
+                sla: Shared::default(),
                 created_by: None,
                 created_at: DateTime::UNIX_EPOCH,
                 updated_at: DateTime::UNIX_EPOCH,
@@ -388,7 +389,7 @@ impl Ticket {
         let mut view = self.clone();
         let public = |comment: &&Comment| comment.visibility == Visibility::Public;
         if !actor.role.is_staff() && !self.state.conversation.iter().all(|c| public(&c)) {
-            Arc::make_mut(&mut view.state).conversation = Arc::new(
+            Arc::make_mut(&mut view.state).conversation = Shared::new(
                 self.state
                     .conversation
                     .iter()
