@@ -99,3 +99,36 @@ pub(crate) fn reader(path: &Path, options: &SqliteOptions) -> Result<Connection,
     configure(&conn, path, "query_only", "PRAGMA query_only = ON;")?;
     Ok(conn)
 }
+
+/// The checkpointer's connection: writes only checkpoints, and syncs them
+/// as the store's durability says.
+pub(crate) fn checkpointer(
+    path: &Path,
+    options: &SqliteOptions,
+) -> Result<Connection, SqliteError> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|source| SqliteError::Open {
+        path: path.to_owned(),
+        source,
+    })?;
+    common(&conn, path, options)?;
+    configure(
+        &conn,
+        path,
+        "synchronous",
+        &format!("PRAGMA synchronous = {};", options.synchronous.pragma()),
+    )?;
+    Ok(conn)
+}
+
+/// Turns the writer's connection to pipelined durability: its commits do
+/// not sync (the sync thread does) and it never checkpoints (the
+/// checkpointer does).
+pub(crate) fn pipelined(conn: &Connection, path: &Path) -> Result<(), SqliteError> {
+    configure(conn, path, "synchronous", "PRAGMA synchronous = OFF;")?;
+    crate::checkpointer::watch(conn);
+    Ok(())
+}

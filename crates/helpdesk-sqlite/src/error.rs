@@ -81,8 +81,10 @@ pub enum SqliteError {
     Batch {
         /// The database file.
         path: PathBuf,
-        /// Where: `"begin"`, `"savepoint"`, `"write"`, `"release"` or
-        /// `"commit"`.
+        /// Where: `"begin"`, `"savepoint"`, `"write"`, `"release"`,
+        /// `"commit"` or `"sync"` (the log could not be synced: it is
+        /// unknown what reached the disk, and every later append fails
+        /// until the store is reopened).
         stage: &'static str,
         /// SQLite's error, as text (it is shared by the whole batch).
         reason: String,

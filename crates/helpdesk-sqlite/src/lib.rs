@@ -24,16 +24,26 @@
 //!
 //! - **One writer thread, group commit.** [`SqliteStore`] owns one write
 //!   connection on a dedicated thread, fed by a channel. The thread takes
-//!   every append waiting (up to [`SqliteOptions::max_batch`]), writes them
-//!   in one `BEGIN IMMEDIATE` transaction, each inside its own `SAVEPOINT`
-//!   with its own checks of the ticket's version and the command id (one
-//!   append's conflict or duplicate rolls back only that append), commits
-//!   once, and then answers each caller through a one-shot channel. The
-//!   cost of the commit's sync is shared by every append in it; nobody is
-//!   answered before the commit is durable. When fewer appends wait than
-//!   the last commit held, the writer waits up to 300 µs for each next one
-//!   (3 ms at most), so the callers it has just answered join this commit
-//!   instead of paying for a sync of their own.
+//!   every append waiting (up to [`SqliteOptions::max_batch`]) and writes
+//!   them in one `BEGIN IMMEDIATE` transaction. Each append's checks (the
+//!   ticket's version, the command id) run before its first write, so one
+//!   append's conflict or duplicate leaves nothing behind and touches no
+//!   other; an append that fails after it started writing makes the writer
+//!   write the batch again with a `SAVEPOINT` per append. When fewer
+//!   appends wait than the last commit held, the writer waits up to 300 µs
+//!   for each next one (3 ms at most), so the callers it has just answered
+//!   join this commit instead of paying for a sync of their own.
+//! - **Pipelined durability.** With [`Synchronous::Full`] the writer's
+//!   connection commits without syncing and goes on with the next batch,
+//!   while a sync thread calls `fdatasync` on the write-ahead log and then
+//!   answers the committed batch: nobody is answered before their commit is
+//!   on disk, and the writer never waits for the disk. A checkpoint thread
+//!   with its own connection copies the log back into the database (`PASSIVE`,
+//!   syncing the log before and the database after), so the writer does
+//!   not stop for that either.
+//! - **Search text per transaction.** FTS5 writes a new segment of its
+//!   index at every statement that opens a savepoint, so the parts of a
+//!   transaction's appends are indexed in one statement before `COMMIT`.
 //! - **Encoding on the caller's thread.** An append's ids, instants and
 //!   JSON columns (snapshot, events) are encoded by `append` before it is
 //!   queued, so the one writer thread only runs statements.
@@ -64,9 +74,13 @@
 //!
 //! # Durability
 //!
-//! `journal_mode=WAL`, `synchronous=FULL` by default ([`Synchronous`]),
-//! `foreign_keys=ON`, a busy timeout of 5 s. With `FULL`, an append that
-//! returned `Ok` survives a crash of the process and a power loss;
+//! `journal_mode=WAL`, [`Synchronous::Full`] by default, `foreign_keys=ON`,
+//! a busy timeout of 5 s. With `Full`, an append that returned `Ok` survives
+//! a crash of the process and a power loss: its commit's frames were
+//! written to the log before the `fdatasync` that preceded the answer (and
+//! the log's directory is synced once, when the store first syncs it). A
+//! failed sync fails every append waiting for it and every later one, until
+//! the store is reopened, since what reached the disk is unknown.
 //! `tests/crash.rs` kills a writing child process with SIGKILL 24 times and
 //! checks that every acknowledged command is there, no ticket is half
 //! written, and `PRAGMA integrity_check` is clean.
@@ -111,6 +125,7 @@
 //! whitespace, so no word spans two parts.
 
 mod append;
+mod checkpointer;
 mod codec;
 mod connect;
 mod error;
@@ -122,6 +137,7 @@ mod pool;
 mod read;
 mod search;
 mod store;
+mod syncer;
 mod writer;
 
 pub use error::SqliteError;

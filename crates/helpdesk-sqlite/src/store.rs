@@ -15,12 +15,14 @@ use rusqlite::Connection;
 use tokio::sync::oneshot;
 
 use crate::append::{self, Encoded};
+use crate::checkpointer::Checkpointer;
 use crate::connect;
 use crate::error::SqliteError;
 use crate::inflight::InFlight;
-use crate::options::SqliteOptions;
+use crate::options::{SqliteOptions, Synchronous};
 use crate::pool::Pool;
-use crate::writer::{self, Job};
+use crate::syncer::Syncer;
+use crate::writer::{self, Durability, Job};
 use crate::{list, read, search};
 
 /// A [`Store`] in one SQLite file: WAL, versioned migrations, one writer
@@ -106,7 +108,21 @@ impl SqliteStore {
         let readers = (0..options.readers.max(1))
             .map(|_| connect::reader(&path, &options))
             .collect::<Result<Vec<_>, _>>()?;
-        Self::start(path, conn, Some(Pool::new(readers)), &options)
+        // Full durability is pipelined: the writer commits without
+        // syncing, and a sync thread answers once the log is on disk.
+        let checkpointer = match options.synchronous {
+            Synchronous::Full => {
+                let checkpointer = Checkpointer::start(
+                    &path,
+                    connect::checkpointer(&path, &options)?,
+                    options.checkpoint_pages,
+                )?;
+                connect::pipelined(&conn, &path)?;
+                Some(checkpointer)
+            }
+            Synchronous::Normal | Synchronous::Off => None,
+        };
+        Self::start(path, conn, Some(Pool::new(readers)), &options, checkpointer)
     }
 
     /// A private database in memory, gone when the store is dropped: for
@@ -125,7 +141,7 @@ impl SqliteStore {
         let options = SqliteOptions::default();
         let path = PathBuf::from(":memory:");
         let conn = connect::writer(&path, &options, true)?;
-        Self::start(path, conn, None, &options)
+        Self::start(path, conn, None, &options, None)
     }
 
     fn start(
@@ -133,15 +149,32 @@ impl SqliteStore {
         conn: Connection,
         readers: Option<Pool>,
         options: &SqliteOptions,
+        checkpointer: Option<Checkpointer>,
     ) -> Result<Self, SqliteError> {
         let (jobs, receiver) = mpsc::channel();
         let max_batch = options.max_batch;
         let writer_path = path.clone();
         let inflight = Arc::new(InFlight::default());
         let writer_inflight = inflight.clone();
+        let durability = match checkpointer {
+            Some(checkpointer) => Durability::Pipelined {
+                syncer: Syncer::start(&path, inflight.clone())?,
+                checkpointer,
+            },
+            None => Durability::InCommit,
+        };
         let writer = std::thread::Builder::new()
             .name("helpdesk-sqlite-writer".into())
-            .spawn(move || writer::run(conn, writer_path, receiver, max_batch, writer_inflight))
+            .spawn(move || {
+                writer::run(
+                    conn,
+                    writer_path,
+                    receiver,
+                    max_batch,
+                    writer_inflight,
+                    durability,
+                );
+            })
             .map_err(|source| SqliteError::Spawn {
                 path: path.clone(),
                 source,

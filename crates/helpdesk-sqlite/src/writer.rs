@@ -28,8 +28,10 @@ use rusqlite::Connection;
 use tokio::sync::oneshot;
 
 use crate::append::{self, Encoded};
+use crate::checkpointer::{self, Checkpointer};
 use crate::error::SqliteError;
 use crate::inflight::InFlight;
+use crate::syncer::{Committed, Syncer};
 
 /// The answer to one append.
 pub(crate) type Reply = oneshot::Sender<Result<Appended, StoreError>>;
@@ -67,6 +69,22 @@ const GATHER_GAP: Duration = Duration::from_micros(300);
 /// The longest the writer gathers a batch before it writes it.
 const GATHER_MAX: Duration = Duration::from_millis(3);
 
+/// How the writer makes its commits durable.
+pub(crate) enum Durability {
+    /// As the connection's `synchronous` setting says, inside `COMMIT`;
+    /// callers are answered right after it.
+    InCommit,
+    /// The connection commits without syncing and never checkpoints; the
+    /// [`Syncer`] syncs the log and answers, the [`Checkpointer`] copies
+    /// the log back into the database.
+    Pipelined {
+        /// Syncs and answers committed batches.
+        syncer: Syncer,
+        /// Checkpoints when woken.
+        checkpointer: Checkpointer,
+    },
+}
+
 /// The writer thread's loop: runs until every sender is dropped.
 pub(crate) fn run(
     mut conn: Connection,
@@ -74,6 +92,7 @@ pub(crate) fn run(
     jobs: Receiver<Job>,
     max_batch: usize,
     inflight: Arc<InFlight>,
+    durability: Durability,
 ) {
     let _stopped = Stopped(inflight.clone());
     let max_batch = max_batch.max(1);
@@ -97,7 +116,7 @@ pub(crate) fn run(
                 Some(Job::Read(read)) => {
                     // Reads see every append sent before them.
                     if !batch.is_empty() {
-                        commit(&mut conn, &path, &mut batch, &inflight);
+                        commit(&mut conn, &path, &mut batch, &inflight, &durability);
                         appends = 0;
                     }
                     read(&conn, &path);
@@ -127,13 +146,19 @@ pub(crate) fn run(
         }
         if !batch.is_empty() {
             last = appends;
-            commit(&mut conn, &path, &mut batch, &inflight);
+            commit(&mut conn, &path, &mut batch, &inflight, &durability);
         }
+    }
+    if let Durability::Pipelined { .. } = durability {
+        // Every batch is answered once the threads stop; the connection's
+        // last checkpoint, if it closes last, must sync.
+        drop(durability);
+        let _ = conn.execute_batch("PRAGMA synchronous = FULL;");
     }
 }
 
 /// Appends waiting for the next commit, with whom to answer.
-enum Waiting {
+pub(crate) enum Waiting {
     One(Box<Encoded>, Reply),
     Many(Vec<Encoded>, Replies),
 }
@@ -160,14 +185,68 @@ enum Guard {
     Savepoints,
 }
 
-/// Writes and commits `batch`, then answers every caller.
-fn commit(conn: &mut Connection, path: &Path, batch: &mut Vec<Waiting>, inflight: &InFlight) {
-    let results = match transaction(conn, path, batch, Guard::Checks) {
+/// Writes and commits `batch`, and has every caller answered once their
+/// commit is durable.
+fn commit(
+    conn: &mut Connection,
+    path: &Path,
+    batch: &mut Vec<Waiting>,
+    inflight: &InFlight,
+    durability: &Durability,
+) {
+    let Durability::Pipelined {
+        syncer,
+        checkpointer,
+    } = durability
+    else {
+        let results = write(conn, path, batch);
+        answer(batch.drain(..), results, inflight);
+        return;
+    };
+    let results = match syncer.failure() {
+        Some(reason) => batch
+            .iter()
+            .flat_map(Waiting::appends)
+            .map(|_| Err(batch_failed(path, "sync", reason)))
+            .collect(),
+        None => write(conn, path, batch),
+    };
+    let batch = std::mem::replace(batch, Vec::with_capacity(batch.capacity()));
+    syncer.push(Committed { batch, results }, path, inflight);
+    let pages = checkpointer::log_pages();
+    if pages >= checkpointer.limit {
+        // The checkpointer cannot catch up with a writer that never
+        // pauses; between two transactions, this one always does. It
+        // syncs like the checkpointer's.
+        let _ = conn
+            .execute_batch("PRAGMA synchronous = FULL;")
+            .and_then(|()| checkpointer::checkpoint(conn))
+            .and_then(|()| conn.execute_batch("PRAGMA synchronous = OFF;"));
+    } else if pages >= checkpointer.pages {
+        checkpointer.wake();
+    }
+}
+
+/// Writes and commits `batch`: the result of each of its appends.
+fn write(
+    conn: &mut Connection,
+    path: &Path,
+    batch: &[Waiting],
+) -> Vec<Result<Appended, StoreError>> {
+    match transaction(conn, path, batch, Guard::Checks) {
         Some(results) => results,
         None => transaction(conn, path, batch, Guard::Savepoints).unwrap_or_default(),
-    };
+    }
+}
+
+/// Answers the callers of `batch` with `results`, in order.
+pub(crate) fn answer(
+    batch: impl IntoIterator<Item = Waiting>,
+    results: Vec<Result<Appended, StoreError>>,
+    inflight: &InFlight,
+) {
     let mut results = results.into_iter();
-    for waiting in batch.drain(..) {
+    for waiting in batch {
         // A caller that stopped waiting still had its append committed;
         // a retry with the same command id answers the first result.
         match waiting {
@@ -303,7 +382,7 @@ fn exec(conn: &Connection, sql: &str) -> Result<(), rusqlite::Error> {
     conn.prepare_cached(sql)?.execute([]).map(|_| ())
 }
 
-fn batch_failed(path: &Path, stage: &'static str, reason: &str) -> StoreError {
+pub(crate) fn batch_failed(path: &Path, stage: &'static str, reason: &str) -> StoreError {
     SqliteError::Batch {
         path: path.to_owned(),
         stage,

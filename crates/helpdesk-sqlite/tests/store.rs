@@ -477,3 +477,42 @@ async fn an_append_failing_after_its_checks_is_rolled_back_alone() {
         first[1].ticket
     );
 }
+
+#[tokio::test]
+async fn the_log_is_copied_back_while_the_store_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("checkpoint.db");
+    let options = helpdesk_sqlite::SqliteOptions {
+        checkpoint_pages: 16,
+        ..Default::default()
+    };
+    let desk = desk(SqliteStore::open_with(&path, options).unwrap());
+    let migrated = std::fs::metadata(&path).unwrap().len();
+    let mut tickets = Vec::new();
+    for i in 0..60 {
+        tickets.push(busy_ticket(&desk, &format!("Checkpointed {i}")).await);
+    }
+    // The writer never checkpoints: pages reach the database file only
+    // through the checkpoint thread, or the writer's own checkpoint at
+    // eight times the threshold, while the store is open.
+    let grown = std::fs::metadata(&path).unwrap().len();
+    assert!(
+        grown > migrated,
+        "database file {grown} bytes, {migrated} after migration"
+    );
+    let log = std::fs::metadata(dir.path().join("checkpoint.db-wal"))
+        .unwrap()
+        .len();
+    assert!(log < 2 * 1024 * 1024, "write-ahead log of {log} bytes");
+    drop(desk);
+
+    assert_eq!(integrity(&path), "ok");
+    let store = SqliteStore::open(&path).unwrap();
+    for ticket in tickets {
+        let loaded = store.load(TENANT, ticket).await.unwrap().unwrap();
+        assert_eq!(
+            loaded.version() as usize,
+            store.history(TENANT, ticket, 1).await.unwrap().len()
+        );
+    }
+}
