@@ -85,8 +85,8 @@ pub(crate) fn writer(
     Ok(conn)
 }
 
-/// A read-only connection to a database the writer has opened.
-pub(crate) fn reader(path: &Path, options: &SqliteOptions) -> Result<Connection, SqliteError> {
+/// Another connection to a database the writer has opened.
+fn existing(path: &Path, options: &SqliteOptions) -> Result<Connection, SqliteError> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -96,6 +96,12 @@ pub(crate) fn reader(path: &Path, options: &SqliteOptions) -> Result<Connection,
         source,
     })?;
     common(&conn, path, options)?;
+    Ok(conn)
+}
+
+/// A read-only connection to a database the writer has opened.
+pub(crate) fn reader(path: &Path, options: &SqliteOptions) -> Result<Connection, SqliteError> {
+    let conn = existing(path, options)?;
     configure(&conn, path, "query_only", "PRAGMA query_only = ON;")?;
     Ok(conn)
 }
@@ -106,15 +112,7 @@ pub(crate) fn checkpointer(
     path: &Path,
     options: &SqliteOptions,
 ) -> Result<Connection, SqliteError> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|source| SqliteError::Open {
-        path: path.to_owned(),
-        source,
-    })?;
-    common(&conn, path, options)?;
+    let conn = existing(path, options)?;
     configure(
         &conn,
         path,
