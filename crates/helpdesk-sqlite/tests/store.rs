@@ -516,3 +516,23 @@ async fn the_log_is_copied_back_while_the_store_writes() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_failed_sync_fails_its_appends_and_every_later_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sync.db");
+    let desk = desk(SqliteStore::open(&path).unwrap());
+    // The log's name disappears before the store first syncs it: the sync
+    // cannot open it, so nothing written may be called durable.
+    std::fs::remove_file(dir.path().join("sync.db-wal")).unwrap();
+    let a = agent();
+    let open = |subject: &str| {
+        let mut new = NewTicket::new(requester().id, subject, "");
+        new.group = Some(GROUP);
+        Request::new(a.clone(), new_ticket_id(), Command::Open(new))
+    };
+    let first = desk.execute(open("First")).await.unwrap_err();
+    assert!(first.to_string().contains("sync"), "{first}");
+    let later = desk.execute(open("Later")).await.unwrap_err();
+    assert!(later.to_string().contains("sync"), "{later}");
+}
