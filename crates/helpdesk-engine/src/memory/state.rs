@@ -2,12 +2,14 @@
 //! atomic append.
 //!
 //! Every event is kept once, in one log in append order; a ticket keeps the
-//! positions of its events in the log, and the outbox the positions of the
-//! events it announces. A store that keeps a million commands therefore
+//! positions of its events in the log, and the outbox the runs of
+//! positions of the events it announces (one run while every append
+//! announces its events). A store that keeps a million commands therefore
 //! holds each event once rather than twice, and growing the log never
 //! copies the events already in it.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use helpdesk_core::{TenantId, Ticket};
 
@@ -41,11 +43,12 @@ pub(super) struct Entry {
     pub(super) row: TicketRow,
 }
 
-/// An outbox message: the announcement of an event in the log (what the
-/// engine writes), or any other message an append brought.
+/// Outbox messages: the announcements of a run of events in the log (what
+/// the engine writes; consecutive appends extend one run), or any other
+/// message an append brought.
 #[derive(Debug)]
 enum Outboxed {
-    Event(usize),
+    Events(Range<usize>),
     Message(Box<OutboxMessage>),
 }
 
@@ -73,11 +76,14 @@ impl State {
     pub(super) fn pending_outbox(&self, limit: usize) -> Vec<OutboxMessage> {
         self.outbox
             .iter()
-            .take(limit)
-            .map(|message| match message {
-                Outboxed::Event(at) => OutboxMessage::of(&self.log[*at]),
-                Outboxed::Message(message) => (**message).clone(),
+            .flat_map(|outboxed| {
+                let (events, message) = match outboxed {
+                    Outboxed::Events(run) => (&self.log[run.clone()], None),
+                    Outboxed::Message(message) => (&[][..], Some(&**message)),
+                };
+                events.iter().map(OutboxMessage::of).chain(message.cloned())
             })
+            .take(limit)
             .collect()
     }
 
@@ -109,11 +115,14 @@ impl State {
                 .events
                 .get(i)
                 .is_some_and(|event| is_announcement(message, event));
-            self.outbox.push(if announces {
-                Outboxed::Event(first + i)
-            } else {
-                Outboxed::Message(Box::new(message.clone()))
-            });
+            let at = first + i;
+            match self.outbox.last_mut() {
+                Some(Outboxed::Events(run)) if announces && run.end == at => run.end += 1,
+                _ if announces => self.outbox.push(Outboxed::Events(at..at + 1)),
+                _ => self
+                    .outbox
+                    .push(Outboxed::Message(Box::new(message.clone()))),
+            }
         }
         self.log.extend(append.events);
         match stored {
@@ -207,9 +216,17 @@ mod tests {
         let mut state = State::default();
         let mut a = Ticket::new(TicketId::from_u128(10));
         let mut b = Ticket::new(TicketId::from_u128(11));
-        written(&mut state, tagging(&mut a, &["a1", "a2"]));
-        written(&mut state, tagging(&mut b, &["b1"]));
-        written(&mut state, tagging(&mut a, &["a3"]));
+        let mut announced = Vec::new();
+        for append in [
+            tagging(&mut a, &["a1", "a2"]),
+            tagging(&mut b, &["b1"]),
+            tagging(&mut a, &["a3"]),
+        ] {
+            announced.extend(append.outbox.clone());
+            written(&mut state, append);
+        }
+        assert_eq!(state.pending_outbox(10), announced);
+        assert_eq!(state.pending_outbox(3), announced[..3]);
         let tags = |events: Vec<StoredEvent>| -> Vec<(u64, String)> {
             events
                 .into_iter()
