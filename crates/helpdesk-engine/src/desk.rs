@@ -11,6 +11,7 @@ use crate::clock::Clock;
 use crate::error::DeskError;
 use crate::ids::{CommandId, EventId};
 use crate::notifier::Notifier;
+use crate::recent::Recent;
 use crate::store::{
     Append, Appended, CommandRecord, OutboxMessage, Page, Store, StoreError, StoredEvent,
     TicketQuery, TicketRow,
@@ -62,6 +63,14 @@ pub struct DeskOptions {
     pub max_attempts: u32,
     /// The actor id the SLA scheduler acts as.
     pub scheduler: ActorId,
+    /// How many tickets the desk keeps as it last wrote them, so the next
+    /// command on one decides without loading it from the store (up to
+    /// twice this many are kept; 0 keeps none). A kept ticket that another
+    /// desk has moved on is caught by the store's version check and
+    /// loaded; a command it refuses is decided again on the loaded ticket.
+    /// Reads (`ticket`, `history`, `list`, `search`) always go to the
+    /// store. Default: 10,000.
+    pub recent_tickets: usize,
 }
 
 impl Default for DeskOptions {
@@ -69,6 +78,7 @@ impl Default for DeskOptions {
         Self {
             max_attempts: 8,
             scheduler: ActorId::from_u128(0x5c4e_d01e_5c4e_d01e),
+            recent_tickets: 10_000,
         }
     }
 }
@@ -103,6 +113,7 @@ pub struct Desk<S, N, C> {
     notifier: N,
     clock: C,
     options: DeskOptions,
+    recent: Recent,
 }
 
 impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
@@ -124,6 +135,7 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
             store,
             notifier,
             clock,
+            recent: Recent::new(options.recent_tickets),
             options,
         }
     }
@@ -156,17 +168,29 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     /// Executes `request` (see the type's documentation).
     pub async fn execute(&self, request: Request) -> Result<Executed, DeskError> {
         let tenant = request.actor.tenant;
+        let key = (tenant, request.ticket);
+        let mut cached = self.recent.get(key);
         let mut attempts = 0;
         loop {
-            attempts += 1;
-            let ticket = self
-                .store
-                .load(tenant, request.ticket)
-                .await?
-                .unwrap_or_else(|| Ticket::new(request.ticket));
+            let from_cache = cached.is_some();
+            let ticket = match cached.take() {
+                Some(ticket) => ticket,
+                None => {
+                    attempts += 1;
+                    self.store
+                        .load(tenant, request.ticket)
+                        .await?
+                        .unwrap_or_else(|| Ticket::new(request.ticket))
+                }
+            };
             let ctx = Context::new(&request.actor, self.clock.now(), &self.config);
             let events = match decide(&ticket, request.command.clone(), &ctx) {
                 Ok(events) => events,
+                // The store may hold a newer ticket that allows the command.
+                Err(_) if from_cache => {
+                    self.recent.forget(key);
+                    continue;
+                }
                 // A retry of a command that was applied may be refused now
                 // (resolving a resolved ticket): answer the first result.
                 Err(rejected) => {
@@ -206,6 +230,9 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
             };
             match self.store.append(append).await {
                 Ok(Appended::Written) => {
+                    if after.exists() {
+                        self.recent.put(key, after.clone());
+                    }
                     return Ok(Executed {
                         ticket: after,
                         events: stored,
@@ -213,13 +240,20 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
                     });
                 }
                 Ok(Appended::Duplicate(first)) => return self.replay(tenant, first).await,
-                Err(StoreError::Conflict { .. }) if attempts < self.options.max_attempts => {
-                    continue;
+                // A kept ticket was behind the store's: load it.
+                Err(StoreError::Conflict { .. }) if from_cache => {
+                    self.recent.forget(key);
                 }
+                Err(StoreError::Conflict { .. }) if attempts < self.options.max_attempts => {}
                 Err(StoreError::Conflict { ticket, .. }) => {
+                    self.recent.forget(key);
                     return Err(DeskError::Contended { ticket, attempts });
                 }
-                Err(other) => return Err(other.into()),
+                Err(other) => {
+                    // Whether the append was written is unknown.
+                    self.recent.forget(key);
+                    return Err(other.into());
+                }
             }
         }
     }

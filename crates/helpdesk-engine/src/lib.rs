@@ -15,6 +15,7 @@ mod error;
 mod ids;
 mod memory;
 mod notifier;
+mod recent;
 mod scheduler;
 pub mod store;
 

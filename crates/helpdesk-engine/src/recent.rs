@@ -1,0 +1,131 @@
+//! [`Recent`]: the tickets a desk executed commands on lately, so the next
+//! command on one of them decides without reading the store.
+//!
+//! A ticket here may be stale: another desk on the same store may have
+//! moved it on. That is safe, because the store refuses an append whose
+//! expected version is not the ticket's ([`StoreError::Conflict`]), and a
+//! stale ticket's version is always behind. The desk then forgets the
+//! entry and loads the ticket. A command refused on a cached ticket is
+//! decided again on a loaded one, since the newer state may allow it.
+//!
+//! [`StoreError::Conflict`]: crate::StoreError::Conflict
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use helpdesk_core::{TenantId, Ticket, TicketId};
+
+type Key = (TenantId, TicketId);
+
+/// At most twice `capacity` tickets, in two generations: entries go into
+/// the young one; when it is full it becomes the old one and the old one
+/// is dropped. A hit in the old generation moves the ticket back to the
+/// young one, so tickets in use stay.
+#[derive(Debug)]
+pub(crate) struct Recent {
+    capacity: usize,
+    generations: Mutex<Generations>,
+}
+
+#[derive(Debug, Default)]
+struct Generations {
+    young: HashMap<Key, Ticket, foldhash::fast::RandomState>,
+    old: HashMap<Key, Ticket, foldhash::fast::RandomState>,
+}
+
+impl Recent {
+    /// A cache of up to twice `capacity` tickets; 0 keeps none.
+    pub(crate) fn new(capacity: usize) -> Self {
+        Self {
+            capacity,
+            generations: Mutex::default(),
+        }
+    }
+
+    fn generations(&self) -> MutexGuard<'_, Generations> {
+        self.generations
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The ticket as this desk last wrote it, if it is still kept.
+    pub(crate) fn get(&self, key: Key) -> Option<Ticket> {
+        if self.capacity == 0 {
+            return None;
+        }
+        let mut generations = self.generations();
+        if let Some(ticket) = generations.young.get(&key) {
+            return Some(ticket.clone());
+        }
+        let ticket = generations.old.remove(&key)?;
+        generations.insert(self.capacity, key, ticket.clone());
+        Some(ticket)
+    }
+
+    /// Keeps `ticket`, as this desk just wrote it.
+    pub(crate) fn put(&self, key: Key, ticket: Ticket) {
+        if self.capacity > 0 {
+            self.generations().insert(self.capacity, key, ticket);
+        }
+    }
+
+    /// Forgets the ticket: the store holds a newer one, or it is unknown
+    /// what the store holds.
+    pub(crate) fn forget(&self, key: Key) {
+        if self.capacity > 0 {
+            let mut generations = self.generations();
+            generations.young.remove(&key);
+            generations.old.remove(&key);
+        }
+    }
+}
+
+impl Generations {
+    fn insert(&mut self, capacity: usize, key: Key, ticket: Ticket) {
+        if self.young.len() >= capacity && !self.young.contains_key(&key) {
+            self.old = std::mem::take(&mut self.young);
+        }
+        self.old.remove(&key);
+        self.young.insert(key, ticket);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(n: u128) -> Key {
+        (TenantId::from_u128(1), TicketId::from_u128(n))
+    }
+
+    fn ticket(n: u128) -> Ticket {
+        Ticket::new(TicketId::from_u128(n))
+    }
+
+    #[test]
+    fn keeps_at_most_twice_its_capacity_and_what_is_in_use() {
+        let recent = Recent::new(2);
+        for n in 1..=4 {
+            recent.put(key(n), ticket(n));
+        }
+        // 1 and 2 went old when 3 arrived; 1 is used again, so it stays.
+        assert!(recent.get(key(1)).is_some());
+        recent.put(key(5), ticket(5));
+        recent.put(key(6), ticket(6));
+        let kept: Vec<u128> = (1..=6).filter(|&n| recent.get(key(n)).is_some()).collect();
+        assert!(kept.len() <= 4, "{kept:?}");
+        assert!(kept.contains(&5) && kept.contains(&6), "{kept:?}");
+        assert!(!kept.contains(&2), "{kept:?}");
+    }
+
+    #[test]
+    fn forgets_and_keeps_nothing_at_capacity_zero() {
+        let recent = Recent::new(4);
+        recent.put(key(1), ticket(1));
+        recent.forget(key(1));
+        assert!(recent.get(key(1)).is_none());
+        let none = Recent::new(0);
+        none.put(key(1), ticket(1));
+        assert!(none.get(key(1)).is_none());
+    }
+}

@@ -1,0 +1,167 @@
+//! The tickets a desk keeps as it last wrote them: commands on them skip
+//! the store's load, and a kept ticket another desk moved on is caught and
+//! loaded.
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chrono::{DateTime, Utc};
+use helpdesk_core::{Command, NewTicket, Resolution, ResolutionCode, TenantId, Ticket, TicketId};
+use helpdesk_engine::store::{
+    Append, Appended, CommandRecord, DueTicket, OutboxMessage, Page, StoredEvent, TicketQuery,
+    TicketRow,
+};
+use helpdesk_engine::{
+    CommandId, Desk, DeskOptions, MemoryStore, NoNotifier, Request, Store, StoreError,
+};
+use helpdesk_testkit::{Fixture, config};
+
+/// A memory store that counts its loads.
+#[derive(Default)]
+struct Counting {
+    inner: MemoryStore,
+    loads: AtomicUsize,
+}
+
+impl Store for Counting {
+    async fn load(&self, t: TenantId, k: TicketId) -> Result<Option<Ticket>, StoreError> {
+        self.loads.fetch_add(1, Ordering::SeqCst);
+        self.inner.load(t, k).await
+    }
+    async fn history(
+        &self,
+        t: TenantId,
+        k: TicketId,
+        from: u64,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        self.inner.history(t, k, from).await
+    }
+    async fn command(
+        &self,
+        t: TenantId,
+        c: CommandId,
+    ) -> Result<Option<CommandRecord>, StoreError> {
+        self.inner.command(t, c).await
+    }
+    async fn append(&self, a: Append) -> Result<Appended, StoreError> {
+        self.inner.append(a).await
+    }
+    async fn query(&self, t: TenantId, q: TicketQuery) -> Result<Page, StoreError> {
+        self.inner.query(t, q).await
+    }
+    async fn search(
+        &self,
+        t: TenantId,
+        text: &str,
+        limit: u32,
+    ) -> Result<Vec<TicketRow>, StoreError> {
+        self.inner.search(t, text, limit).await
+    }
+    async fn due_before(&self, i: DateTime<Utc>, limit: u32) -> Result<Vec<DueTicket>, StoreError> {
+        self.inner.due_before(i, limit).await
+    }
+    async fn pending_outbox(&self, limit: u32) -> Result<Vec<OutboxMessage>, StoreError> {
+        self.inner.pending_outbox(limit).await
+    }
+}
+
+fn resolve() -> Command {
+    Command::Resolve {
+        resolution: Resolution::new(ResolutionCode::Solved, "Done"),
+        sub_status: None,
+    }
+}
+
+#[tokio::test]
+async fn commands_on_a_kept_ticket_skip_the_load() {
+    let f = Fixture::new(Counting::default());
+    let id = f.open("Printer").await;
+    let loads = f.store().loads.load(Ordering::SeqCst);
+    f.run(
+        &f.agent,
+        id,
+        Command::Tag {
+            tag: "printer".into(),
+        },
+    )
+    .await;
+    f.run(&f.agent, id, Fixture::<Counting>::reply("Looking at it"))
+        .await;
+    assert_eq!(f.store().loads.load(Ordering::SeqCst), loads);
+
+    // Without kept tickets, every command loads.
+    let none = Desk::with_options(
+        config(),
+        Counting::default(),
+        NoNotifier,
+        f.clock.clone(),
+        DeskOptions {
+            recent_tickets: 0,
+            ..DeskOptions::default()
+        },
+    );
+    let id = helpdesk_engine::new_ticket_id();
+    let open = NewTicket::new(f.requester.id, "Printer", "");
+    for command in [
+        Command::Open(open),
+        Command::Tag {
+            tag: "printer".into(),
+        },
+    ] {
+        none.execute(Request::new(f.agent.clone(), id, command))
+            .await
+            .unwrap();
+    }
+    assert_eq!(none.store().loads.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_kept_ticket_another_desk_moved_on_is_loaded_again() {
+    let f = Fixture::new(Arc::new(MemoryStore::new()));
+    let other = Desk::new(config(), f.store().clone(), NoNotifier, f.clock.clone());
+    let id = f.open("Printer").await;
+
+    // The other desk resolves the ticket; this desk still keeps it new.
+    other
+        .execute(Request::new(f.agent.clone(), id, resolve()))
+        .await
+        .unwrap();
+    // Refused on the kept ticket (a new ticket cannot be reopened), allowed
+    // on the stored one.
+    let reopened = f.run(&f.requester, id, Command::Reopen).await;
+    assert!(!reopened.events.is_empty());
+
+    // The other desk tags it; this desk's next command conflicts with its
+    // kept ticket, loads, and is written after the tag.
+    other
+        .execute(Request::new(
+            f.agent.clone(),
+            id,
+            Command::Tag { tag: "vpn".into() },
+        ))
+        .await
+        .unwrap();
+    let tagged = f
+        .run(
+            &f.agent,
+            id,
+            Command::Tag {
+                tag: "printer".into(),
+            },
+        )
+        .await;
+    let tags: Vec<&str> = tagged.ticket.tags().iter().map(|t| t.as_str()).collect();
+    assert!(
+        tags.contains(&"vpn") && tags.contains(&"printer"),
+        "{tags:?}"
+    );
+
+    let history = f.store().history(f.tenant, id, 1).await.unwrap();
+    let versions: Vec<u64> = history.iter().map(|e| e.version).collect();
+    assert_eq!(versions, (1..=versions.len() as u64).collect::<Vec<_>>());
+    assert_eq!(
+        f.store().load(f.tenant, id).await.unwrap().unwrap(),
+        tagged.ticket
+    );
+}
