@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -14,15 +14,12 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use helpdesk_core::{
     Actor, ActorId, Change, Command, DeskConfig, GroupId, NewTicket, TenantId, TicketId,
 };
-use helpdesk_engine::store::{
-    Append, Appended, CommandRecord, DueTicket, OutboxMessage, Page, StoredEvent, TicketQuery,
-    TicketRow,
-};
+use helpdesk_engine::store::Append;
 use helpdesk_engine::{
-    CommandId, Desk, ManualClock, MemoryStore, NoNotifier, Request, Store, StoreError,
-    new_comment_id, new_ticket_id,
+    Desk, ManualClock, MemoryStore, NoNotifier, Request, Store, new_comment_id, new_ticket_id,
 };
 use helpdesk_sqlite::SqliteStore;
+use helpdesk_testkit::Observed;
 
 const TENANT: TenantId = TenantId::from_u128(0xbe7c);
 const GROUP: GroupId = GroupId::from_u128(0x610);
@@ -111,62 +108,6 @@ fn fresh(dir: &Path, name: &str) -> PathBuf {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
     path
-}
-
-/// A memory store that keeps every append, to replay them as plain inserts.
-#[derive(Default)]
-struct Recorder {
-    inner: MemoryStore,
-    appends: Mutex<Vec<Append>>,
-}
-
-impl Store for Recorder {
-    async fn load(
-        &self,
-        t: TenantId,
-        k: TicketId,
-    ) -> Result<Option<helpdesk_core::Ticket>, StoreError> {
-        self.inner.load(t, k).await
-    }
-    async fn history(
-        &self,
-        t: TenantId,
-        k: TicketId,
-        from: u64,
-    ) -> Result<Vec<StoredEvent>, StoreError> {
-        self.inner.history(t, k, from).await
-    }
-    async fn command(
-        &self,
-        t: TenantId,
-        c: CommandId,
-    ) -> Result<Option<CommandRecord>, StoreError> {
-        self.inner.command(t, c).await
-    }
-    async fn append(&self, a: Append) -> Result<Appended, StoreError> {
-        self.appends
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push(a.clone());
-        self.inner.append(a).await
-    }
-    async fn query(&self, t: TenantId, q: TicketQuery) -> Result<Page, StoreError> {
-        self.inner.query(t, q).await
-    }
-    async fn search(
-        &self,
-        t: TenantId,
-        text: &str,
-        limit: u32,
-    ) -> Result<Vec<TicketRow>, StoreError> {
-        self.inner.search(t, text, limit).await
-    }
-    async fn due_before(&self, i: DateTime<Utc>, limit: u32) -> Result<Vec<DueTicket>, StoreError> {
-        self.inner.due_before(i, limit).await
-    }
-    async fn pending_outbox(&self, limit: u32) -> Result<Vec<OutboxMessage>, StoreError> {
-        self.inner.pending_outbox(limit).await
-    }
 }
 
 /// The rows one append writes, already encoded.
@@ -406,14 +347,12 @@ fn bench(c: &mut Criterion) {
         .expect("runtime");
 
     // The rows of one iteration's commands, recorded on a memory store.
-    let recorder = desk(Recorder::default());
+    let recorder = desk(Observed::new(MemoryStore::new()));
     runtime.block_on(drive(recorder.clone()));
     let mut stored = HashMap::new();
     let rows: Vec<Rows> = recorder
         .store()
-        .appends
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .appends()
         .iter()
         .map(|a| encode(a, &mut stored))
         .collect();

@@ -4,67 +4,10 @@
 #![allow(clippy::unwrap_used)]
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-use chrono::{DateTime, Utc};
-use helpdesk_core::{Command, NewTicket, Resolution, ResolutionCode, TenantId, Ticket, TicketId};
-use helpdesk_engine::store::{
-    Append, Appended, CommandRecord, DueTicket, OutboxMessage, Page, StoredEvent, TicketQuery,
-    TicketRow,
-};
-use helpdesk_engine::{
-    CommandId, Desk, DeskOptions, MemoryStore, NoNotifier, Request, Store, StoreError,
-};
-use helpdesk_testkit::{Fixture, config};
-
-/// A memory store that counts its loads.
-#[derive(Default)]
-struct Counting {
-    inner: MemoryStore,
-    loads: AtomicUsize,
-}
-
-impl Store for Counting {
-    async fn load(&self, t: TenantId, k: TicketId) -> Result<Option<Ticket>, StoreError> {
-        self.loads.fetch_add(1, Ordering::SeqCst);
-        self.inner.load(t, k).await
-    }
-    async fn history(
-        &self,
-        t: TenantId,
-        k: TicketId,
-        from: u64,
-    ) -> Result<Vec<StoredEvent>, StoreError> {
-        self.inner.history(t, k, from).await
-    }
-    async fn command(
-        &self,
-        t: TenantId,
-        c: CommandId,
-    ) -> Result<Option<CommandRecord>, StoreError> {
-        self.inner.command(t, c).await
-    }
-    async fn append(&self, a: Append) -> Result<Appended, StoreError> {
-        self.inner.append(a).await
-    }
-    async fn query(&self, t: TenantId, q: TicketQuery) -> Result<Page, StoreError> {
-        self.inner.query(t, q).await
-    }
-    async fn search(
-        &self,
-        t: TenantId,
-        text: &str,
-        limit: u32,
-    ) -> Result<Vec<TicketRow>, StoreError> {
-        self.inner.search(t, text, limit).await
-    }
-    async fn due_before(&self, i: DateTime<Utc>, limit: u32) -> Result<Vec<DueTicket>, StoreError> {
-        self.inner.due_before(i, limit).await
-    }
-    async fn pending_outbox(&self, limit: u32) -> Result<Vec<OutboxMessage>, StoreError> {
-        self.inner.pending_outbox(limit).await
-    }
-}
+use helpdesk_core::{Command, NewTicket, Resolution, ResolutionCode};
+use helpdesk_engine::{Desk, DeskOptions, MemoryStore, NoNotifier, Request, Store};
+use helpdesk_testkit::{Fixture, Observed, config};
 
 fn resolve() -> Command {
     Command::Resolve {
@@ -75,9 +18,9 @@ fn resolve() -> Command {
 
 #[tokio::test]
 async fn commands_on_a_kept_ticket_skip_the_load() {
-    let f = Fixture::new(Counting::default());
+    let f = Fixture::new(Observed::new(MemoryStore::new()));
     let id = f.open("Printer").await;
-    let loads = f.store().loads.load(Ordering::SeqCst);
+    let loads = f.store().loads();
     f.run(
         &f.agent,
         id,
@@ -86,14 +29,18 @@ async fn commands_on_a_kept_ticket_skip_the_load() {
         },
     )
     .await;
-    f.run(&f.agent, id, Fixture::<Counting>::reply("Looking at it"))
-        .await;
-    assert_eq!(f.store().loads.load(Ordering::SeqCst), loads);
+    f.run(
+        &f.agent,
+        id,
+        Fixture::<Observed<MemoryStore>>::reply("Looking at it"),
+    )
+    .await;
+    assert_eq!(f.store().loads(), loads);
 
     // Without kept tickets, every command loads.
     let none = Desk::with_options(
         config(),
-        Counting::default(),
+        Observed::new(MemoryStore::new()),
         NoNotifier,
         f.clock.clone(),
         DeskOptions {
@@ -113,7 +60,7 @@ async fn commands_on_a_kept_ticket_skip_the_load() {
             .await
             .unwrap();
     }
-    assert_eq!(none.store().loads.load(Ordering::SeqCst), 2);
+    assert_eq!(none.store().loads(), 2);
 }
 
 #[tokio::test]

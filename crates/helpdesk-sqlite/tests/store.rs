@@ -227,72 +227,13 @@ fn an_unopenable_path_names_the_path() {
 
 /// Appends computed on a memory store, to replay against the SQLite one.
 async fn recorded_appends(n: usize) -> Vec<Append> {
-    #[derive(Default)]
-    struct Recorder {
-        inner: helpdesk_engine::MemoryStore,
-        appends: std::sync::Mutex<Vec<Append>>,
-    }
-    impl Store for Recorder {
-        async fn load(
-            &self,
-            t: TenantId,
-            k: TicketId,
-        ) -> Result<Option<helpdesk_core::Ticket>, StoreError> {
-            self.inner.load(t, k).await
-        }
-        async fn history(
-            &self,
-            t: TenantId,
-            k: TicketId,
-            from: u64,
-        ) -> Result<Vec<helpdesk_engine::store::StoredEvent>, StoreError> {
-            self.inner.history(t, k, from).await
-        }
-        async fn command(
-            &self,
-            t: TenantId,
-            c: helpdesk_engine::CommandId,
-        ) -> Result<Option<helpdesk_engine::store::CommandRecord>, StoreError> {
-            self.inner.command(t, c).await
-        }
-        async fn append(&self, a: Append) -> Result<Appended, StoreError> {
-            self.appends.lock().unwrap().push(a.clone());
-            self.inner.append(a).await
-        }
-        async fn query(
-            &self,
-            t: TenantId,
-            q: TicketQuery,
-        ) -> Result<helpdesk_engine::store::Page, StoreError> {
-            self.inner.query(t, q).await
-        }
-        async fn search(
-            &self,
-            t: TenantId,
-            text: &str,
-            limit: u32,
-        ) -> Result<Vec<helpdesk_engine::store::TicketRow>, StoreError> {
-            self.inner.search(t, text, limit).await
-        }
-        async fn due_before(
-            &self,
-            i: chrono::DateTime<chrono::Utc>,
-            limit: u32,
-        ) -> Result<Vec<helpdesk_engine::store::DueTicket>, StoreError> {
-            self.inner.due_before(i, limit).await
-        }
-        async fn pending_outbox(
-            &self,
-            limit: u32,
-        ) -> Result<Vec<helpdesk_engine::store::OutboxMessage>, StoreError> {
-            self.inner.pending_outbox(limit).await
-        }
-    }
-    let desk = desk(Recorder::default());
+    let desk = desk(helpdesk_testkit::Observed::new(
+        helpdesk_engine::MemoryStore::new(),
+    ));
     for i in 0..n {
         busy_ticket(&desk, &format!("Recorded {i}")).await;
     }
-    desk.store().appends.lock().unwrap().clone()
+    desk.store().appends()
 }
 
 #[tokio::test]

@@ -16,8 +16,10 @@
 
 pub mod cases;
 mod fixture;
+mod observed;
 
 pub use fixture::{Fixture, config, start};
+pub use observed::Observed;
 
 /// Generates one `#[tokio::test]` per conformance case, each on a fresh
 /// store from `$make` (a closure returning a future of the store).

@@ -1,0 +1,120 @@
+//! [`Observed`]: a store that records what the desk asks of it.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+use chrono::{DateTime, Utc};
+use helpdesk_core::{TenantId, Ticket, TicketId};
+use helpdesk_engine::store::{
+    Append, Appended, CommandRecord, DueTicket, OutboxMessage, Page, StoredEvent, TicketQuery,
+    TicketRow,
+};
+use helpdesk_engine::{CommandId, Store, StoreError};
+
+/// Any store, with a count of its loads and a copy of every append it was
+/// given: to check what a desk reads, and to replay a workload's appends
+/// against another store or as plain inserts.
+///
+/// ```
+/// use helpdesk_core::Command;
+/// use helpdesk_engine::MemoryStore;
+/// use helpdesk_testkit::{Fixture, Observed};
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let f = Fixture::new(Observed::new(MemoryStore::new()));
+/// let id = f.open("Printer jams").await;
+/// f.run(&f.agent, id, Command::Tag { tag: "printer".into() }).await;
+/// assert_eq!(f.store().appends().len(), 2);
+/// # });
+/// ```
+#[derive(Debug, Default)]
+pub struct Observed<S> {
+    inner: S,
+    loads: AtomicUsize,
+    appends: Mutex<Vec<Append>>,
+}
+
+impl<S> Observed<S> {
+    /// `inner`, observed.
+    pub fn new(inner: S) -> Self {
+        Self {
+            inner,
+            loads: AtomicUsize::new(0),
+            appends: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The store observed.
+    pub fn inner(&self) -> &S {
+        &self.inner
+    }
+
+    /// How many times `load` was called.
+    pub fn loads(&self) -> usize {
+        self.loads.load(Ordering::SeqCst)
+    }
+
+    /// Every append given so far, in order (whatever the store answered).
+    pub fn appends(&self) -> Vec<Append> {
+        self.appends
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+impl<S: Store> Store for Observed<S> {
+    async fn load(&self, tenant: TenantId, ticket: TicketId) -> Result<Option<Ticket>, StoreError> {
+        self.loads.fetch_add(1, Ordering::SeqCst);
+        self.inner.load(tenant, ticket).await
+    }
+
+    async fn history(
+        &self,
+        tenant: TenantId,
+        ticket: TicketId,
+        from: u64,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        self.inner.history(tenant, ticket, from).await
+    }
+
+    async fn command(
+        &self,
+        tenant: TenantId,
+        command: CommandId,
+    ) -> Result<Option<CommandRecord>, StoreError> {
+        self.inner.command(tenant, command).await
+    }
+
+    async fn append(&self, append: Append) -> Result<Appended, StoreError> {
+        self.appends
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(append.clone());
+        self.inner.append(append).await
+    }
+
+    async fn query(&self, tenant: TenantId, query: TicketQuery) -> Result<Page, StoreError> {
+        self.inner.query(tenant, query).await
+    }
+
+    async fn search(
+        &self,
+        tenant: TenantId,
+        text: &str,
+        limit: u32,
+    ) -> Result<Vec<TicketRow>, StoreError> {
+        self.inner.search(tenant, text, limit).await
+    }
+
+    async fn due_before(
+        &self,
+        instant: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<DueTicket>, StoreError> {
+        self.inner.due_before(instant, limit).await
+    }
+
+    async fn pending_outbox(&self, limit: u32) -> Result<Vec<OutboxMessage>, StoreError> {
+        self.inner.pending_outbox(limit).await
+    }
+}
