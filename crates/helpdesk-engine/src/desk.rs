@@ -69,7 +69,7 @@ pub struct DeskOptions {
     /// desk has moved on is caught by the store's version check and
     /// loaded; a command it refuses is decided again on the loaded ticket.
     /// Reads (`ticket`, `history`, `list`, `search`) always go to the
-    /// store. Default: 10,000.
+    /// store. Default: 1,000.
     pub recent_tickets: usize,
 }
 
@@ -78,7 +78,7 @@ impl Default for DeskOptions {
         Self {
             max_attempts: 8,
             scheduler: ActorId::from_u128(0x5c4e_d01e_5c4e_d01e),
-            recent_tickets: 10_000,
+            recent_tickets: 1_000,
         }
     }
 }
