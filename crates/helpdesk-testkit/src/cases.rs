@@ -65,7 +65,8 @@ pub async fn round_trip<S: Store + 'static>(store: S) {
     );
 }
 
-/// An append with a stale version fails with a conflict and writes nothing.
+/// An append with a stale version, with events or without, fails with a
+/// conflict and writes nothing.
 pub async fn version_conflict<S: Store + 'static>(store: S) {
     let f = Fixture::new(store);
     let id = f.open("VPN drops").await;
@@ -121,6 +122,30 @@ pub async fn version_conflict<S: Store + 'static>(store: S) {
             .await
             .unwrap_or_else(|e| panic!("command: {e}"))
             .is_none()
+    );
+
+    // A command that changes nothing is checked too: a desk deciding on a
+    // stale copy of the ticket relies on the conflict to load it again.
+    let empty = CommandRecord {
+        command: CommandId::new(),
+        ticket: id,
+        from_version: stale,
+        to_version: stale,
+    };
+    let append = Append {
+        tenant: f.tenant,
+        command: empty,
+        events: Vec::new(),
+        row: TicketRow::of(&first.ticket, f.desk.config()),
+        ticket: first.ticket.clone(),
+        outbox: Vec::new(),
+    };
+    assert!(
+        matches!(
+            f.store().append(append).await,
+            Err(StoreError::Conflict { expected, .. }) if expected == stale
+        ),
+        "a stale append without events must fail with a conflict too"
     );
 }
 
