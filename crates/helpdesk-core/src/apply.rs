@@ -157,7 +157,7 @@ fn add_comment(
     body: &str,
     visibility: Visibility,
 ) {
-    ticket.conversation.make_mut().push(Comment {
+    ticket.conversation.push(Comment {
         id,
         author: event.by,
         visibility,

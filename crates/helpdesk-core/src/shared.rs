@@ -9,7 +9,6 @@ use std::sync::Arc;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::asset::AssetRef;
-use crate::comment::Comment;
 use crate::field::FieldValue;
 use crate::link::Link;
 use crate::sla::SlaCycle;
@@ -54,7 +53,6 @@ empty!(
     BTreeSet<Link>,
     BTreeSet<String>,
     BTreeMap<String, FieldValue>,
-    Vec<Comment>,
     Vec<SlaCycle>,
 );
 

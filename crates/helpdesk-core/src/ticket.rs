@@ -11,6 +11,7 @@ use crate::actor::{Actor, ActorRef};
 use crate::apply::apply;
 use crate::asset::AssetRef;
 use crate::channel::Channel;
+use crate::chunked::Chunked;
 use crate::comment::{Comment, Visibility};
 use crate::event::Event;
 use crate::field::FieldValue;
@@ -33,9 +34,10 @@ use crate::ticket_type::TicketType;
 ///
 /// Clones are cheap: a clone shares everything with the original, and
 /// [`apply`] on a shared ticket copies the scalar fields and only the text
-/// or collection (the conversation, tags, fields, SLA cycles) the event
-/// changes. Stores and engines can hand out snapshots without copying
-/// conversations.
+/// or collection (tags, fields, SLA cycles) the event changes. The
+/// conversation is [`Chunked`]: a reply to a shared ticket copies its last
+/// few comments, not the whole conversation. Stores and engines can hand
+/// out snapshots without copying conversations.
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
@@ -87,7 +89,7 @@ pub(crate) struct TicketState {
     pub(crate) tags: Shared<BTreeSet<Tag>>,
     pub(crate) fields: Shared<BTreeMap<String, FieldValue>>,
     pub(crate) assets: Shared<BTreeSet<AssetRef>>,
-    pub(crate) conversation: Shared<Vec<Comment>>,
+    pub(crate) conversation: Chunked<Comment>,
     pub(crate) links: Shared<BTreeSet<Link>>,
     pub(crate) resolution: Option<Resolution>,
     pub(crate) merged_into: Option<TicketId>,
@@ -127,7 +129,7 @@ impl Ticket {
                 tags: Shared::default(),
                 fields: Shared::default(),
                 assets: Shared::default(),
-                conversation: Shared::default(),
+                conversation: Chunked::new(),
                 links: Shared::default(),
                 resolution: None,
                 merged_into: None,
@@ -248,7 +250,7 @@ impl Ticket {
 
     /// Public replies and internal notes, oldest first. Use
     /// [`view_for`](Self::view_for) before showing a ticket to a requester.
-    pub fn conversation(&self) -> &[Comment] {
+    pub fn conversation(&self) -> &Chunked<Comment> {
         &self.state.conversation
     }
 
@@ -389,14 +391,13 @@ impl Ticket {
         let mut view = self.clone();
         let public = |comment: &&Comment| comment.visibility == Visibility::Public;
         if !actor.role.is_staff() && !self.state.conversation.iter().all(|c| public(&c)) {
-            Arc::make_mut(&mut view.state).conversation = Shared::new(
-                self.state
-                    .conversation
-                    .iter()
-                    .filter(public)
-                    .cloned()
-                    .collect(),
-            );
+            Arc::make_mut(&mut view.state).conversation = self
+                .state
+                .conversation
+                .iter()
+                .filter(public)
+                .cloned()
+                .collect();
         }
         Some(view)
     }
@@ -486,6 +487,51 @@ mod tests {
         let tags = |t: &Ticket| t.tags().iter().map(|t| t.to_string()).collect::<Vec<_>>();
         assert_eq!(tags(&original), ["printer"]);
         assert_eq!(tags(&copy), ["urgent"]);
+    }
+
+    #[test]
+    fn a_reply_on_a_shared_clone_keeps_the_original_and_shares_earlier_comments() {
+        let (mut original, _, bob) = worked_on();
+        let config = DeskConfig::default();
+        let ctx = Context::new(&bob, original.updated_at(), &config);
+        let reply = |ticket: &mut Ticket, id: u128| {
+            let command = Command::Reply {
+                comment: CommentId::from_u128(id),
+                body: format!("Reply {id}"),
+            };
+            for event in decide(ticket, command, &ctx).unwrap_or_else(|e| panic!("{e}")) {
+                apply(ticket, &event);
+            }
+        };
+        for id in 3..50 {
+            reply(&mut original, id);
+        }
+        let before = original.clone();
+        let mut copy = original.clone();
+        reply(&mut copy, 50);
+        assert_eq!(original, before);
+        assert_eq!(original.conversation().len(), 49);
+        assert_eq!(copy.conversation().len(), 50);
+        assert_eq!(
+            copy.conversation().last().map(|c| c.body.as_str()),
+            Some("Reply 50")
+        );
+        // Only the last chunk of the conversation was copied: every earlier
+        // comment of the copy is the original's, in the same memory.
+        let shared = original
+            .conversation()
+            .iter()
+            .zip(copy.conversation())
+            .take_while(|(a, b)| std::ptr::eq(*a, *b))
+            .count();
+        assert!(shared >= 40, "only {shared} of 49 comments shared");
+        assert!(
+            original
+                .conversation()
+                .iter()
+                .zip(copy.conversation())
+                .all(|(a, b)| a == b)
+        );
     }
 
     #[test]

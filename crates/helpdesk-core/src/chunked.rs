@@ -1,0 +1,427 @@
+//! [`Chunked`]: a ticket's growing sequence (its conversation, its SLA
+//! cycles), kept in chunks that the ticket's clones share.
+
+use std::fmt;
+use std::iter::FusedIterator;
+use std::slice;
+use std::sync::Arc;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// How many items a chunk holds. Appending to a shared sequence copies the
+/// list of chunks (one pointer per `CHUNK` items) and the items of the last
+/// chunk, so this trades the one against the other.
+const CHUNK: usize = 4;
+
+/// A sequence of items, oldest first, shared by a ticket's clones.
+///
+/// The items are kept in chunks of a few, each behind its own `Arc`.
+/// Cloning the sequence touches one reference count (none while it is
+/// empty), and changing a clone copies the list of chunks and the one chunk
+/// that changes, never the other items: appending a comment to a ticket
+/// shared with a store costs the same with 5 comments or 500.
+///
+/// It reads like a slice: [`len`](Self::len), [`iter`](Self::iter),
+/// [`get`](Self::get), [`last`](Self::last) and `for` loops; it
+/// compares, prints and serializes as the list of its items.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use helpdesk_core::*;
+///
+/// let tenant = TenantId::from_u128(1);
+/// let alice = Actor::requester(ActorId::from_u128(10), tenant);
+/// let config = DeskConfig::default();
+/// let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+/// let ctx = Context::new(&alice, now, &config);
+/// let mut ticket = Ticket::new(TicketId::from_u128(100));
+/// for command in [
+///     Command::Open(NewTicket::new(alice.id, "Printer jams", "")),
+///     Command::Reply { comment: CommentId::from_u128(1), body: "Still jams".into() },
+/// ] {
+///     for event in decide(&ticket, command, &ctx)? {
+///         apply(&mut ticket, &event);
+///     }
+/// }
+/// let conversation = ticket.conversation();
+/// assert_eq!(conversation.len(), 1);
+/// assert_eq!(conversation.get(0).map(|c| c.body.as_str()), Some("Still jams"));
+/// assert_eq!(conversation.last().map(|c| c.id), Some(CommentId::from_u128(1)));
+/// for comment in conversation {
+///     assert_eq!(comment.visibility, Visibility::Public);
+/// }
+/// # Ok::<(), DomainError>(())
+/// ```
+pub struct Chunked<T>(Option<Arc<Spine<T>>>);
+
+/// The chunks: every one but the last holds exactly [`CHUNK`] items, the
+/// last one 1 to [`CHUNK`]. Never empty (an empty sequence has no spine).
+struct Spine<T> {
+    chunks: Vec<Arc<Vec<T>>>,
+    len: usize,
+}
+
+impl<T> Clone for Spine<T> {
+    /// A copy with room for one more chunk, as the copy is made to append.
+    fn clone(&self) -> Self {
+        let mut chunks = Vec::with_capacity(self.chunks.len() + 1);
+        chunks.extend(self.chunks.iter().cloned());
+        Self {
+            chunks,
+            len: self.len,
+        }
+    }
+}
+
+impl<T> Chunked<T> {
+    /// An empty sequence; allocates nothing.
+    pub const fn new() -> Self {
+        Self(None)
+    }
+
+    /// How many items it holds.
+    pub fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |spine| spine.len)
+    }
+
+    /// Whether it holds no item.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// The items, oldest first.
+    pub fn iter(&self) -> ChunkedIter<'_, T> {
+        let chunks: &[Arc<Vec<T>>] = self.0.as_ref().map_or(&[], |spine| &spine.chunks);
+        ChunkedIter {
+            chunks: chunks.iter(),
+            front: [].iter(),
+            back: [].iter(),
+            len: self.len(),
+        }
+    }
+
+    /// The item at `index`, oldest first, if there is one.
+    pub fn get(&self, index: usize) -> Option<&T> {
+        let spine = self.0.as_ref()?;
+        spine.chunks.get(index / CHUNK)?.get(index % CHUNK)
+    }
+
+    /// The oldest item.
+    pub fn first(&self) -> Option<&T> {
+        self.get(0)
+    }
+
+    /// The newest item.
+    pub fn last(&self) -> Option<&T> {
+        self.0.as_ref()?.chunks.last()?.last()
+    }
+}
+
+impl<T: Clone> Chunked<T> {
+    /// The items in a `Vec`, cloned.
+    pub fn to_vec(&self) -> Vec<T> {
+        self.iter().cloned().collect()
+    }
+
+    /// Appends `item`. While another clone shares the sequence, copies the
+    /// list of chunks and the items of the last chunk, not the others.
+    pub(crate) fn push(&mut self, item: T) {
+        let spine = Arc::make_mut(self.0.get_or_insert_with(|| {
+            Arc::new(Spine {
+                chunks: Vec::new(),
+                len: 0,
+            })
+        }));
+        spine.len += 1;
+        if let Some(last) = spine.chunks.last_mut()
+            && last.len() < CHUNK
+        {
+            unshare(last).push(item);
+            return;
+        }
+        let mut chunk = Vec::with_capacity(CHUNK);
+        chunk.push(item);
+        spine.chunks.push(Arc::new(chunk));
+    }
+}
+
+/// The chunk, to change; copied first (with room for a full chunk) while
+/// another sequence shares it.
+fn unshare<T: Clone>(chunk: &mut Arc<Vec<T>>) -> &mut Vec<T> {
+    if Arc::get_mut(chunk).is_none() {
+        let mut copy = Vec::with_capacity(CHUNK);
+        copy.extend_from_slice(chunk);
+        *chunk = Arc::new(copy);
+    }
+    Arc::make_mut(chunk)
+}
+
+impl<T> Default for Chunked<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> Clone for Chunked<T> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+
+impl<T> FromIterator<T> for Chunked<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        let mut chunks = Vec::new();
+        let mut len = 0;
+        let mut chunk = Vec::new();
+        for item in iter {
+            if chunk.len() == CHUNK {
+                chunks.push(Arc::new(std::mem::take(&mut chunk)));
+            }
+            if chunk.is_empty() {
+                chunk.reserve_exact(CHUNK);
+            }
+            chunk.push(item);
+            len += 1;
+        }
+        if !chunk.is_empty() {
+            chunks.push(Arc::new(chunk));
+        }
+        if chunks.is_empty() {
+            Self(None)
+        } else {
+            Self(Some(Arc::new(Spine { chunks, len })))
+        }
+    }
+}
+
+impl<T> From<Vec<T>> for Chunked<T> {
+    fn from(items: Vec<T>) -> Self {
+        items.into_iter().collect()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Chunked<T> {
+    type Item = &'a T;
+    type IntoIter = ChunkedIter<'a, T>;
+
+    fn into_iter(self) -> ChunkedIter<'a, T> {
+        self.iter()
+    }
+}
+
+impl<T: PartialEq> PartialEq for Chunked<T> {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) if Arc::ptr_eq(a, b) => true,
+            _ => self.len() == other.len() && self.iter().eq(other.iter()),
+        }
+    }
+}
+
+impl<T: Eq> Eq for Chunked<T> {}
+
+impl<T: fmt::Debug> fmt::Debug for Chunked<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<T: Serialize> Serialize for Chunked<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Chunked<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::<T>::deserialize(deserializer).map(Self::from)
+    }
+}
+
+/// The items of a [`Chunked`], oldest first (or newest first, with
+/// [`rev`](Iterator::rev)).
+pub struct ChunkedIter<'a, T> {
+    /// The chunks neither end has started.
+    chunks: slice::Iter<'a, Arc<Vec<T>>>,
+    /// What is left of the chunk the front has started.
+    front: slice::Iter<'a, T>,
+    /// What is left of the chunk the back has started.
+    back: slice::Iter<'a, T>,
+    /// How many items are left.
+    len: usize,
+}
+
+impl<T> Clone for ChunkedIter<'_, T> {
+    fn clone(&self) -> Self {
+        Self {
+            chunks: self.chunks.clone(),
+            front: self.front.clone(),
+            back: self.back.clone(),
+            len: self.len,
+        }
+    }
+}
+
+impl<'a, T> Iterator for ChunkedIter<'a, T> {
+    type Item = &'a T;
+
+    fn next(&mut self) -> Option<&'a T> {
+        loop {
+            if let Some(item) = self.front.next() {
+                self.len -= 1;
+                return Some(item);
+            }
+            match self.chunks.next() {
+                Some(chunk) => self.front = chunk.iter(),
+                None => {
+                    let item = self.back.next()?;
+                    self.len -= 1;
+                    return Some(item);
+                }
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.len, Some(self.len))
+    }
+}
+
+impl<'a, T> DoubleEndedIterator for ChunkedIter<'a, T> {
+    fn next_back(&mut self) -> Option<&'a T> {
+        loop {
+            if let Some(item) = self.back.next_back() {
+                self.len -= 1;
+                return Some(item);
+            }
+            match self.chunks.next_back() {
+                Some(chunk) => self.back = chunk.iter(),
+                None => {
+                    let item = self.front.next_back()?;
+                    self.len -= 1;
+                    return Some(item);
+                }
+            }
+        }
+    }
+}
+
+impl<T> ExactSizeIterator for ChunkedIter<'_, T> {}
+
+impl<T> FusedIterator for ChunkedIter<'_, T> {}
+
+impl<T: fmt::Debug> fmt::Debug for ChunkedIter<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.clone()).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numbers(n: usize) -> Chunked<usize> {
+        let mut seq = Chunked::new();
+        for i in 0..n {
+            seq.push(i);
+        }
+        seq
+    }
+
+    /// Whether `a` and `b` hold the item at `index` in the same memory.
+    fn shares(a: &Chunked<usize>, b: &Chunked<usize>, index: usize) -> bool {
+        match (a.get(index), b.get(index)) {
+            (Some(x), Some(y)) => std::ptr::eq(x, y),
+            _ => false,
+        }
+    }
+
+    #[test]
+    fn it_reads_like_the_items_in_order() {
+        for n in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK, 3 * CHUNK + 5] {
+            let seq = numbers(n);
+            let items: Vec<usize> = (0..n).collect();
+            assert_eq!(seq.len(), n);
+            assert_eq!(seq.is_empty(), n == 0);
+            assert_eq!(seq.iter().copied().collect::<Vec<_>>(), items);
+            assert_eq!(seq.iter().rev().copied().collect::<Vec<_>>(), {
+                let mut rev = items.clone();
+                rev.reverse();
+                rev
+            });
+            assert_eq!(seq.iter().len(), n);
+            assert_eq!(seq.first(), items.first());
+            assert_eq!(seq.last(), items.last());
+            assert_eq!(seq.get(n), None);
+            for i in 0..n {
+                assert_eq!(seq.get(i), Some(&i));
+            }
+            assert_eq!(seq.to_vec(), items);
+            assert_eq!(Chunked::from(items.clone()), seq);
+        }
+    }
+
+    #[test]
+    fn both_ends_of_an_iterator_meet_without_overlap() {
+        let seq = numbers(2 * CHUNK + 3);
+        let mut iter = seq.iter();
+        let mut seen = Vec::new();
+        let mut from_front = true;
+        while let Some(&item) = if from_front {
+            iter.next()
+        } else {
+            iter.next_back()
+        } {
+            seen.push(item);
+            from_front = !from_front;
+            assert_eq!(iter.len(), seq.len() - seen.len());
+        }
+        assert_eq!(iter.next(), None);
+        seen.sort_unstable();
+        assert_eq!(seen, (0..seq.len()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn appending_to_a_clone_leaves_the_original_and_shares_full_chunks() {
+        for n in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 5 * CHUNK + 2] {
+            let original = numbers(n);
+            let mut copy = original.clone();
+            copy.push(n);
+            assert_eq!(original.to_vec(), (0..n).collect::<Vec<_>>());
+            assert_eq!(copy.to_vec(), (0..=n).collect::<Vec<_>>());
+            // Every item before the last chunk is the original's own memory.
+            let last_chunk_start = n - n % CHUNK;
+            for i in 0..last_chunk_start {
+                assert!(shares(&original, &copy, i), "item {i} of {n} was copied");
+            }
+        }
+    }
+
+    #[test]
+    fn an_empty_sequence_holds_nothing() {
+        let seq: Chunked<usize> = Chunked::new();
+        assert!(seq.0.is_none());
+        assert_eq!(seq.iter().next(), None);
+        assert_eq!(seq.last(), None);
+        let collected: Chunked<usize> = std::iter::empty().collect();
+        assert!(collected.0.is_none());
+        assert_eq!(collected, seq);
+    }
+
+    #[test]
+    fn it_compares_and_serializes_as_its_items() -> Result<(), serde_json::Error> {
+        let seq = numbers(CHUNK + 1);
+        let json = serde_json::to_string(&seq)?;
+        assert_eq!(
+            json,
+            serde_json::to_string(&(0..=CHUNK).collect::<Vec<_>>())?
+        );
+        let back: Chunked<usize> = serde_json::from_str(&json)?;
+        assert_eq!(back, seq);
+        assert_ne!(numbers(CHUNK), seq);
+        assert_eq!(format!("{seq:?}"), format!("{:?}", seq.to_vec()));
+        let none: Chunked<usize> = serde_json::from_str("[]")?;
+        assert!(none.0.is_none());
+        Ok(())
+    }
+}
