@@ -141,9 +141,7 @@ pub fn apply(ticket: &mut Ticket, event: &Event) {
         | Change::SlaWarned { .. }
         | Change::SlaBreached { .. }
         | Change::SlaStopped { .. }
-        | Change::SlaCancelled { .. } => {
-            apply_sla(ticket.sla.make_mut(), &mut ticket.sla_policy, event)
-        }
+        | Change::SlaCancelled { .. } => apply_sla(&mut ticket.sla, &mut ticket.sla_policy, event),
     }
     ticket.version += 1;
     ticket.updated_at = event.at;

@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::iter::FusedIterator;
+use std::ops::Deref;
 use std::slice;
 use std::sync::Arc;
 
@@ -17,9 +18,10 @@ const CHUNK: usize = 4;
 ///
 /// The items are kept in chunks of a few, each behind its own `Arc`.
 /// Cloning the sequence touches one reference count (none while it is
-/// empty), and changing a clone copies the list of chunks and the one chunk
-/// that changes, never the other items: appending a comment to a ticket
-/// shared with a store costs the same with 5 comments or 500.
+/// empty), and changing a clone copies the list of chunks (a pointer per
+/// few items) and the one chunk that changes, never the other items: a
+/// reply to a ticket shared with a store copies at most a few comments,
+/// however long the conversation.
 ///
 /// It reads like a slice: [`len`](Self::len), [`iter`](Self::iter),
 /// [`get`](Self::get), [`last`](Self::last) and `for` loops; it
@@ -57,7 +59,7 @@ pub struct Chunked<T>(Option<Arc<Spine<T>>>);
 /// The chunks: every one but the last holds exactly [`CHUNK`] items, the
 /// last one 1 to [`CHUNK`]. Never empty (an empty sequence has no spine).
 struct Spine<T> {
-    chunks: Vec<Arc<Vec<T>>>,
+    chunks: Vec<Arc<Chunk<T>>>,
     len: usize,
 }
 
@@ -91,7 +93,7 @@ impl<T> Chunked<T> {
 
     /// The items, oldest first.
     pub fn iter(&self) -> ChunkedIter<'_, T> {
-        let chunks: &[Arc<Vec<T>>] = self.0.as_ref().map_or(&[], |spine| &spine.chunks);
+        let chunks: &[Arc<Chunk<T>>] = self.0.as_ref().map_or(&[], |spine| &spine.chunks);
         ChunkedIter {
             chunks: chunks.iter(),
             front: [].iter(),
@@ -136,24 +138,50 @@ impl<T: Clone> Chunked<T> {
         if let Some(last) = spine.chunks.last_mut()
             && last.len() < CHUNK
         {
-            unshare(last).push(item);
+            Arc::make_mut(last).0.push(item);
             return;
         }
         let mut chunk = Vec::with_capacity(CHUNK);
         chunk.push(item);
-        spine.chunks.push(Arc::new(chunk));
+        spine.chunks.push(Arc::new(Chunk(chunk)));
+    }
+
+    /// The newest item that `pred` accepts, to change, if there is one.
+    /// While another clone shares the sequence, copies the list of chunks
+    /// and the chunk that holds the item, not the others.
+    pub(crate) fn rfind_mut(&mut self, mut pred: impl FnMut(&T) -> bool) -> Option<&mut T> {
+        let (chunk, index) = self
+            .0
+            .as_ref()?
+            .chunks
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(c, chunk)| chunk.iter().rposition(&mut pred).map(|i| (c, i)))?;
+        let spine = Arc::make_mut(self.0.as_mut()?);
+        Arc::make_mut(spine.chunks.get_mut(chunk)?).0.get_mut(index)
     }
 }
 
-/// The chunk, to change; copied first (with room for a full chunk) while
-/// another sequence shares it.
-fn unshare<T: Clone>(chunk: &mut Arc<Vec<T>>) -> &mut Vec<T> {
-    if Arc::get_mut(chunk).is_none() {
-        let mut copy = Vec::with_capacity(CHUNK);
-        copy.extend_from_slice(chunk);
-        *chunk = Arc::new(copy);
+/// A chunk's items.
+struct Chunk<T>(Vec<T>);
+
+impl<T: Clone> Clone for Chunk<T> {
+    /// A copy with room for a full chunk, as the copy is made to change
+    /// it, perhaps to append.
+    fn clone(&self) -> Self {
+        let mut items = Vec::with_capacity(CHUNK);
+        items.extend_from_slice(&self.0);
+        Self(items)
     }
-    Arc::make_mut(chunk)
+}
+
+impl<T> Deref for Chunk<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        &self.0
+    }
 }
 
 impl<T> Default for Chunked<T> {
@@ -175,7 +203,7 @@ impl<T> FromIterator<T> for Chunked<T> {
         let mut chunk = Vec::new();
         for item in iter {
             if chunk.len() == CHUNK {
-                chunks.push(Arc::new(std::mem::take(&mut chunk)));
+                chunks.push(Arc::new(Chunk(std::mem::take(&mut chunk))));
             }
             if chunk.is_empty() {
                 chunk.reserve_exact(CHUNK);
@@ -184,7 +212,7 @@ impl<T> FromIterator<T> for Chunked<T> {
             len += 1;
         }
         if !chunk.is_empty() {
-            chunks.push(Arc::new(chunk));
+            chunks.push(Arc::new(Chunk(chunk)));
         }
         if chunks.is_empty() {
             Self(None)
@@ -242,7 +270,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Chunked<T> {
 /// [`rev`](Iterator::rev)).
 pub struct ChunkedIter<'a, T> {
     /// The chunks neither end has started.
-    chunks: slice::Iter<'a, Arc<Vec<T>>>,
+    chunks: slice::Iter<'a, Arc<Chunk<T>>>,
     /// What is left of the chunk the front has started.
     front: slice::Iter<'a, T>,
     /// What is left of the chunk the back has started.
@@ -395,6 +423,27 @@ mod tests {
                 assert!(shares(&original, &copy, i), "item {i} of {n} was copied");
             }
         }
+    }
+
+    #[test]
+    fn changing_an_item_of_a_clone_copies_only_its_chunk() -> Result<(), String> {
+        let mut original = numbers(4 * CHUNK);
+        original.push(CHUNK + 2);
+        let mut copy = original.clone();
+        let target = CHUNK + 2;
+        // The newest match is the last item; the one before is in chunk 1.
+        *copy.rfind_mut(|&i| i == target).ok_or("found")? = 1000;
+        *copy.rfind_mut(|&i| i == target).ok_or("found")? = 2000;
+        assert_eq!(copy.get(target), Some(&2000));
+        assert_eq!(copy.last(), Some(&1000));
+        assert_eq!(original.get(target), Some(&target));
+        assert_eq!(original.last(), Some(&target));
+        for i in 0..4 * CHUNK {
+            assert_eq!(shares(&original, &copy, i), i / CHUNK != 1, "item {i}");
+        }
+        assert_eq!(copy.rfind_mut(|&i| i == target), None);
+        assert_eq!(original.len(), copy.len());
+        Ok(())
     }
 
     #[test]

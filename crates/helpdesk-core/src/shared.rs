@@ -11,7 +11,6 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::asset::AssetRef;
 use crate::field::FieldValue;
 use crate::link::Link;
-use crate::sla::SlaCycle;
 use crate::tag::Tag;
 
 /// A collection behind `Arc`, or nothing while it is empty. Cloning it
@@ -53,7 +52,6 @@ empty!(
     BTreeSet<Link>,
     BTreeSet<String>,
     BTreeMap<String, FieldValue>,
-    Vec<SlaCycle>,
 );
 
 impl<T: Empty> Shared<T> {

@@ -34,10 +34,12 @@ use crate::ticket_type::TicketType;
 ///
 /// Clones are cheap: a clone shares everything with the original, and
 /// [`apply`] on a shared ticket copies the scalar fields and only the text
-/// or collection (tags, fields, SLA cycles) the event changes. The
-/// conversation is [`Chunked`]: a reply to a shared ticket copies its last
-/// few comments, not the whole conversation. Stores and engines can hand
-/// out snapshots without copying conversations.
+/// or collection (tags, fields) the event changes. The conversation and
+/// the SLA cycles, which grow with the ticket's history, are [`Chunked`]:
+/// a reply to a shared ticket copies its last few comments, and an SLA
+/// event the few cycles next to the one it changes, never all of them.
+/// Stores and engines can hand out snapshots without copying
+/// conversations.
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
@@ -99,7 +101,7 @@ pub(crate) struct TicketState {
     pub(crate) escalations: Shared<BTreeSet<String>>,
     pub(crate) reassignments: u32,
     pub(crate) sla_policy: Option<String>,
-    pub(crate) sla: Shared<Vec<SlaCycle>>,
+    pub(crate) sla: Chunked<SlaCycle>,
     pub(crate) created_by: Option<ActorRef>,
     pub(crate) created_at: DateTime<Utc>,
     pub(crate) updated_at: DateTime<Utc>,
@@ -139,7 +141,7 @@ impl Ticket {
                 escalations: Shared::default(),
                 reassignments: 0,
                 sla_policy: None,
-                sla: Shared::default(),
+                sla: Chunked::new(),
                 created_by: None,
                 created_at: DateTime::UNIX_EPOCH,
                 updated_at: DateTime::UNIX_EPOCH,
@@ -301,7 +303,7 @@ impl Ticket {
     }
 
     /// Every SLA cycle the ticket has had, oldest first.
-    pub fn sla(&self) -> &[SlaCycle] {
+    pub fn sla(&self) -> &Chunked<SlaCycle> {
         &self.state.sla
     }
 

@@ -170,6 +170,9 @@ proptest! {
                 apply(&mut checked, &event);
             }
             prop_assert_eq!(decide(&checked, Command::CheckSla, &check).unwrap(), vec![]);
+            // The check changed cycles of a clone that shares them with the
+            // ticket; the ticket is still what its history says.
+            prop_assert_eq!(&Ticket::replay(ticket.id(), &history), &ticket);
             if let Some((at, trigger)) = checked.next_sla_due() {
                 prop_assert!(at > now, "{:?} due at {} is left after a check at {}", trigger, at, now);
             }

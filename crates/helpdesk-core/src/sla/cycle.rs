@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::chunked::Chunked;
 use crate::event::{Change, Event};
 use crate::sla::{Metric, Warning};
 
@@ -172,7 +173,7 @@ pub struct SlaTrigger {
 }
 
 /// The earliest warning or breach not yet recorded on `cycles`.
-pub(crate) fn next_due(cycles: &[SlaCycle]) -> Option<(DateTime<Utc>, SlaTrigger)> {
+pub(crate) fn next_due(cycles: &Chunked<SlaCycle>) -> Option<(DateTime<Utc>, SlaTrigger)> {
     let mut next: Option<(DateTime<Utc>, SlaTrigger)> = None;
     let mut consider = |at: DateTime<Utc>, trigger: SlaTrigger| {
         if next.is_none_or(|(best, _)| at < best) {
@@ -208,7 +209,11 @@ pub(crate) fn next_due(cycles: &[SlaCycle]) -> Option<(DateTime<Utc>, SlaTrigger
 
 /// Folds an SLA event into a ticket's cycles and policy. Other events are
 /// ignored.
-pub(crate) fn apply_sla(cycles: &mut Vec<SlaCycle>, policy: &mut Option<String>, event: &Event) {
+pub(crate) fn apply_sla(
+    cycles: &mut Chunked<SlaCycle>,
+    policy: &mut Option<String>,
+    event: &Event,
+) {
     let at = event.at;
     match &event.change {
         Change::SlaPolicyChanged { to, .. } => policy.clone_from(to),
@@ -309,9 +314,8 @@ pub(crate) fn apply_sla(cycles: &mut Vec<SlaCycle>, policy: &mut Option<String>,
     }
 }
 
-fn cycle_mut(cycles: &mut [SlaCycle], metric: Metric, cycle: u32) -> Option<&mut SlaCycle> {
-    cycles
-        .iter_mut()
-        .rev()
-        .find(|c| c.metric == metric && c.cycle == cycle)
+/// The cycle `cycle` of `metric`, to change; only its chunk is copied
+/// while the ticket's clones share the cycles.
+fn cycle_mut(cycles: &mut Chunked<SlaCycle>, metric: Metric, cycle: u32) -> Option<&mut SlaCycle> {
+    cycles.rfind_mut(|c| c.metric == metric && c.cycle == cycle)
 }

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::actor::Role;
 use crate::apply::apply;
+use crate::chunked::Chunked;
 use crate::comment::Visibility;
 use crate::config::DeskConfig;
 use crate::context::Context;
@@ -89,7 +90,7 @@ pub(crate) fn matching_policy<'a>(
 struct Work<'a> {
     ctx: &'a Context<'a>,
     now: DateTime<Utc>,
-    cycles: Vec<SlaCycle>,
+    cycles: Chunked<SlaCycle>,
     policy: Option<String>,
     status: StatusCategory,
     priority: Priority,
@@ -102,7 +103,7 @@ impl<'a> Work<'a> {
         Self {
             ctx,
             now: ctx.now,
-            cycles: ticket.sla().to_vec(),
+            cycles: ticket.sla().clone(),
             policy: ticket.sla_policy().map(str::to_owned),
             status: ticket.status().category,
             priority: ticket.priority(),
