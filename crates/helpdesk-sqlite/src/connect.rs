@@ -42,6 +42,16 @@ fn common(conn: &Connection, path: &Path, options: &SqliteOptions) -> Result<(),
     )
 }
 
+/// Sets the durability `options` ask for on `conn`.
+fn synchronous(conn: &Connection, path: &Path, options: &SqliteOptions) -> Result<(), SqliteError> {
+    configure(
+        conn,
+        path,
+        "synchronous",
+        &format!("PRAGMA synchronous = {};", options.synchronous.pragma()),
+    )
+}
+
 /// The writer's connection: WAL, the chosen durability, migrated to the
 /// schema this build writes. `memory` opens a private in-memory database.
 pub(crate) fn writer(
@@ -75,12 +85,7 @@ pub(crate) fn writer(
     // Statement journals (kept while a statement inside a transaction may
     // still fail halfway) stay in memory instead of a temporary file.
     configure(&conn, path, "temp_store", "PRAGMA temp_store = MEMORY;")?;
-    configure(
-        &conn,
-        path,
-        "synchronous",
-        &format!("PRAGMA synchronous = {};", options.synchronous.pragma()),
-    )?;
+    synchronous(&conn, path, options)?;
     migrate(&mut conn, path, MIGRATIONS)?;
     Ok(conn)
 }
@@ -113,12 +118,7 @@ pub(crate) fn checkpointer(
     options: &SqliteOptions,
 ) -> Result<Connection, SqliteError> {
     let conn = existing(path, options)?;
-    configure(
-        &conn,
-        path,
-        "synchronous",
-        &format!("PRAGMA synchronous = {};", options.synchronous.pragma()),
-    )?;
+    synchronous(&conn, path, options)?;
     Ok(conn)
 }
 
