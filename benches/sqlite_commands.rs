@@ -198,7 +198,7 @@ fn encode(a: &Append, stored: &mut HashMap<TicketId, Vec<rusqlite::types::Value>
                     sql.push_str(set);
                 }
             }
-            sql.push_str(" WHERE tenant = ?1 AND id = ?2 RETURNING rowid");
+            sql.push_str(" WHERE rowid = ?16 AND tenant = ?1 AND id = ?2");
             sql
         });
         let same_tags = before.is_some_and(|old| old[10] == values[10]);
@@ -250,6 +250,7 @@ fn insert_plain(path: &Path, rows: &[Rows]) -> rusqlite::Result<()> {
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
          PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384;",
     )?;
+    let mut rowids: HashMap<&str, i64> = HashMap::new();
     for chunk in rows.chunks(CALLERS) {
         conn.execute_batch("BEGIN IMMEDIATE")?;
         // Like the store: a transaction's search text in one statement, so
@@ -268,15 +269,29 @@ fn insert_plain(path: &Path, rows: &[Rows]) -> rusqlite::Result<()> {
                 r.command.3
             ])?;
             let Some(t) = &r.ticket else { continue };
-            let rowid: i64 = conn
-                .prepare_cached(t.update.as_deref().unwrap_or(
-                    "INSERT INTO tickets (tenant, id, version, subject, status, sub_status, \
-                     priority, group_id, assignee, requester, tags, next_due, created_at, \
-                     updated_at, snapshot) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) \
-                     RETURNING rowid",
-                ))?
-                .query_row(rusqlite::params_from_iter(&t.values), |row| row.get(0))?;
+            // Rowids as the floor assigned them, kept here instead of read.
+            let rowid = match &t.update {
+                None => {
+                    conn.prepare_cached(
+                        "INSERT INTO tickets (tenant, id, version, subject, status, sub_status, \
+                         priority, group_id, assignee, requester, tags, next_due, created_at, \
+                         updated_at, snapshot) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                    )?
+                    .execute(rusqlite::params_from_iter(&t.values))?;
+                    let rowid = conn.last_insert_rowid();
+                    rowids.insert(t.id.as_str(), rowid);
+                    rowid
+                }
+                Some(update) => {
+                    let rowid = rowids[t.id.as_str()];
+                    let rowid_value = rusqlite::types::Value::Integer(rowid);
+                    let values = t.values.iter().chain([&rowid_value]);
+                    conn.prepare_cached(update)?
+                        .execute(rusqlite::params_from_iter(values))?;
+                    rowid
+                }
+            };
             if t.same_tags {
                 if !t.tags.is_empty() {
                     conn.prepare_cached(

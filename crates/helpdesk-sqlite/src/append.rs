@@ -249,17 +249,20 @@ pub(crate) fn write<'a>(
         stored.as_ref().map(|old| old.rowid),
     ];
     let rowid: i64 = match &stored {
-        None => conn
-            .prepare_cached(
+        // No `RETURNING`: SQLite runs it like a trigger, which makes the
+        // insert keep a statement journal of every page it touches.
+        None => {
+            conn.prepare_cached(
                 "INSERT INTO tickets (tenant, id, version, subject, status, sub_status, \
                  priority, group_id, assignee, requester, tags, next_due, created_at, \
                  updated_at, snapshot) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) \
-                 RETURNING rowid",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             )
             .map_err(failed(path, "prepare ticket insert"))?
-            .query_row(&values[..15], |r| r.get(0))
-            .map_err(failed(path, "insert ticket"))?,
+            .execute(&values[..15])
+            .map_err(failed(path, "insert ticket"))?;
+            conn.last_insert_rowid()
+        }
         Some(old) => {
             // Only the indexed columns that changed are set, so SQLite
             // rewrites only the index entries that moved.

@@ -1,0 +1,218 @@
+//! A database written by an earlier release opens in this one: the
+//! fixture `fixtures/schema_v1.db` was written by the store at schema
+//! version 1 (twelve tickets in two tenants, with assignments, replies,
+//! tags, SLA clocks and outbox messages). Each test works on a copy.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use helpdesk_core::{Actor, ActorId, Command, GroupId, TenantId, Ticket, TicketId};
+use helpdesk_engine::store::{Filter, Order, TicketQuery};
+use helpdesk_engine::{
+    CommandId, Desk, DeskOptions, ManualClock, NoNotifier, Request, Store, new_comment_id,
+};
+use helpdesk_sqlite::{SCHEMA_VERSION, SqliteStore};
+
+/// What the version 1 file holds, read with plain SQL before it is opened.
+struct Before {
+    /// `(tenant, ticket)` → (version, snapshot).
+    tickets: BTreeMap<(TenantId, TicketId), (u64, Ticket)>,
+    /// `(tenant, command, ticket, from, to)`.
+    commands: Vec<(TenantId, CommandId, TicketId, u64, u64)>,
+    /// `(tenant, tag)` → the tickets with it.
+    tags: BTreeMap<(TenantId, String), Vec<TicketId>>,
+    outbox: usize,
+}
+
+fn copy_of_fixture(dir: &Path) -> PathBuf {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema_v1.db");
+    let path = dir.join("v1.db");
+    std::fs::copy(source, &path).unwrap();
+    path
+}
+
+fn read_before(path: &Path) -> Before {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let version: u32 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 1, "the fixture is at schema version 1");
+    let mut tickets = BTreeMap::new();
+    let mut stmt = conn
+        .prepare("SELECT tenant, id, version, snapshot FROM tickets")
+        .unwrap();
+    let mut rows = stmt.query([]).unwrap();
+    while let Some(row) = rows.next().unwrap() {
+        let tenant: String = row.get(0).unwrap();
+        let id: String = row.get(1).unwrap();
+        let snapshot: String = row.get(3).unwrap();
+        tickets.insert(
+            (tenant.parse().unwrap(), id.parse().unwrap()),
+            (
+                row.get::<_, i64>(2).unwrap() as u64,
+                serde_json::from_str(&snapshot).unwrap(),
+            ),
+        );
+    }
+    let mut commands = Vec::new();
+    let mut stmt = conn
+        .prepare("SELECT tenant, command, ticket, from_version, to_version FROM commands")
+        .unwrap();
+    let mut rows = stmt.query([]).unwrap();
+    while let Some(row) = rows.next().unwrap() {
+        let text = |i| row.get::<_, String>(i).unwrap();
+        commands.push((
+            text(0).parse().unwrap(),
+            text(1).parse().unwrap(),
+            text(2).parse().unwrap(),
+            row.get::<_, i64>(3).unwrap() as u64,
+            row.get::<_, i64>(4).unwrap() as u64,
+        ));
+    }
+    let mut tags: BTreeMap<(TenantId, String), Vec<TicketId>> = BTreeMap::new();
+    let mut stmt = conn
+        .prepare("SELECT tenant, tag, ticket FROM ticket_tags")
+        .unwrap();
+    let mut rows = stmt.query([]).unwrap();
+    while let Some(row) = rows.next().unwrap() {
+        let text = |i| row.get::<_, String>(i).unwrap();
+        tags.entry((text(0).parse().unwrap(), text(1)))
+            .or_default()
+            .push(text(2).parse().unwrap());
+    }
+    let outbox: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM outbox WHERE delivered_at IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    Before {
+        tickets,
+        commands,
+        tags,
+        outbox: outbox as usize,
+    }
+}
+
+#[tokio::test]
+async fn a_version_1_database_opens_with_every_ticket_event_and_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_of_fixture(dir.path());
+    let before = read_before(&path);
+    assert_eq!(before.tickets.len(), 12);
+
+    let store = SqliteStore::open(&path).unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let version: u32 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+
+    for ((tenant, id), (version, snapshot)) in &before.tickets {
+        let loaded = store.load(*tenant, *id).await.unwrap().unwrap();
+        assert_eq!(&loaded, snapshot);
+        let history = store.history(*tenant, *id, 1).await.unwrap();
+        assert_eq!(history.len() as u64, *version);
+        let replayed = Ticket::replay(*id, history.iter().map(|stored| &stored.event));
+        assert_eq!(&replayed, snapshot, "replaying the migrated history");
+    }
+    for (tenant, command, ticket, from, to) in &before.commands {
+        let record = store.command(*tenant, *command).await.unwrap().unwrap();
+        assert_eq!(
+            (record.ticket, record.from_version, record.to_version),
+            (*ticket, *from, *to)
+        );
+    }
+    for ((tenant, tag), tickets) in &before.tags {
+        for order in [Order::NextDue, Order::UpdatedAt] {
+            let filter = Filter {
+                tag: Some(tag.clone()),
+                ..Filter::default()
+            };
+            let page = store
+                .query(*tenant, TicketQuery::new(filter, order, 100))
+                .await
+                .unwrap();
+            let mut found: Vec<TicketId> = page.rows.iter().map(|r| r.id).collect();
+            let mut expected = tickets.clone();
+            found.sort();
+            expected.sort();
+            assert_eq!(found, expected, "tag {tag} by {order:?}");
+        }
+    }
+    assert_eq!(
+        store.pending_outbox(1000).await.unwrap().len(),
+        before.outbox
+    );
+    // Every tenant's tickets are found again by a word of their subject,
+    // across the rows of the migrated search index.
+    let tenant = TenantId::from_u128(0x7e1);
+    let invoices = store.search(tenant, "INVOICE 4711", 10).await.unwrap();
+    assert_eq!(invoices.len(), 1);
+    assert_eq!(invoices[0].subject, "Invoice 4711 is wrong");
+    let checks = store.search(tenant, "überprüfe", 10).await.unwrap();
+    assert_eq!(checks.len(), 6, "each ticket's reply");
+    assert!(store.search(tenant, "4712", 10).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_migrated_database_takes_new_commands_and_still_knows_the_old_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_of_fixture(dir.path());
+    let before = read_before(&path);
+    let desk = Desk::with_options(
+        helpdesk_testkit::config(),
+        SqliteStore::open(&path).unwrap(),
+        NoNotifier,
+        ManualClock::new(helpdesk_testkit::start()),
+        DeskOptions::default(),
+    );
+    let tenant = TenantId::from_u128(0x7e1);
+    let agent = Actor::agent(
+        ActorId::from_u128(0xa2),
+        tenant,
+        [GroupId::from_u128(0x610)],
+    );
+    let (&(_, ticket), &(version, _)) = before
+        .tickets
+        .iter()
+        .find(|((t, _), _)| *t == tenant)
+        .unwrap();
+
+    // A command id recorded by version 1 is answered, not applied again.
+    let (_, old_command, ..) = *before
+        .commands
+        .iter()
+        .find(|(t, _, id, _, to)| *t == tenant && *id == ticket && *to == version)
+        .unwrap();
+    let mut again = Request::new(agent.clone(), ticket, Command::Tag { tag: "x".into() });
+    again.id = old_command;
+    let executed = desk.execute(again).await.unwrap();
+    assert!(executed.replayed, "the recorded command is answered");
+    assert!(!executed.ticket.tags().iter().any(|t| t.as_str() == "x"));
+
+    let reply = Request::new(
+        agent.clone(),
+        ticket,
+        Command::Reply {
+            comment: new_comment_id(),
+            body: "Fixed after the upgrade".into(),
+        },
+    );
+    let executed = desk.execute(reply).await.unwrap();
+    assert!(executed.ticket.version() > version);
+    let found = desk
+        .store()
+        .search(tenant, "after the upgrade", 10)
+        .await
+        .unwrap();
+    assert_eq!(found.iter().map(|r| r.id).collect::<Vec<_>>(), [ticket]);
+    let history = desk.store().history(tenant, ticket, 1).await.unwrap();
+    assert_eq!(history.len() as u64, executed.ticket.version());
+}
