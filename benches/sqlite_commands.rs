@@ -110,10 +110,17 @@ fn fresh(dir: &Path, name: &str) -> PathBuf {
     path
 }
 
+/// An id as the store keeps it: its UUID's 16 bytes.
+type Key = [u8; 16];
+
+fn key(id: impl Into<uuid::Uuid>) -> Key {
+    id.into().into_bytes()
+}
+
 /// The rows one append writes, already encoded.
 struct Rows {
-    tenant: String,
-    command: (String, String, i64, i64),
+    tenant: Key,
+    command: (Key, Key, i64, i64),
     ticket: Option<TicketRows>,
 }
 
@@ -121,11 +128,11 @@ struct TicketRows {
     values: Vec<rusqlite::types::Value>,
     /// The update of an existing ticket's row.
     update: Option<String>,
-    id: String,
+    id: Key,
     tags: Vec<String>,
     next_due: Option<i64>,
     updated_at: i64,
-    events: Vec<(i64, String, String, i64, &'static str, String)>,
+    events: Vec<(i64, Key, Key, i64, &'static str, String)>,
     outbox: Vec<i64>,
     text: Vec<String>,
     new: bool,
@@ -145,7 +152,7 @@ macro_rules! json {
 
 /// `a`'s rows; `stored` holds each ticket's stored row, as the store sees it.
 fn encode(a: &Append, stored: &mut HashMap<TicketId, Vec<rusqlite::types::Value>>) -> Rows {
-    use rusqlite::types::Value::{Integer, Null, Text};
+    use rusqlite::types::Value::{Blob, Integer, Null, Text};
     let row = &a.row;
     let ticket = (!a.events.is_empty()).then(|| {
         let text = a
@@ -160,18 +167,18 @@ fn encode(a: &Append, stored: &mut HashMap<TicketId, Vec<rusqlite::types::Value>
             })
             .filter(|part| !part.is_empty())
             .collect();
-        let opt = |v: Option<String>| v.map_or(Null, Text);
+        let opt = |v: Option<Key>| v.map_or(Null, |k| Blob(k.to_vec()));
         let values: Vec<rusqlite::types::Value> = vec![
-            Text(a.tenant.to_string()),
-            Text(a.command.ticket.to_string()),
+            Blob(key(a.tenant).to_vec()),
+            Blob(key(a.command.ticket).to_vec()),
             Integer(row.version as i64),
             Text(row.subject.clone()),
             Text(row.status.as_str().to_owned()),
-            opt(row.sub_status.clone()),
+            row.sub_status.clone().map_or(Null, Text),
             Text(row.priority.to_string()),
-            opt(row.group.map(|g| g.to_string())),
-            opt(row.assignee.map(|g| g.to_string())),
-            Text(row.requester.to_string()),
+            opt(row.group.map(key)),
+            opt(row.assignee.map(key)),
+            Blob(key(row.requester).to_vec()),
             Text(json!(&row.tags)),
             row.next_due.map_or(Null, |d| Integer(nanos(d))),
             Integer(nanos(row.created_at)),
@@ -198,14 +205,14 @@ fn encode(a: &Append, stored: &mut HashMap<TicketId, Vec<rusqlite::types::Value>
                     sql.push_str(set);
                 }
             }
-            sql.push_str(" WHERE rowid = ?16 AND tenant = ?1 AND id = ?2");
+            sql.push_str(" WHERE no = ?16 AND tenant = ?1 AND id = ?2");
             sql
         });
         let same_tags = before.is_some_and(|old| old[10] == values[10]);
         TicketRows {
             values,
             update,
-            id: a.command.ticket.to_string(),
+            id: key(a.command.ticket),
             tags: row.tags.clone(),
             next_due: row.next_due.map(nanos),
             updated_at: nanos(row.updated_at),
@@ -215,8 +222,8 @@ fn encode(a: &Append, stored: &mut HashMap<TicketId, Vec<rusqlite::types::Value>
                 .map(|e| {
                     (
                         e.version as i64,
-                        e.id.to_string(),
-                        e.command.to_string(),
+                        key(e.id),
+                        key(e.command),
                         nanos(e.event.at),
                         e.event.change.type_name(),
                         json!(&e.event),
@@ -230,10 +237,10 @@ fn encode(a: &Append, stored: &mut HashMap<TicketId, Vec<rusqlite::types::Value>
         }
     });
     Rows {
-        tenant: a.tenant.to_string(),
+        tenant: key(a.tenant),
         command: (
-            a.command.command.to_string(),
-            a.command.ticket.to_string(),
+            key(a.command.command),
+            key(a.command.ticket),
             a.command.from_version as i64,
             a.command.to_version as i64,
         ),
@@ -250,7 +257,7 @@ fn insert_plain(path: &Path, rows: &[Rows]) -> rusqlite::Result<()> {
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
          PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384;",
     )?;
-    let mut rowids: HashMap<&str, i64> = HashMap::new();
+    let mut numbers: HashMap<Key, i64> = HashMap::new();
     for chunk in rows.chunks(CALLERS) {
         conn.execute_batch("BEGIN IMMEDIATE")?;
         // Like the store: a transaction's search text in one statement, so
@@ -269,8 +276,9 @@ fn insert_plain(path: &Path, rows: &[Rows]) -> rusqlite::Result<()> {
                 r.command.3
             ])?;
             let Some(t) = &r.ticket else { continue };
-            // Rowids as the floor assigned them, kept here instead of read.
-            let rowid = match &t.update {
+            // Ticket numbers as the floor assigned them, kept here instead
+            // of read.
+            let no = match &t.update {
                 None => {
                     conn.prepare_cached(
                         "INSERT INTO tickets (tenant, id, version, subject, status, sub_status, \
@@ -279,48 +287,41 @@ fn insert_plain(path: &Path, rows: &[Rows]) -> rusqlite::Result<()> {
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
                     )?
                     .execute(rusqlite::params_from_iter(&t.values))?;
-                    let rowid = conn.last_insert_rowid();
-                    rowids.insert(t.id.as_str(), rowid);
-                    rowid
+                    let no = conn.last_insert_rowid();
+                    numbers.insert(t.id, no);
+                    no
                 }
                 Some(update) => {
-                    let rowid = rowids[t.id.as_str()];
-                    let rowid_value = rusqlite::types::Value::Integer(rowid);
-                    let values = t.values.iter().chain([&rowid_value]);
+                    let no = numbers[&t.id];
+                    let no_value = rusqlite::types::Value::Integer(no);
+                    let values = t.values.iter().chain([&no_value]);
                     conn.prepare_cached(update)?
                         .execute(rusqlite::params_from_iter(values))?;
-                    rowid
+                    no
                 }
             };
             if t.same_tags {
                 if !t.tags.is_empty() {
                     conn.prepare_cached(
-                        "UPDATE ticket_tags SET next_due = ?3, updated_at = ?4 \
-                         WHERE tenant = ?1 AND ticket = ?2",
+                        "UPDATE ticket_tags SET next_due = ?2, updated_at = ?3 WHERE ticket = ?1",
                     )?
-                    .execute(params![
-                        r.tenant,
-                        t.id,
-                        t.next_due,
-                        t.updated_at
-                    ])?;
+                    .execute(params![no, t.next_due, t.updated_at])?;
                 }
             } else {
                 if !t.new {
-                    conn.prepare_cached(
-                        "DELETE FROM ticket_tags WHERE tenant = ?1 AND ticket = ?2",
-                    )?
-                    .execute(params![r.tenant, t.id])?;
+                    conn.prepare_cached("DELETE FROM ticket_tags WHERE ticket = ?1")?
+                        .execute([no])?;
                 }
                 for tag in &t.tags {
                     conn.prepare_cached(
-                        "INSERT INTO ticket_tags (tenant, ticket, tag, next_due, updated_at) \
-                         VALUES (?1, ?2, ?3, ?4, ?5)",
+                        "INSERT INTO ticket_tags (ticket, tag, tenant, id, next_due, updated_at) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                     )?
                     .execute(params![
+                        no,
+                        tag,
                         r.tenant,
                         t.id,
-                        tag,
                         t.next_due,
                         t.updated_at
                     ])?;
@@ -328,18 +329,16 @@ fn insert_plain(path: &Path, rows: &[Rows]) -> rusqlite::Result<()> {
             }
             for e in &t.events {
                 conn.prepare_cached(
-                    "INSERT INTO events (tenant, ticket, version, id, command, at, type, body) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    "INSERT INTO events (ticket, version, id, command, at, type, body) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 )?
-                .execute(params![r.tenant, t.id, e.0, e.1, e.2, e.3, e.4, e.5])?;
+                .execute(params![no, e.0, e.1, e.2, e.3, e.4, e.5])?;
             }
             for m in &t.outbox {
-                conn.prepare_cached(
-                    "INSERT INTO outbox (tenant, ticket, version) VALUES (?1, ?2, ?3)",
-                )?
-                .execute(params![r.tenant, t.id, m])?;
+                conn.prepare_cached("INSERT INTO outbox (ticket, version) VALUES (?1, ?2)")?
+                    .execute(params![no, m])?;
             }
-            text.extend(t.text.iter().map(|part| (rowid, part.as_str())));
+            text.extend(t.text.iter().map(|part| (no, part.as_str())));
         }
         if !text.is_empty() {
             conn.prepare_cached(

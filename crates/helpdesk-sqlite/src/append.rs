@@ -9,8 +9,11 @@ use helpdesk_engine::StoreError;
 use helpdesk_engine::store::{Append, Appended, CommandRecord};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::codec::{self, nanos};
+use crate::codec::{self, key, nanos};
 use crate::error::failed;
+
+/// An id as stored (see [`codec::key`]).
+type Key = [u8; 16];
 
 /// An append in its stored form, ready for the writer: every id, instant
 /// and JSON column already encoded, so the one writer thread only runs
@@ -20,9 +23,6 @@ pub(crate) struct Encoded {
     pub(crate) tenant: TenantId,
     /// The command's record.
     pub(crate) record: CommandRecord,
-    tenant_text: String,
-    command_text: String,
-    ticket_text: String,
     /// The rows of the events, when there are any.
     rows: Option<Rows>,
 }
@@ -34,9 +34,9 @@ struct Rows {
     status: &'static str,
     sub_status: Option<String>,
     priority: String,
-    group: Option<String>,
-    assignee: Option<String>,
-    requester: String,
+    group: Option<Key>,
+    assignee: Option<Key>,
+    requester: Key,
     tags_json: String,
     tags: Vec<String>,
     next_due: Option<i64>,
@@ -44,19 +44,16 @@ struct Rows {
     updated_at: i64,
     snapshot: String,
     /// `(version, id, command, at, type, body)`.
-    events: Vec<(i64, String, String, i64, &'static str, String)>,
-    /// `(tenant, ticket, version, the whole message unless it is of one of
-    /// the events)`.
-    outbox: Vec<(String, String, i64, Option<String>)>,
+    events: Vec<(i64, Key, Key, i64, &'static str, String)>,
+    /// `(version, the whole message unless it is of one of the events)`.
+    outbox: Vec<(i64, Option<String>)>,
     /// The new searchable parts, lowercased.
     text: Vec<String>,
 }
 
 /// Encodes `append`; fails only on values the store cannot hold.
 pub(crate) fn encode(path: &Path, append: &Append) -> Result<Encoded, StoreError> {
-    let tenant_text = append.tenant.to_string();
     let record = append.command;
-    let ticket_text = record.ticket.to_string();
     let rows = if append.events.is_empty() {
         None
     } else {
@@ -65,8 +62,8 @@ pub(crate) fn encode(path: &Path, append: &Append) -> Result<Encoded, StoreError
         for stored in &append.events {
             events.push((
                 to_sql_version(stored.version),
-                stored.id.to_string(),
-                stored.command.to_string(),
+                key(stored.id),
+                key(stored.command),
                 nanos(path, stored.event.at)?,
                 stored.event.change.type_name(),
                 codec::json(path, "an event", &stored.event)?,
@@ -84,21 +81,12 @@ pub(crate) fn encode(path: &Path, append: &Append) -> Result<Encoded, StoreError
                         && stored.ticket == record.ticket
                         && *stored == message.event
                 });
-            outbox.push(if of_event {
-                (
-                    tenant_text.clone(),
-                    ticket_text.clone(),
-                    to_sql_version(message.event.version),
-                    None,
-                )
+            let whole = if of_event {
+                None
             } else {
-                (
-                    message.tenant.to_string(),
-                    message.ticket.to_string(),
-                    to_sql_version(message.event.version),
-                    Some(codec::json(path, "an outbox message", message)?),
-                )
-            });
+                Some(codec::json(path, "an outbox message", message)?)
+            };
+            outbox.push((to_sql_version(message.event.version), whole));
         }
         // The searchable text only grows: an opened ticket brings its
         // subject and description, a reply or a note its body.
@@ -120,9 +108,9 @@ pub(crate) fn encode(path: &Path, append: &Append) -> Result<Encoded, StoreError
             status: row.status.as_str(),
             sub_status: row.sub_status.clone(),
             priority: codec::name(path, "a priority", &row.priority)?,
-            group: row.group.map(|g| g.to_string()),
-            assignee: row.assignee.map(|a| a.to_string()),
-            requester: row.requester.to_string(),
+            group: row.group.map(key),
+            assignee: row.assignee.map(key),
+            requester: key(row.requester),
             tags_json: codec::json(path, "tags", &row.tags)?,
             tags: row.tags.clone(),
             next_due: row.next_due.map(|d| nanos(path, d)).transpose()?,
@@ -137,16 +125,13 @@ pub(crate) fn encode(path: &Path, append: &Append) -> Result<Encoded, StoreError
     Ok(Encoded {
         tenant: append.tenant,
         record,
-        command_text: record.command.to_string(),
-        tenant_text,
-        ticket_text,
         rows,
     })
 }
 
 /// Writes `append` on `conn`, which is inside a transaction; on an error
 /// the caller rolls back whatever was written. The append's new searchable
-/// parts are added to `text`, with the ticket's rowid, for
+/// parts are added to `text`, with the ticket's number, for
 /// [`write_text`] once every append of the transaction is written.
 ///
 /// Every check (a recorded command id, the expected version) comes before
@@ -159,20 +144,20 @@ pub(crate) fn write<'a>(
     text: &mut Vec<(i64, &'a str)>,
     wrote: &mut bool,
 ) -> Result<Appended, StoreError> {
-    let tenant = &append.tenant_text;
+    let tenant = key(append.tenant);
     let record = append.record;
-    let command = &append.command_text;
-    let ticket = &append.ticket_text;
+    let command = key(record.command);
+    let ticket = key(record.ticket);
 
     let stored = conn
         .prepare_cached(
-            "SELECT rowid, version, tags, status, group_id, assignee, requester, next_due, \
+            "SELECT no, version, tags, status, group_id, assignee, requester, next_due, \
              updated_at FROM tickets WHERE tenant = ?1 AND id = ?2",
         )
         .map_err(failed(path, "prepare version lookup"))?
         .query_row(params![tenant, ticket], |row| {
             Ok(Stored {
-                rowid: row.get(0)?,
+                no: row.get(0)?,
                 version: row.get(1)?,
                 tags: row.get(2)?,
                 status: row.get(3)?,
@@ -188,7 +173,7 @@ pub(crate) fn write<'a>(
     let actual = stored.as_ref().map_or(0, |s| s.version.max(0) as u64);
     if actual != record.from_version {
         // A retry of a command that moved the ticket on finds it moved on.
-        return match first(conn, path, tenant, command, record)? {
+        return match first(conn, path, &tenant, &command, record)? {
             Some(first) => Ok(Appended::Duplicate(first)),
             None => Err(StoreError::Conflict {
                 ticket: record.ticket,
@@ -215,7 +200,7 @@ pub(crate) fn write<'a>(
         ])
         .map_err(failed(path, "insert command"))?;
     if recorded == 0 {
-        return first(conn, path, tenant, command, record)?
+        return first(conn, path, &tenant, &command, record)?
             .map(Appended::Duplicate)
             .ok_or_else(|| StoreError::Corrupt {
                 what: "a command record".into(),
@@ -246,9 +231,9 @@ pub(crate) fn write<'a>(
         row.created_at,
         updated_at,
         row.snapshot,
-        stored.as_ref().map(|old| old.rowid),
+        stored.as_ref().map(|old| old.no),
     ];
-    let rowid: i64 = match &stored {
+    let no: i64 = match &stored {
         // No `RETURNING`: SQLite runs it like a trigger, which makes the
         // insert keep a statement journal of every page it touches.
         None => {
@@ -282,42 +267,42 @@ pub(crate) fn write<'a>(
                     sql.push_str(set);
                 }
             }
-            sql.push_str(" WHERE rowid = ?16 AND tenant = ?1 AND id = ?2");
+            sql.push_str(" WHERE no = ?16 AND tenant = ?1 AND id = ?2");
             conn.prepare_cached(&sql)
                 .map_err(failed(path, "prepare ticket update"))?
                 .execute(values)
                 .map_err(failed(path, "update ticket"))?;
-            old.rowid
+            old.no
         }
     };
 
     if same_tags {
         if !row.tags.is_empty() {
             conn.prepare_cached(
-                "UPDATE ticket_tags SET next_due = ?3, updated_at = ?4 \
-                 WHERE tenant = ?1 AND ticket = ?2",
+                "UPDATE ticket_tags SET next_due = ?2, updated_at = ?3 WHERE ticket = ?1",
             )
             .map_err(failed(path, "prepare tag update"))?
-            .execute(params![tenant, ticket, next_due, updated_at])
+            .execute(params![no, next_due, updated_at])
             .map_err(failed(path, "update tags"))?;
         }
     } else {
         if stored.is_some() {
-            conn.prepare_cached("DELETE FROM ticket_tags WHERE tenant = ?1 AND ticket = ?2")
+            conn.prepare_cached("DELETE FROM ticket_tags WHERE ticket = ?1")
                 .map_err(failed(path, "prepare tag delete"))?
-                .execute(params![tenant, ticket])
+                .execute([no])
                 .map_err(failed(path, "delete tags"))?;
         }
         if !row.tags.is_empty() {
             let mut insert = conn
                 .prepare_cached(
-                    "INSERT OR IGNORE INTO ticket_tags (tenant, ticket, tag, next_due, updated_at) \
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    "INSERT OR IGNORE INTO ticket_tags \
+                     (ticket, tag, tenant, id, next_due, updated_at) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )
                 .map_err(failed(path, "prepare tag insert"))?;
             for tag in &row.tags {
                 insert
-                    .execute(params![tenant, ticket, tag, next_due, updated_at])
+                    .execute(params![no, tag, tenant, ticket, next_due, updated_at])
                     .map_err(failed(path, "insert tag"))?;
             }
         }
@@ -325,33 +310,29 @@ pub(crate) fn write<'a>(
 
     let mut insert = conn
         .prepare_cached(
-            "INSERT INTO events (tenant, ticket, version, id, command, at, type, body) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO events (ticket, version, id, command, at, type, body) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )
         .map_err(failed(path, "prepare event insert"))?;
     for (version, id, command, at, kind, body) in &row.events {
         insert
-            .execute(params![
-                tenant, ticket, version, id, command, at, kind, body
-            ])
+            .execute(params![no, version, id, command, at, kind, body])
             .map_err(failed(path, "insert event"))?;
     }
 
     if !row.outbox.is_empty() {
         let mut insert = conn
-            .prepare_cached(
-                "INSERT INTO outbox (tenant, ticket, version, message) VALUES (?1, ?2, ?3, ?4)",
-            )
+            .prepare_cached("INSERT INTO outbox (ticket, version, message) VALUES (?1, ?2, ?3)")
             .map_err(failed(path, "prepare outbox insert"))?;
-        for (tenant, ticket, version, whole) in &row.outbox {
+        for (version, whole) in &row.outbox {
             insert
-                .execute(params![tenant, ticket, version, whole])
+                .execute(params![no, version, whole])
                 .map_err(failed(path, "insert outbox message"))?;
         }
     }
 
     for part in &row.text {
-        text.push((rowid, part));
+        text.push((no, part));
     }
 
     Ok(Appended::Written)
@@ -361,8 +342,8 @@ pub(crate) fn write<'a>(
 fn first(
     conn: &Connection,
     path: &Path,
-    tenant: &str,
-    command: &str,
+    tenant: &Key,
+    command: &Key,
     record: CommandRecord,
 ) -> Result<Option<CommandRecord>, StoreError> {
     const WHAT: &str = "a command record";
@@ -374,7 +355,7 @@ fn first(
         .map_err(failed(path, "prepare command lookup"))?
         .query_row(params![tenant, command], |row| {
             Ok((
-                row.get::<_, String>(0)?,
+                row.get::<_, Key>(0)?,
                 row.get::<_, i64>(1)?,
                 row.get::<_, i64>(2)?,
             ))
@@ -392,13 +373,13 @@ fn first(
     };
     Ok(Some(CommandRecord {
         command: record.command,
-        ticket: codec::parse(&ticket, WHAT)?,
+        ticket: uuid::Uuid::from_bytes(ticket).into(),
         from_version: version(from)?,
         to_version: version(to)?,
     }))
 }
 
-/// Indexes the searchable parts of a transaction's appends, `(ticket rowid,
+/// Indexes the searchable parts of a transaction's appends, `(ticket number,
 /// part)`, in one statement.
 ///
 /// FTS5 writes what it has gathered as a new segment of its index at every
@@ -426,13 +407,13 @@ pub(crate) fn write_text(
 
 /// The stored row of a ticket, as the next append compares it.
 struct Stored {
-    rowid: i64,
+    no: i64,
     version: i64,
     tags: String,
     status: String,
-    group: Option<String>,
-    assignee: Option<String>,
-    requester: String,
+    group: Option<Key>,
+    assignee: Option<Key>,
+    requester: Key,
     next_due: Option<i64>,
     updated_at: i64,
 }

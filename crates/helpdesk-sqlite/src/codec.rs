@@ -1,17 +1,17 @@
-//! Stored forms: ids as text, instants as integer nanoseconds, enums as
-//! their serde names, tickets and events as their JSON forms; and rows
-//! back into engine types.
+//! Stored forms: ids as their UUID's 16 bytes, instants as integer
+//! nanoseconds, enums as their serde names, tickets and events as their
+//! JSON forms; and rows back into engine types.
 
 use std::path::Path;
-use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use helpdesk_engine::StoreError;
 use helpdesk_engine::store::TicketRow;
 use rusqlite::Row;
-use rusqlite::types::ValueRef;
+use rusqlite::types::{Value, ValueRef};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use uuid::Uuid;
 
 use crate::error::SqliteError;
 
@@ -140,13 +140,40 @@ pub(crate) fn version(row: &Row<'_>, index: usize, what: &str) -> Result<u64, St
     u64::try_from(n).map_err(|_| corrupt(what, format!("negative version {n}")))
 }
 
-/// A value parsed from its text (ids).
-pub(crate) fn parse<T: FromStr>(s: &str, what: &str) -> Result<T, StoreError>
-where
-    T::Err: std::fmt::Display,
-{
-    s.parse()
-        .map_err(|e: T::Err| corrupt(what, format!("{s:?}: {e}")))
+/// An id as stored: its UUID's 16 bytes, which sort like its text.
+pub(crate) fn key(id: impl Into<Uuid>) -> [u8; 16] {
+    id.into().into_bytes()
+}
+
+/// An id as a bound value, for statements built at run time.
+pub(crate) fn key_value(id: impl Into<Uuid>) -> Value {
+    Value::Blob(key(id).to_vec())
+}
+
+/// An id column.
+pub(crate) fn id<T: From<Uuid>>(row: &Row<'_>, index: usize, what: &str) -> Result<T, StoreError> {
+    match row.get_ref(index) {
+        Ok(ValueRef::Blob(bytes)) => Uuid::from_slice(bytes)
+            .map(T::from)
+            .map_err(|e| corrupt(what, e)),
+        Ok(other) => Err(corrupt(
+            what,
+            format!("expected a 16-byte id, found {:?}", other.data_type()),
+        )),
+        Err(e) => Err(corrupt(what, e)),
+    }
+}
+
+/// A nullable id column.
+pub(crate) fn id_opt<T: From<Uuid>>(
+    row: &Row<'_>,
+    index: usize,
+    what: &str,
+) -> Result<Option<T>, StoreError> {
+    match row.get_ref(index) {
+        Ok(ValueRef::Null) => Ok(None),
+        _ => id(row, index, what).map(Some),
+    }
 }
 
 /// A value read from its JSON form.
@@ -164,19 +191,15 @@ pub(crate) fn ticket_row(row: &Row<'_>, offset: usize) -> Result<TicketRow, Stor
     const WHAT: &str = "a ticket row";
     let at = |i: usize| offset + i;
     Ok(TicketRow {
-        tenant: parse(text(row, at(0), WHAT)?, WHAT)?,
-        id: parse(text(row, at(1), WHAT)?, WHAT)?,
+        tenant: id(row, at(0), WHAT)?,
+        id: id(row, at(1), WHAT)?,
         subject: text(row, at(2), WHAT)?.to_owned(),
         status: from_name(text(row, at(3), WHAT)?, WHAT)?,
         sub_status: text_opt(row, at(4), WHAT)?.map(str::to_owned),
         priority: from_name(text(row, at(5), WHAT)?, WHAT)?,
-        group: text_opt(row, at(6), WHAT)?
-            .map(|s| parse(s, WHAT))
-            .transpose()?,
-        assignee: text_opt(row, at(7), WHAT)?
-            .map(|s| parse(s, WHAT))
-            .transpose()?,
-        requester: parse(text(row, at(8), WHAT)?, WHAT)?,
+        group: id_opt(row, at(6), WHAT)?,
+        assignee: id_opt(row, at(7), WHAT)?,
+        requester: id(row, at(8), WHAT)?,
         tags: from_json(text(row, at(9), WHAT)?, WHAT)?,
         next_due: int_opt(row, at(10), WHAT)?.map(instant),
         created_at: instant(int(row, at(11), WHAT)?),

@@ -96,26 +96,28 @@
 //!
 //! # Schema
 //!
-//! Ids are UUIDs as lowercase hyphenated text (their text order is their
-//! order). Instants are `INTEGER` nanoseconds since 1970-01-01 UTC: exact
-//! for every instant chrono holds between the years 1677 and 2262, so
-//! ordering and round trips are exact (`datetime(col / 1000000000,
-//! 'unixepoch')` shows one). JSON columns hold the versioned stored forms of
-//! `helpdesk-core`.
+//! Ids are UUIDs as 16-byte `BLOB`s (their byte order is their order;
+//! `lower(hex(id))` shows one, `unhex('...')` finds one), and a ticket's
+//! rows in other tables refer to it by its number, `tickets.no`, so every
+//! key is short. Instants are `INTEGER` nanoseconds since 1970-01-01 UTC:
+//! exact for every instant chrono holds between the years 1677 and 2262,
+//! so ordering and round trips are exact (`datetime(col / 1000000000,
+//! 'unixepoch')` shows one). JSON columns hold the versioned stored forms
+//! of `helpdesk-core`.
 //!
 //! | table | key | holds |
 //! |-------|-----|-------|
-//! | `events` | `(tenant, ticket, version)` | `id`, `command`, `at`, `type`, `body` (the event's JSON): the source of truth |
-//! | `tickets` | `(tenant, id)` | `snapshot` (the ticket's JSON) and the projection: `version`, `subject`, `status`, `sub_status`, `priority`, `group_id`, `assignee`, `requester`, `tags` (JSON), `next_due`, `created_at`, `updated_at` |
-//! | `ticket_tags` | `(tenant, ticket, tag)` | one row per tag, with the ticket's `next_due` and `updated_at` copied for the tag's list |
+//! | `tickets` | `no`; unique `(tenant, id)` | `snapshot` (the ticket's JSON) and the projection: `version`, `subject`, `status`, `sub_status`, `priority`, `group_id`, `assignee`, `requester`, `tags` (JSON), `next_due`, `created_at`, `updated_at` |
+//! | `events` | `seq` (write order); unique `(ticket, version)` | `id`, `command`, `at`, `type`, `body` (the event's JSON): the source of truth |
+//! | `ticket_tags` | `(ticket, tag)` | one row per tag, with the ticket's `tenant`, `id`, `next_due` and `updated_at` copied for the tag's list |
 //! | `commands` | `(tenant, command)` | `ticket`, `from_version`, `to_version`: answers retries |
-//! | `outbox` | `seq` | `tenant`, `ticket`, `version`: the event the message is of, read back from `events`; `message` (NULL, or the whole message's JSON when it is not one of its append's events), `delivered_at` (NULL while pending) |
-//! | `ticket_text` | rowid | FTS5, trigram tokenizer, `detail = none` (which rows hold a trigram, not where; a GLOB is checked on each candidate row): `doc` (the ticket's `tickets.rowid`) and `body`, one row per lowercased part of the ticket: subject, description, each comment; written once, when the part is added |
+//! | `outbox` | `seq` | `ticket`, `version`: the event the message is of, read back from `events`; `message` (NULL, or the whole message's JSON when it is not one of its append's events), `delivered_at` (NULL while pending) |
+//! | `ticket_text` | rowid | FTS5, trigram tokenizer, `detail = none` (which rows hold a trigram, not where; a GLOB is checked on each candidate row): `doc` (the ticket's `no`) and `body`, one row per lowercased part of the ticket: subject, description, each comment; written once, when the part is added |
 //!
 //! Indexes: for lists, `(tenant, [group_id | assignee | status | requester],
 //! next_due, id)` and `(tenant, [...], updated_at DESC, id)` on `tickets`
-//! and `(tenant, tag, next_due, ticket)`, `(tenant, tag, updated_at DESC,
-//! ticket)` on `ticket_tags`, so every first page and every keyset
+//! and `(tenant, tag, next_due, id)`, `(tenant, tag, updated_at DESC, id)`
+//! on `ticket_tags`, so every first page and every keyset
 //! continuation is one index range read in order; `(next_due, id) WHERE
 //! next_due IS NOT NULL` for the SLA scheduler across tenants; `(seq) WHERE
 //! delivered_at IS NULL` for the pending outbox. Search runs one `GLOB

@@ -36,7 +36,7 @@ fn source(tenant: TenantId, query: &TicketQuery) -> (Source, Vec<String>, Vec<Va
         Order::UpdatedAt => "updated",
     };
     let mut conditions = Vec::new();
-    let mut values: Vec<Value> = vec![Value::Text(tenant.to_string())];
+    let mut values: Vec<Value> = vec![codec::key_value(tenant)];
     let source = if let Some(tag) = &filter.tag {
         conditions.push("g.tenant = ?1".to_owned());
         values.push(Value::Text(tag.clone()));
@@ -44,11 +44,11 @@ fn source(tenant: TenantId, query: &TicketQuery) -> (Source, Vec<String>, Vec<Va
         Source {
             from: format!(
                 "ticket_tags AS g INDEXED BY ticket_tags_{suffix} \
-                 CROSS JOIN tickets AS t ON t.tenant = g.tenant AND t.id = g.ticket"
+                 CROSS JOIN tickets AS t ON t.no = g.ticket"
             ),
             due: "g.next_due",
             updated: "g.updated_at",
-            id: "g.ticket",
+            id: "g.id",
         }
     } else {
         conditions.push("t.tenant = ?1".to_owned());
@@ -70,21 +70,21 @@ fn source(tenant: TenantId, query: &TicketQuery) -> (Source, Vec<String>, Vec<Va
             id: "t.id",
         }
     };
-    let mut equal = |column: &str, value: String| {
-        values.push(Value::Text(value));
+    let mut equal = |column: &str, value: Value| {
+        values.push(value);
         conditions.push(format!("{column} = ?{}", values.len()));
     };
     if let Some(assignee) = filter.assignee {
-        equal("t.assignee", assignee.to_string());
+        equal("t.assignee", codec::key_value(assignee));
     }
     if let Some(requester) = filter.requester {
-        equal("t.requester", requester.to_string());
+        equal("t.requester", codec::key_value(requester));
     }
     if let Some(group) = filter.group {
-        equal("t.group_id", group.to_string());
+        equal("t.group_id", codec::key_value(group));
     }
     if let Some(status) = filter.status {
-        equal("t.status", status.as_str().to_owned());
+        equal("t.status", Value::Text(status.as_str().to_owned()));
     }
     (source, conditions, values)
 }
@@ -122,7 +122,7 @@ pub(crate) fn page(
                 let d = vals.len();
                 conds.push(format!("{} >= ?{d}", source.due));
                 if let Some(id) = id {
-                    vals.push(Value::Text(id.to_string()));
+                    vals.push(codec::key_value(id));
                     conds.push(format!(
                         "({} > ?{d} OR {} > ?{})",
                         source.due,
@@ -148,7 +148,7 @@ pub(crate) fn page(
                 let mut vals = values;
                 conds.push(format!("{} IS NULL", source.due));
                 if let Some(Cursor { due: None, id, .. }) = after {
-                    vals.push(Value::Text(id.to_string()));
+                    vals.push(codec::key_value(id));
                     conds.push(format!("{} > ?{}", source.id, vals.len()));
                 }
                 let want = limit + 1 - rows.len();
@@ -163,7 +163,7 @@ pub(crate) fn page(
             if let Some(cursor) = query.after {
                 vals.push(Value::Integer(codec::nanos_saturating(cursor.updated)));
                 let u = vals.len();
-                vals.push(Value::Text(cursor.id.to_string()));
+                vals.push(codec::key_value(cursor.id));
                 let i = vals.len();
                 conds.push(format!("{} <= ?{u}", source.updated));
                 conds.push(format!(

@@ -9,7 +9,7 @@ use helpdesk_engine::store::{CommandRecord, DueTicket, OutboxMessage, StoredEven
 use helpdesk_engine::{CommandId, StoreError};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::codec::{self, from_json, int, parse, text, version};
+use crate::codec::{self, from_json, id, int, key, text, version};
 use crate::error::failed;
 
 /// The ticket's snapshot.
@@ -22,9 +22,7 @@ pub(crate) fn load(
     let snapshot: Option<String> = conn
         .prepare_cached("SELECT snapshot FROM tickets WHERE tenant = ?1 AND id = ?2")
         .map_err(failed(path, "prepare load"))?
-        .query_row(params![tenant.to_string(), ticket.to_string()], |r| {
-            r.get(0)
-        })
+        .query_row(params![key(tenant), key(ticket)], |r| r.get(0))
         .optional()
         .map_err(failed(path, "load ticket"))?;
     snapshot
@@ -44,21 +42,22 @@ pub(crate) fn history(
     let mut stmt = conn
         .prepare_cached(
             "SELECT version, id, command, body FROM events \
-             WHERE tenant = ?1 AND ticket = ?2 AND version >= ?3 ORDER BY version",
+             WHERE ticket = (SELECT no FROM tickets WHERE tenant = ?1 AND id = ?2) \
+             AND version >= ?3 ORDER BY version",
         )
         .map_err(failed(path, "prepare history"))?;
     let from = i64::try_from(from).unwrap_or(i64::MAX);
     let mut rows = stmt
-        .query(params![tenant.to_string(), ticket.to_string(), from])
+        .query(params![key(tenant), key(ticket), from])
         .map_err(failed(path, "read history"))?;
     let mut events = Vec::new();
     while let Some(row) = rows.next().map_err(failed(path, "read history"))? {
         events.push(StoredEvent {
-            id: parse(text(row, 1, &what)?, &what)?,
+            id: id(row, 1, &what)?,
             tenant,
             ticket,
             version: version(row, 0, &what)?,
-            command: parse(text(row, 2, &what)?, &what)?,
+            command: id(row, 2, &what)?,
             event: from_json(text(row, 3, &what)?, &what)?,
         });
     }
@@ -80,13 +79,13 @@ pub(crate) fn command(
         )
         .map_err(failed(path, "prepare command lookup"))?;
     let mut rows = stmt
-        .query(params![tenant.to_string(), command.to_string()])
+        .query(params![key(tenant), key(command)])
         .map_err(failed(path, "look up command"))?;
     match rows.next().map_err(failed(path, "look up command"))? {
         None => Ok(None),
         Some(row) => Ok(Some(CommandRecord {
             command,
-            ticket: parse(text(row, 0, WHAT)?, WHAT)?,
+            ticket: id(row, 0, WHAT)?,
             from_version: version(row, 1, WHAT)?,
             to_version: version(row, 2, WHAT)?,
         })),
@@ -113,8 +112,8 @@ pub(crate) fn due_before(
     let mut due = Vec::new();
     while let Some(row) = rows.next().map_err(failed(path, "scan due tickets"))? {
         due.push(DueTicket {
-            tenant: parse(text(row, 0, WHAT)?, WHAT)?,
-            ticket: parse(text(row, 1, WHAT)?, WHAT)?,
+            tenant: id(row, 0, WHAT)?,
+            ticket: id(row, 1, WHAT)?,
             due: codec::instant(int(row, 2, WHAT)?),
         });
     }
@@ -130,10 +129,11 @@ pub(crate) fn pending_outbox(
     const WHAT: &str = "an outbox message";
     let mut stmt = conn
         .prepare_cached(
-            "SELECT o.tenant, o.ticket, o.message, e.version, e.id, e.command, e.body \
+            "SELECT t.tenant, t.id, o.message, e.version, e.id, e.command, e.body \
              FROM outbox AS o INDEXED BY outbox_pending \
-             LEFT JOIN events AS e ON o.message IS NULL AND e.tenant = o.tenant \
-             AND e.ticket = o.ticket AND e.version = o.version \
+             JOIN tickets AS t ON t.no = o.ticket \
+             LEFT JOIN events AS e ON o.message IS NULL AND e.ticket = o.ticket \
+             AND e.version = o.version \
              WHERE o.delivered_at IS NULL ORDER BY o.seq LIMIT ?1",
         )
         .map_err(failed(path, "prepare outbox scan"))?;
@@ -146,14 +146,14 @@ pub(crate) fn pending_outbox(
             messages.push(from_json(whole, WHAT)?);
             continue;
         }
-        let tenant = parse(text(row, 0, WHAT)?, WHAT)?;
-        let ticket = parse(text(row, 1, WHAT)?, WHAT)?;
+        let tenant = id(row, 0, WHAT)?;
+        let ticket = id(row, 1, WHAT)?;
         let event = StoredEvent {
-            id: parse(text(row, 4, WHAT)?, WHAT)?,
+            id: id(row, 4, WHAT)?,
             tenant,
             ticket,
             version: version(row, 3, WHAT)?,
-            command: parse(text(row, 5, WHAT)?, WHAT)?,
+            command: id(row, 5, WHAT)?,
             event: from_json(text(row, 6, WHAT)?, WHAT)?,
         };
         messages.push(OutboxMessage::of(&event));

@@ -46,7 +46,7 @@ pub(crate) fn search(
     if words.is_empty() || limit == 0 {
         return Ok(Vec::new());
     }
-    let mut values = vec![Value::Text(tenant.to_string())];
+    let mut values = vec![codec::key_value(tenant)];
     let mut matches = Vec::with_capacity(words.len());
     for word in &words {
         values.push(Value::Text(contains(word)));
@@ -59,7 +59,7 @@ pub(crate) fn search(
     // the trigram index narrows them before any ticket row is read.
     let sql = format!(
         "SELECT {ROW_COLUMNS} FROM ({}) AS m \
-         CROSS JOIN tickets AS t ON t.rowid = m.doc \
+         CROSS JOIN tickets AS t ON t.no = m.doc \
          WHERE t.tenant = ?1 ORDER BY t.updated_at DESC, t.id LIMIT {limit}",
         matches.join(" INTERSECT ")
     );

@@ -216,3 +216,45 @@ async fn a_migrated_database_takes_new_commands_and_still_knows_the_old_ones() {
     let history = desk.store().history(tenant, ticket, 1).await.unwrap();
     assert_eq!(history.len() as u64, executed.ticket.version());
 }
+
+#[test]
+fn a_migration_that_would_lose_rows_fails_and_keeps_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_of_fixture(dir.path());
+    // An event of a ticket that does not exist: it has nowhere to go.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "foreign_keys", false).unwrap();
+    conn.execute(
+        "INSERT INTO events (tenant, ticket, version, id, command, at, type, body) \
+         SELECT tenant, '00000000-0000-7000-8000-000000000001', 1, id, command, at, type, body \
+         FROM events LIMIT 1",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let before = read_before(&path);
+
+    let err = SqliteStore::open(&path).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            helpdesk_sqlite::SqliteError::Migrate { version: 2.., .. }
+        ),
+        "{err}"
+    );
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let version: u32 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert!(version < SCHEMA_VERSION, "left at version {version}");
+    let events: i64 = conn
+        .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(events, 101, "every event is still there");
+    assert_eq!(read_before_tickets(&conn), before.tickets.len());
+}
+
+fn read_before_tickets(conn: &rusqlite::Connection) -> usize {
+    conn.query_row("SELECT count(*) FROM tickets", [], |r| r.get::<_, i64>(0))
+        .unwrap() as usize
+}
