@@ -112,7 +112,7 @@
 //! | `ticket_tags` | `(ticket, tag)` | one row per tag, with the ticket's `tenant`, `id`, `next_due` and `updated_at` copied for the tag's list |
 //! | `commands` | `(tenant, command)` | `ticket`, `from_version`, `to_version`: answers retries |
 //! | `outbox` | `seq` | `ticket`, `version`: the event the message is of, read back from `events`; `message` (NULL, or the whole message's JSON when it is not one of its append's events), `delivered_at` (NULL while pending) |
-//! | `ticket_text` | rowid | FTS5, trigram tokenizer, `detail = none` (which rows hold a trigram, not where; a GLOB is checked on each candidate row): `doc` (the ticket's `no`) and `body`, one row per lowercased part of the ticket: subject, description, each comment; written once, when the part is added |
+//! | `ticket_text` | rowid | FTS5, trigram tokenizer, `detail = none` (which rows hold a trigram, not where; a GLOB is checked on each candidate row), `columnsize = 0` (no token counts: nothing ranks): `doc` (the ticket's `no`) and `body`, one row per lowercased part of the ticket: subject, description, each comment; written once, when the part is added |
 //!
 //! Indexes: for lists, `(tenant, [group_id | assignee | status | requester],
 //! next_due, id)` and `(tenant, [...], updated_at DESC, id)` on `tickets`
