@@ -3,6 +3,10 @@
 //! `synchronous=FULL`), against the physical floor: plain rusqlite inserts
 //! of the same rows, in the same durability mode, in transactions of the
 //! same size, each committed (and synced) before the next begins.
+//!
+//! 128 callers by default; `HELPDESK_BENCH_CALLERS=N` (a power of two up
+//! to 2,048) runs another number, to see how group commit scales with
+//! the commands in flight.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -23,8 +27,16 @@ use helpdesk_testkit::Observed;
 
 const TENANT: TenantId = TenantId::from_u128(0xbe7c);
 const GROUP: GroupId = GroupId::from_u128(0x610);
-/// Callers executing commands at the same time.
-const CALLERS: usize = 128;
+/// Callers executing commands at the same time, unless
+/// `HELPDESK_BENCH_CALLERS` says otherwise (a power of two up to
+/// `COMMANDS / 4`, so every caller runs whole rounds of four commands).
+fn callers() -> usize {
+    std::env::var("HELPDESK_BENCH_CALLERS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .filter(|n: &usize| n.is_power_of_two() && *n <= COMMANDS / 4)
+        .unwrap_or(128)
+}
 /// Commands per measured iteration.
 const COMMANDS: usize = 8192;
 
@@ -79,13 +91,14 @@ async fn caller<S: Store>(desk: &Desk<S, NoNotifier, ManualClock>, caller: usize
     }
 }
 
-/// `COMMANDS` commands from `CALLERS` concurrent callers.
+/// `COMMANDS` commands from `callers()` concurrent callers.
 async fn drive<S: Store + 'static>(desk: Arc<Desk<S, NoNotifier, ManualClock>>) {
-    let mut tasks = Vec::with_capacity(CALLERS);
-    for c in 0..CALLERS {
+    let callers = callers();
+    let mut tasks = Vec::with_capacity(callers);
+    for c in 0..callers {
         let desk = desk.clone();
         tasks.push(tokio::spawn(async move {
-            caller(&desk, c, COMMANDS / CALLERS).await;
+            caller(&desk, c, COMMANDS / callers).await;
         }));
     }
     for task in tasks {
@@ -249,7 +262,7 @@ fn encode(a: &Append, stored: &mut HashMap<TicketId, Vec<rusqlite::types::Value>
 }
 
 /// The floor: the same rows, inserted with plain prepared statements, one
-/// transaction per `CALLERS` appends, WAL and `synchronous=FULL`.
+/// transaction per `callers()` appends, WAL and `synchronous=FULL`.
 fn insert_plain(path: &Path, rows: &[Rows]) -> rusqlite::Result<()> {
     use rusqlite::params;
     let conn = rusqlite::Connection::open(path)?;
@@ -258,7 +271,7 @@ fn insert_plain(path: &Path, rows: &[Rows]) -> rusqlite::Result<()> {
          PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384;",
     )?;
     let mut numbers: HashMap<Key, i64> = HashMap::new();
-    for chunk in rows.chunks(CALLERS) {
+    for chunk in rows.chunks(callers()) {
         conn.execute_batch("BEGIN IMMEDIATE")?;
         // Like the store: a transaction's search text in one statement, so
         // FTS5 writes one index segment per transaction.

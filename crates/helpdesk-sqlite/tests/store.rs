@@ -351,6 +351,46 @@ async fn search_matches_substrings_like_the_memory_store() {
 }
 
 #[tokio::test]
+async fn search_needs_the_word_itself_not_only_its_trigrams() {
+    // The search index keeps which parts hold a trigram, not where: "abcd"
+    // has both its trigrams in "abcx xbcd", and must still not match it.
+    let desk = desk(helpdesk_testkit::Observed::new(
+        helpdesk_engine::MemoryStore::new(),
+    ));
+    let ticket = busy_ticket(&desk, "Vendor abcx xbcd rota").await;
+    let store = SqliteStore::in_memory().unwrap();
+    for a in desk.store().appends() {
+        store.append(a).await.unwrap();
+    }
+    for (text, found) in [
+        ("abcd", false),
+        ("bcx xbc", true), // two words, each in the part
+        ("cx xb", true),
+        ("abcx", true),
+        ("xbcdrota", false),
+        ("otarota", false),
+    ] {
+        let ids: Vec<TicketId> = store
+            .search(TENANT, text, 10)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        let memory: Vec<TicketId> = desk
+            .store()
+            .search(TENANT, text, 10)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(ids, memory, "search {text:?}");
+        assert_eq!(ids == [ticket], found, "search {text:?}");
+    }
+}
+
+#[tokio::test]
 async fn outbox_messages_read_back_whole_by_reference_or_not() {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(dir.path().join("outbox.db")).unwrap();
