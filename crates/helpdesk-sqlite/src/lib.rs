@@ -92,7 +92,11 @@
 //! in order at open, each in its own transaction with its version number,
 //! so a database written by an older version opens in a newer one. A
 //! database of a newer version than [`SCHEMA_VERSION`] is refused with
-//! [`SqliteError::TooNew`], unchanged.
+//! [`SqliteError::TooNew`], unchanged. Opening a database of version 1 or
+//! 2 rewrites every table once (version 3 stores ids as bytes) and needs
+//! free disk space for about a second copy of the database until it
+//! commits; a migration that would not carry every row over fails and
+//! leaves the database at the version before it.
 //!
 //! # Schema
 //!
