@@ -267,7 +267,7 @@ fn insert_plain(path: &Path, rows: &[Rows]) -> rusqlite::Result<()> {
     use rusqlite::params;
     let conn = rusqlite::Connection::open(path)?;
     conn.execute_batch(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF; \
          PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384;",
     )?;
     let mut numbers: HashMap<Key, i64> = HashMap::new();

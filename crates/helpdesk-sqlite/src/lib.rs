@@ -74,8 +74,11 @@
 //!
 //! # Durability
 //!
-//! `journal_mode=WAL`, [`Synchronous::Full`] by default, `foreign_keys=ON`,
-//! a busy timeout of 5 s. With `Full`, an append that returned `Ok` survives
+//! `journal_mode=WAL`, [`Synchronous::Full`] by default, a busy timeout of
+//! 5 s. Foreign keys are declared and enforced while migrating; the writer
+//! does not check them again row by row (its appends write a ticket's row
+//! before the rows that refer to it), and the tests run `PRAGMA
+//! foreign_key_check` on what it wrote. With `Full`, an append that returned `Ok` survives
 //! a crash of the process and a power loss: its commit's frames were
 //! written to the log before the `fdatasync` that preceded the answer (and
 //! the log's directory is synced once, when the store first syncs it). A

@@ -158,13 +158,22 @@ fn run_child(path: &Path, rng: &mut Rng) -> Vec<CommandId> {
 }
 
 /// Checks the file: acknowledged commands recorded, tickets whole, rows
-/// matching their snapshots, SQLite's integrity check clean.
+/// matching their snapshots, SQLite's integrity and foreign key checks
+/// clean.
 async fn check(path: &Path, acked: &HashSet<CommandId>) -> usize {
     let integrity: String = rusqlite::Connection::open(path)
         .unwrap()
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(integrity, "ok");
+    let orphans = rusqlite::Connection::open(path)
+        .unwrap()
+        .prepare("PRAGMA foreign_key_check")
+        .unwrap()
+        .query_map([], |_| Ok(()))
+        .unwrap()
+        .count();
+    assert_eq!(orphans, 0, "rows referring to no ticket");
     let store = SqliteStore::open(path).unwrap();
     for &id in acked {
         assert!(

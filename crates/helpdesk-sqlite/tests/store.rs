@@ -71,10 +71,26 @@ async fn busy_ticket<S: Store>(desk: &Desk<S, NoNotifier, ManualClock>, subject:
     ticket
 }
 
+/// SQLite's integrity check, and a note of every row that refers to a
+/// ticket that is not there (appends do not have them checked as they
+/// write).
 fn integrity(path: &Path) -> String {
     let conn = rusqlite::Connection::open(path).unwrap();
-    conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    let orphans: Vec<String> = conn
+        .prepare("PRAGMA foreign_key_check")
         .unwrap()
+        .query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    if orphans.is_empty() {
+        check
+    } else {
+        format!("{check}; rows without their ticket in {orphans:?}")
+    }
 }
 
 fn user_version(path: &Path) -> u32 {

@@ -113,6 +113,7 @@ async fn a_version_1_database_opens_with_every_ticket_event_and_command() {
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(check, "ok");
+    assert_eq!(orphans(&conn), 0, "rows referring to no ticket");
 
     for ((tenant, id), (version, snapshot)) in &before.tickets {
         let loaded = store.load(*tenant, *id).await.unwrap().unwrap();
@@ -215,6 +216,18 @@ async fn a_migrated_database_takes_new_commands_and_still_knows_the_old_ones() {
     assert_eq!(found.iter().map(|r| r.id).collect::<Vec<_>>(), [ticket]);
     let history = desk.store().history(tenant, ticket, 1).await.unwrap();
     assert_eq!(history.len() as u64, executed.ticket.version());
+    drop(desk);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    assert_eq!(orphans(&conn), 0, "rows referring to no ticket");
+}
+
+/// Rows whose ticket is not there.
+fn orphans(conn: &rusqlite::Connection) -> usize {
+    conn.prepare("PRAGMA foreign_key_check")
+        .unwrap()
+        .query_map([], |_| Ok(()))
+        .unwrap()
+        .count()
 }
 
 #[test]
