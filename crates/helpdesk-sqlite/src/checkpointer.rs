@@ -52,10 +52,13 @@ pub(crate) fn log_pages() -> c_int {
 
 /// The thread that checkpoints when woken.
 pub(crate) struct Checkpointer {
-    /// Log pages after which a commit wakes the thread.
+    /// Log pages after which a commit wakes the thread, and again after
+    /// each further this many.
     pub(crate) pages: c_int,
     /// Log pages after which the writer checkpoints itself.
     pub(crate) limit: c_int,
+    /// Log pages at which the next commit wakes the thread.
+    next: Cell<c_int>,
     wake: Option<SyncSender<()>>,
     thread: Option<JoinHandle<()>>,
 }
@@ -76,13 +79,28 @@ impl Checkpointer {
         Ok(Self {
             pages,
             limit: pages.saturating_mul(8),
+            next: Cell::new(pages),
             wake: Some(wake),
             thread: Some(thread),
         })
     }
 
+    /// After a commit that left `log` pages in the log: asks for a
+    /// checkpoint once `pages` more have been written since the last time
+    /// it asked. A log that keeps growing (the writer never pauses, so it
+    /// never starts over) is checkpointed every `pages` pages, not after
+    /// every commit; each checkpoint syncs the database file, and those
+    /// syncs delay the log's.
+    pub(crate) fn commit(&self, log: c_int) {
+        let (next, wake) = after_commit(self.next.get(), self.pages, log);
+        self.next.set(next);
+        if wake {
+            self.wake();
+        }
+    }
+
     /// Asks for a checkpoint; does nothing when one is already asked for.
-    pub(crate) fn wake(&self) {
+    fn wake(&self) {
         if let Some(wake) = &self.wake {
             // Full: a checkpoint is already asked for. Disconnected: the
             // thread has stopped, and the writer's own checkpoints remain.
@@ -108,7 +126,44 @@ fn run(conn: &Connection, woken: &Receiver<()>) {
     }
 }
 
+/// Where the next wake is, and whether to wake now, after a commit that
+/// left `log` pages in the log, the next wake having been at `next`, every
+/// `pages` pages.
+fn after_commit(next: c_int, pages: c_int, log: c_int) -> (c_int, bool) {
+    if log < next.saturating_sub(pages) {
+        // The log started over.
+        (pages, false)
+    } else if log >= next {
+        (log.saturating_add(pages), true)
+    } else {
+        (next, false)
+    }
+}
+
 /// A `PASSIVE` checkpoint on `conn`: copies what it can without waiting.
 pub(crate) fn checkpoint(conn: &Connection) -> rusqlite::Result<()> {
     conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::after_commit;
+
+    #[test]
+    fn wakes_once_per_pages_written_and_again_after_the_log_starts_over() {
+        let pages = 100;
+        let mut next = pages;
+        let mut wakes = Vec::new();
+        for log in [10, 99, 100, 150, 199, 200, 450, 460, 549, 550, 5, 99, 100] {
+            let (moved, wake) = after_commit(next, pages, log);
+            next = moved;
+            if wake {
+                wakes.push(log);
+            }
+        }
+        // 100 wakes; 150 and 199 are within 100 pages of it; 200 wakes;
+        // 450 wakes; 460 and 549 do not; 550 does; the log starts over at 5,
+        // and 100 pages later wakes again.
+        assert_eq!(wakes, [100, 200, 450, 550, 100]);
+    }
 }

@@ -40,7 +40,10 @@
 //!   on disk, and the writer never waits for the disk. A checkpoint thread
 //!   with its own connection copies the log back into the database (`PASSIVE`,
 //!   syncing the log before and the database after), so the writer does
-//!   not stop for that either.
+//!   not stop for that either. It runs once per
+//!   [`SqliteOptions::checkpoint_pages`] pages written, not after every
+//!   commit: a log that a busy writer never lets start over keeps growing,
+//!   and each checkpoint's sync of the database delays the log's syncs.
 //! - **Search text per transaction.** FTS5 writes a new segment of its
 //!   index at every statement that opens a savepoint, so the parts of a
 //!   transaction's appends are indexed in one statement before `COMMIT`.

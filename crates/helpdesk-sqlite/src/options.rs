@@ -61,8 +61,8 @@ pub struct SqliteOptions {
     pub cache_kib: u32,
     /// With [`Synchronous::Full`], a checkpoint thread copies the
     /// write-ahead log back into the database once the log holds this many
-    /// pages (at least 1), and the writer does it itself at eight times as
-    /// many. Default: 4,096 pages (16 MiB with 4 KiB pages). With the other
+    /// pages (at least 1), and again after each further this many while the
+    /// log grows; the writer does it itself at eight times as many. Default: 4,096 pages (16 MiB with 4 KiB pages). With the other
     /// settings SQLite checkpoints at 1,000 pages, on the writer.
     pub checkpoint_pages: u32,
 }

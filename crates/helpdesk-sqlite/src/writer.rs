@@ -222,8 +222,8 @@ fn commit(
             .execute_batch("PRAGMA synchronous = FULL;")
             .and_then(|()| checkpointer::checkpoint(conn))
             .and_then(|()| conn.execute_batch("PRAGMA synchronous = OFF;"));
-    } else if pages >= checkpointer.pages {
-        checkpointer.wake();
+    } else {
+        checkpointer.commit(pages);
     }
 }
 
