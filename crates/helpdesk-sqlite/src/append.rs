@@ -11,6 +11,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::codec::{self, key, nanos};
 use crate::error::failed;
+use crate::read;
 
 /// An id as stored (see [`codec::key`]).
 type Key = [u8; 16];
@@ -173,7 +174,7 @@ pub(crate) fn write<'a>(
     let actual = stored.as_ref().map_or(0, |s| s.version.max(0) as u64);
     if actual != record.from_version {
         // A retry of a command that moved the ticket on finds it moved on.
-        return match first(conn, path, &tenant, &command, record)? {
+        return match read::command(conn, path, append.tenant, record.command)? {
             Some(first) => Ok(Appended::Duplicate(first)),
             None => Err(StoreError::Conflict {
                 ticket: record.ticket,
@@ -200,7 +201,7 @@ pub(crate) fn write<'a>(
         ])
         .map_err(failed(path, "insert command"))?;
     if recorded == 0 {
-        return first(conn, path, &tenant, &command, record)?
+        return read::command(conn, path, append.tenant, record.command)?
             .map(Appended::Duplicate)
             .ok_or_else(|| StoreError::Corrupt {
                 what: "a command record".into(),
@@ -336,47 +337,6 @@ pub(crate) fn write<'a>(
     }
 
     Ok(Appended::Written)
-}
-
-/// The record of a command already executed, if `record`'s id is one.
-fn first(
-    conn: &Connection,
-    path: &Path,
-    tenant: &Key,
-    command: &Key,
-    record: CommandRecord,
-) -> Result<Option<CommandRecord>, StoreError> {
-    const WHAT: &str = "a command record";
-    let found = conn
-        .prepare_cached(
-            "SELECT ticket, from_version, to_version FROM commands \
-             WHERE tenant = ?1 AND command = ?2",
-        )
-        .map_err(failed(path, "prepare command lookup"))?
-        .query_row(params![tenant, command], |row| {
-            Ok((
-                row.get::<_, Key>(0)?,
-                row.get::<_, i64>(1)?,
-                row.get::<_, i64>(2)?,
-            ))
-        })
-        .optional()
-        .map_err(failed(path, "look up command"))?;
-    let Some((ticket, from, to)) = found else {
-        return Ok(None);
-    };
-    let version = |n: i64| {
-        u64::try_from(n).map_err(|_| StoreError::Corrupt {
-            what: WHAT.into(),
-            reason: format!("negative version {n}"),
-        })
-    };
-    Ok(Some(CommandRecord {
-        command: record.command,
-        ticket: uuid::Uuid::from_bytes(ticket).into(),
-        from_version: version(from)?,
-        to_version: version(to)?,
-    }))
 }
 
 /// Indexes the searchable parts of a transaction's appends, `(ticket number,
