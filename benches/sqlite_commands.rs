@@ -22,7 +22,7 @@ use helpdesk_engine::store::Append;
 use helpdesk_engine::{
     Desk, ManualClock, MemoryStore, NoNotifier, Request, Store, new_comment_id, new_ticket_id,
 };
-use helpdesk_sqlite::SqliteStore;
+use helpdesk_sqlite::{SNAPSHOT_EVERY, SqliteStore};
 use helpdesk_testkit::Observed;
 
 const TENANT: TenantId = TenantId::from_u128(0xbe7c);
@@ -148,6 +148,8 @@ struct TicketRows {
     events: Vec<(i64, Key, Key, i64, &'static str, String)>,
     outbox: Vec<i64>,
     text: Vec<String>,
+    /// The ticket's JSON form, when the store writes its snapshot.
+    snapshot: Option<String>,
     new: bool,
     /// The tag set is the one already stored: only the sort keys move.
     same_tags: bool,
@@ -196,7 +198,6 @@ fn encode(a: &Append, stored: &mut HashMap<TicketId, Vec<rusqlite::types::Value>
             row.next_due.map_or(Null, |d| Integer(nanos(d))),
             Integer(nanos(row.created_at)),
             Integer(nanos(row.updated_at)),
-            Text(json!(&a.ticket)),
         ];
         let before = stored.insert(a.command.ticket, values.clone());
         // Like the store: an existing ticket's update sets only the indexed
@@ -204,7 +205,7 @@ fn encode(a: &Append, stored: &mut HashMap<TicketId, Vec<rusqlite::types::Value>
         let update = before.as_ref().map(|old| {
             let mut sql = String::from(
                 "UPDATE tickets SET version = ?3, subject = ?4, sub_status = ?6, \
-                 priority = ?7, tags = ?11, created_at = ?13, snapshot = ?15",
+                 priority = ?7, tags = ?11, created_at = ?13",
             );
             for (i, set) in [
                 (4, ", status = ?5"),
@@ -218,7 +219,7 @@ fn encode(a: &Append, stored: &mut HashMap<TicketId, Vec<rusqlite::types::Value>
                     sql.push_str(set);
                 }
             }
-            sql.push_str(" WHERE no = ?16 AND tenant = ?1 AND id = ?2");
+            sql.push_str(" WHERE no = ?15 AND tenant = ?1 AND id = ?2");
             sql
         });
         let same_tags = before.is_some_and(|old| old[10] == values[10]);
@@ -245,6 +246,11 @@ fn encode(a: &Append, stored: &mut HashMap<TicketId, Vec<rusqlite::types::Value>
                 .collect(),
             outbox: a.outbox.iter().map(|m| m.event.version as i64).collect(),
             text,
+            snapshot: {
+                let (from, to) = (a.command.from_version, a.command.to_version);
+                (from == 0 || from / SNAPSHOT_EVERY != to / SNAPSHOT_EVERY)
+                    .then(|| json!(&a.ticket))
+            },
             new: a.command.from_version == 0,
             same_tags,
         }
@@ -296,8 +302,8 @@ fn insert_plain(path: &Path, rows: &[Rows]) -> rusqlite::Result<()> {
                     conn.prepare_cached(
                         "INSERT INTO tickets (tenant, id, version, subject, status, sub_status, \
                          priority, group_id, assignee, requester, tags, next_due, created_at, \
-                         updated_at, snapshot) \
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                         updated_at) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                     )?
                     .execute(rusqlite::params_from_iter(&t.values))?;
                     let no = conn.last_insert_rowid();
@@ -313,6 +319,14 @@ fn insert_plain(path: &Path, rows: &[Rows]) -> rusqlite::Result<()> {
                     no
                 }
             };
+            if let Some(snapshot) = &t.snapshot {
+                conn.prepare_cached(
+                    "INSERT INTO snapshots (ticket, version, body) VALUES (?1, ?2, ?3) \
+                     ON CONFLICT (ticket) DO UPDATE SET version = excluded.version, \
+                     body = excluded.body",
+                )?
+                .execute(params![no, &t.values[2], snapshot])?;
+            }
             if t.same_tags {
                 if !t.tags.is_empty() {
                     conn.prepare_cached(

@@ -43,7 +43,8 @@ struct Rows {
     next_due: Option<i64>,
     created_at: i64,
     updated_at: i64,
-    snapshot: String,
+    /// The ticket's JSON form, when this append writes a snapshot.
+    snapshot: Option<String>,
     /// `(version, id, command, at, type, body)`.
     events: Vec<(i64, Key, Key, i64, &'static str, String)>,
     /// `(version, the whole message unless it is of one of the events)`.
@@ -117,7 +118,9 @@ pub(crate) fn encode(path: &Path, append: &Append) -> Result<Encoded, StoreError
             next_due: row.next_due.map(|d| nanos(path, d)).transpose()?,
             created_at: nanos(path, row.created_at)?,
             updated_at: nanos(path, row.updated_at)?,
-            snapshot: codec::json(path, "a ticket snapshot", &append.ticket)?,
+            snapshot: snapshot_due(record.from_version, record.to_version)
+                .then(|| codec::json(path, "a ticket snapshot", &append.ticket))
+                .transpose()?,
             events,
             outbox,
             text,
@@ -231,7 +234,6 @@ pub(crate) fn write<'a>(
         next_due,
         row.created_at,
         updated_at,
-        row.snapshot,
         stored.as_ref().map(|old| old.no),
     ];
     let no: i64 = match &stored {
@@ -241,11 +243,11 @@ pub(crate) fn write<'a>(
             conn.prepare_cached(
                 "INSERT INTO tickets (tenant, id, version, subject, status, sub_status, \
                  priority, group_id, assignee, requester, tags, next_due, created_at, \
-                 updated_at, snapshot) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                 updated_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             )
             .map_err(failed(path, "prepare ticket insert"))?
-            .execute(&values[..15])
+            .execute(&values[..14])
             .map_err(failed(path, "insert ticket"))?;
             conn.last_insert_rowid()
         }
@@ -254,7 +256,7 @@ pub(crate) fn write<'a>(
             // rewrites only the index entries that moved.
             let mut sql = String::from(
                 "UPDATE tickets SET version = ?3, subject = ?4, sub_status = ?6, \
-                 priority = ?7, tags = ?11, created_at = ?13, snapshot = ?15",
+                 priority = ?7, tags = ?11, created_at = ?13",
             );
             for (changed, set) in [
                 (old.status != row.status, ", status = ?5"),
@@ -268,7 +270,7 @@ pub(crate) fn write<'a>(
                     sql.push_str(set);
                 }
             }
-            sql.push_str(" WHERE no = ?16 AND tenant = ?1 AND id = ?2");
+            sql.push_str(" WHERE no = ?15 AND tenant = ?1 AND id = ?2");
             conn.prepare_cached(&sql)
                 .map_err(failed(path, "prepare ticket update"))?
                 .execute(values)
@@ -276,6 +278,16 @@ pub(crate) fn write<'a>(
             old.no
         }
     };
+
+    if let Some(snapshot) = &row.snapshot {
+        conn.prepare_cached(
+            "INSERT INTO snapshots (ticket, version, body) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (ticket) DO UPDATE SET version = excluded.version, body = excluded.body",
+        )
+        .map_err(failed(path, "prepare snapshot write"))?
+        .execute(params![no, row.version, snapshot])
+        .map_err(failed(path, "write snapshot"))?;
+    }
 
     if same_tags {
         if !row.tags.is_empty() {
@@ -378,7 +390,59 @@ struct Stored {
     updated_at: i64,
 }
 
+/// How often the store writes a ticket's snapshot: at its first append,
+/// and then whenever its version crosses a multiple of this number.
+///
+/// A load reads the latest snapshot and applies the events after it:
+/// fewer than this many, plus those of one append. In between, an append
+/// writes only the ticket's small projection row, so a long conversation
+/// is not rewritten at every reply.
+///
+/// ```
+/// // A ticket at version 40 loads from its snapshot at version 32 (or
+/// // later) and at most 8 events.
+/// assert_eq!(helpdesk_sqlite::SNAPSHOT_EVERY, 16);
+/// ```
+pub const SNAPSHOT_EVERY: u64 = 16;
+
+/// Whether an append that moves a ticket from version `from` to `to`
+/// writes its snapshot.
+fn snapshot_due(from: u64, to: u64) -> bool {
+    from == 0 || from / SNAPSHOT_EVERY != to / SNAPSHOT_EVERY
+}
+
 /// Versions are stored as SQLite integers; no ticket reaches 2^63 events.
 fn to_sql_version(version: u64) -> i64 {
     i64::try_from(version).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{SNAPSHOT_EVERY, snapshot_due};
+
+    #[test]
+    fn a_snapshot_is_written_first_and_then_once_per_multiple_crossed() {
+        assert!(snapshot_due(0, 1));
+        assert!(snapshot_due(0, 40));
+        assert!(!snapshot_due(1, 2));
+        assert!(!snapshot_due(1, SNAPSHOT_EVERY - 1));
+        assert!(snapshot_due(SNAPSHOT_EVERY - 1, SNAPSHOT_EVERY));
+        assert!(snapshot_due(SNAPSHOT_EVERY - 2, SNAPSHOT_EVERY + 3));
+        assert!(!snapshot_due(SNAPSHOT_EVERY, SNAPSHOT_EVERY + 1));
+        // Whatever the appends' sizes, no more than SNAPSHOT_EVERY - 1
+        // events pass between two snapshots, unless one append carries more.
+        let mut last = 0;
+        let mut version = 0;
+        for size in [1, 3, 2, 7, 1, 1, 5, 2, 9, 1, 1, 1, 4, 6, 2, 3, 1, 8] {
+            let to = version + size;
+            if snapshot_due(version, to) {
+                last = to;
+            }
+            assert!(
+                to - last < SNAPSHOT_EVERY,
+                "{to} after a snapshot at {last}"
+            );
+            version = to;
+        }
+    }
 }

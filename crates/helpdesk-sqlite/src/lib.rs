@@ -102,7 +102,9 @@
 //! 2 rewrites every table once (version 3 stores ids as bytes) and needs
 //! free disk space for about a second copy of the database until it
 //! commits; a migration that would not carry every row over fails and
-//! leaves the database at the version before it.
+//! leaves the database at the version before it. Version 4 moves each
+//! ticket's snapshot into a table of its own, which rewrites `tickets`
+//! once.
 //!
 //! # Schema
 //!
@@ -117,7 +119,8 @@
 //!
 //! | table | key | holds |
 //! |-------|-----|-------|
-//! | `tickets` | `no`; unique `(tenant, id)` | `snapshot` (the ticket's JSON) and the projection: `version`, `subject`, `status`, `sub_status`, `priority`, `group_id`, `assignee`, `requester`, `tags` (JSON), `next_due`, `created_at`, `updated_at` |
+//! | `tickets` | `no`; unique `(tenant, id)` | the projection: `version`, `subject`, `status`, `sub_status`, `priority`, `group_id`, `assignee`, `requester`, `tags` (JSON), `next_due`, `created_at`, `updated_at` |
+//! | `snapshots` | `ticket` (its `no`) | `version`, `body` (the ticket's JSON at that version), written at a ticket's first append and then every [`SNAPSHOT_EVERY`] events; a load applies the events after it |
 //! | `events` | `seq` (write order); unique `(ticket, version)` | `id`, `command`, `at`, `type`, `body` (the event's JSON): the source of truth |
 //! | `ticket_tags` | `(ticket, tag)` | one row per tag, with the ticket's `tenant`, `id`, `next_due` and `updated_at` copied for the tag's list |
 //! | `commands` | `(tenant, command)` | `ticket`, `from_version`, `to_version`: answers retries |
@@ -152,6 +155,7 @@ mod store;
 mod syncer;
 mod writer;
 
+pub use append::SNAPSHOT_EVERY;
 pub use error::SqliteError;
 pub use migrate::SCHEMA_VERSION;
 pub use options::{SqliteOptions, Synchronous};

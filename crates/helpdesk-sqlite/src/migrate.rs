@@ -18,6 +18,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_initial.sql"),
     include_str!("../migrations/0002_search_without_positions.sql"),
     include_str!("../migrations/0003_binary_ids.sql"),
+    include_str!("../migrations/0004_snapshots.sql"),
 ];
 
 /// The schema version this build writes.

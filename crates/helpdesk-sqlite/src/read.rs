@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use helpdesk_core::{TenantId, Ticket, TicketId};
+use helpdesk_core::{Event, TenantId, Ticket, TicketId, apply};
 use helpdesk_engine::store::{CommandRecord, DueTicket, OutboxMessage, StoredEvent};
 use helpdesk_engine::{CommandId, StoreError};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -12,22 +12,76 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::codec::{self, from_json, id, int, key, text, version};
 use crate::error::failed;
 
-/// The ticket's snapshot.
+/// The ticket as of its last event: its latest snapshot (see
+/// [`SNAPSHOT_EVERY`](crate::append::SNAPSHOT_EVERY)) with the events after
+/// it applied, read in one read transaction.
 pub(crate) fn load(
     conn: &Connection,
     path: &Path,
     tenant: TenantId,
     ticket: TicketId,
 ) -> Result<Option<Ticket>, StoreError> {
-    let snapshot: Option<String> = conn
-        .prepare_cached("SELECT snapshot FROM tickets WHERE tenant = ?1 AND id = ?2")
+    let read = conn
+        .unchecked_transaction()
+        .map_err(failed(path, "begin load"))?;
+    let found: Option<(i64, i64, i64, String)> = read
+        .prepare_cached(
+            "SELECT t.no, t.version, s.version, s.body FROM tickets AS t \
+             JOIN snapshots AS s ON s.ticket = t.no WHERE t.tenant = ?1 AND t.id = ?2",
+        )
         .map_err(failed(path, "prepare load"))?
-        .query_row(params![key(tenant), key(ticket)], |r| r.get(0))
+        .query_row(params![key(tenant), key(ticket)], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
         .optional()
         .map_err(failed(path, "load ticket"))?;
-    snapshot
-        .map(|s| from_json(&s, &format!("the snapshot of ticket {ticket}")))
-        .transpose()
+    let Some((no, stored, at, body)) = found else {
+        return Ok(None);
+    };
+    let mut loaded: Ticket = from_json(&body, &format!("the snapshot of ticket {ticket}"))?;
+    expect_version(ticket, &loaded, at, "its snapshot is of", "it is filed as")?;
+    let what = format!("an event of ticket {ticket}");
+    let mut stmt = read
+        .prepare_cached(
+            "SELECT body FROM events WHERE ticket = ?1 AND version > ?2 ORDER BY version",
+        )
+        .map_err(failed(path, "prepare load"))?;
+    let mut rows = stmt
+        .query(params![no, at])
+        .map_err(failed(path, "load events"))?;
+    while let Some(row) = rows.next().map_err(failed(path, "load events"))? {
+        let event: Event = from_json(text(row, 0, &what)?, &what)?;
+        apply(&mut loaded, &event);
+    }
+    expect_version(
+        ticket,
+        &loaded,
+        stored,
+        "its events end at",
+        "its row is at",
+    )?;
+    Ok(Some(loaded))
+}
+
+/// Fails unless `loaded` is at version `expected`: "`found` version N but
+/// `filed` version `expected`".
+fn expect_version(
+    ticket: TicketId,
+    loaded: &Ticket,
+    expected: i64,
+    found: &str,
+    filed: &str,
+) -> Result<(), StoreError> {
+    if i64::try_from(loaded.version()).ok() == Some(expected) {
+        return Ok(());
+    }
+    Err(StoreError::Corrupt {
+        what: format!("ticket {ticket}"),
+        reason: format!(
+            "{found} version {} but {filed} version {expected}",
+            loaded.version()
+        ),
+    })
 }
 
 /// The ticket's events from version `from`.

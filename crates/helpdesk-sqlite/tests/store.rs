@@ -12,7 +12,7 @@ use helpdesk_engine::{
     Desk, DeskOptions, ManualClock, NoNotifier, Request, Store, StoreError, new_comment_id,
     new_ticket_id,
 };
-use helpdesk_sqlite::{SCHEMA_VERSION, SqliteError, SqliteStore};
+use helpdesk_sqlite::{SCHEMA_VERSION, SNAPSHOT_EVERY, SqliteError, SqliteStore};
 
 const TENANT: TenantId = TenantId::from_u128(0x7e1);
 const GROUP: GroupId = GroupId::from_u128(0x610);
@@ -153,6 +153,62 @@ async fn reopening_keeps_everything() {
         before.3.len(),
         before.0.iter().map(|(_, h)| h.len()).sum::<usize>()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn snapshots_are_written_now_and_then_and_loads_apply_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let (ticket, last) = {
+        let desk = desk(SqliteStore::open(&path).unwrap());
+        let ticket = busy_ticket(&desk, "Snapshots").await;
+        let mut last = None;
+        for n in 0..30 {
+            let reply = Command::Reply {
+                comment: new_comment_id(),
+                body: format!("Reply {n}"),
+            };
+            let done = desk.execute(Request::new(agent(), ticket, reply)).await;
+            last = Some(done.unwrap().ticket);
+        }
+        (ticket, last.unwrap())
+    };
+    let version = last.version();
+    let stored: Vec<(i64, i64)> = {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT ticket, version FROM snapshots")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert_eq!(stored.len(), 1, "one snapshot per ticket: {stored:?}");
+    let at = u64::try_from(stored[0].1).unwrap();
+    assert!(
+        at >= SNAPSHOT_EVERY && at < version && version - at < SNAPSHOT_EVERY,
+        "the snapshot at version {at} is the last one before version {version}"
+    );
+    // A reopened store has no ticket in memory: it reads the snapshot and
+    // applies the events after it.
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.load(TENANT, ticket).await.unwrap(), Some(last));
+    drop(store);
+
+    // An event missing after the snapshot is reported, not skipped.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute("DELETE FROM events WHERE version = ?1", [version as i64])
+        .unwrap();
+    drop(conn);
+    let store = SqliteStore::open(&path).unwrap();
+    match store.load(TENANT, ticket).await {
+        Err(StoreError::Corrupt { what, reason }) => {
+            assert_eq!(what, format!("ticket {ticket}"));
+            assert!(reason.contains(&format!("version {version}")), "{reason}");
+        }
+        other => panic!("a load with a missing event: {other:?}"),
+    }
 }
 
 #[tokio::test]

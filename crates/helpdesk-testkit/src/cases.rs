@@ -20,21 +20,13 @@ pub async fn round_trip<S: Store + 'static>(store: S) {
     let id = f.open("Printer jams on floor 3").await;
     f.run(&f.agent, id, Fixture::<S>::reply("On my way.")).await;
     let last = f.run(&f.agent, id, Fixture::<S>::pending()).await;
-    let loaded = f
-        .store()
-        .load(f.tenant, id)
-        .await
-        .unwrap_or_else(|e| panic!("load: {e}"));
+    let loaded = f.load(id).await;
     assert_eq!(
         loaded.as_ref(),
         Some(&last.ticket),
         "load returns the ticket as the last append left it"
     );
-    let history = f
-        .store()
-        .history(f.tenant, id, 1)
-        .await
-        .unwrap_or_else(|e| panic!("history: {e}"));
+    let history = f.history(id, 1).await;
     let versions: Vec<u64> = history.iter().map(|e| e.version).collect();
     let expected: Vec<u64> = (1..=last.ticket.version()).collect();
     assert_eq!(
@@ -46,11 +38,7 @@ pub async fn round_trip<S: Store + 'static>(store: S) {
         last.ticket,
         "replaying the history rebuilds the snapshot"
     );
-    let tail = f
-        .store()
-        .history(f.tenant, id, 3)
-        .await
-        .unwrap_or_else(|e| panic!("history: {e}"));
+    let tail = f.history(id, 3).await;
     assert_eq!(
         tail.first().map(|e| e.version),
         Some(3),
@@ -62,6 +50,37 @@ pub async fn round_trip<S: Store + 'static>(store: S) {
             .await
             .unwrap_or_else(|e| panic!("load: {e}"))
             .is_none()
+    );
+}
+
+/// A ticket with a long history loads as every append left it, after
+/// each append: a store that keeps snapshots only now and then replays
+/// the right events after the one it reads.
+pub async fn long_history<S: Store + 'static>(store: S) {
+    let f = Fixture::new(store);
+    let id = f.open("A long conversation").await;
+    for n in 0..40 {
+        let command = match n % 5 {
+            4 => Command::Tag {
+                tag: format!("round-{n}"),
+            },
+            _ => Fixture::<S>::reply(&format!("Reply number {n}")),
+        };
+        let done = f.run(&f.agent, id, command).await;
+        let loaded = f.load(id).await;
+        assert_eq!(
+            loaded.as_ref(),
+            Some(&done.ticket),
+            "load after command {n} (version {}) returns the ticket as that append left it",
+            done.ticket.version()
+        );
+    }
+    let history = f.history(id, 1).await;
+    let loaded = f.load(id).await;
+    assert_eq!(
+        loaded,
+        Some(Ticket::replay(id, history.iter().map(|e| &e.event))),
+        "the loaded ticket is its whole history replayed"
     );
 }
 
@@ -106,11 +125,7 @@ pub async fn version_conflict<S: Store + 'static>(store: S) {
         }
         other => panic!("a stale append must fail with a conflict, got {other:?}"),
     }
-    let history = f
-        .store()
-        .history(f.tenant, id, 1)
-        .await
-        .unwrap_or_else(|e| panic!("history: {e}"));
+    let history = f.history(id, 1).await;
     assert_eq!(
         history.len() as u64,
         first.ticket.version(),
@@ -179,11 +194,7 @@ pub async fn idempotent_command_id<S: Store + 'static>(store: S) {
         again.ticket, first.ticket,
         "the retry answers the first ticket"
     );
-    let history = f
-        .store()
-        .history(f.tenant, id, 1)
-        .await
-        .unwrap_or_else(|e| panic!("history: {e}"));
+    let history = f.history(id, 1).await;
     assert_eq!(history.len() as u64, first.ticket.version(), "applied once");
     let record = f
         .store()
@@ -665,11 +676,7 @@ pub async fn unicode_and_large_bodies<S: Store + 'static>(store: S) {
     let body: String = "ℵ€😀x".chars().cycle().take(64 * 1024 / 4).collect();
     assert!(body.len() <= 64 * 1024);
     let last = f.run(&f.agent, id, Fixture::<S>::reply(&body)).await;
-    let loaded = f
-        .store()
-        .load(f.tenant, id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let loaded = f.load(id).await;
     assert_eq!(loaded.as_ref().map(|t| t.subject()), Some(subject));
     assert_eq!(
         loaded
@@ -703,11 +710,7 @@ pub async fn outbox_is_written_with_the_events<S: Store + 'static>(store: S) {
         .pending_outbox(100)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let history = f
-        .store()
-        .history(f.tenant, id, 1)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let history = f.history(id, 1).await;
     let ids: Vec<_> = pending.iter().map(|m| m.id).collect();
     let expected: Vec<_> = history.iter().map(|e| e.id).collect();
     assert_eq!(
@@ -756,22 +759,14 @@ pub async fn concurrent_appends<S: Store + 'static>(store: S) {
     }
     let mut notes = 0;
     for ticket in std::iter::once(shared).chain(own) {
-        let history = f
-            .store()
-            .history(f.tenant, ticket, 1)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let history = f.history(ticket, 1).await;
         let versions: Vec<u64> = history.iter().map(|e| e.version).collect();
         assert_eq!(
             versions,
             (1..=history.len() as u64).collect::<Vec<_>>(),
             "versions contiguous"
         );
-        let loaded = f
-            .store()
-            .load(f.tenant, ticket)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let loaded = f.load(ticket).await;
         let loaded = loaded.unwrap_or_else(|| panic!("ticket {ticket} exists"));
         assert_eq!(
             Ticket::replay(ticket, history.iter().map(|e| &e.event)),

@@ -6,8 +6,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use helpdesk_core::{
     Actor, ActorId, Command, CommentId, DeskConfig, GroupId, NewTicket, StatusTarget, TenantId,
-    TicketId,
+    Ticket, TicketId,
 };
+use helpdesk_engine::store::StoredEvent;
 use helpdesk_engine::{Desk, DeskOptions, Executed, ManualClock, NoNotifier, Request, Store};
 
 /// A desk over the store under test, with a cast of actors in two tenants.
@@ -93,6 +94,24 @@ impl<S: Store + 'static> Fixture<S> {
     /// The store under test.
     pub fn store(&self) -> &S {
         self.desk.store()
+    }
+
+    /// The first tenant's `ticket` as the store loads it, panicking with
+    /// the error if the load fails.
+    pub async fn load(&self, ticket: TicketId) -> Option<Ticket> {
+        match self.store().load(self.tenant, ticket).await {
+            Ok(loaded) => loaded,
+            Err(err) => panic!("load of ticket {ticket} failed: {err}"),
+        }
+    }
+
+    /// The first tenant's `ticket`'s events from version `from`, panicking
+    /// with the error if the read fails.
+    pub async fn history(&self, ticket: TicketId, from: u64) -> Vec<StoredEvent> {
+        match self.store().history(self.tenant, ticket, from).await {
+            Ok(history) => history,
+            Err(err) => panic!("history of ticket {ticket} failed: {err}"),
+        }
     }
 
     /// Executes `command` on `ticket` as `actor`, panicking with the error

@@ -28,6 +28,7 @@ macro_rules! store_conformance {
     ($make:expr) => {
         $crate::store_conformance!(@cases $make;
             round_trip,
+            long_history,
             version_conflict,
             idempotent_command_id,
             tenant_isolation,
