@@ -85,8 +85,9 @@ impl Default for DeskOptions {
 
 /// A help desk: a configuration, a store, a notifier and a clock.
 ///
-/// `execute` loads the ticket, decides, and appends the events with the
-/// version it loaded; when another writer got there first, it reloads and
+/// `execute` loads the ticket (unless it keeps it, or the command opens
+/// it), decides, and appends the events with the version it
+/// loaded; when another writer got there first, it reloads and
 /// decides again, up to [`DeskOptions::max_attempts`] times. A command id
 /// executed before answers its first result: the store refuses to record
 /// it twice, and a retry the domain would now refuse (resolving a resolved
@@ -169,7 +170,12 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     pub async fn execute(&self, request: Request) -> Result<Executed, DeskError> {
         let tenant = request.actor.tenant;
         let key = (tenant, request.ticket);
-        let mut cached = self.recent.get(key);
+        // A ticket being opened is new: it needs no load. If its id is
+        // taken after all, the append's version check says so, and the
+        // ticket is loaded like a kept one that fell behind.
+        let mut cached = self.recent.get(key).or_else(|| {
+            matches!(request.command, Command::Open(_)).then(|| Ticket::new(request.ticket))
+        });
         let mut attempts = 0;
         loop {
             let from_cache = cached.is_some();

@@ -37,7 +37,8 @@ async fn commands_on_a_kept_ticket_skip_the_load() {
     .await;
     assert_eq!(f.store().loads(), loads);
 
-    // Without kept tickets, every command loads.
+    // Without kept tickets, every command loads but the one that opens
+    // the ticket.
     let none = Desk::with_options(
         config(),
         Observed::new(MemoryStore::new()),
@@ -60,7 +61,35 @@ async fn commands_on_a_kept_ticket_skip_the_load() {
             .await
             .unwrap();
     }
-    assert_eq!(none.store().loads(), 2);
+    assert_eq!(none.store().loads(), 1);
+}
+
+#[tokio::test]
+async fn opening_a_taken_id_loads_it_and_is_refused() {
+    let f = Fixture::new(Arc::new(Observed::new(MemoryStore::new())));
+    let id = f.open("Printer").await;
+    let before = f.store().history(f.tenant, id, 1).await.unwrap();
+    // Another desk, which keeps nothing, opens the same id again.
+    let other = Desk::new(config(), f.store().clone(), NoNotifier, f.clock.clone());
+    let loads = f.store().loads();
+    let again = Request::new(
+        f.agent.clone(),
+        id,
+        Command::Open(NewTicket::new(f.requester.id, "Another", "")),
+    );
+    let refused = other.execute(again.clone()).await;
+    assert!(refused.is_err(), "{refused:?}");
+    assert_eq!(f.store().loads(), loads + 1, "the taken ticket is loaded");
+    assert_eq!(f.store().history(f.tenant, id, 1).await.unwrap(), before);
+    assert_eq!(
+        f.store()
+            .load(f.tenant, id)
+            .await
+            .unwrap()
+            .unwrap()
+            .subject(),
+        "Printer"
+    );
 }
 
 #[tokio::test]
