@@ -1,4 +1,5 @@
-//! decide + apply on a ticket with 50 events of history.
+//! decide + apply on a ticket with 50 events of history, and the JSON
+//! forms a store writes of its events and of the ticket.
 #![allow(missing_docs)] // criterion_group! generates undocumented items
 
 use chrono::{Duration, TimeZone, Utc};
@@ -156,6 +157,23 @@ fn bench(c: &mut Criterion) {
     group.finish();
     c.bench_function("replay_50_events", |b| {
         b.iter(|| black_box(Ticket::replay(f.ticket.id(), black_box(&f.history))))
+    });
+    // The stored JSON forms a store writes: every event of the history
+    // (each on its own, as an append writes them), and the ticket's
+    // snapshot. Instants are most of both.
+    c.bench_function("json_50_events", |b| {
+        b.iter(|| {
+            let mut bytes = 0;
+            for event in black_box(&f.history) {
+                bytes += serde_json::to_string(event).map_or(0, |json| json.len());
+            }
+            black_box(bytes)
+        })
+    });
+    c.bench_function("json_ticket_50_events", |b| {
+        b.iter(|| {
+            black_box(serde_json::to_string(black_box(&f.ticket)).map_or(0, |json| json.len()))
+        })
     });
 }
 

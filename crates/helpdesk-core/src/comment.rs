@@ -38,5 +38,6 @@ pub struct Comment {
     /// The text.
     pub body: String,
     /// When it was written.
+    #[serde(with = "crate::rfc3339")]
     pub at: DateTime<Utc>,
 }

@@ -32,6 +32,7 @@ use crate::id::{ActorId, CommentId, GroupId, TenantId, TicketId};
 use crate::link::Link;
 use crate::priority::{Impact, Priority, PriorityReason, Urgency};
 use crate::resolution::Resolution;
+use crate::rfc3339;
 use crate::sla::{Metric, Outcome, Retargeted, Schedule, Started, Warning};
 use crate::status::Status;
 use crate::tag::Tag;
@@ -356,6 +357,7 @@ pub enum Change {
         /// Which warning.
         warning: Warning,
         /// When it fell due.
+        #[serde(with = "crate::rfc3339")]
         due: DateTime<Utc>,
     },
     /// An SLA clock reached its target. It keeps measuring until it stops.
@@ -366,6 +368,7 @@ pub enum Change {
         /// The cycle.
         cycle: u32,
         /// When the target was used up.
+        #[serde(with = "crate::rfc3339")]
         due: DateTime<Utc>,
     },
     /// An SLA clock stopped with an outcome.
@@ -468,7 +471,7 @@ impl Change {
 #[derive(Serialize)]
 struct EventOut<'a> {
     v: u16,
-    at: &'a DateTime<Utc>,
+    at: rfc3339::Form<'a>,
     by: &'a ActorRef,
     #[serde(flatten)]
     change: &'a Change,
@@ -491,7 +494,7 @@ impl Serialize for Event {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         EventOut {
             v: Self::SCHEMA_VERSION,
-            at: &self.at,
+            at: rfc3339::Form(&self.at),
             by: &self.by,
             change: &self.change,
             cause: &self.cause,

@@ -74,6 +74,7 @@ pub mod lifecycle;
 mod link;
 mod priority;
 mod resolution;
+mod rfc3339;
 pub mod routing;
 mod shared;
 pub mod sla;

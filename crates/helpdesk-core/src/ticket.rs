@@ -103,7 +103,9 @@ pub(crate) struct TicketState {
     pub(crate) sla_policy: Option<String>,
     pub(crate) sla: Chunked<SlaCycle>,
     pub(crate) created_by: Option<ActorRef>,
+    #[serde(with = "crate::rfc3339")]
     pub(crate) created_at: DateTime<Utc>,
+    #[serde(with = "crate::rfc3339")]
     pub(crate) updated_at: DateTime<Utc>,
     pub(crate) version: u64,
 }

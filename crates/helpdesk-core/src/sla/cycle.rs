@@ -38,6 +38,7 @@ pub struct ScheduledWarning {
     /// Which warning.
     pub warning: Warning,
     /// When it falls due.
+    #[serde(with = "crate::rfc3339")]
     pub at: DateTime<Utc>,
 }
 
@@ -47,6 +48,7 @@ pub struct ScheduledWarning {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Schedule {
     /// When the target is used up: the breach instant.
+    #[serde(with = "crate::rfc3339")]
     pub due: DateTime<Utc>,
     /// When each warning falls due.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -59,6 +61,7 @@ pub struct WarningState {
     /// Which warning.
     pub warning: Warning,
     /// When it falls due while the cycle runs.
+    #[serde(with = "crate::rfc3339::option")]
     pub at: Option<DateTime<Utc>>,
     /// Whether it was given (it is given once per cycle).
     pub fired: bool,
@@ -68,8 +71,10 @@ pub struct WarningState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Run {
     /// When it started running.
+    #[serde(with = "crate::rfc3339")]
     pub from: DateTime<Utc>,
     /// When it stopped; `None` while it runs.
+    #[serde(with = "crate::rfc3339::option")]
     pub to: Option<DateTime<Utc>>,
 }
 
@@ -94,12 +99,14 @@ pub struct SlaCycle {
     /// How it ended, once stopped.
     pub outcome: Option<Outcome>,
     /// When the cycle started.
+    #[serde(with = "crate::rfc3339")]
     pub started_at: DateTime<Utc>,
     /// When the clock ran.
     pub runs: Vec<Run>,
     /// Business time of the closed runs, in milliseconds.
     pub elapsed_ms: i64,
     /// The breach instant while running.
+    #[serde(with = "crate::rfc3339::option")]
     pub due: Option<DateTime<Utc>>,
     /// The warnings and whether each was given.
     pub warnings: Vec<WarningState>,
