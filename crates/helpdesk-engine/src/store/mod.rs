@@ -11,8 +11,9 @@
 //!   system-wide read is [`Store::due_before`], for the SLA scheduler; it
 //!   returns tenant ids with the tickets.
 //! - **Appends are atomic.** [`Store::append`] writes the events, the
-//!   command record, the ticket's snapshot and row, and the outbox messages
-//!   together, or nothing.
+//!   command record, the ticket's row (and its snapshot, when the store
+//!   keeps one at this version), and the outbox messages together, or
+//!   nothing.
 //! - **Versions are optimistic.** An append succeeds only if the ticket's
 //!   stored version equals `command.from_version` (0 for a new ticket);
 //!   otherwise it fails with [`StoreError::Conflict`] and writes nothing.
@@ -62,8 +63,9 @@ pub struct DueTicket {
 /// Where tickets live. See the [module documentation](self) for the
 /// contract every implementation keeps.
 pub trait Store: Send + Sync {
-    /// The ticket's latest snapshot, or `None` if it does not exist in the
-    /// tenant.
+    /// The ticket as its last append left it, or `None` if it does not
+    /// exist in the tenant. A store may keep a snapshot only every few
+    /// events and apply the events after it.
     fn load(
         &self,
         tenant: TenantId,
