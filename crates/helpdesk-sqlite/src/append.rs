@@ -7,11 +7,12 @@ use std::path::Path;
 use helpdesk_core::{Change, TenantId};
 use helpdesk_engine::StoreError;
 use helpdesk_engine::store::{Append, Appended, CommandRecord};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
 
 use crate::codec::{self, key, nanos};
 use crate::error::failed;
 use crate::read;
+use crate::statements::{Sql, Statements};
 
 /// An id as stored (see [`codec::key`]).
 type Key = [u8; 16];
@@ -142,7 +143,7 @@ pub(crate) fn encode(path: &Path, append: &Append) -> Result<Encoded, StoreError
 /// the first row is written; `wrote` is set once one is, so a caller that
 /// skips the savepoint knows whether a failure left rows behind.
 pub(crate) fn write<'a>(
-    conn: &Connection,
+    statements: &mut Statements<'_>,
     path: &Path,
     append: &'a Encoded,
     text: &mut Vec<(i64, &'a str)>,
@@ -153,11 +154,9 @@ pub(crate) fn write<'a>(
     let command = key(record.command);
     let ticket = key(record.ticket);
 
-    let stored = conn
-        .prepare_cached(
-            "SELECT no, version, tags, status, group_id, assignee, requester, next_due, \
-             updated_at FROM tickets WHERE tenant = ?1 AND id = ?2",
-        )
+    let conn = statements.conn();
+    let stored = statements
+        .get(Sql::TicketLookup)
         .map_err(failed(path, "prepare version lookup"))?
         .query_row(params![tenant, ticket], |row| {
             Ok(Stored {
@@ -187,13 +186,8 @@ pub(crate) fn write<'a>(
         };
     }
 
-    // The command's record doubles as the duplicate check: an id already
-    // recorded inserts nothing.
-    let recorded = conn
-        .prepare_cached(
-            "INSERT INTO commands (tenant, command, ticket, from_version, to_version) \
-             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
-        )
+    let recorded = statements
+        .get(Sql::CommandInsert)
         .map_err(failed(path, "prepare command insert"))?
         .execute(params![
             tenant,
@@ -237,18 +231,12 @@ pub(crate) fn write<'a>(
         stored.as_ref().map(|old| old.no),
     ];
     let no: i64 = match &stored {
-        // No `RETURNING`: SQLite runs it like a trigger, which makes the
-        // insert keep a statement journal of every page it touches.
         None => {
-            conn.prepare_cached(
-                "INSERT INTO tickets (tenant, id, version, subject, status, sub_status, \
-                 priority, group_id, assignee, requester, tags, next_due, created_at, \
-                 updated_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-            )
-            .map_err(failed(path, "prepare ticket insert"))?
-            .execute(&values[..14])
-            .map_err(failed(path, "insert ticket"))?;
+            statements
+                .get(Sql::TicketInsert)
+                .map_err(failed(path, "prepare ticket insert"))?
+                .execute(&values[..14])
+                .map_err(failed(path, "insert ticket"))?;
             conn.last_insert_rowid()
         }
         Some(old) => {
@@ -280,38 +268,32 @@ pub(crate) fn write<'a>(
     };
 
     if let Some(snapshot) = &row.snapshot {
-        conn.prepare_cached(
-            "INSERT INTO snapshots (ticket, version, body) VALUES (?1, ?2, ?3) \
-             ON CONFLICT (ticket) DO UPDATE SET version = excluded.version, body = excluded.body",
-        )
-        .map_err(failed(path, "prepare snapshot write"))?
-        .execute(params![no, row.version, snapshot])
-        .map_err(failed(path, "write snapshot"))?;
+        statements
+            .get(Sql::SnapshotWrite)
+            .map_err(failed(path, "prepare snapshot write"))?
+            .execute(params![no, row.version, snapshot])
+            .map_err(failed(path, "write snapshot"))?;
     }
 
     if same_tags {
         if !row.tags.is_empty() {
-            conn.prepare_cached(
-                "UPDATE ticket_tags SET next_due = ?2, updated_at = ?3 WHERE ticket = ?1",
-            )
-            .map_err(failed(path, "prepare tag update"))?
-            .execute(params![no, next_due, updated_at])
-            .map_err(failed(path, "update tags"))?;
+            statements
+                .get(Sql::TagUpdate)
+                .map_err(failed(path, "prepare tag update"))?
+                .execute(params![no, next_due, updated_at])
+                .map_err(failed(path, "update tags"))?;
         }
     } else {
         if stored.is_some() {
-            conn.prepare_cached("DELETE FROM ticket_tags WHERE ticket = ?1")
+            statements
+                .get(Sql::TagDelete)
                 .map_err(failed(path, "prepare tag delete"))?
                 .execute([no])
                 .map_err(failed(path, "delete tags"))?;
         }
         if !row.tags.is_empty() {
-            let mut insert = conn
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO ticket_tags \
-                     (ticket, tag, tenant, id, next_due, updated_at) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )
+            let insert = statements
+                .get(Sql::TagInsert)
                 .map_err(failed(path, "prepare tag insert"))?;
             for tag in &row.tags {
                 insert
@@ -321,11 +303,8 @@ pub(crate) fn write<'a>(
         }
     }
 
-    let mut insert = conn
-        .prepare_cached(
-            "INSERT INTO events (ticket, version, id, command, at, type, body) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )
+    let insert = statements
+        .get(Sql::EventInsert)
         .map_err(failed(path, "prepare event insert"))?;
     for (version, id, command, at, kind, body) in &row.events {
         insert
@@ -334,8 +313,8 @@ pub(crate) fn write<'a>(
     }
 
     if !row.outbox.is_empty() {
-        let mut insert = conn
-            .prepare_cached("INSERT INTO outbox (ticket, version, message) VALUES (?1, ?2, ?3)")
+        let insert = statements
+            .get(Sql::OutboxInsert)
             .map_err(failed(path, "prepare outbox insert"))?;
         for (version, whole) in &row.outbox {
             insert
@@ -359,7 +338,7 @@ pub(crate) fn write<'a>(
 /// append by append would write (and later merge) one tiny segment per
 /// append. Added together, a transaction's parts make one segment.
 pub(crate) fn write_text(
-    conn: &Connection,
+    statements: &mut Statements<'_>,
     path: &Path,
     text: &[(i64, &str)],
 ) -> Result<(), StoreError> {
@@ -367,13 +346,11 @@ pub(crate) fn write_text(
         return Ok(());
     }
     let parts = codec::json(path, "search text", &text)?;
-    conn.prepare_cached(
-        "INSERT INTO ticket_text (doc, body) \
-         SELECT value ->> 0, value ->> 1 FROM json_each(?1)",
-    )
-    .map_err(failed(path, "prepare search text insert"))?
-    .execute([parts])
-    .map_err(failed(path, "insert search text"))?;
+    statements
+        .get(Sql::TextInsert)
+        .map_err(failed(path, "prepare search text insert"))?
+        .execute([parts])
+        .map_err(failed(path, "insert search text"))?;
     Ok(())
 }
 

@@ -151,6 +151,7 @@ mod options;
 mod pool;
 mod read;
 mod search;
+mod statements;
 mod store;
 mod syncer;
 mod writer;

@@ -31,6 +31,7 @@ use crate::append::{self, Encoded};
 use crate::checkpointer::{self, Checkpointer};
 use crate::error::SqliteError;
 use crate::inflight::InFlight;
+use crate::statements::{Sql, Statements};
 use crate::syncer::{Committed, Syncer};
 
 /// The answer to one append.
@@ -87,7 +88,7 @@ pub(crate) enum Durability {
 
 /// The writer thread's loop: runs until every sender is dropped.
 pub(crate) fn run(
-    mut conn: Connection,
+    conn: Connection,
     path: PathBuf,
     jobs: Receiver<Job>,
     max_batch: usize,
@@ -95,6 +96,7 @@ pub(crate) fn run(
     durability: Durability,
 ) {
     let _stopped = Stopped(inflight.clone());
+    let mut statements = Statements::new(&conn);
     let max_batch = max_batch.max(1);
     let mut batch: Vec<Waiting> = Vec::with_capacity(max_batch);
     // Appends in the last commit: the callers likely to send again soon.
@@ -116,7 +118,7 @@ pub(crate) fn run(
                 Some(Job::Read(read)) => {
                     // Reads see every append sent before them.
                     if !batch.is_empty() {
-                        commit(&mut conn, &path, &mut batch, &inflight, &durability);
+                        commit(&mut statements, &path, &mut batch, &inflight, &durability);
                         appends = 0;
                     }
                     read(&conn, &path);
@@ -146,9 +148,10 @@ pub(crate) fn run(
         }
         if !batch.is_empty() {
             last = appends;
-            commit(&mut conn, &path, &mut batch, &inflight, &durability);
+            commit(&mut statements, &path, &mut batch, &inflight, &durability);
         }
     }
+    drop(statements);
     if let Durability::Pipelined { .. } = durability {
         // Every batch is answered once the threads stop; the connection's
         // last checkpoint, if it closes last, must sync.
@@ -188,7 +191,7 @@ enum Guard {
 /// Writes and commits `batch`, and has every caller answered once their
 /// commit is durable.
 fn commit(
-    conn: &mut Connection,
+    statements: &mut Statements<'_>,
     path: &Path,
     batch: &mut Vec<Waiting>,
     inflight: &InFlight,
@@ -199,7 +202,7 @@ fn commit(
         checkpointer,
     } = durability
     else {
-        let results = write(conn, path, batch);
+        let results = write(statements, path, batch);
         answer(batch.drain(..), results, inflight);
         return;
     };
@@ -209,7 +212,7 @@ fn commit(
             .flat_map(Waiting::appends)
             .map(|_| Err(batch_failed(path, "sync", reason)))
             .collect(),
-        None => write(conn, path, batch),
+        None => write(statements, path, batch),
     };
     let batch = std::mem::replace(batch, Vec::with_capacity(batch.capacity()));
     syncer.push(Committed { batch, results }, path, inflight);
@@ -218,6 +221,7 @@ fn commit(
         // The checkpointer cannot catch up with a writer that never
         // pauses; between two transactions, this one always does. It
         // syncs like the checkpointer's.
+        let conn = statements.conn();
         let _ = conn
             .execute_batch("PRAGMA synchronous = FULL;")
             .and_then(|()| checkpointer::checkpoint(conn))
@@ -229,13 +233,13 @@ fn commit(
 
 /// Writes and commits `batch`: the result of each of its appends.
 fn write(
-    conn: &mut Connection,
+    statements: &mut Statements<'_>,
     path: &Path,
     batch: &[Waiting],
 ) -> Vec<Result<Appended, StoreError>> {
-    match transaction(conn, path, batch, Guard::Checks) {
+    match transaction(statements, path, batch, Guard::Checks) {
         Some(results) => results,
-        None => transaction(conn, path, batch, Guard::Savepoints).unwrap_or_default(),
+        None => transaction(statements, path, batch, Guard::Savepoints).unwrap_or_default(),
     }
 }
 
@@ -268,13 +272,14 @@ pub(crate) fn answer(
 /// an append failed after writing rows; the transaction is then rolled
 /// back.
 fn transaction(
-    conn: &mut Connection,
+    statements: &mut Statements<'_>,
     path: &Path,
     batch: &[Waiting],
     guard: Guard,
 ) -> Option<Vec<Result<Appended, StoreError>>> {
     let all = batch.iter().flat_map(Waiting::appends);
-    if let Err(e) = exec(conn, "BEGIN IMMEDIATE") {
+    let conn = statements.conn();
+    if let Err(e) = statements.exec(Sql::Begin) {
         let reason = e.to_string();
         return Some(
             all.map(|_| Err(batch_failed(path, "begin", &reason)))
@@ -290,10 +295,10 @@ fn transaction(
             continue;
         }
         let result = match guard {
-            Guard::Savepoints => one(conn, path, append, &mut text, &mut broken),
+            Guard::Savepoints => one(statements, path, append, &mut text, &mut broken),
             Guard::Checks => {
                 let mut wrote = false;
-                let result = append::write(conn, path, append, &mut text, &mut wrote);
+                let result = append::write(statements, path, append, &mut text, &mut wrote);
                 if result.is_err() && wrote && !conn.is_autocommit() {
                     let _ = exec(conn, "ROLLBACK");
                     return None;
@@ -306,9 +311,9 @@ fn transaction(
     }
     let outcome = match &broken {
         Some(reason) => Err(reason.clone()),
-        None => append::write_text(conn, path, &text)
+        None => append::write_text(statements, path, &text)
             .map_err(|e| e.to_string())
-            .and_then(|()| exec(conn, "COMMIT").map_err(|e| e.to_string())),
+            .and_then(|()| statements.exec(Sql::Commit).map_err(|e| e.to_string())),
     };
     if let Err(reason) = outcome {
         if !conn.is_autocommit() {
@@ -343,19 +348,20 @@ fn check_open(
 /// One append inside its savepoint. When SQLite has rolled back the whole
 /// transaction, `broken` says why and the batch fails.
 fn one<'a>(
-    conn: &Connection,
+    statements: &mut Statements<'_>,
     path: &Path,
     append: &'a Encoded,
     text: &mut Vec<(i64, &'a str)>,
     broken: &mut Option<String>,
 ) -> Result<Appended, StoreError> {
+    let conn = statements.conn();
     if let Err(e) = exec(conn, "SAVEPOINT append") {
         *broken = Some(e.to_string());
         return Err(batch_failed(path, "savepoint", &e.to_string()));
     }
     let indexed = text.len();
     let mut wrote = false;
-    match append::write(conn, path, append, text, &mut wrote) {
+    match append::write(statements, path, append, text, &mut wrote) {
         Ok(Appended::Written) => match exec(conn, "RELEASE append") {
             Ok(()) => Ok(Appended::Written),
             Err(e) => {
