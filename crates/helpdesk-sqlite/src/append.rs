@@ -134,10 +134,11 @@ pub(crate) fn encode(path: &Path, append: &Append) -> Result<Encoded, StoreError
     })
 }
 
-/// Writes `append` on `conn`, which is inside a transaction; on an error
-/// the caller rolls back whatever was written. The append's new searchable
-/// parts are added to `text`, with the ticket's number, for
-/// [`write_text`] once every append of the transaction is written.
+/// Writes `append` with the writer's `statements`, whose connection is
+/// inside a transaction; on an error the caller rolls back whatever was
+/// written. The append's new searchable parts are added to `text`, with
+/// the ticket's number, for [`write_text`] once every append of the
+/// transaction is written.
 ///
 /// Every check (a recorded command id, the expected version) comes before
 /// the first row is written; `wrote` is set once one is, so a caller that
