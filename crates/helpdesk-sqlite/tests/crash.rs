@@ -20,6 +20,8 @@ use helpdesk_engine::{
 };
 use helpdesk_sqlite::SqliteStore;
 
+mod common;
+
 const CHILD: &str = "HELPDESK_SQLITE_CRASH_CHILD";
 const TENANT: TenantId = TenantId::from_u128(0xc7a5);
 const GROUP: GroupId = GroupId::from_u128(0x610);
@@ -161,19 +163,7 @@ fn run_child(path: &Path, rng: &mut Rng) -> Vec<CommandId> {
 /// matching their snapshots, SQLite's integrity and foreign key checks
 /// clean.
 async fn check(path: &Path, acked: &HashSet<CommandId>) -> usize {
-    let integrity: String = rusqlite::Connection::open(path)
-        .unwrap()
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(integrity, "ok");
-    let orphans = rusqlite::Connection::open(path)
-        .unwrap()
-        .prepare("PRAGMA foreign_key_check")
-        .unwrap()
-        .query_map([], |_| Ok(()))
-        .unwrap()
-        .count();
-    assert_eq!(orphans, 0, "rows referring to no ticket");
+    assert_eq!(common::integrity(path), "ok");
     let store = SqliteStore::open(path).unwrap();
     for &id in acked {
         assert!(

@@ -2,7 +2,6 @@
 //! search semantics, contention.
 #![allow(clippy::unwrap_used)]
 
-use std::path::Path;
 use std::sync::Arc;
 
 use chrono::Duration;
@@ -13,6 +12,9 @@ use helpdesk_engine::{
     new_ticket_id,
 };
 use helpdesk_sqlite::{SCHEMA_VERSION, SNAPSHOT_EVERY, SqliteError, SqliteStore};
+
+mod common;
+use common::{integrity, user_version};
 
 const TENANT: TenantId = TenantId::from_u128(0x7e1);
 const GROUP: GroupId = GroupId::from_u128(0x610);
@@ -69,34 +71,6 @@ async fn busy_ticket<S: Store>(desk: &Desk<S, NoNotifier, ManualClock>, subject:
     .await
     .unwrap();
     ticket
-}
-
-/// SQLite's integrity check, and a note of every row that refers to a
-/// ticket that is not there (appends do not have them checked as they
-/// write).
-fn integrity(path: &Path) -> String {
-    let conn = rusqlite::Connection::open(path).unwrap();
-    let check: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    let orphans: Vec<String> = conn
-        .prepare("PRAGMA foreign_key_check")
-        .unwrap()
-        .query_map([], |r| r.get::<_, String>(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    if orphans.is_empty() {
-        check
-    } else {
-        format!("{check}; rows without their ticket in {orphans:?}")
-    }
-}
-
-fn user_version(path: &Path) -> u32 {
-    let conn = rusqlite::Connection::open(path).unwrap();
-    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
-        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -14,6 +14,9 @@ use helpdesk_engine::{
 };
 use helpdesk_sqlite::{SCHEMA_VERSION, SqliteStore};
 
+mod common;
+use common::{integrity, user_version};
+
 /// What the version 1 file holds, read with plain SQL before it is opened.
 struct Before {
     /// `(tenant, ticket)` → (version, snapshot).
@@ -33,11 +36,8 @@ fn copy_of_fixture(dir: &Path) -> PathBuf {
 }
 
 fn read_before(path: &Path) -> Before {
+    assert_eq!(user_version(path), 1, "the fixture is at schema version 1");
     let conn = rusqlite::Connection::open(path).unwrap();
-    let version: u32 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(version, 1, "the fixture is at schema version 1");
     let mut tickets = BTreeMap::new();
     let mut stmt = conn
         .prepare("SELECT tenant, id, version, snapshot FROM tickets")
@@ -104,16 +104,8 @@ async fn a_version_1_database_opens_with_every_ticket_event_and_command() {
     assert_eq!(before.tickets.len(), 12);
 
     let store = SqliteStore::open(&path).unwrap();
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    let version: u32 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(version, SCHEMA_VERSION);
-    let check: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(check, "ok");
-    assert_eq!(orphans(&conn), 0, "rows referring to no ticket");
+    assert_eq!(user_version(&path), SCHEMA_VERSION);
+    assert_eq!(integrity(&path), "ok");
 
     for ((tenant, id), (version, snapshot)) in &before.tickets {
         let loaded = store.load(*tenant, *id).await.unwrap().unwrap();
@@ -217,17 +209,7 @@ async fn a_migrated_database_takes_new_commands_and_still_knows_the_old_ones() {
     let history = desk.store().history(tenant, ticket, 1).await.unwrap();
     assert_eq!(history.len() as u64, executed.ticket.version());
     drop(desk);
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    assert_eq!(orphans(&conn), 0, "rows referring to no ticket");
-}
-
-/// Rows whose ticket is not there.
-fn orphans(conn: &rusqlite::Connection) -> usize {
-    conn.prepare("PRAGMA foreign_key_check")
-        .unwrap()
-        .query_map([], |_| Ok(()))
-        .unwrap()
-        .count()
+    assert_eq!(integrity(&path), "ok");
 }
 
 #[test]
@@ -255,11 +237,9 @@ fn a_migration_that_would_lose_rows_fails_and_keeps_every_row() {
         ),
         "{err}"
     );
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    let version: u32 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .unwrap();
+    let version = user_version(&path);
     assert!(version < SCHEMA_VERSION, "left at version {version}");
+    let conn = rusqlite::Connection::open(&path).unwrap();
     let events: i64 = conn
         .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
         .unwrap();

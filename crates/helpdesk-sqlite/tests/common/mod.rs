@@ -1,0 +1,33 @@
+//! Checks of a database file that the store's test files share.
+
+use std::path::Path;
+
+/// SQLite's integrity check, and a note of every row that refers to a
+/// ticket that is not there (appends do not have them checked as they
+/// write): "ok" when both are clean.
+pub fn integrity(path: &Path) -> String {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    let orphans: Vec<String> = conn
+        .prepare("PRAGMA foreign_key_check")
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    if orphans.is_empty() {
+        check
+    } else {
+        format!("{check}; rows without their ticket in {orphans:?}")
+    }
+}
+
+/// The file's schema version.
+#[allow(dead_code)] // the crash test reads no version
+pub fn user_version(path: &Path) -> u32 {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap()
+}
