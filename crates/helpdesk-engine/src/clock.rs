@@ -6,6 +6,26 @@ use chrono::{DateTime, Duration, Utc};
 
 /// Tells the time. The domain never reads a clock; the engine asks this
 /// port, so tests and simulations can move time by hand.
+///
+/// [`SystemClock`] and [`ManualClock`] cover most hosts; another clock is
+/// one method:
+///
+/// ```
+/// use chrono::{DateTime, Duration, Utc};
+/// use helpdesk_engine::Clock;
+///
+/// /// The system time, moved by a fixed offset.
+/// struct Offset(Duration);
+///
+/// impl Clock for Offset {
+///     fn now(&self) -> DateTime<Utc> {
+///         Utc::now() + self.0
+///     }
+/// }
+///
+/// let tomorrow = Offset(Duration::days(1)).now();
+/// assert!(tomorrow > Utc::now() + Duration::hours(23));
+/// ```
 pub trait Clock: Send + Sync {
     /// The current instant.
     fn now(&self) -> DateTime<Utc>;
@@ -52,6 +72,19 @@ impl ManualClock {
     }
 
     /// Sets the time.
+    ///
+    /// ```
+    /// use chrono::{DateTime, Utc};
+    /// use helpdesk_engine::{Clock, ManualClock};
+    ///
+    /// # fn main() -> Result<(), chrono::ParseError> {
+    /// let clock = ManualClock::new(DateTime::UNIX_EPOCH);
+    /// let t: DateTime<Utc> = "2026-03-02T09:00:00Z".parse()?;
+    /// clock.set(t);
+    /// assert_eq!(clock.now(), t);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set(&self, now: DateTime<Utc>) {
         *self.now.lock().unwrap_or_else(PoisonError::into_inner) = now;
     }

@@ -19,6 +19,26 @@ use crate::store::{
 
 /// A command as a caller sends it: who, on which ticket, what, under which
 /// caller-chosen id.
+///
+/// A host that retries a request (after a timeout, say) sends the same
+/// `Request` again, id included, so the command is applied once.
+///
+/// ```
+/// use helpdesk_core::{Actor, ActorId, Command, NewTicket, TenantId};
+/// use helpdesk_engine::{Request, new_ticket_id};
+///
+/// let alice = Actor::requester(ActorId::from_u128(1), TenantId::from_u128(1));
+/// let open = Request::new(
+///     alice.clone(),
+///     new_ticket_id(),
+///     Command::Open(NewTicket::new(alice.id, "Printer jams", "")),
+/// );
+/// let retry = open.clone();
+/// assert_eq!(retry.id, open.id);
+/// // Each new request gets a fresh id.
+/// let close = Request::new(alice, open.ticket, Command::Close);
+/// assert_ne!(close.id, open.id);
+/// ```
 #[derive(Debug, Clone)]
 pub struct Request {
     /// The caller's id for this command; a retry sends the same id.
@@ -43,7 +63,7 @@ impl Request {
     }
 }
 
-/// What executing a command did.
+/// What executing a command did; see [`Desk::execute`] for an example.
 #[derive(Debug, Clone)]
 pub struct Executed {
     /// The ticket after the command.
@@ -55,7 +75,15 @@ pub struct Executed {
     pub replayed: bool,
 }
 
-/// How a desk behaves.
+/// How a desk behaves; pass them to [`Desk::with_options`].
+///
+/// ```
+/// use helpdesk_engine::DeskOptions;
+///
+/// let options = DeskOptions::default();
+/// assert_eq!(options.max_attempts, 8);
+/// assert_eq!(options.recent_tickets, 1_000);
+/// ```
 #[derive(Debug, Clone)]
 pub struct DeskOptions {
     /// How many times a command is decided again after losing a version
@@ -96,17 +124,20 @@ impl Default for DeskOptions {
 /// ```
 /// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
 /// use helpdesk_engine::{Desk, ManualClock, MemoryStore, NoNotifier, Request, new_ticket_id};
-/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
 /// let clock = ManualClock::new(chrono::Utc::now());
 /// let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, clock);
 /// let alice = Actor::requester(ActorId::from_u128(1), TenantId::from_u128(1));
 /// let open = Request::new(alice.clone(), new_ticket_id(),
 ///     Command::Open(NewTicket::new(alice.id, "Printer jams", "")));
-/// let first = desk.execute(open.clone()).await.unwrap();
-/// let again = desk.execute(open).await.unwrap();
+/// let first = desk.execute(open.clone()).await?;
+/// let again = desk.execute(open).await?;
 /// assert!(again.replayed);
 /// assert_eq!(again.events, first.events);
-/// # });
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })
+/// # }
 /// ```
 pub struct Desk<S, N, C> {
     config: Arc<DeskConfig>,
@@ -119,11 +150,48 @@ pub struct Desk<S, N, C> {
 
 impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     /// A desk with default options.
+    ///
+    /// ```
+    /// use chrono::{DateTime, Duration, Utc};
+    /// use helpdesk_core::DeskConfig;
+    /// use helpdesk_engine::{Clock, Desk, DeskOptions, ManualClock, MemoryStore, NoNotifier};
+    ///
+    /// # fn main() -> Result<(), chrono::ParseError> {
+    /// let t0: DateTime<Utc> = "2026-03-02T09:00:00Z".parse()?;
+    /// let clock = ManualClock::new(t0);
+    /// let config = DeskConfig::default();
+    /// let desk = Desk::new(config, MemoryStore::new(), NoNotifier, clock.clone());
+    /// // The desk reads the clock it was given.
+    /// clock.advance(Duration::minutes(5));
+    /// assert_eq!(desk.clock().now(), t0 + Duration::minutes(5));
+    /// assert_eq!(desk.options().max_attempts, DeskOptions::default().max_attempts);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn new(config: DeskConfig, store: S, notifier: N, clock: C) -> Self {
         Self::with_options(config, store, notifier, clock, DeskOptions::default())
     }
 
     /// A desk with `options`.
+    ///
+    /// ```
+    /// use helpdesk_core::DeskConfig;
+    /// use helpdesk_engine::{Desk, DeskOptions, MemoryStore, NoNotifier, SystemClock};
+    ///
+    /// // Keep no tickets between commands: every command loads its ticket.
+    /// let options = DeskOptions {
+    ///     recent_tickets: 0,
+    ///     ..DeskOptions::default()
+    /// };
+    /// let desk = Desk::with_options(
+    ///     DeskConfig::default(),
+    ///     MemoryStore::new(),
+    ///     NoNotifier,
+    ///     SystemClock,
+    ///     options,
+    /// );
+    /// assert_eq!(desk.options().recent_tickets, 0);
+    /// ```
     pub fn with_options(
         config: DeskConfig,
         store: S,
@@ -167,6 +235,30 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     }
 
     /// Executes `request` (see the type's documentation).
+    ///
+    /// ```
+    /// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
+    /// use helpdesk_engine::{Desk, DeskError, MemoryStore, NoNotifier, Request, SystemClock};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock);
+    /// let alice = Actor::requester(ActorId::from_u128(1), TenantId::from_u128(1));
+    /// let id = helpdesk_engine::new_ticket_id();
+    ///
+    /// let open = Command::Open(NewTicket::new(alice.id, "VPN drops", "Every few minutes."));
+    /// let executed = desk.execute(Request::new(alice.clone(), id, open)).await?;
+    /// assert!(!executed.replayed);
+    /// assert_eq!(executed.ticket.subject(), "VPN drops");
+    /// assert_eq!(executed.events[0].event.change.type_name(), "opened");
+    /// assert_eq!(executed.ticket.version(), executed.events.len() as u64);
+    ///
+    /// // The lifecycle does not allow reopening an open ticket; nothing is written.
+    /// let reopen = desk.execute(Request::new(alice.clone(), id, Command::Reopen)).await;
+    /// assert!(matches!(reopen, Err(DeskError::Rejected(_))));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })
+    /// # }
+    /// ```
     pub async fn execute(&self, request: Request) -> Result<Executed, DeskError> {
         let tenant = request.actor.tenant;
         let key = (tenant, request.ticket);
@@ -280,6 +372,27 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
 
     /// The ticket as `actor` may see it, or `None` (missing, another
     /// tenant's, out of the actor's reach).
+    ///
+    /// ```
+    /// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
+    /// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, Request, SystemClock};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock);
+    /// let tenant = TenantId::from_u128(1);
+    /// let alice = Actor::requester(ActorId::from_u128(1), tenant);
+    /// let bob = Actor::requester(ActorId::from_u128(2), tenant);
+    /// let id = helpdesk_engine::new_ticket_id();
+    /// let open = Command::Open(NewTicket::new(alice.id, "Printer jams", ""));
+    /// desk.execute(Request::new(alice.clone(), id, open)).await?;
+    ///
+    /// let seen = desk.ticket(&alice, id).await?.expect("alice sees her ticket");
+    /// assert_eq!(seen.subject(), "Printer jams");
+    /// assert!(desk.ticket(&bob, id).await?.is_none(), "another requester does not");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })
+    /// # }
+    /// ```
     pub async fn ticket(
         &self,
         actor: &Actor,
@@ -294,6 +407,30 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
 
     /// The ticket's history as `actor` may see it (requesters never see
     /// internal notes); empty when they may not see the ticket.
+    ///
+    /// ```
+    /// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
+    /// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, Request, SystemClock, new_comment_id};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock);
+    /// let tenant = TenantId::from_u128(1);
+    /// let alice = Actor::requester(ActorId::from_u128(1), tenant);
+    /// let agent = Actor::agent(ActorId::from_u128(2), tenant, []);
+    /// let id = helpdesk_engine::new_ticket_id();
+    /// let open = Command::Open(NewTicket::new(alice.id, "Printer jams", ""));
+    /// desk.execute(Request::new(alice.clone(), id, open)).await?;
+    /// let note = Command::AddNote { comment: new_comment_id(), body: "Toner is low.".into() };
+    /// desk.execute(Request::new(agent.clone(), id, note)).await?;
+    ///
+    /// let full = desk.history(&agent, id).await?;
+    /// let public = desk.history(&alice, id).await?;
+    /// assert_eq!(full.len(), public.len() + 1, "the note is hidden from alice");
+    /// assert!(public.iter().all(|e| e.event.change.type_name() != "note_added"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })
+    /// # }
+    /// ```
     pub async fn history(
         &self,
         actor: &Actor,
@@ -318,6 +455,32 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     /// agents and supervisors those of their groups, in no group, or
     /// assigned to them (filtered after paging, so a page may hold fewer
     /// rows than asked while `next` is set).
+    ///
+    /// ```
+    /// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
+    /// use helpdesk_engine::store::{Filter, Order, TicketQuery};
+    /// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, Request, SystemClock};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock);
+    /// let tenant = TenantId::from_u128(1);
+    /// let admin = Actor::admin(ActorId::from_u128(9), tenant);
+    /// let alice = Actor::requester(ActorId::from_u128(1), tenant);
+    /// for (requester, subject) in [(alice.id, "Printer jams"), (admin.id, "Rotate keys")] {
+    ///     let open = Command::Open(NewTicket::new(requester, subject, ""));
+    ///     desk.execute(Request::new(admin.clone(), helpdesk_engine::new_ticket_id(), open))
+    ///         .await?;
+    /// }
+    ///
+    /// let everything = TicketQuery::new(Filter::default(), Order::UpdatedAt, 50);
+    /// assert_eq!(desk.list(&admin, everything.clone()).await?.rows.len(), 2);
+    /// let mine = desk.list(&alice, everything).await?;
+    /// assert_eq!(mine.rows.len(), 1);
+    /// assert_eq!(mine.rows[0].subject, "Printer jams");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })
+    /// # }
+    /// ```
     pub async fn list(&self, actor: &Actor, mut query: TicketQuery) -> Result<Page, DeskError> {
         if actor.role == Role::Requester {
             query.filter.requester = Some(actor.id);
@@ -329,6 +492,30 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     }
 
     /// Tickets of the actor's tenant matching `text`, as `actor` may see them.
+    ///
+    /// Every word of `text` must occur, ignoring case (see [`Store::search`]).
+    ///
+    /// ```
+    /// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
+    /// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, Request, SystemClock};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock);
+    /// let admin = Actor::admin(ActorId::from_u128(9), TenantId::from_u128(1));
+    /// for subject in ["Printer jams on floor 3", "VPN drops on floor 3"] {
+    ///     let open = Command::Open(NewTicket::new(admin.id, subject, ""));
+    ///     desk.execute(Request::new(admin.clone(), helpdesk_engine::new_ticket_id(), open))
+    ///         .await?;
+    /// }
+    ///
+    /// let rows = desk.search(&admin, "FLOOR printer", 10).await?;
+    /// assert_eq!(rows.len(), 1);
+    /// assert_eq!(rows[0].subject, "Printer jams on floor 3");
+    /// assert_eq!(desk.search(&admin, "floor", 10).await?.len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })
+    /// # }
+    /// ```
     pub async fn search(
         &self,
         actor: &Actor,

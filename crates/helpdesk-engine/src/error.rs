@@ -4,7 +4,36 @@ use helpdesk_core::{DomainError, TicketId};
 
 use crate::store::StoreError;
 
-/// Why a command was not executed. Nothing was written.
+/// Why a command was not executed.
+///
+/// After `Rejected` and `Contended` nothing was written. After a `Store`
+/// error the write may or may not have happened; retrying with the same
+/// command id is safe either way.
+///
+/// A host answering over HTTP might map the variants like this:
+///
+/// ```
+/// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, DomainError, TenantId};
+/// use helpdesk_engine::{Desk, DeskError, MemoryStore, NoNotifier, Request, SystemClock};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+/// let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock);
+/// let alice = Actor::requester(ActorId::from_u128(1), TenantId::from_u128(1));
+/// let missing = helpdesk_engine::new_ticket_id();
+///
+/// let status = match desk.execute(Request::new(alice, missing, Command::Close)).await {
+///     Ok(_) => 200,
+///     Err(DeskError::Rejected(DomainError::NotFound { .. })) => 404,
+///     Err(DeskError::Rejected(DomainError::Forbidden { .. })) => 403,
+///     Err(DeskError::Rejected(_)) => 422,
+///     Err(DeskError::Contended { .. }) => 503,
+///     Err(_) => 500,
+/// };
+/// assert_eq!(status, 404);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })
+/// # }
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum DeskError {

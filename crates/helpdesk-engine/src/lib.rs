@@ -5,9 +5,9 @@
 //!
 //! Ports are traits with `async fn`s whose futures are `Send`, so tokio
 //! hosts use them directly and a synchronous host can block on them.
-//! [`MemoryStore`] is the reference store; `helpdesk-sqlite` and
-//! `helpdesk-postgres` are the durable ones, and `helpdesk-testkit` checks
-//! any store against the [contract](store).
+//! [`MemoryStore`] is the reference store; `helpdesk-sqlite` is the durable
+//! one, and `helpdesk-testkit` checks any store against the
+//! [contract](store).
 
 mod clock;
 mod desk;

@@ -12,7 +12,7 @@ use crate::error::DeskError;
 use crate::notifier::Notifier;
 use crate::store::Store;
 
-/// What one scheduler run did.
+/// What one scheduler run did; see [`Desk::run_due`] for an example.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DueReport {
     /// Tickets checked.
@@ -32,6 +32,38 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     /// runs are late, repeated, or run at the same time on several hosts:
     /// the domain records each once, and a run that loses the race to
     /// append decides again on the fresh ticket and finds nothing left.
+    ///
+    /// ```
+    /// use chrono::{DateTime, Duration, Utc};
+    /// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
+    /// use helpdesk_engine::{Clock, Desk, ManualClock, MemoryStore, NoNotifier, Request};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// // First response within an hour, whatever the priority.
+    /// let config: DeskConfig = serde_json::from_value(serde_json::json!({
+    ///     "sla_policies": [{"key": "standard", "targets": {"first_response": {
+    ///         "P1": "1h", "P2": "1h", "P3": "1h", "P4": "1h", "P5": "1h"}}}]
+    /// }))?;
+    /// let t0: DateTime<Utc> = "2026-03-02T09:00:00Z".parse()?;
+    /// let clock = ManualClock::new(t0);
+    /// let desk = Desk::new(config, MemoryStore::new(), NoNotifier, clock.clone());
+    /// let admin = Actor::admin(ActorId::from_u128(1), TenantId::from_u128(1));
+    /// let id = helpdesk_engine::new_ticket_id();
+    /// let open = Command::Open(NewTicket::new(admin.id, "Printer jams", ""));
+    /// desk.execute(Request::new(admin.clone(), id, open)).await?;
+    ///
+    /// assert_eq!(desk.run_due(clock.now()).await?.checked, 0, "nothing is due yet");
+    /// clock.advance(Duration::hours(2));
+    /// let report = desk.run_due(clock.now()).await?;
+    /// assert_eq!((report.checked, report.events, report.failed), (1, 1, 0));
+    /// let history = desk.history(&admin, id).await?;
+    /// assert_eq!(history.last().map(|e| e.event.change.type_name()), Some("sla_breached"));
+    /// // The breach is recorded once: a second run finds nothing left.
+    /// assert_eq!(desk.run_due(clock.now()).await?, Default::default());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })
+    /// # }
+    /// ```
     pub async fn run_due(&self, now: DateTime<Utc>) -> Result<DueReport, DeskError> {
         let mut report = DueReport::default();
         let mut seen = HashSet::new();
@@ -62,8 +94,44 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     }
 }
 
-/// Runs the scheduler in a tokio task: every `every`, `run_due` at the
-/// clock's time. Returns the task's handle; abort it to stop.
+/// Runs the scheduler in a tokio task: `run_due` at the clock's time, then
+/// a pause of `every` before the next run (so runs start `every` plus the
+/// run's own time apart). Returns the task's handle; abort it to stop.
+///
+/// The first run starts as soon as the task does. Call it inside a tokio
+/// runtime with the time driver enabled.
+///
+/// ```
+/// use std::sync::Arc;
+/// use std::time::Duration;
+///
+/// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
+/// use helpdesk_engine::{Desk, ManualClock, MemoryStore, NoNotifier, Request, spawn_scheduler};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build()?;
+/// # runtime.block_on(async {
+/// # let config: DeskConfig = serde_json::from_value(serde_json::json!({
+/// #     "sla_policies": [{"key": "standard", "targets": {"first_response": {
+/// #         "P1": "1h", "P2": "1h", "P3": "1h", "P4": "1h", "P5": "1h"}}}]
+/// # }))?;
+/// // `config` has an SLA policy with a first response target of one hour.
+/// let clock = ManualClock::new("2026-03-02T09:00:00Z".parse()?);
+/// let desk = Arc::new(Desk::new(config, MemoryStore::new(), NoNotifier, clock.clone()));
+/// let admin = Actor::admin(ActorId::from_u128(1), TenantId::from_u128(1));
+/// let id = helpdesk_engine::new_ticket_id();
+/// let open = Command::Open(NewTicket::new(admin.id, "Printer jams", ""));
+/// desk.execute(Request::new(admin.clone(), id, open)).await?;
+///
+/// clock.advance(chrono::Duration::hours(2));
+/// let task = spawn_scheduler(desk.clone(), Duration::from_secs(60));
+/// tokio::time::sleep(Duration::from_millis(50)).await;
+/// task.abort();
+/// let history = desk.history(&admin, id).await?;
+/// assert!(history.iter().any(|e| e.event.change.type_name() == "sla_breached"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })
+/// # }
+/// ```
 #[cfg(feature = "tokio")]
 pub fn spawn_scheduler<S, N, C>(
     desk: std::sync::Arc<Desk<S, N, C>>,

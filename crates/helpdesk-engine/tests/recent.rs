@@ -29,12 +29,8 @@ async fn commands_on_a_kept_ticket_skip_the_load() {
         },
     )
     .await;
-    f.run(
-        &f.agent,
-        id,
-        Fixture::<Observed<MemoryStore>>::reply("Looking at it"),
-    )
-    .await;
+    f.run(&f.agent, id, helpdesk_testkit::reply("Looking at it"))
+        .await;
     assert_eq!(f.store().loads(), loads);
 
     // Without kept tickets, every command loads but the one that opens

@@ -1,4 +1,5 @@
-//! Search: tickets whose subject or conversation contains every word.
+//! Search: tickets whose subject, description or conversation contains
+//! every word.
 //!
 //! `ticket_text` is an FTS5 table with the trigram tokenizer over the
 //! lowercased text, one row per part of a ticket (subject, description,

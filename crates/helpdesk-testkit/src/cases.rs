@@ -1,25 +1,37 @@
 //! The conformance cases. Each takes a fresh, empty store and panics with
 //! a message naming the broken promise of the [store
 //! contract](helpdesk_engine::store).
+//!
+//! [`store_conformance!`](crate::store_conformance) runs them all; a case
+//! can also run on its own:
+//!
+//! ```
+//! use helpdesk_engine::MemoryStore;
+//! # fn main() -> Result<(), std::io::Error> {
+//! let runtime = tokio::runtime::Builder::new_multi_thread().enable_time().build()?;
+//! runtime.block_on(helpdesk_testkit::cases::round_trip(MemoryStore::new()));
+//! # Ok(())
+//! # }
+//! ```
 
 use std::collections::BTreeSet;
 
 use chrono::Duration;
-use helpdesk_core::{Command, StatusCategory, Ticket, TicketId};
+use helpdesk_core::{Command, NewTicket, StatusCategory, Ticket, TicketId};
 use helpdesk_engine::store::{
     Append, Appended, CommandRecord, Filter, Order, TicketQuery, TicketRow,
 };
 use helpdesk_engine::{CommandId, Request, Store, StoreError};
 
-use crate::Fixture;
+use crate::{Fixture, pending, reply};
 
 /// Events, snapshot and history agree after a few commands, and the
 /// snapshot is what replaying the history gives.
 pub async fn round_trip<S: Store + 'static>(store: S) {
     let f = Fixture::new(store);
     let id = f.open("Printer jams on floor 3").await;
-    f.run(&f.agent, id, Fixture::<S>::reply("On my way.")).await;
-    let last = f.run(&f.agent, id, Fixture::<S>::pending()).await;
+    f.run(&f.agent, id, reply("On my way.")).await;
+    let last = f.run(&f.agent, id, pending()).await;
     let loaded = f.load(id).await;
     assert_eq!(
         loaded.as_ref(),
@@ -64,7 +76,7 @@ pub async fn long_history<S: Store + 'static>(store: S) {
             4 => Command::Tag {
                 tag: format!("round-{n}"),
             },
-            _ => Fixture::<S>::reply(&format!("Reply number {n}")),
+            _ => reply(&format!("Reply number {n}")),
         };
         let done = f.run(&f.agent, id, command).await;
         let loaded = f.load(id).await;
@@ -89,9 +101,7 @@ pub async fn long_history<S: Store + 'static>(store: S) {
 pub async fn version_conflict<S: Store + 'static>(store: S) {
     let f = Fixture::new(store);
     let id = f.open("VPN drops").await;
-    let first = f
-        .run(&f.agent, id, Fixture::<S>::reply("Which client?"))
-        .await;
+    let first = f.run(&f.agent, id, reply("Which client?")).await;
     let stale = first.ticket.version() - 1;
     let mut events = first.events.clone();
     for e in &mut events {
@@ -169,11 +179,7 @@ pub async fn version_conflict<S: Store + 'static>(store: S) {
 pub async fn idempotent_command_id<S: Store + 'static>(store: S) {
     let f = Fixture::new(store);
     let id = f.open("Monitor flickers").await;
-    let request = Request::new(
-        f.agent.clone(),
-        id,
-        Fixture::<S>::reply("Try another cable."),
-    );
+    let request = Request::new(f.agent.clone(), id, reply("Try another cable."));
     let first = f
         .desk
         .execute(request.clone())
@@ -266,11 +272,7 @@ pub async fn idempotent_command_id<S: Store + 'static>(store: S) {
 pub async fn tenant_isolation<S: Store + 'static>(store: S) {
     let f = Fixture::new(store);
     let mine = f.open("Payroll export fails").await;
-    let request = Request::new(
-        f.agent.clone(),
-        mine,
-        Fixture::<S>::reply("Payroll team informed."),
-    );
+    let request = Request::new(f.agent.clone(), mine, reply("Payroll team informed."));
     f.desk
         .execute(request.clone())
         .await
@@ -483,9 +485,8 @@ pub async fn due_order<S: Store + 'static>(store: S) {
     )
     .await;
     let nothing = f.open("Nothing due: pending, answered").await;
-    f.run(&f.agent, nothing, Fixture::<S>::reply("Answered"))
-        .await;
-    f.run(&f.agent, nothing, Fixture::<S>::pending()).await;
+    f.run(&f.agent, nothing, reply("Answered")).await;
+    f.run(&f.agent, nothing, pending()).await;
     let page = f
         .store()
         .query(
@@ -562,7 +563,7 @@ pub async fn filters<S: Store + 'static>(store: S) {
         )
         .await;
     let c = f.open("In group, pending").await;
-    f.run(&f.agent, c, Fixture::<S>::pending()).await;
+    f.run(&f.agent, c, pending()).await;
     let ids = |filter: Filter| {
         let store = f.store();
         let tenant = f.tenant;
@@ -627,8 +628,8 @@ pub async fn filters<S: Store + 'static>(store: S) {
     assert_eq!(ids(both).await, BTreeSet::from([a]), "filters combine");
 }
 
-/// Search finds every word, in the subject or the conversation, ignoring
-/// case, most recently updated first.
+/// Search finds every word, in the subject, the description or the
+/// conversation, ignoring case, most recently updated first.
 pub async fn search<S: Store + 'static>(store: S) {
     let f = Fixture::new(store);
     let a = f.open("Outlook crashes on start").await;
@@ -637,9 +638,14 @@ pub async fn search<S: Store + 'static>(store: S) {
     f.run(
         &f.agent,
         b,
-        Fixture::<S>::reply("The OUTLOOK add-in for printing crashes too"),
+        reply("The OUTLOOK add-in for printing crashes too"),
     )
     .await;
+    f.advance(Duration::minutes(1));
+    let c = helpdesk_engine::new_ticket_id();
+    let mut slow = NewTicket::new(f.requester.id, "Laptop slow", "Since the Outlook update");
+    slow.group = Some(f.group);
+    f.run(&f.admin, c, Command::Open(slow)).await;
     let found = |text: &'static str| {
         let store = f.store();
         let tenant = f.tenant;
@@ -655,9 +661,10 @@ pub async fn search<S: Store + 'static>(store: S) {
     };
     assert_eq!(
         found("outlook").await,
-        [b, a],
-        "subject or conversation, most recently updated first"
+        [c, b, a],
+        "subject, description or conversation, most recently updated first"
     );
+    assert_eq!(found("update SINCE").await, [c], "the description");
     assert_eq!(
         found("Outlook crashes").await,
         [b, a],
@@ -675,7 +682,7 @@ pub async fn unicode_and_large_bodies<S: Store + 'static>(store: S) {
     let id = f.open(subject).await;
     let body: String = "ℵ€😀x".chars().cycle().take(64 * 1024 / 4).collect();
     assert!(body.len() <= 64 * 1024);
-    let last = f.run(&f.agent, id, Fixture::<S>::reply(&body)).await;
+    let last = f.run(&f.agent, id, reply(&body)).await;
     let loaded = f.load(id).await;
     assert_eq!(loaded.as_ref().map(|t| t.subject()), Some(subject));
     assert_eq!(
@@ -702,9 +709,7 @@ pub async fn unicode_and_large_bodies<S: Store + 'static>(store: S) {
 pub async fn outbox_is_written_with_the_events<S: Store + 'static>(store: S) {
     let f = Fixture::new(store);
     let id = f.open("Keyboard missing keys").await;
-    let reply = f
-        .run(&f.agent, id, Fixture::<S>::reply("Replacement ordered."))
-        .await;
+    let reply = f.run(&f.agent, id, reply("Replacement ordered.")).await;
     let pending = f
         .store()
         .pending_outbox(100)

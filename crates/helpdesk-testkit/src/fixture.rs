@@ -12,6 +12,39 @@ use helpdesk_engine::store::StoredEvent;
 use helpdesk_engine::{Desk, DeskOptions, Executed, ManualClock, NoNotifier, Request, Store};
 
 /// A desk over the store under test, with a cast of actors in two tenants.
+///
+/// The desk runs on [`config`], with its clock at [`start`]. Its helpers
+/// panic when the store fails, naming the call, so cases stay short.
+///
+/// ```
+/// use chrono::Duration;
+/// use helpdesk_core::Change;
+/// use helpdesk_core::sla::Metric;
+/// use helpdesk_engine::{Clock, MemoryStore};
+/// use helpdesk_testkit::Fixture;
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+/// let f = Fixture::new(MemoryStore::new());
+/// let id = f.open("Printer jams").await;
+/// f.run(&f.agent, id, helpdesk_testkit::reply("On my way.")).await;
+/// let ticket = f.load(id).await.expect("the ticket is stored");
+/// assert_eq!(ticket.conversation().len(), 1);
+///
+/// // The reply met the first response target; after nine hours the
+/// // 8-hour resolution target is breached.
+/// f.advance(Duration::hours(9));
+/// f.desk.run_due(f.clock.now()).await?;
+/// let breaches: Vec<Metric> = f.history(id, 1).await.into_iter()
+///     .filter_map(|e| match e.event.change {
+///         Change::SlaBreached { metric, .. } => Some(metric),
+///         _ => None,
+///     })
+///     .collect();
+/// assert_eq!(breaches, [Metric::Resolution]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })
+/// # }
+/// ```
 pub struct Fixture<S> {
     /// The desk.
     pub desk: Arc<Desk<S, NoNotifier, ManualClock>>,
@@ -36,6 +69,14 @@ pub struct Fixture<S> {
 }
 
 /// Monday 2026-03-02 09:00 UTC: where fixture clocks start.
+///
+/// ```
+/// use chrono::{Datelike, Timelike, Weekday};
+///
+/// let start = helpdesk_testkit::start();
+/// assert_eq!((start.weekday(), start.hour()), (Weekday::Mon, 9));
+/// assert_eq!(start.to_rfc3339(), "2026-03-02T09:00:00+00:00");
+/// ```
 pub fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
         .single()
@@ -44,6 +85,12 @@ pub fn start() -> DateTime<Utc> {
 
 /// The fixture desk's configuration: an SLA policy in calendar time (first
 /// response 1h, resolution 8h at P3; warning at 50%).
+///
+/// ```
+/// let config = helpdesk_testkit::config();
+/// assert!(config.sla_policy("standard").is_some());
+/// assert!(config.validate().is_ok());
+/// ```
 pub fn config() -> DeskConfig {
     let json = serde_json::json!({
         "sla_policies": [{
@@ -55,7 +102,7 @@ pub fn config() -> DeskConfig {
             "warnings": [{"percent": 50}]
         }]
     });
-    serde_json::from_value(json).unwrap_or_default()
+    serde_json::from_value(json).expect("the fixture's configuration is valid")
 }
 
 impl<S: Store + 'static> Fixture<S> {
@@ -116,6 +163,23 @@ impl<S: Store + 'static> Fixture<S> {
 
     /// Executes `command` on `ticket` as `actor`, panicking with the error
     /// if it fails (fixtures only send valid commands).
+    ///
+    /// ```
+    /// use helpdesk_core::{Command, StatusCategory};
+    /// use helpdesk_engine::MemoryStore;
+    /// use helpdesk_testkit::Fixture;
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// let f = Fixture::new(MemoryStore::new());
+    /// let id = f.open("Printer jams").await;
+    /// let executed = f.run(&f.agent, id, helpdesk_testkit::pending()).await;
+    /// assert_eq!(executed.ticket.status().category, StatusCategory::Pending);
+    /// let tagged = f.run(&f.agent, id, Command::Tag { tag: "printer".into() }).await;
+    /// assert_eq!(tagged.ticket.tags().len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })
+    /// # }
+    /// ```
     pub async fn run(&self, actor: &Actor, ticket: TicketId, command: Command) -> Executed {
         match self
             .desk
@@ -140,6 +204,22 @@ impl<S: Store + 'static> Fixture<S> {
     }
 
     /// Opens a ticket as `actor` for `requester`, optionally in `group`.
+    ///
+    /// ```
+    /// use helpdesk_engine::MemoryStore;
+    /// use helpdesk_testkit::Fixture;
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// let f = Fixture::new(MemoryStore::new());
+    /// let admin = f.admin.clone();
+    /// let id = f.open_as(&admin, admin.id, "Elsewhere", Some(f.other_group)).await;
+    /// // The agent works in `f.group` only.
+    /// assert!(f.desk.ticket(&f.agent, id).await?.is_none());
+    /// assert!(f.desk.ticket(&admin, id).await?.is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })
+    /// # }
+    /// ```
     pub async fn open_as(
         &self,
         actor: &Actor,
@@ -154,28 +234,49 @@ impl<S: Store + 'static> Fixture<S> {
         id
     }
 
-    /// A public reply with a fresh comment id.
-    pub fn reply(body: &str) -> Command {
-        Command::Reply {
-            comment: helpdesk_engine::new_comment_id(),
-            body: body.to_owned(),
-        }
-    }
-
     /// Moves the clock forward.
     pub fn advance(&self, by: Duration) {
         self.clock.advance(by);
     }
+}
 
-    /// Sets a ticket pending.
-    pub fn pending() -> Command {
-        Command::ChangeStatus {
-            status: StatusTarget::Pending,
-        }
+/// A public reply with a fresh comment id.
+pub fn reply(body: &str) -> Command {
+    Command::Reply {
+        comment: helpdesk_engine::new_comment_id(),
+        body: body.to_owned(),
     }
+}
 
-    /// A fixed comment id, for tests that need to repeat one.
-    pub fn comment(n: u128) -> CommentId {
-        CommentId::from_u128(n)
+/// Sets a ticket pending.
+pub fn pending() -> Command {
+    Command::ChangeStatus {
+        status: StatusTarget::Pending,
     }
+}
+
+/// A fixed comment id, for tests that need to repeat one.
+///
+/// ```
+/// use helpdesk_core::{Command, DomainError};
+/// use helpdesk_engine::{DeskError, MemoryStore, Request};
+/// use helpdesk_testkit::Fixture;
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+/// let f = Fixture::new(MemoryStore::new());
+/// let id = f.open("Printer jams").await;
+/// let note = || Command::AddNote {
+///     comment: helpdesk_testkit::comment(1),
+///     body: "Toner is low.".into(),
+/// };
+/// f.run(&f.agent, id, note()).await;
+/// // Another command adding a comment with the same id is refused.
+/// let again = f.desk.execute(Request::new(f.agent.clone(), id, note())).await;
+/// assert!(matches!(again, Err(DeskError::Rejected(DomainError::Invalid(_)))));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })
+/// # }
+/// ```
+pub fn comment(n: u128) -> CommentId {
+    CommentId::from_u128(n)
 }

@@ -1,28 +1,56 @@
 //! Conformance suites for helpdesk adapters, and test fixtures.
 //!
-//! Every [`Store`](helpdesk_engine::Store) (memory, SQLite, PostgreSQL, and
-//! yours) runs the same cases, one test each, with one macro call in an
+//! Every [`Store`](helpdesk_engine::Store) (memory, SQLite, and yours)
+//! runs the same cases, one test each, with one macro call in an
 //! integration test of the adapter's crate:
 //!
-//! ```ignore
+//! ```
 //! // tests/conformance.rs of your store's crate, with tokio (features
 //! // "macros", "rt-multi-thread") as a dev-dependency:
-//! helpdesk_testkit::store_conformance!(|| async { MyStore::connect("...").await.unwrap() });
+//! use helpdesk_engine::MemoryStore;
+//!
+//! helpdesk_testkit::store_conformance!(|| async { MemoryStore::new() });
+//! # fn main() {}
 //! ```
 //!
 //! The expression is called once per case and must give a fresh, empty
-//! store. Each case panics with a message naming the broken promise of the
+//! store; a store that connects to a server connects in it, such as
+//! `|| async { MyStore::connect(&url).await.expect("a test database") }`. Each case panics with a message naming the broken promise of the
 //! [store contract](helpdesk_engine::store).
 
 pub mod cases;
 mod fixture;
 mod observed;
 
-pub use fixture::{Fixture, config, start};
+pub use fixture::{Fixture, comment, config, pending, reply, start};
 pub use observed::Observed;
 
 /// Generates one `#[tokio::test]` per conformance case, each on a fresh
 /// store from `$make` (a closure returning a future of the store).
+///
+/// Call it at the top level of an integration test file; `cargo test` then
+/// runs each case as a test named after it (`round_trip`, `filters`, ...).
+/// The calling crate needs tokio with the features `macros` and
+/// `rt-multi-thread`.
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// use helpdesk_engine::MemoryStore;
+///
+/// // A store shared through an `Arc` is a store too.
+/// helpdesk_testkit::store_conformance!(|| async { Arc::new(MemoryStore::new()) });
+///
+/// // Each generated test runs one case of `cases` on a fresh store, as here:
+/// # fn main() -> Result<(), std::io::Error> {
+/// let runtime = tokio::runtime::Builder::new_multi_thread()
+///     .worker_threads(2)
+///     .enable_time()
+///     .build()?;
+/// runtime.block_on(helpdesk_testkit::cases::filters(Arc::new(MemoryStore::new())));
+/// # Ok(())
+/// # }
+/// ```
 #[macro_export]
 macro_rules! store_conformance {
     ($make:expr) => {

@@ -49,6 +49,25 @@ impl<S> Observed<S> {
     }
 
     /// How many times `load` was called.
+    ///
+    /// ```
+    /// use helpdesk_core::Command;
+    /// use helpdesk_engine::MemoryStore;
+    /// use helpdesk_testkit::{Fixture, Observed};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// let f = Fixture::new(Observed::new(MemoryStore::new()));
+    /// let id = f.open("Printer jams").await;
+    /// f.run(&f.agent, id, Command::Tag { tag: "printer".into() }).await;
+    /// // The desk kept the ticket it wrote: neither command loaded it.
+    /// assert_eq!(f.store().loads(), 0);
+    /// // Reads always go to the store.
+    /// f.desk.ticket(&f.agent, id).await?;
+    /// assert_eq!(f.store().loads(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })
+    /// # }
+    /// ```
     pub fn loads(&self) -> usize {
         self.loads.load(Ordering::SeqCst)
     }

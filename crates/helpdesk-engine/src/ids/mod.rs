@@ -15,9 +15,12 @@ use uuid::Uuid;
 ///
 /// ```
 /// use helpdesk_engine::CommandId;
+/// # fn main() -> Result<(), uuid::Error> {
 /// let id = CommandId::new();
 /// assert_ne!(id, CommandId::new());
-/// assert_eq!(id.to_string().parse::<CommandId>().unwrap(), id);
+/// assert_eq!(id.to_string().parse::<CommandId>()?, id);
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -102,7 +105,16 @@ pub fn new_ticket_id() -> TicketId {
     TicketId::from_uuid(v7::new_v7())
 }
 
-/// A new, time-ordered comment id.
+/// A new, time-ordered comment id, for the commands that add a comment.
+///
+/// ```
+/// use helpdesk_core::Command;
+/// use helpdesk_engine::new_comment_id;
+///
+/// let comment = new_comment_id();
+/// assert!(comment < new_comment_id(), "ids sort by creation time");
+/// let reply = Command::Reply { comment, body: "On my way.".into() };
+/// ```
 pub fn new_comment_id() -> CommentId {
     CommentId::from_uuid(v7::new_v7())
 }

@@ -24,12 +24,12 @@ use state::State;
 /// ```
 /// use helpdesk_engine::{MemoryStore, Store};
 /// use helpdesk_core::{TenantId, TicketId};
-/// # tokio_test_block(async {
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
 /// let store = MemoryStore::new();
-/// assert!(store.load(TenantId::from_u128(1), TicketId::from_u128(1)).await.unwrap().is_none());
-/// # });
-/// # fn tokio_test_block(f: impl std::future::Future<Output = ()>) {
-/// #     tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
+/// assert!(store.load(TenantId::from_u128(1), TicketId::from_u128(1)).await?.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })
 /// # }
 /// ```
 #[derive(Debug, Default)]

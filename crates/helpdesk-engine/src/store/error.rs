@@ -1,6 +1,17 @@
 //! [`StoreError`]: what a store answers when it cannot do what was asked.
 
 /// Why a store operation failed.
+///
+/// A caller meets [`InvalidCursor`](StoreError::InvalidCursor) when a cursor
+/// it passes back (from a URL, say) is not one the store made:
+///
+/// ```
+/// use helpdesk_engine::StoreError;
+/// use helpdesk_engine::store::Cursor;
+///
+/// let parsed = "not-a-cursor".parse::<Cursor>();
+/// assert!(matches!(parsed, Err(StoreError::InvalidCursor(_))));
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
@@ -40,6 +51,17 @@ pub enum StoreError {
 
 impl StoreError {
     /// A backend error of `store`.
+    ///
+    /// ```
+    /// use std::error::Error;
+    /// use std::io;
+    ///
+    /// use helpdesk_engine::StoreError;
+    ///
+    /// let err = StoreError::backend("files", io::Error::other("disk full"));
+    /// assert_eq!(err.to_string(), "files store failed: disk full");
+    /// assert!(err.source().is_some());
+    /// ```
     pub fn backend(
         store: &'static str,
         source: impl std::error::Error + Send + Sync + 'static,

@@ -49,7 +49,37 @@ pub use row::TicketRow;
 
 use crate::ids::CommandId;
 
-/// A ticket whose next SLA warning, breach or timed escalation is due.
+/// A ticket whose next SLA warning, breach or timed escalation is due, as
+/// [`Store::due_before`] returns it.
+///
+/// ```
+/// use chrono::{DateTime, Duration, Utc};
+/// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
+/// use helpdesk_engine::{Desk, ManualClock, MemoryStore, NoNotifier, Request, Store};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+/// # let config: DeskConfig = serde_json::from_value(serde_json::json!({
+/// #     "sla_policies": [{"key": "standard", "targets": {"first_response": {
+/// #         "P1": "1h", "P2": "1h", "P3": "1h", "P4": "1h", "P5": "1h"}}}]
+/// # }))?;
+/// // `config` has an SLA policy with a first response target of one hour.
+/// let t0: DateTime<Utc> = "2026-03-02T09:00:00Z".parse()?;
+/// let desk = Desk::new(config, MemoryStore::new(), NoNotifier, ManualClock::new(t0));
+/// let tenant = TenantId::from_u128(1);
+/// let admin = Actor::admin(ActorId::from_u128(1), tenant);
+/// let id = helpdesk_engine::new_ticket_id();
+/// let open = Command::Open(NewTicket::new(admin.id, "Printer jams", ""));
+/// desk.execute(Request::new(admin, id, open)).await?;
+///
+/// assert!(desk.store().due_before(t0, 10).await?.is_empty());
+/// let due = desk.store().due_before(t0 + Duration::hours(1), 10).await?;
+/// assert_eq!(due.len(), 1);
+/// assert_eq!((due[0].tenant, due[0].ticket), (tenant, id));
+/// assert_eq!(due[0].due, t0 + Duration::hours(1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DueTicket {
     /// The tenant.
@@ -62,6 +92,37 @@ pub struct DueTicket {
 
 /// Where tickets live. See the [module documentation](self) for the
 /// contract every implementation keeps.
+///
+/// A desk writes through its store; a host may read the same store
+/// directly, and several desks may share one through an `Arc`:
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
+/// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, Request, Store, SystemClock};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+/// let store = Arc::new(MemoryStore::new());
+/// let desk = Desk::new(DeskConfig::default(), store.clone(), NoNotifier, SystemClock);
+/// let tenant = TenantId::from_u128(1);
+/// let admin = Actor::admin(ActorId::from_u128(1), tenant);
+/// let id = helpdesk_engine::new_ticket_id();
+/// let new = NewTicket::new(admin.id, "VPN drops", "");
+/// let open = Request::new(admin.clone(), id, Command::Open(new));
+/// let executed = desk.execute(open.clone()).await?;
+///
+/// let loaded = store.load(tenant, id).await?.expect("the ticket is stored");
+/// assert_eq!(loaded, executed.ticket);
+/// assert_eq!(store.history(tenant, id, 1).await?, executed.events);
+/// let record = store.command(tenant, open.id).await?.expect("the command is recorded");
+/// assert_eq!((record.from_version, record.to_version), (0, loaded.version()));
+/// // Tenants are sealed.
+/// assert!(store.load(TenantId::from_u128(2), id).await?.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })
+/// # }
+/// ```
 pub trait Store: Send + Sync {
     /// The ticket as its last append left it, or `None` if it does not
     /// exist in the tenant. A store may keep a snapshot only every few
@@ -97,9 +158,9 @@ pub trait Store: Send + Sync {
         query: TicketQuery,
     ) -> impl Future<Output = Result<Page, StoreError>> + Send;
 
-    /// The tenant's tickets whose subject or conversation contains every
-    /// word of `text` (case-insensitive), most recently updated first, at
-    /// most `limit`.
+    /// The tenant's tickets whose subject, description or conversation
+    /// contains every word of `text` (case-insensitive), most recently
+    /// updated first, at most `limit`.
     fn search(
         &self,
         tenant: TenantId,
@@ -115,7 +176,8 @@ pub trait Store: Send + Sync {
         limit: u32,
     ) -> impl Future<Output = Result<Vec<DueTicket>, StoreError>> + Send;
 
-    /// Up to `limit` outbox messages not yet delivered, oldest first.
+    /// Up to `limit` outbox messages, oldest first. Nothing marks a message
+    /// delivered yet, so every call starts from the oldest.
     fn pending_outbox(
         &self,
         limit: u32,

@@ -10,6 +10,33 @@ use serde::{Deserialize, Serialize};
 use crate::store::{StoreError, TicketRow};
 
 /// Which tickets: every set field must match.
+///
+/// ```
+/// use helpdesk_core::{DeskConfig, StatusCategory};
+/// use helpdesk_engine::store::{Filter, TicketRow};
+/// # use chrono::DateTime;
+/// # use helpdesk_core::{Actor, ActorId, Command, Context, NewTicket, TenantId};
+/// # use helpdesk_core::{Ticket, TicketId, apply, decide};
+/// # /// Ticket `id`, opened with `subject`.
+/// # fn opened(id: u128, subject: &str) -> Ticket {
+/// #     let admin = Actor::admin(ActorId::from_u128(1), TenantId::from_u128(1));
+/// #     let config = DeskConfig::default();
+/// #     let ctx = Context::new(&admin, DateTime::UNIX_EPOCH, &config);
+/// #     let mut ticket = Ticket::new(TicketId::from_u128(id));
+/// #     let open = Command::Open(NewTicket::new(admin.id, subject, ""));
+/// #     for event in decide(&ticket, open, &ctx).expect("a valid command") {
+/// #         apply(&mut ticket, &event);
+/// #     }
+/// #     ticket
+/// # }
+///
+/// let row = TicketRow::of(&opened(1, "Printer jams"), &DeskConfig::default());
+/// assert!(Filter::default().matches(&row), "an empty filter matches every row");
+/// let open = Filter { status: Some(row.status), ..Filter::default() };
+/// assert!(open.matches(&row));
+/// let closed = Filter { status: Some(StatusCategory::Closed), ..open };
+/// assert!(!closed.matches(&row));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Filter {
     /// In this group (a queue).
@@ -39,6 +66,16 @@ impl Filter {
 }
 
 /// In which order.
+///
+/// ```
+/// use helpdesk_engine::store::Order;
+///
+/// # fn main() -> Result<(), serde_json::Error> {
+/// assert_eq!(Order::default(), Order::NextDue);
+/// assert_eq!(serde_json::to_string(&Order::UpdatedAt)?, r#""updated_at""#);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Order {
@@ -52,6 +89,41 @@ pub enum Order {
 /// Where the next page starts: the sort key of the last row returned. Pages
 /// stay stable while tickets are added: a row is never returned twice nor
 /// skipped unless its sort key changed.
+///
+/// A cursor turns into text and back, so a host can hand it to a client:
+///
+/// ```
+/// use helpdesk_core::DeskConfig;
+/// use helpdesk_engine::store::{Cursor, Order, TicketRow};
+/// # use chrono::DateTime;
+/// # use helpdesk_core::{Actor, ActorId, Command, Context, NewTicket, TenantId};
+/// # use helpdesk_core::{Ticket, TicketId, apply, decide};
+/// # /// Ticket `id`, opened with `subject`.
+/// # fn opened(id: u128, subject: &str) -> Ticket {
+/// #     let admin = Actor::admin(ActorId::from_u128(1), TenantId::from_u128(1));
+/// #     let config = DeskConfig::default();
+/// #     let ctx = Context::new(&admin, DateTime::UNIX_EPOCH, &config);
+/// #     let mut ticket = Ticket::new(TicketId::from_u128(id));
+/// #     let open = Command::Open(NewTicket::new(admin.id, subject, ""));
+/// #     for event in decide(&ticket, open, &ctx).expect("a valid command") {
+/// #         apply(&mut ticket, &event);
+/// #     }
+/// #     ticket
+/// # }
+///
+/// # fn main() -> Result<(), helpdesk_engine::StoreError> {
+/// let config = DeskConfig::default();
+/// let first = TicketRow::of(&opened(1, "First"), &config);
+/// let second = TicketRow::of(&opened(2, "Second"), &config);
+/// let cursor = Cursor::after(&first, Order::NextDue);
+/// assert!(!cursor.admits(&first));
+/// assert!(cursor.admits(&second), "nothing due on either, and a larger id");
+///
+/// let text = cursor.to_string();
+/// assert_eq!(text.parse::<Cursor>()?, cursor);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cursor {
     /// The order the cursor belongs to.
@@ -88,7 +160,7 @@ impl Cursor {
     }
 }
 
-/// The total order of rows in a query.
+/// The total order of rows in a query; see [`sort_key`] for an example.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum SortKey {
     /// Nothing due last, then soonest due, then id.
@@ -97,7 +169,37 @@ pub enum SortKey {
     Updated(std::cmp::Reverse<DateTime<Utc>>, TicketId),
 }
 
-/// The sort key of `row` in `order`.
+/// The sort key of `row` in `order`. A store that cannot sort in its
+/// backend sorts rows by this key.
+///
+/// ```
+/// use chrono::{DateTime, Duration};
+/// use helpdesk_core::DeskConfig;
+/// use helpdesk_engine::store::{Order, TicketRow, sort_key};
+/// # use helpdesk_core::{Actor, ActorId, Command, Context, NewTicket, TenantId};
+/// # use helpdesk_core::{Ticket, TicketId, apply, decide};
+/// # fn opened(id: u128, subject: &str) -> Ticket {
+/// #     let admin = Actor::admin(ActorId::from_u128(1), TenantId::from_u128(1));
+/// #     let config = DeskConfig::default();
+/// #     let ctx = Context::new(&admin, DateTime::UNIX_EPOCH, &config);
+/// #     let mut ticket = Ticket::new(TicketId::from_u128(id));
+/// #     let open = Command::Open(NewTicket::new(admin.id, subject, ""));
+/// #     for event in decide(&ticket, open, &ctx).expect("a valid command") {
+/// #         apply(&mut ticket, &event);
+/// #     }
+/// #     ticket
+/// # }
+///
+/// let config = DeskConfig::default();
+/// let mut idle = TicketRow::of(&opened(1, "Nothing due"), &config);
+/// idle.next_due = None;
+/// let mut urgent = TicketRow::of(&opened(2, "Due in an hour"), &config);
+/// urgent.next_due = Some(DateTime::UNIX_EPOCH + Duration::hours(1));
+///
+/// let mut rows = vec![idle, urgent];
+/// rows.sort_by_key(|row| sort_key(row, Order::NextDue));
+/// assert_eq!(rows[0].subject, "Due in an hour", "nothing due sorts last");
+/// ```
 pub fn sort_key(row: &TicketRow, order: Order) -> SortKey {
     match order {
         Order::NextDue => SortKey::Due(row.next_due.is_none(), row.next_due, row.id),
@@ -155,6 +257,30 @@ impl FromStr for Cursor {
 }
 
 /// A list query.
+///
+/// ```
+/// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
+/// use helpdesk_engine::store::{Filter, Order, TicketQuery};
+/// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, Request, SystemClock};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+/// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock);
+/// let admin = Actor::admin(ActorId::from_u128(1), TenantId::from_u128(1));
+/// let alice = ActorId::from_u128(2);
+/// for (requester, subject) in [(alice, "Printer jams"), (admin.id, "Rotate keys")] {
+///     let open = Command::Open(NewTicket::new(requester, subject, ""));
+///     desk.execute(Request::new(admin.clone(), helpdesk_engine::new_ticket_id(), open))
+///         .await?;
+/// }
+///
+/// let filter = Filter { requester: Some(alice), ..Filter::default() };
+/// let page = desk.list(&admin, TicketQuery::new(filter, Order::UpdatedAt, 10)).await?;
+/// assert_eq!(page.rows.len(), 1);
+/// assert_eq!(page.rows[0].subject, "Printer jams");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TicketQuery {
     /// Which tickets.
@@ -169,6 +295,13 @@ pub struct TicketQuery {
 
 impl TicketQuery {
     /// The first page of up to `limit` tickets matching `filter` in `order`.
+    ///
+    /// ```
+    /// use helpdesk_engine::store::{Filter, Order, TicketQuery};
+    ///
+    /// let query = TicketQuery::new(Filter::default(), Order::NextDue, 50);
+    /// assert!(query.after.is_none(), "the first page");
+    /// ```
     pub fn new(filter: Filter, order: Order, limit: u32) -> Self {
         Self {
             filter,
@@ -180,6 +313,39 @@ impl TicketQuery {
 }
 
 /// One page of a list.
+///
+/// To read a whole list, ask again with `after` set to `next` until it is
+/// `None`:
+///
+/// ```
+/// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
+/// use helpdesk_engine::store::{Filter, Order, TicketQuery};
+/// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, Request, SystemClock};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+/// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock);
+/// let admin = Actor::admin(ActorId::from_u128(1), TenantId::from_u128(1));
+/// for n in 0..5 {
+///     let open = Command::Open(NewTicket::new(admin.id, format!("Ticket {n}"), ""));
+///     desk.execute(Request::new(admin.clone(), helpdesk_engine::new_ticket_id(), open))
+///         .await?;
+/// }
+///
+/// let mut query = TicketQuery::new(Filter::default(), Order::UpdatedAt, 2);
+/// let mut pages = Vec::new();
+/// loop {
+///     let page = desk.list(&admin, query.clone()).await?;
+///     pages.push(page.rows.len());
+///     match page.next {
+///         Some(next) => query.after = Some(next),
+///         None => break,
+///     }
+/// }
+/// assert_eq!(pages, [2, 2, 1]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page {
     /// The rows, in order.

@@ -9,6 +9,30 @@ use crate::store::{OutboxMessage, TicketRow};
 
 /// An event as stored: its id, its ticket and its position in the ticket's
 /// history (the ticket's version right after it, from 1).
+///
+/// ```
+/// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
+/// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, Request, Store, SystemClock};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+/// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock);
+/// let tenant = TenantId::from_u128(1);
+/// let admin = Actor::admin(ActorId::from_u128(1), tenant);
+/// let id = helpdesk_engine::new_ticket_id();
+/// let open = Command::Open(NewTicket::new(admin.id, "Printer jams", ""));
+/// desk.execute(Request::new(admin.clone(), id, open)).await?;
+/// let tag = Request::new(admin, id, Command::Tag { tag: "printer".into() });
+/// desk.execute(tag.clone()).await?;
+///
+/// let history = desk.store().history(tenant, id, 1).await?;
+/// let versions: Vec<u64> = history.iter().map(|e| e.version).collect();
+/// assert_eq!(versions, (1..=history.len() as u64).collect::<Vec<_>>());
+/// let last = history.last().expect("the tag event");
+/// assert_eq!((last.command, last.event.change.type_name()), (tag.id, "tagged"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredEvent {
     /// The event's id; also the idempotency key of its notifications.
@@ -27,6 +51,32 @@ pub struct StoredEvent {
 
 /// What a store remembers of an executed command, to answer a retry with
 /// the first result.
+///
+/// A command that changed nothing is recorded too:
+///
+/// ```
+/// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
+/// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, Request, Store, SystemClock};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+/// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock);
+/// let tenant = TenantId::from_u128(1);
+/// let admin = Actor::admin(ActorId::from_u128(1), tenant);
+/// let id = helpdesk_engine::new_ticket_id();
+/// let open = Command::Open(NewTicket::new(admin.id, "Printer jams", ""));
+/// desk.execute(Request::new(admin.clone(), id, open)).await?;
+/// let tag = || Request::new(admin.clone(), id, Command::Tag { tag: "printer".into() });
+/// desk.execute(tag()).await?;
+/// let again = tag();
+/// assert!(desk.execute(again.clone()).await?.events.is_empty(), "already tagged");
+///
+/// let record = desk.store().command(tenant, again.id).await?.expect("recorded");
+/// assert_eq!(record.ticket, id);
+/// assert_eq!(record.from_version, record.to_version);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommandRecord {
     /// The command's id.
@@ -42,6 +92,47 @@ pub struct CommandRecord {
 
 /// One atomic write: a command's events, the ticket's new projection and
 /// snapshot, and the outbox messages, all or nothing.
+///
+/// The desk builds one per command; this is what it does for a command
+/// opening a ticket:
+///
+/// ```
+/// use helpdesk_core::{Actor, ActorId, Command, Context, DeskConfig, NewTicket, TenantId};
+/// use helpdesk_core::{Ticket, apply, decide};
+/// use helpdesk_engine::store::{Append, Appended, CommandRecord, OutboxMessage};
+/// use helpdesk_engine::store::{StoredEvent, TicketRow};
+/// use helpdesk_engine::{CommandId, EventId, MemoryStore, Store};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+/// let (config, tenant) = (DeskConfig::default(), TenantId::from_u128(1));
+/// let admin = Actor::admin(ActorId::from_u128(1), tenant);
+/// let ctx = Context::new(&admin, chrono::Utc::now(), &config);
+/// let open = Command::Open(NewTicket::new(admin.id, "Printer jams", ""));
+/// let (command, before) = (CommandId::new(), Ticket::new(helpdesk_engine::new_ticket_id()));
+/// let (ticket, from_version) = (before.id(), before.version());
+/// let mut after = before.clone();
+/// let mut events = Vec::new();
+/// for event in decide(&before, open, &ctx)? {
+///     apply(&mut after, &event);
+///     let version = after.version();
+///     events.push(StoredEvent { id: EventId::new(), tenant, ticket, version, command, event });
+/// }
+/// let append = Append {
+///     tenant,
+///     command: CommandRecord { command, ticket, from_version, to_version: after.version() },
+///     outbox: events.iter().map(OutboxMessage::of).collect(),
+///     row: TicketRow::of(&after, &config),
+///     ticket: after.clone(),
+///     events,
+/// };
+///
+/// let store = MemoryStore::new();
+/// assert_eq!(store.append(append).await?, Appended::Written);
+/// assert_eq!(store.load(tenant, ticket).await?, Some(after));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Append {
     /// The tenant.
@@ -60,6 +151,55 @@ pub struct Append {
 }
 
 /// What an append did.
+///
+/// ```
+/// use helpdesk_engine::store::Appended;
+/// use helpdesk_engine::{CommandId, MemoryStore, Store, StoreError};
+/// # use helpdesk_core::{Actor, ActorId, Command, Context, DeskConfig, NewTicket, TenantId};
+/// # use helpdesk_core::{Ticket, TicketId, apply, decide};
+/// # use helpdesk_engine::store::{Append, CommandRecord, OutboxMessage, StoredEvent, TicketRow};
+/// # use helpdesk_engine::EventId;
+/// # /// The append of `command`, opening ticket `id` in `tenant`.
+/// # fn open(tenant: TenantId, id: TicketId, command: CommandId) -> Append {
+/// #     let config = DeskConfig::default();
+/// #     let admin = Actor::admin(ActorId::from_u128(1), tenant);
+/// #     let ctx = Context::new(&admin, chrono::Utc::now(), &config);
+/// #     let new = Command::Open(NewTicket::new(admin.id, "Printer jams", ""));
+/// #     let mut ticket = Ticket::new(id);
+/// #     let mut events = Vec::new();
+/// #     for event in decide(&ticket, new, &ctx).expect("a valid command") {
+/// #         apply(&mut ticket, &event);
+/// #         let version = ticket.version();
+/// #         events.push(StoredEvent { id: EventId::new(), tenant, ticket: id, version, command, event });
+/// #     }
+/// #     let to_version = ticket.version();
+/// #     Append {
+/// #         tenant,
+/// #         command: CommandRecord { command, ticket: id, from_version: 0, to_version },
+/// #         outbox: events.iter().map(OutboxMessage::of).collect(),
+/// #         row: TicketRow::of(&ticket, &config),
+/// #         ticket,
+/// #         events,
+/// #     }
+/// # }
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+/// let store = MemoryStore::new();
+/// let (tenant, ticket) = (TenantId::from_u128(1), helpdesk_engine::new_ticket_id());
+/// let first = open(tenant, ticket, CommandId::new());
+/// assert_eq!(store.append(first.clone()).await?, Appended::Written);
+///
+/// // The same command again: nothing is written, the first record answers.
+/// assert_eq!(store.append(first.clone()).await?, Appended::Duplicate(first.command));
+///
+/// // Another command that expected the ticket to be new lost the race.
+/// let late = open(tenant, ticket, CommandId::new());
+/// let conflict = store.append(late).await;
+/// assert!(matches!(conflict, Err(StoreError::Conflict { expected: 0, .. })));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Appended {
     /// The events were written.

@@ -41,6 +41,29 @@ pub struct TicketRow {
 
 impl TicketRow {
     /// The row of `ticket` under `config` (which decides timed escalations).
+    ///
+    /// ```
+    /// use helpdesk_core::{Actor, ActorId, Command, Context, DeskConfig, NewTicket, TenantId};
+    /// use helpdesk_core::{Ticket, TicketId, apply, decide};
+    /// use helpdesk_engine::store::TicketRow;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let config = DeskConfig::default();
+    /// let admin = Actor::admin(ActorId::from_u128(1), TenantId::from_u128(1));
+    /// let ctx = Context::new(&admin, "2026-03-02T09:00:00Z".parse()?, &config);
+    /// let mut ticket = Ticket::new(TicketId::from_u128(7));
+    /// let open = Command::Open(NewTicket::new(admin.id, "Printer jams", ""));
+    /// for event in decide(&ticket, open, &ctx)? {
+    ///     apply(&mut ticket, &event);
+    /// }
+    ///
+    /// let row = TicketRow::of(&ticket, &config);
+    /// assert_eq!((row.id, row.subject.as_str()), (ticket.id(), "Printer jams"));
+    /// assert_eq!((row.status, row.version), (ticket.status().category, ticket.version()));
+    /// assert_eq!(row.next_due, None, "no SLA policy, nothing due");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn of(ticket: &Ticket, config: &DeskConfig) -> Self {
         let sla = ticket.next_sla_due().map(|(at, _)| at);
         let escalation = ticket.next_escalation_due(config).map(|(at, _)| at);
