@@ -101,6 +101,13 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
 /// The first run starts as soon as the task does. Call it inside a tokio
 /// runtime with the time driver enabled.
 ///
+/// Each run is reported through [`tracing`](https://docs.rs/tracing), under
+/// the target `helpdesk_engine::scheduler`: a `WARN` event when the run
+/// failed (the store could not list what is due; the next run tries again)
+/// or when some tickets could not be checked (with their errors), a
+/// `DEBUG` event otherwise. A host that installs no subscriber sees
+/// nothing.
+///
 /// ```
 /// use std::sync::Arc;
 /// use std::time::Duration;
@@ -145,9 +152,27 @@ where
     tokio::spawn(async move {
         loop {
             let now = desk.clock().now();
-            // A failing run is retried at the next tick; each failure is in
-            // the report, and the store error ends only this run.
-            let _ = desk.run_due(now).await;
+            // A failed run ends only itself: the next one lists what is due
+            // again, so nothing it missed is lost.
+            match desk.run_due(now).await {
+                Err(error) => tracing::warn!(
+                    %error,
+                    retry_in = ?every,
+                    "the SLA scheduler run failed"
+                ),
+                Ok(report) if report.failed > 0 => tracing::warn!(
+                    checked = report.checked,
+                    events = report.events,
+                    failed = report.failed,
+                    errors = ?report.errors,
+                    "the SLA scheduler could not check some tickets"
+                ),
+                Ok(report) => tracing::debug!(
+                    checked = report.checked,
+                    events = report.events,
+                    "the SLA scheduler ran"
+                ),
+            }
             tokio::time::sleep(every).await;
         }
     })
