@@ -5,6 +5,7 @@ use std::path::Path;
 use rusqlite::{Connection, OpenFlags};
 
 use crate::error::SqliteError;
+use crate::identity;
 use crate::migrate::{MIGRATIONS, migrate};
 use crate::options::SqliteOptions;
 
@@ -62,6 +63,7 @@ pub(crate) fn writer(
     let opened = if memory {
         Connection::open_in_memory()
     } else {
+        identity::check_file(path)?;
         Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -74,6 +76,7 @@ pub(crate) fn writer(
         source,
     })?;
     common(&conn, path, options)?;
+    identity::check_owner(&conn, path)?;
     if !memory {
         configure(
             &conn,
@@ -87,6 +90,7 @@ pub(crate) fn writer(
     configure(&conn, path, "temp_store", "PRAGMA temp_store = MEMORY;")?;
     synchronous(&conn, path, options)?;
     migrate(&mut conn, path, MIGRATIONS)?;
+    identity::mark(&conn, path)?;
     // Migrations ran with foreign keys enforced. Appends write a ticket's
     // row before the rows that refer to it, by the number they just read
     // or made, in one transaction; checking every one of those references

@@ -18,6 +18,16 @@ pub enum SqliteError {
         #[source]
         source: rusqlite::Error,
     },
+    /// The file cannot be this store's database: it is a directory, it is
+    /// not a SQLite database, or it is another application's. Nothing was
+    /// written to it.
+    #[error("cannot use {path} as the helpdesk database: {reason}")]
+    Unusable {
+        /// The file.
+        path: PathBuf,
+        /// What the file is instead.
+        reason: String,
+    },
     /// A setting could not be applied when opening.
     #[error("cannot set {setting} on SQLite database {path}: {source}")]
     Configure {

@@ -107,6 +107,14 @@
 //! ticket's snapshot into a table of its own, which rewrites `tickets`
 //! once.
 //!
+//! The store opens a new or empty file, a helpdesk database (its `PRAGMA
+//! application_id` is [`APPLICATION_ID`], set at the first open), or a
+//! SQLite database without a schema version and without any of the tables
+//! helpdesk creates, so a host can keep its own tables in the same file.
+//! Anything else (a directory, a file that is not SQLite's, another
+//! application's database) is refused with [`SqliteError::Unusable`],
+//! saying what it is, and left as it was.
+//!
 //! # Schema
 //!
 //! Ids are UUIDs as 16-byte `BLOB`s (their byte order is their order;
@@ -145,6 +153,7 @@ mod checkpointer;
 mod codec;
 mod connect;
 mod error;
+mod identity;
 mod inflight;
 mod list;
 mod migrate;
@@ -159,6 +168,7 @@ mod writer;
 
 pub use append::SNAPSHOT_EVERY;
 pub use error::SqliteError;
+pub use identity::APPLICATION_ID;
 pub use migrate::SCHEMA_VERSION;
 pub use options::{SqliteOptions, Synchronous};
 pub use store::SqliteStore;

@@ -55,7 +55,7 @@ pub(crate) fn migrate(
         let failed = |source| SqliteError::Migrate {
             path: path.to_owned(),
             version: target,
-            source,
+            source: without_sql(source),
         };
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -72,6 +72,17 @@ pub(crate) fn migrate(
         tx.commit().map_err(failed)?;
     }
     Ok(found)
+}
+
+/// SQLite's error without the statement text rusqlite adds to it: a
+/// migration's text is the whole migration file.
+fn without_sql(error: rusqlite::Error) -> rusqlite::Error {
+    match error {
+        rusqlite::Error::SqlInputError { error, msg, .. } => {
+            rusqlite::Error::SqliteFailure(error, Some(msg))
+        }
+        other => other,
+    }
 }
 
 #[cfg(test)]
@@ -104,12 +115,19 @@ mod tests {
         let path = dir.path().join("bad.db");
         let mut conn = Connection::open(&path).unwrap();
         let mut next: Vec<&str> = MIGRATIONS.to_vec();
-        next.push("CREATE TABLE extra (x); SELECT no_such_function();");
+        next.push("CREATE TABLE extra (x); CREATE TABLE tickets (y);");
         let err = migrate(&mut conn, &path, &next).unwrap_err();
         assert!(
             matches!(err, SqliteError::Migrate { version, .. } if version == SCHEMA_VERSION + 1),
             "{err}"
         );
+        // SQLite's reason, without the migration's text.
+        let message = err.to_string();
+        assert!(
+            message.contains("table tickets already exists"),
+            "{message}"
+        );
+        assert!(!message.contains("CREATE TABLE"), "{message}");
         assert_eq!(version(&conn, &path).unwrap(), SCHEMA_VERSION);
         let extra: i64 = conn
             .query_row(

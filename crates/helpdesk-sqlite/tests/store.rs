@@ -262,15 +262,6 @@ fn a_database_of_a_newer_version_is_refused_unchanged() {
     ));
 }
 
-#[test]
-fn an_unopenable_path_names_the_path() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("no/such/dir/desk.db");
-    let err = SqliteStore::open(&path).unwrap_err();
-    assert!(matches!(err, SqliteError::Open { .. }), "{err}");
-    assert!(err.to_string().contains("no/such/dir/desk.db"), "{err}");
-}
-
 /// Appends computed on a memory store, to replay against the SQLite one.
 async fn recorded_appends(n: usize) -> Vec<Append> {
     let desk = desk(helpdesk_testkit::Observed::new(
