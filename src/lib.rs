@@ -12,7 +12,7 @@
 //! feature (on by default), the SQLite store.
 //!
 //! ```
-//! use chrono::{TimeZone, Utc};
+//! use helpdesk::chrono::{TimeZone, Utc};
 //! use helpdesk::*;
 //!
 //! let tenant = TenantId::from_u128(1);
@@ -37,10 +37,17 @@ pub mod engine {
     pub use helpdesk_engine::*;
 }
 
+pub use helpdesk_engine::store::{Filter, Order, Page, TicketQuery};
 pub use helpdesk_engine::{
-    Clock, CommandId, Desk, DeskError, DeskOptions, Executed, ManualClock, MemoryStore, NoNotifier,
-    Notifier, Request, Store, SystemClock, new_comment_id, new_ticket_id,
+    Clock, CommandId, Desk, DeskError, DeskOptions, DueReport, Executed, ManualClock, MemoryStore,
+    NoNotifier, Notifier, Request, Store, StoreError, SystemClock, new_comment_id, new_ticket_id,
+    spawn_scheduler,
 };
+
+/// The date and time library of every instant in the API
+/// ([`chrono::DateTime<Utc>`](chrono::DateTime)), at the version this
+/// crate uses.
+pub use chrono;
 
 /// The SQLite store, the embedded default.
 #[cfg(feature = "sqlite")]
@@ -49,7 +56,7 @@ pub mod sqlite {
 }
 
 #[cfg(feature = "sqlite")]
-pub use helpdesk_sqlite::SqliteStore;
+pub use helpdesk_sqlite::{SqliteError, SqliteOptions, SqliteStore};
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]

@@ -14,7 +14,7 @@ use crate::store::StoreError;
 ///
 /// ```
 /// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, DomainError, TenantId};
-/// use helpdesk_engine::{Desk, DeskError, MemoryStore, NoNotifier, Request, SystemClock};
+/// use helpdesk_engine::{Desk, DeskError, MemoryStore, NoNotifier, Request, StoreError, SystemClock};
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
 /// let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock);
@@ -26,6 +26,8 @@ use crate::store::StoreError;
 ///     Err(DeskError::Rejected(DomainError::NotFound { .. })) => 404,
 ///     Err(DeskError::Rejected(DomainError::Forbidden { .. })) => 403,
 ///     Err(DeskError::Rejected(_)) => 422,
+///     // A page cursor the client sent back altered, or with another order.
+///     Err(DeskError::Store(StoreError::InvalidCursor(_))) => 400,
 ///     Err(DeskError::Contended { .. }) => 503,
 ///     Err(_) => 500,
 /// };
