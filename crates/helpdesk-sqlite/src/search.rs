@@ -6,7 +6,9 @@
 //! each comment), so each word becomes a `GLOB '*word*'` that the index
 //! answers (words shorter than three characters are checked by a scan of
 //! the text table); a ticket matches when each word is in one of its
-//! parts (the `INTERSECT` of the words' tickets). Matches are sorted like [`Order::UpdatedAt`](helpdesk_engine::store::Order).
+//! parts (the `INTERSECT` of the words' tickets), and comes once however
+//! many of its parts hold a word (`DISTINCT`). Matches are sorted like
+//! [`Order::UpdatedAt`](helpdesk_engine::store::Order).
 
 use std::path::Path;
 
@@ -52,7 +54,7 @@ pub(crate) fn search(
     for word in &words {
         values.push(Value::Text(contains(word)));
         matches.push(format!(
-            "SELECT doc FROM ticket_text WHERE body GLOB ?{}",
+            "SELECT DISTINCT doc FROM ticket_text WHERE body GLOB ?{}",
             values.len()
         ));
     }

@@ -17,11 +17,12 @@
 use std::collections::BTreeSet;
 
 use chrono::Duration;
-use helpdesk_core::{Command, NewTicket, StatusCategory, Ticket, TicketId};
+use helpdesk_core::{Command, NewTicket, StatusCategory, TenantId, Ticket, TicketId};
 use helpdesk_engine::store::{
-    Append, Appended, CommandRecord, Filter, Order, TicketQuery, TicketRow,
+    Append, Appended, CommandRecord, Filter, Order, OutboxMessage, StoredEvent, TicketQuery,
+    TicketRow, sort_key,
 };
-use helpdesk_engine::{CommandId, Request, Store, StoreError};
+use helpdesk_engine::{CommandId, EventId, Request, Store, StoreError};
 
 use crate::{Fixture, pending, reply};
 
@@ -96,8 +97,10 @@ pub async fn long_history<S: Store + 'static>(store: S) {
     );
 }
 
-/// An append with a stale version, with events or without, fails with a
-/// conflict and writes nothing.
+/// An append whose version is not the stored one fails with a conflict
+/// naming both versions and writes nothing: a stale version, with events
+/// or without, a version ahead of the stored one, and 0 (a new ticket) for
+/// a ticket that exists.
 pub async fn version_conflict<S: Store + 'static>(store: S) {
     let f = Fixture::new(store);
     let id = f.open("VPN drops").await;
@@ -172,10 +175,112 @@ pub async fn version_conflict<S: Store + 'static>(store: S) {
         ),
         "a stale append without events must fail with a conflict too"
     );
+
+    // Versions ahead of the stored one, and 0 for a ticket that exists.
+    let actual = first.ticket.version();
+    for (from, what) in [
+        (actual + 1, "one ahead of the stored version"),
+        (actual + 5, "ahead of the stored version"),
+        (0, "0 (a new ticket) for a ticket that exists"),
+    ] {
+        let append = rewritten(f.tenant, &first.ticket, &first.events, from, &f);
+        let command = append.command.command;
+        match f.store().append(append).await {
+            Err(StoreError::Conflict {
+                ticket,
+                expected,
+                actual: found,
+            }) => assert_eq!(
+                (ticket, expected, found),
+                (id, from, actual),
+                "the conflict of an append from {what} names the versions"
+            ),
+            other => panic!("an append from {what} must fail with a conflict, got {other:?}"),
+        }
+        assert_eq!(
+            f.load(id).await.as_ref(),
+            Some(&first.ticket),
+            "an append from {what} writes nothing"
+        );
+        assert_eq!(
+            f.history(id, 1).await.len() as u64,
+            actual,
+            "an append from {what} writes no event"
+        );
+        assert!(
+            f.store()
+                .command(f.tenant, command)
+                .await
+                .unwrap_or_else(|e| panic!("command: {e}"))
+                .is_none(),
+            "an append from {what} records no command"
+        );
+    }
+    // A ticket that does not exist has version 0.
+    let missing = helpdesk_engine::new_ticket_id();
+    let mut append = rewritten(f.tenant, &first.ticket, &first.events, 1, &f);
+    append.command.ticket = missing;
+    for e in &mut append.events {
+        e.ticket = missing;
+    }
+    match f.store().append(append).await {
+        Err(StoreError::Conflict {
+            ticket,
+            expected,
+            actual,
+        }) => assert_eq!(
+            (ticket, expected, actual),
+            (missing, 1, 0),
+            "the conflict names the versions, 0 for a ticket that does not exist"
+        ),
+        other => panic!(
+            "an append from version 1 to a ticket that does not exist must fail with a conflict, got {other:?}"
+        ),
+    }
+    assert!(
+        f.load(missing).await.is_none(),
+        "a conflicting append creates no ticket"
+    );
+}
+
+/// An append of `events` (renumbered, with fresh event and command ids)
+/// onto `ticket` from version `from`, leaving `ticket` as it is.
+fn rewritten<S: Store + 'static>(
+    tenant: TenantId,
+    ticket: &Ticket,
+    events: &[StoredEvent],
+    from: u64,
+    f: &Fixture<S>,
+) -> Append {
+    let command = CommandId::new();
+    let events: Vec<StoredEvent> = events
+        .iter()
+        .zip(from + 1..)
+        .map(|(e, version)| StoredEvent {
+            id: EventId::new(),
+            version,
+            command,
+            ..e.clone()
+        })
+        .collect();
+    Append {
+        tenant,
+        command: CommandRecord {
+            command,
+            ticket: ticket.id(),
+            from_version: from,
+            to_version: from + events.len() as u64,
+        },
+        outbox: events.iter().map(OutboxMessage::of).collect(),
+        row: TicketRow::of(ticket, f.desk.config()),
+        ticket: ticket.clone(),
+        events,
+    }
 }
 
 /// A command id executed twice is applied once; the retry gets the first
-/// result. A command that changed nothing is recorded too.
+/// result. A command that changed nothing is recorded too. A command id is
+/// recorded per tenant: the same id in another tenant is a new command.
 pub async fn idempotent_command_id<S: Store + 'static>(store: S) {
     let f = Fixture::new(store);
     let id = f.open("Monitor flickers").await;
@@ -234,6 +339,54 @@ pub async fn idempotent_command_id<S: Store + 'static>(store: S) {
         other => panic!("a recorded command id must answer Duplicate, got {other:?}"),
     }
 
+    // The same command id in another tenant is another command.
+    let theirs = helpdesk_engine::new_ticket_id();
+    let mut elsewhere = Request::new(
+        f.foreign_admin.clone(),
+        theirs,
+        Command::Open(NewTicket::new(
+            f.foreign_admin.id,
+            "Monitor flickers too",
+            "",
+        )),
+    );
+    elsewhere.id = request.id;
+    let done = f.desk.execute(elsewhere).await.unwrap_or_else(|e| {
+        panic!("a command id recorded in one tenant must be new in another: {e}")
+    });
+    assert!(
+        !done.replayed && !done.events.is_empty(),
+        "a command id recorded in one tenant is a new command in another, not a duplicate"
+    );
+    let other = f.other_tenant;
+    let written = f
+        .store()
+        .history(other, theirs, 1)
+        .await
+        .unwrap_or_else(|e| panic!("history: {e}"));
+    assert_eq!(
+        written, done.events,
+        "the other tenant's command with the same id is written"
+    );
+    let theirs_record = f
+        .store()
+        .command(other, request.id)
+        .await
+        .unwrap_or_else(|e| panic!("command: {e}"));
+    assert_eq!(
+        theirs_record.map(|r| (r.ticket, r.from_version, r.to_version)),
+        Some((theirs, 0, done.ticket.version())),
+        "each tenant has its own record of the command id"
+    );
+    assert_eq!(
+        f.store()
+            .command(f.tenant, request.id)
+            .await
+            .unwrap_or_else(|e| panic!("command: {e}")),
+        record,
+        "the first tenant's record of the command id is unchanged"
+    );
+
     // Tagging twice: the second changes nothing but is recorded.
     f.run(
         &f.agent,
@@ -268,7 +421,9 @@ pub async fn idempotent_command_id<S: Store + 'static>(store: S) {
     );
 }
 
-/// Nothing of one tenant is visible from another, through any method.
+/// Nothing of one tenant is visible from another, through any method;
+/// `due_before`, which reads across tenants, returns every tenant's due
+/// tickets, each with its own tenant.
 pub async fn tenant_isolation<S: Store + 'static>(store: S) {
     let f = Fixture::new(store);
     let mine = f.open("Payroll export fails").await;
@@ -393,24 +548,35 @@ pub async fn tenant_isolation<S: Store + 'static>(store: S) {
         .due_before(f.clock_now() + Duration::days(30), 100)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    for d in due {
-        let expected = if d.ticket == theirs { other } else { d.tenant };
-        assert_eq!(
-            d.tenant, expected,
-            "due_before names each ticket's own tenant"
-        );
-    }
+    let found: Vec<(TenantId, TicketId)> = due.iter().map(|d| (d.tenant, d.ticket)).collect();
+    let unique: BTreeSet<(TenantId, TicketId)> = found.iter().copied().collect();
+    assert_eq!(
+        unique,
+        BTreeSet::from([(f.tenant, mine), (other, theirs), (other, mine)]),
+        "due_before returns the due tickets of every tenant, each with its own tenant"
+    );
+    assert_eq!(
+        found.len(),
+        unique.len(),
+        "due_before returns each due ticket once"
+    );
 }
 
 /// Paging with a cursor returns every ticket exactly once, also while new
-/// tickets are added between pages.
+/// tickets are added between pages; each page holds at most the limit, and
+/// the rows come in the order's sort key across pages: most recently
+/// updated first for [`Order::UpdatedAt`], soonest due first for
+/// [`Order::NextDue`], then by id.
 pub async fn pagination_is_stable_under_inserts<S: Store + 'static>(store: S) {
     let f = std::sync::Arc::new(Fixture::new(store));
-    let mut originals = BTreeSet::new();
+    // Opened seven seconds apart, with the same SLA: each one is updated
+    // and due later than the one before.
+    let mut opened = Vec::new();
     for i in 0..25 {
-        originals.insert(f.open(&format!("Ticket {i}")).await);
+        opened.push(f.open(&format!("Ticket {i}")).await);
         f.advance(Duration::seconds(7));
     }
+    let originals: BTreeSet<TicketId> = opened.iter().copied().collect();
     for order in [Order::UpdatedAt, Order::NextDue] {
         // Another writer keeps opening tickets while the pages are read.
         let writer = {
@@ -424,6 +590,7 @@ pub async fn pagination_is_stable_under_inserts<S: Store + 'static>(store: S) {
         };
         let mut query = TicketQuery::new(Filter::default(), order, 4);
         let mut seen: Vec<TicketId> = Vec::new();
+        let mut keys = Vec::new();
         let mut pages = 0;
         loop {
             let page = f
@@ -433,6 +600,7 @@ pub async fn pagination_is_stable_under_inserts<S: Store + 'static>(store: S) {
                 .unwrap_or_else(|e| panic!("{e}"));
             assert!(page.rows.len() <= 4, "a page holds at most the limit");
             seen.extend(page.rows.iter().map(|r| r.id));
+            keys.extend(page.rows.iter().map(|r| sort_key(r, order)));
             f.open(&format!("Inserted during paging {pages}")).await;
             pages += 1;
             assert!(pages < 100, "paging must end");
@@ -448,6 +616,26 @@ pub async fn pagination_is_stable_under_inserts<S: Store + 'static>(store: S) {
             originals.is_subset(&unique),
             "{order:?}: no ticket that existed before paging is skipped"
         );
+        let in_order: Vec<TicketId> = seen
+            .iter()
+            .copied()
+            .filter(|id| originals.contains(id))
+            .collect();
+        let (expected, rule): (Vec<TicketId>, _) = match order {
+            Order::UpdatedAt => (
+                opened.iter().rev().copied().collect(),
+                "most recently updated first",
+            ),
+            Order::NextDue => (opened.clone(), "soonest due first"),
+        };
+        assert_eq!(in_order, expected, "{order:?}: {rule}");
+        // Tickets opened while paging share instants: ties go by id.
+        if let Some(pair) = keys.windows(2).find(|pair| pair[0] >= pair[1]) {
+            panic!(
+                "{order:?}: rows come in the order's sort key, ties by id, across pages: {:?} came before {:?}",
+                pair[0], pair[1]
+            );
+        }
         if let Some(cursor) = query.after {
             let text = cursor.to_string();
             assert_eq!(
@@ -460,7 +648,8 @@ pub async fn pagination_is_stable_under_inserts<S: Store + 'static>(store: S) {
 }
 
 /// Queries ordered by next due put the soonest first and the tickets with
-/// nothing due last; `due_before` finds what is due, soonest first.
+/// nothing due last, ties by id; `due_before` finds what is due, soonest
+/// first, at most `limit`.
 pub async fn due_order<S: Store + 'static>(store: S) {
     let f = Fixture::new(store);
     let later = f.open("Opened first, due later").await;
@@ -484,9 +673,14 @@ pub async fn due_order<S: Store + 'static>(store: S) {
         },
     )
     .await;
-    let nothing = f.open("Nothing due: pending, answered").await;
-    f.run(&f.agent, nothing, reply("Answered")).await;
-    f.run(&f.agent, nothing, pending()).await;
+    let mut idle = Vec::new();
+    for subject in ["Nothing due: pending, answered", "Nothing due either"] {
+        let id = f.open(subject).await;
+        f.run(&f.agent, id, reply("Answered")).await;
+        f.run(&f.agent, id, pending()).await;
+        idle.push(id);
+    }
+    idle.sort();
     let page = f
         .store()
         .query(
@@ -498,10 +692,10 @@ pub async fn due_order<S: Store + 'static>(store: S) {
     let ids: Vec<TicketId> = page.rows.iter().map(|r| r.id).collect();
     assert_eq!(
         ids,
-        [sooner, later, nothing],
-        "soonest due first, nothing due last"
+        [sooner, later, idle[0], idle[1]],
+        "soonest due first, nothing due last, ties by id"
     );
-    assert!(page.rows[2].next_due.is_none());
+    assert!(page.rows[2].next_due.is_none() && page.rows[3].next_due.is_none());
     let first_due = page.rows[0]
         .next_due
         .unwrap_or_else(|| panic!("the P1 ticket has something due"));
@@ -532,6 +726,21 @@ pub async fn due_order<S: Store + 'static>(store: S) {
         [sooner, later]
     );
     assert!(all.windows(2).all(|w| w[0].due <= w[1].due));
+    let first = f
+        .store()
+        .due_before(first_due + Duration::days(10), 1)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        first.len() <= 1,
+        "due_before returns at most `limit` (1), got {}",
+        first.len()
+    );
+    assert_eq!(
+        first.iter().map(|d| d.ticket).collect::<Vec<_>>(),
+        [sooner],
+        "due_before with a limit returns the soonest"
+    );
 }
 
 /// Filters by group, assignee, status, tag and requester.
@@ -629,7 +838,8 @@ pub async fn filters<S: Store + 'static>(store: S) {
 }
 
 /// Search finds every word, in the subject, the description or the
-/// conversation, ignoring case, most recently updated first.
+/// conversation, ignoring case, also inside longer words, most recently
+/// updated first, at most `limit`; a text without words finds nothing.
 pub async fn search<S: Store + 'static>(store: S) {
     let f = Fixture::new(store);
     let a = f.open("Outlook crashes on start").await;
@@ -673,6 +883,49 @@ pub async fn search<S: Store + 'static>(store: S) {
     assert_eq!(found("printer").await, [b]);
     assert_eq!(found("outlook printer").await, [b], "all words must occur");
     assert!(found("excel").await.is_empty());
+    assert_eq!(
+        found("offlin").await,
+        [b],
+        "a word matches inside a longer word (\"offlin\" finds \"offline\")"
+    );
+    assert_eq!(
+        found("CRASH look").await,
+        [b, a],
+        "every word may match inside longer words"
+    );
+    for blank in ["", "  \t "] {
+        assert!(
+            found(blank).await.is_empty(),
+            "a text without words ({blank:?}) matches nothing"
+        );
+    }
+    for limit in [1, 2] {
+        let rows = f
+            .store()
+            .search(f.tenant, "outlook", limit)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            rows.len() <= limit as usize,
+            "search returns at most `limit` ({limit}), got {}",
+            rows.len()
+        );
+        assert_eq!(
+            rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+            [c, b, a][..limit as usize],
+            "search with a limit returns the most recently updated"
+        );
+    }
+    // "print" is in the subject ("Printer offline") and in a reply
+    // ("printing"): still one ticket.
+    let print = found("print").await;
+    let unique: BTreeSet<TicketId> = print.iter().copied().collect();
+    assert_eq!(
+        unique.len(),
+        print.len(),
+        "search returns each ticket once, also when a word is in several of its parts: {print:?}"
+    );
+    assert_eq!(print, [b], "\"print\" finds \"Printer\"");
 }
 
 /// Unicode text and bodies at the size limit survive exactly.
@@ -706,28 +959,72 @@ pub async fn unicode_and_large_bodies<S: Store + 'static>(store: S) {
 }
 
 /// Every appended event has an outbox message with the event's id.
+/// `pending_outbox` reads across tenants and answers the messages oldest
+/// first, in append order across tickets, at most `limit`, each call from
+/// the oldest.
 pub async fn outbox_is_written_with_the_events<S: Store + 'static>(store: S) {
     let f = Fixture::new(store);
-    let id = f.open("Keyboard missing keys").await;
-    let reply = f.run(&f.agent, id, reply("Replacement ordered.")).await;
+    let admin = f.admin.clone();
+    let foreign = f.foreign_admin.clone();
+    let open = |requester, subject: &str| Command::Open(NewTicket::new(requester, subject, ""));
+    let (a, b, c) = (
+        helpdesk_engine::new_ticket_id(),
+        helpdesk_engine::new_ticket_id(),
+        helpdesk_engine::new_ticket_id(),
+    );
+    // Appends interleaved across three tickets of two tenants.
+    let steps = [
+        (&admin, a, open(f.requester.id, "Keyboard missing keys")),
+        (&foreign, b, open(foreign.id, "Mouse double-clicks")),
+        (&admin, a, reply("Replacement ordered.")),
+        (&admin, c, open(f.requester.id, "Headset crackles")),
+        (&foreign, b, reply("Try another port.")),
+        (&admin, a, pending()),
+        (&admin, c, reply("Which model?")),
+    ];
+    let mut events = Vec::new();
+    for (actor, ticket, command) in steps {
+        events.extend(f.run(actor, ticket, command).await.events);
+    }
     let pending = f
         .store()
         .pending_outbox(100)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let history = f.history(id, 1).await;
-    let ids: Vec<_> = pending.iter().map(|m| m.id).collect();
-    let expected: Vec<_> = history.iter().map(|e| e.id).collect();
+    let ids: Vec<EventId> = pending.iter().map(|m| m.id).collect();
+    let expected: Vec<EventId> = events.iter().map(|e| e.id).collect();
     assert_eq!(
         ids, expected,
-        "one message per event, in order, keyed by the event id"
+        "one message per event, keyed by the event id, oldest first across tickets and tenants"
     );
+    assert_eq!(
+        pending,
+        events.iter().map(OutboxMessage::of).collect::<Vec<_>>(),
+        "each message carries its event, ticket and tenant"
+    );
+    let history = f.history(a, 1).await;
     assert!(
-        reply
-            .events
+        history
             .iter()
             .all(|e| pending.iter().any(|m| m.event == *e))
     );
+    for limit in [1, 3] {
+        let first = f
+            .store()
+            .pending_outbox(limit)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            first.len() <= limit as usize,
+            "pending_outbox returns at most `limit` ({limit}), got {}",
+            first.len()
+        );
+        assert_eq!(
+            first.iter().map(|m| m.id).collect::<Vec<_>>(),
+            expected[..limit as usize],
+            "pending_outbox with a limit returns the oldest, every call"
+        );
+    }
 }
 
 /// Many tasks appending at once, to one ticket and to several: no update is

@@ -7,20 +7,24 @@
 //! suite of `helpdesk-testkit` checks each of them.
 //!
 //! - **Tenants are sealed.** Every method that reads or writes tickets takes
-//!   a tenant, and never returns or touches another tenant's data. The one
-//!   system-wide read is [`Store::due_before`], for the SLA scheduler; it
-//!   returns tenant ids with the tickets.
+//!   a tenant, and never returns or touches another tenant's data. Two
+//!   reads are system-wide: [`Store::due_before`], for the SLA scheduler,
+//!   and [`Store::pending_outbox`], for delivering notifications. Both
+//!   return every tenant's entries, each with its own tenant id.
 //! - **Appends are atomic.** [`Store::append`] writes the events, the
 //!   command record, the ticket's row (and its snapshot, when the store
 //!   keeps one at this version), and the outbox messages together, or
 //!   nothing.
 //! - **Versions are optimistic.** An append succeeds only if the ticket's
 //!   stored version equals `command.from_version` (0 for a new ticket);
-//!   otherwise it fails with [`StoreError::Conflict`] and writes nothing.
-//!   Versions of a ticket's events are contiguous from 1.
+//!   otherwise (a version behind or ahead of the stored one, or 0 for a
+//!   ticket that exists) it fails with [`StoreError::Conflict`] and writes
+//!   nothing. Versions of a ticket's events are contiguous from 1.
 //! - **Command ids are idempotent.** Appending a command id already recorded
 //!   for the tenant writes nothing and answers [`Appended::Duplicate`] with
-//!   the first record, even if the first append raced with this one.
+//!   the first record, even if the first append raced with this one. Ids
+//!   are recorded per tenant: the same id in another tenant is another
+//!   command.
 //! - **Reads see committed appends.** After `append` returns, `load`,
 //!   `history`, queries and search reflect it.
 //! - **Pages are stable.** Listing with a cursor never returns a ticket
@@ -158,9 +162,15 @@ pub trait Store: Send + Sync {
         query: TicketQuery,
     ) -> impl Future<Output = Result<Page, StoreError>> + Send;
 
-    /// The tenant's tickets whose subject, description or conversation
-    /// contains every word of `text` (case-insensitive), most recently
-    /// updated first, at most `limit`.
+    /// The tenant's tickets matching `text`, each once, most recently
+    /// updated first (as [`Order::UpdatedAt`] sorts them), at most `limit`.
+    ///
+    /// `text` is split at whitespace into words. A ticket matches when
+    /// every word occurs, as a substring and ignoring case (both sides
+    /// lowercased), in its subject, its description or one of its comments
+    /// (replies and notes). A word matches inside a longer word ("print"
+    /// finds "Printer"), and different words may be in different parts. A
+    /// text without words matches nothing.
     fn search(
         &self,
         tenant: TenantId,
@@ -169,15 +179,17 @@ pub trait Store: Send + Sync {
     ) -> impl Future<Output = Result<Vec<TicketRow>, StoreError>> + Send;
 
     /// Across tenants, the tickets with something due at or before
-    /// `instant`, soonest first, at most `limit`.
+    /// `instant`, soonest first, at most `limit`: every tenant's, each with
+    /// its own tenant.
     fn due_before(
         &self,
         instant: DateTime<Utc>,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<DueTicket>, StoreError>> + Send;
 
-    /// Up to `limit` outbox messages, oldest first. Nothing marks a message
-    /// delivered yet, so every call starts from the oldest.
+    /// Across tenants, up to `limit` outbox messages, oldest first (in the
+    /// order their appends committed, whatever their ticket). Nothing marks
+    /// a message delivered yet, so every call starts from the oldest.
     fn pending_outbox(
         &self,
         limit: u32,
