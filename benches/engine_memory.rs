@@ -12,7 +12,8 @@ fn bench(c: &mut Criterion) {
         .build()
         .expect("runtime");
     let clock = ManualClock::new(chrono::Utc::now());
-    let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, clock);
+    let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, clock)
+        .expect("valid configuration");
     let tenant = TenantId::from_u128(1);
     let agent = Actor::agent(ActorId::from_u128(2), tenant, []);
     let tickets: Vec<TicketId> = runtime.block_on(async {

@@ -107,12 +107,10 @@ async fn drive<S: Store + 'static>(desk: Arc<Desk<S, NoNotifier, ManualClock>>) 
 }
 
 fn desk<S: Store>(store: S) -> Arc<Desk<S, NoNotifier, ManualClock>> {
-    Arc::new(Desk::new(
-        config(),
-        store,
-        NoNotifier,
-        ManualClock::new(start()),
-    ))
+    Arc::new(
+        Desk::new(config(), store, NoNotifier, ManualClock::new(start()))
+            .expect("valid configuration"),
+    )
 }
 
 fn fresh(dir: &Path, name: &str) -> PathBuf {

@@ -180,7 +180,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let system = Actor::system(ActorId::from_u128(0x5e), tenant);
     names.insert(system.id, "routing".into());
     names.insert(DeskOptions::default().scheduler, "scheduler".into());
-    let desk = Desk::new(config, store, NoNotifier, clock.clone());
+    let desk = Desk::new(config, store, NoNotifier, clock.clone())?;
     let mut host = Host {
         desk,
         clock,

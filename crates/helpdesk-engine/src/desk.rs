@@ -8,7 +8,7 @@ use helpdesk_core::{
 };
 
 use crate::clock::Clock;
-use crate::error::DeskError;
+use crate::error::{ConfigError, DeskError};
 use crate::ids::{CommandId, EventId};
 use crate::notifier::Notifier;
 use crate::recent::Recent;
@@ -127,7 +127,7 @@ impl Default for DeskOptions {
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
 /// let clock = ManualClock::new(chrono::Utc::now());
-/// let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, clock);
+/// let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, clock)?;
 /// let alice = Actor::requester(ActorId::from_u128(1), TenantId::from_u128(1));
 /// let open = Request::new(alice.clone(), new_ticket_id(),
 ///     Command::Open(NewTicket::new(alice.id, "Printer jams", "")));
@@ -149,18 +149,21 @@ pub struct Desk<S, N, C> {
 }
 
 impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
-    /// A desk with default options.
+    /// A desk with default options, once `config` validates
+    /// ([`DeskConfig::validate`]); otherwise [`ConfigError`] with every
+    /// error, so a desk never runs on a configuration that could make a
+    /// decision fail later.
     ///
     /// ```
     /// use chrono::{DateTime, Duration, Utc};
     /// use helpdesk_core::DeskConfig;
     /// use helpdesk_engine::{Clock, Desk, DeskOptions, ManualClock, MemoryStore, NoNotifier};
     ///
-    /// # fn main() -> Result<(), chrono::ParseError> {
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// let t0: DateTime<Utc> = "2026-03-02T09:00:00Z".parse()?;
     /// let clock = ManualClock::new(t0);
     /// let config = DeskConfig::default();
-    /// let desk = Desk::new(config, MemoryStore::new(), NoNotifier, clock.clone());
+    /// let desk = Desk::new(config, MemoryStore::new(), NoNotifier, clock.clone())?;
     /// // The desk reads the clock it was given.
     /// clock.advance(Duration::minutes(5));
     /// assert_eq!(desk.clock().now(), t0 + Duration::minutes(5));
@@ -168,16 +171,17 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn new(config: DeskConfig, store: S, notifier: N, clock: C) -> Self {
+    pub fn new(config: DeskConfig, store: S, notifier: N, clock: C) -> Result<Self, ConfigError> {
         Self::with_options(config, store, notifier, clock, DeskOptions::default())
     }
 
-    /// A desk with `options`.
+    /// A desk with `options`, once `config` validates (see [`new`](Self::new)).
     ///
     /// ```
     /// use helpdesk_core::DeskConfig;
     /// use helpdesk_engine::{Desk, DeskOptions, MemoryStore, NoNotifier, SystemClock};
     ///
+    /// # fn main() -> Result<(), helpdesk_engine::ConfigError> {
     /// // Keep no tickets between commands: every command loads its ticket.
     /// let options = DeskOptions {
     ///     recent_tickets: 0,
@@ -189,8 +193,10 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     ///     NoNotifier,
     ///     SystemClock,
     ///     options,
-    /// );
+    /// )?;
     /// assert_eq!(desk.options().recent_tickets, 0);
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn with_options(
         config: DeskConfig,
@@ -198,15 +204,16 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
         notifier: N,
         clock: C,
         options: DeskOptions,
-    ) -> Self {
-        Self {
+    ) -> Result<Self, ConfigError> {
+        config.validate().map_err(|errors| ConfigError { errors })?;
+        Ok(Self {
             config: Arc::new(config),
             store,
             notifier,
             clock,
             recent: Recent::new(options.recent_tickets),
             options,
-        }
+        })
     }
 
     /// The configuration.
@@ -241,7 +248,7 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     /// use helpdesk_engine::{Desk, DeskError, MemoryStore, NoNotifier, Request, SystemClock};
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
-    /// let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock);
+    /// let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock)?;
     /// let alice = Actor::requester(ActorId::from_u128(1), TenantId::from_u128(1));
     /// let id = helpdesk_engine::new_ticket_id();
     ///
@@ -378,7 +385,7 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     /// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, Request, SystemClock};
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
-    /// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock);
+    /// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock)?;
     /// let tenant = TenantId::from_u128(1);
     /// let alice = Actor::requester(ActorId::from_u128(1), tenant);
     /// let bob = Actor::requester(ActorId::from_u128(2), tenant);
@@ -413,7 +420,7 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     /// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, Request, SystemClock, new_comment_id};
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
-    /// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock);
+    /// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock)?;
     /// let tenant = TenantId::from_u128(1);
     /// let alice = Actor::requester(ActorId::from_u128(1), tenant);
     /// let agent = Actor::agent(ActorId::from_u128(2), tenant, []);
@@ -462,7 +469,7 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     /// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, Request, SystemClock};
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
-    /// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock);
+    /// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock)?;
     /// let tenant = TenantId::from_u128(1);
     /// let admin = Actor::admin(ActorId::from_u128(9), tenant);
     /// let alice = Actor::requester(ActorId::from_u128(1), tenant);
@@ -500,7 +507,7 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     /// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, Request, SystemClock};
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
-    /// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock);
+    /// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock)?;
     /// let admin = Actor::admin(ActorId::from_u128(9), TenantId::from_u128(1));
     /// for subject in ["Printer jams on floor 3", "VPN drops on floor 3"] {
     ///     let open = Command::Open(NewTicket::new(admin.id, subject, ""));

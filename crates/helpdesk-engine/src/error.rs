@@ -1,5 +1,6 @@
 //! [`DeskError`]: why the desk did not execute a command.
 
+use helpdesk_core::config::Diagnostic;
 use helpdesk_core::{DomainError, TicketId};
 
 use crate::store::StoreError;
@@ -17,7 +18,7 @@ use crate::store::StoreError;
 /// use helpdesk_engine::{Desk, DeskError, MemoryStore, NoNotifier, Request, StoreError, SystemClock};
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
-/// let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock);
+/// let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock)?;
 /// let alice = Actor::requester(ActorId::from_u128(1), TenantId::from_u128(1));
 /// let missing = helpdesk_engine::new_ticket_id();
 ///
@@ -56,4 +57,49 @@ pub enum DeskError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// Why a desk could not be built: its configuration has errors. Each
+/// names where it is in the configuration and what is wrong; warnings
+/// ([`DeskConfig::diagnose`](helpdesk_core::DeskConfig::diagnose)) do not
+/// stop a desk.
+///
+/// ```
+/// use helpdesk_core::DeskConfig;
+/// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, SystemClock};
+///
+/// let config: DeskConfig = serde_json::from_value(serde_json::json!({
+///     "limits": {"subject_max_chars": 0}
+/// }))?;
+/// let refused = Desk::new(config, MemoryStore::new(), NoNotifier, SystemClock)
+///     .err()
+///     .expect("a desk needs a valid configuration");
+/// assert_eq!(
+///     refused.to_string(),
+///     "the desk configuration has 1 error: limits.subject_max_chars: must be at least 1"
+/// );
+/// assert_eq!(refused.errors[0].path, "limits.subject_max_chars");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the desk configuration has {}: {}", count(.errors.len()), listed(.errors))]
+pub struct ConfigError {
+    /// Every error found, in the order of
+    /// [`DeskConfig::validate`](helpdesk_core::DeskConfig::validate).
+    pub errors: Vec<Diagnostic>,
+}
+
+fn count(n: usize) -> String {
+    match n {
+        1 => "1 error".to_owned(),
+        n => format!("{n} errors"),
+    }
+}
+
+fn listed(errors: &[Diagnostic]) -> String {
+    errors
+        .iter()
+        .map(Diagnostic::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }

@@ -59,7 +59,7 @@ pub struct NotifyError {
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
 /// let notifier = Collect::default();
-/// let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), notifier, SystemClock);
+/// let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), notifier, SystemClock)?;
 /// let admin = Actor::admin(ActorId::from_u128(1), TenantId::from_u128(1));
 /// let open = Command::Open(NewTicket::new(admin.id, "Printer jams", ""));
 /// let executed = desk
@@ -91,7 +91,7 @@ pub trait Notifier: Send + Sync {
 /// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, Notifier, Request, Store, SystemClock};
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
-/// let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock);
+/// let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock)?;
 /// let admin = Actor::admin(ActorId::from_u128(1), TenantId::from_u128(1));
 /// let open = Command::Open(NewTicket::new(admin.id, "Printer jams", ""));
 /// desk.execute(Request::new(admin, helpdesk_engine::new_ticket_id(), open)).await?;

@@ -46,7 +46,7 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     /// }))?;
     /// let t0: DateTime<Utc> = "2026-03-02T09:00:00Z".parse()?;
     /// let clock = ManualClock::new(t0);
-    /// let desk = Desk::new(config, MemoryStore::new(), NoNotifier, clock.clone());
+    /// let desk = Desk::new(config, MemoryStore::new(), NoNotifier, clock.clone())?;
     /// let admin = Actor::admin(ActorId::from_u128(1), TenantId::from_u128(1));
     /// let id = helpdesk_engine::new_ticket_id();
     /// let open = Command::Open(NewTicket::new(admin.id, "Printer jams", ""));
@@ -123,7 +123,7 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
 /// # }))?;
 /// // `config` has an SLA policy with a first response target of one hour.
 /// let clock = ManualClock::new("2026-03-02T09:00:00Z".parse()?);
-/// let desk = Arc::new(Desk::new(config, MemoryStore::new(), NoNotifier, clock.clone()));
+/// let desk = Arc::new(Desk::new(config, MemoryStore::new(), NoNotifier, clock.clone())?);
 /// let admin = Actor::admin(ActorId::from_u128(1), TenantId::from_u128(1));
 /// let id = helpdesk_engine::new_ticket_id();
 /// let open = Command::Open(NewTicket::new(admin.id, "Printer jams", ""));

@@ -26,12 +26,10 @@ async fn warnings_and_breaches_fire_once_across_hosts_however_late_or_often() {
     let clock = ManualClock::new(start());
     let hosts: Vec<Arc<Desk<Arc<MemoryStore>, NoNotifier, ManualClock>>> = (0..3)
         .map(|_| {
-            Arc::new(Desk::new(
-                config(),
-                store.clone(),
-                NoNotifier,
-                clock.clone(),
-            ))
+            Arc::new(
+                Desk::new(config(), store.clone(), NoNotifier, clock.clone())
+                    .expect("valid configuration"),
+            )
         })
         .collect();
     let tenant = TenantId::from_u128(1);
@@ -263,4 +261,63 @@ async fn a_retry_the_domain_would_now_refuse_answers_the_first_result() {
         },
     );
     assert!(f.desk.execute(other).await.is_err());
+}
+
+#[test]
+fn a_desk_is_only_built_on_a_configuration_without_errors() {
+    let build = |json: serde_json::Value| {
+        let config: helpdesk_core::DeskConfig = serde_json::from_value(json).unwrap();
+        Desk::new(
+            config,
+            MemoryStore::new(),
+            NoNotifier,
+            ManualClock::new(start()),
+        )
+    };
+    let refused = build(serde_json::json!({
+        "limits": {"subject_max_chars": 0},
+        "sla_policies": [{
+            "key": "standard",
+            "calendar": "office",
+            "targets": {"first_response": {"P1": "1h", "P2": "1h", "P3": "1h", "P4": "1h", "P5": "1h"}}
+        }]
+    }))
+    .err()
+    .expect("refused");
+    let paths: Vec<&str> = refused.errors.iter().map(|e| e.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["limits.subject_max_chars", "sla_policies[0].calendar"],
+        "{refused}"
+    );
+    let message = refused.to_string();
+    assert!(
+        message.starts_with("the desk configuration has 2 errors: limits.subject_max_chars: "),
+        "{message}"
+    );
+    assert!(
+        message.contains("; sla_policies[0].calendar: "),
+        "{message}"
+    );
+
+    // A warning (an agent who is never assigned) does not stop a desk.
+    let warned: helpdesk_core::DeskConfig = serde_json::from_value(serde_json::json!({
+        "groups": {"l1": {"id": "00000000-0000-0000-0000-00000000000a", "name": "L1"}},
+        "agents": {"maria": {"id": "00000000-0000-0000-0000-0000000000a1", "name": "Maria",
+                             "groups": ["l1"], "capacity": 0}}
+    }))
+    .unwrap();
+    assert!(
+        !warned.diagnose().is_empty(),
+        "the configuration has a warning"
+    );
+    assert!(
+        Desk::new(
+            warned,
+            MemoryStore::new(),
+            NoNotifier,
+            ManualClock::new(start())
+        )
+        .is_ok()
+    );
 }

@@ -44,7 +44,8 @@ async fn commands_on_a_kept_ticket_skip_the_load() {
             recent_tickets: 0,
             ..DeskOptions::default()
         },
-    );
+    )
+    .expect("valid configuration");
     let id = helpdesk_engine::new_ticket_id();
     let open = NewTicket::new(f.requester.id, "Printer", "");
     for command in [
@@ -66,7 +67,8 @@ async fn opening_a_taken_id_loads_it_and_is_refused() {
     let id = f.open("Printer").await;
     let before = f.store().history(f.tenant, id, 1).await.unwrap();
     // Another desk, which keeps nothing, opens the same id again.
-    let other = Desk::new(config(), f.store().clone(), NoNotifier, f.clock.clone());
+    let other = Desk::new(config(), f.store().clone(), NoNotifier, f.clock.clone())
+        .expect("valid configuration");
     let loads = f.store().loads();
     let again = Request::new(
         f.agent.clone(),
@@ -91,7 +93,8 @@ async fn opening_a_taken_id_loads_it_and_is_refused() {
 #[tokio::test]
 async fn a_kept_ticket_another_desk_moved_on_is_loaded_again() {
     let f = Fixture::new(Arc::new(MemoryStore::new()));
-    let other = Desk::new(config(), f.store().clone(), NoNotifier, f.clock.clone());
+    let other = Desk::new(config(), f.store().clone(), NoNotifier, f.clock.clone())
+        .expect("valid configuration");
     let id = f.open("Printer").await;
 
     // The other desk resolves the ticket; this desk still keeps it new.

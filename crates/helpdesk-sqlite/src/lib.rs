@@ -10,7 +10,7 @@
 //! # let dir = tempfile::tempdir().unwrap();
 //! # let path = dir.path().join("helpdesk.db");
 //! let store = SqliteStore::open(&path)?;
-//! let desk = Desk::new(DeskConfig::default(), store, NoNotifier, SystemClock);
+//! let desk = Desk::new(DeskConfig::default(), store, NoNotifier, SystemClock)?;
 //! let alice = Actor::requester(ActorId::from_u128(1), TenantId::from_u128(1));
 //! let open = Request::new(alice.clone(), new_ticket_id(),
 //!     Command::Open(NewTicket::new(alice.id, "VPN drops every hour", "")));

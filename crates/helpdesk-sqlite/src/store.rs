@@ -41,24 +41,27 @@ use crate::{list, read, search};
 /// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
 /// use helpdesk_engine::{Desk, ManualClock, NoNotifier, Request, Store, new_ticket_id};
 /// use helpdesk_sqlite::SqliteStore;
-/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-/// let dir = tempfile::tempdir().unwrap();
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+/// let dir = tempfile::tempdir()?;
 /// let path = dir.path().join("desk.db");
 ///
 /// let alice = Actor::requester(ActorId::from_u128(1), TenantId::from_u128(1));
 /// let ticket = new_ticket_id();
 /// {
-///     let store = SqliteStore::open(&path).unwrap();
-///     let desk = Desk::new(DeskConfig::default(), store, NoNotifier, ManualClock::new(chrono::Utc::now()));
+///     let store = SqliteStore::open(&path)?;
+///     let desk = Desk::new(DeskConfig::default(), store, NoNotifier, ManualClock::new(chrono::Utc::now()))?;
 ///     desk.execute(Request::new(alice.clone(), ticket,
-///         Command::Open(NewTicket::new(alice.id, "Printer jams", "On the 3rd floor")))).await.unwrap();
+///         Command::Open(NewTicket::new(alice.id, "Printer jams", "On the 3rd floor")))).await?;
 /// }
 /// // Everything is still there after reopening.
-/// let store = SqliteStore::open(&path).unwrap();
-/// let loaded = store.load(alice.tenant, ticket).await.unwrap().unwrap();
+/// let store = SqliteStore::open(&path)?;
+/// let loaded = store.load(alice.tenant, ticket).await?.ok_or("the ticket is stored")?;
 /// assert_eq!(loaded.subject(), "Printer jams");
-/// assert_eq!(store.history(alice.tenant, ticket, 1).await.unwrap().len(), loaded.version() as usize);
-/// # });
+/// assert_eq!(store.history(alice.tenant, ticket, 1).await?.len(), loaded.version() as usize);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })
+/// # }
 /// ```
 pub struct SqliteStore {
     path: PathBuf,

@@ -59,12 +59,10 @@ fn child_entry() {
     runtime.block_on(async move {
         let store = SqliteStore::open(&path).unwrap();
         let clock = ManualClock::new(helpdesk_testkit::start());
-        let desk = Arc::new(Desk::new(
-            helpdesk_testkit::config(),
-            store,
-            NoNotifier,
-            clock,
-        ));
+        let desk = Arc::new(
+            Desk::new(helpdesk_testkit::config(), store, NoNotifier, clock)
+                .expect("valid configuration"),
+        );
         let mut tasks = Vec::new();
         for task in 0..4u64 {
             let desk = desk.clone();

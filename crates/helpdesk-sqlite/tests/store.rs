@@ -38,6 +38,7 @@ fn desk<S: Store>(store: S) -> Desk<S, NoNotifier, ManualClock> {
             ..DeskOptions::default()
         },
     )
+    .expect("valid configuration")
 }
 
 /// Opens a ticket and works on it a little; returns its id.

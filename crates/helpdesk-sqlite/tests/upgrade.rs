@@ -165,7 +165,8 @@ async fn a_migrated_database_takes_new_commands_and_still_knows_the_old_ones() {
         NoNotifier,
         ManualClock::new(helpdesk_testkit::start()),
         DeskOptions::default(),
-    );
+    )
+    .expect("valid configuration");
     let tenant = TenantId::from_u128(0x7e1);
     let agent = Actor::agent(
         ActorId::from_u128(0xa2),

@@ -116,16 +116,19 @@ impl<S: Store + 'static> Fixture<S> {
         Self {
             // Contention is not under test: the concurrent case races eight
             // writers on one ticket, so give each command room to retry.
-            desk: Arc::new(Desk::with_options(
-                config(),
-                store,
-                NoNotifier,
-                clock.clone(),
-                DeskOptions {
-                    max_attempts: 64,
-                    ..DeskOptions::default()
-                },
-            )),
+            desk: Arc::new(
+                Desk::with_options(
+                    config(),
+                    store,
+                    NoNotifier,
+                    clock.clone(),
+                    DeskOptions {
+                        max_attempts: 64,
+                        ..DeskOptions::default()
+                    },
+                )
+                .unwrap_or_else(|e| panic!("{e}")),
+            ),
             clock,
             tenant,
             other_tenant,

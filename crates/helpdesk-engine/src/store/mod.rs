@@ -68,7 +68,7 @@ use crate::ids::CommandId;
 /// # }))?;
 /// // `config` has an SLA policy with a first response target of one hour.
 /// let t0: DateTime<Utc> = "2026-03-02T09:00:00Z".parse()?;
-/// let desk = Desk::new(config, MemoryStore::new(), NoNotifier, ManualClock::new(t0));
+/// let desk = Desk::new(config, MemoryStore::new(), NoNotifier, ManualClock::new(t0))?;
 /// let tenant = TenantId::from_u128(1);
 /// let admin = Actor::admin(ActorId::from_u128(1), tenant);
 /// let id = helpdesk_engine::new_ticket_id();
@@ -108,7 +108,7 @@ pub struct DueTicket {
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
 /// let store = Arc::new(MemoryStore::new());
-/// let desk = Desk::new(DeskConfig::default(), store.clone(), NoNotifier, SystemClock);
+/// let desk = Desk::new(DeskConfig::default(), store.clone(), NoNotifier, SystemClock)?;
 /// let tenant = TenantId::from_u128(1);
 /// let admin = Actor::admin(ActorId::from_u128(1), tenant);
 /// let id = helpdesk_engine::new_ticket_id();

@@ -16,7 +16,7 @@ use crate::store::StoredEvent;
 /// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, Request, Store, SystemClock};
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
-/// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock);
+/// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock)?;
 /// let admin = Actor::admin(ActorId::from_u128(1), TenantId::from_u128(1));
 /// let open = Command::Open(NewTicket::new(admin.id, "Printer jams", ""));
 /// let executed = desk

@@ -264,7 +264,7 @@ impl FromStr for Cursor {
 /// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, Request, SystemClock};
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
-/// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock);
+/// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock)?;
 /// let admin = Actor::admin(ActorId::from_u128(1), TenantId::from_u128(1));
 /// let alice = ActorId::from_u128(2);
 /// for (requester, subject) in [(alice, "Printer jams"), (admin.id, "Rotate keys")] {
@@ -323,7 +323,7 @@ impl TicketQuery {
 /// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, Request, SystemClock};
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
-/// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock);
+/// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock)?;
 /// let admin = Actor::admin(ActorId::from_u128(1), TenantId::from_u128(1));
 /// for n in 0..5 {
 ///     let open = Command::Open(NewTicket::new(admin.id, format!("Ticket {n}"), ""));

@@ -15,7 +15,7 @@ use crate::store::{OutboxMessage, TicketRow};
 /// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, Request, Store, SystemClock};
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
-/// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock);
+/// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock)?;
 /// let tenant = TenantId::from_u128(1);
 /// let admin = Actor::admin(ActorId::from_u128(1), tenant);
 /// let id = helpdesk_engine::new_ticket_id();
@@ -59,7 +59,7 @@ pub struct StoredEvent {
 /// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, Request, Store, SystemClock};
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
-/// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock);
+/// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock)?;
 /// let tenant = TenantId::from_u128(1);
 /// let admin = Actor::admin(ActorId::from_u128(1), tenant);
 /// let id = helpdesk_engine::new_ticket_id();
