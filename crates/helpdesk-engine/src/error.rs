@@ -27,8 +27,8 @@ use crate::store::StoreError;
 ///     Err(DeskError::Rejected(DomainError::NotFound { .. })) => 404,
 ///     Err(DeskError::Rejected(DomainError::Forbidden { .. })) => 403,
 ///     Err(DeskError::Rejected(_)) => 422,
-///     // A page cursor the client sent back altered, or with another order.
-///     Err(DeskError::Store(StoreError::InvalidCursor(_))) => 400,
+///     // A page cursor the client sent back altered, or a page size out of range.
+///     Err(DeskError::Store(StoreError::InvalidCursor(_) | StoreError::InvalidQuery { .. })) => 400,
 ///     Err(DeskError::Contended { .. }) => 503,
 ///     Err(_) => 500,
 /// };

@@ -96,12 +96,7 @@ pub(crate) fn page(
     tenant: TenantId,
     query: &TicketQuery,
 ) -> Result<Page, StoreError> {
-    if query.after.is_some_and(|c| c.order != query.order) {
-        return Err(StoreError::InvalidCursor(
-            "the cursor belongs to another order".into(),
-        ));
-    }
-    let limit = query.limit.clamp(1, 1000) as usize;
+    let limit = query.check()?;
     let (source, conditions, values) = source(tenant, query);
     let mut rows = Vec::with_capacity(limit + 1);
     match query.order {

@@ -566,7 +566,8 @@ pub async fn tenant_isolation<S: Store + 'static>(store: S) {
 /// tickets are added between pages; each page holds at most the limit, and
 /// the rows come in the order's sort key across pages: most recently
 /// updated first for [`Order::UpdatedAt`], soonest due first for
-/// [`Order::NextDue`], then by id.
+/// [`Order::NextDue`], then by id. A page size of 0 or above
+/// [`TicketQuery::MAX_LIMIT`] and a cursor of the other order are refused.
 pub async fn pagination_is_stable_under_inserts<S: Store + 'static>(store: S) {
     let f = std::sync::Arc::new(Fixture::new(store));
     // Opened seven seconds apart, with the same SLA: each one is updated
@@ -644,6 +645,33 @@ pub async fn pagination_is_stable_under_inserts<S: Store + 'static>(store: S) {
                 "cursors survive a round trip as text"
             );
         }
+    }
+    let first = f
+        .store()
+        .query(
+            f.tenant,
+            TicketQuery::new(Filter::default(), Order::UpdatedAt, 1),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut other_order = TicketQuery::new(Filter::default(), Order::NextDue, 1);
+    other_order.after = first.next;
+    assert!(
+        matches!(
+            f.store().query(f.tenant, other_order).await,
+            Err(StoreError::InvalidCursor(_))
+        ),
+        "a cursor of another order is refused"
+    );
+    for limit in [0, TicketQuery::MAX_LIMIT + 1] {
+        let query = TicketQuery::new(Filter::default(), Order::UpdatedAt, limit);
+        assert!(
+            matches!(
+                f.store().query(f.tenant, query).await,
+                Err(StoreError::InvalidQuery { field: "limit", .. })
+            ),
+            "a page of {limit} rows is refused"
+        );
     }
 }
 

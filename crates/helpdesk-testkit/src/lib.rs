@@ -79,3 +79,8 @@ macro_rules! store_conformance {
         )*
     };
 }
+
+/// The examples of `docs/ADAPTERS.md`, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/ADAPTERS.md")]
+pub struct AdaptersDoctests;

@@ -91,12 +91,7 @@ impl Store for MemoryStore {
     }
 
     async fn query(&self, tenant: TenantId, query: TicketQuery) -> Result<Page, StoreError> {
-        if query.after.is_some_and(|c| c.order != query.order) {
-            return Err(StoreError::InvalidCursor(
-                "the cursor belongs to another order".into(),
-            ));
-        }
-        let limit = query.limit.clamp(1, 1000) as usize;
+        let limit = query.check()?;
         let state = self.state();
         let mut rows: Vec<&TicketRow> = state
             .tickets

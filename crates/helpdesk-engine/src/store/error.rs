@@ -35,9 +35,19 @@ pub enum StoreError {
         /// Why it could not be read.
         reason: String,
     },
-    /// A cursor did not come from this store's queries.
+    /// A cursor did not come from this store's queries, or came from a
+    /// query in another order.
     #[error("invalid cursor: {0}")]
     InvalidCursor(String),
+    /// A query asked for what no store answers (see
+    /// [`TicketQuery::check`](crate::store::TicketQuery::check)).
+    #[error("invalid query: {field}: {reason}")]
+    InvalidQuery {
+        /// The query's field, such as `"limit"`.
+        field: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The backend failed (I/O, connection, constraint).
     #[error("{store} store failed: {source}")]
     Backend {

@@ -86,6 +86,16 @@ pub enum Order {
     UpdatedAt,
 }
 
+impl Order {
+    /// How the order sorts, for messages.
+    fn by(self) -> &'static str {
+        match self {
+            Order::NextDue => "by due instant",
+            Order::UpdatedAt => "by update time",
+        }
+    }
+}
+
 /// Where the next page starts: the sort key of the last row returned. Pages
 /// stay stable while tickets are added: a row is never returned twice nor
 /// skipped unless its sort key changed.
@@ -289,7 +299,7 @@ pub struct TicketQuery {
     pub order: Order,
     /// Start after this cursor (from the previous page).
     pub after: Option<Cursor>,
-    /// At most this many rows (1 to 1,000).
+    /// At most this many rows: 1 to [`TicketQuery::MAX_LIMIT`].
     pub limit: u32,
 }
 
@@ -309,6 +319,60 @@ impl TicketQuery {
             after: None,
             limit,
         }
+    }
+
+    /// The most rows a page may hold.
+    pub const MAX_LIMIT: u32 = 1_000;
+
+    /// The page size, once the query is one a store answers: a `limit`
+    /// from 1 to [`MAX_LIMIT`](Self::MAX_LIMIT)
+    /// ([`StoreError::InvalidQuery`] otherwise) and a cursor, if any, of
+    /// the query's order ([`StoreError::InvalidCursor`] otherwise). Every
+    /// store checks its queries with it.
+    ///
+    /// ```
+    /// use helpdesk_engine::StoreError;
+    /// use helpdesk_engine::store::{Cursor, Filter, Order, TicketQuery};
+    ///
+    /// assert_eq!(TicketQuery::new(Filter::default(), Order::NextDue, 50).check()?, 50);
+    ///
+    /// let empty = TicketQuery::new(Filter::default(), Order::NextDue, 0);
+    /// assert_eq!(
+    ///     empty.check().unwrap_err().to_string(),
+    ///     "invalid query: limit: is 0; a page holds 1 to 1000 rows"
+    /// );
+    ///
+    /// let first = TicketQuery::new(Filter::default(), Order::UpdatedAt, 50);
+    /// let mut next = TicketQuery::new(Filter::default(), Order::NextDue, 50);
+    /// next.after = Some("u.-.1772442000000000.00000000-0000-0000-0000-00000000000a".parse::<Cursor>()?);
+    /// assert!(first.check().is_ok());
+    /// assert_eq!(
+    ///     next.check().unwrap_err().to_string(),
+    ///     "invalid cursor: the cursor is of a query by update time, this query is by due instant"
+    /// );
+    /// # Ok::<(), StoreError>(())
+    /// ```
+    pub fn check(&self) -> Result<usize, StoreError> {
+        if self.limit == 0 || self.limit > Self::MAX_LIMIT {
+            return Err(StoreError::InvalidQuery {
+                field: "limit",
+                reason: format!(
+                    "is {}; a page holds 1 to {} rows",
+                    self.limit,
+                    Self::MAX_LIMIT
+                ),
+            });
+        }
+        if let Some(cursor) = self.after
+            && cursor.order != self.order
+        {
+            return Err(StoreError::InvalidCursor(format!(
+                "the cursor is of a query {}, this query is {}",
+                cursor.order.by(),
+                self.order.by()
+            )));
+        }
+        Ok(self.limit as usize)
     }
 }
 
