@@ -72,9 +72,9 @@ impl Checkpointer {
         let thread = std::thread::Builder::new()
             .name("helpdesk-sqlite-checkpoint".into())
             .spawn(move || run(&conn, &woken))
-            .map_err(|source| SqliteError::Spawn {
+            .map_err(|error| SqliteError::Spawn {
                 path: path.to_owned(),
-                source,
+                error,
             })?;
         Ok(Self {
             pages,

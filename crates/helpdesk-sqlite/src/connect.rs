@@ -19,19 +19,19 @@ fn configure(
     sql: &str,
 ) -> Result<(), SqliteError> {
     conn.execute_batch(sql)
-        .map_err(|source| SqliteError::Configure {
+        .map_err(|error| SqliteError::Configure {
             path: path.to_owned(),
             setting,
-            source,
+            error,
         })
 }
 
 fn common(conn: &Connection, path: &Path, options: &SqliteOptions) -> Result<(), SqliteError> {
     conn.busy_timeout(options.busy_timeout)
-        .map_err(|source| SqliteError::Configure {
+        .map_err(|error| SqliteError::Configure {
             path: path.to_owned(),
             setting: "busy_timeout",
-            source,
+            error,
         })?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     configure(conn, path, "foreign_keys=ON", "PRAGMA foreign_keys = ON;")?;
@@ -71,9 +71,9 @@ pub(crate) fn writer(
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
     };
-    let mut conn = opened.map_err(|source| SqliteError::Open {
+    let mut conn = opened.map_err(|error| SqliteError::Open {
         path: path.to_owned(),
-        source,
+        error,
     })?;
     common(&conn, path, options)?;
     identity::check_owner(&conn, path)?;
@@ -111,9 +111,9 @@ fn existing(path: &Path, options: &SqliteOptions) -> Result<Connection, SqliteEr
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
-    .map_err(|source| SqliteError::Open {
+    .map_err(|error| SqliteError::Open {
         path: path.to_owned(),
-        source,
+        error,
     })?;
     common(&conn, path, options)?;
     Ok(conn)

@@ -5,18 +5,20 @@ use std::path::PathBuf;
 use helpdesk_engine::StoreError;
 
 /// Why the SQLite store failed. Every variant names the database file and
-/// what was being done.
+/// what was being done, and its message ends with SQLite's (or the
+/// system's) reason; that error itself is the variant's `error` field, not
+/// a separate [`source`](std::error::Error::source), so a printer that
+/// walks the chain shows it once.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SqliteError {
     /// The database file could not be opened or created.
-    #[error("cannot open SQLite database {path}: {source}")]
+    #[error("cannot open SQLite database {path}: {error}")]
     Open {
         /// The database file.
         path: PathBuf,
         /// SQLite's error.
-        #[source]
-        source: rusqlite::Error,
+        error: rusqlite::Error,
     },
     /// The file cannot be this store's database: it is a directory, it is
     /// not a SQLite database, or it is another application's. Nothing was
@@ -29,27 +31,25 @@ pub enum SqliteError {
         reason: String,
     },
     /// A setting could not be applied when opening.
-    #[error("cannot set {setting} on SQLite database {path}: {source}")]
+    #[error("cannot set {setting} on SQLite database {path}: {error}")]
     Configure {
         /// The database file.
         path: PathBuf,
         /// The setting, such as `"journal_mode=WAL"`.
         setting: &'static str,
         /// SQLite's error.
-        #[source]
-        source: rusqlite::Error,
+        error: rusqlite::Error,
     },
     /// The database could not be upgraded to the schema version this build
     /// writes.
-    #[error("cannot migrate SQLite database {path} to schema version {version}: {source}")]
+    #[error("cannot migrate SQLite database {path} to schema version {version}: {error}")]
     Migrate {
         /// The database file.
         path: PathBuf,
         /// The schema version being applied.
         version: u32,
         /// SQLite's error.
-        #[source]
-        source: rusqlite::Error,
+        error: rusqlite::Error,
     },
     /// The database was written by a newer build of this crate, with a
     /// schema this build does not know. Nothing was changed.
@@ -65,15 +65,14 @@ pub enum SqliteError {
         supported: u32,
     },
     /// A statement failed.
-    #[error("SQLite database {path}: {operation} failed: {source}")]
+    #[error("SQLite database {path}: {operation} failed: {error}")]
     Sqlite {
         /// The database file.
         path: PathBuf,
         /// What was being done, such as `"insert event"`.
         operation: &'static str,
         /// SQLite's error.
-        #[source]
-        source: rusqlite::Error,
+        error: rusqlite::Error,
     },
     /// A value could not be written in its stored form.
     #[error("SQLite database {path}: cannot encode {what}: {reason}")]
@@ -100,13 +99,12 @@ pub enum SqliteError {
         reason: String,
     },
     /// The writer thread could not be started.
-    #[error("cannot start the writer thread of SQLite database {path}: {source}")]
+    #[error("cannot start the writer thread of SQLite database {path}: {error}")]
     Spawn {
         /// The database file.
         path: PathBuf,
         /// The operating system's error.
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The writer thread has stopped (it panicked, or the store is being
     /// dropped), so nothing more can be written.
@@ -129,11 +127,11 @@ pub(crate) fn failed<'a>(
     path: &'a std::path::Path,
     operation: &'static str,
 ) -> impl FnOnce(rusqlite::Error) -> StoreError + 'a {
-    move |source| {
+    move |error| {
         SqliteError::Sqlite {
             path: path.to_owned(),
             operation,
-            source,
+            error,
         }
         .into()
     }

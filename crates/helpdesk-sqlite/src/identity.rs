@@ -87,10 +87,10 @@ pub(crate) fn check_file(path: &Path) -> Result<(), SqliteError> {
 pub(crate) fn check_owner(conn: &Connection, path: &Path) -> Result<(), SqliteError> {
     let read = |what: &'static str, sql: &str| -> Result<i64, SqliteError> {
         conn.query_row(sql, [], |row| row.get(0))
-            .map_err(|source| SqliteError::Sqlite {
+            .map_err(|error| SqliteError::Sqlite {
                 path: path.to_owned(),
                 operation: what,
-                source,
+                error,
             })
     };
     let application = read("read the application id", "PRAGMA application_id")?;
@@ -143,10 +143,10 @@ pub(crate) fn check_owner(conn: &Connection, path: &Path) -> Result<(), SqliteEr
 /// Marks a migrated database as helpdesk's, once.
 pub(crate) fn mark(conn: &Connection, path: &Path) -> Result<(), SqliteError> {
     let failed = |operation| {
-        move |source| SqliteError::Sqlite {
+        move |error| SqliteError::Sqlite {
             path: path.to_owned(),
             operation,
-            source,
+            error,
         }
     };
     let application: i32 = conn

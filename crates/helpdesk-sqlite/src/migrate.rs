@@ -27,10 +27,10 @@ pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 /// The database's schema version.
 pub(crate) fn version(conn: &Connection, path: &Path) -> Result<u32, SqliteError> {
     conn.pragma_query_value(None, "user_version", |row| row.get(0))
-        .map_err(|source| SqliteError::Sqlite {
+        .map_err(|error| SqliteError::Sqlite {
             path: path.to_owned(),
             operation: "read the schema version",
-            source,
+            error,
         })
 }
 
@@ -52,10 +52,10 @@ pub(crate) fn migrate(
     }
     for (index, sql) in migrations.iter().enumerate().skip(found as usize) {
         let target = index as u32 + 1;
-        let failed = |source| SqliteError::Migrate {
+        let failed = |error| SqliteError::Migrate {
             path: path.to_owned(),
             version: target,
-            source: without_sql(source),
+            error: without_sql(error),
         };
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)

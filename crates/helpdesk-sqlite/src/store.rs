@@ -178,9 +178,9 @@ impl SqliteStore {
                     durability,
                 );
             })
-            .map_err(|source| SqliteError::Spawn {
+            .map_err(|error| SqliteError::Spawn {
                 path: path.clone(),
-                source,
+                error,
             })?;
         Ok(Self {
             path,

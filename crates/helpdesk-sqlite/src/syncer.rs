@@ -58,9 +58,9 @@ impl Syncer {
         let thread = std::thread::Builder::new()
             .name("helpdesk-sqlite-sync".into())
             .spawn(move || run(&db, &log, &receiver, &inflight, &thread_failed))
-            .map_err(|source| SqliteError::Spawn {
+            .map_err(|error| SqliteError::Spawn {
                 path: path.to_owned(),
-                source,
+                error,
             })?;
         Ok(Self {
             committed: Some(committed),

@@ -253,6 +253,7 @@ fn a_database_of_a_newer_version_is_refused_unchanged() {
     assert!(message.contains("newer.db"), "{message}");
     assert!(message.contains("upgrade"), "{message}");
     assert_eq!(user_version(&path), newer);
+    assert!(std::error::Error::source(&err).is_none());
     let as_store: StoreError = err.into();
     assert!(matches!(
         as_store,
@@ -260,6 +261,19 @@ fn a_database_of_a_newer_version_is_refused_unchanged() {
             store: "sqlite",
             ..
         }
+    ));
+    // The whole chain names the cause once.
+    assert_eq!(
+        as_store.to_string(),
+        format!("sqlite store failed: {message}")
+    );
+    assert!(std::error::Error::source(&as_store).is_none());
+    let StoreError::Backend { error, .. } = &as_store else {
+        unreachable!()
+    };
+    assert!(matches!(
+        error.downcast_ref::<SqliteError>(),
+        Some(SqliteError::TooNew { .. })
     ));
 }
 

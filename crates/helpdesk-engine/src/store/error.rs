@@ -48,14 +48,17 @@ pub enum StoreError {
         /// What is wrong with it.
         reason: String,
     },
-    /// The backend failed (I/O, connection, constraint).
-    #[error("{store} store failed: {source}")]
+    /// The backend failed (I/O, connection, constraint). The message
+    /// carries the backend's; `error` is the backend's error itself, to
+    /// look closer. Like every variant, it has no separate
+    /// [`source`](std::error::Error::source), so a printer that walks the
+    /// chain shows the cause once.
+    #[error("{store} store failed: {error}")]
     Backend {
         /// Which store, such as `"sqlite"`.
         store: &'static str,
         /// The backend's error.
-        #[source]
-        source: Box<dyn std::error::Error + Send + Sync>,
+        error: Box<dyn std::error::Error + Send + Sync>,
     },
 }
 
@@ -70,15 +73,17 @@ impl StoreError {
     ///
     /// let err = StoreError::backend("files", io::Error::other("disk full"));
     /// assert_eq!(err.to_string(), "files store failed: disk full");
-    /// assert!(err.source().is_some());
+    /// assert!(err.source().is_none(), "the message already says why");
+    /// let StoreError::Backend { error, .. } = &err else { unreachable!() };
+    /// assert_eq!(error.downcast_ref::<io::Error>().map(io::Error::kind), Some(io::ErrorKind::Other));
     /// ```
     pub fn backend(
         store: &'static str,
-        source: impl std::error::Error + Send + Sync + 'static,
+        error: impl std::error::Error + Send + Sync + 'static,
     ) -> Self {
         StoreError::Backend {
             store,
-            source: Box::new(source),
+            error: Box::new(error),
         }
     }
 }
