@@ -759,16 +759,8 @@ pub async fn due_order<S: Store + 'static>(store: S) {
         .due_before(first_due + Duration::days(10), 1)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    assert!(
-        first.len() <= 1,
-        "due_before returns at most `limit` (1), got {}",
-        first.len()
-    );
-    assert_eq!(
-        first.iter().map(|d| d.ticket).collect::<Vec<_>>(),
-        [sooner],
-        "due_before with a limit returns the soonest"
-    );
+    let first: Vec<TicketId> = first.iter().map(|d| d.ticket).collect();
+    assert_first("due_before", 1, &first, &[sooner], "the soonest");
 }
 
 /// Filters by group, assignee, status, tag and requester.
@@ -933,15 +925,13 @@ pub async fn search<S: Store + 'static>(store: S) {
             .search(f.tenant, "outlook", limit)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        assert!(
-            rows.len() <= limit as usize,
-            "search returns at most `limit` ({limit}), got {}",
-            rows.len()
-        );
-        assert_eq!(
-            rows.iter().map(|r| r.id).collect::<Vec<_>>(),
-            [c, b, a][..limit as usize],
-            "search with a limit returns the most recently updated"
+        let rows: Vec<TicketId> = rows.iter().map(|r| r.id).collect();
+        assert_first(
+            "search",
+            limit,
+            &rows,
+            &[c, b, a],
+            "the most recently updated",
         );
     }
     // "print" is in the subject ("Printer offline") and in a reply
@@ -1042,17 +1032,36 @@ pub async fn outbox_is_written_with_the_events<S: Store + 'static>(store: S) {
             .pending_outbox(limit)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        assert!(
-            first.len() <= limit as usize,
-            "pending_outbox returns at most `limit` ({limit}), got {}",
-            first.len()
-        );
-        assert_eq!(
-            first.iter().map(|m| m.id).collect::<Vec<_>>(),
-            expected[..limit as usize],
-            "pending_outbox with a limit returns the oldest, every call"
+        let first: Vec<EventId> = first.iter().map(|m| m.id).collect();
+        assert_first(
+            "pending_outbox",
+            limit,
+            &first,
+            &expected,
+            "the oldest, every call",
         );
     }
+}
+
+/// Checks that `method`, asked for `limit` rows, returned at most that many:
+/// the first ones of `all`, which are `which`.
+fn assert_first<T: PartialEq + std::fmt::Debug>(
+    method: &str,
+    limit: u32,
+    got: &[T],
+    all: &[T],
+    which: &str,
+) {
+    assert!(
+        got.len() <= limit as usize,
+        "{method} returns at most `limit` ({limit}), got {}",
+        got.len()
+    );
+    assert_eq!(
+        got,
+        &all[..limit as usize],
+        "{method} with a limit returns {which}"
+    );
 }
 
 /// Many tasks appending at once, to one ticket and to several: no update is
