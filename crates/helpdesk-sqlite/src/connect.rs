@@ -76,7 +76,7 @@ pub(crate) fn writer(
         error,
     })?;
     common(&conn, path, options)?;
-    identity::check_owner(&conn, path)?;
+    let marked = identity::check_owner(&conn, path)?;
     if !memory {
         configure(
             &conn,
@@ -90,7 +90,9 @@ pub(crate) fn writer(
     configure(&conn, path, "temp_store", "PRAGMA temp_store = MEMORY;")?;
     synchronous(&conn, path, options)?;
     migrate(&mut conn, path, MIGRATIONS)?;
-    identity::mark(&conn, path)?;
+    if !marked {
+        identity::mark(&conn, path)?;
+    }
     // Migrations ran with foreign keys enforced. Appends write a ticket's
     // row before the rows that refer to it, by the number they just read
     // or made, in one transaction; checking every one of those references

@@ -121,18 +121,24 @@ impl From<SqliteError> for StoreError {
     }
 }
 
+/// Maps a failed statement to a [`SqliteError::Sqlite`] naming `path` and
+/// `operation`.
+pub(crate) fn statement_failed<'a>(
+    path: &'a std::path::Path,
+    operation: &'static str,
+) -> impl FnOnce(rusqlite::Error) -> SqliteError + 'a {
+    move |error| SqliteError::Sqlite {
+        path: path.to_owned(),
+        operation,
+        error,
+    }
+}
+
 /// Maps a failed statement to a backend error naming `path` and
 /// `operation`.
 pub(crate) fn failed<'a>(
     path: &'a std::path::Path,
     operation: &'static str,
 ) -> impl FnOnce(rusqlite::Error) -> StoreError + 'a {
-    move |error| {
-        SqliteError::Sqlite {
-            path: path.to_owned(),
-            operation,
-            error,
-        }
-        .into()
-    }
+    move |error| statement_failed(path, operation)(error).into()
 }

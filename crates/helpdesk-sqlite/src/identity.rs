@@ -10,7 +10,7 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-use crate::error::SqliteError;
+use crate::error::{SqliteError, statement_failed};
 use crate::migrate::SCHEMA_VERSION;
 
 /// The `PRAGMA application_id` of a helpdesk database (`"HDSK"`), set when
@@ -83,15 +83,12 @@ pub(crate) fn check_file(path: &Path) -> Result<(), SqliteError> {
 }
 
 /// Refuses an open SQLite database that belongs to another application;
-/// call before migrating it.
-pub(crate) fn check_owner(conn: &Connection, path: &Path) -> Result<(), SqliteError> {
+/// call before migrating it. Whether it is already marked as helpdesk's
+/// (see [`mark`]).
+pub(crate) fn check_owner(conn: &Connection, path: &Path) -> Result<bool, SqliteError> {
     let read = |what: &'static str, sql: &str| -> Result<i64, SqliteError> {
         conn.query_row(sql, [], |row| row.get(0))
-            .map_err(|error| SqliteError::Sqlite {
-                path: path.to_owned(),
-                operation: what,
-                error,
-            })
+            .map_err(statement_failed(path, what))
     };
     let application = read("read the application id", "PRAGMA application_id")?;
     let version = read("read the schema version", "PRAGMA user_version")?;
@@ -137,26 +134,14 @@ pub(crate) fn check_owner(conn: &Connection, path: &Path) -> Result<(), SqliteEr
             ));
         }
     }
-    Ok(())
+    Ok(application == i64::from(APPLICATION_ID))
 }
 
-/// Marks a migrated database as helpdesk's, once.
+/// Marks a migrated database as helpdesk's; for one
+/// [`check_owner`] found unmarked.
 pub(crate) fn mark(conn: &Connection, path: &Path) -> Result<(), SqliteError> {
-    let failed = |operation| {
-        move |error| SqliteError::Sqlite {
-            path: path.to_owned(),
-            operation,
-            error,
-        }
-    };
-    let application: i32 = conn
-        .query_row("PRAGMA application_id", [], |row| row.get(0))
-        .map_err(failed("read the application id"))?;
-    if application != APPLICATION_ID {
-        conn.pragma_update(None, "application_id", APPLICATION_ID)
-            .map_err(failed("set the application id"))?;
-    }
-    Ok(())
+    conn.pragma_update(None, "application_id", APPLICATION_ID)
+        .map_err(statement_failed(path, "set the application id"))
 }
 
 #[cfg(test)]

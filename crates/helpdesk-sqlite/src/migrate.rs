@@ -10,7 +10,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, TransactionBehavior};
 
-use crate::error::SqliteError;
+use crate::error::{SqliteError, statement_failed};
 
 /// The migrations, in order: the first brings version 0 (an empty file) to
 /// version 1.
@@ -27,11 +27,7 @@ pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 /// The database's schema version.
 pub(crate) fn version(conn: &Connection, path: &Path) -> Result<u32, SqliteError> {
     conn.pragma_query_value(None, "user_version", |row| row.get(0))
-        .map_err(|error| SqliteError::Sqlite {
-            path: path.to_owned(),
-            operation: "read the schema version",
-            error,
-        })
+        .map_err(statement_failed(path, "read the schema version"))
 }
 
 /// Brings the database to the last of `migrations`; returns the version it
