@@ -14,11 +14,11 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use helpdesk_core::{
-    Actor, ActorId, Command, Context, DeskConfig, GroupId, NewTicket, TenantId, Ticket, apply,
-    decide,
+    Actor, ActorId, Command, Context, DeskConfig, GroupId, NewTicket, Reach, TenantId, Ticket,
+    apply, decide,
 };
 use helpdesk_engine::store::{
-    Append, CommandRecord, Filter, Order, OutboxMessage, StoredEvent, TicketQuery, TicketRow,
+    Append, CommandRecord, Filter, Fingerprint, Order, StoredEvent, TicketQuery,
 };
 use helpdesk_engine::{CommandId, EventId, Store, new_ticket_id};
 use helpdesk_sqlite::{SqliteOptions, SqliteStore, Synchronous};
@@ -80,19 +80,15 @@ fn run(
             event,
         });
     }
-    Append {
-        tenant: TENANT,
-        command: CommandRecord {
-            command: id,
-            ticket: ticket.id(),
-            from_version,
-            to_version: ticket.version(),
-        },
-        outbox: stored.iter().map(OutboxMessage::of).collect(),
-        row: TicketRow::of(ticket, config),
-        ticket: ticket.clone(),
-        events: stored,
-    }
+    let record = CommandRecord {
+        command: id,
+        ticket: ticket.id(),
+        actor: actor.id,
+        fingerprint: Fingerprint::of(&id),
+        from_version,
+        to_version: ticket.version(),
+    };
+    Append::new(TENANT, record, stored, ticket.clone(), config)
 }
 
 /// Ticket `n`: opened by a requester into a group, assigned to an agent.
@@ -181,7 +177,7 @@ fn bench(c: &mut Criterion) {
         ..Filter::default()
     };
     let first = runtime
-        .block_on(store.query(TENANT, queue(mine.clone(), Order::NextDue)))
+        .block_on(store.query(TENANT, &Reach::Tenant, queue(mine.clone(), Order::NextDue)))
         .expect("query");
     let expected = usize::try_from((tickets / AGENTS).min(50)).unwrap_or(50);
     assert_eq!(first.rows.len(), expected, "the agent's first page is full");
@@ -192,7 +188,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("agent_queue_by_due_first_page", |b| {
         b.iter(|| {
             runtime
-                .block_on(store.query(TENANT, queue(mine.clone(), Order::NextDue)))
+                .block_on(store.query(TENANT, &Reach::Tenant, queue(mine.clone(), Order::NextDue)))
                 .expect("query")
         });
     });
@@ -203,7 +199,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("agent_queue_by_due_second_page", |b| {
         b.iter(|| {
             runtime
-                .block_on(store.query(TENANT, next.clone()))
+                .block_on(store.query(TENANT, &Reach::Tenant, next.clone()))
                 .expect("query")
         });
     });
@@ -214,13 +210,21 @@ fn bench(c: &mut Criterion) {
     group.bench_function("group_queue_by_updated_first_page", |b| {
         b.iter(|| {
             runtime
-                .block_on(store.query(TENANT, queue(by_group.clone(), Order::UpdatedAt)))
+                .block_on(store.query(
+                    TENANT,
+                    &Reach::Tenant,
+                    queue(by_group.clone(), Order::UpdatedAt),
+                ))
                 .expect("query")
         });
     });
     group.bench_function("due_before_256", |b| {
         let now = start() + chrono::Duration::hours(2);
-        b.iter(|| runtime.block_on(store.due_before(now, 256)).expect("due"));
+        b.iter(|| {
+            runtime
+                .block_on(store.due_before(now, None, 256))
+                .expect("due")
+        });
     });
     group.finish();
 }

@@ -60,7 +60,11 @@ impl Host {
             let page = self
                 .desk
                 .store()
-                .query(self.tenant, TicketQuery::new(filter, Order::NextDue, 1000))
+                .query(
+                    self.tenant,
+                    &Reach::Tenant,
+                    TicketQuery::new(filter, Order::NextDue, 1000),
+                )
                 .await?;
             let open: OpenTickets = page
                 .rows
@@ -100,7 +104,9 @@ impl Host {
             .desk
             .execute(Request::new(self.system.clone(), id, Command::Route(input)))
             .await?;
-        if let (Some(group), Some(assignee)) = (routed.ticket.group(), routed.ticket.assignee()) {
+        if let Some(ticket) = &routed.ticket
+            && let (Some(group), Some(assignee)) = (ticket.group(), ticket.assignee())
+        {
             self.round_robin.insert(group, assignee);
         }
         Ok(id)
@@ -373,6 +379,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .store()
         .query(
             tenant,
+            &Reach::Tenant,
             TicketQuery::new(Filter::default(), Order::NextDue, 100),
         )
         .await?;

@@ -4,17 +4,18 @@
 use std::sync::Arc;
 
 use helpdesk_core::{
-    Actor, ActorId, Command, Context, DeskConfig, Role, TenantId, Ticket, TicketId, apply, decide,
+    Actor, ActorId, Command, Context, DeskConfig, DomainError, Reach, Ticket, TicketId,
+    ValidationError, apply, decide,
 };
 
 use crate::clock::Clock;
-use crate::error::{ConfigError, DeskError};
+use crate::error::{ConfigError, DeskError, Reuse};
 use crate::ids::{CommandId, EventId};
 use crate::notifier::Notifier;
 use crate::recent::Recent;
 use crate::store::{
-    Append, Appended, CommandRecord, OutboxMessage, Page, Store, StoreError, StoredEvent,
-    TicketQuery, TicketRow,
+    Append, Appended, CommandRecord, Fingerprint, Page, SearchQuery, Store, StoreError,
+    StoredEvent, TicketQuery, TicketRow,
 };
 
 /// A command as a caller sends it: who, on which ticket, what, under which
@@ -63,16 +64,43 @@ impl Request {
     }
 }
 
-/// What executing a command did; see [`Desk::execute`] for an example.
+/// What executing a command did, as the acting actor may see it; see
+/// [`Desk::execute`] for an example.
+///
+/// A requester never finds an internal note in it: not in the ticket, not
+/// among the events, not in a replay.
 #[derive(Debug, Clone)]
 pub struct Executed {
-    /// The ticket after the command.
-    pub ticket: Ticket,
-    /// The events the command appended (none if it changed nothing).
+    /// The ticket after the command, as the actor may see it
+    /// ([`Ticket::view_for`]); `None` when the command took it out of their
+    /// reach (an agent moving it to a group not theirs, say).
+    pub ticket: Option<Ticket>,
+    /// The ticket's version after the command.
+    pub version: u64,
+    /// The events the command appended that the actor may see (none if it
+    /// changed nothing).
     pub events: Vec<StoredEvent>,
     /// Whether this command id had been executed before, and this is the
     /// first result again.
     pub replayed: bool,
+}
+
+impl Executed {
+    /// The result of a command as `actor` may see it.
+    fn seen_by(
+        actor: &Actor,
+        ticket: &Ticket,
+        mut events: Vec<StoredEvent>,
+        replayed: bool,
+    ) -> Self {
+        events.retain(|e| e.event.is_visible_to(actor.role));
+        Self {
+            ticket: ticket.view_for(actor),
+            version: ticket.version(),
+            events,
+            replayed,
+        }
+    }
 }
 
 /// How a desk behaves; pass them to [`Desk::with_options`].
@@ -255,9 +283,10 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     /// let open = Command::Open(NewTicket::new(alice.id, "VPN drops", "Every few minutes."));
     /// let executed = desk.execute(Request::new(alice.clone(), id, open)).await?;
     /// assert!(!executed.replayed);
-    /// assert_eq!(executed.ticket.subject(), "VPN drops");
+    /// let ticket = executed.ticket.expect("alice sees her ticket");
+    /// assert_eq!(ticket.subject(), "VPN drops");
     /// assert_eq!(executed.events[0].event.change.type_name(), "opened");
-    /// assert_eq!(executed.ticket.version(), executed.events.len() as u64);
+    /// assert_eq!(executed.version, executed.events.len() as u64);
     ///
     /// // The lifecycle does not allow reopening an open ticket; nothing is written.
     /// let reopen = desk.execute(Request::new(alice.clone(), id, Command::Reopen)).await;
@@ -269,6 +298,8 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     pub async fn execute(&self, request: Request) -> Result<Executed, DeskError> {
         let tenant = request.actor.tenant;
         let key = (tenant, request.ticket);
+        let fingerprint = Fingerprint::of(&request.command);
+        self.check_targets(&request).await?;
         // A ticket being opened is new: it needs no load. If its id is
         // taken after all, the append's version check says so, and the
         // ticket is loaded like a kept one that fell behind.
@@ -300,7 +331,7 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
                 // (resolving a resolved ticket): answer the first result.
                 Err(rejected) => {
                     return match self.store.command(tenant, request.id).await? {
-                        Some(record) => self.replay(tenant, record).await,
+                        Some(record) => self.replay(&request, fingerprint, record).await,
                         None => Err(rejected.into()),
                     };
                 }
@@ -322,29 +353,24 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
             let record = CommandRecord {
                 command: request.id,
                 ticket: request.ticket,
+                actor: request.actor.id,
+                fingerprint,
                 from_version,
                 to_version: after.version(),
             };
-            let append = Append {
-                tenant,
-                command: record,
-                outbox: stored.iter().map(OutboxMessage::of).collect(),
-                row: TicketRow::of(&after, &self.config),
-                ticket: after.clone(),
-                events: stored.clone(),
-            };
+            let append = Append::new(tenant, record, stored, after, &self.config);
+            let stored = append.events.clone();
+            let after = append.ticket.clone();
             match self.store.append(append).await {
                 Ok(Appended::Written) => {
                     if after.exists() {
                         self.recent.put(key, after.clone());
                     }
-                    return Ok(Executed {
-                        ticket: after,
-                        events: stored,
-                        replayed: false,
-                    });
+                    return Ok(Executed::seen_by(&request.actor, &after, stored, false));
                 }
-                Ok(Appended::Duplicate(first)) => return self.replay(tenant, first).await,
+                Ok(Appended::Duplicate(first)) => {
+                    return self.replay(&request, fingerprint, first).await;
+                }
                 // A kept ticket was behind the store's: load it.
                 Err(StoreError::Conflict { .. }) if from_cache => {
                     self.recent.forget(key);
@@ -363,18 +389,70 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
         }
     }
 
-    /// The first result of an executed command.
-    async fn replay(&self, tenant: TenantId, record: CommandRecord) -> Result<Executed, DeskError> {
+    /// Refuses a command whose targets are not what it may act on: a merge
+    /// or a link to a ticket missing from the tenant or out of the actor's
+    /// reach (answered as the target not found), an assignment to someone
+    /// who is not an agent of the desk's directory (when it lists agents).
+    async fn check_targets(&self, request: &Request) -> Result<(), DeskError> {
+        let target = match &request.command {
+            Command::Merge { into } => Some(*into),
+            Command::Link { link } => Some(link.ticket),
+            Command::Assign { assignee } => {
+                let agents = &self.config.agents;
+                if !agents.is_empty() && self.config.agent_by_id(*assignee).is_none() {
+                    return Err(DomainError::from(ValidationError::new(
+                        "assignee",
+                        format!("{assignee} is not an agent of the desk's directory"),
+                    ))
+                    .into());
+                }
+                None
+            }
+            _ => None,
+        };
+        let Some(target) = target else {
+            return Ok(());
+        };
+        let actor = &request.actor;
+        let found = self.store.load(actor.tenant, target).await?;
+        if found.is_none_or(|t| !t.is_visible_to(actor)) {
+            return Err(DomainError::NotFound { ticket: target }.into());
+        }
+        Ok(())
+    }
+
+    /// The first result of an executed command, for a retry of it: the
+    /// same actor, ticket and command, answered as the actor may see it.
+    /// Any other reuse of the id is refused without telling anything of
+    /// the first use.
+    async fn replay(
+        &self,
+        request: &Request,
+        fingerprint: Fingerprint,
+        record: CommandRecord,
+    ) -> Result<Executed, DeskError> {
+        let differs = if record.actor != request.actor.id {
+            Some(Reuse::Actor)
+        } else if record.ticket != request.ticket {
+            Some(Reuse::Ticket)
+        } else if record.fingerprint != fingerprint {
+            Some(Reuse::Content)
+        } else {
+            None
+        };
+        if let Some(differs) = differs {
+            return Err(DeskError::CommandIdReused {
+                command: request.id,
+                differs,
+            });
+        }
+        let tenant = request.actor.tenant;
         let mut history = self.store.history(tenant, record.ticket, 1).await?;
         history.retain(|e| e.version <= record.to_version);
         let ticket = Ticket::replay(record.ticket, history.iter().map(|e| &e.event));
         let events =
             history.split_off(history.partition_point(|e| e.version <= record.from_version));
-        Ok(Executed {
-            ticket,
-            events,
-            replayed: true,
-        })
+        Ok(Executed::seen_by(&request.actor, &ticket, events, true))
     }
 
     /// The ticket as `actor` may see it, or `None` (missing, another
@@ -460,8 +538,9 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
 
     /// One page of the tickets `actor` may see: requesters only their own;
     /// agents and supervisors those of their groups, in no group, or
-    /// assigned to them (filtered after paging, so a page may hold fewer
-    /// rows than asked while `next` is set).
+    /// assigned to them; admins the whole tenant. The store applies the
+    /// actor's [`Reach`] before the limit and the cursor, so a page holds
+    /// `limit` rows whenever that many are in reach.
     ///
     /// ```
     /// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
@@ -488,19 +567,20 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     /// # })
     /// # }
     /// ```
-    pub async fn list(&self, actor: &Actor, mut query: TicketQuery) -> Result<Page, DeskError> {
-        if actor.role == Role::Requester {
-            query.filter.requester = Some(actor.id);
-        }
-        let mut page = self.store.query(actor.tenant, query).await?;
-        page.rows
-            .retain(|row| actor.reaches(row.requester, row.group, row.assignee));
-        Ok(page)
+    pub async fn list(&self, actor: &Actor, query: TicketQuery) -> Result<Page, DeskError> {
+        Ok(self
+            .store
+            .query(actor.tenant, &Reach::of(actor), query)
+            .await?)
     }
 
-    /// Tickets of the actor's tenant matching `text`, as `actor` may see them.
+    /// Tickets of the actor's tenant matching `text`, as `actor` may see
+    /// them: in their reach, and for requesters matched on public text only
+    /// (an internal note's words never find a ticket for them).
     ///
     /// Every word of `text` must occur, ignoring case (see [`Store::search`]).
+    /// A text of too many or too long words, or a `limit` out of range, is
+    /// refused with [`StoreError::InvalidQuery`] naming the bound.
     ///
     /// ```
     /// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
@@ -529,10 +609,10 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
         text: &str,
         limit: u32,
     ) -> Result<Vec<TicketRow>, DeskError> {
-        let rows = self.store.search(actor.tenant, text, limit).await?;
-        Ok(rows
-            .into_iter()
-            .filter(|row| actor.reaches(row.requester, row.group, row.assignee))
-            .collect())
+        let query = SearchQuery::new(text, limit)?;
+        Ok(self
+            .store
+            .search(actor.tenant, &Reach::of(actor), &query)
+            .await?)
     }
 }

@@ -3,6 +3,7 @@
 use helpdesk_core::config::Diagnostic;
 use helpdesk_core::{DomainError, TicketId};
 
+use crate::ids::CommandId;
 use crate::store::StoreError;
 
 /// Why a command was not executed.
@@ -27,6 +28,8 @@ use crate::store::StoreError;
 ///     Err(DeskError::Rejected(DomainError::NotFound { .. })) => 404,
 ///     Err(DeskError::Rejected(DomainError::Forbidden { .. })) => 403,
 ///     Err(DeskError::Rejected(_)) => 422,
+///     // The client reused an idempotency key for another request.
+///     Err(DeskError::CommandIdReused { .. }) => 422,
 ///     // A page cursor the client sent back altered, or a page size out of range.
 ///     Err(DeskError::Store(StoreError::InvalidCursor(_) | StoreError::InvalidQuery { .. })) => 400,
 ///     Err(DeskError::Contended { .. }) => 503,
@@ -57,6 +60,46 @@ pub enum DeskError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The command id was recorded for a different request: another
+    /// actor, another ticket or another command. Nothing was written and
+    /// nothing of the first request is told; send a new id for a new
+    /// command.
+    #[error(
+        "command id {command} was first used {differs}; use a new command id for a new command"
+    )]
+    CommandIdReused {
+        /// The command id.
+        command: CommandId,
+        /// What differs from its first use.
+        differs: Reuse,
+    },
+}
+
+/// What differs between a command id's first use and a later one; see
+/// [`DeskError::CommandIdReused`].
+///
+/// ```
+/// use helpdesk_engine::Reuse;
+/// assert_eq!(Reuse::Content.to_string(), "with another command");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reuse {
+    /// Another actor sent it.
+    Actor,
+    /// It was sent for another ticket.
+    Ticket,
+    /// It carried another command (or other vouched facts).
+    Content,
+}
+
+impl std::fmt::Display for Reuse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Reuse::Actor => "by another actor",
+            Reuse::Ticket => "for another ticket",
+            Reuse::Content => "with another command",
+        })
+    }
 }
 
 /// Why a desk could not be built: its configuration has errors. Each

@@ -21,7 +21,7 @@ pub mod store;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use desk::{Desk, DeskOptions, Executed, Request};
-pub use error::{ConfigError, DeskError};
+pub use error::{ConfigError, DeskError, Reuse};
 pub use ids::{CommandId, EventId, new_comment_id, new_ticket_id};
 pub use memory::MemoryStore;
 pub use notifier::{NoNotifier, Notifier, NotifyError};

@@ -33,6 +33,12 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     /// the domain records each once, and a run that loses the race to
     /// append decides again on the fresh ticket and finds nothing left.
     ///
+    /// A run always progresses: it pages through what is due in the store's
+    /// order, so a ticket whose check fails is reported and passed over (the
+    /// next run tries it again), and a ticket whose due instant was stale
+    /// (an escalation rule removed, say) has it corrected by the check that
+    /// finds nothing due.
+    ///
     /// ```
     /// use chrono::{DateTime, Duration, Utc};
     /// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
@@ -67,16 +73,20 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     pub async fn run_due(&self, now: DateTime<Utc>) -> Result<DueReport, DeskError> {
         let mut report = DueReport::default();
         let mut seen = HashSet::new();
+        let mut after = None;
         loop {
-            let due = self.store().due_before(now, 256).await?;
-            let fresh: Vec<_> = due
-                .into_iter()
-                .filter(|d| seen.insert((d.tenant, d.ticket)))
-                .collect();
-            if fresh.is_empty() {
+            let due = self.store().due_before(now, after, PAGE).await?;
+            let Some(last) = due.last() else {
                 return Ok(report);
-            }
-            for item in fresh {
+            };
+            // The next page starts after this one, so tickets whose check
+            // fails (they stay due) never hold back the ones behind them;
+            // they are tried again by the next run.
+            after = Some(*last);
+            for item in due {
+                if !seen.insert((item.tenant, item.ticket)) {
+                    continue;
+                }
                 let actor = Actor::system(self.options().scheduler, item.tenant);
                 report.checked += 1;
                 match self
@@ -93,6 +103,9 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
         }
     }
 }
+
+/// How many due tickets a run asks the store for at once.
+const PAGE: u32 = 256;
 
 /// Runs the scheduler in a tokio task: `run_due` at the clock's time, then
 /// a pause of `every` before the next run (so runs start `every` plus the

@@ -73,7 +73,7 @@ async fn warnings_and_breaches_fire_once_across_hosts_however_late_or_often() {
     }
     assert!(
         store
-            .due_before(clock_now(&clock), 10)
+            .due_before(clock_now(&clock), None, 10)
             .await
             .unwrap()
             .is_empty(),

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use helpdesk_core::{Change, TenantId};
+use helpdesk_core::TenantId;
 use helpdesk_engine::StoreError;
 use helpdesk_engine::store::{Append, Appended, CommandRecord};
 use rusqlite::{OptionalExtension, params};
@@ -25,6 +25,9 @@ pub(crate) struct Encoded {
     pub(crate) tenant: TenantId,
     /// The command's record.
     pub(crate) record: CommandRecord,
+    /// The ticket's next due instant after the command (an append without
+    /// events may still move it).
+    next_due: Option<i64>,
     /// The rows of the events, when there are any.
     rows: Option<Rows>,
 }
@@ -50,8 +53,9 @@ struct Rows {
     events: Vec<(i64, Key, Key, i64, &'static str, String)>,
     /// `(version, the whole message unless it is of one of the events)`.
     outbox: Vec<(i64, Option<String>)>,
-    /// The new searchable parts, lowercased.
-    text: Vec<String>,
+    /// The new searchable parts as the domain split them: `(internal,
+    /// part)`.
+    text: Vec<(bool, String)>,
 }
 
 /// Encodes `append`; fails only on values the store cannot hold.
@@ -91,19 +95,9 @@ pub(crate) fn encode(path: &Path, append: &Append) -> Result<Encoded, StoreError
             };
             outbox.push((to_sql_version(message.event.version), whole));
         }
-        // The searchable text only grows: an opened ticket brings its
-        // subject and description, a reply or a note its body.
-        let text = append
-            .events
-            .iter()
-            .flat_map(|stored| match &stored.event.change {
-                Change::Opened(opened) => [Some(&opened.subject), Some(&opened.description)],
-                Change::Replied { body, .. } | Change::NoteAdded { body, .. } => [Some(body), None],
-                _ => [None, None],
-            })
-            .flatten()
-            .filter(|part| !part.is_empty())
-            .map(|part| part.to_lowercase())
+        // The searchable text only grows, by the parts the domain gave.
+        let text = (append.text.public.iter().map(|p| (false, p.clone())))
+            .chain(append.text.internal.iter().map(|p| (true, p.clone())))
             .collect();
         Some(Rows {
             version: to_sql_version(row.version),
@@ -130,6 +124,7 @@ pub(crate) fn encode(path: &Path, append: &Append) -> Result<Encoded, StoreError
     Ok(Encoded {
         tenant: append.tenant,
         record,
+        next_due: append.row.next_due.map(|d| nanos(path, d)).transpose()?,
         rows,
     })
 }
@@ -137,8 +132,8 @@ pub(crate) fn encode(path: &Path, append: &Append) -> Result<Encoded, StoreError
 /// Writes `append` with the writer's `statements`, whose connection is
 /// inside a transaction; on an error the caller rolls back whatever was
 /// written. The append's new searchable parts are added to `text`, with
-/// the ticket's number, for [`write_text`] once every append of the
-/// transaction is written.
+/// the ticket's number and whether they are internal, for [`write_text`]
+/// once every append of the transaction is written.
 ///
 /// Every check (a recorded command id, the expected version) comes before
 /// the first row is written; `wrote` is set once one is, so a caller that
@@ -147,7 +142,7 @@ pub(crate) fn write<'a>(
     statements: &mut Statements<'_>,
     path: &Path,
     append: &'a Encoded,
-    text: &mut Vec<(i64, &'a str)>,
+    text: &mut Vec<(i64, bool, &'a str)>,
     wrote: &mut bool,
 ) -> Result<Appended, StoreError> {
     let tenant = key(append.tenant);
@@ -195,7 +190,9 @@ pub(crate) fn write<'a>(
             command,
             ticket,
             to_sql_version(record.from_version),
-            to_sql_version(record.to_version)
+            to_sql_version(record.to_version),
+            key(record.actor),
+            &record.fingerprint.0[..],
         ])
         .map_err(failed(path, "insert command"))?;
     if recorded == 0 {
@@ -209,6 +206,22 @@ pub(crate) fn write<'a>(
     *wrote = true;
 
     let Some(row) = &append.rows else {
+        // Without events only the due instant can move (a changed
+        // configuration), in the row and in its tags' copies.
+        if let Some(old) = stored
+            .as_ref()
+            .filter(|old| old.next_due != append.next_due)
+        {
+            conn.prepare_cached("UPDATE tickets SET next_due = ?2 WHERE no = ?1")
+                .map_err(failed(path, "prepare due update"))?
+                .execute(params![old.no, append.next_due])
+                .map_err(failed(path, "update due instant"))?;
+            statements
+                .get(Sql::TagUpdate)
+                .map_err(failed(path, "prepare tag update"))?
+                .execute(params![old.no, append.next_due, old.updated_at])
+                .map_err(failed(path, "update tags"))?;
+        }
         return Ok(Appended::Written);
     };
     // Unchanged tags keep their rows; only their copied sort keys move.
@@ -324,15 +337,15 @@ pub(crate) fn write<'a>(
         }
     }
 
-    for part in &row.text {
-        text.push((no, part));
+    for (internal, part) in &row.text {
+        text.push((no, *internal, part));
     }
 
     Ok(Appended::Written)
 }
 
 /// Indexes the searchable parts of a transaction's appends, `(ticket number,
-/// part)`, in one statement.
+/// internal, part)`, in one statement.
 ///
 /// FTS5 writes what it has gathered as a new segment of its index at every
 /// savepoint, and each append runs in its own savepoint: adding the parts
@@ -341,7 +354,7 @@ pub(crate) fn write<'a>(
 pub(crate) fn write_text(
     statements: &mut Statements<'_>,
     path: &Path,
-    text: &[(i64, &str)],
+    text: &[(i64, bool, &str)],
 ) -> Result<(), StoreError> {
     if text.is_empty() {
         return Ok(());

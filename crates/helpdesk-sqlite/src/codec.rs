@@ -176,6 +176,25 @@ pub(crate) fn id_opt<T: From<Uuid>>(
     }
 }
 
+/// A nullable column of exactly `N` bytes.
+pub(crate) fn blob_opt<const N: usize>(
+    row: &Row<'_>,
+    index: usize,
+    what: &str,
+) -> Result<Option<[u8; N]>, StoreError> {
+    match row.get_ref(index) {
+        Ok(ValueRef::Null) => Ok(None),
+        Ok(ValueRef::Blob(bytes)) => <[u8; N]>::try_from(bytes)
+            .map(Some)
+            .map_err(|_| corrupt(what, format!("expected {N} bytes, found {}", bytes.len()))),
+        Ok(other) => Err(corrupt(
+            what,
+            format!("expected {N} bytes, found {:?}", other.data_type()),
+        )),
+        Err(e) => Err(corrupt(what, e)),
+    }
+}
+
 /// A value read from its JSON form.
 pub(crate) fn from_json<T: DeserializeOwned>(s: &str, what: &str) -> Result<T, StoreError> {
     serde_json::from_str(s).map_err(|e| corrupt(what, e))

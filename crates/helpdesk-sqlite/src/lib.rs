@@ -15,7 +15,8 @@
 //! let open = Request::new(alice.clone(), new_ticket_id(),
 //!     Command::Open(NewTicket::new(alice.id, "VPN drops every hour", "")));
 //! let done = desk.execute(open).await?;
-//! assert_eq!(done.ticket.subject(), "VPN drops every hour");
+//! let seen = done.ticket.expect("alice sees her own ticket");
+//! assert_eq!(seen.subject(), "VPN drops every hour");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! # }).unwrap();
 //! ```
@@ -159,11 +160,13 @@ mod list;
 mod migrate;
 mod options;
 mod pool;
+mod reach;
 mod read;
 mod search;
 mod statements;
 mod store;
 mod syncer;
+mod text_parts;
 mod writer;
 
 pub use append::SNAPSHOT_EVERY;

@@ -3,7 +3,9 @@
 //!
 //! The driving index is chosen from the filter: the tag's list in
 //! `ticket_tags` if a tag is asked for, otherwise the first of assignee,
-//! requester, group and status that is set, otherwise the tenant's. Each
+//! requester (a requester's own, for a requester's reach), group and
+//! status that is set, otherwise the tenant's. The reader's reach is one
+//! more condition of the same query, so it holds before the limit. Each
 //! index is (tenant, column, sort key, id), so a page reads its rows in
 //! order and stops after `limit + 1`. [`Order::NextDue`] reads tickets with
 //! something due first, then those with nothing due; a cursor continues
@@ -11,7 +13,7 @@
 
 use std::path::Path;
 
-use helpdesk_core::TenantId;
+use helpdesk_core::{Reach, TenantId};
 use helpdesk_engine::StoreError;
 use helpdesk_engine::store::{Cursor, Order, Page, TicketQuery, TicketRow};
 use rusqlite::types::Value;
@@ -29,7 +31,11 @@ struct Source {
 }
 
 /// The query's FROM clause, its WHERE conditions and their parameters.
-fn source(tenant: TenantId, query: &TicketQuery) -> (Source, Vec<String>, Vec<Value>) {
+fn source(
+    tenant: TenantId,
+    reach: &Reach,
+    query: &TicketQuery,
+) -> (Source, Vec<String>, Vec<Value>) {
     let filter = &query.filter;
     let suffix = match query.order {
         Order::NextDue => "due",
@@ -54,7 +60,7 @@ fn source(tenant: TenantId, query: &TicketQuery) -> (Source, Vec<String>, Vec<Va
         conditions.push("t.tenant = ?1".to_owned());
         let index = if filter.assignee.is_some() {
             "assignee_"
-        } else if filter.requester.is_some() {
+        } else if filter.requester.is_some() || matches!(reach, Reach::Requester(_)) {
             "requester_"
         } else if filter.group.is_some() {
             "group_"
@@ -86,18 +92,20 @@ fn source(tenant: TenantId, query: &TicketQuery) -> (Source, Vec<String>, Vec<Va
     if let Some(status) = filter.status {
         equal("t.status", Value::Text(status.as_str().to_owned()));
     }
+    conditions.extend(crate::reach::condition(reach, &mut values));
     (source, conditions, values)
 }
 
-/// One page of `query` in `tenant`.
+/// One page of `query` in `tenant`, of the tickets in `reach`.
 pub(crate) fn page(
     conn: &Connection,
     path: &Path,
     tenant: TenantId,
+    reach: &Reach,
     query: &TicketQuery,
 ) -> Result<Page, StoreError> {
     let limit = query.check()?;
-    let (source, conditions, values) = source(tenant, query);
+    let (source, conditions, values) = source(tenant, reach, query);
     let mut rows = Vec::with_capacity(limit + 1);
     match query.order {
         Order::NextDue => {

@@ -12,13 +12,35 @@ use rusqlite::{Connection, TransactionBehavior};
 
 use crate::error::{SqliteError, statement_failed};
 
+/// One migration: a script, and what must be computed in Rust after it
+/// (data SQL cannot derive, such as the domain's search text), in the
+/// same transaction.
+#[derive(Clone, Copy)]
+pub(crate) struct Migration {
+    sql: &'static str,
+    then: Option<fn(&Connection) -> rusqlite::Result<()>>,
+}
+
+impl Migration {
+    /// A migration that is only a script.
+    pub(crate) const fn sql(sql: &'static str) -> Self {
+        Self { sql, then: None }
+    }
+}
+
 /// The migrations, in order: the first brings version 0 (an empty file) to
 /// version 1.
-pub(crate) const MIGRATIONS: &[&str] = &[
-    include_str!("../migrations/0001_initial.sql"),
-    include_str!("../migrations/0002_search_without_positions.sql"),
-    include_str!("../migrations/0003_binary_ids.sql"),
-    include_str!("../migrations/0004_snapshots.sql"),
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration::sql(include_str!("../migrations/0001_initial.sql")),
+    Migration::sql(include_str!(
+        "../migrations/0002_search_without_positions.sql"
+    )),
+    Migration::sql(include_str!("../migrations/0003_binary_ids.sql")),
+    Migration::sql(include_str!("../migrations/0004_snapshots.sql")),
+    Migration {
+        sql: include_str!("../migrations/0005_trust.sql"),
+        then: Some(crate::text_parts::rebuild),
+    },
 ];
 
 /// The schema version this build writes.
@@ -35,7 +57,7 @@ pub(crate) fn version(conn: &Connection, path: &Path) -> Result<u32, SqliteError
 pub(crate) fn migrate(
     conn: &mut Connection,
     path: &Path,
-    migrations: &[&str],
+    migrations: &[Migration],
 ) -> Result<u32, SqliteError> {
     let supported = migrations.len() as u32;
     let found = version(conn, path)?;
@@ -46,7 +68,7 @@ pub(crate) fn migrate(
             supported,
         });
     }
-    for (index, sql) in migrations.iter().enumerate().skip(found as usize) {
+    for (index, migration) in migrations.iter().enumerate().skip(found as usize) {
         let target = index as u32 + 1;
         let failed = |error| SqliteError::Migrate {
             path: path.to_owned(),
@@ -62,7 +84,10 @@ pub(crate) fn migrate(
         if now >= target {
             continue;
         }
-        tx.execute_batch(sql).map_err(failed)?;
+        tx.execute_batch(migration.sql).map_err(failed)?;
+        if let Some(then) = migration.then {
+            then(&tx).map_err(failed)?;
+        }
         tx.pragma_update(None, "user_version", target)
             .map_err(failed)?;
         tx.commit().map_err(failed)?;
@@ -93,8 +118,8 @@ mod tests {
         assert_eq!(migrate(&mut conn, &path, MIGRATIONS).unwrap(), 0);
         assert_eq!(version(&conn, &path).unwrap(), SCHEMA_VERSION);
 
-        let mut next: Vec<&str> = MIGRATIONS.to_vec();
-        next.push("ALTER TABLE tickets ADD COLUMN note TEXT;");
+        let mut next = MIGRATIONS.to_vec();
+        next.push(Migration::sql("ALTER TABLE tickets ADD COLUMN note TEXT;"));
         assert_eq!(migrate(&mut conn, &path, &next).unwrap(), SCHEMA_VERSION);
         assert_eq!(version(&conn, &path).unwrap(), SCHEMA_VERSION + 1);
         conn.execute("UPDATE tickets SET note = 'x'", []).unwrap();
@@ -110,8 +135,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("bad.db");
         let mut conn = Connection::open(&path).unwrap();
-        let mut next: Vec<&str> = MIGRATIONS.to_vec();
-        next.push("CREATE TABLE extra (x); CREATE TABLE tickets (y);");
+        let mut next = MIGRATIONS.to_vec();
+        next.push(Migration::sql(
+            "CREATE TABLE extra (x); CREATE TABLE tickets (y);",
+        ));
         let err = migrate(&mut conn, &path, &next).unwrap_err();
         assert!(
             matches!(err, SqliteError::Migrate { version, .. } if version == SCHEMA_VERSION + 1),

@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use helpdesk_core::{Event, TenantId, Ticket, TicketId, apply};
-use helpdesk_engine::store::{CommandRecord, DueTicket, OutboxMessage, StoredEvent};
+use helpdesk_core::{ActorId, Event, TenantId, Ticket, TicketId, apply};
+use helpdesk_engine::store::{CommandRecord, DueTicket, Fingerprint, OutboxMessage, StoredEvent};
 use helpdesk_engine::{CommandId, StoreError};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -128,7 +128,7 @@ pub(crate) fn command(
     const WHAT: &str = "a command record";
     let mut stmt = conn
         .prepare_cached(
-            "SELECT ticket, from_version, to_version FROM commands \
+            "SELECT ticket, from_version, to_version, actor, fingerprint FROM commands \
              WHERE tenant = ?1 AND command = ?2",
         )
         .map_err(failed(path, "prepare command lookup"))?;
@@ -137,31 +137,54 @@ pub(crate) fn command(
         .map_err(failed(path, "look up command"))?;
     match rows.next().map_err(failed(path, "look up command"))? {
         None => Ok(None),
+        // Records from before schema version 5 name no actor and no
+        // fingerprint: the nil actor and a fingerprint of zeros, which no
+        // retry matches, so a reuse of such an id is refused.
         Some(row) => Ok(Some(CommandRecord {
             command,
             ticket: id(row, 0, WHAT)?,
+            actor: codec::id_opt(row, 3, WHAT)?.unwrap_or_else(|| ActorId::from_u128(0)),
+            fingerprint: Fingerprint(codec::blob_opt::<32>(row, 4, WHAT)?.unwrap_or([0; 32])),
             from_version: version(row, 1, WHAT)?,
             to_version: version(row, 2, WHAT)?,
         })),
     }
 }
 
-/// Across tenants, what falls due at or before `instant`.
+/// Across tenants, what falls due at or before `instant`, after `after`
+/// in (due, tenant, ticket) order.
 pub(crate) fn due_before(
     conn: &Connection,
     path: &Path,
     instant: DateTime<Utc>,
+    after: Option<DueTicket>,
     limit: u32,
 ) -> Result<Vec<DueTicket>, StoreError> {
     const WHAT: &str = "a due ticket";
     let mut stmt = conn
         .prepare_cached(
             "SELECT tenant, id, next_due FROM tickets INDEXED BY tickets_next_due \
-             WHERE next_due IS NOT NULL AND next_due <= ?1 ORDER BY next_due, id LIMIT ?2",
+             WHERE next_due IS NOT NULL AND next_due <= ?1 \
+             AND (?3 IS NULL OR (next_due, tenant, id) > (?3, ?4, ?5)) \
+             ORDER BY next_due, tenant, id LIMIT ?2",
         )
         .map_err(failed(path, "prepare due scan"))?;
+    let (due, tenant, ticket) = match after {
+        Some(a) => (
+            Some(codec::nanos_saturating(a.due)),
+            Some(key(a.tenant)),
+            Some(key(a.ticket)),
+        ),
+        None => (None, None, None),
+    };
     let mut rows = stmt
-        .query(params![codec::nanos_saturating(instant), limit])
+        .query(params![
+            codec::nanos_saturating(instant),
+            limit,
+            due,
+            tenant,
+            ticket
+        ])
         .map_err(failed(path, "scan due tickets"))?;
     let mut due = Vec::new();
     while let Some(row) = rows.next().map_err(failed(path, "scan due tickets"))? {

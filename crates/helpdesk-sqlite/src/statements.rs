@@ -54,8 +54,9 @@ impl Sql {
             // The command's record doubles as the duplicate check: an id
             // already recorded inserts nothing.
             Sql::CommandInsert => {
-                "INSERT INTO commands (tenant, command, ticket, from_version, to_version) \
-                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING"
+                "INSERT INTO commands (tenant, command, ticket, from_version, to_version, \
+                 actor, fingerprint) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING"
             }
             // No `RETURNING`: SQLite runs it like a trigger, which makes the
             // insert keep a statement journal of every page it touches.
@@ -86,10 +87,10 @@ impl Sql {
                 "INSERT INTO outbox (ticket, version, message) VALUES (?1, ?2, ?3)"
             }
             // A transaction's search text in one statement (see
-            // `append::write_text`).
+            // `append::write_text`); a trigger indexes each part.
             Sql::TextInsert => {
-                "INSERT INTO ticket_text (doc, body) \
-                 SELECT value ->> 0, value ->> 1 FROM json_each(?1)"
+                "INSERT INTO ticket_parts (ticket, internal, body) \
+                 SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1)"
             }
         }
     }

@@ -5,10 +5,10 @@ use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
 
 use chrono::{DateTime, Utc};
-use helpdesk_core::{TenantId, Ticket, TicketId};
+use helpdesk_core::{Reach, TenantId, Ticket, TicketId};
 use helpdesk_engine::store::{
-    Append, Appended, CommandRecord, DueTicket, OutboxMessage, Page, StoredEvent, TicketQuery,
-    TicketRow,
+    Append, Appended, CommandRecord, DueTicket, OutboxMessage, Page, SearchQuery, StoredEvent,
+    TicketQuery, TicketRow,
 };
 use helpdesk_engine::{CommandId, Store, StoreError};
 use rusqlite::Connection;
@@ -334,28 +334,35 @@ impl Store for SqliteStore {
         answer.await.map_err(|_| self.stopped())?
     }
 
-    async fn query(&self, tenant: TenantId, query: TicketQuery) -> Result<Page, StoreError> {
-        self.read(move |conn, path| list::page(conn, path, tenant, &query))
+    async fn query(
+        &self,
+        tenant: TenantId,
+        reach: &Reach,
+        query: TicketQuery,
+    ) -> Result<Page, StoreError> {
+        let reach = reach.clone();
+        self.read(move |conn, path| list::page(conn, path, tenant, &reach, &query))
             .await
     }
 
     async fn search(
         &self,
         tenant: TenantId,
-        text: &str,
-        limit: u32,
+        reach: &Reach,
+        query: &SearchQuery,
     ) -> Result<Vec<TicketRow>, StoreError> {
-        let text = text.to_owned();
-        self.read(move |conn, path| search::search(conn, path, tenant, &text, limit))
+        let (reach, query) = (reach.clone(), query.clone());
+        self.read(move |conn, path| search::search(conn, path, tenant, &reach, &query))
             .await
     }
 
     async fn due_before(
         &self,
         instant: DateTime<Utc>,
+        after: Option<DueTicket>,
         limit: u32,
     ) -> Result<Vec<DueTicket>, StoreError> {
-        self.read(move |conn, path| read::due_before(conn, path, instant, limit))
+        self.read(move |conn, path| read::due_before(conn, path, instant, after, limit))
             .await
     }
 

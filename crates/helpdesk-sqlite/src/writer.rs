@@ -351,7 +351,7 @@ fn one<'a>(
     statements: &mut Statements<'_>,
     path: &Path,
     append: &'a Encoded,
-    text: &mut Vec<(i64, &'a str)>,
+    text: &mut Vec<(i64, bool, &'a str)>,
     broken: &mut Option<String>,
 ) -> Result<Appended, StoreError> {
     let conn = statements.conn();

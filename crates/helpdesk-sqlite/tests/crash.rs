@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use helpdesk_core::{Actor, ActorId, Command, GroupId, NewTicket, TenantId, Ticket};
+use helpdesk_core::{Actor, ActorId, Command, GroupId, NewTicket, Reach, TenantId, Ticket};
 use helpdesk_engine::store::{Filter, Order, TicketQuery, TicketRow};
 use helpdesk_engine::{
     CommandId, Desk, ManualClock, NoNotifier, Request, Store, new_comment_id, new_ticket_id,
@@ -173,7 +173,10 @@ async fn check(path: &Path, acked: &HashSet<CommandId>) -> usize {
     let mut query = TicketQuery::new(Filter::default(), Order::UpdatedAt, 1000);
     let mut tickets = 0;
     loop {
-        let page = store.query(TENANT, query.clone()).await.unwrap();
+        let page = store
+            .query(TENANT, &Reach::Tenant, query.clone())
+            .await
+            .unwrap();
         for row in &page.rows {
             tickets += 1;
             let history = store.history(TENANT, row.id, 1).await.unwrap();

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use chrono::Duration;
-use helpdesk_core::{Actor, ActorId, Command, GroupId, NewTicket, TenantId, TicketId};
-use helpdesk_engine::store::{Append, Appended, Filter, Order, TicketQuery};
+use helpdesk_core::{Actor, ActorId, Command, GroupId, NewTicket, Reach, TenantId, TicketId};
+use helpdesk_engine::store::{Append, Appended, Filter, Order, SearchQuery, TicketQuery};
 use helpdesk_engine::{
     Desk, DeskOptions, ManualClock, NoNotifier, Request, Store, StoreError, new_comment_id,
     new_ticket_id,
@@ -15,6 +15,11 @@ use helpdesk_sqlite::{SCHEMA_VERSION, SNAPSHOT_EVERY, SqliteError, SqliteStore};
 
 mod common;
 use common::{integrity, user_version};
+
+/// The search for `text`, at most `limit` rows.
+fn words(text: &str, limit: u32) -> SearchQuery {
+    SearchQuery::new(text, limit).unwrap()
+}
 
 const TENANT: TenantId = TenantId::from_u128(0x7e1);
 const GROUP: GroupId = GroupId::from_u128(0x610);
@@ -100,8 +105,14 @@ async fn reopening_keeps_everything() {
                 store.history(TENANT, t, 1).await.unwrap(),
             ));
         }
-        let page = store.query(TENANT, queue.clone()).await.unwrap();
-        let found = store.search(TENANT, "PRINTER jam", 10).await.unwrap();
+        let page = store
+            .query(TENANT, &Reach::Tenant, queue.clone())
+            .await
+            .unwrap();
+        let found = store
+            .search(TENANT, &Reach::Tenant, &words("PRINTER jam", 10))
+            .await
+            .unwrap();
         let outbox = store.pending_outbox(1000).await.unwrap();
         (tickets, (before, page, found, outbox))
     };
@@ -116,10 +127,16 @@ async fn reopening_keeps_everything() {
             assert!(record.from_version < event.version && event.version <= record.to_version);
         }
     }
-    assert_eq!(store.query(TENANT, queue).await.unwrap(), before.1);
+    assert_eq!(
+        store.query(TENANT, &Reach::Tenant, queue).await.unwrap(),
+        before.1
+    );
     assert_eq!(before.1.rows.len(), 5);
     assert_eq!(
-        store.search(TENANT, "PRINTER jam", 10).await.unwrap(),
+        store
+            .search(TENANT, &Reach::Tenant, &words("PRINTER jam", 10))
+            .await
+            .unwrap(),
         before.2
     );
     assert_eq!(before.2.len(), 5);
@@ -144,7 +161,7 @@ async fn snapshots_are_written_now_and_then_and_loads_apply_the_rest() {
                 body: format!("Reply {n}"),
             };
             let done = desk.execute(Request::new(agent(), ticket, reply)).await;
-            last = Some(done.unwrap().ticket);
+            last = done.unwrap().ticket;
         }
         (ticket, last.unwrap())
     };
@@ -393,13 +410,29 @@ async fn search_matches_substrings_like_the_memory_store() {
         "   ",
     ] {
         assert_eq!(
-            store.search(TENANT, text, 10).await.unwrap(),
-            memory.search(TENANT, text, 10).await.unwrap(),
+            store
+                .search(TENANT, &Reach::Tenant, &words(text, 10))
+                .await
+                .unwrap(),
+            memory
+                .search(TENANT, &Reach::Tenant, &words(text, 10))
+                .await
+                .unwrap(),
             "search {text:?}"
         );
     }
-    assert_eq!(store.search(TENANT, "print", 10).await.unwrap().len(), 1);
-    assert!(store.search(TENANT, "print", 0).await.unwrap().is_empty());
+    assert_eq!(
+        store
+            .search(TENANT, &Reach::Tenant, &words("print", 10))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        SearchQuery::new("print", 0).is_err(),
+        "a search of no rows is refused"
+    );
 }
 
 #[tokio::test]
@@ -422,10 +455,16 @@ async fn search_needs_the_word_itself_not_only_its_trigrams() {
         ("xbcdrota", false),
         ("otarota", false),
     ] {
-        let rows = store.search(TENANT, text, 10).await.unwrap();
+        let rows = store
+            .search(TENANT, &Reach::Tenant, &words(text, 10))
+            .await
+            .unwrap();
         assert_eq!(
             rows,
-            desk.store().search(TENANT, text, 10).await.unwrap(),
+            desk.store()
+                .search(TENANT, &Reach::Tenant, &words(text, 10))
+                .await
+                .unwrap(),
             "search {text:?}"
         );
         let ids: Vec<TicketId> = rows.iter().map(|r| r.id).collect();

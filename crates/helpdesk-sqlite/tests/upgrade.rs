@@ -7,10 +7,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use helpdesk_core::{Actor, ActorId, Command, GroupId, TenantId, Ticket, TicketId};
-use helpdesk_engine::store::{Filter, Order, TicketQuery};
+use helpdesk_core::{Actor, ActorId, Command, GroupId, Reach, TenantId, Ticket, TicketId};
+use helpdesk_engine::store::{Filter, Order, SearchQuery, TicketQuery};
 use helpdesk_engine::{
-    CommandId, Desk, DeskOptions, ManualClock, NoNotifier, Request, Store, new_comment_id,
+    CommandId, Desk, DeskError, DeskOptions, ManualClock, NoNotifier, Request, Store,
+    new_comment_id,
 };
 use helpdesk_sqlite::{SCHEMA_VERSION, SqliteStore};
 
@@ -129,7 +130,11 @@ async fn a_version_1_database_opens_with_every_ticket_event_and_command() {
                 ..Filter::default()
             };
             let page = store
-                .query(*tenant, TicketQuery::new(filter, order, 100))
+                .query(
+                    *tenant,
+                    &Reach::Tenant,
+                    TicketQuery::new(filter, order, 100),
+                )
                 .await
                 .unwrap();
             let mut found: Vec<TicketId> = page.rows.iter().map(|r| r.id).collect();
@@ -146,12 +151,26 @@ async fn a_version_1_database_opens_with_every_ticket_event_and_command() {
     // Every tenant's tickets are found again by a word of their subject,
     // across the rows of the migrated search index.
     let tenant = TenantId::from_u128(0x7e1);
-    let invoices = store.search(tenant, "INVOICE 4711", 10).await.unwrap();
+    let search = |text: &str| SearchQuery::new(text, 10).unwrap();
+    let everyone = Reach::Tenant;
+    let invoices = store
+        .search(tenant, &everyone, &search("INVOICE 4711"))
+        .await
+        .unwrap();
     assert_eq!(invoices.len(), 1);
     assert_eq!(invoices[0].subject, "Invoice 4711 is wrong");
-    let checks = store.search(tenant, "überprüfe", 10).await.unwrap();
+    let checks = store
+        .search(tenant, &everyone, &search("überprüfe"))
+        .await
+        .unwrap();
     assert_eq!(checks.len(), 6, "each ticket's reply");
-    assert!(store.search(tenant, "4712", 10).await.unwrap().is_empty());
+    assert!(
+        store
+            .search(tenant, &everyone, &search("4712"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -179,7 +198,8 @@ async fn a_migrated_database_takes_new_commands_and_still_knows_the_old_ones() {
         .find(|((t, _), _)| *t == tenant)
         .unwrap();
 
-    // A command id recorded by version 1 is answered, not applied again.
+    // A command id recorded by version 1 names neither its actor nor its
+    // content: it is not applied again, and not answered either.
     let (_, old_command, ..) = *before
         .commands
         .iter()
@@ -187,9 +207,13 @@ async fn a_migrated_database_takes_new_commands_and_still_knows_the_old_ones() {
         .unwrap();
     let mut again = Request::new(agent.clone(), ticket, Command::Tag { tag: "x".into() });
     again.id = old_command;
-    let executed = desk.execute(again).await.unwrap();
-    assert!(executed.replayed, "the recorded command is answered");
-    assert!(!executed.ticket.tags().iter().any(|t| t.as_str() == "x"));
+    let refused = desk.execute(again).await.unwrap_err();
+    assert!(
+        matches!(refused, DeskError::CommandIdReused { command, .. } if command == old_command),
+        "{refused}"
+    );
+    let loaded = desk.store().load(tenant, ticket).await.unwrap().unwrap();
+    assert!(!loaded.tags().iter().any(|t| t.as_str() == "x"));
 
     let reply = Request::new(
         agent.clone(),
@@ -200,15 +224,19 @@ async fn a_migrated_database_takes_new_commands_and_still_knows_the_old_ones() {
         },
     );
     let executed = desk.execute(reply).await.unwrap();
-    assert!(executed.ticket.version() > version);
+    assert!(executed.version > version);
     let found = desk
         .store()
-        .search(tenant, "after the upgrade", 10)
+        .search(
+            tenant,
+            &Reach::Tenant,
+            &SearchQuery::new("after the upgrade", 10).unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(found.iter().map(|r| r.id).collect::<Vec<_>>(), [ticket]);
     let history = desk.store().history(tenant, ticket, 1).await.unwrap();
-    assert_eq!(history.len() as u64, executed.ticket.version());
+    assert_eq!(history.len() as u64, executed.version);
     drop(desk);
     assert_eq!(integrity(&path), "ok");
 }

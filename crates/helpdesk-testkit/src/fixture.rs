@@ -183,13 +183,24 @@ impl<S: Store + 'static> Fixture<S> {
     /// # })
     /// # }
     /// ```
-    pub async fn run(&self, actor: &Actor, ticket: TicketId, command: Command) -> Executed {
+    pub async fn run(&self, actor: &Actor, ticket: TicketId, command: Command) -> Ran {
         match self
             .desk
             .execute(Request::new(actor.clone(), ticket, command))
             .await
         {
-            Ok(executed) => executed,
+            Ok(Executed {
+                ticket: Some(seen),
+                version,
+                events,
+                replayed,
+            }) => Ran {
+                ticket: seen,
+                version,
+                events,
+                replayed,
+            },
+            Ok(_) => panic!("the fixture's actor no longer sees ticket {ticket}"),
             Err(err) => panic!("fixture command failed on ticket {ticket}: {err}"),
         }
     }
@@ -241,6 +252,20 @@ impl<S: Store + 'static> Fixture<S> {
     pub fn advance(&self, by: Duration) {
         self.clock.advance(by);
     }
+}
+
+/// What [`Fixture::run`] answers: a command's result as its actor saw it,
+/// with the ticket they see.
+#[derive(Debug, Clone)]
+pub struct Ran {
+    /// The ticket after the command, as the actor sees it.
+    pub ticket: Ticket,
+    /// Its version.
+    pub version: u64,
+    /// The events the command appended, as the actor sees them.
+    pub events: Vec<StoredEvent>,
+    /// Whether this was a replay of an earlier command.
+    pub replayed: bool,
 }
 
 /// A public reply with a fresh comment id.

@@ -22,7 +22,7 @@ pub mod cases;
 mod fixture;
 mod observed;
 
-pub use fixture::{Fixture, comment, config, pending, reply, start};
+pub use fixture::{Fixture, Ran, comment, config, pending, reply, start};
 pub use observed::Observed;
 
 /// Generates one `#[tokio::test]` per conformance case, each on a fresh
@@ -66,7 +66,15 @@ macro_rules! store_conformance {
             search,
             unicode_and_large_bodies,
             outbox_is_written_with_the_events,
-            concurrent_appends
+            concurrent_appends,
+            reach_applies_before_the_limit,
+            requesters_never_find_internal_text,
+            answers_are_seen_as_the_actor_may,
+            command_ids_are_bound,
+            targets_are_checked,
+            appends_without_events_move_only_the_due_instant,
+            history_from_zero_and_past_the_end,
+            due_work_is_paged_past_stale_instants
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {

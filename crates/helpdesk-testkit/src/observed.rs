@@ -4,10 +4,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use chrono::{DateTime, Utc};
-use helpdesk_core::{TenantId, Ticket, TicketId};
+use helpdesk_core::{Reach, TenantId, Ticket, TicketId};
 use helpdesk_engine::store::{
-    Append, Appended, CommandRecord, DueTicket, OutboxMessage, Page, StoredEvent, TicketQuery,
-    TicketRow,
+    Append, Appended, CommandRecord, DueTicket, OutboxMessage, Page, SearchQuery, StoredEvent,
+    TicketQuery, TicketRow,
 };
 use helpdesk_engine::{CommandId, Store, StoreError};
 
@@ -112,25 +112,31 @@ impl<S: Store> Store for Observed<S> {
         self.inner.append(append).await
     }
 
-    async fn query(&self, tenant: TenantId, query: TicketQuery) -> Result<Page, StoreError> {
-        self.inner.query(tenant, query).await
+    async fn query(
+        &self,
+        tenant: TenantId,
+        reach: &Reach,
+        query: TicketQuery,
+    ) -> Result<Page, StoreError> {
+        self.inner.query(tenant, reach, query).await
     }
 
     async fn search(
         &self,
         tenant: TenantId,
-        text: &str,
-        limit: u32,
+        reach: &Reach,
+        query: &SearchQuery,
     ) -> Result<Vec<TicketRow>, StoreError> {
-        self.inner.search(tenant, text, limit).await
+        self.inner.search(tenant, reach, query).await
     }
 
     async fn due_before(
         &self,
         instant: DateTime<Utc>,
+        after: Option<DueTicket>,
         limit: u32,
     ) -> Result<Vec<DueTicket>, StoreError> {
-        self.inner.due_before(instant, limit).await
+        self.inner.due_before(instant, after, limit).await
     }
 
     async fn pending_outbox(&self, limit: u32) -> Result<Vec<OutboxMessage>, StoreError> {

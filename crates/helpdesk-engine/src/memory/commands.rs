@@ -96,6 +96,8 @@ mod tests {
         CommandRecord {
             command: CommandId::from_uuid(Uuid::from_u128(id)),
             ticket: TicketId::from_u128(7),
+            actor: helpdesk_core::ActorId::from_u128(2),
+            fingerprint: crate::store::Fingerprint::of(&id),
             from_version: id as u64,
             to_version: id as u64 + 1,
         }

@@ -7,12 +7,12 @@ mod state;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use chrono::{DateTime, Utc};
-use helpdesk_core::{TenantId, Ticket, TicketId};
+use helpdesk_core::{Reach, TenantId, Ticket, TicketId};
 
 use crate::ids::CommandId;
 use crate::store::{
-    Append, Appended, CommandRecord, Cursor, DueTicket, OutboxMessage, Page, Store, StoreError,
-    StoredEvent, TicketQuery, TicketRow, sort_key,
+    Append, Appended, CommandRecord, Cursor, DueTicket, OutboxMessage, Page, SearchQuery, Store,
+    StoreError, StoredEvent, TicketQuery, TicketRow, sort_key,
 };
 use key::Key;
 use state::State;
@@ -48,18 +48,6 @@ impl MemoryStore {
     }
 }
 
-/// The subject and conversation of `ticket`, lowercased, for search.
-fn searchable(ticket: &Ticket) -> String {
-    let mut text = ticket.subject().to_lowercase();
-    text.push('\n');
-    text.push_str(&ticket.description().to_lowercase());
-    for comment in ticket.conversation() {
-        text.push('\n');
-        text.push_str(&comment.body.to_lowercase());
-    }
-    text
-}
-
 impl Store for MemoryStore {
     async fn load(&self, tenant: TenantId, ticket: TicketId) -> Result<Option<Ticket>, StoreError> {
         Ok(self
@@ -90,7 +78,12 @@ impl Store for MemoryStore {
         self.state().append(append)
     }
 
-    async fn query(&self, tenant: TenantId, query: TicketQuery) -> Result<Page, StoreError> {
+    async fn query(
+        &self,
+        tenant: TenantId,
+        reach: &Reach,
+        query: TicketQuery,
+    ) -> Result<Page, StoreError> {
         let limit = query.check()?;
         let state = self.state();
         let mut rows: Vec<&TicketRow> = state
@@ -98,6 +91,7 @@ impl Store for MemoryStore {
             .iter()
             .filter(|(key, _)| key.is_of(tenant))
             .map(|(_, e)| &e.row)
+            .filter(|row| reach.admits(row.requester, row.group, row.assignee))
             .filter(|row| query.filter.matches(row))
             .filter(|row| query.after.is_none_or(|c| c.admits(row)))
             .collect();
@@ -115,32 +109,28 @@ impl Store for MemoryStore {
     async fn search(
         &self,
         tenant: TenantId,
-        text: &str,
-        limit: u32,
+        reach: &Reach,
+        query: &SearchQuery,
     ) -> Result<Vec<TicketRow>, StoreError> {
-        let words: Vec<String> = text.split_whitespace().map(str::to_lowercase).collect();
-        if words.is_empty() {
-            return Ok(Vec::new());
-        }
+        let internal = reach.finds_internal_text();
         let state = self.state();
         let mut rows: Vec<TicketRow> = state
             .tickets
             .iter()
             .filter(|(key, _)| key.is_of(tenant))
-            .filter(|(_, e)| {
-                let text = searchable(&e.ticket);
-                words.iter().all(|w| text.contains(w.as_str()))
-            })
+            .filter(|(_, e)| reach.admits(e.row.requester, e.row.group, e.row.assignee))
+            .filter(|(_, e)| e.text.matches(&query.words, internal))
             .map(|(_, e)| e.row.clone())
             .collect();
         rows.sort_by_key(|row| sort_key(row, crate::store::Order::UpdatedAt));
-        rows.truncate(limit as usize);
+        rows.truncate(query.limit as usize);
         Ok(rows)
     }
 
     async fn due_before(
         &self,
         instant: DateTime<Utc>,
+        after: Option<DueTicket>,
         limit: u32,
     ) -> Result<Vec<DueTicket>, StoreError> {
         let state = self.state();
@@ -154,8 +144,9 @@ impl Store for MemoryStore {
                     due: d,
                 })
             })
+            .filter(|d| after.is_none_or(|a| d.order_key() > a.order_key()))
             .collect();
-        due.sort_by_key(|d| (d.due, d.ticket));
+        due.sort_by_key(DueTicket::order_key);
         due.truncate(limit as usize);
         Ok(due)
     }

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use helpdesk_core::{TenantId, Ticket};
+use helpdesk_core::{SearchText, TenantId, Ticket};
 
 use super::commands::Commands;
 use super::key::Key;
@@ -41,6 +41,8 @@ pub(super) struct Entry {
     events: Vec<usize>,
     pub(super) ticket: Ticket,
     pub(super) row: TicketRow,
+    /// Every part of search text its appends brought.
+    pub(super) text: SearchText,
 }
 
 /// Outbox messages: the announcements of a run of events in the log (what
@@ -104,6 +106,10 @@ impl State {
         }
         self.commands.insert(append.tenant, append.command);
         if append.events.is_empty() {
+            // Only a due instant can move without an event.
+            if let Some(entry) = stored {
+                entry.row.next_due = append.row.next_due;
+            }
             return Ok(Appended::Written);
         }
         let first = self.log.len();
@@ -130,6 +136,7 @@ impl State {
                 entry.events.extend(positions);
                 entry.ticket = append.ticket;
                 entry.row = append.row;
+                entry.text.extend(append.text);
             }
             None => {
                 self.tickets.insert(
@@ -138,6 +145,7 @@ impl State {
                         events: positions.collect(),
                         ticket: append.ticket,
                         row: append.row,
+                        text: append.text,
                     },
                 );
             }
@@ -163,6 +171,7 @@ mod tests {
 
     use super::*;
     use crate::ids::{CommandId, EventId};
+    use crate::store::Fingerprint;
 
     const TENANT: TenantId = TenantId::from_u128(1);
 
@@ -170,7 +179,10 @@ mod tests {
     fn tagging(ticket: &mut Ticket, tags: &[&str]) -> Append {
         let from = ticket.version();
         let command = CommandId::new();
-        let at = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single();
+        let at = Utc
+            .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
+            .single()
+            .unwrap_or_else(|| panic!("a valid instant"));
         let by = ActorRef {
             id: ActorId::from_u128(2),
             role: Role::Agent,
@@ -178,7 +190,7 @@ mod tests {
         let mut events = Vec::new();
         for tag in tags {
             let tag = Tag::new(*tag).unwrap_or_else(|e| panic!("{e}"));
-            let event = Event::new(at.unwrap_or_default(), by, Change::Tagged { tag });
+            let event = Event::new(at, by, Change::Tagged { tag });
             apply(ticket, &event);
             events.push(StoredEvent {
                 id: EventId::new(),
@@ -189,19 +201,21 @@ mod tests {
                 event,
             });
         }
-        Append {
-            tenant: TENANT,
-            command: CommandRecord {
-                command,
-                ticket: ticket.id(),
-                from_version: from,
-                to_version: ticket.version(),
-            },
-            outbox: events.iter().map(OutboxMessage::of).collect(),
-            row: TicketRow::of(ticket, &DeskConfig::default()),
-            ticket: ticket.clone(),
+        let record = CommandRecord {
+            command,
+            ticket: ticket.id(),
+            actor: by.id,
+            fingerprint: Fingerprint::of(&tags),
+            from_version: from,
+            to_version: ticket.version(),
+        };
+        Append::new(
+            TENANT,
+            record,
             events,
-        }
+            ticket.clone(),
+            &DeskConfig::default(),
+        )
     }
 
     fn written(state: &mut State, append: Append) {

@@ -11,6 +11,17 @@
 //!   reads are system-wide: [`Store::due_before`], for the SLA scheduler,
 //!   and [`Store::pending_outbox`], for delivering notifications. Both
 //!   return every tenant's entries, each with its own tenant id.
+//! - **Reach is applied inside the store.** [`Store::query`] and
+//!   [`Store::search`] take the reader's [`Reach`] and answer only tickets
+//!   in it, before the limit and the cursor: a page holds `limit` rows
+//!   whenever that many are in reach after the cursor, and a cursor is only
+//!   ever made from a row returned.
+//! - **Search text is the domain's.** Each append carries the text its
+//!   events add ([`Append::text`]), split into public and internal parts.
+//!   A store indexes it as given and never interprets events to decide
+//!   what is searchable or visible; a reach that does not find internal
+//!   text ([`Reach::finds_internal_text`]) is matched against public parts
+//!   only.
 //! - **Appends are atomic.** [`Store::append`] writes the events, the
 //!   command record, the ticket's row (and its snapshot, when the store
 //!   keeps one at this version), and the outbox messages together, or
@@ -22,34 +33,50 @@
 //!   nothing. Versions of a ticket's events are contiguous from 1.
 //! - **Command ids are idempotent.** Appending a command id already recorded
 //!   for the tenant writes nothing and answers [`Appended::Duplicate`] with
-//!   the first record, even if the first append raced with this one. Ids
-//!   are recorded per tenant: the same id in another tenant is another
-//!   command.
+//!   the first record (its actor and fingerprint included, as first
+//!   written), even if the first append raced with this one. Ids are
+//!   recorded per tenant: the same id in another tenant is another
+//!   command. The check for a recorded id, the version check and the write
+//!   hold one lock or one transaction.
+//! - **An append without events** records the command and sets the row's
+//!   `next_due` to the one given (a configuration change can move a due
+//!   instant without any event); it writes no event, no outbox message and
+//!   no snapshot, and leaves the version as it is.
 //! - **Reads see committed appends.** After `append` returns, `load`,
 //!   `history`, queries and search reflect it.
 //! - **Pages are stable.** Listing with a cursor never returns a ticket
 //!   twice and never skips one whose sort key did not change, also while
-//!   other tickets are appended.
+//!   other tickets are appended. A page has a `next` cursor exactly when
+//!   more rows in reach follow it: an exactly full last page has none.
+//! - **History is by version.** [`Store::history`] from 0 or 1 answers
+//!   every event; from past the last version it answers nothing.
+//! - **Due work is ordered.** [`Store::due_before`] answers by due instant,
+//!   ties by tenant and then ticket id (as their bytes order), after the
+//!   given position, so a scheduler pages past tickets it cannot finish.
 //!
 //! Methods return `impl Future + Send`, so tokio hosts can call them from
 //! any task; implementors may write them as `async fn`.
 
 mod error;
+mod fingerprint;
 mod outbox;
 mod query;
 mod record;
 mod row;
+mod search;
 
 use std::future::Future;
 
 use chrono::{DateTime, Utc};
-use helpdesk_core::{TenantId, Ticket, TicketId};
+use helpdesk_core::{Reach, TenantId, Ticket, TicketId};
 
 pub use error::StoreError;
+pub use fingerprint::Fingerprint;
 pub use outbox::OutboxMessage;
 pub use query::{Cursor, Filter, Order, Page, SortKey, TicketQuery, sort_key};
 pub use record::{Append, Appended, CommandRecord, StoredEvent};
 pub use row::TicketRow;
+pub use search::SearchQuery;
 
 use crate::ids::CommandId;
 
@@ -75,8 +102,8 @@ use crate::ids::CommandId;
 /// let open = Command::Open(NewTicket::new(admin.id, "Printer jams", ""));
 /// desk.execute(Request::new(admin, id, open)).await?;
 ///
-/// assert!(desk.store().due_before(t0, 10).await?.is_empty());
-/// let due = desk.store().due_before(t0 + Duration::hours(1), 10).await?;
+/// assert!(desk.store().due_before(t0, None, 10).await?.is_empty());
+/// let due = desk.store().due_before(t0 + Duration::hours(1), None, 10).await?;
 /// assert_eq!(due.len(), 1);
 /// assert_eq!((due[0].tenant, due[0].ticket), (tenant, id));
 /// assert_eq!(due[0].due, t0 + Duration::hours(1));
@@ -92,6 +119,14 @@ pub struct DueTicket {
     pub ticket: TicketId,
     /// When it falls due.
     pub due: DateTime<Utc>,
+}
+
+impl DueTicket {
+    /// Its place in the order of [`Store::due_before`]: due instant, then
+    /// tenant, then ticket.
+    pub fn order_key(&self) -> (DateTime<Utc>, TenantId, TicketId) {
+        (self.due, self.tenant, self.ticket)
+    }
 }
 
 /// Where tickets live. See the [module documentation](self) for the
@@ -117,7 +152,7 @@ pub struct DueTicket {
 /// let executed = desk.execute(open.clone()).await?;
 ///
 /// let loaded = store.load(tenant, id).await?.expect("the ticket is stored");
-/// assert_eq!(loaded, executed.ticket);
+/// assert_eq!(Some(&loaded), executed.ticket.as_ref(), "an admin sees the whole ticket");
 /// assert_eq!(store.history(tenant, id, 1).await?, executed.events);
 /// let record = store.command(tenant, open.id).await?.expect("the command is recorded");
 /// assert_eq!((record.from_version, record.to_version), (0, loaded.version()));
@@ -155,35 +190,42 @@ pub trait Store: Send + Sync {
     /// Writes a command's results atomically (see the contract).
     fn append(&self, append: Append) -> impl Future<Output = Result<Appended, StoreError>> + Send;
 
-    /// One page of the tenant's tickets.
+    /// One page of the tenant's tickets in `reach` (applied before the
+    /// limit and the cursor; see the contract).
     fn query(
         &self,
         tenant: TenantId,
+        reach: &Reach,
         query: TicketQuery,
     ) -> impl Future<Output = Result<Page, StoreError>> + Send;
 
-    /// The tenant's tickets matching `text`, each once, most recently
-    /// updated first (as [`Order::UpdatedAt`] sorts them), at most `limit`.
+    /// The tenant's tickets in `reach` matching `query`, each once, most
+    /// recently updated first (as [`Order::UpdatedAt`] sorts them), at most
+    /// `query.limit`.
     ///
-    /// `text` is split at whitespace into words. A ticket matches when
-    /// every word occurs, as a substring and ignoring case (both sides
-    /// lowercased), in its subject, its description or one of its comments
-    /// (replies and notes). A word matches inside a longer word ("print"
-    /// finds "Printer"), and different words may be in different parts. A
-    /// text without words matches nothing.
+    /// A ticket matches when every word occurs, as a substring, in one of
+    /// the parts of its search text ([`Append::text`], lowercased like the
+    /// words): a public part, or an internal one when the reach
+    /// [finds internal text](Reach::finds_internal_text). A word matches
+    /// inside a longer word ("print" finds "printer"), and different words
+    /// may be in different parts. No words match nothing. Every query
+    /// [`SearchQuery::new`] builds is answered, whatever its words' number
+    /// and length.
     fn search(
         &self,
         tenant: TenantId,
-        text: &str,
-        limit: u32,
+        reach: &Reach,
+        query: &SearchQuery,
     ) -> impl Future<Output = Result<Vec<TicketRow>, StoreError>> + Send;
 
     /// Across tenants, the tickets with something due at or before
-    /// `instant`, soonest first, at most `limit`: every tenant's, each with
-    /// its own tenant.
+    /// `instant`, soonest first (ties by tenant, then ticket), strictly
+    /// after `after` in that order when given, at most `limit`: every
+    /// tenant's, each with its own tenant.
     fn due_before(
         &self,
         instant: DateTime<Utc>,
+        after: Option<DueTicket>,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<DueTicket>, StoreError>> + Send;
 
@@ -231,26 +273,28 @@ impl<S: Store> Store for std::sync::Arc<S> {
     fn query(
         &self,
         tenant: TenantId,
+        reach: &Reach,
         query: TicketQuery,
     ) -> impl Future<Output = Result<Page, StoreError>> + Send {
-        (**self).query(tenant, query)
+        (**self).query(tenant, reach, query)
     }
 
     fn search(
         &self,
         tenant: TenantId,
-        text: &str,
-        limit: u32,
+        reach: &Reach,
+        query: &SearchQuery,
     ) -> impl Future<Output = Result<Vec<TicketRow>, StoreError>> + Send {
-        (**self).search(tenant, text, limit)
+        (**self).search(tenant, reach, query)
     }
 
     fn due_before(
         &self,
         instant: DateTime<Utc>,
+        after: Option<DueTicket>,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<DueTicket>, StoreError>> + Send {
-        (**self).due_before(instant, limit)
+        (**self).due_before(instant, after, limit)
     }
 
     fn pending_outbox(

@@ -1,11 +1,11 @@
 //! What a store keeps: [`StoredEvent`]s, [`CommandRecord`]s and the
 //! [`Append`] that writes them.
 
-use helpdesk_core::{Event, TenantId, Ticket, TicketId};
+use helpdesk_core::{ActorId, DeskConfig, Event, SearchText, TenantId, Ticket, TicketId};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{CommandId, EventId};
-use crate::store::{OutboxMessage, TicketRow};
+use crate::store::{Fingerprint, OutboxMessage, TicketRow};
 
 /// An event as stored: its id, its ticket and its position in the ticket's
 /// history (the ticket's version right after it, from 1).
@@ -50,13 +50,17 @@ pub struct StoredEvent {
 }
 
 /// What a store remembers of an executed command, to answer a retry with
-/// the first result.
+/// the first result, and to tell a retry from a reuse of its id: the
+/// actor, the ticket and the command's [`Fingerprint`] are kept, and the
+/// desk answers the first result only to the same actor sending the same
+/// command for the same ticket.
 ///
 /// A command that changed nothing is recorded too:
 ///
 /// ```
 /// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
 /// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, Request, Store, SystemClock};
+/// use helpdesk_engine::store::Fingerprint;
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
 /// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock)?;
@@ -71,8 +75,9 @@ pub struct StoredEvent {
 /// assert!(desk.execute(again.clone()).await?.events.is_empty(), "already tagged");
 ///
 /// let record = desk.store().command(tenant, again.id).await?.expect("recorded");
-/// assert_eq!(record.ticket, id);
+/// assert_eq!((record.ticket, record.actor), (id, admin.id));
 /// assert_eq!(record.from_version, record.to_version);
+/// assert_eq!(record.fingerprint, Fingerprint::of(&again.command));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// # })
 /// # }
@@ -83,6 +88,10 @@ pub struct CommandRecord {
     pub command: CommandId,
     /// The ticket it acted on.
     pub ticket: TicketId,
+    /// Who sent it.
+    pub actor: ActorId,
+    /// What was sent: the command's fingerprint.
+    pub fingerprint: Fingerprint,
     /// The ticket's version before the command.
     pub from_version: u64,
     /// The ticket's version after it (equal to `from_version` when the
@@ -99,7 +108,7 @@ pub struct CommandRecord {
 /// ```
 /// use helpdesk_core::{Actor, ActorId, Command, Context, DeskConfig, NewTicket, TenantId};
 /// use helpdesk_core::{Ticket, apply, decide};
-/// use helpdesk_engine::store::{Append, Appended, CommandRecord, OutboxMessage};
+/// use helpdesk_engine::store::{Append, Appended, CommandRecord, Fingerprint};
 /// use helpdesk_engine::store::{StoredEvent, TicketRow};
 /// use helpdesk_engine::{CommandId, EventId, MemoryStore, Store};
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -107,24 +116,28 @@ pub struct CommandRecord {
 /// let (config, tenant) = (DeskConfig::default(), TenantId::from_u128(1));
 /// let admin = Actor::admin(ActorId::from_u128(1), tenant);
 /// let ctx = Context::new(&admin, chrono::Utc::now(), &config);
-/// let open = Command::Open(NewTicket::new(admin.id, "Printer jams", ""));
+/// let open_command = Command::Open(NewTicket::new(admin.id, "Printer jams", ""));
 /// let (command, before) = (CommandId::new(), Ticket::new(helpdesk_engine::new_ticket_id()));
 /// let (ticket, from_version) = (before.id(), before.version());
 /// let mut after = before.clone();
 /// let mut events = Vec::new();
-/// for event in decide(&before, open, &ctx)? {
+/// for event in decide(&before, open_command.clone(), &ctx)? {
 ///     apply(&mut after, &event);
 ///     let version = after.version();
 ///     events.push(StoredEvent { id: EventId::new(), tenant, ticket, version, command, event });
 /// }
-/// let append = Append {
-///     tenant,
-///     command: CommandRecord { command, ticket, from_version, to_version: after.version() },
-///     outbox: events.iter().map(OutboxMessage::of).collect(),
-///     row: TicketRow::of(&after, &config),
-///     ticket: after.clone(),
-///     events,
+/// let record = CommandRecord {
+///     command,
+///     ticket,
+///     actor: admin.id,
+///     fingerprint: Fingerprint::of(&open_command),
+///     from_version,
+///     to_version: after.version(),
 /// };
+/// let append = Append::new(tenant, record, events, after.clone(), &config);
+/// assert_eq!(append.outbox.len(), append.events.len(), "one message per event");
+/// assert_eq!(append.text.public, ["printer jams"], "the subject is searchable");
+/// assert_eq!(append.row, TicketRow::of(&after, &config));
 ///
 /// let store = MemoryStore::new();
 /// assert_eq!(store.append(append).await?, Appended::Written);
@@ -148,6 +161,34 @@ pub struct Append {
     pub row: TicketRow,
     /// Notifications to send, at least once, after the append commits.
     pub outbox: Vec<OutboxMessage>,
+    /// The searchable text the events add, split into public and internal
+    /// parts by the domain ([`SearchText::of`]); the store indexes it as
+    /// given and never reads events to find text.
+    pub text: SearchText,
+}
+
+impl Append {
+    /// The append of `events` (the command's, in order) leaving the ticket
+    /// as `ticket`: its row under `config`, one outbox message per event,
+    /// and the text the events add to search. What the desk writes; a
+    /// test or a migration tool can build its appends the same way.
+    pub fn new(
+        tenant: TenantId,
+        command: CommandRecord,
+        events: Vec<StoredEvent>,
+        ticket: Ticket,
+        config: &DeskConfig,
+    ) -> Self {
+        Self {
+            tenant,
+            command,
+            outbox: events.iter().map(OutboxMessage::of).collect(),
+            text: SearchText::of(events.iter().map(|e| &e.event)),
+            row: TicketRow::of(&ticket, config),
+            ticket,
+            events,
+        }
+    }
 }
 
 /// What an append did.
@@ -157,7 +198,7 @@ pub struct Append {
 /// use helpdesk_engine::{CommandId, MemoryStore, Store, StoreError};
 /// # use helpdesk_core::{Actor, ActorId, Command, Context, DeskConfig, NewTicket, TenantId};
 /// # use helpdesk_core::{Ticket, TicketId, apply, decide};
-/// # use helpdesk_engine::store::{Append, CommandRecord, OutboxMessage, StoredEvent, TicketRow};
+/// # use helpdesk_engine::store::{Append, CommandRecord, Fingerprint, StoredEvent};
 /// # use helpdesk_engine::EventId;
 /// # /// The append of `command`, opening ticket `id` in `tenant`.
 /// # fn open(tenant: TenantId, id: TicketId, command: CommandId) -> Append {
@@ -165,6 +206,7 @@ pub struct Append {
 /// #     let admin = Actor::admin(ActorId::from_u128(1), tenant);
 /// #     let ctx = Context::new(&admin, chrono::Utc::now(), &config);
 /// #     let new = Command::Open(NewTicket::new(admin.id, "Printer jams", ""));
+/// #     let fingerprint = Fingerprint::of(&new);
 /// #     let mut ticket = Ticket::new(id);
 /// #     let mut events = Vec::new();
 /// #     for event in decide(&ticket, new, &ctx).expect("a valid command") {
@@ -173,14 +215,10 @@ pub struct Append {
 /// #         events.push(StoredEvent { id: EventId::new(), tenant, ticket: id, version, command, event });
 /// #     }
 /// #     let to_version = ticket.version();
-/// #     Append {
-/// #         tenant,
-/// #         command: CommandRecord { command, ticket: id, from_version: 0, to_version },
-/// #         outbox: events.iter().map(OutboxMessage::of).collect(),
-/// #         row: TicketRow::of(&ticket, &config),
-/// #         ticket,
-/// #         events,
-/// #     }
+/// #     let record = CommandRecord {
+/// #         command, ticket: id, actor: admin.id, fingerprint, from_version: 0, to_version,
+/// #     };
+/// #     Append::new(tenant, record, events, ticket, &config)
 /// # }
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {

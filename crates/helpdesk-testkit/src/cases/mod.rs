@@ -17,14 +17,24 @@
 use std::collections::BTreeSet;
 
 use chrono::Duration;
-use helpdesk_core::{Command, NewTicket, StatusCategory, TenantId, Ticket, TicketId};
+use helpdesk_core::{Command, NewTicket, Reach, StatusCategory, TenantId, Ticket, TicketId};
 use helpdesk_engine::store::{
-    Append, Appended, CommandRecord, Filter, Order, OutboxMessage, StoredEvent, TicketQuery,
-    TicketRow, sort_key,
+    Append, Appended, CommandRecord, Filter, Fingerprint, Order, OutboxMessage, SearchQuery,
+    StoredEvent, TicketQuery, sort_key,
 };
 use helpdesk_engine::{CommandId, EventId, Request, Store, StoreError};
 
 use crate::{Fixture, pending, reply};
+
+mod answers;
+mod reach;
+
+pub use answers::{
+    answers_are_seen_as_the_actor_may, appends_without_events_move_only_the_due_instant,
+    command_ids_are_bound, due_work_is_paged_past_stale_instants,
+    history_from_zero_and_past_the_end, targets_are_checked,
+};
+pub use reach::{reach_applies_before_the_limit, requesters_never_find_internal_text};
 
 /// Events, snapshot and history agree after a few commands, and the
 /// snapshot is what replaying the history gives.
@@ -85,7 +95,7 @@ pub async fn long_history<S: Store + 'static>(store: S) {
             loaded.as_ref(),
             Some(&done.ticket),
             "load after command {n} (version {}) returns the ticket as that append left it",
-            done.ticket.version()
+            done.version
         );
     }
     let history = f.history(id, 1).await;
@@ -105,25 +115,20 @@ pub async fn version_conflict<S: Store + 'static>(store: S) {
     let f = Fixture::new(store);
     let id = f.open("VPN drops").await;
     let first = f.run(&f.agent, id, reply("Which client?")).await;
-    let stale = first.ticket.version() - 1;
+    let stale = first.version - 1;
     let mut events = first.events.clone();
     for e in &mut events {
         e.command = CommandId::new();
     }
-    let command = CommandRecord {
-        command: CommandId::new(),
-        ticket: id,
-        from_version: stale,
-        to_version: stale + 1,
-    };
-    let append = Append {
-        tenant: f.tenant,
+    let command = record(&f, CommandId::new(), id, stale, stale + 1);
+    let mut append = Append::new(
+        f.tenant,
         command,
         events,
-        row: TicketRow::of(&first.ticket, f.desk.config()),
-        ticket: first.ticket.clone(),
-        outbox: Vec::new(),
-    };
+        first.ticket.clone(),
+        f.desk.config(),
+    );
+    append.outbox.clear();
     match f.store().append(append).await {
         Err(StoreError::Conflict {
             ticket,
@@ -132,7 +137,7 @@ pub async fn version_conflict<S: Store + 'static>(store: S) {
         }) => {
             assert_eq!(
                 (ticket, expected, actual),
-                (id, stale, first.ticket.version()),
+                (id, stale, first.version),
                 "the conflict names the versions"
             );
         }
@@ -141,7 +146,7 @@ pub async fn version_conflict<S: Store + 'static>(store: S) {
     let history = f.history(id, 1).await;
     assert_eq!(
         history.len() as u64,
-        first.ticket.version(),
+        first.version,
         "a conflicting append writes nothing"
     );
     assert!(
@@ -154,20 +159,14 @@ pub async fn version_conflict<S: Store + 'static>(store: S) {
 
     // A command that changes nothing is checked too: a desk deciding on a
     // stale copy of the ticket relies on the conflict to load it again.
-    let empty = CommandRecord {
-        command: CommandId::new(),
-        ticket: id,
-        from_version: stale,
-        to_version: stale,
-    };
-    let append = Append {
-        tenant: f.tenant,
-        command: empty,
-        events: Vec::new(),
-        row: TicketRow::of(&first.ticket, f.desk.config()),
-        ticket: first.ticket.clone(),
-        outbox: Vec::new(),
-    };
+    let empty = record(&f, CommandId::new(), id, stale, stale);
+    let append = Append::new(
+        f.tenant,
+        empty,
+        Vec::new(),
+        first.ticket.clone(),
+        f.desk.config(),
+    );
     assert!(
         matches!(
             f.store().append(append).await,
@@ -177,7 +176,7 @@ pub async fn version_conflict<S: Store + 'static>(store: S) {
     );
 
     // Versions ahead of the stored one, and 0 for a ticket that exists.
-    let actual = first.ticket.version();
+    let actual = first.version;
     for (from, what) in [
         (actual + 1, "one ahead of the stored version"),
         (actual + 5, "ahead of the stored version"),
@@ -263,18 +262,32 @@ fn rewritten<S: Store + 'static>(
             ..e.clone()
         })
         .collect();
-    Append {
-        tenant,
-        command: CommandRecord {
-            command,
-            ticket: ticket.id(),
-            from_version: from,
-            to_version: from + events.len() as u64,
-        },
-        outbox: events.iter().map(OutboxMessage::of).collect(),
-        row: TicketRow::of(ticket, f.desk.config()),
-        ticket: ticket.clone(),
-        events,
+    let to = from + events.len() as u64;
+    let record = record(f, command, ticket.id(), from, to);
+    Append::new(tenant, record, events, ticket.clone(), f.desk.config())
+}
+
+/// The search for `text`, at most `limit` rows.
+fn words(text: &str, limit: u32) -> SearchQuery {
+    SearchQuery::new(text, limit).unwrap_or_else(|e| panic!("the search {text:?}: {e}"))
+}
+
+/// The record of a command by the fixture's agent on `ticket`, moving it
+/// from version `from` to `to`.
+fn record<S: Store + 'static>(
+    f: &Fixture<S>,
+    command: CommandId,
+    ticket: TicketId,
+    from: u64,
+    to: u64,
+) -> CommandRecord {
+    CommandRecord {
+        command,
+        ticket,
+        actor: f.agent.id,
+        fingerprint: Fingerprint::of(&command),
+        from_version: from,
+        to_version: to,
     }
 }
 
@@ -306,7 +319,7 @@ pub async fn idempotent_command_id<S: Store + 'static>(store: S) {
         "the retry answers the first ticket"
     );
     let history = f.history(id, 1).await;
-    assert_eq!(history.len() as u64, first.ticket.version(), "applied once");
+    assert_eq!(history.len() as u64, first.version, "applied once");
     let record = f
         .store()
         .command(f.tenant, request.id)
@@ -314,26 +327,19 @@ pub async fn idempotent_command_id<S: Store + 'static>(store: S) {
         .unwrap_or_else(|e| panic!("command: {e}"));
     assert_eq!(
         record.map(|r| (r.from_version, r.to_version)),
-        Some((
-            first.ticket.version() - first.events.len() as u64,
-            first.ticket.version()
-        ))
+        Some((first.version - first.events.len() as u64, first.version))
     );
 
     // A raw append of a recorded command id is a duplicate, not a conflict.
-    let append = Append {
-        tenant: f.tenant,
-        command: CommandRecord {
-            command: request.id,
-            ticket: id,
-            from_version: 0,
-            to_version: 1,
-        },
-        events: Vec::new(),
-        row: TicketRow::of(&first.ticket, f.desk.config()),
-        ticket: first.ticket.clone(),
-        outbox: Vec::new(),
-    };
+    let append = Append::new(
+        f.tenant,
+        self::record(&f, request.id, id, 0, 1),
+        Vec::new(),
+        f.load(id)
+            .await
+            .unwrap_or_else(|| panic!("ticket {id} is stored")),
+        f.desk.config(),
+    );
     match f.store().append(append).await {
         Ok(Appended::Duplicate(r)) => assert_eq!(Some(r), record),
         other => panic!("a recorded command id must answer Duplicate, got {other:?}"),
@@ -375,7 +381,7 @@ pub async fn idempotent_command_id<S: Store + 'static>(store: S) {
         .unwrap_or_else(|e| panic!("command: {e}"));
     assert_eq!(
         theirs_record.map(|r| (r.ticket, r.from_version, r.to_version)),
-        Some((theirs, 0, done.ticket.version())),
+        Some((theirs, 0, done.version)),
         "each tenant has its own record of the command id"
     );
     assert_eq!(
@@ -468,7 +474,7 @@ pub async fn tenant_isolation<S: Store + 'static>(store: S) {
     );
     let everything = TicketQuery::new(Filter::default(), Order::UpdatedAt, 100);
     let page = store
-        .query(other, everything.clone())
+        .query(other, &Reach::Tenant, everything.clone())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
@@ -477,7 +483,7 @@ pub async fn tenant_isolation<S: Store + 'static>(store: S) {
         "query"
     );
     let page = store
-        .query(f.tenant, everything)
+        .query(f.tenant, &Reach::Tenant, everything)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
@@ -500,7 +506,11 @@ pub async fn tenant_isolation<S: Store + 'static>(store: S) {
         },
     ] {
         let page = store
-            .query(other, TicketQuery::new(filter.clone(), Order::NextDue, 100))
+            .query(
+                other,
+                &Reach::Tenant,
+                TicketQuery::new(filter.clone(), Order::NextDue, 100),
+            )
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(
@@ -509,7 +519,7 @@ pub async fn tenant_isolation<S: Store + 'static>(store: S) {
         );
     }
     let found = store
-        .search(other, "payroll", 10)
+        .search(other, &Reach::Tenant, &words("payroll", 10))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
@@ -532,8 +542,11 @@ pub async fn tenant_isolation<S: Store + 'static>(store: S) {
         .await
         .unwrap_or_else(|e| panic!("the same ticket id must be free in another tenant: {e}"));
     assert_eq!(
-        (twin.ticket.tenant(), twin.events.first().map(|e| e.version)),
-        (other, Some(1)),
+        (
+            twin.ticket.as_ref().map(|t| t.tenant()),
+            twin.events.first().map(|e| e.version)
+        ),
+        (Some(other), Some(1)),
         "a new ticket there"
     );
     let mine_now = store
@@ -545,7 +558,7 @@ pub async fn tenant_isolation<S: Store + 'static>(store: S) {
         Some("Payroll export fails".to_owned())
     );
     let due = store
-        .due_before(f.clock_now() + Duration::days(30), 100)
+        .due_before(f.clock_now() + Duration::days(30), None, 100)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let found: Vec<(TenantId, TicketId)> = due.iter().map(|d| (d.tenant, d.ticket)).collect();
@@ -596,7 +609,7 @@ pub async fn pagination_is_stable_under_inserts<S: Store + 'static>(store: S) {
         loop {
             let page = f
                 .store()
-                .query(f.tenant, query.clone())
+                .query(f.tenant, &Reach::Tenant, query.clone())
                 .await
                 .unwrap_or_else(|e| panic!("{e}"));
             assert!(page.rows.len() <= 4, "a page holds at most the limit");
@@ -650,6 +663,7 @@ pub async fn pagination_is_stable_under_inserts<S: Store + 'static>(store: S) {
         .store()
         .query(
             f.tenant,
+            &Reach::Tenant,
             TicketQuery::new(Filter::default(), Order::UpdatedAt, 1),
         )
         .await
@@ -658,7 +672,7 @@ pub async fn pagination_is_stable_under_inserts<S: Store + 'static>(store: S) {
     other_order.after = first.next;
     assert!(
         matches!(
-            f.store().query(f.tenant, other_order).await,
+            f.store().query(f.tenant, &Reach::Tenant, other_order).await,
             Err(StoreError::InvalidCursor(_))
         ),
         "a cursor of another order is refused"
@@ -667,7 +681,7 @@ pub async fn pagination_is_stable_under_inserts<S: Store + 'static>(store: S) {
         let query = TicketQuery::new(Filter::default(), Order::UpdatedAt, limit);
         assert!(
             matches!(
-                f.store().query(f.tenant, query).await,
+                f.store().query(f.tenant, &Reach::Tenant, query).await,
                 Err(StoreError::InvalidQuery { field: "limit", .. })
             ),
             "a page of {limit} rows is refused"
@@ -713,6 +727,7 @@ pub async fn due_order<S: Store + 'static>(store: S) {
         .store()
         .query(
             f.tenant,
+            &Reach::Tenant,
             TicketQuery::new(Filter::default(), Order::NextDue, 10),
         )
         .await
@@ -729,7 +744,7 @@ pub async fn due_order<S: Store + 'static>(store: S) {
         .unwrap_or_else(|| panic!("the P1 ticket has something due"));
     let due = f
         .store()
-        .due_before(first_due, 10)
+        .due_before(first_due, None, 10)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
@@ -739,14 +754,14 @@ pub async fn due_order<S: Store + 'static>(store: S) {
     );
     assert!(
         f.store()
-            .due_before(first_due - Duration::seconds(1), 10)
+            .due_before(first_due - Duration::seconds(1), None, 10)
             .await
             .unwrap_or_else(|e| panic!("{e}"))
             .is_empty()
     );
     let all = f
         .store()
-        .due_before(first_due + Duration::days(10), 10)
+        .due_before(first_due + Duration::days(10), None, 10)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
@@ -756,7 +771,7 @@ pub async fn due_order<S: Store + 'static>(store: S) {
     assert!(all.windows(2).all(|w| w[0].due <= w[1].due));
     let first = f
         .store()
-        .due_before(first_due + Duration::days(10), 1)
+        .due_before(first_due + Duration::days(10), None, 1)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let first: Vec<TicketId> = first.iter().map(|d| d.ticket).collect();
@@ -798,7 +813,11 @@ pub async fn filters<S: Store + 'static>(store: S) {
         let tenant = f.tenant;
         async move {
             let page = store
-                .query(tenant, TicketQuery::new(filter, Order::UpdatedAt, 50))
+                .query(
+                    tenant,
+                    &Reach::Tenant,
+                    TicketQuery::new(filter, Order::UpdatedAt, 50),
+                )
                 .await
                 .unwrap_or_else(|e| panic!("{e}"));
             page.rows.into_iter().map(|r| r.id).collect::<BTreeSet<_>>()
@@ -881,7 +900,7 @@ pub async fn search<S: Store + 'static>(store: S) {
         let tenant = f.tenant;
         async move {
             store
-                .search(tenant, text, 10)
+                .search(tenant, &Reach::Tenant, &words(text, 10))
                 .await
                 .unwrap_or_else(|e| panic!("{e}"))
                 .into_iter()
@@ -922,7 +941,7 @@ pub async fn search<S: Store + 'static>(store: S) {
     for limit in [1, 2] {
         let rows = f
             .store()
-            .search(f.tenant, "outlook", limit)
+            .search(f.tenant, &Reach::Tenant, &words("outlook", limit))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         let rows: Vec<TicketId> = rows.iter().map(|r| r.id).collect();
@@ -966,7 +985,7 @@ pub async fn unicode_and_large_bodies<S: Store + 'static>(store: S) {
     assert_eq!(loaded, Some(last.ticket));
     let found = f
         .store()
-        .search(f.tenant, "打印机", 5)
+        .search(f.tenant, &Reach::Tenant, &words("打印机", 5))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
