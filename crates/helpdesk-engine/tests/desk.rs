@@ -321,3 +321,53 @@ fn a_desk_is_only_built_on_a_configuration_without_errors() {
         .is_ok()
     );
 }
+
+#[tokio::test]
+async fn assignments_go_only_to_agents_of_the_directory() {
+    // Given a desk whose configuration lists its agents.
+    let config: helpdesk_core::DeskConfig = serde_json::from_value(serde_json::json!({
+        "groups": {"l1": {"id": "00000000-0000-0000-0000-00000000000a", "name": "L1"}},
+        "agents": {"maria": {"id": "00000000-0000-0000-0000-0000000000a1", "name": "Maria",
+                             "groups": ["l1"]}}
+    }))
+    .unwrap();
+    let desk = Desk::new(
+        config,
+        MemoryStore::new(),
+        NoNotifier,
+        ManualClock::new(start()),
+    )
+    .unwrap();
+    let tenant = TenantId::from_u128(1);
+    let admin = Actor::admin(ActorId::from_u128(9), tenant);
+    let id = helpdesk_engine::new_ticket_id();
+    let open = helpdesk_core::NewTicket::new(admin.id, "Laptop", "");
+    desk.execute(Request::new(admin.clone(), id, Command::Open(open)))
+        .await
+        .unwrap();
+
+    // When the admin assigns it to someone the directory does not know,
+    // then it is refused naming the field, and nothing is written.
+    let stranger = ActorId::from_u128(0xbad);
+    let refused = desk
+        .execute(Request::new(
+            admin.clone(),
+            id,
+            Command::Assign { assignee: stranger },
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        format!("assignee: {stranger} is not an agent of the desk's directory")
+    );
+    assert_eq!(desk.history(&admin, id).await.unwrap().len(), 1);
+
+    // And an agent of the directory is assigned.
+    let maria = ActorId::from_u128(0xa1);
+    let done = desk
+        .execute(Request::new(admin, id, Command::Assign { assignee: maria }))
+        .await
+        .unwrap();
+    assert_eq!(done.ticket.unwrap().assignee(), Some(maria));
+}
