@@ -15,7 +15,14 @@ fn fresh_file() -> PathBuf {
 
 mod on_file {
     use super::{SqliteStore, fresh_file};
-    helpdesk_testkit::store_conformance!(|| async { SqliteStore::open(fresh_file()).unwrap() });
+    helpdesk_testkit::store_conformance!(
+        || async { SqliteStore::open(fresh_file()).unwrap() },
+        reopen = |store: SqliteStore| async move {
+            let path = store.path().to_owned();
+            drop(store);
+            SqliteStore::open(path).unwrap()
+        }
+    );
 }
 
 /// The in-memory database, which serves reads and writes on one connection.

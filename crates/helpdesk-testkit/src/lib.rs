@@ -51,6 +51,28 @@ pub use observed::Observed;
 /// # Ok(())
 /// # }
 /// ```
+///
+/// A store whose data outlives it (a file, a schema, a database) also
+/// passes a `reopen` hook: it takes the store, closes it and opens a new
+/// one on the same data. The macro then adds the case
+/// [`reopened_store_answers_as_before`](cases::reopened_store_answers_as_before).
+/// The SQLite store's suite (`crates/helpdesk-sqlite/tests/conformance.rs`)
+/// drops its store, which closes the file, and opens the same path again.
+///
+/// A memory store shared through an `Arc` "reopens" as itself, which shows
+/// the form:
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// use helpdesk_engine::MemoryStore;
+///
+/// helpdesk_testkit::store_conformance!(
+///     || async { Arc::new(MemoryStore::new()) },
+///     reopen = |store: Arc<MemoryStore>| async move { store }
+/// );
+/// # fn main() {}
+/// ```
 #[macro_export]
 macro_rules! store_conformance {
     ($make:expr) => {
@@ -76,6 +98,15 @@ macro_rules! store_conformance {
             history_from_zero_and_past_the_end,
             due_work_is_paged_past_stale_instants
         );
+    };
+    ($make:expr, reopen = $reopen:expr $(,)?) => {
+        $crate::store_conformance!($make);
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn reopened_store_answers_as_before() {
+            let store = ($make)().await;
+            $crate::cases::reopened_store_answers_as_before(store, $reopen).await;
+        }
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
         $(

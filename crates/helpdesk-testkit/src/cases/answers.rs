@@ -73,7 +73,10 @@ pub async fn answers_are_seen_as_the_actor_may<S: Store + 'static>(store: S) {
         again.events, first.events,
         "the replay answers the first events"
     );
-    assert_eq!(again.version, first.version);
+    assert_eq!(
+        again.version, first.version,
+        "the replay answers the first version"
+    );
 
     // A command the requester may not see the effect of: the agent moves
     // the ticket out of their own reach, and is answered without it.
@@ -92,7 +95,7 @@ pub async fn answers_are_seen_as_the_actor_may<S: Store + 'static>(store: S) {
         away.ticket.is_none(),
         "an agent who moved the ticket out of reach is answered without it"
     );
-    assert!(away.version > first.version);
+    assert!(away.version > first.version, "the move was written");
 }
 
 /// A command id is bound to its first use: sent again by another actor,
@@ -162,7 +165,10 @@ pub async fn command_ids_are_bound<S: Store + 'static>(store: S) {
         .execute(first)
         .await
         .unwrap_or_else(|e| panic!("an honest retry is answered: {e}"));
-    assert!(retry.replayed && holds_a_note(&retry));
+    assert!(
+        retry.replayed && holds_a_note(&retry),
+        "the honest retry replays the first result, note included for staff"
+    );
 }
 
 /// A merge or a link names a ticket of the actor's tenant that they
@@ -284,7 +290,11 @@ pub async fn history_from_zero_and_past_the_end<S: Store + 'static>(store: S) {
     let id = f.open("History").await;
     let last = f.run(&f.agent, id, reply("One")).await;
     let all = f.history(id, 1).await;
-    assert_eq!(all.len() as u64, last.version);
+    assert_eq!(
+        all.len() as u64,
+        last.version,
+        "history from 1 is every event"
+    );
     assert_eq!(f.history(id, 0).await, all, "history from 0 is all of it");
     assert_eq!(
         f.history(id, last.version).await.len(),
@@ -357,7 +367,11 @@ pub async fn due_work_is_paged_past_stale_instants<S: Store + 'static>(store: S)
         "due work in (due, tenant, ticket) order, each once"
     );
     assert_eq!(seen.len(), crowd.len() + 1, "every due ticket");
-    assert_eq!(seen.last().map(|d| d.ticket), Some(due_one));
+    assert_eq!(
+        seen.last().map(|d| d.ticket),
+        Some(due_one),
+        "the ticket due latest comes last"
+    );
 
     f.advance(Duration::hours(2));
     let report = f

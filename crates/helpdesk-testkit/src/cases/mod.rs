@@ -28,6 +28,7 @@ use crate::{Fixture, pending, reply};
 
 mod answers;
 mod reach;
+mod reopen;
 
 pub use answers::{
     answers_are_seen_as_the_actor_may, appends_without_events_move_only_the_due_instant,
@@ -35,6 +36,7 @@ pub use answers::{
     history_from_zero_and_past_the_end, targets_are_checked,
 };
 pub use reach::{reach_applies_before_the_limit, requesters_never_find_internal_text};
+pub use reopen::reopened_store_answers_as_before;
 
 /// Events, snapshot and history agree after a few commands, and the
 /// snapshot is what replaying the history gives.
@@ -72,7 +74,8 @@ pub async fn round_trip<S: Store + 'static>(store: S) {
             .load(f.tenant, TicketId::from_u128(404))
             .await
             .unwrap_or_else(|e| panic!("load: {e}"))
-            .is_none()
+            .is_none(),
+        "a ticket never appended does not load"
     );
 }
 
@@ -154,7 +157,8 @@ pub async fn version_conflict<S: Store + 'static>(store: S) {
             .command(f.tenant, command.command)
             .await
             .unwrap_or_else(|e| panic!("command: {e}"))
-            .is_none()
+            .is_none(),
+        "a conflicting append records no command"
     );
 
     // A command that changes nothing is checked too: a desk deciding on a
@@ -309,7 +313,10 @@ pub async fn idempotent_command_id<S: Store + 'static>(store: S) {
         .execute(request.clone())
         .await
         .unwrap_or_else(|e| panic!("execute: {e}"));
-    assert!(again.replayed && !first.replayed);
+    assert!(
+        again.replayed && !first.replayed,
+        "the first execution is new, the retry a replay"
+    );
     assert_eq!(
         again.events, first.events,
         "the retry answers the first events"
@@ -327,7 +334,8 @@ pub async fn idempotent_command_id<S: Store + 'static>(store: S) {
         .unwrap_or_else(|e| panic!("command: {e}"));
     assert_eq!(
         record.map(|r| (r.from_version, r.to_version)),
-        Some((first.version - first.events.len() as u64, first.version))
+        Some((first.version - first.events.len() as u64, first.version)),
+        "the command's record holds the versions it moved the ticket between"
     );
 
     // A raw append of a recorded command id is a duplicate, not a conflict.
@@ -341,7 +349,11 @@ pub async fn idempotent_command_id<S: Store + 'static>(store: S) {
         f.desk.config(),
     );
     match f.store().append(append).await {
-        Ok(Appended::Duplicate(r)) => assert_eq!(Some(r), record),
+        Ok(Appended::Duplicate(r)) => assert_eq!(
+            Some(r),
+            record,
+            "a duplicate answers the first record, actor and fingerprint included"
+        ),
         other => panic!("a recorded command id must answer Duplicate, got {other:?}"),
     }
 
@@ -414,7 +426,7 @@ pub async fn idempotent_command_id<S: Store + 'static>(store: S) {
         .execute(noop.clone())
         .await
         .unwrap_or_else(|e| panic!("execute: {e}"));
-    assert!(done.events.is_empty());
+    assert!(done.events.is_empty(), "tagging twice changes nothing");
     let record = f
         .store()
         .command(f.tenant, noop.id)
@@ -555,7 +567,8 @@ pub async fn tenant_isolation<S: Store + 'static>(store: S) {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         mine_now.map(|t| t.subject().to_owned()),
-        Some("Payroll export fails".to_owned())
+        Some("Payroll export fails".to_owned()),
+        "a ticket of the same id in another tenant leaves this one as it was"
     );
     let due = store
         .due_before(f.clock_now() + Duration::days(30), None, 100)
@@ -738,7 +751,10 @@ pub async fn due_order<S: Store + 'static>(store: S) {
         [sooner, later, idle[0], idle[1]],
         "soonest due first, nothing due last, ties by id"
     );
-    assert!(page.rows[2].next_due.is_none() && page.rows[3].next_due.is_none());
+    assert!(
+        page.rows[2].next_due.is_none() && page.rows[3].next_due.is_none(),
+        "tickets with nothing due come last"
+    );
     let first_due = page.rows[0]
         .next_due
         .unwrap_or_else(|| panic!("the P1 ticket has something due"));
@@ -757,7 +773,8 @@ pub async fn due_order<S: Store + 'static>(store: S) {
             .due_before(first_due - Duration::seconds(1), None, 10)
             .await
             .unwrap_or_else(|e| panic!("{e}"))
-            .is_empty()
+            .is_empty(),
+        "nothing is due before the first due instant"
     );
     let all = f
         .store()
@@ -766,9 +783,13 @@ pub async fn due_order<S: Store + 'static>(store: S) {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         all.iter().map(|d| d.ticket).collect::<Vec<_>>(),
-        [sooner, later]
+        [sooner, later],
+        "due_before answers every ticket due by its instant"
     );
-    assert!(all.windows(2).all(|w| w[0].due <= w[1].due));
+    assert!(
+        all.windows(2).all(|w| w[0].due <= w[1].due),
+        "due_before answers soonest first"
+    );
     let first = f
         .store()
         .due_before(first_due + Duration::days(10), None, 1)
@@ -919,9 +940,12 @@ pub async fn search<S: Store + 'static>(store: S) {
         [b, a],
         "every word, anywhere"
     );
-    assert_eq!(found("printer").await, [b]);
+    assert_eq!(found("printer").await, [b], "a word of one subject");
     assert_eq!(found("outlook printer").await, [b], "all words must occur");
-    assert!(found("excel").await.is_empty());
+    assert!(
+        found("excel").await.is_empty(),
+        "a word nowhere finds nothing"
+    );
     assert_eq!(
         found("offlin").await,
         [b],
@@ -971,18 +995,30 @@ pub async fn unicode_and_large_bodies<S: Store + 'static>(store: S) {
     let subject = "Drucker 🖨️ druckt nicht — 打印机 «Fehler» ñ";
     let id = f.open(subject).await;
     let body: String = "ℵ€😀x".chars().cycle().take(64 * 1024 / 4).collect();
-    assert!(body.len() <= 64 * 1024);
+    assert!(
+        body.len() <= 64 * 1024,
+        "the body is within the default limit"
+    );
     let last = f.run(&f.agent, id, reply(&body)).await;
     let loaded = f.load(id).await;
-    assert_eq!(loaded.as_ref().map(|t| t.subject()), Some(subject));
+    assert_eq!(
+        loaded.as_ref().map(|t| t.subject()),
+        Some(subject),
+        "a Unicode subject survives exactly"
+    );
     assert_eq!(
         loaded
             .as_ref()
             .and_then(|t| t.conversation().last())
             .map(|c| c.body.as_str()),
-        Some(body.as_str())
+        Some(body.as_str()),
+        "a 64 KiB Unicode body survives exactly"
     );
-    assert_eq!(loaded, Some(last.ticket));
+    assert_eq!(
+        loaded,
+        Some(last.ticket),
+        "the loaded ticket is the one appended"
+    );
     let found = f
         .store()
         .search(f.tenant, &Reach::Tenant, &words("打印机", 5))
@@ -1043,7 +1079,8 @@ pub async fn outbox_is_written_with_the_events<S: Store + 'static>(store: S) {
     assert!(
         history
             .iter()
-            .all(|e| pending.iter().any(|m| m.event == *e))
+            .all(|e| pending.iter().any(|m| m.event == *e)),
+        "every event has its outbox message"
     );
     for limit in [1, 3] {
         let first = f
@@ -1128,7 +1165,8 @@ pub async fn concurrent_appends<S: Store + 'static>(store: S) {
         let loaded = loaded.unwrap_or_else(|| panic!("ticket {ticket} exists"));
         assert_eq!(
             Ticket::replay(ticket, history.iter().map(|e| &e.event)),
-            loaded
+            loaded,
+            "under concurrent appends, the history replays to the loaded ticket"
         );
         notes += loaded.conversation().len();
     }

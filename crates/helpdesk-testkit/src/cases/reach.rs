@@ -240,8 +240,16 @@ pub async fn requesters_never_find_internal_text<S: Store + 'static>(store: S) {
         [other],
         "the append's public text is indexed as given"
     );
-    assert_eq!(search(Reach::of(&f.admin), "wombat").await, [other]);
-    assert_eq!(search(Reach::of(&f.requester), "quokka").await, [other]);
+    assert_eq!(
+        search(Reach::of(&f.admin), "wombat").await,
+        [other],
+        "the append's internal text is found by staff"
+    );
+    assert_eq!(
+        search(Reach::of(&f.requester), "quokka").await,
+        [other],
+        "the append's public text is found by its requester"
+    );
     assert!(
         search(Reach::of(&f.requester), "wombat").await.is_empty(),
         "the append's internal text is internal"
