@@ -24,6 +24,11 @@ const SPECIAL_REACH_DAYS: i64 = 3;
 
 const NANOS_PER_SECOND: i128 = 1_000_000_000;
 
+/// At most this many changes of UTC offset are counted per year of the
+/// horizon when bounding the working time it holds (summer time makes two;
+/// a few zones had wartime or double summer time).
+const OFFSET_CHANGES_PER_YEAR: i64 = 4;
+
 /// The parts of a calendar the arithmetic needs.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Schedule<'a> {
@@ -40,6 +45,27 @@ impl Schedule<'_> {
                 .specials
                 .last_day()
                 .is_none_or(|last| day > last + SPECIAL_REACH_DAYS)
+    }
+
+    /// A lower bound of the working time, in seconds, that `add` finds
+    /// within its horizon from any start: a duration up to this never fails
+    /// with [`CalendarError::HorizonExceeded`].
+    ///
+    /// It counts only whole weeks at the weekly total, and takes as closed
+    /// every week a holiday or exception reaches (two per special date: its
+    /// own and the next, which an overnight window reaches) and every week
+    /// a change of UTC offset reaches (two per change).
+    pub(crate) fn assured_seconds(&self) -> i64 {
+        let whole_weeks = HORIZON_DAYS / 7 - 2;
+        let special_weeks = i64::try_from(self.specials.len())
+            .unwrap_or(i64::MAX)
+            .saturating_mul(2);
+        let offset_weeks = (HORIZON_DAYS / 365 + 1) * OFFSET_CHANGES_PER_YEAR * 2;
+        let weeks = whole_weeks
+            .saturating_sub(special_weeks)
+            .saturating_sub(offset_weeks)
+            .max(0);
+        weeks.saturating_mul(self.week.week_total())
     }
 
     fn timeline_from(&self, instant_seconds: i64) -> Timeline<'_> {

@@ -1,6 +1,6 @@
 //! The validated [`Calendar`] and its public operations.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -146,6 +146,51 @@ impl Calendar {
     /// The calendar's time zone.
     pub fn time_zone(&self) -> Tz {
         self.tz
+    }
+
+    /// The working time of an ordinary week: one without holidays,
+    /// exceptions or a change of UTC offset. Zero when only dated
+    /// exceptions open the calendar.
+    ///
+    /// ```
+    /// use chrono::TimeDelta;
+    /// use helpdesk_core::calendar::Calendar;
+    ///
+    /// let calendar: Calendar = serde_json::from_str(
+    ///     r#"{"tz": "Europe/Berlin", "week": {"mon": ["09:00-12:00", "13:00-17:00"], "tue": ["22:00-02:00"]}}"#,
+    /// )?;
+    /// assert_eq!(calendar.weekly_hours(), TimeDelta::hours(11));
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn weekly_hours(&self) -> TimeDelta {
+        TimeDelta::seconds(self.week.week_total())
+    }
+
+    /// The last date an exception opens (its hours are not empty), whatever
+    /// the weekly hours. On a calendar without [weekly
+    /// hours](Self::weekly_hours), nothing is open after this date.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use helpdesk_core::calendar::Calendar;
+    ///
+    /// let calendar: Calendar = serde_json::from_str(r#"{"tz": "UTC", "exceptions": [
+    ///     {"date": "2026-06-01", "hours": ["09:00-17:00"]},
+    ///     {"date": "2026-06-02", "hours": []}
+    /// ]}"#)?;
+    /// assert_eq!(calendar.last_dated_opening(), NaiveDate::from_ymd_opt(2026, 6, 1));
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn last_dated_opening(&self) -> Option<NaiveDate> {
+        self.specials.last_opening()
+    }
+
+    /// A lower bound of the business time
+    /// [`add_business_time`](Self::add_business_time) finds from any start:
+    /// up to this, it never fails with [`CalendarError::HorizonExceeded`].
+    /// Zero without weekly hours.
+    pub(crate) fn assured_business_time(&self) -> TimeDelta {
+        TimeDelta::seconds(self.schedule().assured_seconds())
     }
 
     /// The written form of this calendar (what it serializes to).

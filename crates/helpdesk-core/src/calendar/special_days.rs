@@ -126,11 +126,23 @@ impl SpecialDays {
         self.days.last().copied()
     }
 
+    /// How many special dates there are.
+    pub(crate) fn len(&self) -> usize {
+        self.days.len()
+    }
+
     /// Does some exception open a date?
     pub(crate) fn opens_any(&self) -> bool {
+        self.last_opening().is_some()
+    }
+
+    /// The last date an exception opens.
+    pub(crate) fn last_opening(&self) -> Option<NaiveDate> {
         self.entries
             .iter()
-            .any(|(_, kind)| matches!(kind, SpecialDay::Exception(hours) if !hours.is_empty()))
+            .rev()
+            .find(|(_, kind)| matches!(kind, SpecialDay::Exception(hours) if !hours.is_empty()))
+            .map(|(date, _)| *date)
     }
 
     /// The holidays, in date order.

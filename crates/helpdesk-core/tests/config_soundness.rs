@@ -1,0 +1,205 @@
+//! A configuration that validates never makes a decision fail: the
+//! configurations that would are refused by `diagnose`, each problem at its
+//! path.
+#![allow(clippy::unwrap_used)]
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use helpdesk_core::calendar::CalendarError;
+use helpdesk_core::config::{Diagnostic, Severity};
+use helpdesk_core::sla::Span;
+use helpdesk_core::*;
+use proptest::prelude::*;
+
+fn requester() -> Actor {
+    Actor::requester(ActorId::from_u128(100), TenantId::from_u128(1))
+}
+
+/// Opens a ticket at `now`: every clock of the matching policy starts.
+fn open(config: &DeskConfig, now: DateTime<Utc>) -> Result<Vec<Event>, DomainError> {
+    let requester = requester();
+    decide(
+        &Ticket::new(TicketId::from_u128(1)),
+        Command::Open(NewTicket::new(requester.id, "Printer", "")),
+        &Context::new(&requester, now, config),
+    )
+}
+
+fn config(value: serde_json::Value) -> DeskConfig {
+    serde_json::from_value(value).unwrap()
+}
+
+fn found(config: &DeskConfig, path: &str) -> Vec<Diagnostic> {
+    config
+        .diagnose()
+        .into_iter()
+        .filter(|d| d.path == path)
+        .collect()
+}
+
+/// Given a calendar whose only opening is an exception in the past.
+fn launch_day(policy_calendar: Option<&str>) -> DeskConfig {
+    config(serde_json::json!({
+        "calendars": {
+            "launch": {"tz": "Europe/Berlin",
+                       "exceptions": [{"date": "2026-01-05", "hours": ["09:00-17:00"]}]}
+        },
+        "sla_policies": [
+            {"key": "standard", "calendar": policy_calendar,
+             "targets": {"first_response": {"P3": "1h"}}}
+        ]
+    }))
+}
+
+#[test]
+fn a_clock_on_a_calendar_opened_only_by_past_exceptions_cannot_start() {
+    let config = launch_day(Some("launch"));
+    let march = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    // The decision this check protects: no deadline exists after the exception.
+    assert!(matches!(
+        open(&config, march),
+        Err(DomainError::Calendar(CalendarError::HorizonExceeded { .. }))
+    ));
+    // Before the exception the same clock starts: only validation can tell.
+    let before = Utc.with_ymd_and_hms(2026, 1, 2, 9, 0, 0).unwrap();
+    assert!(open(&config, before).is_ok());
+
+    let errors = config.validate().unwrap_err();
+    assert_eq!(
+        errors,
+        [Diagnostic::error(
+            "sla_policies[0].calendar",
+            r#"calendar "launch" (calendars.launch) has no weekly hours, only dated exceptions, the last on 2026-01-05: a clock started after them never falls due; add weekly hours to the calendar or count this policy on another"#,
+        )]
+    );
+}
+
+#[test]
+fn a_calendar_opened_only_by_exceptions_is_a_warning_naming_its_last_opening() {
+    // Counted in calendar time, the policy does not use the calendar.
+    let config = launch_day(None);
+    assert_eq!(config.validate(), Ok(()));
+    assert_eq!(
+        found(&config, "calendars.launch.week"),
+        [Diagnostic::warning(
+            "calendars.launch.week",
+            "has no weekly hours: only dated exceptions open the calendar, and after 2026-01-05 it is never open; add weekly hours",
+        )]
+    );
+    assert!(open(&config, Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap()).is_ok());
+}
+
+#[test]
+fn a_target_a_sparse_calendar_cannot_provide_is_an_error_at_the_target() {
+    // One minute a week: 400 years hold about 300 hours of it.
+    let config = config(serde_json::json!({
+        "calendars": {"minute": {"tz": "UTC", "week": {"mon": ["09:00-09:01"]}}},
+        "sla_policies": [
+            {"key": "standard", "calendar": "minute",
+             "targets": {"first_response": {"P3": "200h"}, "resolution": {"P3": "400h"}}}
+        ]
+    }));
+    let errors = config.validate().unwrap_err();
+    assert_eq!(
+        errors,
+        [Diagnostic::error(
+            "sla_policies[0].targets.resolution.P3",
+            r#"400h of business time on calendar "minute" (1m a week) may not be reached within 400 years; use a shorter target or give the calendar more weekly hours"#,
+        )]
+    );
+    assert!(matches!(
+        open(&config, Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()),
+        Err(DomainError::Calendar(CalendarError::HorizonExceeded { .. }))
+    ));
+}
+
+const TIME_ZONES: [&str; 5] = [
+    "UTC",
+    "Europe/Berlin",
+    "America/New_York",
+    "Pacific/Apia",
+    "Australia/Lord_Howe",
+];
+
+const WINDOWS: [&str; 5] = [
+    "09:00-09:01",
+    "09:00-17:00",
+    "13:00-13:30",
+    "22:00-02:00",
+    "00:00-24:00",
+];
+
+fn date() -> impl Strategy<Value = String> {
+    (2024i32..2031, 1u32..13, 1u32..29).prop_map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+fn calendar() -> impl Strategy<Value = serde_json::Value> {
+    let day = proptest::option::weighted(0.3, proptest::sample::select(&WINDOWS[..]))
+        .prop_map(|window| window.into_iter().collect::<Vec<_>>());
+    let hours = prop_oneof![
+        Just(vec![]),
+        Just(vec!["10:00-11:00"]),
+        Just(vec!["00:00-24:00"])
+    ];
+    (
+        proptest::sample::select(&TIME_ZONES[..]),
+        proptest::collection::vec(day, 7),
+        proptest::collection::vec(date(), 0..3),
+        proptest::collection::vec((date(), hours), 0..3),
+    )
+        .prop_map(|(tz, week, holidays, exceptions)| {
+            serde_json::json!({
+                "tz": tz,
+                "week": {"mon": week[0], "tue": week[1], "wed": week[2], "thu": week[3],
+                         "fri": week[4], "sat": week[5], "sun": week[6]},
+                "holidays": holidays,
+                "exceptions": exceptions.into_iter()
+                    .map(|(date, hours)| serde_json::json!({"date": date, "hours": hours}))
+                    .collect::<Vec<_>>(),
+            })
+        })
+}
+
+fn span() -> impl Strategy<Value = String> {
+    prop_oneof![1i64..3600, 3600i64..864_000, 864_000i64..=Span::MAX_SECONDS]
+        .prop_map(|seconds| Span::from_seconds(seconds).unwrap().to_string())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn clocks_start_on_every_configuration_that_validates(
+        calendar in calendar(),
+        first_response in span(),
+        resolution in span(),
+        before in span(),
+        minutes in 0i64..(100 * 366 * 24 * 60),
+    ) {
+        let Ok(config) = serde_json::from_value::<DeskConfig>(serde_json::json!({
+            "calendars": {"office": calendar},
+            "sla_policies": [
+                {"key": "standard", "calendar": "office",
+                 "targets": {"first_response": {"P3": first_response}, "resolution": {"P3": resolution}},
+                 "warnings": [{"percent": 50}, {"before": before}]}
+            ]
+        })) else {
+            // Overlapping windows or a calendar without any working time:
+            // refused when reading it.
+            return Ok(());
+        };
+        let now = Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).unwrap() + Duration::minutes(minutes);
+        match config.validate() {
+            Ok(()) => {
+                let opened = open(&config, now);
+                prop_assert!(opened.is_ok(), "{:?}", opened);
+            }
+            Err(errors) => {
+                prop_assert!(errors.iter().all(|e| e.severity == Severity::Error));
+                prop_assert!(
+                    errors.iter().all(|e| e.path.starts_with("sla_policies[0].")),
+                    "{:?}", errors
+                );
+            }
+        }
+    }
+}
