@@ -203,3 +203,88 @@ proptest! {
         }
     }
 }
+
+/// `levels` of `all`, `any` and `not` around a tag condition, built in code.
+fn nested(levels: usize) -> routing::Condition {
+    use routing::Condition;
+    let mut condition = Condition::Tag(vec!["vip".into()]);
+    for level in 0..levels {
+        condition = match level % 3 {
+            0 => Condition::Not(Box::new(condition)),
+            1 => Condition::All(vec![condition]),
+            _ => Condition::Any(vec![Condition::Tag(vec!["x".into()]), condition]),
+        };
+    }
+    condition
+}
+
+fn routed_by(when: routing::Condition) -> DeskConfig {
+    let mut config = config(serde_json::json!({
+        "routing_rules": [
+            {"name": "shallow", "when": {"tag": ["vip"]}, "then": {"tags": ["first"]}, "stop": false},
+            {"name": "deep", "then": {"tags": ["second"]}}
+        ]
+    }));
+    config.routing_rules[1].when = when;
+    config
+}
+
+#[test]
+fn a_condition_nested_deeper_than_the_limit_is_an_error_at_its_rule() {
+    let config = routed_by(nested(100_000));
+    assert_eq!(
+        config.validate(),
+        Err(vec![Diagnostic::error(
+            "routing_rules[1].when",
+            "conditions nest deeper than 32 levels (each all, any and not is one); flatten them",
+        )])
+    );
+    // Routing and explaining walk it without overflowing, and it never holds.
+    let opened = open(&config, Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()).unwrap();
+    let ticket = Ticket::replay(TicketId::from_u128(1), &opened);
+    assert_eq!(
+        routing::route(&ticket, &config).matched,
+        Vec::<usize>::new()
+    );
+    let traces = routing::explain(&ticket, &config);
+    assert_eq!(traces[1].matched, Some(false));
+    assert!(!config.routing_rules[1].when.is_always());
+    assert!(
+        !config.routing_rules[1]
+            .when
+            .implies(&config.routing_rules[0].when)
+    );
+    // Dropping the configuration takes the condition apart without recursion.
+    drop(config);
+}
+
+#[test]
+fn conditions_up_to_the_limit_validate() {
+    let config = routed_by(nested(routing::Condition::MAX_DEPTH - 1));
+    assert_eq!(config.validate(), Ok(()));
+    assert_eq!(
+        found(
+            &routed_by(nested(routing::Condition::MAX_DEPTH)),
+            "routing_rules[1].when"
+        )
+        .len(),
+        1
+    );
+}
+
+#[test]
+fn reading_a_condition_deeper_than_the_limit_fails() {
+    let fits = serde_json::to_value(nested(routing::Condition::MAX_DEPTH - 1)).unwrap();
+    let rules = |when: serde_json::Value| {
+        serde_json::from_value::<DeskConfig>(serde_json::json!({
+            "routing_rules": [{"name": "deep", "when": when, "then": {"tags": ["x"]}}]
+        }))
+    };
+    assert!(rules(fits.clone()).is_ok());
+    let err = rules(serde_json::json!({"not": fits})).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("conditions nest deeper than 32 levels"),
+        "{err}"
+    );
+}
