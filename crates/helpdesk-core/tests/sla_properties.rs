@@ -237,7 +237,7 @@ proptest! {
             }
         };
         run(&mut ticket, t0, &cast.requester, Command::Open(NewTicket::new(cast.requester.id, "Printer", "")));
-        let resolution = |t: &Ticket| t.sla().iter().find(|c| c.metric == Metric::Resolution).cloned().unwrap();
+        let resolution = |t: &Ticket| t.sla().find(|c| c.metric == Metric::Resolution).cloned().unwrap();
         let before = resolution(&ticket).due.unwrap();
         let t1 = t0 + Duration::minutes(pause_after);
         let t2 = t1 + Duration::minutes(pause_for);
