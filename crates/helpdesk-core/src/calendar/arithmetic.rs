@@ -9,9 +9,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 use super::error::CalendarError;
-use super::schedule::WeeklySchedule;
 use super::special_days::SpecialDays;
 use super::timeline::Timeline;
+use super::weekly_hours::WeeklyHours;
 
 /// How many days after the start `add_business_time` searches: 400 years, one
 /// full cycle of the Gregorian calendar.
@@ -29,15 +29,16 @@ const NANOS_PER_SECOND: i128 = 1_000_000_000;
 /// a few zones had wartime or double summer time).
 const OFFSET_CHANGES_PER_YEAR: i64 = 4;
 
-/// The parts of a calendar the arithmetic needs.
+/// A calendar's opening hours: its zone, weekly hours and special dates,
+/// which is all the arithmetic needs.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Schedule<'a> {
+pub(crate) struct OpeningHours<'a> {
     pub(crate) tz: Tz,
-    pub(crate) week: &'a WeeklySchedule,
+    pub(crate) week: &'a WeeklyHours,
     pub(crate) specials: &'a SpecialDays,
 }
 
-impl Schedule<'_> {
+impl OpeningHours<'_> {
     /// True once no date from `day` on can have working time.
     fn closed_from(&self, day: i64) -> bool {
         self.week.week_total() == 0

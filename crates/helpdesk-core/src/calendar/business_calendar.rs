@@ -4,11 +4,11 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use super::arithmetic::Schedule;
+use super::arithmetic::OpeningHours;
 use super::error::CalendarError;
-use super::schedule::WeeklySchedule;
 use super::spec::{CalendarSpec, ExceptionSpec, WeekSpec};
 use super::special_days::SpecialDays;
+use super::weekly_hours::WeeklyHours;
 
 /// A business calendar: opening windows per weekday in one time zone, with
 /// holidays and per-date exceptions. Always valid: it can only be built by
@@ -39,7 +39,7 @@ use super::special_days::SpecialDays;
 #[serde(try_from = "CalendarSpec", into = "CalendarSpec")]
 pub struct Calendar {
     tz: Tz,
-    week: WeeklySchedule,
+    week: WeeklyHours,
     specials: SpecialDays,
 }
 
@@ -73,7 +73,7 @@ impl Calendar {
                 field: "tz".to_owned(),
                 value: spec.tz.clone(),
             })?;
-        let (week, labeled) = WeeklySchedule::from_spec(&spec.week)?;
+        let (week, labeled) = WeeklyHours::from_spec(&spec.week)?;
         let specials = SpecialDays::from_spec(&spec.holidays, &spec.exceptions, &labeled)?;
         if week.week_total() == 0 && !specials.opens_any() {
             return Err(CalendarError::NoWorkingTime);
@@ -138,7 +138,7 @@ impl Calendar {
         }];
         Self {
             tz: Tz::UTC,
-            week: WeeklySchedule::every_day(&whole_day),
+            week: WeeklyHours::every_day(&whole_day),
             specials: SpecialDays::default(),
         }
     }
@@ -190,7 +190,7 @@ impl Calendar {
     /// up to this, it never fails with [`CalendarError::HorizonExceeded`].
     /// Zero without weekly hours.
     pub(crate) fn assured_business_time(&self) -> TimeDelta {
-        TimeDelta::seconds(self.schedule().assured_seconds())
+        TimeDelta::seconds(self.hours().assured_seconds())
     }
 
     /// The written form of this calendar (what it serializes to).
@@ -270,7 +270,7 @@ impl Calendar {
         start: DateTime<Utc>,
         d: TimeDelta,
     ) -> Result<DateTime<Utc>, CalendarError> {
-        self.schedule().add(start, d)
+        self.hours().add(start, d)
     }
 
     /// The working time inside `[from, to)`; zero when `to <= from`.
@@ -290,7 +290,7 @@ impl Calendar {
     /// # Ok::<(), serde_json::Error>(())
     /// ```
     pub fn business_time_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> TimeDelta {
-        self.schedule().between(from, to)
+        self.hours().between(from, to)
     }
 
     /// Is `at` inside working time (at or after a window's start, before its
@@ -308,11 +308,11 @@ impl Calendar {
     /// ```
     pub fn is_open(&self, at: DateTime<Utc>) -> bool {
         at.checked_add_signed(TimeDelta::nanoseconds(1))
-            .is_some_and(|next| self.schedule().between(at, next) > TimeDelta::zero())
+            .is_some_and(|next| self.hours().between(at, next) > TimeDelta::zero())
     }
 
-    fn schedule(&self) -> Schedule<'_> {
-        Schedule {
+    fn hours(&self) -> OpeningHours<'_> {
+        OpeningHours {
             tz: self.tz,
             week: &self.week,
             specials: &self.specials,
