@@ -112,6 +112,31 @@ fn a_target_a_sparse_calendar_cannot_provide_is_an_error_at_the_target() {
     ));
 }
 
+#[test]
+fn a_year_of_holidays_costs_the_weeks_it_spans_not_two_per_date() {
+    // An hour a week, and every date of 2027 a holiday: 400 years still
+    // hold 17,000 hours of it, which the clock finds.
+    let holidays: Vec<String> = (0..365)
+        .map(|day| {
+            (chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap() + Duration::days(day)).to_string()
+        })
+        .collect();
+    let config = config(serde_json::json!({
+        "calendars": {"hour": {"tz": "UTC", "week": {"mon": ["09:00-10:00"]}, "holidays": holidays}},
+        "sla_policies": [
+            {"key": "standard", "calendar": "hour", "targets": {"resolution": {"P3": "17000h"}}}
+        ]
+    }));
+    assert_eq!(config.validate(), Ok(()));
+    assert!(
+        open(
+            &config,
+            Utc.with_ymd_and_hms(2026, 12, 28, 9, 0, 0).unwrap()
+        )
+        .is_ok()
+    );
+}
+
 const TIME_ZONES: [&str; 5] = [
     "UTC",
     "Europe/Berlin",

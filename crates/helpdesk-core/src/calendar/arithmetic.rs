@@ -53,14 +53,11 @@ impl OpeningHours<'_> {
     /// with [`CalendarError::HorizonExceeded`].
     ///
     /// It counts only whole weeks at the weekly total, and takes as closed
-    /// every week a holiday or exception reaches (two per special date: its
-    /// own and the next, which an overnight window reaches) and every week
-    /// a change of UTC offset reaches (two per change).
+    /// every week a holiday or exception reaches and every week a change of
+    /// UTC offset reaches (two per change).
     pub(crate) fn assured_seconds(&self) -> i64 {
         let whole_weeks = HORIZON_DAYS / 7 - 2;
-        let special_weeks = i64::try_from(self.specials.len())
-            .unwrap_or(i64::MAX)
-            .saturating_mul(2);
+        let special_weeks = self.specials.weeks_reached();
         let offset_weeks = (HORIZON_DAYS / 365 + 1) * OFFSET_CHANGES_PER_YEAR * 2;
         let weeks = whole_weeks
             .saturating_sub(special_weeks)

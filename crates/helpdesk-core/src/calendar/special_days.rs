@@ -126,9 +126,18 @@ impl SpecialDays {
         self.days.last().copied()
     }
 
-    /// How many special dates there are.
-    pub(crate) fn len(&self) -> usize {
-        self.days.len()
+    /// How many weeks, at most, the special dates reach: each its own and
+    /// the next date's (which an overnight window reaches), so two weeks
+    /// per date, and never more than the weeks from the first to the day
+    /// after the last.
+    pub(crate) fn weeks_reached(&self) -> i64 {
+        let (Some(first), Some(last)) = (self.days.first(), self.days.last()) else {
+            return 0;
+        };
+        let per_date = i64::try_from(self.days.len())
+            .unwrap_or(i64::MAX)
+            .saturating_mul(2);
+        per_date.min((last - first + 1) / 7 + 2)
     }
 
     /// Does some exception open a date?
