@@ -148,23 +148,20 @@ impl Condition {
         }
     }
 
-    /// Whether the condition nests more than `limit` levels deep. Walks
-    /// no further than that, without recursion.
+    /// Whether the condition nests more than `limit` levels deep. Recurses
+    /// at most `limit` levels, however deep the condition, and allocates
+    /// nothing.
     pub(crate) fn depth_over(&self, limit: usize) -> bool {
-        let mut pending = vec![(self, 1)];
-        while let Some((condition, level)) = pending.pop() {
-            if level > limit {
-                return true;
+        let Some(below) = limit.checked_sub(1) else {
+            return true;
+        };
+        match self {
+            Condition::All(parts) | Condition::Any(parts) => {
+                parts.iter().any(|p| p.depth_over(below))
             }
-            match condition {
-                Condition::All(parts) | Condition::Any(parts) => {
-                    pending.extend(parts.iter().map(|p| (p, level + 1)));
-                }
-                Condition::Not(part) => pending.push((part, level + 1)),
-                _ => {}
-            }
+            Condition::Not(part) => part.depth_over(below),
+            _ => false,
         }
-        false
     }
 
     /// Whether it nests deeper than [`MAX_DEPTH`](Self::MAX_DEPTH).
