@@ -63,7 +63,6 @@ fn bench(c: &mut Criterion) {
     }
     let running = ticket
         .sla()
-        .iter()
         .filter(|c| c.state == helpdesk::sla::CycleState::Running)
         .count();
     assert_eq!(running, 4, "four running clocks");

@@ -45,7 +45,7 @@ fn config() -> DeskConfig {
 fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
         .single()
-        .unwrap_or(DateTime::UNIX_EPOCH)
+        .expect("valid instant")
 }
 
 fn agent(n: u128) -> Actor {

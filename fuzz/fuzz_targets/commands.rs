@@ -252,7 +252,6 @@ fn fold(command: &mut Command) {
 fn no_internal_notes(ticket: &Ticket) -> bool {
     ticket
         .conversation()
-        .iter()
         .all(|c| c.visibility == Visibility::Public)
 }
 

@@ -23,38 +23,11 @@ const CHUNK: usize = 4;
 /// reply to a ticket shared with a store copies at most a few comments,
 /// however long the conversation.
 ///
-/// It reads like a slice: [`len`](Self::len), [`iter`](Self::iter),
-/// [`get`](Self::get), [`last`](Self::last) and `for` loops; it
-/// compares, prints and serializes as the list of its items.
-///
-/// ```
-/// use chrono::{TimeZone, Utc};
-/// use helpdesk_core::*;
-///
-/// let tenant = TenantId::from_u128(1);
-/// let alice = Actor::requester(ActorId::from_u128(10), tenant);
-/// let config = DeskConfig::default();
-/// let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
-/// let ctx = Context::new(&alice, now, &config);
-/// let mut ticket = Ticket::new(TicketId::from_u128(100));
-/// for command in [
-///     Command::Open(NewTicket::new(alice.id, "Printer jams", "")),
-///     Command::Reply { comment: CommentId::from_u128(1), body: "Still jams".into() },
-/// ] {
-///     for event in decide(&ticket, command, &ctx)? {
-///         apply(&mut ticket, &event);
-///     }
-/// }
-/// let conversation = ticket.conversation();
-/// assert_eq!(conversation.len(), 1);
-/// assert_eq!(conversation.get(0).map(|c| c.body.as_str()), Some("Still jams"));
-/// assert_eq!(conversation.last().map(|c| c.id), Some(CommentId::from_u128(1)));
-/// for comment in conversation {
-///     assert_eq!(comment.visibility, Visibility::Public);
-/// }
-/// # Ok::<(), DomainError>(())
-/// ```
-pub struct Chunked<T>(Option<Arc<Spine<T>>>);
+/// The layout stays inside the crate: a [`Ticket`](crate::Ticket) hands
+/// out its items through [`iter`](Self::iter), whose iterator counts,
+/// steps to an index and reaches the newest item without walking the
+/// others. It compares, prints and serializes as the list of its items.
+pub(crate) struct Chunked<T>(Option<Arc<Spine<T>>>);
 
 /// The chunks: every one but the last holds exactly [`CHUNK`] items, the
 /// last one 1 to [`CHUNK`]. Never empty (an empty sequence has no spine).
@@ -77,22 +50,22 @@ impl<T> Clone for Spine<T> {
 
 impl<T> Chunked<T> {
     /// An empty sequence; allocates nothing.
-    pub const fn new() -> Self {
+    pub(crate) const fn new() -> Self {
         Self(None)
     }
 
     /// How many items it holds.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.0.as_ref().map_or(0, |spine| spine.len)
     }
 
     /// Whether it holds no item.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.0.is_none()
     }
 
     /// The items, oldest first.
-    pub fn iter(&self) -> ChunkedIter<'_, T> {
+    pub(crate) fn iter(&self) -> ChunkedIter<'_, T> {
         let chunks: &[Arc<Chunk<T>>] = self.0.as_ref().map_or(&[], |spine| &spine.chunks);
         ChunkedIter {
             chunks: chunks.iter(),
@@ -101,30 +74,9 @@ impl<T> Chunked<T> {
             len: self.len(),
         }
     }
-
-    /// The item at `index`, oldest first, if there is one.
-    pub fn get(&self, index: usize) -> Option<&T> {
-        let spine = self.0.as_ref()?;
-        spine.chunks.get(index / CHUNK)?.get(index % CHUNK)
-    }
-
-    /// The oldest item.
-    pub fn first(&self) -> Option<&T> {
-        self.get(0)
-    }
-
-    /// The newest item.
-    pub fn last(&self) -> Option<&T> {
-        self.0.as_ref()?.chunks.last()?.last()
-    }
 }
 
 impl<T: Clone> Chunked<T> {
-    /// The items in a `Vec`, cloned.
-    pub fn to_vec(&self) -> Vec<T> {
-        self.iter().cloned().collect()
-    }
-
     /// Appends `item`. While another clone shares the sequence, copies the
     /// list of chunks and the items of the last chunk, not the others.
     pub(crate) fn push(&mut self, item: T) {
@@ -268,7 +220,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Chunked<T> {
 
 /// The items of a [`Chunked`], oldest first (or newest first, with
 /// [`rev`](Iterator::rev)).
-pub struct ChunkedIter<'a, T> {
+pub(crate) struct ChunkedIter<'a, T> {
     /// The chunks neither end has started.
     chunks: slice::Iter<'a, Arc<Chunk<T>>>,
     /// What is left of the chunk the front has started.
@@ -313,6 +265,45 @@ impl<'a, T> Iterator for ChunkedIter<'a, T> {
     fn size_hint(&self) -> (usize, Option<usize>) {
         (self.len, Some(self.len))
     }
+
+    fn count(self) -> usize {
+        self.len
+    }
+
+    fn last(mut self) -> Option<&'a T> {
+        self.next_back()
+    }
+
+    /// Steps over whole chunks: every chunk but the sequence's last holds
+    /// [`CHUNK`] items, so the one holding the item is found by division.
+    fn nth(&mut self, n: usize) -> Option<&'a T> {
+        if n >= self.len {
+            self.chunks = [].iter();
+            self.front = [].iter();
+            self.back = [].iter();
+            self.len = 0;
+            return None;
+        }
+        let mut offset = n;
+        if offset >= self.front.len() {
+            offset -= self.front.len();
+            let whole = self.chunks.len();
+            let skip = offset / CHUNK;
+            match self.chunks.nth(skip) {
+                Some(chunk) => {
+                    self.front = chunk.iter();
+                    offset -= skip * CHUNK;
+                }
+                // The item is in the chunk the back has started.
+                None => {
+                    self.front = std::mem::replace(&mut self.back, [].iter());
+                    offset -= whole * CHUNK;
+                }
+            }
+        }
+        self.len -= n + 1;
+        self.front.nth(offset)
+    }
 }
 
 impl<'a, T> DoubleEndedIterator for ChunkedIter<'a, T> {
@@ -356,9 +347,14 @@ mod tests {
         seq
     }
 
+    /// The items, copied.
+    fn items(seq: &Chunked<usize>) -> Vec<usize> {
+        seq.iter().copied().collect()
+    }
+
     /// Whether `a` and `b` hold the item at `index` in the same memory.
     fn shares(a: &Chunked<usize>, b: &Chunked<usize>, index: usize) -> bool {
-        match (a.get(index), b.get(index)) {
+        match (a.iter().nth(index), b.iter().nth(index)) {
             (Some(x), Some(y)) => std::ptr::eq(x, y),
             _ => false,
         }
@@ -378,14 +374,37 @@ mod tests {
                 rev
             });
             assert_eq!(seq.iter().len(), n);
-            assert_eq!(seq.first(), items.first());
-            assert_eq!(seq.last(), items.last());
-            assert_eq!(seq.get(n), None);
+            assert_eq!(seq.iter().next(), items.first());
+            assert_eq!(seq.iter().last(), items.last());
+            assert_eq!(seq.iter().count(), n);
+            assert_eq!(seq.iter().nth(n), None);
             for i in 0..n {
-                assert_eq!(seq.get(i), Some(&i));
+                assert_eq!(seq.iter().nth(i), Some(&i));
             }
-            assert_eq!(seq.to_vec(), items);
             assert_eq!(Chunked::from(items.clone()), seq);
+        }
+    }
+
+    #[test]
+    fn stepping_to_an_index_skips_chunks_from_either_end() {
+        for n in [0, 1, CHUNK, CHUNK + 1, 3 * CHUNK + 2] {
+            let seq = numbers(n);
+            for taken_back in 0..=n.min(CHUNK + 1) {
+                for start in 0..=n {
+                    for step in 0..=n + 1 {
+                        let mut iter = seq.iter();
+                        let mut plain = (0..n).collect::<Vec<_>>().into_iter();
+                        for _ in 0..taken_back {
+                            assert_eq!(iter.next_back().copied(), plain.next_back());
+                        }
+                        assert_eq!(iter.nth(start).copied(), plain.nth(start));
+                        assert_eq!(iter.nth(step).copied(), plain.nth(step));
+                        assert_eq!(iter.len(), plain.len());
+                        assert_eq!(iter.clone().last().copied(), plain.clone().last());
+                        assert_eq!(iter.copied().collect::<Vec<_>>(), plain.collect::<Vec<_>>());
+                    }
+                }
+            }
         }
     }
 
@@ -415,8 +434,8 @@ mod tests {
             let original = numbers(n);
             let mut copy = original.clone();
             copy.push(n);
-            assert_eq!(original.to_vec(), (0..n).collect::<Vec<_>>());
-            assert_eq!(copy.to_vec(), (0..=n).collect::<Vec<_>>());
+            assert_eq!(items(&original), (0..n).collect::<Vec<_>>());
+            assert_eq!(items(&copy), (0..=n).collect::<Vec<_>>());
             // Every item before the last chunk is the original's own memory.
             let last_chunk_start = n - n % CHUNK;
             for i in 0..last_chunk_start {
@@ -434,10 +453,10 @@ mod tests {
         // The newest match is the last item; the one before is in chunk 1.
         *copy.rfind_mut(|&i| i == target).ok_or("found")? = 1000;
         *copy.rfind_mut(|&i| i == target).ok_or("found")? = 2000;
-        assert_eq!(copy.get(target), Some(&2000));
-        assert_eq!(copy.last(), Some(&1000));
-        assert_eq!(original.get(target), Some(&target));
-        assert_eq!(original.last(), Some(&target));
+        assert_eq!(copy.iter().nth(target), Some(&2000));
+        assert_eq!(copy.iter().last(), Some(&1000));
+        assert_eq!(original.iter().nth(target), Some(&target));
+        assert_eq!(original.iter().last(), Some(&target));
         for i in 0..4 * CHUNK {
             assert_eq!(shares(&original, &copy, i), i / CHUNK != 1, "item {i}");
         }
@@ -451,7 +470,7 @@ mod tests {
         let seq: Chunked<usize> = Chunked::new();
         assert!(seq.0.is_none());
         assert_eq!(seq.iter().next(), None);
-        assert_eq!(seq.last(), None);
+        assert_eq!(seq.iter().last(), None);
         let collected: Chunked<usize> = std::iter::empty().collect();
         assert!(collected.0.is_none());
         assert_eq!(collected, seq);
@@ -468,7 +487,7 @@ mod tests {
         let back: Chunked<usize> = serde_json::from_str(&json)?;
         assert_eq!(back, seq);
         assert_ne!(numbers(CHUNK), seq);
-        assert_eq!(format!("{seq:?}"), format!("{:?}", seq.to_vec()));
+        assert_eq!(format!("{seq:?}"), format!("{:?}", items(&seq)));
         let none: Chunked<usize> = serde_json::from_str("[]")?;
         assert!(none.0.is_none());
         Ok(())

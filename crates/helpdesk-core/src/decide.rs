@@ -327,7 +327,7 @@ fn reply_moves_status(ticket: &Ticket, role: Role, out: &mut Events<'_>) {
 }
 
 fn check_comment_id(ticket: &Ticket, comment: crate::id::CommentId) -> Result<(), ValidationError> {
-    if ticket.conversation().iter().any(|c| c.id == comment) {
+    if ticket.conversation().any(|c| c.id == comment) {
         return Err(ValidationError::new(
             "comment",
             format!(

@@ -90,7 +90,6 @@ pub use actor::{Actor, ActorRef, Role};
 pub use apply::apply;
 pub use asset::AssetRef;
 pub use channel::Channel;
-pub use chunked::{Chunked, ChunkedIter};
 pub use command::{Command, CommandKind, NewTicket};
 pub use comment::{Comment, Visibility};
 pub use config::DeskConfig;

@@ -148,25 +148,31 @@ mod tests {
         maybe: Option<DateTime<Utc>>,
     }
 
-    fn both(at: DateTime<Utc>, maybe: Option<DateTime<Utc>>) -> (String, String) {
-        let fast = serde_json::to_string(&Fast { at, maybe }).unwrap_or_default();
-        let chrono = serde_json::to_string(&Chrono { at, maybe }).unwrap_or_default();
-        (fast, chrono)
+    /// The JSON written here and by chrono; an error on either side is
+    /// an error of the test.
+    fn both(at: DateTime<Utc>, maybe: Option<DateTime<Utc>>) -> Result<(String, String), String> {
+        let fast = serde_json::to_string(&Fast { at, maybe }).map_err(|e| format!("here: {e}"))?;
+        let chrono =
+            serde_json::to_string(&Chrono { at, maybe }).map_err(|e| format!("chrono: {e}"))?;
+        Ok((fast, chrono))
+    }
+
+    fn instant(year: i32, month: u32, day: u32) -> Result<DateTime<Utc>, String> {
+        Utc.with_ymd_and_hms(year, month, day, 0, 0, 0)
+            .single()
+            .ok_or_else(|| format!("{year}-{month}-{day} is not one instant"))
     }
 
     #[test]
-    fn whole_seconds_and_each_fraction_length_read_as_chrono_writes_them() {
-        let base = Utc
-            .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
-            .single()
-            .unwrap_or_default();
+    fn whole_seconds_and_each_fraction_length_read_as_chrono_writes_them() -> Result<(), String> {
+        let base = instant(2026, 3, 2)? + chrono::Duration::hours(9);
         for nanos in [0, 120_000_000, 123_456_000, 123_456_789, 1, 999_999_999] {
             let at = base + chrono::Duration::nanoseconds(nanos);
-            let (fast, chrono) = both(at, Some(at));
+            let (fast, chrono) = both(at, Some(at))?;
             assert_eq!(fast, chrono);
         }
         assert_eq!(
-            both(base, None).0,
+            both(base, None)?.0,
             r#"{"at":"2026-03-02T09:00:00Z","maybe":null}"#
         );
         // Those instants were written here, not by chrono.
@@ -174,11 +180,12 @@ mod tests {
         assert_eq!(super::format(&base, &mut text), Some(20));
         let nanos = base + chrono::Duration::nanoseconds(1);
         assert_eq!(super::format(&nanos, &mut text), Some(30));
-        let far = Utc
-            .with_ymd_and_hms(10_000, 1, 1, 0, 0, 0)
-            .single()
-            .unwrap_or_default();
+        // Past the year 9999, chrono writes it.
+        let far = instant(10_000, 1, 1)?;
         assert_eq!(super::format(&far, &mut text), None);
+        let (fast, chrono) = both(far, None)?;
+        assert_eq!(fast, chrono);
+        Ok(())
     }
 
     proptest! {
@@ -193,9 +200,11 @@ mod tests {
             ],
             none in any::<bool>(),
         ) {
-            let at = DateTime::from_timestamp(secs, nanos).unwrap_or_default();
+            let Some(at) = DateTime::from_timestamp(secs, nanos) else {
+                return Err(TestCaseError::fail(format!("{secs}s {nanos}ns is no instant")));
+            };
             let maybe = (!none).then_some(at);
-            let (fast, chrono) = both(at, maybe);
+            let (fast, chrono) = both(at, maybe).map_err(TestCaseError::fail)?;
             prop_assert_eq!(fast, chrono);
         }
     }

@@ -15,12 +15,12 @@ use crate::chunked::Chunked;
 use crate::comment::{Comment, Visibility};
 use crate::event::Event;
 use crate::field::FieldValue;
-use crate::id::{ActorId, GroupId, TenantId, TicketId};
+use crate::id::{ActorId, CommentId, GroupId, TenantId, TicketId};
 use crate::link::Link;
 use crate::priority::{Impact, Priority, Urgency};
 use crate::resolution::Resolution;
 use crate::shared::Shared;
-use crate::sla::{SlaCycle, SlaTrigger, next_due};
+use crate::sla::{Metric, SlaCycle, SlaTrigger, next_due};
 use crate::status::{Status, StatusCategory};
 use crate::tag::Tag;
 use crate::ticket_type::TicketType;
@@ -35,9 +35,10 @@ use crate::ticket_type::TicketType;
 /// Clones are cheap: a clone shares everything with the original, and
 /// [`apply`] on a shared ticket copies the scalar fields and only the text
 /// or collection (tags, fields) the event changes. The conversation and
-/// the SLA cycles, which grow with the ticket's history, are [`Chunked`]:
-/// a reply to a shared ticket copies its last few comments, and an SLA
-/// event the few cycles next to the one it changes, never all of them.
+/// the SLA cycles, which grow with the ticket's history, are kept in
+/// chunks of a few items that clones share: a reply to a shared ticket
+/// copies its last few comments, and an SLA event the few cycles next to
+/// the one it changes, never all of them.
 /// Stores and engines can hand out snapshots without copying
 /// conversations.
 ///
@@ -252,10 +253,68 @@ impl Ticket {
         &self.state.assets
     }
 
-    /// Public replies and internal notes, oldest first. Use
-    /// [`view_for`](Self::view_for) before showing a ticket to a requester.
-    pub fn conversation(&self) -> &Chunked<Comment> {
-        &self.state.conversation
+    /// Public replies and internal notes, oldest first (newest first with
+    /// [`rev`](Iterator::rev)). Use [`view_for`](Self::view_for) before
+    /// showing a ticket to a requester.
+    ///
+    /// The iterator knows its length, and reaches the newest comment
+    /// ([`last`](Iterator::last)) or the one at an index
+    /// ([`nth`](Iterator::nth)) without walking the others.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use helpdesk_core::*;
+    ///
+    /// let tenant = TenantId::from_u128(1);
+    /// let alice = Actor::requester(ActorId::from_u128(10), tenant);
+    /// let config = DeskConfig::default();
+    /// let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    /// let ctx = Context::new(&alice, now, &config);
+    /// let mut ticket = Ticket::new(TicketId::from_u128(100));
+    /// for command in [
+    ///     Command::Open(NewTicket::new(alice.id, "Printer jams", "")),
+    ///     Command::Reply { comment: CommentId::from_u128(1), body: "Still jams".into() },
+    ///     Command::Reply { comment: CommentId::from_u128(2), body: "Now it smokes".into() },
+    /// ] {
+    ///     for event in decide(&ticket, command, &ctx)? {
+    ///         apply(&mut ticket, &event);
+    ///     }
+    /// }
+    /// assert_eq!(ticket.conversation().len(), 2);
+    /// assert_eq!(ticket.conversation().nth(0).map(|c| c.body.as_str()), Some("Still jams"));
+    /// assert_eq!(ticket.conversation().last().map(|c| c.id), Some(CommentId::from_u128(2)));
+    /// assert!(ticket.conversation().all(|c| c.visibility == Visibility::Public));
+    /// # Ok::<(), DomainError>(())
+    /// ```
+    pub fn conversation(
+        &self,
+    ) -> impl ExactSizeIterator<Item = &Comment> + DoubleEndedIterator + Clone {
+        self.state.conversation.iter()
+    }
+
+    /// The comment with `id`, if the conversation holds it.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use helpdesk_core::*;
+    /// # let alice = Actor::requester(ActorId::from_u128(10), TenantId::from_u128(1));
+    /// # let config = DeskConfig::default();
+    /// # let ctx = Context::new(&alice, Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(), &config);
+    /// # let mut ticket = Ticket::new(TicketId::from_u128(100));
+    /// # for command in [
+    /// #     Command::Open(NewTicket::new(alice.id, "Printer jams", "")),
+    /// #     Command::Reply { comment: CommentId::from_u128(1), body: "Still jams".into() },
+    /// # ] {
+    /// #     for event in decide(&ticket, command, &ctx)? {
+    /// #         apply(&mut ticket, &event);
+    /// #     }
+    /// # }
+    /// assert_eq!(ticket.comment(CommentId::from_u128(1)).map(|c| c.body.as_str()), Some("Still jams"));
+    /// assert!(ticket.comment(CommentId::from_u128(2)).is_none());
+    /// # Ok::<(), DomainError>(())
+    /// ```
+    pub fn comment(&self, id: CommentId) -> Option<&Comment> {
+        self.state.conversation.iter().find(|c| c.id == id)
     }
 
     /// Its links to other tickets.
@@ -304,9 +363,20 @@ impl Ticket {
         self.state.sla_policy.as_deref()
     }
 
-    /// Every SLA cycle the ticket has had, oldest first.
-    pub fn sla(&self) -> &Chunked<SlaCycle> {
-        &self.state.sla
+    /// Every SLA cycle the ticket has had, oldest first (newest first with
+    /// [`rev`](Iterator::rev)), of every metric.
+    pub fn sla(&self) -> impl ExactSizeIterator<Item = &SlaCycle> + DoubleEndedIterator + Clone {
+        self.state.sla.iter()
+    }
+
+    /// The cycle numbered `cycle` (from 1) of `metric`'s clock, if it has
+    /// started.
+    pub fn sla_cycle(&self, metric: Metric, cycle: u32) -> Option<&SlaCycle> {
+        self.state
+            .sla
+            .iter()
+            .rev()
+            .find(|c| c.metric == metric && c.cycle == cycle)
     }
 
     /// The earliest SLA warning or breach not yet recorded, with its
@@ -524,7 +594,6 @@ mod tests {
         // comment of the copy is the original's, in the same memory.
         let shared = original
             .conversation()
-            .iter()
             .zip(copy.conversation())
             .take_while(|(a, b)| std::ptr::eq(*a, *b))
             .count();
@@ -532,7 +601,6 @@ mod tests {
         assert!(
             original
                 .conversation()
-                .iter()
                 .zip(copy.conversation())
                 .all(|(a, b)| a == b)
         );

@@ -292,7 +292,6 @@ fn requester_views_and_histories_hold_no_internal_notes() {
     assert_eq!(view.conversation().len(), 1);
     assert!(
         view.conversation()
-            .iter()
             .all(|c| c.visibility == Visibility::Public)
     );
     assert_eq!(

@@ -174,7 +174,6 @@ fn new_york_tickets_count_on_new_york_hours() {
     let first = opened
         .ticket
         .sla()
-        .iter()
         .find(|c| c.metric == Metric::FirstResponse)
         .unwrap();
     // P3: 4h = 1h on Friday + 3h on Monday from 08:00, which is EDT by then

@@ -111,11 +111,7 @@ fn new_ticket(desk: &Desk) -> NewTicket {
 }
 
 fn cycle(ticket: &Ticket, metric: Metric, number: u32) -> &SlaCycle {
-    ticket
-        .sla()
-        .iter()
-        .find(|c| c.metric == metric && c.cycle == number)
-        .unwrap()
+    ticket.sla_cycle(metric, number).unwrap()
 }
 
 fn types(changes: &[Change]) -> Vec<&'static str> {
@@ -311,7 +307,6 @@ fn waiting_pauses_resolution_and_reopening_resumes_it_with_the_time_kept() {
     assert_eq!(
         run.ticket
             .sla()
-            .iter()
             .filter(|c| c.metric == Metric::Resolution)
             .count(),
         1
@@ -325,12 +320,7 @@ fn next_response_runs_one_cycle_per_exchange_and_keeps_every_cycle() {
     let (agent, requester) = (desk.agent.clone(), desk.requester.clone());
     // A requester message before any agent reply is covered by first response.
     desk.reply(&mut run, 5, &requester);
-    assert!(
-        run.ticket
-            .sla()
-            .iter()
-            .all(|c| c.metric != Metric::NextResponse)
-    );
+    assert!(run.ticket.sla().all(|c| c.metric != Metric::NextResponse));
     desk.reply(&mut run, 10, &agent);
     desk.reply(&mut run, 20, &requester);
     assert_eq!(
@@ -350,7 +340,6 @@ fn next_response_runs_one_cycle_per_exchange_and_keeps_every_cycle() {
     let outcomes: Vec<_> = run
         .ticket
         .sla()
-        .iter()
         .filter(|c| c.metric == Metric::NextResponse)
         .map(|c| c.outcome)
         .collect();
@@ -362,7 +351,6 @@ fn next_response_runs_one_cycle_per_exchange_and_keeps_every_cycle() {
     let periodic = run
         .ticket
         .sla()
-        .iter()
         .filter(|c| c.metric == Metric::PeriodicUpdate)
         .count();
     assert_eq!(
@@ -453,12 +441,7 @@ fn merging_cancels_the_clocks() {
         types(&changes),
         ["merged", "sla_cancelled", "sla_cancelled"]
     );
-    assert!(
-        run.ticket
-            .sla()
-            .iter()
-            .all(|c| c.state == CycleState::Cancelled)
-    );
+    assert!(run.ticket.sla().all(|c| c.state == CycleState::Cancelled));
     assert_eq!(
         desk.check(&mut run, 1000),
         vec![],

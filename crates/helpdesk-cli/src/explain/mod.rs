@@ -266,7 +266,6 @@ impl<'a> Explained<'a> {
         let clocks = self
             .routed
             .sla()
-            .iter()
             .filter(|c| c.is_active())
             .map(|c| ClockView {
                 metric: c.metric.to_string(),
@@ -390,7 +389,6 @@ impl<'a> Explained<'a> {
         let metric: Metric = metric.parse().ok()?;
         self.routed
             .sla()
-            .iter()
             .rev()
             .find(|c| c.metric == metric && c.is_active())
     }

@@ -9,9 +9,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 use super::error::CalendarError;
-use super::schedule::WeeklySchedule;
 use super::special_days::SpecialDays;
 use super::timeline::Timeline;
+use super::weekly_hours::WeeklyHours;
 
 /// How many days after the start `add_business_time` searches: 400 years, one
 /// full cycle of the Gregorian calendar.
@@ -24,15 +24,21 @@ const SPECIAL_REACH_DAYS: i64 = 3;
 
 const NANOS_PER_SECOND: i128 = 1_000_000_000;
 
-/// The parts of a calendar the arithmetic needs.
+/// At most this many changes of UTC offset are counted per year of the
+/// horizon when bounding the working time it holds (summer time makes two;
+/// a few zones had wartime or double summer time).
+const OFFSET_CHANGES_PER_YEAR: i64 = 4;
+
+/// A calendar's opening hours: its zone, weekly hours and special dates,
+/// which is all the arithmetic needs.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Schedule<'a> {
+pub(crate) struct OpeningHours<'a> {
     pub(crate) tz: Tz,
-    pub(crate) week: &'a WeeklySchedule,
+    pub(crate) week: &'a WeeklyHours,
     pub(crate) specials: &'a SpecialDays,
 }
 
-impl Schedule<'_> {
+impl OpeningHours<'_> {
     /// True once no date from `day` on can have working time.
     fn closed_from(&self, day: i64) -> bool {
         self.week.week_total() == 0
@@ -40,6 +46,24 @@ impl Schedule<'_> {
                 .specials
                 .last_day()
                 .is_none_or(|last| day > last + SPECIAL_REACH_DAYS)
+    }
+
+    /// A lower bound of the working time, in seconds, that `add` finds
+    /// within its horizon from any start: a duration up to this never fails
+    /// with [`CalendarError::HorizonExceeded`].
+    ///
+    /// It counts only whole weeks at the weekly total, and takes as closed
+    /// every week a holiday or exception reaches and every week a change of
+    /// UTC offset reaches (two per change).
+    pub(crate) fn assured_seconds(&self) -> i64 {
+        let whole_weeks = HORIZON_DAYS / 7 - 2;
+        let special_weeks = self.specials.weeks_reached();
+        let offset_weeks = (HORIZON_DAYS / 365 + 1) * OFFSET_CHANGES_PER_YEAR * 2;
+        let weeks = whole_weeks
+            .saturating_sub(special_weeks)
+            .saturating_sub(offset_weeks)
+            .max(0);
+        weeks.saturating_mul(self.week.week_total())
     }
 
     fn timeline_from(&self, instant_seconds: i64) -> Timeline<'_> {

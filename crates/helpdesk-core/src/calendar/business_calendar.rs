@@ -1,14 +1,14 @@
 //! The validated [`Calendar`] and its public operations.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use super::arithmetic::Schedule;
+use super::arithmetic::OpeningHours;
 use super::error::CalendarError;
-use super::schedule::WeeklySchedule;
 use super::spec::{CalendarSpec, ExceptionSpec, WeekSpec};
 use super::special_days::SpecialDays;
+use super::weekly_hours::WeeklyHours;
 
 /// A business calendar: opening windows per weekday in one time zone, with
 /// holidays and per-date exceptions. Always valid: it can only be built by
@@ -39,7 +39,7 @@ use super::special_days::SpecialDays;
 #[serde(try_from = "CalendarSpec", into = "CalendarSpec")]
 pub struct Calendar {
     tz: Tz,
-    week: WeeklySchedule,
+    week: WeeklyHours,
     specials: SpecialDays,
 }
 
@@ -73,7 +73,7 @@ impl Calendar {
                 field: "tz".to_owned(),
                 value: spec.tz.clone(),
             })?;
-        let (week, labeled) = WeeklySchedule::from_spec(&spec.week)?;
+        let (week, labeled) = WeeklyHours::from_spec(&spec.week)?;
         let specials = SpecialDays::from_spec(&spec.holidays, &spec.exceptions, &labeled)?;
         if week.week_total() == 0 && !specials.opens_any() {
             return Err(CalendarError::NoWorkingTime);
@@ -138,7 +138,7 @@ impl Calendar {
         }];
         Self {
             tz: Tz::UTC,
-            week: WeeklySchedule::every_day(&whole_day),
+            week: WeeklyHours::every_day(&whole_day),
             specials: SpecialDays::default(),
         }
     }
@@ -146,6 +146,51 @@ impl Calendar {
     /// The calendar's time zone.
     pub fn time_zone(&self) -> Tz {
         self.tz
+    }
+
+    /// The working time of an ordinary week: one without holidays,
+    /// exceptions or a change of UTC offset. Zero when only dated
+    /// exceptions open the calendar.
+    ///
+    /// ```
+    /// use chrono::TimeDelta;
+    /// use helpdesk_core::calendar::Calendar;
+    ///
+    /// let calendar: Calendar = serde_json::from_str(
+    ///     r#"{"tz": "Europe/Berlin", "week": {"mon": ["09:00-12:00", "13:00-17:00"], "tue": ["22:00-02:00"]}}"#,
+    /// )?;
+    /// assert_eq!(calendar.weekly_hours(), TimeDelta::hours(11));
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn weekly_hours(&self) -> TimeDelta {
+        TimeDelta::seconds(self.week.week_total())
+    }
+
+    /// The last date an exception opens (its hours are not empty), whatever
+    /// the weekly hours. On a calendar without [weekly
+    /// hours](Self::weekly_hours), nothing is open after this date.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use helpdesk_core::calendar::Calendar;
+    ///
+    /// let calendar: Calendar = serde_json::from_str(r#"{"tz": "UTC", "exceptions": [
+    ///     {"date": "2026-06-01", "hours": ["09:00-17:00"]},
+    ///     {"date": "2026-06-02", "hours": []}
+    /// ]}"#)?;
+    /// assert_eq!(calendar.last_dated_opening(), NaiveDate::from_ymd_opt(2026, 6, 1));
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn last_dated_opening(&self) -> Option<NaiveDate> {
+        self.specials.last_opening()
+    }
+
+    /// A lower bound of the business time
+    /// [`add_business_time`](Self::add_business_time) finds from any start:
+    /// up to this, it never fails with [`CalendarError::HorizonExceeded`].
+    /// Zero without weekly hours.
+    pub(crate) fn assured_business_time(&self) -> TimeDelta {
+        TimeDelta::seconds(self.hours().assured_seconds())
     }
 
     /// The written form of this calendar (what it serializes to).
@@ -225,7 +270,7 @@ impl Calendar {
         start: DateTime<Utc>,
         d: TimeDelta,
     ) -> Result<DateTime<Utc>, CalendarError> {
-        self.schedule().add(start, d)
+        self.hours().add(start, d)
     }
 
     /// The working time inside `[from, to)`; zero when `to <= from`.
@@ -245,7 +290,7 @@ impl Calendar {
     /// # Ok::<(), serde_json::Error>(())
     /// ```
     pub fn business_time_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> TimeDelta {
-        self.schedule().between(from, to)
+        self.hours().between(from, to)
     }
 
     /// Is `at` inside working time (at or after a window's start, before its
@@ -263,11 +308,11 @@ impl Calendar {
     /// ```
     pub fn is_open(&self, at: DateTime<Utc>) -> bool {
         at.checked_add_signed(TimeDelta::nanoseconds(1))
-            .is_some_and(|next| self.schedule().between(at, next) > TimeDelta::zero())
+            .is_some_and(|next| self.hours().between(at, next) > TimeDelta::zero())
     }
 
-    fn schedule(&self) -> Schedule<'_> {
-        Schedule {
+    fn hours(&self) -> OpeningHours<'_> {
+        OpeningHours {
             tz: self.tz,
             week: &self.week,
             specials: &self.specials,

@@ -79,10 +79,10 @@ mod day_windows;
 mod error;
 mod local_time;
 mod offset_run;
-mod schedule;
 mod spec;
 mod special_days;
 mod timeline;
+mod weekly_hours;
 mod window;
 
 pub use self::business_calendar::Calendar;

@@ -126,11 +126,32 @@ impl SpecialDays {
         self.days.last().copied()
     }
 
+    /// How many weeks, at most, the special dates reach: each its own and
+    /// the next date's (which an overnight window reaches), so two weeks
+    /// per date, and never more than the weeks from the first to the day
+    /// after the last.
+    pub(crate) fn weeks_reached(&self) -> i64 {
+        let (Some(first), Some(last)) = (self.days.first(), self.days.last()) else {
+            return 0;
+        };
+        let per_date = i64::try_from(self.days.len())
+            .unwrap_or(i64::MAX)
+            .saturating_mul(2);
+        per_date.min((last - first + 1) / 7 + 2)
+    }
+
     /// Does some exception open a date?
     pub(crate) fn opens_any(&self) -> bool {
+        self.last_opening().is_some()
+    }
+
+    /// The last date an exception opens.
+    pub(crate) fn last_opening(&self) -> Option<NaiveDate> {
         self.entries
             .iter()
-            .any(|(_, kind)| matches!(kind, SpecialDay::Exception(hours) if !hours.is_empty()))
+            .rev()
+            .find(|(_, kind)| matches!(kind, SpecialDay::Exception(hours) if !hours.is_empty()))
+            .map(|(date, _)| *date)
     }
 
     /// The holidays, in date order.

@@ -10,8 +10,8 @@ use chrono_tz::Tz;
 
 use super::local_time::{offset_at, resolve_local, weekday_index};
 use super::offset_run::OffsetRun;
-use super::schedule::WeeklySchedule;
 use super::special_days::{SpecialDay, SpecialDays};
+use super::weekly_hours::WeeklyHours;
 use super::window::{DAY_SECONDS, Window};
 
 /// The opening intervals (instants, in seconds) of one local date.
@@ -62,7 +62,7 @@ pub(crate) struct OrdinaryWeek {
 #[derive(Debug)]
 pub(crate) struct Timeline<'a> {
     tz: Tz,
-    schedule: &'a WeeklySchedule,
+    week: &'a WeeklyHours,
     specials: &'a SpecialDays,
     day: i64,
     offsets: OffsetRun,
@@ -76,7 +76,7 @@ impl<'a> Timeline<'a> {
     /// midnight).
     pub(crate) fn covering(
         tz: Tz,
-        schedule: &'a WeeklySchedule,
+        week: &'a WeeklyHours,
         specials: &'a SpecialDays,
         instant: i64,
     ) -> Self {
@@ -84,7 +84,7 @@ impl<'a> Timeline<'a> {
         let day = (instant.saturating_add(offset)).div_euclid(DAY_SECONDS);
         let mut timeline = Self {
             tz,
-            schedule,
+            week,
             specials,
             day,
             offsets: OffsetRun::known(tz, instant, offset),
@@ -124,7 +124,7 @@ impl<'a> Timeline<'a> {
         Some(OrdinaryWeek {
             lo: monday * DAY_SECONDS - offset,
             hi: (monday + 7) * DAY_SECONDS - offset,
-            total: self.schedule.week_total(),
+            total: self.week.week_total(),
         })
     }
 
@@ -140,7 +140,7 @@ impl<'a> Timeline<'a> {
                 return Day {
                     lo: shift,
                     spans: DaySpans::Ordinary {
-                        profile: self.schedule.profile(weekday_index(day)),
+                        profile: self.week.profile(weekday_index(day)),
                         shift,
                     },
                 };
@@ -198,7 +198,7 @@ impl<'a> Timeline<'a> {
         match self.specials.get(day) {
             Some(SpecialDay::Holiday) => &[],
             Some(SpecialDay::Exception(windows)) => windows,
-            None => self.schedule.day(weekday_index(day)),
+            None => self.week.day(weekday_index(day)),
         }
     }
 }

@@ -1,11 +1,12 @@
 //! Checks on the plain parts of a configuration: statuses, fields, limits,
-//! the directory of groups and agents, and SLA policies.
+//! calendars, the directory of groups and agents, and SLA policies.
 
 use std::collections::BTreeSet;
 
+use crate::calendar::Calendar;
 use crate::config::{DeskConfig, Diagnostic};
 use crate::field::FieldKind;
-use crate::sla::Warning;
+use crate::sla::{SlaPolicy, Span, Warning};
 use crate::status::StatusCategory;
 use crate::suggest::did_you_mean;
 
@@ -123,6 +124,23 @@ pub(crate) fn limits(config: &DeskConfig, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Warns about calendars that only dated exceptions open: after the last
+/// of them, they are never open.
+pub(crate) fn calendars(config: &DeskConfig, out: &mut Vec<Diagnostic>) {
+    for (name, calendar) in &config.calendars {
+        if calendar.weekly_hours().is_zero()
+            && let Some(last) = calendar.last_dated_opening()
+        {
+            out.push(Diagnostic::warning(
+                format!("calendars.{name}.week"),
+                format!(
+                    "has no weekly hours: only dated exceptions open the calendar, and after {last} it is never open; add weekly hours"
+                ),
+            ));
+        }
+    }
+}
+
 pub(crate) fn directory(config: &DeskConfig, out: &mut Vec<Diagnostic>) {
     let agents = || config.agents.keys().map(String::as_str);
     let groups = || config.groups.keys().map(String::as_str);
@@ -200,6 +218,9 @@ pub(crate) fn sla(config: &DeskConfig, out: &mut Vec<Diagnostic>) {
                 calendar,
                 config.calendars.keys().map(String::as_str),
             );
+            if let Some(found) = config.calendars.get(calendar) {
+                reachable_targets(out, &at, policy, calendar, found);
+            }
         }
         for (j, group) in policy.when.groups.iter().enumerate() {
             reference(
@@ -264,5 +285,44 @@ pub(crate) fn sla(config: &DeskConfig, out: &mut Vec<Diagnostic>) {
                 config.sla_policies[i].key
             ),
         ));
+    }
+}
+
+/// Reports targets a clock on `calendar` might not reach: all of them when
+/// the calendar has no weekly hours, else those longer than the business
+/// time it surely provides within the 400 years a deadline is searched.
+fn reachable_targets(
+    out: &mut Vec<Diagnostic>,
+    at: &dyn Fn(&str) -> String,
+    policy: &SlaPolicy,
+    name: &str,
+    calendar: &Calendar,
+) {
+    if calendar.weekly_hours().is_zero() {
+        let last = calendar
+            .last_dated_opening()
+            .map_or_else(String::new, |date| format!(", the last on {date}"));
+        out.push(Diagnostic::error(
+            at("calendar"),
+            format!(
+                "calendar {name:?} (calendars.{name}) has no weekly hours, only dated exceptions{last}: a clock started after them never falls due; add weekly hours to the calendar or count this policy on another"
+            ),
+        ));
+        return;
+    }
+    let assured = calendar.assured_business_time();
+    let weekly = Span::from_seconds(calendar.weekly_hours().num_seconds())
+        .map_or_else(String::new, |span| format!(" ({span} a week)"));
+    for (metric, by_priority) in &policy.targets {
+        for (priority, target) in by_priority {
+            if target.as_delta() > assured {
+                out.push(Diagnostic::error(
+                    at(&format!("targets.{metric}.{priority}")),
+                    format!(
+                        "{target} of business time on calendar {name:?}{weekly} may not be reached within 400 years; use a shorter target or give the calendar more weekly hours"
+                    ),
+                ));
+            }
+        }
     }
 }

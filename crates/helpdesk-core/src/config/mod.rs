@@ -139,6 +139,7 @@ impl DeskConfig {
         checks::statuses(self, &mut out);
         checks::fields(self, &mut out);
         checks::limits(self, &mut out);
+        checks::calendars(self, &mut out);
         checks::directory(self, &mut out);
         checks::sla(self, &mut out);
         crate::escalation::diagnose(self, &mut out);

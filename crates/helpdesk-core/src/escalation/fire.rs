@@ -209,7 +209,6 @@ fn no_response_due(ticket: &Ticket, rule: &EscalationRule) -> Option<DateTime<Ut
     }
     let since = ticket
         .conversation()
-        .iter()
         .rev()
         .find(|c| {
             c.visibility == Visibility::Public

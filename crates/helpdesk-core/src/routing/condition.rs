@@ -1,6 +1,6 @@
 //! [`Condition`]: what a routing rule asks of a ticket.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::channel::Channel;
 use crate::field::FieldValue;
@@ -30,15 +30,33 @@ pub struct FieldIs {
 /// ]}"#).unwrap();
 /// assert!(matches!(when, Condition::All(ref parts) if parts.len() == 3));
 /// ```
+///
+/// `all`, `any` and `not` nest at most [`Condition::MAX_DEPTH`] levels
+/// deep. Reading a deeper condition fails; one built in code is an error of
+/// [`DeskConfig::diagnose`](crate::DeskConfig::diagnose) and never holds.
+/// Dropping one of any depth is safe; cloning, comparing, formatting or
+/// writing one recurses once per level.
+///
+/// ```
+/// use helpdesk_core::routing::Condition;
+/// let mut text = r#"{"tag": ["vip"]}"#.to_owned();
+/// for _ in 1..Condition::MAX_DEPTH {
+///     text = format!(r#"{{"not": {text}}}"#);
+/// }
+/// assert!(serde_json::from_str::<Condition>(&text).is_ok());
+/// let deeper = format!(r#"{{"any": [{text}]}}"#);
+/// let err = serde_json::from_str::<Condition>(&deeper).unwrap_err();
+/// assert!(err.to_string().starts_with("conditions nest deeper than 32 levels"), "{err}");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Condition {
     /// Every part holds (an empty list always holds).
-    All(Vec<Condition>),
+    All(#[serde(deserialize_with = "parts_within_depth")] Vec<Condition>),
     /// At least one part holds (an empty list never holds).
-    Any(Vec<Condition>),
+    Any(#[serde(deserialize_with = "parts_within_depth")] Vec<Condition>),
     /// The part does not hold.
-    Not(Box<Condition>),
+    Not(#[serde(deserialize_with = "part_within_depth")] Box<Condition>),
     /// The ticket came in through one of these channels.
     Channel(Vec<Channel>),
     /// The ticket is of one of these types.
@@ -70,14 +88,100 @@ impl Default for Condition {
     }
 }
 
+impl Drop for Condition {
+    /// Takes nested parts apart one by one, so that dropping a condition
+    /// nested however deep (built in code) does not recurse.
+    fn drop(&mut self) {
+        let mut pending = Vec::new();
+        take_nested(self, &mut pending);
+        while let Some(mut part) = pending.pop() {
+            take_nested(&mut part, &mut pending);
+        }
+    }
+}
+
+/// Moves the nested parts of `condition` that have parts of their own to
+/// `pending`, leaving only simple conditions behind.
+fn take_nested(condition: &mut Condition, pending: &mut Vec<Condition>) {
+    match condition {
+        Condition::All(parts) | Condition::Any(parts) => {
+            for part in parts.iter_mut().filter(|p| p.is_nested()) {
+                pending.push(std::mem::take(part));
+            }
+        }
+        Condition::Not(part) if part.is_nested() => pending.push(std::mem::take(&mut **part)),
+        _ => {}
+    }
+}
+
+fn parts_within_depth<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Condition>, D::Error> {
+    let parts = Vec::<Condition>::deserialize(d)?;
+    if parts.iter().any(|p| p.depth_over(Condition::MAX_DEPTH - 1)) {
+        return Err(serde::de::Error::custom(TOO_DEEP));
+    }
+    Ok(parts)
+}
+
+fn part_within_depth<'de, D: Deserializer<'de>>(d: D) -> Result<Box<Condition>, D::Error> {
+    let part = Box::<Condition>::deserialize(d)?;
+    if part.depth_over(Condition::MAX_DEPTH - 1) {
+        return Err(serde::de::Error::custom(TOO_DEEP));
+    }
+    Ok(part)
+}
+
+/// Why a condition is refused for its depth.
+pub(crate) const TOO_DEEP: &str =
+    "conditions nest deeper than 32 levels (each all, any and not is one); flatten them";
+
 impl Condition {
-    /// Whether the condition holds for the ticket.
+    /// How many levels `all`, `any` and `not` may nest, the outermost
+    /// condition being the first level.
+    pub const MAX_DEPTH: usize = 32;
+
+    /// Is it an `all`, `any` or `not` with parts?
+    fn is_nested(&self) -> bool {
+        match self {
+            Condition::All(parts) | Condition::Any(parts) => !parts.is_empty(),
+            Condition::Not(_) => true,
+            _ => false,
+        }
+    }
+
+    /// Whether the condition nests more than `limit` levels deep. Recurses
+    /// at most `limit` levels, however deep the condition, and allocates
+    /// nothing.
+    pub(crate) fn depth_over(&self, limit: usize) -> bool {
+        let Some(below) = limit.checked_sub(1) else {
+            return true;
+        };
+        match self {
+            Condition::All(parts) | Condition::Any(parts) => {
+                parts.iter().any(|p| p.depth_over(below))
+            }
+            Condition::Not(part) => part.depth_over(below),
+            _ => false,
+        }
+    }
+
+    /// Whether it nests deeper than [`MAX_DEPTH`](Self::MAX_DEPTH).
+    pub(crate) fn is_too_deep(&self) -> bool {
+        self.depth_over(Self::MAX_DEPTH)
+    }
+
+    /// Whether the condition holds for the ticket. A condition nested
+    /// deeper than [`MAX_DEPTH`](Self::MAX_DEPTH) never holds.
     pub fn matches(&self, facts: &Facts<'_>) -> bool {
+        !self.is_too_deep() && self.holds(facts)
+    }
+
+    /// Whether the condition holds, on a condition within the depth.
+    fn holds(&self, facts: &Facts<'_>) -> bool {
         let ticket = facts.ticket;
         match self {
-            Condition::All(parts) => parts.iter().all(|c| c.matches(facts)),
-            Condition::Any(parts) => parts.iter().any(|c| c.matches(facts)),
-            Condition::Not(part) => !part.matches(facts),
+            Condition::All(parts) => parts.iter().all(|c| c.holds(facts)),
+            Condition::Any(parts) => parts.iter().any(|c| c.holds(facts)),
+            Condition::Not(part) => !part.holds(facts),
             Condition::Channel(channels) => channels.contains(&ticket.channel()),
             Condition::TicketType(types) => types.contains(&ticket.ticket_type()),
             Condition::SubjectHas(words) => words.any_in(&facts.subject),
@@ -109,8 +213,16 @@ impl Condition {
     /// Whether the condition holds, and why, in words: for `helpdesk
     /// explain`.
     pub fn explain(&self, facts: &Facts<'_>) -> (bool, String) {
+        if self.is_too_deep() {
+            return (false, format!("{TOO_DEEP}: no"));
+        }
+        self.explain_within(facts)
+    }
+
+    /// [`explain`](Self::explain) on a condition within the depth.
+    fn explain_within(&self, facts: &Facts<'_>) -> (bool, String) {
         let ticket = facts.ticket;
-        let held = self.matches(facts);
+        let held = self.holds(facts);
         let yes_no = if held { "yes" } else { "no" };
         let why = match self {
             Condition::All(parts) if parts.is_empty() => "always".to_owned(),
@@ -120,10 +232,12 @@ impl Condition {
                 } else {
                     "any"
                 };
-                let inner: Vec<String> = parts.iter().map(|p| p.explain(facts).1).collect();
+                let inner: Vec<String> = parts.iter().map(|p| p.explain_within(facts).1).collect();
                 format!("{word} of [{}]: {yes_no}", inner.join("; "))
             }
-            Condition::Not(part) => format!("not ({}): {yes_no}", part.explain(facts).1),
+            Condition::Not(part) => {
+                format!("not ({}): {yes_no}", part.explain_within(facts).1)
+            }
             Condition::Channel(list) => {
                 format!(
                     "channel {} in [{}]: {yes_no}",
@@ -184,10 +298,16 @@ impl Condition {
     }
 
     /// Whether the condition holds for every ticket (no condition at all).
+    /// False for a condition nested too deep, which never holds.
     pub fn is_always(&self) -> bool {
+        !self.is_too_deep() && self.always_within()
+    }
+
+    /// [`is_always`](Self::is_always) on a condition within the depth.
+    fn always_within(&self) -> bool {
         match self {
-            Condition::All(parts) => parts.iter().all(Condition::is_always),
-            Condition::Any(parts) => parts.iter().any(Condition::is_always),
+            Condition::All(parts) => parts.iter().all(Condition::always_within),
+            Condition::Any(parts) => parts.iter().any(Condition::always_within),
             _ => false,
         }
     }
@@ -196,8 +316,14 @@ impl Condition {
     /// on conjunctions of simple conditions (a sound but partial check: a
     /// `false` answer proves nothing).
     pub fn implies(&self, earlier: &Condition) -> bool {
+        if self.is_too_deep() {
+            return false;
+        }
         if earlier.is_always() {
             return true;
+        }
+        if earlier.is_too_deep() {
+            return false;
         }
         let mine = conjuncts(self);
         conjuncts(earlier)

@@ -3,10 +3,16 @@
 
 use crate::config::{DeskConfig, Diagnostic, reference};
 use crate::routing::Condition;
+use crate::routing::condition::TOO_DEEP;
 
 /// Reports unknown groups, tiers, fields and calendars, bad tags and field
 /// values, rules shadowed by an earlier stopping rule, and duplicates.
 pub(crate) fn diagnose(config: &DeskConfig, out: &mut Vec<Diagnostic>) {
+    let too_deep: Vec<bool> = config
+        .routing_rules
+        .iter()
+        .map(|rule| rule.when.is_too_deep())
+        .collect();
     for (i, rule) in config.routing_rules.iter().enumerate() {
         let at = |field: &str| format!("routing_rules[{i}].{field}");
         if rule.name.trim().is_empty() {
@@ -15,7 +21,11 @@ pub(crate) fn diagnose(config: &DeskConfig, out: &mut Vec<Diagnostic>) {
                 "must not be empty: events name the rule that caused them",
             ));
         }
-        conditions(config, &rule.when, &at("when"), out);
+        if too_deep[i] {
+            out.push(Diagnostic::error(at("when"), TOO_DEEP));
+        } else {
+            conditions(config, &rule.when, &at("when"), out);
+        }
         let then = &rule.then;
         if let Some(group) = &then.group {
             reference(
@@ -69,6 +79,10 @@ pub(crate) fn diagnose(config: &DeskConfig, out: &mut Vec<Diagnostic>) {
             ));
         }
         for (j, earlier) in config.routing_rules[..i].iter().enumerate() {
+            if too_deep[i] || too_deep[j] {
+                // Comparing two conditions recurses once per level.
+                continue;
+            }
             if earlier.when == rule.when && earlier.then == rule.then {
                 out.push(Diagnostic::warning(
                     at("when"),

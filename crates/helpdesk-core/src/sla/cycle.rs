@@ -135,7 +135,7 @@ impl SlaCycle {
         self.close_run(at);
         self.elapsed_ms = elapsed_ms;
         self.state = state;
-        self.schedule(None);
+        self.set_deadlines(None);
     }
 
     fn close_run(&mut self, at: DateTime<Utc>) {
@@ -144,18 +144,20 @@ impl SlaCycle {
         }
     }
 
-    fn schedule(&mut self, schedule: Option<&Schedule>) {
-        self.due = schedule.map(|s| s.due);
+    /// Takes the deadline and warning instants of `plan`; with `None`
+    /// (paused or ended), clears them. Warnings keep whether they fired.
+    fn set_deadlines(&mut self, plan: Option<&Schedule>) {
+        self.due = plan.map(|p| p.due);
         for state in &mut self.warnings {
-            state.at = schedule.and_then(|s| {
-                s.warnings
+            state.at = plan.and_then(|p| {
+                p.warnings
                     .iter()
                     .find(|w| w.warning == state.warning)
                     .map(|w| w.at)
             });
         }
-        if let Some(schedule) = schedule {
-            for w in &schedule.warnings {
+        if let Some(plan) = plan {
+            for w in &plan.warnings {
                 if !self.warnings.iter().any(|s| s.warning == w.warning) {
                     self.warnings.push(WarningState {
                         warning: w.warning,
@@ -239,7 +241,7 @@ pub(crate) fn apply_sla(
                 warnings: Vec::new(),
                 breached: false,
             };
-            cycle.schedule(Some(&started.schedule));
+            cycle.set_deadlines(Some(&started.schedule));
             cycles.push(cycle);
         }
         Change::SlaPaused {
@@ -260,7 +262,7 @@ pub(crate) fn apply_sla(
                 c.runs.push(Run { from: at, to: None });
                 c.state = CycleState::Running;
                 c.outcome = None;
-                c.schedule(Some(schedule));
+                c.set_deadlines(Some(schedule));
             }
         }
         Change::SlaRetargeted(retarget) => {
@@ -272,7 +274,7 @@ pub(crate) fn apply_sla(
                     c.close_run(at);
                     c.runs.push(Run { from: at, to: None });
                 }
-                c.schedule(retarget.schedule.as_ref());
+                c.set_deadlines(retarget.schedule.as_ref());
             }
         }
         Change::SlaWarned {

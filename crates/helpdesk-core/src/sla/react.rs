@@ -32,12 +32,14 @@ pub(crate) fn with_sla(
     ctx: &Context<'_>,
 ) -> Result<Vec<Event>, DomainError> {
     if ctx.config.sla_policies.is_empty()
-        && ticket.sla().is_empty()
+        && ticket.state.sla.is_empty()
         && ticket.sla_policy().is_none()
     {
         return Ok(primary);
     }
-    if primary.is_empty() && !recompute && next_due(ticket.sla()).is_none_or(|(at, _)| at > ctx.now)
+    if primary.is_empty()
+        && !recompute
+        && next_due(&ticket.state.sla).is_none_or(|(at, _)| at > ctx.now)
     {
         return Ok(primary);
     }
@@ -103,13 +105,12 @@ impl<'a> Work<'a> {
         Self {
             ctx,
             now: ctx.now,
-            cycles: ticket.sla().clone(),
+            cycles: ticket.state.sla.clone(),
             policy: ticket.sla_policy().map(str::to_owned),
             status: ticket.status().category,
             priority: ticket.priority(),
             agent_replied: ticket
                 .conversation()
-                .iter()
                 .any(|c| c.visibility == Visibility::Public && is_agent(c.author.role)),
             out: Vec::new(),
         }

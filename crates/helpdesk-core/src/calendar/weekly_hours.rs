@@ -1,5 +1,5 @@
-//! The weekly schedule: each weekday's windows and what an ordinary day and
-//! an ordinary week hold.
+//! The weekly opening hours: each weekday's windows and what an ordinary
+//! day and an ordinary week hold.
 
 use super::day_windows::{LabeledWindow, check_spill, overnight, parse_day, windows};
 use super::error::CalendarError;
@@ -11,13 +11,13 @@ use super::window::{DAY_SECONDS, Window};
 /// whose previous date and itself are no holiday or exception and whose UTC
 /// offset does not change.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct WeeklySchedule {
+pub(crate) struct WeeklyHours {
     days: [Vec<Window>; 7],
     profiles: [Vec<(i64, i64)>; 7],
     week_total: i64,
 }
 
-impl WeeklySchedule {
+impl WeeklyHours {
     /// Parses and checks the week. Also returns the labeled windows, for
     /// checking exceptions against their neighbouring weekdays.
     pub(crate) fn from_spec(
@@ -113,16 +113,16 @@ mod tests {
             &["02:00-04:00"],
             &["23:00-01:00"],
         );
-        let (schedule, _) = WeeklySchedule::from_spec(&spec)
+        let (hours, _) = WeeklyHours::from_spec(&spec)
             .map_err(|e| e.to_string())
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
-            schedule.profile(0),
+            hours.profile(0),
             &[(0, 3600), (9 * 3600, 12 * 3600), (22 * 3600, DAY_SECONDS)]
         );
         // The spill 00:00-02:00 touches the own window 02:00-04:00 and merges.
-        assert_eq!(schedule.profile(1), &[(0, 4 * 3600)]);
-        assert_eq!(schedule.profile(6), &[(23 * 3600, DAY_SECONDS)]);
-        assert_eq!(schedule.week_total(), (6 + 4 + 1) * 3600);
+        assert_eq!(hours.profile(1), &[(0, 4 * 3600)]);
+        assert_eq!(hours.profile(6), &[(23 * 3600, DAY_SECONDS)]);
+        assert_eq!(hours.week_total(), (6 + 4 + 1) * 3600);
     }
 }
