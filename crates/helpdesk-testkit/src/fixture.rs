@@ -80,7 +80,7 @@ pub struct Fixture<S> {
 pub fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
         .single()
-        .unwrap_or(DateTime::UNIX_EPOCH)
+        .unwrap_or_else(|| panic!("2026-03-02 09:00 UTC is one instant"))
 }
 
 /// The fixture desk's configuration: an SLA policy in calendar time (first

@@ -105,12 +105,15 @@ mod tests {
     fn ids_are_version_7_and_carry_the_millisecond() {
         let before = SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_millis())
-            .unwrap_or_default();
+            .unwrap_or_else(|e| panic!("the clock is before 1970: {e}"))
+            .as_millis();
         let id = new_v7();
         assert_eq!(id.get_version_num(), 7);
         assert_eq!(id.get_variant(), uuid::Variant::RFC4122);
-        let (seconds, nanos) = id.get_timestamp().map(|t| t.to_unix()).unwrap_or_default();
+        let (seconds, nanos) = id
+            .get_timestamp()
+            .map(|t| t.to_unix())
+            .unwrap_or_else(|| panic!("a v7 id carries its instant"));
         let millis = u128::from(seconds) * 1000 + u128::from(nanos / 1_000_000);
         assert!(millis >= before, "{millis} < {before}");
     }
@@ -128,7 +131,10 @@ mod tests {
             .collect();
         let mut all = std::collections::HashSet::new();
         for thread in threads {
-            for id in thread.join().unwrap_or_default() {
+            for id in thread
+                .join()
+                .unwrap_or_else(|_| panic!("a generating thread panicked"))
+            {
                 assert!(all.insert(id), "duplicate id {id}");
             }
         }
