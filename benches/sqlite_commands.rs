@@ -15,9 +15,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use helpdesk_core::{
-    Actor, ActorId, Change, Command, DeskConfig, GroupId, NewTicket, TenantId, TicketId,
-};
+use helpdesk_core::{Actor, ActorId, Command, DeskConfig, GroupId, NewTicket, TenantId, TicketId};
 use helpdesk_engine::store::Append;
 use helpdesk_engine::{
     Desk, ManualClock, MemoryStore, NoNotifier, Request, Store, new_comment_id, new_ticket_id,
@@ -131,7 +129,7 @@ fn key(id: impl Into<uuid::Uuid>) -> Key {
 /// The rows one append writes, already encoded.
 struct Rows {
     tenant: Key,
-    command: (Key, Key, i64, i64),
+    command: (Key, Key, i64, i64, Key, [u8; 32]),
     ticket: Option<TicketRows>,
 }
 
@@ -145,7 +143,7 @@ struct TicketRows {
     updated_at: i64,
     events: Vec<(i64, Key, Key, i64, &'static str, String)>,
     outbox: Vec<i64>,
-    text: Vec<String>,
+    text: Vec<(bool, String)>,
     /// The ticket's JSON form, when the store writes its snapshot.
     snapshot: Option<String>,
     new: bool,
@@ -168,17 +166,8 @@ fn encode(a: &Append, stored: &mut HashMap<TicketId, Vec<rusqlite::types::Value>
     use rusqlite::types::Value::{Blob, Integer, Null, Text};
     let row = &a.row;
     let ticket = (!a.events.is_empty()).then(|| {
-        let text = a
-            .events
-            .iter()
-            .flat_map(|e| match &e.event.change {
-                Change::Opened(o) => vec![o.subject.to_lowercase(), o.description.to_lowercase()],
-                Change::Replied { body, .. } | Change::NoteAdded { body, .. } => {
-                    vec![body.to_lowercase()]
-                }
-                _ => Vec::new(),
-            })
-            .filter(|part| !part.is_empty())
+        let text = (a.text.public.iter().map(|p| (false, p.clone())))
+            .chain(a.text.internal.iter().map(|p| (true, p.clone())))
             .collect();
         let opt = |v: Option<Key>| v.map_or(Null, |k| Blob(k.to_vec()));
         let values: Vec<rusqlite::types::Value> = vec![
@@ -260,6 +249,8 @@ fn encode(a: &Append, stored: &mut HashMap<TicketId, Vec<rusqlite::types::Value>
             key(a.command.ticket),
             a.command.from_version as i64,
             a.command.to_version as i64,
+            key(a.command.actor),
+            a.command.fingerprint.0,
         ),
         ticket,
     }
@@ -279,18 +270,20 @@ fn insert_plain(path: &Path, rows: &[Rows]) -> rusqlite::Result<()> {
         conn.execute_batch("BEGIN IMMEDIATE")?;
         // Like the store: a transaction's search text in one statement, so
         // FTS5 writes one index segment per transaction.
-        let mut text: Vec<(i64, &str)> = Vec::new();
+        let mut text: Vec<(i64, bool, &str)> = Vec::new();
         for r in chunk {
             conn.prepare_cached(
-                "INSERT INTO commands (tenant, command, ticket, from_version, to_version) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO commands (tenant, command, ticket, from_version, to_version, \
+                 actor, fingerprint) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
             .execute(params![
                 r.tenant,
                 r.command.0,
                 r.command.1,
                 r.command.2,
-                r.command.3
+                r.command.3,
+                r.command.4,
+                &r.command.5[..]
             ])?;
             let Some(t) = &r.ticket else { continue };
             // Ticket numbers as the floor assigned them, kept here instead
@@ -363,12 +356,16 @@ fn insert_plain(path: &Path, rows: &[Rows]) -> rusqlite::Result<()> {
                 conn.prepare_cached("INSERT INTO outbox (ticket, version) VALUES (?1, ?2)")?
                     .execute(params![no, m])?;
             }
-            text.extend(t.text.iter().map(|part| (no, part.as_str())));
+            text.extend(
+                t.text
+                    .iter()
+                    .map(|(internal, part)| (no, *internal, part.as_str())),
+            );
         }
         if !text.is_empty() {
             conn.prepare_cached(
-                "INSERT INTO ticket_text (doc, body) \
-                 SELECT value ->> 0, value ->> 1 FROM json_each(?1)",
+                "INSERT INTO ticket_parts (ticket, internal, body) \
+                 SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1)",
             )?
             .execute([json!(&text)])?;
         }
