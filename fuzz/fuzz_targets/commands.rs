@@ -105,6 +105,7 @@ fn config() -> DeskConfig {
         label: key.into(),
         kind,
         requester_editable,
+        host_only: false,
     };
     let config = DeskConfig {
         statuses: vec![

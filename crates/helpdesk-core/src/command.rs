@@ -23,6 +23,12 @@ use crate::ticket_type::TicketType;
 
 /// The content of a new ticket, for [`Command::Open`].
 ///
+/// The channel, type, organization, email address, impact, urgency, group
+/// and tags are for staff recording a ticket (a phone call, say). A
+/// requester's own ticket leaves the first four to the facts the host
+/// vouches for ([`Vouched`](crate::Vouched)) and the rest to triage; see
+/// note 1 of the [authorization table](crate::authorization).
+///
 /// ```
 /// use helpdesk_core::{ActorId, Channel, Impact, NewTicket, TicketType};
 ///
@@ -44,12 +50,16 @@ pub struct NewTicket {
     /// The full description; may be empty.
     #[serde(default)]
     pub description: String,
-    /// How it came in; `portal` when unset.
-    #[serde(default = "default_channel")]
-    pub channel: Channel,
-    /// What kind of work it is; `incident` when unset.
-    #[serde(default = "default_type")]
-    pub ticket_type: TicketType,
+    /// How it came in; `portal` when neither this nor the host's
+    /// [`Vouched`](crate::Vouched) sets it. Requesters may not set it: the
+    /// host vouches for it.
+    #[serde(default)]
+    pub channel: Option<Channel>,
+    /// What kind of work it is; `incident` when neither this nor the host's
+    /// [`Vouched`](crate::Vouched) sets it. Requesters may not set it: the
+    /// host vouches for it.
+    #[serde(default)]
+    pub ticket_type: Option<TicketType>,
     /// Impact; `medium` when unset. Requesters may not set it.
     #[serde(default)]
     pub impact: Option<Impact>,
@@ -62,30 +72,28 @@ pub struct NewTicket {
     /// Tags. Requesters may not set them.
     #[serde(default)]
     pub tags: Vec<String>,
-    /// Custom field values, by key.
+    /// Custom field values, by key. Requesters may set only fields marked
+    /// `requester_editable`; nobody may set a field marked `host_only`
+    /// here (the host vouches for those).
     #[serde(default)]
     pub fields: BTreeMap<String, FieldValue>,
     /// Asset references.
     #[serde(default)]
     pub assets: Vec<String>,
     /// The requester's email address, for routing on its domain.
+    /// Requesters may not set it: the host vouches for it.
     #[serde(default)]
     pub requester_email: Option<String>,
-    /// The requester's organisation, for routing.
+    /// The requester's organisation, for routing. Requesters may not set
+    /// it: the host vouches for it.
     #[serde(default)]
     pub organization: Option<String>,
 }
 
-fn default_channel() -> Channel {
-    Channel::Portal
-}
-
-fn default_type() -> TicketType {
-    TicketType::Incident
-}
-
 impl NewTicket {
-    /// A new incident from the portal with medium impact and urgency.
+    /// A new ticket with nothing but its requester, subject and
+    /// description set: an incident from the portal with medium impact and
+    /// urgency, unless the host vouches otherwise.
     pub fn new(
         requester: ActorId,
         subject: impl Into<String>,
@@ -95,8 +103,8 @@ impl NewTicket {
             requester,
             subject: subject.into(),
             description: description.into(),
-            channel: default_channel(),
-            ticket_type: default_type(),
+            channel: None,
+            ticket_type: None,
             impact: None,
             urgency: None,
             group: None,
@@ -122,13 +130,13 @@ impl NewTicket {
 
     /// Sets the channel.
     pub fn channel(mut self, channel: Channel) -> Self {
-        self.channel = channel;
+        self.channel = Some(channel);
         self
     }
 
     /// Sets the ticket type.
     pub fn ticket_type(mut self, ticket_type: TicketType) -> Self {
-        self.ticket_type = ticket_type;
+        self.ticket_type = Some(ticket_type);
         self
     }
 

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use crate::actor::Role;
 use crate::asset::AssetRef;
 use crate::authorization::{authorize, authorize_field, authorize_open};
+use crate::channel::Channel;
 use crate::command::{Command, CommandKind, NewTicket};
 use crate::context::Context;
 use crate::error::{DomainError, ValidationError};
@@ -176,7 +177,7 @@ pub fn decide(
             }
         }
         Command::SetField { key, value } => {
-            check_field(&key, value.as_ref(), ctx)?;
+            check_field("fields", &key, value.as_ref(), ctx)?;
             if ticket.fields().get(&key) != value.as_ref() {
                 out.push(Change::FieldChanged { key, value });
             }
@@ -289,8 +290,16 @@ fn open(new: NewTicket, ctx: &Context<'_>) -> Result<Vec<Event>, DomainError> {
         limits.max_assets,
     )?;
     for (key, value) in &new.fields {
-        check_field(key, Some(value), ctx)?;
+        check_field("fields", key, Some(value), ctx)?;
     }
+    // The facts the host vouches for win over the command's (note 1 of the
+    // authorization table).
+    let vouched = ctx.vouched;
+    for (key, value) in &vouched.fields {
+        check_field("vouched.fields", key, Some(value), ctx)?;
+    }
+    let mut fields = new.fields;
+    fields.extend(vouched.fields.iter().map(|(k, v)| (k.clone(), v.clone())));
     let impact = new.impact.unwrap_or(Impact::Medium);
     let urgency = new.urgency.unwrap_or(Urgency::Medium);
     let mut out = Events::new(ctx);
@@ -299,17 +308,20 @@ fn open(new: NewTicket, ctx: &Context<'_>) -> Result<Vec<Event>, DomainError> {
         requester: new.requester,
         subject,
         description: new.description,
-        channel: new.channel,
-        ticket_type: new.ticket_type,
+        channel: vouched.channel.or(new.channel).unwrap_or(Channel::Portal),
+        ticket_type: vouched
+            .ticket_type
+            .or(new.ticket_type)
+            .unwrap_or(TicketType::Incident),
         impact,
         urgency,
         priority: ctx.config.priority_matrix.priority(impact, urgency),
         group: new.group,
         tags,
-        fields: new.fields,
+        fields,
         assets,
-        requester_email: new.requester_email,
-        organization: new.organization,
+        requester_email: vouched.requester_email.clone().or(new.requester_email),
+        organization: vouched.organization.clone().or(new.organization),
     })));
     Ok(out.events)
 }
@@ -353,14 +365,17 @@ fn check_count(
     Ok(())
 }
 
+/// Checks a custom field's key and value; errors name `{at}.{key}`.
 fn check_field(
+    at: &str,
     key: &str,
     value: Option<&FieldValue>,
     ctx: &Context<'_>,
 ) -> Result<(), ValidationError> {
+    let path = format!("{at}.{key}");
     let Some(def) = ctx.config.field(key) else {
         return Err(ValidationError::new(
-            format!("fields.{key}"),
+            path,
             format!(
                 "unknown field {key:?}{}",
                 did_you_mean(key, ctx.config.fields.iter().map(|f| f.key.as_str()))
@@ -368,7 +383,7 @@ fn check_field(
         ));
     };
     match value {
-        Some(value) => def.check(&format!("fields.{key}"), value),
+        Some(value) => def.check(&path, value),
         None => Ok(()),
     }
 }

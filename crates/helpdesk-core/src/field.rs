@@ -110,6 +110,15 @@ pub struct FieldDef {
     /// Whether requesters may set it on their own tickets (agents always may).
     #[serde(default)]
     pub requester_editable: bool,
+    /// Whether only the host sets it, through the facts it vouches for
+    /// ([`Vouched::fields`](crate::Vouched::fields)) when a ticket opens.
+    /// No actor, the system included, may set it in a `NewTicket` or with
+    /// `SetField`, and no routing rule may set it: it holds what the host's
+    /// own records say (a customer's plan, say), so SLA policies and
+    /// routing rules can trust it. Cannot be combined with
+    /// `requester_editable`.
+    #[serde(default)]
+    pub host_only: bool,
 }
 
 impl FieldDef {

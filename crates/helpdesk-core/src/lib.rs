@@ -83,6 +83,7 @@ pub mod suggest;
 mod tag;
 mod ticket;
 mod ticket_type;
+mod vouched;
 
 pub use actor::{Actor, ActorRef, Role};
 pub use apply::apply;
@@ -105,3 +106,4 @@ pub use status::{Status, StatusCategory, StatusTarget};
 pub use tag::Tag;
 pub use ticket::Ticket;
 pub use ticket_type::TicketType;
+pub use vouched::Vouched;

@@ -119,6 +119,7 @@ fn config() -> DeskConfig {
         label: key.into(),
         kind,
         requester_editable,
+        host_only: false,
     };
     let config = DeskConfig {
         statuses: vec![
@@ -434,6 +435,10 @@ impl Model {
                     && new.impact.is_none()
                     && new.urgency.is_none()
                     && new.tags.is_empty()
+                    && new.organization.is_none()
+                    && new.requester_email.is_none()
+                    && new.channel.is_none()
+                    && new.ticket_type.is_none()
                     && new.fields.keys().all(|k| field_def(k) != Some(false))
             }
             Role::Agent | Role::Supervisor => new.group.is_none_or(|g| actor.groups.contains(&g)),
@@ -486,7 +491,7 @@ impl Model {
             next.exists = true;
             next.tenant = actor.tenant;
             next.requester = new.requester;
-            next.ticket_type = new.ticket_type;
+            next.ticket_type = new.ticket_type.unwrap_or(TicketType::Incident);
             next.group = new.group;
             return (Outcome::Accepted, next);
         }
@@ -850,7 +855,7 @@ fn new_ticket() -> impl Strategy<Value = NewTicket> {
                     requester,
                     subject,
                     description,
-                    ticket_type: ty,
+                    ticket_type: Some(ty),
                     impact,
                     urgency,
                     group,
@@ -927,9 +932,8 @@ fn step() -> impl Strategy<Value = Step> {
 
 /// Mostly an open that goes through, so most cases work on a ticket.
 fn opening() -> impl Strategy<Value = Step> {
-    let by_requester = (ticket_type(), any::<bool>()).prop_map(|(ty, site)| {
-        let mut new =
-            NewTicket::new(REQUESTER, "VPN drops every hour", "Since Monday.").ticket_type(ty);
+    let by_requester = any::<bool>().prop_map(|site| {
+        let mut new = NewTicket::new(REQUESTER, "VPN drops every hour", "Since Monday.");
         if site {
             new = new.field(SITE, FieldValue::Choice("berlin".into()));
         }

@@ -80,6 +80,12 @@ pub(crate) fn fields(config: &DeskConfig, out: &mut Vec<Diagnostic>) {
                 format!("{:?} is defined twice", def.key),
             ));
         }
+        if def.host_only && def.requester_editable {
+            out.push(Diagnostic::error(
+                format!("fields[{i}].host_only"),
+                "a host_only field cannot be requester_editable: only the host sets it",
+            ));
+        }
         match &def.kind {
             FieldKind::Choice { options } | FieldKind::Choices { options } => {
                 if options.is_empty() {
