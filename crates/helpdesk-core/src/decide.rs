@@ -7,6 +7,7 @@ use crate::asset::AssetRef;
 use crate::authorization::{authorize, authorize_field, authorize_open};
 use crate::channel::Channel;
 use crate::command::{Command, CommandKind, NewTicket};
+use crate::config::Limits;
 use crate::context::Context;
 use crate::error::{DomainError, ValidationError};
 use crate::escalation::{manual, with_escalations};
@@ -111,12 +112,14 @@ pub fn decide(
         Command::Reply { comment, body } => {
             input::body("body", &body, &ctx.config.limits, false)?;
             check_comment_id(ticket, comment)?;
+            check_room(ticket, &body, &ctx.config.limits)?;
             out.push(Change::Replied { comment, body });
             reply_moves_status(ticket, ctx.actor.role, &mut out);
         }
         Command::AddNote { comment, body } => {
             input::body("body", &body, &ctx.config.limits, false)?;
             check_comment_id(ticket, comment)?;
+            check_room(ticket, &body, &ctx.config.limits)?;
             out.push(Change::NoteAdded { comment, body });
         }
         Command::SetGroup { group } => {
@@ -265,6 +268,7 @@ fn open(new: NewTicket, ctx: &Context<'_>) -> Result<Vec<Event>, DomainError> {
     let limits = &ctx.config.limits;
     let subject = input::subject(&new.subject, limits)?;
     input::body("description", &new.description, limits, true)?;
+    check_ticket_bytes("description", 0, new.description.len(), limits)?;
     let tags = new
         .tags
         .into_iter()
@@ -300,6 +304,18 @@ fn open(new: NewTicket, ctx: &Context<'_>) -> Result<Vec<Event>, DomainError> {
     }
     let mut fields = new.fields;
     fields.extend(vouched.fields.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let facts = [
+        ("vouched.organization", vouched.organization.as_deref()),
+        ("organization", new.organization.as_deref()),
+        (
+            "vouched.requester_email",
+            vouched.requester_email.as_deref(),
+        ),
+        ("requester_email", new.requester_email.as_deref()),
+    ];
+    for (field, value) in facts {
+        input::fact(field, value.unwrap_or_default(), limits)?;
+    }
     let impact = new.impact.unwrap_or(Impact::Medium);
     let urgency = new.urgency.unwrap_or(Urgency::Medium);
     let mut out = Events::new(ctx);
@@ -350,6 +366,48 @@ fn check_comment_id(ticket: &Ticket, comment: crate::id::CommentId) -> Result<()
     Ok(())
 }
 
+/// Checks that the ticket has room for one more comment of `body`
+/// (`max_comments` and `max_ticket_bytes`).
+fn check_room(ticket: &Ticket, body: &str, limits: &Limits) -> Result<(), ValidationError> {
+    let comments = ticket.conversation().len();
+    if comments >= limits.max_comments {
+        return Err(ValidationError::new(
+            "body",
+            format!(
+                "the ticket holds {comments} comments; limits.max_comments allows {}",
+                limits.max_comments
+            ),
+        ));
+    }
+    let held = ticket.description().len()
+        + ticket
+            .conversation()
+            .iter()
+            .map(|c| c.body.len())
+            .sum::<usize>();
+    check_ticket_bytes("body", held, body.len(), limits)
+}
+
+/// Checks that a ticket holding `held` bytes of text may take `adding`
+/// more (`max_ticket_bytes`).
+fn check_ticket_bytes(
+    field: &'static str,
+    held: usize,
+    adding: usize,
+    limits: &Limits,
+) -> Result<(), ValidationError> {
+    if held.saturating_add(adding) > limits.max_ticket_bytes {
+        return Err(ValidationError::new(
+            field,
+            format!(
+                "the ticket holds {held} bytes of text; {adding} more would pass limits.max_ticket_bytes ({})",
+                limits.max_ticket_bytes
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn check_count(
     field: &'static str,
     what: &str,
@@ -372,7 +430,32 @@ fn check_field(
     value: Option<&FieldValue>,
     ctx: &Context<'_>,
 ) -> Result<(), ValidationError> {
+    let limits = &ctx.config.limits;
+    // A key no field could have is refused before it costs a lookup or a
+    // suggestion, and is not echoed back.
+    let len = key.chars().count();
+    if len > limits.field_key_max_chars {
+        return Err(ValidationError::new(
+            at.to_owned(),
+            format!(
+                "a field key is {len} characters long; limits.field_key_max_chars allows {}",
+                limits.field_key_max_chars
+            ),
+        ));
+    }
     let path = format!("{at}.{key}");
+    if let Some(bytes) = value
+        .map(FieldValue::text_bytes)
+        .filter(|bytes| *bytes > limits.field_value_max_bytes)
+    {
+        return Err(ValidationError::new(
+            path,
+            format!(
+                "is {bytes} bytes long; limits.field_value_max_bytes allows {}",
+                limits.field_value_max_bytes
+            ),
+        ));
+    }
     let Some(def) = ctx.config.field(key) else {
         return Err(ValidationError::new(
             path,

@@ -35,6 +35,18 @@ pub enum FieldValue {
 }
 
 impl FieldValue {
+    /// The bytes of text the value holds (the sum for a multi-select; a
+    /// number, a date or a yes/no holds none), as
+    /// [`Limits::field_value_max_bytes`](crate::config::Limits::field_value_max_bytes)
+    /// counts them.
+    pub(crate) fn text_bytes(&self) -> usize {
+        match self {
+            FieldValue::Text(text) | FieldValue::Choice(text) => text.len(),
+            FieldValue::Choices(choices) => choices.iter().map(String::len).sum(),
+            FieldValue::Integer(_) | FieldValue::Bool(_) | FieldValue::Date(_) => 0,
+        }
+    }
+
     fn type_name(&self) -> &'static str {
         match self {
             FieldValue::Text(_) => "text",

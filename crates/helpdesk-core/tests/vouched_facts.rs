@@ -3,6 +3,8 @@
 //! the ticket type and the fields the desk marks `host_only`.
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use chrono::{DateTime, TimeZone, Utc};
 use helpdesk_core::routing::RouteInput;
 use helpdesk_core::*;
@@ -325,14 +327,8 @@ fn the_configuration_keeps_host_only_fields_out_of_everyone_elses_hands() {
         ]
     }))
     .unwrap();
-    let errors: Vec<String> = config
-        .validate()
-        .unwrap_err()
-        .iter()
-        .map(ToString::to_string)
-        .collect();
     assert_eq!(
-        errors,
+        support::config_errors(&config),
         [
             "fields[0].host_only: a host_only field cannot be requester_editable: only the host sets it",
             r#"routing_rules[0].then.fields.plan: field "plan" is host_only: only the host sets it, through Vouched"#,

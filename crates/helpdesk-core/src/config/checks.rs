@@ -1,5 +1,5 @@
-//! Checks on the plain parts of a configuration: statuses, fields, limits,
-//! the directory of groups and agents, and SLA policies.
+//! Checks on the plain parts of a configuration: statuses, fields, the
+//! directory of groups and agents, and SLA policies.
 
 use std::collections::BTreeSet;
 
@@ -111,21 +111,6 @@ pub(crate) fn fields(config: &DeskConfig, out: &mut Vec<Diagnostic>) {
             )),
             _ => {}
         }
-    }
-}
-
-pub(crate) fn limits(config: &DeskConfig, out: &mut Vec<Diagnostic>) {
-    if config.limits.subject_max_chars == 0 {
-        out.push(Diagnostic::error(
-            "limits.subject_max_chars",
-            "must be at least 1",
-        ));
-    }
-    if config.limits.body_max_bytes == 0 {
-        out.push(Diagnostic::error(
-            "limits.body_max_bytes",
-            "must be at least 1",
-        ));
     }
 }
 

@@ -263,3 +263,14 @@ pub fn doc_table(source: &str) -> (Vec<String>, Vec<(String, Vec<String>)>) {
         .collect();
     (header, body)
 }
+
+/// The errors `config.validate()` reports, as text.
+pub fn config_errors(config: &DeskConfig) -> Vec<String> {
+    config
+        .validate()
+        .err()
+        .unwrap_or_default()
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
