@@ -33,6 +33,7 @@
 //! | close              | own       | group  | group      | tenant | tenant |
 //! | cancel             | ✗         | group  | group      | tenant | tenant |
 //! | merge              | ✗         | group  | group      | tenant | tenant |
+//! | accept_merge       | ✗         | group  | group      | tenant | tenant |
 //! | link               | ✗         | group  | group      | tenant | tenant |
 //! | unlink             | ✗         | group  | group      | tenant | tenant |
 //! | route              | ✗         | group  | group      | tenant | tenant |
@@ -56,6 +57,12 @@
 //! Only the host sets it, through [`Vouched::fields`](crate::Vouched::fields)
 //! when the ticket opens, so the value SLA policies and routing rules read
 //! is the host's own record.
+//!
+//! Two-ticket commands are decided on both tickets, for the same actor
+//! ([`Command::counterpart`](crate::Command::counterpart)): `merge` on the
+//! ticket that goes and `accept_merge` on the one that lives on, `link` and
+//! `unlink` on each side with the inverse link. So an actor merges or links
+//! only tickets they reach on both sides.
 //!
 //! Seeing follows the same scopes: requesters see their own tickets, never
 //! internal notes ([`Ticket::view_for`](crate::Ticket::view_for)); agents

@@ -285,10 +285,20 @@ pub enum Command {
         #[serde(default)]
         reason: String,
     },
-    /// Fold this ticket into another one.
+    /// Fold this ticket into another one. The other ticket records it with
+    /// [`AcceptMerge`](Command::AcceptMerge) (see
+    /// [`counterpart`](Command::counterpart)).
     Merge {
         /// The ticket that lives on.
         into: TicketId,
+    },
+    /// Record on the ticket that lives on that another ticket was merged
+    /// into it: the other side of [`Merge`](Command::Merge), which the
+    /// engine issues on the target. Accepting the same ticket twice records
+    /// it once.
+    AcceptMerge {
+        /// The ticket merged into this one.
+        from: TicketId,
     },
     /// Link this ticket to another.
     Link {
@@ -321,6 +331,53 @@ pub enum Command {
 }
 
 impl Command {
+    /// The command that records this one on the other ticket it names, for
+    /// a command on `ticket` that involves two: a merge is accepted by the
+    /// ticket that lives on, and a link or unlink is mirrored by the
+    /// inverse link on the linked ticket. `None` for commands on one ticket
+    /// (and for an accepted merge, whose merge is already recorded).
+    ///
+    /// Both sides are decided for the same actor, so the actor must reach
+    /// both tickets; a host or engine decides both before appending either,
+    /// so that neither side is recorded alone. A counterpart that is
+    /// already recorded decides to no events, so issuing it again is
+    /// harmless.
+    ///
+    /// ```
+    /// use helpdesk_core::{Command, Link, LinkKind, TicketId};
+    ///
+    /// let (a, b) = (TicketId::from_u128(1), TicketId::from_u128(2));
+    /// assert_eq!(
+    ///     Command::Merge { into: b }.counterpart(a),
+    ///     Some((b, Command::AcceptMerge { from: a })),
+    /// );
+    /// let problem = Link { kind: LinkKind::Problem, ticket: b };
+    /// assert_eq!(
+    ///     Command::Link { link: problem }.counterpart(a),
+    ///     Some((b, Command::Link { link: Link { kind: LinkKind::Incident, ticket: a } })),
+    /// );
+    /// assert_eq!(Command::AcceptMerge { from: a }.counterpart(b), None);
+    /// assert_eq!(Command::Close.counterpart(a), None);
+    /// ```
+    pub fn counterpart(&self, ticket: TicketId) -> Option<(TicketId, Command)> {
+        match self {
+            Command::Merge { into } => Some((*into, Command::AcceptMerge { from: ticket })),
+            Command::Link { link } => Some((
+                link.ticket,
+                Command::Link {
+                    link: link.seen_from(ticket),
+                },
+            )),
+            Command::Unlink { link } => Some((
+                link.ticket,
+                Command::Unlink {
+                    link: link.seen_from(ticket),
+                },
+            )),
+            _ => None,
+        }
+    }
+
     /// Which command this is, without its data.
     pub fn kind(&self) -> CommandKind {
         match self {
@@ -343,6 +400,7 @@ impl Command {
             Command::Close => CommandKind::Close,
             Command::Cancel { .. } => CommandKind::Cancel,
             Command::Merge { .. } => CommandKind::Merge,
+            Command::AcceptMerge { .. } => CommandKind::AcceptMerge,
             Command::Link { .. } => CommandKind::Link,
             Command::Unlink { .. } => CommandKind::Unlink,
             Command::Route(_) => CommandKind::Route,
@@ -402,6 +460,8 @@ pub enum CommandKind {
     Cancel,
     /// [`Command::Merge`]
     Merge,
+    /// [`Command::AcceptMerge`]
+    AcceptMerge,
     /// [`Command::Link`]
     Link,
     /// [`Command::Unlink`]
@@ -418,7 +478,7 @@ pub enum CommandKind {
 
 impl CommandKind {
     /// Every command kind, in the order of the lifecycle table.
-    pub const ALL: [CommandKind; 25] = [
+    pub const ALL: [CommandKind; 26] = [
         CommandKind::Open,
         CommandKind::Reply,
         CommandKind::AddNote,
@@ -438,6 +498,7 @@ impl CommandKind {
         CommandKind::Close,
         CommandKind::Cancel,
         CommandKind::Merge,
+        CommandKind::AcceptMerge,
         CommandKind::Link,
         CommandKind::Unlink,
         CommandKind::Route,
@@ -468,6 +529,7 @@ impl CommandKind {
             CommandKind::Close => "close",
             CommandKind::Cancel => "cancel",
             CommandKind::Merge => "merge",
+            CommandKind::AcceptMerge => "accept_merge",
             CommandKind::Link => "link",
             CommandKind::Unlink => "unlink",
             CommandKind::Route => "route",
@@ -499,6 +561,7 @@ impl CommandKind {
             CommandKind::Close => "close",
             CommandKind::Cancel => "cancel",
             CommandKind::Merge => "merge",
+            CommandKind::AcceptMerge => "merge another ticket into",
             CommandKind::Link => "link",
             CommandKind::Unlink => "unlink",
             CommandKind::Route => "route",

@@ -13,6 +13,7 @@ use crate::error::{DomainError, ValidationError};
 use crate::escalation::{manual, with_escalations};
 use crate::event::{Change, Event, Opened};
 use crate::field::FieldValue;
+use crate::id::TicketId;
 use crate::input;
 use crate::lifecycle::{Transition, transition};
 use crate::link::{Link, LinkKind};
@@ -214,12 +215,20 @@ pub fn decide(
             out.push(Change::Cancelled { reason });
         }
         Command::Merge { into } => {
-            if into == ticket.id() {
-                return Err(
-                    ValidationError::new("into", "a ticket cannot be merged into itself").into(),
-                );
-            }
+            check_not_itself("into", into, ticket)?;
             out.push(Change::Merged { into });
+        }
+        Command::AcceptMerge { from } => {
+            check_not_itself("from", from, ticket)?;
+            if !ticket.merged_from().contains(&from) {
+                check_count(
+                    "from",
+                    "tickets merged into it",
+                    ticket.merged_from().len(),
+                    ctx.config.limits.max_links,
+                )?;
+                out.push(Change::MergedFrom { from });
+            }
         }
         Command::Link { link } => {
             if !ticket.links().contains(&link) {
@@ -403,6 +412,21 @@ fn check_ticket_bytes(
                 "the ticket holds {held} bytes of text; {adding} more would pass limits.max_ticket_bytes ({})",
                 limits.max_ticket_bytes
             ),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks that the other ticket of a merge is not `ticket` itself.
+fn check_not_itself(
+    field: &'static str,
+    other: TicketId,
+    ticket: &Ticket,
+) -> Result<(), ValidationError> {
+    if other == ticket.id() {
+        return Err(ValidationError::new(
+            field,
+            "a ticket cannot be merged into itself",
         ));
     }
     Ok(())

@@ -95,6 +95,8 @@ pub(crate) struct TicketState {
     pub(crate) links: Shared<BTreeSet<Link>>,
     pub(crate) resolution: Option<Resolution>,
     pub(crate) merged_into: Option<TicketId>,
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub(crate) merged_from: Shared<BTreeSet<TicketId>>,
     pub(crate) requester_email: Option<Arc<str>>,
     pub(crate) organization: Option<Arc<str>>,
     pub(crate) tier: Option<String>,
@@ -137,6 +139,7 @@ impl Ticket {
                 links: Shared::default(),
                 resolution: None,
                 merged_into: None,
+                merged_from: Shared::default(),
                 requester_email: None,
                 organization: None,
                 tier: None,
@@ -271,6 +274,11 @@ impl Ticket {
     /// The ticket it was merged into, once merged.
     pub fn merged_into(&self) -> Option<TicketId> {
         self.state.merged_into
+    }
+
+    /// The tickets merged into this one, each recorded once.
+    pub fn merged_from(&self) -> &BTreeSet<TicketId> {
+        &self.state.merged_from
     }
 
     /// The requester's email address, if known.

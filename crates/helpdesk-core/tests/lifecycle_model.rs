@@ -231,6 +231,7 @@ fn lifecycle_row(command: CommandKind) -> [Cell; 8] {
         | CommandKind::SetField
         | CommandKind::AddAsset
         | CommandKind::RemoveAsset
+        | CommandKind::AcceptMerge
         | CommandKind::Link
         | CommandKind::Unlink => WORK,
         CommandKind::ChangeStatus => [Target, Target, Target, Target, No, No, No, No],
@@ -291,6 +292,7 @@ fn scope_of(command: CommandKind, role: Role) -> Scope {
         | CommandKind::Resolve
         | CommandKind::Cancel
         | CommandKind::Merge
+        | CommandKind::AcceptMerge
         | CommandKind::Link
         | CommandKind::Unlink
         | CommandKind::Route
@@ -558,6 +560,7 @@ impl Model {
             }
             Command::Cancel { reason } => body_ok(reason, true),
             Command::Merge { into } => *into != TICKET,
+            Command::AcceptMerge { from } => *from != TICKET,
             Command::Link { link } => {
                 self.links.contains(&(link.kind, link.ticket)) || self.link_ok(link)
             }
@@ -914,6 +917,7 @@ fn command() -> impl Strategy<Value = Command> {
         4 => Just(Command::Close),
         1 => may_be_empty_text().prop_map(|reason| Command::Cancel { reason }),
         1 => other_ticket().prop_map(|into| Command::Merge { into }),
+        1 => other_ticket().prop_map(|from| Command::AcceptMerge { from }),
         3 => link().prop_map(|link| Command::Link { link }),
         2 => link().prop_map(|link| Command::Unlink { link }),
         3 => Just(Command::CheckSla),

@@ -39,7 +39,7 @@ pub struct Limits {
     pub max_tags: usize,
     /// Most asset references on one ticket.
     pub max_assets: usize,
-    /// Most links on one ticket.
+    /// Most links on one ticket, and most tickets merged into one.
     pub max_links: usize,
     /// Most comments (public replies and internal notes together) on one
     /// ticket. A ticket's conversation is loaded, copied into snapshots and

@@ -221,6 +221,9 @@ pub fn example(kind: CommandKind, seq: u128) -> Command {
         CommandKind::Merge => Command::Merge {
             into: other_ticket(),
         },
+        CommandKind::AcceptMerge => Command::AcceptMerge {
+            from: other_ticket(),
+        },
         CommandKind::Link => Command::Link {
             link: Link {
                 kind: LinkKind::Related,
