@@ -21,6 +21,7 @@ use crate::priority::{Impact, Priority, PriorityReason, Urgency};
 use crate::resolution::Resolution;
 use crate::routing::route_events;
 use crate::sla::react::with_sla;
+use crate::stamp::Stamp;
 use crate::status::{Status, StatusCategory, StatusTarget};
 use crate::suggest::did_you_mean;
 use crate::tag::Tag;
@@ -248,21 +249,20 @@ pub fn decide(
 
 /// Events under construction, stamped with the context's instant and actor.
 struct Events<'a> {
-    ctx: &'a Context<'a>,
+    stamp: Stamp<'a>,
     events: Vec<Event>,
 }
 
 impl<'a> Events<'a> {
     fn new(ctx: &'a Context<'a>) -> Self {
         Self {
-            ctx,
+            stamp: Stamp::new(ctx),
             events: Vec::with_capacity(2),
         }
     }
 
     fn push(&mut self, change: Change) {
-        self.events
-            .push(Event::new(self.ctx.now, self.ctx.actor.as_ref(), change));
+        self.events.push(self.stamp.event(change));
     }
 
     fn move_to(&mut self, ticket: &Ticket, to: Status) {

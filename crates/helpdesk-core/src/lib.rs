@@ -78,6 +78,7 @@ mod rfc3339;
 pub mod routing;
 mod shared;
 pub mod sla;
+mod stamp;
 mod status;
 pub mod suggest;
 mod tag;

@@ -12,6 +12,7 @@ use crate::event::{Cause, Change, Event};
 use crate::id::{ActorId, GroupId};
 use crate::priority::PriorityReason;
 use crate::routing::route;
+use crate::stamp::Stamp;
 use crate::status::{Status, StatusCategory};
 use crate::tag::Tag;
 use crate::ticket::Ticket;
@@ -46,9 +47,7 @@ pub(crate) fn route_events(
             .get(rule)
             .map(|r| r.name.clone())
             .unwrap_or_default();
-        let mut event = Event::new(ctx.now, ctx.actor.as_ref(), change);
-        event.cause = Some(Cause::RoutingRule { rule: name });
-        out.push(event);
+        out.push(Stamp::caused_by(ctx, Cause::RoutingRule { rule: name }).event(change));
     };
     let unknown = |rule: usize, field: &str, what: &str, key: &str| {
         DomainError::from(ValidationError::new(
