@@ -334,6 +334,22 @@ fn the_configuration_keeps_host_only_fields_out_of_everyone_elses_hands() {
             r#"routing_rules[0].then.fields.plan: field "plan" is host_only: only the host sets it, through Vouched"#,
         ]
     );
+    // And routing on such a configuration anyway refuses rather than set it.
+    let desk = Desk::new();
+    let (ticket, _) = desk
+        .open_and_route(
+            &desk.requester,
+            NewTicket::new(desk.requester.id, "Upgrade me to gold", ""),
+            &Vouched::new(),
+        )
+        .unwrap();
+    let ctx = Context::new(&desk.system, desk.t0, &config);
+    let err = decide(&ticket, Command::Route(RouteInput::default()), &ctx).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        r#"routing_rules[0].then.fields.plan: field "plan" is host_only: only the host sets it, through Vouched"#
+    );
+    assert_eq!(ticket.fields().get("plan"), None);
 }
 
 #[test]

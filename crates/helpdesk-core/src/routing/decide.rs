@@ -118,10 +118,15 @@ pub(crate) fn route_events(
         let def = config
             .field(key)
             .ok_or_else(|| unknown(by.rule, &format!("fields.{key}"), "field", key))?;
-        def.check(
-            &format!("routing_rules[{}].then.fields.{key}", by.rule),
-            &by.value,
-        )?;
+        let path = format!("routing_rules[{}].then.fields.{key}", by.rule);
+        if def.host_only {
+            return Err(ValidationError::new(
+                path,
+                format!("field {key:?} is host_only: only the host sets it, through Vouched"),
+            )
+            .into());
+        }
+        def.check(&path, &by.value)?;
         if ticket.fields().get(key) != Some(&by.value) {
             push(
                 Change::FieldChanged {
