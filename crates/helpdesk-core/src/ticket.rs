@@ -276,7 +276,30 @@ impl Ticket {
         self.state.merged_into
     }
 
-    /// The tickets merged into this one, each recorded once.
+    /// The tickets merged into this one, each recorded once (see
+    /// [`Command::AcceptMerge`](crate::Command::AcceptMerge)).
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use helpdesk_core::*;
+    /// # let tenant = TenantId::from_u128(1);
+    /// # let config = DeskConfig::default();
+    /// # let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    /// let system = Actor::system(ActorId::from_u128(1), tenant);
+    /// let ctx = Context::new(&system, now, &config);
+    /// let (duplicate, survivor) = (TicketId::from_u128(7), TicketId::from_u128(8));
+    /// let mut ticket = Ticket::new(survivor);
+    /// let open = Command::Open(NewTicket::new(ActorId::from_u128(10), "Mail down", ""));
+    /// let merge = Command::Merge { into: survivor };
+    /// let (_, accept) = merge.counterpart(duplicate).unwrap();
+    /// for command in [open, accept] {
+    ///     for event in decide(&ticket, command, &ctx)? {
+    ///         apply(&mut ticket, &event);
+    ///     }
+    /// }
+    /// assert!(ticket.merged_from().contains(&duplicate));
+    /// # Ok::<(), DomainError>(())
+    /// ```
     pub fn merged_from(&self) -> &BTreeSet<TicketId> {
         &self.state.merged_from
     }
