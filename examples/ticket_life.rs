@@ -23,7 +23,26 @@ impl Host {
     /// Moves the clock forward and runs `command` as `actor`.
     fn run(&mut self, minutes: i64, actor: &Actor, command: Command) -> Result<(), DomainError> {
         self.now += Duration::minutes(minutes);
-        let ctx = Context::new(actor, self.now, &self.config);
+        self.decide(actor, command, &Vouched::new())
+    }
+
+    /// Opens the ticket now with what the host vouches for.
+    fn open(
+        &mut self,
+        actor: &Actor,
+        new: NewTicket,
+        vouched: &Vouched,
+    ) -> Result<(), DomainError> {
+        self.decide(actor, Command::Open(new), vouched)
+    }
+
+    fn decide(
+        &mut self,
+        actor: &Actor,
+        command: Command,
+        vouched: &Vouched,
+    ) -> Result<(), DomainError> {
+        let ctx = Context::new(actor, self.now, &self.config).with_vouched(vouched);
         for event in decide(&self.ticket, command, &ctx)? {
             apply(&mut self.ticket, &event);
             self.history.push(event);
@@ -79,13 +98,15 @@ fn main() -> Result<(), Box<dyn Error>> {
         groups: HashMap::from([(service_desk, "service desk"), (network_team, "network")]),
     };
 
+    // Alice writes on the portal; the host, not Alice, vouches for the
+    // channel (and would for her organization), since routing and SLA
+    // steer on it.
     let new = NewTicket::new(
         alice.id,
         "VPN drops every hour",
         "Since Monday, on the office wifi.",
-    )
-    .channel(Channel::Portal);
-    host.run(0, &alice, Command::Open(new))?;
+    );
+    host.open(&alice, new, &Vouched::new().channel(Channel::Portal))?;
     host.run(
         12,
         &bob,

@@ -105,6 +105,7 @@ fn config() -> DeskConfig {
         label: key.into(),
         kind,
         requester_editable,
+        host_only: false,
     };
     let config = DeskConfig {
         statuses: vec![
@@ -240,7 +241,7 @@ fn fold(command: &mut Command) {
             sub_status: Some(key),
             ..
         } => short(key, &STATUS_KEYS),
-        Command::Merge { into } => ticket_id(into),
+        Command::Merge { into } | Command::AcceptMerge { from: into } => ticket_id(into),
         Command::Link { link } | Command::Unlink { link } => {
             let Link { ticket, .. } = link;
             ticket_id(ticket);

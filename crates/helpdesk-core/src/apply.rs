@@ -127,6 +127,9 @@ pub fn apply(ticket: &mut Ticket, event: &Event) {
             ticket.status = Status::from(StatusCategory::Merged);
             ticket.merged_into = Some(*into);
         }
+        Change::MergedFrom { from } => {
+            ticket.merged_from.make_mut().insert(*from);
+        }
         Change::Linked { link } => {
             ticket.links.make_mut().insert(*link);
         }

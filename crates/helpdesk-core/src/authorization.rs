@@ -33,6 +33,7 @@
 //! | close              | own       | group  | group      | tenant | tenant |
 //! | cancel             | ✗         | group  | group      | tenant | tenant |
 //! | merge              | ✗         | group  | group      | tenant | tenant |
+//! | accept_merge       | ✗         | group  | group      | tenant | tenant |
 //! | link               | ✗         | group  | group      | tenant | tenant |
 //! | unlink             | ✗         | group  | group      | tenant | tenant |
 //! | route              | ✗         | group  | group      | tenant | tenant |
@@ -41,10 +42,27 @@
 //! | recompute_sla      | ✗         | ✗      | ✗          | tenant | tenant |
 //!
 //! 1. A requester opens tickets only for themselves, and may not set the
-//!    group, impact, urgency or tags (triage and routing do that).
+//!    group, impact, urgency or tags (triage and routing do that), nor the
+//!    organization, requester_email, channel or ticket_type: routing rules
+//!    and SLA policies steer on those, so the host vouches for them
+//!    ([`Vouched`](crate::Vouched)) instead of trusting the requester's
+//!    claim. Staff may set those four (recording a phone call, say); a fact
+//!    the host vouches for always wins over the command's.
 //! 2. Agents and supervisors open tickets in one of their groups or in no
 //!    group.
 //! 3. Only fields the desk marks `requester_editable`.
+//!
+//! A custom field the desk marks `host_only` is set by nobody, whatever the
+//! role: neither in `open` nor with `set_field`, not even by the system.
+//! Only the host sets it, through [`Vouched::fields`](crate::Vouched::fields)
+//! when the ticket opens, so the value SLA policies and routing rules read
+//! is the host's own record.
+//!
+//! Two-ticket commands are decided on both tickets, for the same actor
+//! ([`Command::counterpart`](crate::Command::counterpart)): `merge` on the
+//! ticket that goes and `accept_merge` on the one that lives on, `link` and
+//! `unlink` on each side with the inverse link. So an actor merges or links
+//! only tickets they reach on both sides.
 //!
 //! Seeing follows the same scopes: requesters see their own tickets, never
 //! internal notes ([`Ticket::view_for`](crate::Ticket::view_for)); agents
@@ -146,7 +164,21 @@ pub fn authorize(ticket: &Ticket, command: CommandKind, actor: &Actor) -> Result
 }
 
 /// Checks that `actor` may open `new` (see notes 1 and 2 of the
-/// [table](self)). The ticket is always created in the actor's tenant.
+/// [table](self), and fields marked `host_only`). The ticket is always
+/// created in the actor's tenant.
+///
+/// ```
+/// use helpdesk_core::authorization::authorize_open;
+/// use helpdesk_core::{Actor, ActorId, Channel, DeskConfig, NewTicket, TenantId};
+///
+/// let config = DeskConfig::default();
+/// let alice = Actor::requester(ActorId::from_u128(10), TenantId::from_u128(1));
+/// let bob = Actor::agent(ActorId::from_u128(20), TenantId::from_u128(1), []);
+/// let by_phone = NewTicket::new(alice.id, "Printer jams", "").channel(Channel::Phone);
+/// let err = authorize_open(&by_phone, &alice, &config).unwrap_err();
+/// assert!(err.to_string().ends_with("may not set the channel; the host vouches for it"));
+/// assert!(authorize_open(&by_phone, &bob, &config).is_ok());
+/// ```
 pub fn authorize_open(
     new: &NewTicket,
     actor: &Actor,
@@ -177,33 +209,71 @@ pub fn authorize_open(
                     ),
                 ));
             }
-            for key in new.fields.keys() {
-                authorize_field(command, actor, config, key)?;
+            let vouched = [
+                ("organization", new.organization.is_some()),
+                ("requester_email", new.requester_email.is_some()),
+                ("channel", new.channel.is_some()),
+                ("ticket_type", new.ticket_type.is_some()),
+            ];
+            if let Some((field, _)) = vouched.iter().find(|(_, set)| *set) {
+                return Err(forbidden(
+                    command,
+                    actor,
+                    format!("a requester may not set the {field}; the host vouches for it"),
+                ));
             }
-            Ok(())
         }
-        Role::Agent | Role::Supervisor => match new.group {
-            Some(group) if !actor.in_group(group) => Err(forbidden(
-                command,
-                actor,
-                format!("group {group} is not one of the actor's groups"),
-            )),
-            _ => Ok(()),
-        },
-        Role::Admin | Role::System => Ok(()),
+        Role::Agent | Role::Supervisor => {
+            if let Some(group) = new.group.filter(|group| !actor.in_group(*group)) {
+                return Err(forbidden(
+                    command,
+                    actor,
+                    format!("group {group} is not one of the actor's groups"),
+                ));
+            }
+        }
+        Role::Admin | Role::System => {}
     }
+    new.fields
+        .keys()
+        .try_for_each(|key| authorize_field(command, actor, config, key))
 }
 
-/// Checks that `actor` may set the custom field `key` (requesters only
-/// fields marked `requester_editable`; staff any field).
+/// Checks that `actor` may set the custom field `key` in a command:
+/// requesters only fields marked `requester_editable`, staff any field but
+/// those marked `host_only`, which no actor sets (the host vouches for
+/// them).
+///
+/// ```
+/// use helpdesk_core::authorization::authorize_field;
+/// use helpdesk_core::{Actor, ActorId, CommandKind, DeskConfig, TenantId};
+///
+/// let config: DeskConfig = serde_json::from_str(r#"{"fields": [
+///     {"key": "plan", "label": "Plan", "kind": {"type": "text"}, "host_only": true}
+/// ]}"#).unwrap();
+/// let system = Actor::system(ActorId::from_u128(1), TenantId::from_u128(1));
+/// let err = authorize_field(CommandKind::SetField, &system, &config, "plan").unwrap_err();
+/// assert_eq!(err.to_string(),
+///     r#"the system may not set a field of this ticket: field "plan" is host_only; the host vouches for it"#);
+/// ```
 pub fn authorize_field(
     command: CommandKind,
     actor: &Actor,
     config: &DeskConfig,
     key: &str,
 ) -> Result<(), DomainError> {
-    if actor.role.is_staff() || config.field(key).is_none_or(|def| def.requester_editable) {
-        // Unknown keys are reported by validation, naming the field.
+    // Unknown keys are reported by validation, naming the field.
+    let Some(def) = config.field(key) else {
+        return Ok(());
+    };
+    if def.host_only {
+        return Err(forbidden(
+            command,
+            actor,
+            format!("field {key:?} is host_only; the host vouches for it"),
+        ));
+    }
+    if actor.role.is_staff() || def.requester_editable {
         return Ok(());
     }
     Err(forbidden(

@@ -23,6 +23,12 @@ use crate::ticket_type::TicketType;
 
 /// The content of a new ticket, for [`Command::Open`].
 ///
+/// The channel, type, organization, email address, impact, urgency, group
+/// and tags are for staff recording a ticket (a phone call, say). A
+/// requester's own ticket leaves the first four to the facts the host
+/// vouches for ([`Vouched`](crate::Vouched)) and the rest to triage; see
+/// note 1 of the [authorization table](crate::authorization).
+///
 /// ```
 /// use helpdesk_core::{ActorId, Channel, Impact, NewTicket, TicketType};
 ///
@@ -44,12 +50,16 @@ pub struct NewTicket {
     /// The full description; may be empty.
     #[serde(default)]
     pub description: String,
-    /// How it came in; `portal` when unset.
-    #[serde(default = "default_channel")]
-    pub channel: Channel,
-    /// What kind of work it is; `incident` when unset.
-    #[serde(default = "default_type")]
-    pub ticket_type: TicketType,
+    /// How it came in; `portal` when neither this nor the host's
+    /// [`Vouched`](crate::Vouched) sets it. Requesters may not set it: the
+    /// host vouches for it.
+    #[serde(default)]
+    pub channel: Option<Channel>,
+    /// What kind of work it is; `incident` when neither this nor the host's
+    /// [`Vouched`](crate::Vouched) sets it. Requesters may not set it: the
+    /// host vouches for it.
+    #[serde(default)]
+    pub ticket_type: Option<TicketType>,
     /// Impact; `medium` when unset. Requesters may not set it.
     #[serde(default)]
     pub impact: Option<Impact>,
@@ -62,30 +72,28 @@ pub struct NewTicket {
     /// Tags. Requesters may not set them.
     #[serde(default)]
     pub tags: Vec<String>,
-    /// Custom field values, by key.
+    /// Custom field values, by key. Requesters may set only fields marked
+    /// `requester_editable`; nobody may set a field marked `host_only`
+    /// here (the host vouches for those).
     #[serde(default)]
     pub fields: BTreeMap<String, FieldValue>,
     /// Asset references.
     #[serde(default)]
     pub assets: Vec<String>,
     /// The requester's email address, for routing on its domain.
+    /// Requesters may not set it: the host vouches for it.
     #[serde(default)]
     pub requester_email: Option<String>,
-    /// The requester's organisation, for routing.
+    /// The requester's organisation, for routing. Requesters may not set
+    /// it: the host vouches for it.
     #[serde(default)]
     pub organization: Option<String>,
 }
 
-fn default_channel() -> Channel {
-    Channel::Portal
-}
-
-fn default_type() -> TicketType {
-    TicketType::Incident
-}
-
 impl NewTicket {
-    /// A new incident from the portal with medium impact and urgency.
+    /// A new ticket with nothing but its requester, subject and
+    /// description set: an incident from the portal with medium impact and
+    /// urgency, unless the host vouches otherwise.
     pub fn new(
         requester: ActorId,
         subject: impl Into<String>,
@@ -95,8 +103,8 @@ impl NewTicket {
             requester,
             subject: subject.into(),
             description: description.into(),
-            channel: default_channel(),
-            ticket_type: default_type(),
+            channel: None,
+            ticket_type: None,
             impact: None,
             urgency: None,
             group: None,
@@ -122,13 +130,13 @@ impl NewTicket {
 
     /// Sets the channel.
     pub fn channel(mut self, channel: Channel) -> Self {
-        self.channel = channel;
+        self.channel = Some(channel);
         self
     }
 
     /// Sets the ticket type.
     pub fn ticket_type(mut self, ticket_type: TicketType) -> Self {
-        self.ticket_type = ticket_type;
+        self.ticket_type = Some(ticket_type);
         self
     }
 
@@ -277,10 +285,20 @@ pub enum Command {
         #[serde(default)]
         reason: String,
     },
-    /// Fold this ticket into another one.
+    /// Fold this ticket into another one. The other ticket records it with
+    /// [`AcceptMerge`](Command::AcceptMerge) (see
+    /// [`counterpart`](Command::counterpart)).
     Merge {
         /// The ticket that lives on.
         into: TicketId,
+    },
+    /// Record on the ticket that lives on that another ticket was merged
+    /// into it: the other side of [`Merge`](Command::Merge), which the
+    /// engine issues on the target. Accepting the same ticket twice records
+    /// it once.
+    AcceptMerge {
+        /// The ticket merged into this one.
+        from: TicketId,
     },
     /// Link this ticket to another.
     Link {
@@ -313,6 +331,53 @@ pub enum Command {
 }
 
 impl Command {
+    /// The command that records this one on the other ticket it names, for
+    /// a command on `ticket` that involves two: a merge is accepted by the
+    /// ticket that lives on, and a link or unlink is mirrored by the
+    /// inverse link on the linked ticket. `None` for commands on one ticket
+    /// (and for an accepted merge, whose merge is already recorded).
+    ///
+    /// Both sides are decided for the same actor, so the actor must reach
+    /// both tickets; a host or engine decides both before appending either,
+    /// so that neither side is recorded alone. A counterpart that is
+    /// already recorded decides to no events, so issuing it again is
+    /// harmless.
+    ///
+    /// ```
+    /// use helpdesk_core::{Command, Link, LinkKind, TicketId};
+    ///
+    /// let (a, b) = (TicketId::from_u128(1), TicketId::from_u128(2));
+    /// assert_eq!(
+    ///     Command::Merge { into: b }.counterpart(a),
+    ///     Some((b, Command::AcceptMerge { from: a })),
+    /// );
+    /// let problem = Link { kind: LinkKind::Problem, ticket: b };
+    /// assert_eq!(
+    ///     Command::Link { link: problem }.counterpart(a),
+    ///     Some((b, Command::Link { link: Link { kind: LinkKind::Incident, ticket: a } })),
+    /// );
+    /// assert_eq!(Command::AcceptMerge { from: a }.counterpart(b), None);
+    /// assert_eq!(Command::Close.counterpart(a), None);
+    /// ```
+    pub fn counterpart(&self, ticket: TicketId) -> Option<(TicketId, Command)> {
+        match self {
+            Command::Merge { into } => Some((*into, Command::AcceptMerge { from: ticket })),
+            Command::Link { link } => Some((
+                link.ticket,
+                Command::Link {
+                    link: link.seen_from(ticket),
+                },
+            )),
+            Command::Unlink { link } => Some((
+                link.ticket,
+                Command::Unlink {
+                    link: link.seen_from(ticket),
+                },
+            )),
+            _ => None,
+        }
+    }
+
     /// Which command this is, without its data.
     pub fn kind(&self) -> CommandKind {
         match self {
@@ -335,6 +400,7 @@ impl Command {
             Command::Close => CommandKind::Close,
             Command::Cancel { .. } => CommandKind::Cancel,
             Command::Merge { .. } => CommandKind::Merge,
+            Command::AcceptMerge { .. } => CommandKind::AcceptMerge,
             Command::Link { .. } => CommandKind::Link,
             Command::Unlink { .. } => CommandKind::Unlink,
             Command::Route(_) => CommandKind::Route,
@@ -394,6 +460,8 @@ pub enum CommandKind {
     Cancel,
     /// [`Command::Merge`]
     Merge,
+    /// [`Command::AcceptMerge`]
+    AcceptMerge,
     /// [`Command::Link`]
     Link,
     /// [`Command::Unlink`]
@@ -410,7 +478,7 @@ pub enum CommandKind {
 
 impl CommandKind {
     /// Every command kind, in the order of the lifecycle table.
-    pub const ALL: [CommandKind; 25] = [
+    pub const ALL: [CommandKind; 26] = [
         CommandKind::Open,
         CommandKind::Reply,
         CommandKind::AddNote,
@@ -430,6 +498,7 @@ impl CommandKind {
         CommandKind::Close,
         CommandKind::Cancel,
         CommandKind::Merge,
+        CommandKind::AcceptMerge,
         CommandKind::Link,
         CommandKind::Unlink,
         CommandKind::Route,
@@ -460,6 +529,7 @@ impl CommandKind {
             CommandKind::Close => "close",
             CommandKind::Cancel => "cancel",
             CommandKind::Merge => "merge",
+            CommandKind::AcceptMerge => "accept_merge",
             CommandKind::Link => "link",
             CommandKind::Unlink => "unlink",
             CommandKind::Route => "route",
@@ -491,6 +561,7 @@ impl CommandKind {
             CommandKind::Close => "close",
             CommandKind::Cancel => "cancel",
             CommandKind::Merge => "merge",
+            CommandKind::AcceptMerge => "merge another ticket into",
             CommandKind::Link => "link",
             CommandKind::Unlink => "unlink",
             CommandKind::Route => "route",

@@ -4,19 +4,26 @@ use chrono::{DateTime, Utc};
 
 use crate::actor::Actor;
 use crate::config::DeskConfig;
+use crate::vouched::Vouched;
 
 /// Everything [`decide`](crate::decide) needs from outside: who acts, the
-/// instant, and the desk's configuration. The domain never reads a clock;
-/// `now` is the time stamped on every event the command produces.
+/// instant, the desk's configuration and the facts the host vouches for.
+/// The domain never reads a clock; `now` is the time stamped on every event
+/// the command produces.
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
-/// use helpdesk_core::{Actor, ActorId, Context, DeskConfig, TenantId};
+/// use helpdesk_core::{Actor, ActorId, Channel, Context, DeskConfig, TenantId, Vouched};
 ///
 /// let admin = Actor::admin(ActorId::from_u128(1), TenantId::from_u128(1));
 /// let config = DeskConfig::default();
 /// let ctx = Context::new(&admin, Utc.with_ymd_and_hms(2026, 1, 5, 8, 0, 0).unwrap(), &config);
 /// assert_eq!(ctx.actor.id, admin.id);
+/// assert!(ctx.vouched.is_empty());
+///
+/// let vouched = Vouched::new().channel(Channel::Email);
+/// let ctx = ctx.with_vouched(&vouched);
+/// assert_eq!(ctx.vouched.channel, Some(Channel::Email));
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
@@ -26,11 +33,25 @@ pub struct Context<'a> {
     pub now: DateTime<Utc>,
     /// The desk's configuration.
     pub config: &'a DeskConfig,
+    /// What the host vouches for about the person and the conversation;
+    /// read when a ticket opens (see [`Vouched`]). Nothing, unless set with
+    /// [`with_vouched`](Self::with_vouched).
+    pub vouched: &'a Vouched,
 }
 
 impl<'a> Context<'a> {
-    /// A context for `actor` at `now` under `config`.
+    /// A context for `actor` at `now` under `config`, vouching for nothing.
     pub fn new(actor: &'a Actor, now: DateTime<Utc>, config: &'a DeskConfig) -> Self {
-        Self { actor, now, config }
+        Self {
+            actor,
+            now,
+            config,
+            vouched: Vouched::nothing(),
+        }
+    }
+
+    /// The same context with the facts the host vouches for.
+    pub fn with_vouched(self, vouched: &'a Vouched) -> Self {
+        Self { vouched, ..self }
     }
 }

@@ -5,12 +5,15 @@ use std::collections::BTreeSet;
 use crate::actor::Role;
 use crate::asset::AssetRef;
 use crate::authorization::{authorize, authorize_field, authorize_open};
+use crate::channel::Channel;
 use crate::command::{Command, CommandKind, NewTicket};
+use crate::config::Limits;
 use crate::context::Context;
 use crate::error::{DomainError, ValidationError};
 use crate::escalation::{manual, with_escalations};
 use crate::event::{Change, Event, Opened};
 use crate::field::FieldValue;
+use crate::id::TicketId;
 use crate::input;
 use crate::lifecycle::{Transition, transition};
 use crate::link::{Link, LinkKind};
@@ -18,6 +21,7 @@ use crate::priority::{Impact, Priority, PriorityReason, Urgency};
 use crate::resolution::Resolution;
 use crate::routing::route_events;
 use crate::sla::react::with_sla;
+use crate::stamp::Stamp;
 use crate::status::{Status, StatusCategory, StatusTarget};
 use crate::suggest::did_you_mean;
 use crate::tag::Tag;
@@ -110,12 +114,14 @@ pub fn decide(
         Command::Reply { comment, body } => {
             input::body("body", &body, &ctx.config.limits, false)?;
             check_comment_id(ticket, comment)?;
+            check_room(ticket, &body, &ctx.config.limits)?;
             out.push(Change::Replied { comment, body });
             reply_moves_status(ticket, ctx.actor.role, &mut out);
         }
         Command::AddNote { comment, body } => {
             input::body("body", &body, &ctx.config.limits, false)?;
             check_comment_id(ticket, comment)?;
+            check_room(ticket, &body, &ctx.config.limits)?;
             out.push(Change::NoteAdded { comment, body });
         }
         Command::SetGroup { group } => {
@@ -176,7 +182,7 @@ pub fn decide(
             }
         }
         Command::SetField { key, value } => {
-            check_field(&key, value.as_ref(), ctx)?;
+            check_field("fields", &key, value.as_ref(), ctx)?;
             if ticket.fields().get(&key) != value.as_ref() {
                 out.push(Change::FieldChanged { key, value });
             }
@@ -210,12 +216,20 @@ pub fn decide(
             out.push(Change::Cancelled { reason });
         }
         Command::Merge { into } => {
-            if into == ticket.id() {
-                return Err(
-                    ValidationError::new("into", "a ticket cannot be merged into itself").into(),
-                );
-            }
+            check_not_itself("into", into, ticket)?;
             out.push(Change::Merged { into });
+        }
+        Command::AcceptMerge { from } => {
+            check_not_itself("from", from, ticket)?;
+            if !ticket.merged_from().contains(&from) {
+                check_count(
+                    "from",
+                    "tickets merged into it",
+                    ticket.merged_from().len(),
+                    ctx.config.limits.max_links,
+                )?;
+                out.push(Change::MergedFrom { from });
+            }
         }
         Command::Link { link } => {
             if !ticket.links().contains(&link) {
@@ -235,21 +249,20 @@ pub fn decide(
 
 /// Events under construction, stamped with the context's instant and actor.
 struct Events<'a> {
-    ctx: &'a Context<'a>,
+    stamp: Stamp<'a>,
     events: Vec<Event>,
 }
 
 impl<'a> Events<'a> {
     fn new(ctx: &'a Context<'a>) -> Self {
         Self {
-            ctx,
+            stamp: Stamp::new(ctx),
             events: Vec::with_capacity(2),
         }
     }
 
     fn push(&mut self, change: Change) {
-        self.events
-            .push(Event::new(self.ctx.now, self.ctx.actor.as_ref(), change));
+        self.events.push(self.stamp.event(change));
     }
 
     fn move_to(&mut self, ticket: &Ticket, to: Status) {
@@ -264,6 +277,7 @@ fn open(new: NewTicket, ctx: &Context<'_>) -> Result<Vec<Event>, DomainError> {
     let limits = &ctx.config.limits;
     let subject = input::subject(&new.subject, limits)?;
     input::body("description", &new.description, limits, true)?;
+    check_ticket_bytes("description", 0, new.description.len(), limits)?;
     let tags = new
         .tags
         .into_iter()
@@ -289,7 +303,27 @@ fn open(new: NewTicket, ctx: &Context<'_>) -> Result<Vec<Event>, DomainError> {
         limits.max_assets,
     )?;
     for (key, value) in &new.fields {
-        check_field(key, Some(value), ctx)?;
+        check_field("fields", key, Some(value), ctx)?;
+    }
+    // The facts the host vouches for win over the command's (note 1 of the
+    // authorization table).
+    let vouched = ctx.vouched;
+    for (key, value) in &vouched.fields {
+        check_field("vouched.fields", key, Some(value), ctx)?;
+    }
+    let mut fields = new.fields;
+    fields.extend(vouched.fields.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let facts = [
+        ("vouched.organization", vouched.organization.as_deref()),
+        ("organization", new.organization.as_deref()),
+        (
+            "vouched.requester_email",
+            vouched.requester_email.as_deref(),
+        ),
+        ("requester_email", new.requester_email.as_deref()),
+    ];
+    for (field, value) in facts {
+        input::fact(field, value.unwrap_or_default(), limits)?;
     }
     let impact = new.impact.unwrap_or(Impact::Medium);
     let urgency = new.urgency.unwrap_or(Urgency::Medium);
@@ -299,17 +333,20 @@ fn open(new: NewTicket, ctx: &Context<'_>) -> Result<Vec<Event>, DomainError> {
         requester: new.requester,
         subject,
         description: new.description,
-        channel: new.channel,
-        ticket_type: new.ticket_type,
+        channel: vouched.channel.or(new.channel).unwrap_or(Channel::Portal),
+        ticket_type: vouched
+            .ticket_type
+            .or(new.ticket_type)
+            .unwrap_or(TicketType::Incident),
         impact,
         urgency,
         priority: ctx.config.priority_matrix.priority(impact, urgency),
         group: new.group,
         tags,
-        fields: new.fields,
+        fields,
         assets,
-        requester_email: new.requester_email,
-        organization: new.organization,
+        requester_email: vouched.requester_email.clone().or(new.requester_email),
+        organization: vouched.organization.clone().or(new.organization),
     })));
     Ok(out.events)
 }
@@ -338,6 +375,59 @@ fn check_comment_id(ticket: &Ticket, comment: crate::id::CommentId) -> Result<()
     Ok(())
 }
 
+/// Checks that the ticket has room for one more comment of `body`
+/// (`max_comments` and `max_ticket_bytes`).
+fn check_room(ticket: &Ticket, body: &str, limits: &Limits) -> Result<(), ValidationError> {
+    let comments = ticket.conversation().len();
+    if comments >= limits.max_comments {
+        return Err(ValidationError::new(
+            "body",
+            format!(
+                "the ticket holds {comments} comments; limits.max_comments allows {}",
+                limits.max_comments
+            ),
+        ));
+    }
+    let held =
+        ticket.description().len() + ticket.conversation().map(|c| c.body.len()).sum::<usize>();
+    check_ticket_bytes("body", held, body.len(), limits)
+}
+
+/// Checks that a ticket holding `held` bytes of text may take `adding`
+/// more (`max_ticket_bytes`).
+fn check_ticket_bytes(
+    field: &'static str,
+    held: usize,
+    adding: usize,
+    limits: &Limits,
+) -> Result<(), ValidationError> {
+    if held.saturating_add(adding) > limits.max_ticket_bytes {
+        return Err(ValidationError::new(
+            field,
+            format!(
+                "the ticket holds {held} bytes of text; {adding} more would pass limits.max_ticket_bytes ({})",
+                limits.max_ticket_bytes
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks that the other ticket of a merge is not `ticket` itself.
+fn check_not_itself(
+    field: &'static str,
+    other: TicketId,
+    ticket: &Ticket,
+) -> Result<(), ValidationError> {
+    if other == ticket.id() {
+        return Err(ValidationError::new(
+            field,
+            "a ticket cannot be merged into itself",
+        ));
+    }
+    Ok(())
+}
+
 fn check_count(
     field: &'static str,
     what: &str,
@@ -353,14 +443,42 @@ fn check_count(
     Ok(())
 }
 
+/// Checks a custom field's key and value; errors name `{at}.{key}`.
 fn check_field(
+    at: &str,
     key: &str,
     value: Option<&FieldValue>,
     ctx: &Context<'_>,
 ) -> Result<(), ValidationError> {
+    let limits = &ctx.config.limits;
+    // A key no field could have is refused before it costs a lookup or a
+    // suggestion, and is not echoed back.
+    let len = key.chars().count();
+    if len > limits.field_key_max_chars {
+        return Err(ValidationError::new(
+            at.to_owned(),
+            format!(
+                "a field key is {len} characters long; limits.field_key_max_chars allows {}",
+                limits.field_key_max_chars
+            ),
+        ));
+    }
+    let path = format!("{at}.{key}");
+    if let Some(bytes) = value
+        .map(FieldValue::text_bytes)
+        .filter(|bytes| *bytes > limits.field_value_max_bytes)
+    {
+        return Err(ValidationError::new(
+            path,
+            format!(
+                "is {bytes} bytes long; limits.field_value_max_bytes allows {}",
+                limits.field_value_max_bytes
+            ),
+        ));
+    }
     let Some(def) = ctx.config.field(key) else {
         return Err(ValidationError::new(
-            format!("fields.{key}"),
+            path,
             format!(
                 "unknown field {key:?}{}",
                 did_you_mean(key, ctx.config.fields.iter().map(|f| f.key.as_str()))
@@ -368,7 +486,7 @@ fn check_field(
         ));
     };
     match value {
-        Some(value) => def.check(&format!("fields.{key}"), value),
+        Some(value) => def.check(&path, value),
         None => Ok(()),
     }
 }

@@ -299,6 +299,14 @@ pub enum Change {
         /// The ticket that lives on.
         into: TicketId,
     },
+    /// Another ticket was folded into this one: the other side of
+    /// [`Merged`](Change::Merged). Public, like `Merged`: the requester
+    /// learns that a duplicate now lives here, and only its id, which
+    /// opens nothing they may not see.
+    MergedFrom {
+        /// The ticket merged into this one.
+        from: TicketId,
+    },
     /// A link was added.
     Linked {
         /// The link.
@@ -396,7 +404,7 @@ pub enum Change {
 
 impl Change {
     /// The serialized `type` of every change, in declaration order.
-    pub const TYPE_NAMES: [&'static str; 31] = [
+    pub const TYPE_NAMES: [&'static str; 32] = [
         "opened",
         "replied",
         "note_added",
@@ -415,6 +423,7 @@ impl Change {
         "closed",
         "cancelled",
         "merged",
+        "merged_from",
         "linked",
         "unlinked",
         "tier_changed",
@@ -451,6 +460,7 @@ impl Change {
             Change::Closed => "closed",
             Change::Cancelled { .. } => "cancelled",
             Change::Merged { .. } => "merged",
+            Change::MergedFrom { .. } => "merged_from",
             Change::Linked { .. } => "linked",
             Change::Unlinked { .. } => "unlinked",
             Change::TierChanged { .. } => "tier_changed",
@@ -591,6 +601,7 @@ impl fmt::Display for Change {
             Change::Closed => write!(f, "closed"),
             Change::Cancelled { reason } => write!(f, "cancelled: {}", first_line(reason)),
             Change::Merged { into } => write!(f, "merged into {into}"),
+            Change::MergedFrom { from } => write!(f, "{from} merged into this ticket"),
             Change::Linked { link } => write!(f, "linked {} {}", link.kind, link.ticket),
             Change::Unlinked { link } => write!(f, "unlinked {} {}", link.kind, link.ticket),
             Change::TierChanged { from, to } => {

@@ -35,6 +35,18 @@ pub enum FieldValue {
 }
 
 impl FieldValue {
+    /// The bytes of text the value holds (the sum for a multi-select; a
+    /// number, a date or a yes/no holds none), as
+    /// [`Limits::field_value_max_bytes`](crate::config::Limits::field_value_max_bytes)
+    /// counts them.
+    pub(crate) fn text_bytes(&self) -> usize {
+        match self {
+            FieldValue::Text(text) | FieldValue::Choice(text) => text.len(),
+            FieldValue::Choices(choices) => choices.iter().map(String::len).sum(),
+            FieldValue::Integer(_) | FieldValue::Bool(_) | FieldValue::Date(_) => 0,
+        }
+    }
+
     fn type_name(&self) -> &'static str {
         match self {
             FieldValue::Text(_) => "text",
@@ -110,6 +122,15 @@ pub struct FieldDef {
     /// Whether requesters may set it on their own tickets (agents always may).
     #[serde(default)]
     pub requester_editable: bool,
+    /// Whether only the host sets it, through the facts it vouches for
+    /// ([`Vouched::fields`](crate::Vouched::fields)) when a ticket opens.
+    /// No actor, the system included, may set it in a `NewTicket` or with
+    /// `SetField`, and no routing rule may set it: it holds what the host's
+    /// own records say (a customer's plan, say), so SLA policies and
+    /// routing rules can trust it. Cannot be combined with
+    /// `requester_editable`.
+    #[serde(default)]
+    pub host_only: bool,
 }
 
 impl FieldDef {

@@ -1,4 +1,5 @@
-//! Checks on the free text commands carry: subjects, bodies, reasons.
+//! Checks on the free text commands carry: subjects, bodies, reasons,
+//! facts.
 
 use crate::config::Limits;
 use crate::error::ValidationError;
@@ -54,6 +55,26 @@ pub(crate) fn body(
         return Err(ValidationError::new(
             field,
             "must not contain NUL characters",
+        ));
+    }
+    Ok(())
+}
+
+/// A fact a ticket records about its requester (organization, email
+/// address): within `field_value_max_bytes`.
+pub(crate) fn fact(
+    field: &'static str,
+    value: &str,
+    limits: &Limits,
+) -> Result<(), ValidationError> {
+    if value.len() > limits.field_value_max_bytes {
+        return Err(ValidationError::new(
+            field,
+            format!(
+                "is {} bytes long; limits.field_value_max_bytes allows {}",
+                value.len(),
+                limits.field_value_max_bytes
+            ),
         ));
     }
     Ok(())

@@ -80,11 +80,13 @@ pub mod routing;
 mod searchable;
 mod shared;
 pub mod sla;
+mod stamp;
 mod status;
 pub mod suggest;
 mod tag;
 mod ticket;
 mod ticket_type;
+mod vouched;
 
 pub use actor::{Actor, ActorRef, Role};
 pub use apply::apply;
@@ -108,3 +110,4 @@ pub use status::{Status, StatusCategory, StatusTarget};
 pub use tag::Tag;
 pub use ticket::Ticket;
 pub use ticket_type::TicketType;
+pub use vouched::Vouched;

@@ -39,6 +39,7 @@
 //! | close              | ✗         | ✗         | ✗         | ✗         | closed   | ✗      | ✗      | ✗         |
 //! | cancel             | cancelled | cancelled | cancelled | cancelled | ✗        | ✗      | ✗      | ✗         |
 //! | merge              | merged    | merged    | merged    | merged    | ✗        | ✗      | ✗      | ✗         |
+//! | accept_merge       | ✓         | ✓         | ✓         | ✓         | ✓        | ✗      | ✗      | ✗         |
 //! | link               | ✓         | ✓         | ✓         | ✓         | ✓        | ✗      | ✗      | ✗         |
 //! | unlink             | ✓         | ✓         | ✓         | ✓         | ✓        | ✗      | ✗      | ✗         |
 //! | route              | ✓         | ✓         | ✓         | ✓         | ✗        | ✗      | ✗      | ✗         |
@@ -57,7 +58,9 @@
 //!
 //! Closed, merged and cancelled are terminal: nothing changes them but the
 //! SLA bookkeeping commands, which find nothing running there. A requester
-//! who writes again after that needs a new ticket.
+//! who writes again after that needs a new ticket. For the same reason no
+//! ticket is merged into a terminal one (`accept_merge`, the target's side
+//! of a `merge`), and links to a terminal ticket are not mirrored there.
 
 use crate::command::CommandKind;
 use crate::status::StatusCategory;
@@ -112,6 +115,7 @@ pub const fn transition(command: CommandKind, from: StatusCategory) -> Transitio
         | C::SetField
         | C::AddAsset
         | C::RemoveAsset
+        | C::AcceptMerge
         | C::Link
         | C::Unlink => Transition::Stay,
         C::ChangeStatus if active => Transition::Target,

@@ -72,3 +72,21 @@ pub struct Link {
     /// The other ticket.
     pub ticket: TicketId,
 }
+
+impl Link {
+    /// The same link as the other ticket records it, when this ticket is
+    /// `this`: the inverse kind, pointing back.
+    ///
+    /// ```
+    /// use helpdesk_core::{Link, LinkKind, TicketId};
+    /// let (incident, problem) = (TicketId::from_u128(1), TicketId::from_u128(2));
+    /// let link = Link { kind: LinkKind::Problem, ticket: problem };
+    /// assert_eq!(link.seen_from(incident), Link { kind: LinkKind::Incident, ticket: incident });
+    /// ```
+    pub const fn seen_from(self, this: TicketId) -> Link {
+        Link {
+            kind: self.kind.inverse(),
+            ticket: this,
+        }
+    }
+}

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::asset::AssetRef;
 use crate::field::FieldValue;
+use crate::id::TicketId;
 use crate::link::Link;
 use crate::tag::Tag;
 
@@ -51,6 +52,7 @@ empty!(
     BTreeSet<AssetRef>,
     BTreeSet<Link>,
     BTreeSet<String>,
+    BTreeSet<TicketId>,
     BTreeMap<String, FieldValue>,
 );
 

@@ -96,6 +96,8 @@ pub(crate) struct TicketState {
     pub(crate) links: Shared<BTreeSet<Link>>,
     pub(crate) resolution: Option<Resolution>,
     pub(crate) merged_into: Option<TicketId>,
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub(crate) merged_from: Shared<BTreeSet<TicketId>>,
     pub(crate) requester_email: Option<Arc<str>>,
     pub(crate) organization: Option<Arc<str>>,
     pub(crate) tier: Option<String>,
@@ -138,6 +140,7 @@ impl Ticket {
                 links: Shared::default(),
                 resolution: None,
                 merged_into: None,
+                merged_from: Shared::default(),
                 requester_email: None,
                 organization: None,
                 tier: None,
@@ -330,6 +333,34 @@ impl Ticket {
     /// The ticket it was merged into, once merged.
     pub fn merged_into(&self) -> Option<TicketId> {
         self.state.merged_into
+    }
+
+    /// The tickets merged into this one, each recorded once (see
+    /// [`Command::AcceptMerge`](crate::Command::AcceptMerge)).
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use helpdesk_core::*;
+    /// # let tenant = TenantId::from_u128(1);
+    /// # let config = DeskConfig::default();
+    /// # let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    /// let system = Actor::system(ActorId::from_u128(1), tenant);
+    /// let ctx = Context::new(&system, now, &config);
+    /// let (duplicate, survivor) = (TicketId::from_u128(7), TicketId::from_u128(8));
+    /// let mut ticket = Ticket::new(survivor);
+    /// let open = Command::Open(NewTicket::new(ActorId::from_u128(10), "Mail down", ""));
+    /// let merge = Command::Merge { into: survivor };
+    /// let (_, accept) = merge.counterpart(duplicate).unwrap();
+    /// for command in [open, accept] {
+    ///     for event in decide(&ticket, command, &ctx)? {
+    ///         apply(&mut ticket, &event);
+    ///     }
+    /// }
+    /// assert!(ticket.merged_from().contains(&duplicate));
+    /// # Ok::<(), DomainError>(())
+    /// ```
+    pub fn merged_from(&self) -> &BTreeSet<TicketId> {
+        &self.state.merged_from
     }
 
     /// The requester's email address, if known.

@@ -115,6 +115,9 @@ fn every_change() -> Vec<Change> {
         Change::Merged {
             into: TicketId::from_u128(0x78),
         },
+        Change::MergedFrom {
+            from: TicketId::from_u128(0x79),
+        },
         Change::Linked { link },
         Change::Unlinked { link },
         Change::TierChanged {

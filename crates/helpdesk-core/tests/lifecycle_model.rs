@@ -119,6 +119,7 @@ fn config() -> DeskConfig {
         label: key.into(),
         kind,
         requester_editable,
+        host_only: false,
     };
     let config = DeskConfig {
         statuses: vec![
@@ -230,6 +231,7 @@ fn lifecycle_row(command: CommandKind) -> [Cell; 8] {
         | CommandKind::SetField
         | CommandKind::AddAsset
         | CommandKind::RemoveAsset
+        | CommandKind::AcceptMerge
         | CommandKind::Link
         | CommandKind::Unlink => WORK,
         CommandKind::ChangeStatus => [Target, Target, Target, Target, No, No, No, No],
@@ -290,6 +292,7 @@ fn scope_of(command: CommandKind, role: Role) -> Scope {
         | CommandKind::Resolve
         | CommandKind::Cancel
         | CommandKind::Merge
+        | CommandKind::AcceptMerge
         | CommandKind::Link
         | CommandKind::Unlink
         | CommandKind::Route
@@ -434,6 +437,10 @@ impl Model {
                     && new.impact.is_none()
                     && new.urgency.is_none()
                     && new.tags.is_empty()
+                    && new.organization.is_none()
+                    && new.requester_email.is_none()
+                    && new.channel.is_none()
+                    && new.ticket_type.is_none()
                     && new.fields.keys().all(|k| field_def(k) != Some(false))
             }
             Role::Agent | Role::Supervisor => new.group.is_none_or(|g| actor.groups.contains(&g)),
@@ -486,7 +493,7 @@ impl Model {
             next.exists = true;
             next.tenant = actor.tenant;
             next.requester = new.requester;
-            next.ticket_type = new.ticket_type;
+            next.ticket_type = new.ticket_type.unwrap_or(TicketType::Incident);
             next.group = new.group;
             return (Outcome::Accepted, next);
         }
@@ -553,6 +560,7 @@ impl Model {
             }
             Command::Cancel { reason } => body_ok(reason, true),
             Command::Merge { into } => *into != TICKET,
+            Command::AcceptMerge { from } => *from != TICKET,
             Command::Link { link } => {
                 self.links.contains(&(link.kind, link.ticket)) || self.link_ok(link)
             }
@@ -850,7 +858,7 @@ fn new_ticket() -> impl Strategy<Value = NewTicket> {
                     requester,
                     subject,
                     description,
-                    ticket_type: ty,
+                    ticket_type: Some(ty),
                     impact,
                     urgency,
                     group,
@@ -909,6 +917,7 @@ fn command() -> impl Strategy<Value = Command> {
         4 => Just(Command::Close),
         1 => may_be_empty_text().prop_map(|reason| Command::Cancel { reason }),
         1 => other_ticket().prop_map(|into| Command::Merge { into }),
+        1 => other_ticket().prop_map(|from| Command::AcceptMerge { from }),
         3 => link().prop_map(|link| Command::Link { link }),
         2 => link().prop_map(|link| Command::Unlink { link }),
         3 => Just(Command::CheckSla),
@@ -927,9 +936,8 @@ fn step() -> impl Strategy<Value = Step> {
 
 /// Mostly an open that goes through, so most cases work on a ticket.
 fn opening() -> impl Strategy<Value = Step> {
-    let by_requester = (ticket_type(), any::<bool>()).prop_map(|(ty, site)| {
-        let mut new =
-            NewTicket::new(REQUESTER, "VPN drops every hour", "Since Monday.").ticket_type(ty);
+    let by_requester = any::<bool>().prop_map(|site| {
+        let mut new = NewTicket::new(REQUESTER, "VPN drops every hour", "Since Monday.");
         if site {
             new = new.field(SITE, FieldValue::Choice("berlin".into()));
         }

@@ -1,4 +1,4 @@
-//! Checks on the plain parts of a configuration: statuses, fields, limits,
+//! Checks on the plain parts of a configuration: statuses, fields,
 //! calendars, the directory of groups and agents, and SLA policies.
 
 use std::collections::BTreeSet;
@@ -81,6 +81,12 @@ pub(crate) fn fields(config: &DeskConfig, out: &mut Vec<Diagnostic>) {
                 format!("{:?} is defined twice", def.key),
             ));
         }
+        if def.host_only && def.requester_editable {
+            out.push(Diagnostic::error(
+                format!("fields[{i}].host_only"),
+                "a host_only field cannot be requester_editable: only the host sets it",
+            ));
+        }
         match &def.kind {
             FieldKind::Choice { options } | FieldKind::Choices { options } => {
                 if options.is_empty() {
@@ -106,21 +112,6 @@ pub(crate) fn fields(config: &DeskConfig, out: &mut Vec<Diagnostic>) {
             )),
             _ => {}
         }
-    }
-}
-
-pub(crate) fn limits(config: &DeskConfig, out: &mut Vec<Diagnostic>) {
-    if config.limits.subject_max_chars == 0 {
-        out.push(Diagnostic::error(
-            "limits.subject_max_chars",
-            "must be at least 1",
-        ));
-    }
-    if config.limits.body_max_bytes == 0 {
-        out.push(Diagnostic::error(
-            "limits.body_max_bytes",
-            "must be at least 1",
-        ));
     }
 }
 

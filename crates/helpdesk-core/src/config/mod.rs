@@ -138,7 +138,7 @@ impl DeskConfig {
         let mut out = Vec::new();
         checks::statuses(self, &mut out);
         checks::fields(self, &mut out);
-        checks::limits(self, &mut out);
+        limits::diagnose(self, &mut out);
         checks::calendars(self, &mut out);
         checks::directory(self, &mut out);
         checks::sla(self, &mut out);

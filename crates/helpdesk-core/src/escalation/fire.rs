@@ -14,6 +14,7 @@ use crate::escalation::{EscalationRule, Trigger};
 use crate::event::{Cause, Change, Escalated, Event};
 use crate::id::ActorId;
 use crate::priority::{Priority, PriorityReason};
+use crate::stamp::Stamp;
 use crate::status::StatusCategory;
 use crate::ticket::Ticket;
 
@@ -25,14 +26,13 @@ fn escalate(
     ctx: &Context<'_>,
 ) -> Vec<Event> {
     let config = ctx.config;
-    let cause = Cause::Escalation {
-        rule: rule.name.clone(),
-    };
-    let event = |change| {
-        let mut event = Event::new(ctx.now, ctx.actor.as_ref(), change);
-        event.cause = Some(cause.clone());
-        event
-    };
+    let stamp = Stamp::caused_by(
+        ctx,
+        Cause::Escalation {
+            rule: rule.name.clone(),
+        },
+    );
+    let event = |change| stamp.event(change);
     let mut notify: Vec<ActorId> = Vec::new();
     if rule.notify_managers
         && let Some(tier) = config.tier(&rule.from)

@@ -12,6 +12,7 @@ use crate::event::{Cause, Change, Event};
 use crate::id::{ActorId, GroupId};
 use crate::priority::PriorityReason;
 use crate::routing::route;
+use crate::stamp::Stamp;
 use crate::status::{Status, StatusCategory};
 use crate::tag::Tag;
 use crate::ticket::Ticket;
@@ -46,9 +47,7 @@ pub(crate) fn route_events(
             .get(rule)
             .map(|r| r.name.clone())
             .unwrap_or_default();
-        let mut event = Event::new(ctx.now, ctx.actor.as_ref(), change);
-        event.cause = Some(Cause::RoutingRule { rule: name });
-        out.push(event);
+        out.push(Stamp::caused_by(ctx, Cause::RoutingRule { rule: name }).event(change));
     };
     let unknown = |rule: usize, field: &str, what: &str, key: &str| {
         DomainError::from(ValidationError::new(
@@ -119,10 +118,15 @@ pub(crate) fn route_events(
         let def = config
             .field(key)
             .ok_or_else(|| unknown(by.rule, &format!("fields.{key}"), "field", key))?;
-        def.check(
-            &format!("routing_rules[{}].then.fields.{key}", by.rule),
-            &by.value,
-        )?;
+        let path = format!("routing_rules[{}].then.fields.{key}", by.rule);
+        if def.host_only {
+            return Err(ValidationError::new(
+                path,
+                format!("field {key:?} is host_only: only the host sets it, through Vouched"),
+            )
+            .into());
+        }
+        def.check(&path, &by.value)?;
         if ticket.fields().get(key) != Some(&by.value) {
             push(
                 Change::FieldChanged {

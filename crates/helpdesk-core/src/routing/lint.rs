@@ -53,6 +53,10 @@ pub(crate) fn diagnose(config: &DeskConfig, out: &mut Vec<Diagnostic>) {
         for (key, value) in &then.fields {
             let path = at(&format!("then.fields.{key}"));
             match config.field(key) {
+                Some(def) if def.host_only => out.push(Diagnostic::error(
+                    path,
+                    format!("field {key:?} is host_only: only the host sets it, through Vouched"),
+                )),
                 Some(def) => {
                     if let Err(e) = def.check(&path, value) {
                         out.push(Diagnostic::error(e.field.into_owned(), e.reason));

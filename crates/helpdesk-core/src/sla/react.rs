@@ -18,6 +18,7 @@ use crate::sla::timing::{calendar_of, closed_runs_on, elapsed_at, schedule};
 use crate::sla::{
     ClockRules, CycleState, Metric, On, Outcome, Retargeted, SlaCycle, SlaPolicy, Started,
 };
+use crate::stamp::Stamp;
 use crate::status::StatusCategory;
 use crate::ticket::Ticket;
 
@@ -91,6 +92,7 @@ pub(crate) fn matching_policy<'a>(
 /// The SLA state as the command's events unfold.
 struct Work<'a> {
     ctx: &'a Context<'a>,
+    stamp: Stamp<'a>,
     now: DateTime<Utc>,
     cycles: Chunked<SlaCycle>,
     policy: Option<String>,
@@ -104,6 +106,7 @@ impl<'a> Work<'a> {
     fn new(ticket: &Ticket, ctx: &'a Context<'a>) -> Self {
         Self {
             ctx,
+            stamp: Stamp::new(ctx),
             now: ctx.now,
             cycles: ticket.state.sla.clone(),
             policy: ticket.sla_policy().map(str::to_owned),
@@ -130,7 +133,7 @@ impl<'a> Work<'a> {
     }
 
     fn emit(&mut self, change: Change) {
-        let event = Event::new(self.now, self.ctx.actor.as_ref(), change);
+        let event = self.stamp.event(change);
         apply_sla(&mut self.cycles, &mut self.policy, &event);
         self.out.push(event);
     }

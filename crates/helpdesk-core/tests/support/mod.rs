@@ -221,6 +221,9 @@ pub fn example(kind: CommandKind, seq: u128) -> Command {
         CommandKind::Merge => Command::Merge {
             into: other_ticket(),
         },
+        CommandKind::AcceptMerge => Command::AcceptMerge {
+            from: other_ticket(),
+        },
         CommandKind::Link => Command::Link {
             link: Link {
                 kind: LinkKind::Related,
@@ -262,4 +265,15 @@ pub fn doc_table(source: &str) -> (Vec<String>, Vec<(String, Vec<String>)>) {
         .map(|row| (row[0].clone(), row[1..].to_vec()))
         .collect();
     (header, body)
+}
+
+/// The errors `config.validate()` reports, as text.
+pub fn config_errors(config: &DeskConfig) -> Vec<String> {
+    config
+        .validate()
+        .err()
+        .unwrap_or_default()
+        .iter()
+        .map(ToString::to_string)
+        .collect()
 }
