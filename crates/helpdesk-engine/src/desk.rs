@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use helpdesk_core::{
     Actor, ActorId, Command, Context, DeskConfig, DomainError, Reach, Ticket, TicketId,
-    ValidationError, apply, decide,
+    ValidationError, Vouched, apply, decide,
 };
 
 use crate::clock::Clock;
@@ -50,16 +50,61 @@ pub struct Request {
     pub ticket: TicketId,
     /// What.
     pub command: Command,
+    /// What the host vouches for about the person and the conversation
+    /// (organization, address, channel, type, host-only fields): the facts
+    /// routing and SLA policies read, which a requester may not claim.
+    pub vouched: Vouched,
 }
 
 impl Request {
-    /// A request with a fresh command id.
+    /// A request with a fresh command id, vouching for nothing.
     pub fn new(actor: Actor, ticket: TicketId, command: Command) -> Self {
         Self {
             id: CommandId::new(),
             actor,
             ticket,
             command,
+            vouched: Vouched::new(),
+        }
+    }
+
+    /// The request with the facts the host vouches for.
+    ///
+    /// ```
+    /// use helpdesk_core::{Actor, ActorId, Channel, Command, NewTicket, TenantId, Vouched};
+    /// use helpdesk_engine::{Request, new_ticket_id};
+    ///
+    /// let alice = Actor::requester(ActorId::from_u128(1), TenantId::from_u128(1));
+    /// // The mail gateway knows the sender's address and the channel.
+    /// let facts = Vouched::new().requester_email("alice@example.com").channel(Channel::Email);
+    /// let open = Command::Open(NewTicket::new(alice.id, "VPN drops", ""));
+    /// let request = Request::new(alice, new_ticket_id(), open).vouched(facts);
+    /// assert_eq!(request.vouched.channel, Some(Channel::Email));
+    /// ```
+    pub fn vouched(mut self, vouched: Vouched) -> Self {
+        self.vouched = vouched;
+        self
+    }
+
+    /// The fingerprint its command id is bound to: of the command, and of
+    /// the vouched facts when there are any.
+    ///
+    /// ```
+    /// use helpdesk_core::{Actor, ActorId, Command, TenantId, Vouched};
+    /// use helpdesk_engine::store::Fingerprint;
+    /// use helpdesk_engine::{Request, new_ticket_id};
+    ///
+    /// let agent = Actor::agent(ActorId::from_u128(2), TenantId::from_u128(1), []);
+    /// let tag = Request::new(agent, new_ticket_id(), Command::Tag { tag: "vpn".into() });
+    /// assert_eq!(tag.fingerprint(), Fingerprint::of(&tag.command));
+    /// let vouched = tag.clone().vouched(Vouched::new().organization("ACME"));
+    /// assert_ne!(vouched.fingerprint(), tag.fingerprint());
+    /// ```
+    pub fn fingerprint(&self) -> Fingerprint {
+        if self.vouched.is_empty() {
+            Fingerprint::of(&self.command)
+        } else {
+            Fingerprint::of(&(&self.command, &self.vouched))
         }
     }
 }
@@ -296,10 +341,48 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     /// # }
     /// ```
     pub async fn execute(&self, request: Request) -> Result<Executed, DeskError> {
+        let Some((target, command)) = request.command.counterpart(request.ticket) else {
+            return self.execute_one(&request).await;
+        };
+        // The other ticket's side is decided first, so a command either
+        // side refuses writes nothing.
+        self.check_targets(&request).await?;
+        let other = Request {
+            id: request.id.counterpart(),
+            actor: request.actor.clone(),
+            ticket: target,
+            command,
+            vouched: Vouched::new(),
+        };
+        let ticket = self
+            .store
+            .load(other.actor.tenant, target)
+            .await?
+            .unwrap_or_else(|| Ticket::new(target));
+        let ctx = Context::new(&other.actor, self.clock.now(), &self.config);
+        if let Err(refused) = decide(&ticket, other.command.clone(), &ctx)
+            && self
+                .store
+                .command(other.actor.tenant, other.id)
+                .await?
+                .is_none()
+        {
+            return Err(refused.into());
+        }
+        let done = self.execute_one(&request).await?;
+        // Written (or replayed) on this ticket: record the other side. A
+        // failure here leaves the first side written; the same request
+        // again replays it and completes the other.
+        self.execute_one(&other).await?;
+        Ok(done)
+    }
+
+    /// Executes one request on its own ticket.
+    async fn execute_one(&self, request: &Request) -> Result<Executed, DeskError> {
         let tenant = request.actor.tenant;
         let key = (tenant, request.ticket);
-        let fingerprint = Fingerprint::of(&request.command);
-        self.check_targets(&request).await?;
+        let fingerprint = request.fingerprint();
+        self.check_targets(request).await?;
         // A ticket being opened is new: it needs no load. If its id is
         // taken after all, the append's version check says so, and the
         // ticket is loaded like a kept one that fell behind.
@@ -319,7 +402,8 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
                         .unwrap_or_else(|| Ticket::new(request.ticket))
                 }
             };
-            let ctx = Context::new(&request.actor, self.clock.now(), &self.config);
+            let ctx = Context::new(&request.actor, self.clock.now(), &self.config)
+                .with_vouched(&request.vouched);
             let events = match decide(&ticket, request.command.clone(), &ctx) {
                 Ok(events) => events,
                 // The store may hold a newer ticket that allows the command.
@@ -331,7 +415,7 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
                 // (resolving a resolved ticket): answer the first result.
                 Err(rejected) => {
                     return match self.store.command(tenant, request.id).await? {
-                        Some(record) => self.replay(&request, fingerprint, record).await,
+                        Some(record) => self.replay(request, fingerprint, record).await,
                         None => Err(rejected.into()),
                     };
                 }
@@ -369,7 +453,7 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
                     return Ok(Executed::seen_by(&request.actor, &after, stored, false));
                 }
                 Ok(Appended::Duplicate(first)) => {
-                    return self.replay(&request, fingerprint, first).await;
+                    return self.replay(request, fingerprint, first).await;
                 }
                 // A kept ticket was behind the store's: load it.
                 Err(StoreError::Conflict { .. }) if from_cache => {
@@ -396,7 +480,8 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     async fn check_targets(&self, request: &Request) -> Result<(), DeskError> {
         let target = match &request.command {
             Command::Merge { into } => Some(*into),
-            Command::Link { link } => Some(link.ticket),
+            Command::AcceptMerge { from } => Some(*from),
+            Command::Link { link } | Command::Unlink { link } => Some(link.ticket),
             Command::Assign { assignee } => {
                 let agents = &self.config.agents;
                 if !agents.is_empty() && self.config.agent_by_id(*assignee).is_none() {
@@ -609,7 +694,7 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
         text: &str,
         limit: u32,
     ) -> Result<Vec<TicketRow>, DeskError> {
-        let query = SearchQuery::new(text, limit)?;
+        let query = SearchQuery::bounded(text, limit, &self.config.limits)?;
         Ok(self
             .store
             .search(actor.tenant, &Reach::of(actor), &query)

@@ -371,3 +371,61 @@ async fn assignments_go_only_to_agents_of_the_directory() {
         .unwrap();
     assert_eq!(done.ticket.unwrap().assignee(), Some(maria));
 }
+
+#[tokio::test]
+async fn routing_reads_the_facts_the_host_vouches_for_not_a_requesters_claim() {
+    // Given a desk where ACME's tickets are P1.
+    let config: helpdesk_core::DeskConfig = serde_json::from_value(serde_json::json!({
+        "routing_rules": [{"name": "VIP", "when": {"organization": ["ACME"]},
+                           "then": {"priority": "P1"}}]
+    }))
+    .unwrap();
+    let desk = Desk::new(
+        config,
+        MemoryStore::new(),
+        NoNotifier,
+        ManualClock::new(start()),
+    )
+    .unwrap();
+    let tenant = TenantId::from_u128(1);
+    let alice = Actor::requester(ActorId::from_u128(10), tenant);
+    let router = Actor::system(ActorId::from_u128(1), tenant);
+    let route = || Command::Route(Default::default());
+
+    // When alice claims ACME herself, then she is refused and nothing is
+    // opened.
+    let claimed = helpdesk_core::NewTicket::new(alice.id, "VPN down", "").organization("ACME");
+    let id = helpdesk_engine::new_ticket_id();
+    let refused = desk
+        .execute(Request::new(alice.clone(), id, Command::Open(claimed)))
+        .await
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("the host vouches for it"),
+        "{refused}"
+    );
+    assert!(desk.ticket(&alice, id).await.unwrap().is_none());
+
+    // When the host vouches for her organization, then routing makes it P1.
+    let new = helpdesk_core::NewTicket::new(alice.id, "VPN down", "");
+    let open = Request::new(alice.clone(), id, Command::Open(new))
+        .vouched(helpdesk_core::Vouched::new().organization("ACME"));
+    desk.execute(open.clone()).await.unwrap();
+    let routed = desk
+        .execute(Request::new(router, id, route()))
+        .await
+        .unwrap();
+    assert_eq!(
+        routed.ticket.unwrap().priority(),
+        helpdesk_core::Priority::P1
+    );
+
+    // And the command id stays bound to the facts it was sent with.
+    let mut other_facts = open.clone();
+    other_facts.vouched = helpdesk_core::Vouched::new().organization("Initech");
+    assert!(matches!(
+        desk.execute(other_facts).await,
+        Err(helpdesk_engine::DeskError::CommandIdReused { .. })
+    ));
+    assert!(desk.execute(open).await.unwrap().replayed);
+}

@@ -94,6 +94,7 @@ macro_rules! store_conformance {
             answers_are_seen_as_the_actor_may,
             command_ids_are_bound,
             targets_are_checked,
+            merges_and_links_are_recorded_on_both_tickets,
             appends_without_events_move_only_the_due_instant,
             history_from_zero_and_past_the_end,
             due_work_is_paged_past_stale_instants

@@ -95,6 +95,29 @@ macro_rules! v7_id {
 v7_id!(CommandId);
 v7_id!(EventId);
 
+impl CommandId {
+    /// The id under which the other side of a two-sided command (a merge's
+    /// `accept_merge`, a link's inverse) is recorded on the other ticket:
+    /// derived from this one, so a retry of the request finds it.
+    ///
+    /// ```
+    /// use helpdesk_engine::CommandId;
+    /// let id = CommandId::new();
+    /// assert_eq!(id.counterpart(), id.counterpart());
+    /// assert_ne!(id.counterpart(), id);
+    /// assert_ne!(id.counterpart(), CommandId::new().counterpart());
+    /// ```
+    pub fn counterpart(&self) -> CommandId {
+        let digest = crate::store::Fingerprint::of(&("counterpart", self.0));
+        let mut bytes = [0; 16];
+        bytes.copy_from_slice(&digest.0[..16]);
+        // A UUID of version 8 (custom), so it never equals a v7 id.
+        bytes[6] = (bytes[6] & 0x0f) | 0x80;
+        bytes[8] = (bytes[8] & 0x3f) | 0x80;
+        Self(Uuid::from_bytes(bytes))
+    }
+}
+
 /// A new, time-ordered ticket id.
 ///
 /// ```

@@ -1,12 +1,15 @@
 //! [`SearchQuery`]: a full-text search, checked and split into words.
 
+use helpdesk_core::config::Limits;
 use serde::{Deserialize, Serialize};
 
 use crate::store::StoreError;
 
 /// A search: lowercased words that must all occur, and the most rows to
-/// answer. Built by [`SearchQuery::new`], which bounds its cost: every
-/// store answers any query it builds.
+/// answer. Built by [`SearchQuery::new`] or [`SearchQuery::bounded`],
+/// which bound its cost: never more than [`MAX_WORDS`](Self::MAX_WORDS)
+/// words of [`MAX_WORD_CHARS`](Self::MAX_WORD_CHARS) characters, whatever
+/// the configuration, and every store answers any query they build.
 ///
 /// ```
 /// use helpdesk_engine::store::SearchQuery;
@@ -15,10 +18,10 @@ use crate::store::StoreError;
 /// assert_eq!(query.words, ["vpn", "drops"]);
 /// assert_eq!(query.limit, 10);
 ///
-/// let long = "x".repeat(SearchQuery::MAX_WORD_CHARS + 1);
+/// let long = "x".repeat(65);
 /// assert_eq!(
 ///     SearchQuery::new(&long, 10).unwrap_err().to_string(),
-///     "invalid query: text: word 1 is 129 characters long; a word has at most 128"
+///     "invalid query: text: word 1 is 65 characters long; limits.search_word_max_chars allows 64"
 /// );
 /// # Ok::<(), helpdesk_engine::StoreError>(())
 /// ```
@@ -40,24 +43,33 @@ impl SearchQuery {
     pub const MAX_LIMIT: u32 = 1_000;
 
     /// The words of `text` (split at whitespace, lowercased) and `limit`,
-    /// refused with [`StoreError::InvalidQuery`] naming the bound when
-    /// there are more than [`MAX_WORDS`](Self::MAX_WORDS) words, a word is
-    /// longer than [`MAX_WORD_CHARS`](Self::MAX_WORD_CHARS), or `limit` is
-    /// not 1 to [`MAX_LIMIT`](Self::MAX_LIMIT).
+    /// under the default [`Limits`] (16 words of 64 characters): refused
+    /// with [`StoreError::InvalidQuery`] naming the bound when there are
+    /// more words, a longer word, or a `limit` that is not 1 to
+    /// [`MAX_LIMIT`](Self::MAX_LIMIT).
     pub fn new(text: &str, limit: u32) -> Result<Self, StoreError> {
-        Self::bounded(text, limit, Self::MAX_WORDS, Self::MAX_WORD_CHARS)
+        Self::bounded(text, limit, &Limits::default())
     }
 
-    /// Like [`new`](Self::new), with tighter bounds on words (a desk's
-    /// configured limits); bounds above the hard ones are lowered to them.
-    pub fn bounded(
-        text: &str,
-        limit: u32,
-        max_words: usize,
-        max_word_chars: usize,
-    ) -> Result<Self, StoreError> {
-        let max_words = max_words.min(Self::MAX_WORDS);
-        let max_word_chars = max_word_chars.min(Self::MAX_WORD_CHARS);
+    /// Like [`new`](Self::new), with a desk's configured bounds on words
+    /// (`limits.search_max_words`, `limits.search_word_max_chars`), each
+    /// named in the error that refuses it; bounds above the hard ones are
+    /// lowered to them.
+    ///
+    /// ```
+    /// use helpdesk_core::config::Limits;
+    /// use helpdesk_engine::store::SearchQuery;
+    ///
+    /// let limits = Limits { search_max_words: 2, ..Limits::default() };
+    /// assert!(SearchQuery::bounded("vpn drops", 10, &limits).is_ok());
+    /// assert_eq!(
+    ///     SearchQuery::bounded("vpn drops daily", 10, &limits).unwrap_err().to_string(),
+    ///     "invalid query: text: has more than 2 words; limits.search_max_words allows 2"
+    /// );
+    /// ```
+    pub fn bounded(text: &str, limit: u32, limits: &Limits) -> Result<Self, StoreError> {
+        let max_words = limits.search_max_words.min(Self::MAX_WORDS);
+        let max_word_chars = limits.search_word_max_chars.min(Self::MAX_WORD_CHARS);
         if limit == 0 || limit > Self::MAX_LIMIT {
             return Err(StoreError::InvalidQuery {
                 field: "limit",
@@ -69,7 +81,9 @@ impl SearchQuery {
             if n == max_words {
                 return Err(StoreError::InvalidQuery {
                     field: "text",
-                    reason: format!("has more than {max_words} words"),
+                    reason: format!(
+                        "has more than {max_words} words; limits.search_max_words allows {max_words}"
+                    ),
                 });
             }
             let chars = word.chars().count();
@@ -77,7 +91,7 @@ impl SearchQuery {
                 return Err(StoreError::InvalidQuery {
                     field: "text",
                     reason: format!(
-                        "word {} is {chars} characters long; a word has at most {max_word_chars}",
+                        "word {} is {chars} characters long; limits.search_word_max_chars allows {max_word_chars}",
                         n + 1
                     ),
                 });

@@ -5,7 +5,7 @@
 
 use chrono::Duration;
 use helpdesk_core::{
-    Change, Command, DomainError, Link, LinkKind, Resolution, ResolutionCode, Visibility,
+    Change, Command, DomainError, Link, LinkKind, Resolution, ResolutionCode, Visibility, Vouched,
 };
 use helpdesk_engine::store::{Append, DueTicket};
 use helpdesk_engine::{CommandId, DeskError, Executed, Request, Reuse, Store};
@@ -121,9 +121,7 @@ pub async fn command_ids_are_bound<S: Store + 'static>(store: S) {
     let before = f.history(id, 1).await;
     let reuse = |actor: &helpdesk_core::Actor, ticket, command| Request {
         id: first.id,
-        actor: actor.clone(),
-        ticket,
-        command,
+        ..Request::new(actor.clone(), ticket, command)
     };
     for (request, differs) in [
         (reuse(&f.requester, id, reply("Any news?")), Reuse::Actor),
@@ -131,6 +129,11 @@ pub async fn command_ids_are_bound<S: Store + 'static>(store: S) {
         (reuse(&f.agent, other, first.command.clone()), Reuse::Ticket),
         (
             reuse(&f.agent, id, Command::Tag { tag: "vpn".into() }),
+            Reuse::Content,
+        ),
+        (
+            reuse(&f.agent, id, first.command.clone())
+                .vouched(Vouched::new().organization("VIP Corp")),
             Reuse::Content,
         ),
     ] {
@@ -397,5 +400,86 @@ pub async fn due_work_is_paged_past_stale_instants<S: Store + 'static>(store: S)
     assert!(
         left.iter().all(|d| !crowd.contains(&d.ticket)),
         "the checks that found nothing due corrected the stale instants: {left:?}"
+    );
+}
+
+/// A merge and a link are recorded on both tickets: the other ticket
+/// records what was merged into it and the inverse link, each under a
+/// command id derived from the request's, so a retry writes neither twice.
+/// A command the other side refuses writes nothing on either.
+pub async fn merges_and_links_are_recorded_on_both_tickets<S: Store + 'static>(store: S) {
+    let f = Fixture::new(store);
+    let problem = f.open("Mail is down for everyone").await;
+    let incident = f.open("Cannot send mail").await;
+    let duplicate = f.open("Mail broken").await;
+    let link = Request::new(
+        f.agent.clone(),
+        incident,
+        Command::Link {
+            link: Link {
+                kind: LinkKind::Related,
+                ticket: problem,
+            },
+        },
+    );
+    f.desk
+        .execute(link.clone())
+        .await
+        .unwrap_or_else(|e| panic!("link: {e}"));
+    let linked_back = f
+        .load(problem)
+        .await
+        .is_some_and(|t| t.links().iter().any(|l| l.ticket == incident));
+    assert!(linked_back, "the other ticket records the inverse link");
+    let before = f.history(problem, 1).await;
+    let again = f
+        .desk
+        .execute(link)
+        .await
+        .unwrap_or_else(|e| panic!("retry: {e}"));
+    assert!(again.replayed, "the retry replays");
+    assert_eq!(
+        f.history(problem, 1).await,
+        before,
+        "a retried link writes nothing more on the other ticket"
+    );
+
+    let merge = Request::new(
+        f.agent.clone(),
+        duplicate,
+        Command::Merge { into: incident },
+    );
+    f.desk
+        .execute(merge)
+        .await
+        .unwrap_or_else(|e| panic!("merge: {e}"));
+    let into = f
+        .load(incident)
+        .await
+        .unwrap_or_else(|| panic!("ticket {incident}"));
+    assert!(
+        into.merged_from().contains(&duplicate),
+        "the ticket merged into records what was merged into it"
+    );
+
+    // The merged ticket cannot take a merge: the other side refuses, and
+    // nothing is written on either.
+    let (before_a, before_b) = (f.history(problem, 1).await, f.history(duplicate, 1).await);
+    let refused = f
+        .desk
+        .execute(Request::new(
+            f.agent.clone(),
+            problem,
+            Command::Merge { into: duplicate },
+        ))
+        .await;
+    assert!(
+        refused.is_err(),
+        "a merge into a merged ticket is refused, got {refused:?}"
+    );
+    assert_eq!(
+        (f.history(problem, 1).await, f.history(duplicate, 1).await),
+        (before_a, before_b),
+        "a merge either side refuses writes nothing on either"
     );
 }

@@ -33,7 +33,8 @@ mod reopen;
 pub use answers::{
     answers_are_seen_as_the_actor_may, appends_without_events_move_only_the_due_instant,
     command_ids_are_bound, due_work_is_paged_past_stale_instants,
-    history_from_zero_and_past_the_end, targets_are_checked,
+    history_from_zero_and_past_the_end, merges_and_links_are_recorded_on_both_tickets,
+    targets_are_checked,
 };
 pub use reach::{reach_applies_before_the_limit, requesters_never_find_internal_text};
 pub use reopen::reopened_store_answers_as_before;
