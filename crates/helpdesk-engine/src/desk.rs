@@ -621,6 +621,66 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
             .collect())
     }
 
+    /// Up to `limit` events of the ticket's history from version `from`, as
+    /// `actor` may see them, and the version the next page starts from.
+    /// `limit` is 1 to the configuration's `limits.history_page_max`
+    /// ([`StoreError::InvalidQuery`] naming it otherwise). Events the actor
+    /// may not see are left out, so a page may hold fewer events than the
+    /// versions it covers; `next` is `None` after the last event.
+    ///
+    /// ```
+    /// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
+    /// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, Request, SystemClock};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock)?;
+    /// let agent = Actor::agent(ActorId::from_u128(2), TenantId::from_u128(1), []);
+    /// let id = helpdesk_engine::new_ticket_id();
+    /// let open = Command::Open(NewTicket::new(agent.id, "Printer jams", ""));
+    /// desk.execute(Request::new(agent.clone(), id, open)).await?;
+    /// for tag in ["printer", "floor-3", "jam"] {
+    ///     desk.execute(Request::new(agent.clone(), id, Command::Tag { tag: tag.into() })).await?;
+    /// }
+    ///
+    /// let (first, next) = desk.history_page(&agent, id, 1, 2).await?;
+    /// assert_eq!(first.iter().map(|e| e.version).collect::<Vec<_>>(), [1, 2]);
+    /// let (rest, end) = desk.history_page(&agent, id, next.expect("more"), 2).await?;
+    /// assert_eq!(rest.len() + 2, desk.history(&agent, id).await?.len());
+    /// assert_eq!(end, None);
+    /// assert!(desk.history_page(&agent, id, 1, 1_001).await.is_err(), "over the limit");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })
+    /// # }
+    /// ```
+    pub async fn history_page(
+        &self,
+        actor: &Actor,
+        ticket: TicketId,
+        from: u64,
+        limit: u32,
+    ) -> Result<(Vec<StoredEvent>, Option<u64>), DeskError> {
+        let most = self.config.limits.history_page_max;
+        if limit == 0 || limit as usize > most {
+            return Err(StoreError::InvalidQuery {
+                field: "limit",
+                reason: format!("is {limit}; limits.history_page_max allows 1 to {most}"),
+            }
+            .into());
+        }
+        let visible = match self.store.load(actor.tenant, ticket).await? {
+            Some(current) => current.is_visible_to(actor),
+            None => false,
+        };
+        if !visible {
+            return Ok((Vec::new(), None));
+        }
+        let mut events = self.store.history(actor.tenant, ticket, from).await?;
+        let next = events.get(limit as usize).map(|e| e.version);
+        events.truncate(limit as usize);
+        events.retain(|e| e.event.is_visible_to(actor.role));
+        Ok((events, next))
+    }
+
     /// One page of the tickets `actor` may see: requesters only their own;
     /// agents and supervisors those of their groups, in no group, or
     /// assigned to them; admins the whole tenant. The store applies the

@@ -202,6 +202,34 @@ async fn actors_list_and_read_only_what_they_may_see() {
             .iter()
             .any(|e| e.event.change.type_name() == "note_added")
     );
+    // Pages of history hold what the reader may see, and nothing for
+    // another tenant.
+    let (page, _) = f
+        .desk
+        .history_page(&f.requester, mine, 1, 100)
+        .await
+        .unwrap();
+    assert!(
+        !page.is_empty()
+            && page
+                .iter()
+                .all(|e| e.event.change.type_name() != "note_added"),
+        "a requester's history page holds no note"
+    );
+    let (agent_page, _) = f.desk.history_page(&f.agent, mine, 1, 100).await.unwrap();
+    assert_eq!(
+        agent_page.len(),
+        page.len() + 1,
+        "the agent's holds the note"
+    );
+    assert_eq!(
+        f.desk
+            .history_page(&f.foreign_admin, mine, 1, 100)
+            .await
+            .unwrap(),
+        (vec![], None),
+        "another tenant's admin gets nothing"
+    );
     assert_eq!(
         f.desk.search(&f.agent, "elsewhere", 10).await.unwrap(),
         vec![]
