@@ -126,7 +126,8 @@ pub struct Executed {
     /// changed nothing).
     pub events: Vec<StoredEvent>,
     /// Whether this command id had been executed before, and this is the
-    /// first result again.
+    /// first result again, as the actor may see it now: when the ticket
+    /// has since left their reach, without the ticket and its events.
     pub replayed: bool,
 }
 
@@ -507,9 +508,10 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     }
 
     /// The first result of an executed command, for a retry of it: the
-    /// same actor, ticket and command, answered as the actor may see it.
-    /// Any other reuse of the id is refused without telling anything of
-    /// the first use.
+    /// same actor, ticket and command, answered as the actor may see it
+    /// now (nothing of a ticket that has left their reach since). Any
+    /// other reuse of the id is refused without telling anything of the
+    /// first use.
     async fn replay(
         &self,
         request: &Request,
@@ -533,11 +535,27 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
         }
         let tenant = request.actor.tenant;
         let mut history = self.store.history(tenant, record.ticket, 1).await?;
-        history.retain(|e| e.version <= record.to_version);
-        let ticket = Ticket::replay(record.ticket, history.iter().map(|e| &e.event));
+        let after = history.partition_point(|e| e.version <= record.to_version);
+        let then = Ticket::replay(record.ticket, history[..after].iter().map(|e| &e.event));
+        // The ticket may have left the actor's reach since (moved to a
+        // group not theirs, say): then the replay tells nothing of it, as
+        // every other read would not.
+        let mut now = then.clone();
+        for stored in &history[after..] {
+            apply(&mut now, &stored.event);
+        }
+        if !now.is_visible_to(&request.actor) {
+            return Ok(Executed {
+                ticket: None,
+                version: record.to_version,
+                events: Vec::new(),
+                replayed: true,
+            });
+        }
+        history.truncate(after);
         let events =
             history.split_off(history.partition_point(|e| e.version <= record.from_version));
-        Ok(Executed::seen_by(&request.actor, &ticket, events, true))
+        Ok(Executed::seen_by(&request.actor, &then, events, true))
     }
 
     /// The ticket as `actor` may see it, or `None` (missing, another

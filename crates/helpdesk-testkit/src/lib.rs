@@ -17,7 +17,12 @@
 //! store; a store that connects to a server connects in it, such as
 //! `|| async { MyStore::connect(&url).await.expect("a test database") }`. Each case panics with a message naming the broken promise of the
 //! [store contract](helpdesk_engine::store).
+//!
+//! The [`adversary`] attacks a desk over any store with random sequences
+//! of commands, retries and reads by the actors of two tenants, and fails
+//! when an answer holds something its reader may not see.
 
+pub mod adversary;
 pub mod cases;
 mod fixture;
 mod observed;

@@ -29,7 +29,9 @@ fn holds_a_note(executed: &Executed) -> bool {
 }
 
 /// What a command answers is what its actor may see: a requester's answer
-/// (first or replayed) never holds an internal note; staff's do.
+/// (first or replayed) never holds an internal note; staff's do. A replay
+/// of a command on a ticket that has since left the actor's reach answers
+/// nothing of the ticket.
 pub async fn answers_are_seen_as_the_actor_may<S: Store + 'static>(store: S) {
     let f = Fixture::new(store);
     let id = f.open("Printer jams").await;
@@ -43,7 +45,7 @@ pub async fn answers_are_seen_as_the_actor_may<S: Store + 'static>(store: S) {
     );
     let noted = f
         .desk
-        .execute(note)
+        .execute(note.clone())
         .await
         .unwrap_or_else(|e| panic!("note: {e}"));
     assert!(holds_a_note(&noted), "staff see the note they added");
@@ -96,6 +98,25 @@ pub async fn answers_are_seen_as_the_actor_may<S: Store + 'static>(store: S) {
         "an agent who moved the ticket out of reach is answered without it"
     );
     assert!(away.version > first.version, "the move was written");
+
+    // The agent's earlier note, sent again now that the ticket is out of
+    // their reach, is a replay that tells nothing of the ticket: not its
+    // subject, not its notes, as it was then or is now.
+    let late = f
+        .desk
+        .execute(note)
+        .await
+        .unwrap_or_else(|e| panic!("a retry of the note: {e}"));
+    assert!(late.replayed, "the retry is a replay");
+    assert!(
+        late.ticket.is_none() && late.events.is_empty(),
+        "a replay answers nothing of a ticket out of the actor's reach: {late:?}"
+    );
+    let told = format!("{late:?}");
+    assert!(
+        !told.contains("Printer jams") && !told.contains("flagged"),
+        "a replay out of reach holds no text of the ticket: {told}"
+    );
 }
 
 /// A command id is bound to its first use: sent again by another actor,
