@@ -1426,6 +1426,14 @@ impl<S: Store> Run<S> {
             },
         );
         self.model.apply(request, row);
+        // A merge or a link is recorded on the other ticket too, which
+        // moves its row (its version and update instant).
+        if let Some((other, _)) = request.command.counterpart(request.ticket) {
+            let row = self.row(tenant, other).await?;
+            if let Some(known) = self.model.tickets.get_mut(&(tenant, other)) {
+                known.row = row;
+            }
+        }
         self.model.executed.push(request.clone());
         let Some(known) = self.model.tickets.get(&(tenant, request.ticket)) else {
             return Err(format!(
