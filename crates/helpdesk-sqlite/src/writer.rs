@@ -16,7 +16,12 @@
 //! append that fails after it started writing (a value SQLite refuses) is
 //! the rare case: the writer rolls the transaction back and writes the
 //! batch again with each append in its own `SAVEPOINT`.
+//!
+//! A transaction that fails as a whole (its `COMMIT`, or SQLite rolling it
+//! back) fails every append it wrote, and every duplicate answered from the
+//! record of one of them: that record is gone with it.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError};
@@ -320,13 +325,39 @@ fn transaction(
             // Nothing of this batch may survive a failed commit.
             let _ = exec(conn, "ROLLBACK");
         }
-        for result in &mut results {
-            if matches!(result, Ok(Appended::Written)) {
-                *result = Err(batch_failed(path, "commit", &reason));
-            }
-        }
+        lost(batch, &mut results, &|| {
+            batch_failed(path, "commit", &reason)
+        });
     }
     Some(results)
+}
+
+/// Fails, in the `results` of a transaction that was rolled back, every
+/// append it wrote and every duplicate of one of them: the record a
+/// duplicate was answered from was written in the same transaction, and is
+/// gone. A duplicate of an earlier commit still stands.
+fn lost(
+    batch: &[Waiting],
+    results: &mut [Result<Appended, StoreError>],
+    failure: &dyn Fn() -> StoreError,
+) {
+    let appends = || batch.iter().flat_map(Waiting::appends).zip(results.iter());
+    let written: HashSet<_> = appends()
+        .filter(|(_, result)| matches!(result, Ok(Appended::Written)))
+        .map(|(append, _)| (append.tenant, append.record.command))
+        .collect();
+    let failed: Vec<bool> = appends()
+        .map(|(append, result)| match result {
+            Ok(Appended::Written) => true,
+            Ok(Appended::Duplicate(_)) => written.contains(&(append.tenant, append.record.command)),
+            Err(_) => false,
+        })
+        .collect();
+    for (result, failed) in results.iter_mut().zip(failed) {
+        if failed {
+            *result = Err(failure());
+        }
+    }
 }
 
 /// Notes in `broken` that SQLite rolled back the whole transaction (a
