@@ -52,6 +52,14 @@ async fn committed(path: &Path, records: i64) {
     }
 }
 
+/// Whether `result` is the error of a read of a commit not on disk.
+fn unsynced<T: std::fmt::Debug>(result: Result<T, helpdesk_engine::StoreError>) -> bool {
+    match result {
+        Ok(found) => panic!("a read of a commit not on disk answered {found:?}"),
+        Err(e) => e.to_string().contains("not known to be on disk"),
+    }
+}
+
 /// Whether `future` is still waiting after [`HELD`].
 async fn waits<F: std::future::Future>(future: F) -> bool {
     tokio::time::timeout(HELD, future).await.is_err()
@@ -139,6 +147,25 @@ async fn nothing_is_answered_from_a_commit_before_its_sync() {
     assert_eq!(store.pending_outbox(100).await.unwrap(), open.outbox);
     drop(store);
     assert_eq!(integrity(&path), "ok");
+}
+
+#[tokio::test]
+async fn reads_of_a_commit_whose_sync_failed_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("unsynced.db");
+    let store = SqliteStore::open(&path).unwrap();
+    let open = openings(&["Printer jams"]).await.remove(0);
+    let (tenant, ticket) = (open.tenant, open.command.ticket);
+    // The log's name disappears before the store first syncs it: the
+    // commit is made, and its sync fails.
+    std::fs::remove_file(dir.path().join("unsynced.db-wal")).unwrap();
+    let results = store.append_all(vec![open.clone()]).await.unwrap();
+    assert!(matches!(results[..], [Err(_)]), "{results:?}");
+
+    assert!(unsynced(store.command(tenant, open.command.command).await));
+    assert!(unsynced(store.history(tenant, ticket, 1).await));
+    assert!(unsynced(store.load(tenant, ticket).await));
+    assert_eq!(store.pending_outbox(100).await.unwrap(), []);
 }
 
 #[tokio::test]
