@@ -98,6 +98,17 @@ pub enum SqliteError {
         /// SQLite's error, as text (it is shared by the whole batch).
         reason: String,
     },
+    /// What a read found, or a log left by an earlier process, is not
+    /// known to be on disk: a sync of the write-ahead log failed (every
+    /// later append fails too, until the store is reopened) or the writer
+    /// stopped before its commit was synced.
+    #[error("SQLite database {path}: commits are not known to be on disk: {reason}")]
+    Unsynced {
+        /// The database file.
+        path: PathBuf,
+        /// Why: the failed sync's error, or that the writer stopped.
+        reason: String,
+    },
     /// The writer thread could not be started.
     #[error("cannot start the writer thread of SQLite database {path}: {error}")]
     Spawn {

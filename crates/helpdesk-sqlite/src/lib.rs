@@ -38,7 +38,12 @@
 //!   connection commits without syncing and goes on with the next batch,
 //!   while a sync thread calls `fdatasync` on the write-ahead log and then
 //!   answers the committed batch: nobody is answered before their commit is
-//!   on disk, and the writer never waits for the disk. A checkpoint thread
+//!   on disk, and the writer never waits for the disk. Readers see a
+//!   commit before its sync, so the store keeps a durable watermark (the
+//!   number and highest `events` and `outbox` rows of the last synced
+//!   commit): a load, a history or a command record waits until what it
+//!   found is synced, and the outbox scan stops at the watermark. A
+//!   checkpoint thread
 //!   with its own connection copies the log back into the database (`PASSIVE`,
 //!   syncing the log before and the database after), so the writer does
 //!   not stop for that either. It runs once per
@@ -89,6 +94,27 @@
 //! the log's directory is synced once, when the store first syncs it). A
 //! failed sync fails every append waiting for it and every later one, until
 //! the store is reopened, since what reached the disk is unknown.
+//!
+//! With `Full`, nothing a caller may act on as committed rests on a commit
+//! that is not yet on disk either. A duplicate append is answered, like
+//! any other, after the sync that follows its own commit, which covers the
+//! first append's. `load`, `history` and `command` wait until the commit
+//! that wrote the newest version, event or record they found is synced (a
+//! record of a command without events: every commit made when it was
+//! read), and fail if a sync failed first. `pending_outbox` returns only
+//! the messages of synced commits. Lists, search and `due_before` show
+//! commits before their sync; acting on one of them means executing a
+//! command, which loads the ticket first. Opening a file syncs the log an
+//! earlier process left, which may hold commits it never synced. A
+//! transaction that fails as a whole fails each of its appends that it
+//! wrote and each duplicate answered from one of them.
+//!
+//! With [`Synchronous::Normal`] and [`Synchronous::Off`], appends are
+//! answered right after `COMMIT`, and reads see what is committed without
+//! waiting: answers and reads alike rest on commits that survive a crash
+//! of the process (`Normal`; not a power loss or an operating system
+//! crash) or nothing at all (`Off`).
+//!
 //! `tests/crash.rs` kills a writing child process with SIGKILL 24 times and
 //! checks that every acknowledged command is there, no ticket is half
 //! written, and `PRAGMA integrity_check` is clean.
@@ -153,6 +179,7 @@ mod append;
 mod checkpointer;
 mod codec;
 mod connect;
+mod durable;
 mod error;
 mod identity;
 mod inflight;
@@ -175,3 +202,5 @@ pub use identity::APPLICATION_ID;
 pub use migrate::SCHEMA_VERSION;
 pub use options::{SqliteOptions, Synchronous};
 pub use store::SqliteStore;
+#[doc(hidden)]
+pub use syncer::SyncHold;

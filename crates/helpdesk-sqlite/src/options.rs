@@ -9,12 +9,15 @@ pub enum Synchronous {
     /// `FULL`: every commit is on disk when the append returns, also after
     /// a power loss. The default. The store syncs the write-ahead log
     /// itself, on a thread of its own, so the writer goes on writing the
-    /// next transaction while the disk works.
+    /// next transaction while the disk works. Loads, histories and command
+    /// records wait for the sync of what they found, and the pending
+    /// outbox holds only messages of synced commits.
     #[default]
     Full,
     /// `NORMAL`: in WAL mode, commits survive a crash of the process but
     /// the last ones may be lost on a power loss or an operating system
-    /// crash. The database is never corrupted.
+    /// crash. The database is never corrupted. Answers and reads come
+    /// right after `COMMIT` and rest on commits as durable as that.
     Normal,
     /// `OFF`: no syncs at all. For tests and throwaway data only.
     Off,

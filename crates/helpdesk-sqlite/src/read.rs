@@ -197,11 +197,12 @@ pub(crate) fn due_before(
     Ok(due)
 }
 
-/// The oldest undelivered outbox messages.
+/// The oldest undelivered outbox messages, up to row number `through`.
 pub(crate) fn pending_outbox(
     conn: &Connection,
     path: &Path,
     limit: u32,
+    through: i64,
 ) -> Result<Vec<OutboxMessage>, StoreError> {
     const WHAT: &str = "an outbox message";
     let mut stmt = conn
@@ -211,11 +212,11 @@ pub(crate) fn pending_outbox(
              JOIN tickets AS t ON t.no = o.ticket \
              LEFT JOIN events AS e ON o.message IS NULL AND e.ticket = o.ticket \
              AND e.version = o.version \
-             WHERE o.delivered_at IS NULL ORDER BY o.seq LIMIT ?1",
+             WHERE o.delivered_at IS NULL AND o.seq <= ?2 ORDER BY o.seq LIMIT ?1",
         )
         .map_err(failed(path, "prepare outbox scan"))?;
     let mut rows = stmt
-        .query(params![limit])
+        .query(params![limit, through])
         .map_err(failed(path, "scan outbox"))?;
     let mut messages = Vec::new();
     while let Some(row) = rows.next().map_err(failed(path, "scan outbox"))? {

@@ -17,11 +17,12 @@ use tokio::sync::oneshot;
 use crate::append::{self, Encoded};
 use crate::checkpointer::Checkpointer;
 use crate::connect;
-use crate::error::SqliteError;
+use crate::durable::{Durable, Marks, Wait};
+use crate::error::{SqliteError, statement_failed};
 use crate::inflight::InFlight;
 use crate::options::{SqliteOptions, Synchronous};
 use crate::pool::Pool;
-use crate::syncer::Syncer;
+use crate::syncer::{Gate, SyncHold, Syncer};
 use crate::writer::{self, Durability, Job};
 use crate::{list, read, search};
 
@@ -32,7 +33,17 @@ use crate::{list, read, search};
 /// they are index lookups and range scans that take microseconds, so the
 /// store needs no async runtime and adds no thread hop. Appends go to the
 /// writer thread and are answered when their transaction has committed
-/// (see the [crate documentation](crate) for the group commit).
+/// (see the [crate documentation](crate) for the group commit), and with
+/// [`Synchronous::Full`] once it is on disk.
+///
+/// With `Full`, nothing a caller may act on as committed rests on a commit
+/// that is not yet on disk: [`load`](Store::load),
+/// [`history`](Store::history) and [`command`](Store::command) wait for
+/// the sync of the commit that wrote what they found, and
+/// [`pending_outbox`](Store::pending_outbox) leaves out the messages of
+/// commits not yet synced. Lists, search and
+/// [`due_before`](Store::due_before) show the newest commits without
+/// waiting: a command on what they show loads its ticket first.
 ///
 /// Dropping the store stops the writer once it has answered every append
 /// sent before, and closes the file.
@@ -67,6 +78,8 @@ pub struct SqliteStore {
     path: PathBuf,
     readers: Option<Pool>,
     inflight: Arc<InFlight>,
+    durable: Arc<Durable>,
+    gate: Arc<Gate>,
     jobs: Option<mpsc::Sender<Job>>,
     writer: Option<JoinHandle<()>>,
 }
@@ -121,7 +134,9 @@ impl SqliteStore {
                     options.checkpoint_pages,
                 )?;
                 connect::pipelined(&conn, &path)?;
-                Some(checkpointer)
+                let marks =
+                    Marks::read(&conn).map_err(statement_failed(&path, "read row numbers"))?;
+                Some((checkpointer, marks))
             }
             Synchronous::Normal | Synchronous::Off => None,
         };
@@ -152,20 +167,28 @@ impl SqliteStore {
         conn: Connection,
         readers: Option<Pool>,
         options: &SqliteOptions,
-        checkpointer: Option<Checkpointer>,
+        pipelined: Option<(Checkpointer, Marks)>,
     ) -> Result<Self, SqliteError> {
         let (jobs, receiver) = mpsc::channel();
         let max_batch = options.max_batch;
         let writer_path = path.clone();
         let inflight = Arc::new(InFlight::default());
         let writer_inflight = inflight.clone();
-        let durability = match checkpointer {
-            Some(checkpointer) => Durability::Pipelined {
-                syncer: Syncer::start(&path, inflight.clone())?,
-                checkpointer,
-            },
-            None => Durability::InCommit,
+        let gate = Arc::new(Gate::default());
+        let (durable, durability) = match pipelined {
+            Some((checkpointer, marks)) => {
+                let durable = Arc::new(Durable::pipelined(marks));
+                let syncer = Syncer::start(&path, inflight.clone(), durable.clone(), gate.clone())?;
+                let durability = Durability::Pipelined {
+                    syncer,
+                    checkpointer,
+                    marks: marks.into(),
+                };
+                (durable, durability)
+            }
+            None => (Arc::new(Durable::in_commit()), Durability::InCommit),
         };
+        let writer_durable = durable.clone();
         let writer = std::thread::Builder::new()
             .name("helpdesk-sqlite-writer".into())
             .spawn(move || {
@@ -175,6 +198,7 @@ impl SqliteStore {
                     receiver,
                     max_batch,
                     writer_inflight,
+                    writer_durable,
                     durability,
                 );
             })
@@ -186,6 +210,8 @@ impl SqliteStore {
             path,
             readers,
             inflight,
+            durable,
+            gate,
             jobs: Some(jobs),
             writer: Some(writer),
         })
@@ -249,6 +275,16 @@ impl SqliteStore {
             .collect())
     }
 
+    /// Holds the syncs of the write-ahead log until the hold is dropped:
+    /// the writer goes on committing, but no commit becomes durable, so no
+    /// append is answered and reads wait as they would for a slow disk.
+    /// For tests of what the store answers between a commit and its sync.
+    /// Does nothing unless the store syncs with [`Synchronous::Full`].
+    #[doc(hidden)]
+    pub fn hold_syncs(&self) -> SyncHold<'_> {
+        SyncHold::new(&self.gate)
+    }
+
     fn stopped(&self) -> StoreError {
         SqliteError::WriterStopped {
             path: self.path.clone(),
@@ -261,6 +297,18 @@ impl SqliteStore {
             Some(jobs) => jobs.send(job).map_err(|_| self.stopped()),
             None => Err(self.stopped()),
         }
+    }
+
+    /// Runs `f` on a reader (see [`read`](Self::read)), then waits until
+    /// what it found, as the [`Wait`] it returns says, is on disk.
+    async fn read_durable<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection, &Path, &Durable) -> Result<(R, Wait), StoreError> + Send + 'static,
+    ) -> Result<R, StoreError> {
+        let durable = self.durable.clone();
+        let (found, wait) = self.read(move |conn, path| f(conn, path, &durable)).await?;
+        self.durable.until(&self.path, wait).await?;
+        Ok(found)
     }
 
     /// Runs `f` on a reader, or on the writer's connection when there is
@@ -294,29 +342,59 @@ impl Drop for SqliteStore {
 }
 
 impl Store for SqliteStore {
+    /// Waits for the appends to the ticket in flight, and then for the
+    /// sync of the commit that wrote the version it found.
     async fn load(&self, tenant: TenantId, ticket: TicketId) -> Result<Option<Ticket>, StoreError> {
         self.inflight.settled((tenant, ticket)).await;
-        self.read(move |conn, path| read::load(conn, path, tenant, ticket))
-            .await
+        self.read_durable(move |conn, path, durable| {
+            let loaded = read::load(conn, path, tenant, ticket)?;
+            let wait = match &loaded {
+                Some(found) => durable.event(conn, path, tenant, ticket, found.version())?,
+                None => Wait::Nothing,
+            };
+            Ok((loaded, wait))
+        })
+        .await
     }
 
+    /// Waits for the sync of the commit that wrote the newest event found.
     async fn history(
         &self,
         tenant: TenantId,
         ticket: TicketId,
         from: u64,
     ) -> Result<Vec<StoredEvent>, StoreError> {
-        self.read(move |conn, path| read::history(conn, path, tenant, ticket, from))
-            .await
+        self.read_durable(move |conn, path, durable| {
+            let events = read::history(conn, path, tenant, ticket, from)?;
+            let wait = match events.last() {
+                Some(newest) => durable.event(conn, path, tenant, ticket, newest.version)?,
+                None => Wait::Nothing,
+            };
+            Ok((events, wait))
+        })
+        .await
     }
 
+    /// Waits for the sync of the commit that wrote the record: that of
+    /// the command's last event, or, for a command without events, every
+    /// commit made when it was read.
     async fn command(
         &self,
         tenant: TenantId,
         command: CommandId,
     ) -> Result<Option<CommandRecord>, StoreError> {
-        self.read(move |conn, path| read::command(conn, path, tenant, command))
-            .await
+        self.read_durable(move |conn, path, durable| {
+            let record = read::command(conn, path, tenant, command)?;
+            let wait = match &record {
+                Some(r) if r.to_version > r.from_version => {
+                    durable.event(conn, path, tenant, r.ticket, r.to_version)?
+                }
+                Some(_) => durable.commits(),
+                None => Wait::Nothing,
+            };
+            Ok((record, wait))
+        })
+        .await
     }
 
     async fn append(&self, append: Append) -> Result<Appended, StoreError> {
@@ -366,8 +444,11 @@ impl Store for SqliteStore {
             .await
     }
 
+    /// Only the messages of synced commits: those of a commit not yet on
+    /// disk come in a later call.
     async fn pending_outbox(&self, limit: u32) -> Result<Vec<OutboxMessage>, StoreError> {
-        self.read(move |conn, path| read::pending_outbox(conn, path, limit))
+        let through = self.durable.outbox();
+        self.read(move |conn, path| read::pending_outbox(conn, path, limit, through))
             .await
     }
 }

@@ -16,7 +16,13 @@
 //! append that fails after it started writing (a value SQLite refuses) is
 //! the rare case: the writer rolls the transaction back and writes the
 //! batch again with each append in its own `SAVEPOINT`.
+//!
+//! A transaction that fails as a whole (its `COMMIT`, or SQLite rolling it
+//! back) fails every append it wrote, and every duplicate answered from the
+//! record of one of them: that record is gone with it.
 
+use std::cell::Cell;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError};
@@ -29,6 +35,7 @@ use tokio::sync::oneshot;
 
 use crate::append::{self, Encoded};
 use crate::checkpointer::{self, Checkpointer};
+use crate::durable::{Durable, Marks, Synced};
 use crate::error::SqliteError;
 use crate::inflight::InFlight;
 use crate::statements::{Sql, Statements};
@@ -53,13 +60,15 @@ pub(crate) enum Job {
     Read(Read),
 }
 
-/// Wakes every load waiting for an append when the writer stops, however
-/// it stops.
-struct Stopped(Arc<InFlight>);
+/// Wakes every load waiting for an append, and fails every read waiting
+/// for a commit that will not be synced, when the writer stops, however it
+/// stops.
+struct Stopped(Arc<InFlight>, Arc<Durable>);
 
 impl Drop for Stopped {
     fn drop(&mut self) {
         self.0.clear();
+        self.1.stop();
     }
 }
 
@@ -83,6 +92,8 @@ pub(crate) enum Durability {
         syncer: Syncer,
         /// Checkpoints when woken.
         checkpointer: Checkpointer,
+        /// The marks of the last commit.
+        marks: Cell<Marks>,
     },
 }
 
@@ -93,9 +104,10 @@ pub(crate) fn run(
     jobs: Receiver<Job>,
     max_batch: usize,
     inflight: Arc<InFlight>,
+    durable: Arc<Durable>,
     durability: Durability,
 ) {
-    let _stopped = Stopped(inflight.clone());
+    let _stopped = Stopped(inflight.clone(), durable);
     let mut statements = Statements::new(&conn);
     let max_batch = max_batch.max(1);
     let mut batch: Vec<Waiting> = Vec::with_capacity(max_batch);
@@ -200,22 +212,37 @@ fn commit(
     let Durability::Pipelined {
         syncer,
         checkpointer,
+        marks,
     } = durability
     else {
-        let results = write(statements, path, batch);
+        let results = write(statements, path, batch, None);
         answer(batch.drain(..), results, inflight);
         return;
     };
+    // Numbered before its `COMMIT`, so that no read sees it unnumbered.
+    let commit = syncer.begin();
     let results = match syncer.failure() {
         Some(reason) => batch
             .iter()
             .flat_map(Waiting::appends)
             .map(|_| Err(batch_failed(path, "sync", reason)))
             .collect(),
-        None => write(statements, path, batch),
+        None => write(statements, path, batch, Some(marks)),
     };
     let batch = std::mem::replace(batch, Vec::with_capacity(batch.capacity()));
-    syncer.push(Committed { batch, results }, path, inflight);
+    let synced = Synced {
+        commit,
+        marks: marks.get(),
+    };
+    syncer.push(
+        Committed {
+            batch,
+            results,
+            synced,
+        },
+        path,
+        inflight,
+    );
     let pages = checkpointer::log_pages();
     if pages >= checkpointer.limit {
         // The checkpointer cannot catch up with a writer that never
@@ -231,15 +258,17 @@ fn commit(
     }
 }
 
-/// Writes and commits `batch`: the result of each of its appends.
+/// Writes and commits `batch`: the result of each of its appends. When
+/// `marks` is given, a commit that wrote rows leaves its marks in it.
 fn write(
     statements: &mut Statements<'_>,
     path: &Path,
     batch: &[Waiting],
+    marks: Option<&Cell<Marks>>,
 ) -> Vec<Result<Appended, StoreError>> {
-    match transaction(statements, path, batch, Guard::Checks) {
+    match transaction(statements, path, batch, Guard::Checks, marks) {
         Some(results) => results,
-        None => transaction(statements, path, batch, Guard::Savepoints).unwrap_or_default(),
+        None => transaction(statements, path, batch, Guard::Savepoints, marks).unwrap_or_default(),
     }
 }
 
@@ -270,12 +299,14 @@ pub(crate) fn answer(
 /// Writes every append of `batch` in one transaction and commits it: the
 /// result of each append, in order. `None` when, under [`Guard::Checks`],
 /// an append failed after writing rows; the transaction is then rolled
-/// back.
+/// back. With `marks`, a commit that wrote an append sets the marks it
+/// leaves, read inside the transaction.
 fn transaction(
     statements: &mut Statements<'_>,
     path: &Path,
     batch: &[Waiting],
     guard: Guard,
+    marks: Option<&Cell<Marks>>,
 ) -> Option<Vec<Result<Appended, StoreError>>> {
     let all = batch.iter().flat_map(Waiting::appends);
     let conn = statements.conn();
@@ -309,24 +340,65 @@ fn transaction(
         };
         results.push(result);
     }
+    let wrote = results.iter().any(|r| matches!(r, Ok(Appended::Written)));
     let outcome = match &broken {
         Some(reason) => Err(reason.clone()),
         None => append::write_text(statements, path, &text)
             .map_err(|e| e.to_string())
-            .and_then(|()| statements.exec(Sql::Commit).map_err(|e| e.to_string())),
+            .and_then(|()| match marks {
+                Some(_) if wrote => Marks::read(conn).map(Some).map_err(|e| e.to_string()),
+                _ => Ok(None),
+            })
+            .and_then(|left| {
+                statements.exec(Sql::Commit).map_err(|e| e.to_string())?;
+                Ok(left)
+            }),
     };
-    if let Err(reason) = outcome {
-        if !conn.is_autocommit() {
-            // Nothing of this batch may survive a failed commit.
-            let _ = exec(conn, "ROLLBACK");
-        }
-        for result in &mut results {
-            if matches!(result, Ok(Appended::Written)) {
-                *result = Err(batch_failed(path, "commit", &reason));
+    match outcome {
+        Ok(left) => {
+            if let (Some(marks), Some(left)) = (marks, left) {
+                marks.set(left);
             }
+        }
+        Err(reason) => {
+            if !conn.is_autocommit() {
+                // Nothing of this batch may survive a failed commit.
+                let _ = exec(conn, "ROLLBACK");
+            }
+            lost(batch, &mut results, &|| {
+                batch_failed(path, "commit", &reason)
+            });
         }
     }
     Some(results)
+}
+
+/// Fails, in the `results` of a transaction that was rolled back, every
+/// append it wrote and every duplicate of one of them: the record a
+/// duplicate was answered from was written in the same transaction, and is
+/// gone. A duplicate of an earlier commit still stands.
+fn lost(
+    batch: &[Waiting],
+    results: &mut [Result<Appended, StoreError>],
+    failure: &dyn Fn() -> StoreError,
+) {
+    let appends = || batch.iter().flat_map(Waiting::appends).zip(results.iter());
+    let written: HashSet<_> = appends()
+        .filter(|(_, result)| matches!(result, Ok(Appended::Written)))
+        .map(|(append, _)| (append.tenant, append.record.command))
+        .collect();
+    let failed: Vec<bool> = appends()
+        .map(|(append, result)| match result {
+            Ok(Appended::Written) => true,
+            Ok(Appended::Duplicate(_)) => written.contains(&(append.tenant, append.record.command)),
+            Err(_) => false,
+        })
+        .collect();
+    for (result, failed) in results.iter_mut().zip(failed) {
+        if failed {
+            *result = Err(failure());
+        }
+    }
 }
 
 /// Notes in `broken` that SQLite rolled back the whole transaction (a

@@ -44,6 +44,11 @@
 //!   no snapshot, and leaves the version as it is.
 //! - **Reads see committed appends.** After `append` returns, `load`,
 //!   `history`, queries and search reflect it.
+//! - **Answers rest on durable commits.** An append's answer, a duplicate's,
+//!   a command record and an outbox message come only from commits as
+//!   durable as the store promises its appends to be (the SQLite store with
+//!   `Synchronous::Full`: on disk), and a duplicate of an append that was
+//!   rolled back is an error, never `Duplicate`.
 //! - **Pages are stable.** Listing with a cursor never returns a ticket
 //!   twice and never skips one whose sort key did not change, also while
 //!   other tickets are appended. A page has a `next` cursor exactly when

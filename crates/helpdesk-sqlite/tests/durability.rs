@@ -1,0 +1,221 @@
+//! What the store answers between a commit and its sync: nothing a caller
+//! may act on as committed rests on a commit that is not yet on disk, and a
+//! transaction that fails as a whole takes the duplicates answered from it
+//! along.
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use helpdesk_engine::store::{Append, Appended};
+use helpdesk_engine::{CommandId, MemoryStore, Store};
+use helpdesk_sqlite::{SqliteOptions, SqliteStore, Synchronous};
+use helpdesk_testkit::{Fixture, Observed};
+
+mod common;
+use common::integrity;
+
+/// How long an answer that must wait for a held sync is given to come
+/// anyway.
+const HELD: Duration = Duration::from_millis(300);
+
+/// The appends that open a ticket with each of `subjects`, computed on a
+/// memory store, with the fixture's tenant.
+async fn openings(subjects: &[&str]) -> Vec<Append> {
+    let f = Fixture::new(Observed::new(MemoryStore::new()));
+    for subject in subjects {
+        f.open(subject).await;
+    }
+    f.store().appends()
+}
+
+/// Waits until another connection to the file sees `records` command
+/// records: the appends are committed.
+async fn committed(path: &Path, records: i64) {
+    let conn =
+        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let began = Instant::now();
+    loop {
+        let found: i64 = conn
+            .query_row("SELECT count(*) FROM commands", [], |r| r.get(0))
+            .unwrap();
+        if found >= records {
+            return;
+        }
+        assert!(
+            began.elapsed() < Duration::from_secs(30),
+            "{found} of {records} command records committed"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+}
+
+/// Whether `result` is the error of a read of a commit not on disk.
+fn unsynced<T: std::fmt::Debug>(result: Result<T, helpdesk_engine::StoreError>) -> bool {
+    match result {
+        Ok(found) => panic!("a read of a commit not on disk answered {found:?}"),
+        Err(e) => e.to_string().contains("not known to be on disk"),
+    }
+}
+
+/// Whether `future` is still waiting after [`HELD`].
+async fn waits<F: std::future::Future>(future: F) -> bool {
+    tokio::time::timeout(HELD, future).await.is_err()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_is_answered_from_a_commit_before_its_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("held.db");
+    let store = Arc::new(SqliteStore::open(&path).unwrap());
+    let open = openings(&["Printer jams"]).await.remove(0);
+    let (tenant, ticket) = (open.tenant, open.command.ticket);
+    assert!(!open.outbox.is_empty());
+    // A command that changed nothing: its record is all its commit writes.
+    let mut idle = open.clone();
+    idle.command.command = CommandId::new();
+    idle.command.from_version = open.command.to_version;
+    idle.events.clear();
+    idle.outbox.clear();
+
+    let hold = store.hold_syncs();
+    let spawn_all = |appends: Vec<Append>| {
+        let store = store.clone();
+        tokio::spawn(async move { store.append_all(appends).await })
+    };
+    let first = spawn_all(vec![open.clone()]);
+    committed(&path, 1).await;
+    let second = spawn_all(vec![idle.clone()]);
+    committed(&path, 2).await;
+
+    // Committed, visible to any connection, and not on disk.
+    assert!(
+        waits(store.command(tenant, open.command.command)).await,
+        "a command record answered before its commit's sync"
+    );
+    assert!(
+        waits(store.command(tenant, idle.command.command)).await,
+        "a record without events answered before its commit's sync"
+    );
+    assert!(
+        waits(store.history(tenant, ticket, 1)).await,
+        "events answered before their commit's sync"
+    );
+    assert!(
+        waits(store.load(tenant, ticket)).await,
+        "a ticket loaded before its commit's sync"
+    );
+    assert_eq!(store.pending_outbox(100).await.unwrap(), []);
+    let mut retry = {
+        let store = store.clone();
+        let open = open.clone();
+        tokio::spawn(async move { store.append(open).await })
+    };
+    assert!(
+        waits(&mut retry).await,
+        "a duplicate answered before the sync of its first commit"
+    );
+    assert!(!first.is_finished() && !second.is_finished());
+
+    drop(hold);
+    let written = first.await.unwrap().unwrap();
+    assert!(
+        matches!(written[..], [Ok(Appended::Written)]),
+        "{written:?}"
+    );
+    let written = second.await.unwrap().unwrap();
+    assert!(
+        matches!(written[..], [Ok(Appended::Written)]),
+        "{written:?}"
+    );
+    assert_eq!(
+        retry.await.unwrap().unwrap(),
+        Appended::Duplicate(open.command)
+    );
+    assert_eq!(
+        store.command(tenant, open.command.command).await.unwrap(),
+        Some(open.command)
+    );
+    assert_eq!(
+        store.command(tenant, idle.command.command).await.unwrap(),
+        Some(idle.command)
+    );
+    assert_eq!(store.history(tenant, ticket, 1).await.unwrap(), open.events);
+    assert_eq!(store.load(tenant, ticket).await.unwrap(), Some(open.ticket));
+    assert_eq!(store.pending_outbox(100).await.unwrap(), open.outbox);
+    drop(store);
+    assert_eq!(integrity(&path), "ok");
+}
+
+#[tokio::test]
+async fn reads_of_a_commit_whose_sync_failed_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("unsynced.db");
+    let store = SqliteStore::open(&path).unwrap();
+    let open = openings(&["Printer jams"]).await.remove(0);
+    let (tenant, ticket) = (open.tenant, open.command.ticket);
+    // The log's name disappears before the store first syncs it: the
+    // commit is made, and its sync fails.
+    std::fs::remove_file(dir.path().join("unsynced.db-wal")).unwrap();
+    let results = store.append_all(vec![open.clone()]).await.unwrap();
+    assert!(matches!(results[..], [Err(_)]), "{results:?}");
+
+    assert!(unsynced(store.command(tenant, open.command.command).await));
+    assert!(unsynced(store.history(tenant, ticket, 1).await));
+    assert!(unsynced(store.load(tenant, ticket).await));
+    assert_eq!(store.pending_outbox(100).await.unwrap(), []);
+}
+
+#[tokio::test]
+async fn a_duplicate_of_an_append_its_failed_transaction_wrote_fails_too() {
+    let dir = tempfile::tempdir().unwrap();
+    for synchronous in [Synchronous::Full, Synchronous::Normal] {
+        let path = dir.path().join(format!("{synchronous:?}.db"));
+        let options = SqliteOptions {
+            synchronous,
+            ..SqliteOptions::default()
+        };
+        let store = SqliteStore::open_with(&path, options).unwrap();
+        let appends = openings(&["Printer jams", "Refused"]).await;
+        let (first, refused) = (&appends[0], &appends[1]);
+        // SQLite rolls the whole transaction back while it writes the
+        // second ticket, as it does on a full disk or an I/O error.
+        let host = rusqlite::Connection::open(&path).unwrap();
+        host.execute_batch(
+            "CREATE TRIGGER refuse AFTER INSERT ON tickets WHEN NEW.subject = 'Refused' \
+             BEGIN SELECT RAISE(ROLLBACK, 'refused'); END;",
+        )
+        .unwrap();
+        let results = store
+            .append_all(vec![first.clone(), first.clone(), refused.clone()])
+            .await
+            .unwrap();
+        for result in &results {
+            let err = result.as_ref().err().map(ToString::to_string);
+            assert!(
+                err.as_deref().is_some_and(|e| e.contains("refused")),
+                "{synchronous:?}: {results:?}"
+            );
+        }
+        let command = first.command.command;
+        assert_eq!(store.command(first.tenant, command).await.unwrap(), None);
+
+        // Retried once the database takes it, the command is written.
+        host.execute_batch("DROP TRIGGER refuse;").unwrap();
+        let results = store
+            .append_all(vec![first.clone(), first.clone()])
+            .await
+            .unwrap();
+        assert!(
+            matches!(
+                &results[..],
+                [Ok(Appended::Written), Ok(Appended::Duplicate(record))] if *record == first.command
+            ),
+            "{synchronous:?}: {results:?}"
+        );
+        drop(store);
+        assert_eq!(integrity(&path), "ok");
+    }
+}
