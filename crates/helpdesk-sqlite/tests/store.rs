@@ -599,3 +599,60 @@ async fn a_failed_sync_fails_its_appends_and_every_later_one() {
     let later = desk.execute(open("Later")).await.unwrap_err();
     assert!(later.to_string().contains("sync"), "{later}");
 }
+
+#[tokio::test]
+async fn a_word_common_across_the_store_is_searched_within_the_tenant() {
+    // Given 1,200 tickets of another tenant holding "toner", more than the
+    // trigram index names before a word counts as common, and three of
+    // ours: two holding it, one holding a rare word too.
+    let desk = desk(SqliteStore::in_memory().unwrap());
+    let theirs = Actor::admin(ActorId::from_u128(0xb1), TenantId::from_u128(0x7e2));
+    for n in 0..1_200 {
+        let new = NewTicket::new(theirs.id, format!("Toner {n} low"), "");
+        desk.execute(Request::new(
+            theirs.clone(),
+            new_ticket_id(),
+            Command::Open(new),
+        ))
+        .await
+        .unwrap();
+    }
+    let admin = Actor::admin(ActorId::from_u128(0xa3), TENANT);
+    let mut ours = Vec::new();
+    for subject in ["Toner empty", "Toner smudges zebrawood", "Paper jam"] {
+        desk.clock().advance(Duration::minutes(1));
+        let id = new_ticket_id();
+        let new = NewTicket::new(requester().id, subject, "");
+        desk.execute(Request::new(admin.clone(), id, Command::Open(new)))
+            .await
+            .unwrap();
+        ours.push(id);
+    }
+    let ids = |rows: Vec<helpdesk_engine::store::TicketRow>| {
+        rows.into_iter().map(|r| r.id).collect::<Vec<_>>()
+    };
+    let store = desk.store();
+    let search = |reach: Reach, text: &str| {
+        let query = words(text, 10);
+        async move { ids(store.search(TENANT, &reach, &query).await.unwrap()) }
+    };
+
+    // When we search the common word, alone, with a short word, and with a
+    // rare one, then only our tickets answer, newest first.
+    assert_eq!(search(Reach::Tenant, "toner").await, [ours[1], ours[0]]);
+    assert_eq!(search(Reach::Tenant, "toner e").await, [ours[1], ours[0]]);
+    assert_eq!(search(Reach::Tenant, "toner zebrawood").await, [ours[1]]);
+    assert_eq!(
+        search(Reach::of(&requester()), "toner toner").await,
+        [ours[1], ours[0]]
+    );
+    assert!(search(Reach::Tenant, "toner jam").await.is_empty());
+    // And the other tenant finds its own, at most the limit.
+    let query = words("toner low", 10);
+    let found = store
+        .search(theirs.tenant, &Reach::Tenant, &query)
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 10);
+    assert!(found.iter().all(|r| r.tenant == theirs.tenant));
+}

@@ -952,6 +952,34 @@ pub async fn search<S: Store + 'static>(store: S) {
         [b],
         "a word matches inside a longer word (\"offlin\" finds \"offline\")"
     );
+    // The most words a query may hold, every one in the same ticket, some
+    // shorter than three characters: answered, and only that ticket.
+    let many: Vec<&str> = [
+        "outlook", "add-in", "printing", "crashes", "too", "the", "in", "o",
+    ]
+    .into_iter()
+    .cycle()
+    .take(SearchQuery::MAX_WORDS)
+    .collect();
+    let most = SearchQuery {
+        words: many.iter().map(|w| (*w).to_owned()).collect(),
+        limit: 10,
+    };
+    let rows = f
+        .store()
+        .search(f.tenant, &Reach::Tenant, &most)
+        .await
+        .unwrap_or_else(|e| {
+            panic!(
+                "a search of {} words must be answered: {e}",
+                most.words.len()
+            )
+        });
+    assert_eq!(
+        rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [b],
+        "a search of the most words a query holds finds the ticket holding them all"
+    );
     assert_eq!(
         found("CRASH look").await,
         [b, a],
