@@ -3,12 +3,19 @@
 #![allow(clippy::unwrap_used)]
 
 use std::path::PathBuf;
+use std::sync::Once;
 
 use helpdesk_sqlite::SqliteStore;
 
-/// A fresh database file under cargo's temporary directory for tests.
+/// A fresh database file under cargo's temporary directory for tests. The
+/// first call of a run removes the files earlier runs left, so the
+/// directory holds one run's databases at most.
 fn fresh_file() -> PathBuf {
+    static CLEARED: Once = Once::new();
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("conformance");
+    CLEARED.call_once(|| {
+        let _ = std::fs::remove_dir_all(&dir);
+    });
     std::fs::create_dir_all(&dir).unwrap();
     dir.join(format!("{}.db", helpdesk_engine::new_ticket_id()))
 }
