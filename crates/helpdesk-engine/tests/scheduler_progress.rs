@@ -5,13 +5,13 @@
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, TimeDelta, Utc};
 use helpdesk_core::{
     Change, Command, Reach, Resolution, ResolutionCode, TenantId, Ticket, TicketId,
 };
 use helpdesk_engine::store::{
-    Append, Appended, CommandRecord, DueTicket, Fingerprint, OutboxMessage, Page, SearchQuery,
-    StoredEvent, TicketQuery, TicketRow,
+    Append, Appended, Claimed, CommandRecord, DeadLetter, DueTicket, Fingerprint, OutboxMessage,
+    Outcome, Page, SearchQuery, StoredEvent, TicketQuery, TicketRow,
 };
 use helpdesk_engine::{CommandId, Desk, DeskOptions, MemoryStore, NoNotifier, Store, StoreError};
 use helpdesk_testkit::{Fixture, config, start};
@@ -78,6 +78,40 @@ impl Store for Failing {
     }
     async fn pending_outbox(&self, limit: u32) -> Result<Vec<OutboxMessage>, StoreError> {
         self.inner.pending_outbox(limit).await
+    }
+    async fn claim_outbox(
+        &self,
+        holder: &str,
+        now: DateTime<Utc>,
+        lease: TimeDelta,
+        limit: u32,
+    ) -> Result<Vec<Claimed>, StoreError> {
+        self.inner.claim_outbox(holder, now, lease, limit).await
+    }
+    async fn settle_outbox(
+        &self,
+        holder: &str,
+        position: u64,
+        outcome: Outcome,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        self.inner
+            .settle_outbox(holder, position, outcome, now)
+            .await
+    }
+    async fn dead_letters(
+        &self,
+        after: Option<u64>,
+        limit: u32,
+    ) -> Result<Vec<DeadLetter>, StoreError> {
+        self.inner.dead_letters(after, limit).await
+    }
+    async fn revive_dead_letter(
+        &self,
+        position: u64,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        self.inner.revive_dead_letter(position, at).await
     }
 }
 

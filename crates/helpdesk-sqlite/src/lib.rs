@@ -186,6 +186,7 @@ mod inflight;
 mod list;
 mod migrate;
 mod options;
+mod outbox;
 mod pool;
 mod reach;
 mod read;

@@ -41,6 +41,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0005_trust.sql"),
         then: Some(crate::text_parts::rebuild),
     },
+    Migration::sql(include_str!("../migrations/0006_deliveries.sql")),
 ];
 
 /// The schema version this build writes.

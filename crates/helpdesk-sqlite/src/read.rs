@@ -11,6 +11,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::codec::{self, from_json, id, int, key, text, version};
 use crate::error::failed;
+use crate::outbox::{MESSAGE_COLUMNS, MESSAGE_JOINS};
 
 /// The ticket as of its last event: its latest snapshot (see
 /// [`SNAPSHOT_EVERY`](crate::append::SNAPSHOT_EVERY)) with the events after
@@ -197,44 +198,27 @@ pub(crate) fn due_before(
     Ok(due)
 }
 
-/// The oldest undelivered outbox messages, up to row number `through`.
+/// The oldest outbox messages neither delivered nor dead, up to row
+/// number `through`.
 pub(crate) fn pending_outbox(
     conn: &Connection,
     path: &Path,
     limit: u32,
     through: i64,
 ) -> Result<Vec<OutboxMessage>, StoreError> {
-    const WHAT: &str = "an outbox message";
     let mut stmt = conn
-        .prepare_cached(
-            "SELECT t.tenant, t.id, o.message, e.version, e.id, e.command, e.body \
-             FROM outbox AS o INDEXED BY outbox_pending \
-             JOIN tickets AS t ON t.no = o.ticket \
-             LEFT JOIN events AS e ON o.message IS NULL AND e.ticket = o.ticket \
-             AND e.version = o.version \
-             WHERE o.delivered_at IS NULL AND o.seq <= ?2 ORDER BY o.seq LIMIT ?1",
-        )
+        .prepare_cached(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM outbox AS o INDEXED BY outbox_pending {MESSAGE_JOINS} \
+             WHERE o.delivered_at IS NULL AND o.dead_at IS NULL AND o.seq <= ?2 \
+             ORDER BY o.seq LIMIT ?1"
+        ))
         .map_err(failed(path, "prepare outbox scan"))?;
     let mut rows = stmt
         .query(params![limit, through])
         .map_err(failed(path, "scan outbox"))?;
     let mut messages = Vec::new();
     while let Some(row) = rows.next().map_err(failed(path, "scan outbox"))? {
-        if let Some(whole) = codec::text_opt(row, 2, WHAT)? {
-            messages.push(from_json(whole, WHAT)?);
-            continue;
-        }
-        let tenant = id(row, 0, WHAT)?;
-        let ticket = id(row, 1, WHAT)?;
-        let event = StoredEvent {
-            id: id(row, 4, WHAT)?,
-            tenant,
-            ticket,
-            version: version(row, 3, WHAT)?,
-            command: id(row, 5, WHAT)?,
-            event: from_json(text(row, 6, WHAT)?, WHAT)?,
-        };
-        messages.push(OutboxMessage::of(&event));
+        messages.push(crate::outbox::message(row, 0)?);
     }
     Ok(messages)
 }

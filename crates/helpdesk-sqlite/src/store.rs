@@ -4,11 +4,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use helpdesk_core::{Reach, TenantId, Ticket, TicketId};
 use helpdesk_engine::store::{
-    Append, Appended, CommandRecord, DueTicket, OutboxMessage, Page, SearchQuery, StoredEvent,
-    TicketQuery, TicketRow,
+    Append, Appended, Claimed, CommandRecord, DeadLetter, DueTicket, OutboxMessage, Outcome, Page,
+    SearchQuery, StoredEvent, TicketQuery, TicketRow,
 };
 use helpdesk_engine::{CommandId, Store, StoreError};
 use rusqlite::Connection;
@@ -21,6 +21,7 @@ use crate::durable::{Durable, Marks, Wait};
 use crate::error::{SqliteError, statement_failed};
 use crate::inflight::InFlight;
 use crate::options::{SqliteOptions, Synchronous};
+use crate::outbox;
 use crate::pool::Pool;
 use crate::syncer::{Gate, SyncHold, Syncer};
 use crate::writer::{self, Durability, Job};
@@ -311,6 +312,19 @@ impl SqliteStore {
         Ok(found)
     }
 
+    /// Runs `f` on the writer's connection, between its batches: for
+    /// writes of their own (claims, outcomes), serialized with appends.
+    async fn on_writer<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection, &Path) -> Result<R, StoreError> + Send + 'static,
+    ) -> Result<R, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Job::Read(Box::new(move |conn, path| {
+            let _ = reply.send(f(conn, path));
+        })))?;
+        answer.await.map_err(|_| self.stopped())?
+    }
+
     /// Runs `f` on a reader, or on the writer's connection when there is
     /// no pool.
     async fn read<R: Send + 'static>(
@@ -319,13 +333,7 @@ impl SqliteStore {
     ) -> Result<R, StoreError> {
         match &self.readers {
             Some(pool) => pool.with(|conn| f(conn, &self.path)),
-            None => {
-                let (reply, answer) = oneshot::channel();
-                self.send(Job::Read(Box::new(move |conn, path| {
-                    let _ = reply.send(f(conn, path));
-                })))?;
-                answer.await.map_err(|_| self.stopped())?
-            }
+            None => self.on_writer(f).await,
         }
     }
 }
@@ -449,6 +457,63 @@ impl Store for SqliteStore {
     async fn pending_outbox(&self, limit: u32) -> Result<Vec<OutboxMessage>, StoreError> {
         let through = self.durable.outbox();
         self.read(move |conn, path| read::pending_outbox(conn, path, limit, through))
+            .await
+    }
+
+    /// Only messages of synced commits are claimed. A claim, an outcome
+    /// and a revival are committed without waiting for a sync: one lost to
+    /// a power failure makes a message claimable again, so it is delivered
+    /// at least once, never lost.
+    async fn claim_outbox(
+        &self,
+        holder: &str,
+        now: DateTime<Utc>,
+        lease: TimeDelta,
+        limit: u32,
+    ) -> Result<Vec<Claimed>, StoreError> {
+        let until = now
+            .checked_add_signed(lease)
+            .ok_or_else(|| StoreError::InvalidQuery {
+                field: "lease",
+                reason: format!("{lease} from {now} is past the last instant"),
+            })?;
+        let through = self.durable.outbox();
+        let holder = holder.to_owned();
+        self.on_writer(move |conn, path| {
+            outbox::claim(conn, path, &holder, now, until, limit, through)
+        })
+        .await
+    }
+
+    async fn settle_outbox(
+        &self,
+        holder: &str,
+        position: u64,
+        outcome: Outcome,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let holder = holder.to_owned();
+        self.on_writer(move |conn, path| {
+            outbox::settle(conn, path, &holder, position, &outcome, now)
+        })
+        .await
+    }
+
+    async fn dead_letters(
+        &self,
+        after: Option<u64>,
+        limit: u32,
+    ) -> Result<Vec<DeadLetter>, StoreError> {
+        self.read(move |conn, path| outbox::dead_letters(conn, path, after, limit))
+            .await
+    }
+
+    async fn revive_dead_letter(
+        &self,
+        position: u64,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        self.on_writer(move |conn, path| outbox::revive(conn, path, position, at))
             .await
     }
 }

@@ -108,6 +108,13 @@ async fn nothing_is_answered_from_a_commit_before_its_sync() {
         "a ticket loaded before its commit's sync"
     );
     assert_eq!(store.pending_outbox(100).await.unwrap(), []);
+    let lease = chrono::Duration::seconds(30);
+    let now = helpdesk_testkit::start();
+    assert_eq!(
+        store.claim_outbox("host", now, lease, 100).await.unwrap(),
+        [],
+        "a message of a commit not yet synced is not claimable"
+    );
     let mut retry = {
         let store = store.clone();
         let open = open.clone();
@@ -145,6 +152,12 @@ async fn nothing_is_answered_from_a_commit_before_its_sync() {
     assert_eq!(store.history(tenant, ticket, 1).await.unwrap(), open.events);
     assert_eq!(store.load(tenant, ticket).await.unwrap(), Some(open.ticket));
     assert_eq!(store.pending_outbox(100).await.unwrap(), open.outbox);
+    let claimed = store.claim_outbox("host", now, lease, 100).await.unwrap();
+    assert_eq!(
+        claimed.into_iter().map(|c| c.message).collect::<Vec<_>>(),
+        open.outbox,
+        "once synced, its messages are claimable"
+    );
     drop(store);
     assert_eq!(integrity(&path), "ok");
 }

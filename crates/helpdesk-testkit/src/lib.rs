@@ -102,7 +102,9 @@ macro_rules! store_conformance {
             merges_and_links_are_recorded_on_both_tickets,
             appends_without_events_move_only_the_due_instant,
             history_from_zero_and_past_the_end,
-            due_work_is_paged_past_stale_instants
+            due_work_is_paged_past_stale_instants,
+            outbox_messages_are_claimed_settled_and_revived,
+            two_claimers_share_the_outbox
         );
     };
     ($make:expr, reopen = $reopen:expr $(,)?) => {

@@ -3,11 +3,11 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use helpdesk_core::{Reach, TenantId, Ticket, TicketId};
 use helpdesk_engine::store::{
-    Append, Appended, CommandRecord, DueTicket, OutboxMessage, Page, SearchQuery, StoredEvent,
-    TicketQuery, TicketRow,
+    Append, Appended, Claimed, CommandRecord, DeadLetter, DueTicket, OutboxMessage, Outcome, Page,
+    SearchQuery, StoredEvent, TicketQuery, TicketRow,
 };
 use helpdesk_engine::{CommandId, Store, StoreError};
 
@@ -141,5 +141,43 @@ impl<S: Store> Store for Observed<S> {
 
     async fn pending_outbox(&self, limit: u32) -> Result<Vec<OutboxMessage>, StoreError> {
         self.inner.pending_outbox(limit).await
+    }
+
+    async fn claim_outbox(
+        &self,
+        holder: &str,
+        now: DateTime<Utc>,
+        lease: TimeDelta,
+        limit: u32,
+    ) -> Result<Vec<Claimed>, StoreError> {
+        self.inner.claim_outbox(holder, now, lease, limit).await
+    }
+
+    async fn settle_outbox(
+        &self,
+        holder: &str,
+        position: u64,
+        outcome: Outcome,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        self.inner
+            .settle_outbox(holder, position, outcome, now)
+            .await
+    }
+
+    async fn dead_letters(
+        &self,
+        after: Option<u64>,
+        limit: u32,
+    ) -> Result<Vec<DeadLetter>, StoreError> {
+        self.inner.dead_letters(after, limit).await
+    }
+
+    async fn revive_dead_letter(
+        &self,
+        position: u64,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        self.inner.revive_dead_letter(position, at).await
     }
 }

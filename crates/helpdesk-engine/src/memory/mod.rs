@@ -1,18 +1,19 @@
 //! [`MemoryStore`]: the reference [`Store`], in process memory.
 
 mod commands;
+mod delivery;
 mod key;
 mod state;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use helpdesk_core::{Reach, TenantId, Ticket, TicketId};
 
 use crate::ids::CommandId;
 use crate::store::{
-    Append, Appended, CommandRecord, Cursor, DueTicket, OutboxMessage, Page, SearchQuery, Store,
-    StoreError, StoredEvent, TicketQuery, TicketRow, sort_key,
+    Append, Appended, Claimed, CommandRecord, Cursor, DeadLetter, DueTicket, OutboxMessage,
+    Outcome, Page, SearchQuery, Store, StoreError, StoredEvent, TicketQuery, TicketRow, sort_key,
 };
 use key::Key;
 use state::State;
@@ -153,5 +154,49 @@ impl Store for MemoryStore {
 
     async fn pending_outbox(&self, limit: u32) -> Result<Vec<OutboxMessage>, StoreError> {
         Ok(self.state().pending_outbox(limit as usize))
+    }
+
+    async fn claim_outbox(
+        &self,
+        holder: &str,
+        now: DateTime<Utc>,
+        lease: TimeDelta,
+        limit: u32,
+    ) -> Result<Vec<Claimed>, StoreError> {
+        let until = now
+            .checked_add_signed(lease)
+            .ok_or_else(|| StoreError::InvalidQuery {
+                field: "lease",
+                reason: format!("{lease} from {now} is past the last instant"),
+            })?;
+        Ok(self
+            .state()
+            .claim_outbox(holder, now, until, limit as usize))
+    }
+
+    async fn settle_outbox(
+        &self,
+        holder: &str,
+        position: u64,
+        outcome: Outcome,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        Ok(self.state().settle_outbox(holder, position, outcome, now))
+    }
+
+    async fn dead_letters(
+        &self,
+        after: Option<u64>,
+        limit: u32,
+    ) -> Result<Vec<DeadLetter>, StoreError> {
+        Ok(self.state().dead_letters(after, limit as usize))
+    }
+
+    async fn revive_dead_letter(
+        &self,
+        position: u64,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        Ok(self.state().revive_dead_letter(position, at))
     }
 }

@@ -8,16 +8,19 @@
 //! holds each event once rather than twice, and growing the log never
 //! copies the events already in it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use helpdesk_core::{SearchText, TenantId, Ticket};
+use chrono::{DateTime, Utc};
+use helpdesk_core::{SearchText, TenantId, Ticket, TicketId};
 
 use super::commands::Commands;
+use super::delivery::Deliveries;
 use super::key::Key;
 use crate::ids::CommandId;
 use crate::store::{
-    Append, Appended, CommandRecord, OutboxMessage, StoreError, StoredEvent, TicketRow,
+    Append, Appended, Claimed, CommandRecord, DeadLetter, OutboxMessage, Outcome, StoreError,
+    StoredEvent, TicketRow,
 };
 
 /// A map by tenant and id. Ids come from callers, so the hasher is seeded
@@ -31,8 +34,10 @@ pub(super) struct State {
     commands: Commands,
     /// Every event of every ticket, in append order.
     log: Vec<StoredEvent>,
-    /// Oldest first; nothing is ever delivered out of it.
+    /// Oldest first; a message's position is its place in this order.
     outbox: Vec<Outboxed>,
+    /// How each message's delivery stands.
+    deliveries: Deliveries,
 }
 
 #[derive(Debug)]
@@ -74,8 +79,13 @@ impl State {
             .collect()
     }
 
-    /// Up to `limit` outbox messages, oldest first.
-    pub(super) fn pending_outbox(&self, limit: usize) -> Vec<OutboxMessage> {
+    /// Every outbox message from position `from` on, with its position
+    /// and ticket, built only when asked for.
+    fn outbox_from(
+        &self,
+        from: u64,
+    ) -> impl Iterator<Item = (u64, (TenantId, TicketId), impl Fn() -> OutboxMessage + '_)> + '_
+    {
         self.outbox
             .iter()
             .flat_map(|outboxed| {
@@ -83,10 +93,115 @@ impl State {
                     Outboxed::Events(run) => (&self.log[run.clone()], None),
                     Outboxed::Message(message) => (&[][..], Some(&**message)),
                 };
-                events.iter().map(OutboxMessage::of).chain(message.cloned())
+                events
+                    .iter()
+                    .map(Either::Event)
+                    .chain(message.map(Either::Message))
             })
+            .zip(0u64..)
+            .skip_while(move |(_, position)| *position < from)
+            .map(|(either, position)| {
+                let key = match either {
+                    Either::Event(e) => (e.tenant, e.ticket),
+                    Either::Message(m) => (m.tenant, m.ticket),
+                };
+                let build = move || match either {
+                    Either::Event(e) => OutboxMessage::of(e),
+                    Either::Message(m) => m.clone(),
+                };
+                (position, key, build)
+            })
+    }
+
+    /// Up to `limit` outbox messages neither delivered nor dead, oldest
+    /// first.
+    pub(super) fn pending_outbox(&self, limit: usize) -> Vec<OutboxMessage> {
+        self.outbox_from(self.deliveries.settled)
+            .filter(|(position, _, _)| self.deliveries.get(*position).pending())
             .take(limit)
+            .map(|(_, _, build)| build())
             .collect()
+    }
+
+    /// Leases up to `limit` due messages to `holder` until `until`, keeping
+    /// each ticket's order.
+    pub(super) fn claim_outbox(
+        &mut self,
+        holder: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: usize,
+    ) -> Vec<Claimed> {
+        let mut blocked = HashSet::new();
+        let mut chosen = Vec::new();
+        for (position, ticket, build) in self.outbox_from(self.deliveries.settled) {
+            if chosen.len() == limit {
+                break;
+            }
+            let state = self.deliveries.get(position);
+            if !state.pending() || blocked.contains(&ticket) {
+                continue;
+            }
+            if !state.due(now) {
+                // A later message of this ticket waits for this one.
+                blocked.insert(ticket);
+                continue;
+            }
+            chosen.push(Claimed {
+                position,
+                message: build(),
+                attempts: state.count,
+                last_error: state.last_error,
+            });
+        }
+        for claimed in &chosen {
+            self.deliveries.lease(claimed.position, holder, until);
+        }
+        chosen
+    }
+
+    /// Settles `holder`'s attempt at the message at `position`.
+    pub(super) fn settle_outbox(
+        &mut self,
+        holder: &str,
+        position: u64,
+        outcome: Outcome,
+        now: DateTime<Utc>,
+    ) -> bool {
+        self.deliveries.settle(position, holder, outcome, now)
+    }
+
+    /// Up to `limit` dead letters after `after`.
+    pub(super) fn dead_letters(&self, after: Option<u64>, limit: usize) -> Vec<DeadLetter> {
+        let dead: Vec<u64> = self
+            .deliveries
+            .dead()
+            .into_iter()
+            .filter(|p| after.is_none_or(|a| *p > a))
+            .take(limit)
+            .collect();
+        let Some(&first) = dead.first() else {
+            return Vec::new();
+        };
+        self.outbox_from(first)
+            .filter(|(position, _, _)| dead.contains(position))
+            .take(dead.len())
+            .map(|(position, _, build)| {
+                let state = self.deliveries.get(position);
+                DeadLetter {
+                    position,
+                    message: build(),
+                    attempts: state.count,
+                    last_error: state.last_error.unwrap_or_default(),
+                    died_at: state.died_at.unwrap_or(DateTime::<Utc>::MIN_UTC),
+                }
+            })
+            .collect()
+    }
+
+    /// Revives the dead letter at `position` from `at`.
+    pub(super) fn revive_dead_letter(&mut self, position: u64, at: DateTime<Utc>) -> bool {
+        self.deliveries.revive(position, at)
     }
 
     /// Writes `append` whole, or nothing (see the store contract).
@@ -152,6 +267,13 @@ impl State {
         }
         Ok(Appended::Written)
     }
+}
+
+/// An outbox entry: an event announced, or a message kept whole.
+#[derive(Clone, Copy)]
+enum Either<'a> {
+    Event(&'a StoredEvent),
+    Message(&'a OutboxMessage),
 }
 
 /// Whether `message` is [`OutboxMessage::of`] `event`.

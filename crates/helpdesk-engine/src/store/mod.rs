@@ -55,6 +55,18 @@
 //!   more rows in reach follow it: an exactly full last page has none.
 //! - **History is by version.** [`Store::history`] from 0 or 1 answers
 //!   every event; from past the last version it answers nothing.
+//! - **Outbox messages are delivered at least once, by one holder at a
+//!   time.** [`Store::claim_outbox`] leases due messages to a holder until
+//!   `now + lease`; no other holder claims them while the lease holds, and
+//!   any may once it has expired (a host that died mid-delivery). A message
+//!   is claimable once its commit is durable, while it is neither delivered
+//!   nor dead and its retry instant has come; a ticket's messages are
+//!   claimed in order: one is not claimed while an earlier one of its
+//!   ticket is held by another lease or waiting for its retry.
+//!   [`Store::settle_outbox`] records an attempt's outcome only for the
+//!   holder of the message's lease (or of its last, expired lease, if no
+//!   one claimed it since). A dead letter stays until
+//!   [`Store::revive_dead_letter`] makes it claimable again.
 //! - **Due work is ordered.** [`Store::due_before`] answers by due instant,
 //!   ties by tenant and then ticket id (as their bytes order), after the
 //!   given position, so a scheduler pages past tickets it cannot finish.
@@ -62,6 +74,7 @@
 //! Methods return `impl Future + Send`, so tokio hosts can call them from
 //! any task; implementors may write them as `async fn`.
 
+mod delivery;
 mod error;
 mod fingerprint;
 mod outbox;
@@ -72,9 +85,10 @@ mod search;
 
 use std::future::Future;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use helpdesk_core::{Reach, TenantId, Ticket, TicketId};
 
+pub use delivery::{Claimed, DeadLetter, Outcome};
 pub use error::StoreError;
 pub use fingerprint::Fingerprint;
 pub use outbox::OutboxMessage;
@@ -234,13 +248,51 @@ pub trait Store: Send + Sync {
         limit: u32,
     ) -> impl Future<Output = Result<Vec<DueTicket>, StoreError>> + Send;
 
-    /// Across tenants, up to `limit` outbox messages, oldest first (in the
-    /// order their appends committed, whatever their ticket). Nothing marks
-    /// a message delivered yet, so every call starts from the oldest.
+    /// Across tenants, up to `limit` outbox messages neither delivered nor
+    /// dead, oldest first (in the order their appends committed, whatever
+    /// their ticket), claimed or not.
     fn pending_outbox(
         &self,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<OutboxMessage>, StoreError>> + Send;
+
+    /// Across tenants, up to `limit` outbox messages due at `now`, oldest
+    /// first, leased to `holder` until `now + lease` (see the contract for
+    /// which are due and the order per ticket).
+    fn claim_outbox(
+        &self,
+        holder: &str,
+        now: DateTime<Utc>,
+        lease: TimeDelta,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<Claimed>, StoreError>> + Send;
+
+    /// Records how `holder`'s attempt at the message at `position` ended,
+    /// at `now`, and releases its lease; `false` (and nothing written) when
+    /// another holder has claimed it since, or it is delivered or dead.
+    fn settle_outbox(
+        &self,
+        holder: &str,
+        position: u64,
+        outcome: Outcome,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Across tenants, up to `limit` dead letters after `after` (a
+    /// position), oldest first.
+    fn dead_letters(
+        &self,
+        after: Option<u64>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<DeadLetter>, StoreError>> + Send;
+
+    /// Makes the dead letter at `position` claimable again from `at`, its
+    /// attempts kept; `false` when there is no dead letter there.
+    fn revive_dead_letter(
+        &self,
+        position: u64,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
 
 /// A shared store is a store: several desks (one per host, say) can work on
@@ -307,5 +359,41 @@ impl<S: Store> Store for std::sync::Arc<S> {
         limit: u32,
     ) -> impl Future<Output = Result<Vec<OutboxMessage>, StoreError>> + Send {
         (**self).pending_outbox(limit)
+    }
+
+    fn claim_outbox(
+        &self,
+        holder: &str,
+        now: DateTime<Utc>,
+        lease: TimeDelta,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<Claimed>, StoreError>> + Send {
+        (**self).claim_outbox(holder, now, lease, limit)
+    }
+
+    fn settle_outbox(
+        &self,
+        holder: &str,
+        position: u64,
+        outcome: Outcome,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        (**self).settle_outbox(holder, position, outcome, now)
+    }
+
+    fn dead_letters(
+        &self,
+        after: Option<u64>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<DeadLetter>, StoreError>> + Send {
+        (**self).dead_letters(after, limit)
+    }
+
+    fn revive_dead_letter(
+        &self,
+        position: u64,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        (**self).revive_dead_letter(position, at)
     }
 }
