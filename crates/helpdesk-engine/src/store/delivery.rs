@@ -2,10 +2,10 @@
 //! ([`Claimed`]), how it settles a claim ([`Outcome`]), and what is left
 //! when every attempt failed ([`DeadLetter`]).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::store::OutboxMessage;
+use crate::store::{OutboxMessage, StoreError};
 
 /// An outbox message claimed for delivery by
 /// [`Store::claim_outbox`](crate::Store::claim_outbox): its place in the
@@ -94,4 +94,24 @@ pub struct DeadLetter {
     pub last_error: String,
     /// When it was given up.
     pub died_at: DateTime<Utc>,
+}
+
+/// When a lease of `lease` taken at `now` ends; refused with
+/// [`StoreError::InvalidQuery`] when that is past the last instant chrono
+/// holds. Every store computes a claim's lease with it.
+///
+/// ```
+/// use chrono::{DateTime, TimeDelta, Utc};
+/// use helpdesk_engine::store::lease_until;
+///
+/// let now: DateTime<Utc> = "2026-03-02T09:00:00Z".parse().unwrap();
+/// assert_eq!(lease_until(now, TimeDelta::seconds(30)).unwrap(), now + TimeDelta::seconds(30));
+/// assert!(lease_until(DateTime::<Utc>::MAX_UTC, TimeDelta::seconds(1)).is_err());
+/// ```
+pub fn lease_until(now: DateTime<Utc>, lease: TimeDelta) -> Result<DateTime<Utc>, StoreError> {
+    now.checked_add_signed(lease)
+        .ok_or_else(|| StoreError::InvalidQuery {
+            field: "lease",
+            reason: format!("{lease} from {now} is past the last instant"),
+        })
 }

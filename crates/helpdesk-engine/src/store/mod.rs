@@ -88,7 +88,7 @@ use std::future::Future;
 use chrono::{DateTime, TimeDelta, Utc};
 use helpdesk_core::{Reach, TenantId, Ticket, TicketId};
 
-pub use delivery::{Claimed, DeadLetter, Outcome};
+pub use delivery::{Claimed, DeadLetter, Outcome, lease_until};
 pub use error::StoreError;
 pub use fingerprint::Fingerprint;
 pub use outbox::OutboxMessage;
