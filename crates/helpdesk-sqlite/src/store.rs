@@ -471,12 +471,7 @@ impl Store for SqliteStore {
         lease: TimeDelta,
         limit: u32,
     ) -> Result<Vec<Claimed>, StoreError> {
-        let until = now
-            .checked_add_signed(lease)
-            .ok_or_else(|| StoreError::InvalidQuery {
-                field: "lease",
-                reason: format!("{lease} from {now} is past the last instant"),
-            })?;
+        let until = helpdesk_engine::store::lease_until(now, lease)?;
         let through = self.durable.outbox();
         let holder = holder.to_owned();
         self.on_writer(move |conn, path| {

@@ -163,12 +163,7 @@ impl Store for MemoryStore {
         lease: TimeDelta,
         limit: u32,
     ) -> Result<Vec<Claimed>, StoreError> {
-        let until = now
-            .checked_add_signed(lease)
-            .ok_or_else(|| StoreError::InvalidQuery {
-                field: "lease",
-                reason: format!("{lease} from {now} is past the last instant"),
-            })?;
+        let until = crate::store::lease_until(now, lease)?;
         Ok(self
             .state()
             .claim_outbox(holder, now, until, limit as usize))
