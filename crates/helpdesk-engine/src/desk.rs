@@ -9,6 +9,7 @@ use helpdesk_core::{
 };
 
 use crate::clock::Clock;
+use crate::dispatcher::DispatchOptions;
 use crate::error::{ConfigError, DeskError, Reuse};
 use crate::ids::{CommandId, EventId};
 use crate::notifier::Notifier;
@@ -173,6 +174,9 @@ pub struct DeskOptions {
     /// Reads (`ticket`, `history`, `list`, `search`) always go to the
     /// store. Default: 1,000.
     pub recent_tickets: usize,
+    /// How the outbox dispatcher claims and retries
+    /// ([`Desk::run_dispatch`]).
+    pub dispatch: DispatchOptions,
 }
 
 impl Default for DeskOptions {
@@ -181,6 +185,7 @@ impl Default for DeskOptions {
             max_attempts: 8,
             scheduler: ActorId::from_u128(0x5c4e_d01e_5c4e_d01e),
             recent_tickets: 1_000,
+            dispatch: DispatchOptions::default(),
         }
     }
 }

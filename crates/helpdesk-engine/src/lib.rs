@@ -11,6 +11,7 @@
 
 mod clock;
 mod desk;
+mod dispatcher;
 mod error;
 mod ids;
 mod memory;
@@ -21,6 +22,9 @@ pub mod store;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use desk::{Desk, DeskOptions, Executed, Request};
+#[cfg(feature = "tokio")]
+pub use dispatcher::spawn_dispatcher;
+pub use dispatcher::{Backoff, DispatchOptions, DispatchReport};
 pub use error::{ConfigError, DeskError, Reuse};
 pub use ids::{CommandId, EventId, new_comment_id, new_ticket_id};
 pub use memory::MemoryStore;

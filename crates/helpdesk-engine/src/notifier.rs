@@ -10,8 +10,10 @@ use crate::store::OutboxMessage;
 /// use helpdesk_engine::{EventId, NotifyError};
 ///
 /// let message = EventId::new();
-/// let err = NotifyError { notifier: "webhook", message, reason: "HTTP 503".into() };
+/// let err = NotifyError::retryable("webhook", message, "HTTP 503");
 /// assert_eq!(err.to_string(), format!("webhook could not deliver message {message}: HTTP 503"));
+/// assert!(!err.permanent);
+/// assert!(NotifyError::permanent("webhook", message, "HTTP 410").permanent);
 /// ```
 #[derive(Debug, thiserror::Error)]
 #[error("{notifier} could not deliver message {message}: {reason}")]
@@ -22,6 +24,39 @@ pub struct NotifyError {
     pub message: crate::EventId,
     /// Why.
     pub reason: String,
+    /// Whether trying again cannot help (an answer such as HTTP 400 or
+    /// 410, an address refused): the message goes to the dead letters at
+    /// once instead of being retried.
+    pub permanent: bool,
+}
+
+impl NotifyError {
+    /// A failure that may pass (a timeout, HTTP 503): the message is tried
+    /// again later.
+    pub fn retryable(
+        notifier: &'static str,
+        message: crate::EventId,
+        reason: impl Into<String>,
+    ) -> Self {
+        Self {
+            notifier,
+            message,
+            reason: reason.into(),
+            permanent: false,
+        }
+    }
+
+    /// A failure that trying again cannot mend.
+    pub fn permanent(
+        notifier: &'static str,
+        message: crate::EventId,
+        reason: impl Into<String>,
+    ) -> Self {
+        Self {
+            permanent: true,
+            ..Self::retryable(notifier, message, reason)
+        }
+    }
 }
 
 /// Delivers notifications (webhooks, email, a message broker). Delivery is
@@ -29,7 +64,10 @@ pub struct NotifyError {
 /// key.
 ///
 /// The desk writes a message to the store's outbox for every event it
-/// appends; the host passes them to the notifier:
+/// appends; its dispatcher ([`Desk::run_dispatch`](crate::Desk::run_dispatch),
+/// or [`spawn_dispatcher`](crate::spawn_dispatcher) in the background)
+/// hands them to the notifier, retrying what fails. A notifier can also be
+/// called directly:
 ///
 /// ```
 /// use std::sync::Mutex;
@@ -46,10 +84,8 @@ pub struct NotifyError {
 ///
 /// impl Notifier for Collect {
 ///     async fn notify(&self, message: &OutboxMessage) -> Result<(), NotifyError> {
-///         let mut seen = self.0.lock().map_err(|_| NotifyError {
-///             notifier: "collect",
-///             message: message.id,
-///             reason: "lock poisoned".into(),
+///         let mut seen = self.0.lock().map_err(|_| {
+///             NotifyError::retryable("collect", message.id, "lock poisoned")
 ///         })?;
 ///         seen.push(message.id);
 ///         Ok(())

@@ -169,19 +169,22 @@ pub(crate) fn settle(
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let now = codec::nanos(path, now)?;
-    let (delivered, retry, dead, error) = match outcome {
-        Outcome::Delivered => (Some(now), None, None, None),
+    let (delivered, retry, dead, error, attempt) = match outcome {
+        Outcome::Delivered => (Some(now), None, None, None, 1),
         Outcome::Retry { at, error } => (
             None,
             Some(codec::nanos(path, *at)?),
             None,
             Some(error.as_str()),
+            1,
         ),
-        Outcome::Dead { error } => (None, None, Some(now), Some(error.as_str())),
+        Outcome::Dead { error } => (None, None, Some(now), Some(error.as_str()), 1),
+        // Not attempted: claimable again from `at`, no attempt counted.
+        Outcome::Released { at } => (None, Some(codec::nanos(path, *at)?), None, None, 0),
     };
     let changed = conn
         .prepare_cached(
-            "UPDATE outbox SET attempts = attempts + 1, lease_holder = NULL, \
+            "UPDATE outbox SET attempts = attempts + ?7, lease_holder = NULL, \
              lease_until = NULL, delivered_at = ?3, next_at = ?4, dead_at = ?5, \
              last_error = coalesce(?6, last_error) \
              WHERE seq = ?1 AND lease_holder = ?2 \
@@ -194,7 +197,8 @@ pub(crate) fn settle(
             delivered,
             retry,
             dead,
-            error
+            error,
+            attempt
         ])
         .map_err(failed(path, "record outbox outcome"))?;
     Ok(changed == 1)

@@ -76,8 +76,12 @@ impl Deliveries {
         if !held || !state.pending() {
             return false;
         }
-        state.count += 1;
         state.lease = None;
+        if let Outcome::Released { at } = outcome {
+            state.retry_at = Some(at);
+            return true;
+        }
+        state.count += 1;
         match outcome {
             Outcome::Delivered => state.delivered = true,
             Outcome::Retry { at, error } => {
@@ -88,6 +92,7 @@ impl Deliveries {
                 state.died_at = Some(now);
                 state.last_error = Some(error);
             }
+            Outcome::Released { .. } => {}
         }
         if state.delivered {
             self.advance();

@@ -78,6 +78,12 @@ pub enum Outcome {
         /// What went wrong.
         error: String,
     },
+    /// Not attempted (an earlier message of its ticket failed, and this
+    /// one waits for it): claimable again from `at`, no attempt counted.
+    Released {
+        /// When it may be claimed again.
+        at: DateTime<Utc>,
+    },
 }
 
 /// A message whose every attempt failed, as
