@@ -167,6 +167,38 @@ pub async fn outbox_messages_are_claimed_settled_and_revived<S: Store + 'static>
         "a retried message is claimable from its instant"
     );
 
+    // A message released without an attempt waits for its instant and
+    // keeps its count of attempts.
+    let released = after_retry[0].clone();
+    let back_at = retry_at + Duration::minutes(1);
+    assert!(
+        settle(
+            f.store(),
+            "host-d",
+            released.position,
+            Outcome::Released { at: back_at },
+            retry_at
+        )
+        .await
+    );
+    assert!(
+        claim(f.store(), "host-r", retry_at + Duration::seconds(59), 1_000)
+            .await
+            .iter()
+            .all(|c| c.position != released.position),
+        "a released message is not claimable before its instant"
+    );
+    let back = claim(f.store(), "host-d", back_at, 1_000).await;
+    assert_eq!(
+        back.iter()
+            .find(|c| c.position == released.position)
+            .map(|c| (c.attempts, c.last_error.clone())),
+        Some((released.attempts, released.last_error.clone())),
+        "a release counts no attempt and keeps the last error"
+    );
+    let after_retry = back;
+    let retry_at = back_at;
+
     // Dead letters: listed with their error, never claimed, revived once.
     let dead = after_retry[0].position;
     let outcome = Outcome::Dead {
