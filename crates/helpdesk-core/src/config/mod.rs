@@ -37,7 +37,7 @@ pub use status_def::StatusDef;
 
 /// What a desk decides for itself. Every part has a default, so
 /// `DeskConfig::default()` is a working desk (ITIL priorities, no custom
-/// statuses or fields, no SLA, no routing).
+/// statuses or fields, no SLA, no routing, no notifications).
 ///
 /// ```
 /// use helpdesk_core::{DeskConfig, Impact, Priority, Urgency};
