@@ -545,3 +545,23 @@ fn sla_warnings_and_merges_reach_whom_the_rules_name() {
     );
     assert_eq!(recipients(&merged), [person(ALICE)]);
 }
+
+#[test]
+fn an_endpoint_the_configuration_does_not_define_for_the_channel_is_not_told() {
+    // Given a rule (refused by the checks) naming a missing endpoint and
+    // an endpoint of another channel
+    let config = desk(serde_json::json!([rule(
+        "broken",
+        &["opened"],
+        serde_json::json!([{"endpoint": "missing"}, {"endpoint": "ops_mail"}, {"endpoint": "ops_chat"}]),
+        "webhook"
+    )]));
+    assert!(config.validate().is_err());
+    let ticket = bobs_ticket(&config);
+    let (_, opened) = one_of_each_kind().swap_remove(0);
+    // When a ticket opens, then only the webhook endpoint is told
+    assert_eq!(
+        recipients(&plan(&by_system(opened), &ticket, &config)),
+        [Recipient::Endpoint("ops_chat".into())]
+    );
+}

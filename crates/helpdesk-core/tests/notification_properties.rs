@@ -1,7 +1,8 @@
 //! Properties of `notification::plan` for random events, tickets and rule
 //! sets (rule sets the configuration's checks would refuse included): the
 //! requester is never told of what they may not see, plans are
-//! deterministic, and nobody is told twice by the same channel.
+//! deterministic, nobody is told twice by the same channel, and endpoints
+//! are told only by their own channel.
 #![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeSet;
@@ -247,6 +248,10 @@ proptest! {
                     && (!r.skip_actor || delivery.recipient != actor)
             });
             prop_assert!(follows, "{delivery:?}");
+            if let Recipient::Endpoint(key) = &delivery.recipient {
+                let endpoint = case.config.endpoints.get(key);
+                prop_assert_eq!(endpoint.map(|e| e.via), Some(delivery.channel));
+            }
         }
     }
 }

@@ -56,7 +56,8 @@ pub struct Delivery {
 /// - `requester`, `assignee`: the ticket's, after the event;
 /// - `group_members`: the agents of the configuration in the ticket's
 ///   group, by key; `group_managers`: that group's managers, in order;
-/// - `endpoint`: the endpoint's key, whatever it is.
+/// - `endpoint`: the endpoint's key, if the configuration defines it for
+///   the rule's channel (one that validates always does).
 ///
 /// Then:
 ///
@@ -171,7 +172,15 @@ fn recipients(rule: &NotificationRule, ticket: &Ticket, config: &DeskConfig) -> 
                     );
                 }
             }
-            Audience::Endpoint(key) => out.push(Recipient::Endpoint(key.clone())),
+            Audience::Endpoint(key) => {
+                if config
+                    .endpoints
+                    .get(key)
+                    .is_some_and(|endpoint| endpoint.via == rule.via)
+                {
+                    out.push(Recipient::Endpoint(key.clone()));
+                }
+            }
         }
     }
     out
