@@ -99,6 +99,27 @@ fn a_broken_desk_reports_every_problem_like_a_compiler() {
 }
 
 #[test]
+fn broken_notification_rules_are_reported_at_their_paths() {
+    let run = helpdesk(&["check", "notifications.toml"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        run.lines(),
+        [
+            r#"error: unknown endpoint "ops_caht" (did you mean "ops_chat"?)"#,
+            "  --> notifications.toml: notification_rules[0].to[1].endpoint",
+            "",
+            r#"error: endpoint "ops_mail" takes email (endpoints.ops_mail.via), but the rule sends by webhook"#,
+            "  --> notifications.toml: notification_rules[1].to[0].endpoint",
+            "",
+            r#"error: a requester is never sent an internal note: remove "requester" from to, or internal_note from on"#,
+            "  --> notifications.toml: notification_rules[2].to[0]",
+            "",
+            "notifications.toml: 3 errors",
+        ]
+    );
+}
+
+#[test]
 fn warnings_alone_do_not_fail_the_check() {
     let run = helpdesk(&["check", "warnings.toml"]);
     assert_eq!(run.code, 0, "{}", run.stdout);

@@ -1,9 +1,10 @@
 //! The example desk (`examples/desk.toml`) validates cleanly, and routes,
-//! assigns, times and escalates tickets the way its comments promise.
+//! assigns, times, escalates and notifies the way its comments promise.
 #![allow(clippy::unwrap_used)]
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use helpdesk_core::assignment::AgentSnapshot;
+use helpdesk_core::notification::{NotificationChannel, Recipient, plan};
 use helpdesk_core::routing::{RouteInput, explain, route};
 use helpdesk_core::sla::Metric;
 use helpdesk_core::*;
@@ -268,5 +269,79 @@ fn manual_escalation_hands_an_l1_ticket_to_network() {
     assert_eq!(
         err.to_string(),
         r#"rule: rule "L1 hand-off to network" escalates from tier "l1"; this ticket is on tier "l2_network""#
+    );
+}
+
+#[test]
+fn the_example_desk_tells_the_requester_of_replies_and_the_managers_of_escalations() {
+    let config = desk();
+    let at = monday_10_berlin();
+    let opened = open_and_route(&config, NewTicket::new(alice(), "Outlook is slow", ""), at);
+    let mut ticket = opened.ticket;
+    let assignee = ticket.assignee().unwrap();
+    let tenant = TenantId::from_u128(1);
+    let agent = Actor::agent(assignee, tenant, [config.groups["service_desk"].id]);
+    let told =
+        |events: &[Event], ticket: &Ticket| -> Vec<(String, Recipient, NotificationChannel)> {
+            events
+                .iter()
+                .flat_map(|event| plan(event, ticket, &config))
+                .map(|d| (d.rule, d.recipient, d.channel))
+                .collect()
+        };
+    // The assignee heard of the assignment routing made.
+    assert!(told(&opened.history, &ticket).contains(&(
+        "Work to the assignee".into(),
+        Recipient::Actor(assignee),
+        NotificationChannel::Email
+    )));
+    // The assignee replies: the requester is told, the assignee is not.
+    let run = |ticket: &mut Ticket, actor: &Actor, command: Command, at| {
+        let events = decide(ticket, command, &Context::new(actor, at, &config)).unwrap();
+        events.iter().for_each(|event| apply(ticket, event));
+        events
+    };
+    let reply = Command::Reply {
+        comment: CommentId::from_u128(1),
+        body: "Restart Outlook in safe mode.".into(),
+    };
+    let replied = run(&mut ticket, &agent, reply, at);
+    assert_eq!(
+        told(&replied, &ticket),
+        [(
+            "Updates to the requester".into(),
+            Recipient::Actor(alice()),
+            NotificationChannel::Email
+        )]
+    );
+    // A note tells nobody: its author is the assignee, and never the requester.
+    let note = Command::AddNote {
+        comment: CommentId::from_u128(2),
+        body: "Mailbox is 49 GB.".into(),
+    };
+    assert_eq!(told(&run(&mut ticket, &agent, note, at), &ticket), []);
+    // Four hours without another agent answer, L1 escalates to its
+    // manager: Maria is told by email, the chat room by webhook.
+    let system = Actor::system(ActorId::from_u128(0xfff), tenant);
+    let later = at + Duration::hours(4);
+    let checked = run(&mut ticket, &system, Command::CheckSla, later);
+    let escalations: Vec<_> = told(&checked, &ticket)
+        .into_iter()
+        .filter(|(rule, ..)| rule.starts_with("Breaches"))
+        .collect();
+    assert_eq!(
+        escalations,
+        [
+            (
+                "Breaches to the managers".into(),
+                Recipient::Actor(config.agents["maria"].id),
+                NotificationChannel::Email
+            ),
+            (
+                "Breaches to the chat room".into(),
+                Recipient::Endpoint("ops_chat".into()),
+                NotificationChannel::Webhook
+            ),
+        ]
     );
 }

@@ -43,6 +43,25 @@ pub(crate) fn reference<'a>(
     }
 }
 
+/// Reports a rule's name when it is blank (`why` says what needs it) or
+/// already in `seen`, and adds it to `seen`.
+pub(crate) fn rule_name<'a>(
+    out: &mut Vec<Diagnostic>,
+    path: String,
+    name: &'a str,
+    seen: &mut BTreeSet<&'a str>,
+    why: &str,
+) {
+    if name.trim().is_empty() {
+        out.push(Diagnostic::error(path, format!("must not be empty: {why}")));
+    } else if !seen.insert(name) {
+        out.push(Diagnostic::error(
+            path,
+            format!("{name:?} is used by another rule"),
+        ));
+    }
+}
+
 pub(crate) fn statuses(config: &DeskConfig, out: &mut Vec<Diagnostic>) {
     let mut seen = BTreeSet::new();
     for (i, def) in config.statuses.iter().enumerate() {

@@ -1,7 +1,8 @@
 //! [`DeskConfig`]: everything a desk decides for itself, passed to every
 //! decision through the [`Context`](crate::Context): the priority matrix,
 //! custom sub-statuses and fields, input limits, calendars, SLA policies,
-//! groups and agents, escalation tiers and rules, and routing rules.
+//! groups and agents, escalation tiers and rules, routing rules, and
+//! notification rules with their endpoints.
 //!
 //! A configuration is read with serde (JSON, TOML, ...) and checked with
 //! [`DeskConfig::diagnose`], which reports every problem at once, each with
@@ -23,11 +24,12 @@ use crate::calendar::Calendar;
 use crate::escalation::{EscalationRule, TierDef};
 use crate::field::FieldDef;
 use crate::id::{ActorId, GroupId};
+use crate::notification::{EndpointDef, NotificationRule};
 use crate::priority::PriorityMatrix;
 use crate::routing::RoutingRule;
 use crate::sla::SlaPolicy;
 
-pub(crate) use checks::{key, reference};
+pub(crate) use checks::{key, reference, rule_name};
 pub use diagnostic::{Diagnostic, Severity};
 pub use directory::{AgentDef, GroupDef};
 pub use limits::Limits;
@@ -35,7 +37,7 @@ pub use status_def::StatusDef;
 
 /// What a desk decides for itself. Every part has a default, so
 /// `DeskConfig::default()` is a working desk (ITIL priorities, no custom
-/// statuses or fields, no SLA, no routing).
+/// statuses or fields, no SLA, no routing, no notifications).
 ///
 /// ```
 /// use helpdesk_core::{DeskConfig, Impact, Priority, Urgency};
@@ -78,6 +80,37 @@ pub struct DeskConfig {
     pub routing_rules: Vec<RoutingRule>,
     /// What each open ticket weighs in an agent's load, for assignment.
     pub load_weights: LoadWeights,
+    /// Notification rules: on which events whom to tell, and how; see
+    /// [`notification`](crate::notification).
+    ///
+    /// ```
+    /// use helpdesk_core::DeskConfig;
+    /// let config: DeskConfig = serde_json::from_str(r#"{
+    ///     "notification_rules": [{
+    ///         "name": "New tickets to the group", "on": ["opened"],
+    ///         "to": ["group_members"], "via": "email", "template": "new_ticket"
+    ///     }]
+    /// }"#).unwrap();
+    /// config.validate().unwrap();
+    /// assert_eq!(config.notification_rules[0].template.as_deref(), Some("new_ticket"));
+    /// ```
+    pub notification_rules: Vec<NotificationRule>,
+    /// Places notifications go to that are not people (a team mailbox, a
+    /// webhook URL, a NATS subject), by key; rules name them as
+    /// `{"endpoint": "<key>"}`.
+    ///
+    /// ```
+    /// use helpdesk_core::DeskConfig;
+    /// let config: DeskConfig = serde_json::from_str(r#"{
+    ///     "endpoints": {"ops": {"via": "nats", "target": "helpdesk.ops"}},
+    ///     "notification_rules": [
+    ///         {"name": "Breaches", "on": ["sla_breach"], "to": [{"endpoint": "ops"}], "via": "email"}
+    ///     ]
+    /// }"#).unwrap();
+    /// assert_eq!(config.validate().unwrap_err()[0].to_string(),
+    ///     r#"notification_rules[0].to[0].endpoint: endpoint "ops" takes nats (endpoints.ops.via), but the rule sends by email"#);
+    /// ```
+    pub endpoints: BTreeMap<String, EndpointDef>,
 }
 
 impl DeskConfig {
@@ -144,6 +177,7 @@ impl DeskConfig {
         checks::sla(self, &mut out);
         crate::escalation::diagnose(self, &mut out);
         crate::routing::diagnose(self, &mut out);
+        crate::notification::diagnose(self, &mut out);
         out
     }
 

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::Dfs;
 
-use crate::config::{DeskConfig, Diagnostic, key, reference};
+use crate::config::{DeskConfig, Diagnostic, key, reference, rule_name};
 use crate::escalation::Trigger;
 use crate::sla::Metric;
 
@@ -104,17 +104,13 @@ pub(crate) fn diagnose(config: &DeskConfig, out: &mut Vec<Diagnostic>) {
     let mut names = BTreeSet::new();
     for (i, rule) in config.escalations.iter().enumerate() {
         let at = |field: &str| format!("escalations[{i}].{field}");
-        if rule.name.trim().is_empty() {
-            out.push(Diagnostic::error(
-                at("name"),
-                "must not be empty: events name the rule that caused them",
-            ));
-        } else if !names.insert(rule.name.as_str()) {
-            out.push(Diagnostic::error(
-                at("name"),
-                format!("{:?} is used by another rule", rule.name),
-            ));
-        }
+        rule_name(
+            out,
+            at("name"),
+            &rule.name,
+            &mut names,
+            "events name the rule that caused them",
+        );
         reference(out, at("from"), "tier", &rule.from, tiers());
         if let Some(to) = &rule.to {
             reference(out, at("to"), "tier", to, tiers());
