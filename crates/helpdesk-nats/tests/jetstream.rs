@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use async_nats::jetstream::stream;
 use chrono::TimeDelta;
-use helpdesk_core::{TenantId, TicketId};
+use helpdesk_core::{Change, CommentId, TenantId, TicketId};
 use helpdesk_engine::store::OutboxMessage;
 use helpdesk_engine::{Clock, EventId, ManualClock, Notifier, Store};
 use helpdesk_nats::{Envelope, NatsError, NatsNotifier, NatsOptions};
@@ -387,7 +387,23 @@ async fn refusals_are_permanent_and_become_dead_letters() {
     let error = notifier.notify(&outbox[0]).await.unwrap_err();
     assert!(error.permanent, "{error}");
     assert!(error.reason.contains("JetStream refused"), "{error}");
+
+    // A message past the server's max_payload is refused before it is
+    // sent (the server would close the connection on it).
+    let max = scratch.context.client().server_info().max_payload;
+    let mut huge = outbox[0].clone();
+    huge.event.event.change = Change::Replied {
+        comment: CommentId::from_u128(1),
+        body: "x".repeat(max),
+    };
+    let error = notifier.notify(&huge).await.unwrap_err();
+    assert!(error.permanent, "{error}");
+    assert!(error.reason.contains("max_payload"), "{error}");
     assert_eq!(scratch.count().await, 0);
+    assert_eq!(
+        scratch.context.client().connection_state(),
+        async_nats::connection::State::Connected
+    );
     scratch.delete().await;
 }
 
