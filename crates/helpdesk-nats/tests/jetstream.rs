@@ -264,14 +264,23 @@ async fn a_dropped_connection_gives_retryable_errors_and_the_dispatcher_delivers
         client.connection_state(),
         async_nats::connection::State::Connected
     );
-    clock.advance(TimeDelta::seconds(3));
-    let report = desk.run_dispatch(clock.now()).await.unwrap();
+    let mut delivered = 0;
+    for _ in 0..3 {
+        clock.advance(TimeDelta::seconds(3));
+        let report = desk.run_dispatch(clock.now()).await.unwrap();
+        delivered += report.delivered;
+        if desk.store().pending_outbox(1).await.unwrap().is_empty() {
+            break;
+        }
+    }
 
-    // Then everything is delivered, and stored once: the publishes that
+    // Then everything is delivered (in one run, unless the machine is too
+    // slow for the short timeout), and stored once: the publishes that
     // timed out during the outage and went out on reconnecting were
     // dropped as duplicates.
-    assert_eq!(report.delivered, pending.len(), "{:?}", report.errors);
+    assert_eq!(delivered, pending.len());
     assert!(desk.store().pending_outbox(1).await.unwrap().is_empty());
+    assert!(desk.store().dead_letters(None, 1).await.unwrap().is_empty());
     let mut outbox = desk.store().history(tenant, first, 1).await.unwrap();
     outbox.extend(desk.store().history(tenant, second, 1).await.unwrap());
     let outbox: Vec<OutboxMessage> = outbox.iter().map(OutboxMessage::of).collect();
