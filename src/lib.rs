@@ -9,7 +9,8 @@
 //! ([`helpdesk_core`]: tickets, commands, events, calendars, SLA, routing,
 //! escalation, assignment, the desk configuration), the engine
 //! ([`engine`]: the [`Desk`] service and its ports) and, with the `sqlite`
-//! feature (on by default), the SQLite store.
+//! feature (on by default), the SQLite store; with the `nats` feature, the
+//! notifier that publishes to NATS JetStream (`nats`).
 //!
 //! ```
 //! use helpdesk::chrono::{TimeZone, Utc};
@@ -57,6 +58,16 @@ pub mod sqlite {
 
 #[cfg(feature = "sqlite")]
 pub use helpdesk_sqlite::{SqliteError, SqliteOptions, SqliteStore};
+
+/// The notifier that publishes the outbox to NATS JetStream (feature
+/// `nats`).
+#[cfg(feature = "nats")]
+pub mod nats {
+    pub use helpdesk_nats::*;
+}
+
+#[cfg(feature = "nats")]
+pub use helpdesk_nats::{NatsError, NatsNotifier, NatsOptions};
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]
