@@ -25,16 +25,18 @@ pub enum PrivateAddresses {
 }
 
 /// A webhook refused because of where it would go: the endpoint's host
-/// resolves to an address that is not allowed.
+/// resolves to an address that is not allowed. Its text becomes the
+/// reason of a permanent `NotifyError`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{host} resolves to {address}, {kind}; {rule}")]
-pub struct Refused {
+pub(crate) struct Refused {
     /// The endpoint's host, as written in its URL.
-    pub host: String,
+    host: String,
     /// The address refused.
-    pub address: IpAddr,
+    address: IpAddr,
     /// What kind of address it is, such as "a loopback address".
-    pub kind: &'static str,
+    kind: &'static str,
+    /// Why it is refused.
     rule: &'static str,
 }
 

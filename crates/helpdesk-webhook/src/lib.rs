@@ -141,7 +141,7 @@ mod envelope;
 mod notifier;
 mod signature;
 
-pub use address::{PrivateAddresses, Refused};
+pub use address::PrivateAddresses;
 pub use envelope::{ENVELOPE_VERSION, envelope};
 pub use notifier::{WebhookError, WebhookNotifier, WebhookOptions};
 pub use signature::{

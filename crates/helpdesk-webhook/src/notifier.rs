@@ -191,7 +191,7 @@ impl<C: Clock> WebhookNotifier<C> {
                 .and_then(|value| value.to_str().ok())
             {
                 reason.push_str(&format!(
-                    "; the endpoint asks to retry after {after:?} (Retry-After), the dispatcher's backoff decides when"
+                    " (Retry-After: {after}; the dispatcher's backoff sets the next attempt)"
                 ));
             }
             Err(NotifyError::retryable(NAME, message.id, reason))

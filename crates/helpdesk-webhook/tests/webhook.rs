@@ -510,7 +510,7 @@ async fn answers_decide_between_delivered_retried_and_permanent() {
     let err = notifier.notify(&message).await.unwrap_err();
     assert_eq!(
         err.reason,
-        "HTTP 429 Too Many Requests; the endpoint asks to retry after \"120\" (Retry-After), the dispatcher's backoff decides when"
+        "HTTP 429 Too Many Requests (Retry-After: 120; the dispatcher's backoff sets the next attempt)"
     );
     server.answer_next([Answer::status(308)]);
     let err = notifier.notify(&message).await.unwrap_err();
@@ -683,6 +683,26 @@ async fn default_options_refuse_loopback_and_metadata_addresses() {
         err.reason
     );
 
+    assert!(
+        server.requests().is_empty(),
+        "nothing refused reached the server"
+    );
+
+    // Allowing private addresses lets the same name through, to the
+    // address checked.
+    let options = WebhookOptions {
+        private_addresses: PrivateAddresses::Allow,
+        ..WebhookOptions::new(format!("http://localhost:{port}/hooks"), vec![secret(1)])
+    };
+    WebhookNotifier::new(options)
+        .unwrap()
+        .notify(&message)
+        .await
+        .unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1, "only the allowed post arrived");
+    assert_eq!(requests[0].header("webhook-id"), message.id.to_string());
+
     // Allowing private addresses does not open the metadata service.
     let options = WebhookOptions {
         private_addresses: PrivateAddresses::Allow,
@@ -697,8 +717,6 @@ async fn default_options_refuse_loopback_and_metadata_addresses() {
         err.permanent && err.reason.contains("webhooks never go there"),
         "{err}"
     );
-
-    assert!(server.requests().is_empty(), "nothing reached the server");
 }
 
 #[test]
