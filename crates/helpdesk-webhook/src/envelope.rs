@@ -25,26 +25,39 @@ struct Envelope<'a> {
 }
 
 /// The body posted for `message`: its envelope as JSON, described in the
-/// [crate documentation](crate#the-body).
+/// [crate documentation](crate#the-body). Its form is pinned here, byte for
+/// byte:
 ///
 /// ```
-/// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
-/// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, Request, Store, SystemClock};
-/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
-/// let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock)?;
-/// let admin = Actor::admin(ActorId::from_u128(1), TenantId::from_u128(1));
-/// let open = Command::Open(NewTicket::new(admin.id, "Printer jams", ""));
-/// desk.execute(Request::new(admin, helpdesk_engine::new_ticket_id(), open)).await?;
+/// use chrono::{DateTime, Utc};
+/// use helpdesk_core::{ActorId, ActorRef, Change, CommentId, Event, Role, TenantId, TicketId};
+/// use helpdesk_engine::store::{OutboxMessage, StoredEvent};
 ///
-/// let message = &desk.store().pending_outbox(1).await?[0];
-/// let body: serde_json::Value = serde_json::from_slice(&helpdesk_webhook::envelope(message)?)?;
-/// assert_eq!(body["v"], 1);
-/// assert_eq!(body["id"], message.id.to_string());
-/// assert_eq!(body["type"], "opened");
-/// assert_eq!(body["event"]["type"], "opened");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// # })
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let at: DateTime<Utc> = "2026-03-02T09:15:00Z".parse()?;
+/// let agent = ActorRef { id: ActorId::from_u128(2), role: Role::Agent };
+/// let reply = Change::Replied { comment: CommentId::from_u128(3), body: "Try the other tray.".into() };
+/// let message = OutboxMessage::of(&StoredEvent {
+///     id: "0193c6f0-0000-7000-8000-000000000004".parse()?,
+///     tenant: TenantId::from_u128(1),
+///     ticket: TicketId::from_u128(5),
+///     version: 3,
+///     command: "0193c6f0-0000-7000-8000-000000000006".parse()?,
+///     event: Event::new(at, agent, reply),
+/// });
+///
+/// let body = String::from_utf8(helpdesk_webhook::envelope(&message)?)?;
+/// assert_eq!(body, concat!(
+///     r#"{"v":1,"id":"0193c6f0-0000-7000-8000-000000000004","#,
+///     r#""tenant":"00000000-0000-0000-0000-000000000001","#,
+///     r#""ticket":"00000000-0000-0000-0000-000000000005","#,
+///     r#""version":3,"type":"replied","at":"2026-03-02T09:15:00Z","#,
+///     r#""event":{"v":1,"at":"2026-03-02T09:15:00Z","#,
+///     r#""by":{"id":"00000000-0000-0000-0000-000000000002","role":"agent"},"#,
+///     r#""type":"replied","#,
+///     r#""data":{"comment":"00000000-0000-0000-0000-000000000003","body":"Try the other tray."}}}"#,
+/// ));
+/// # Ok(())
 /// # }
 /// ```
 pub fn envelope(message: &OutboxMessage) -> Result<Vec<u8>, serde_json::Error> {

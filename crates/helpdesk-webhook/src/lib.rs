@@ -31,14 +31,15 @@
 //!  "version": 3,               // the ticket's version after the event, from 1
 //!  "type": "replied",          // the event's type
 //!  "at": "2026-03-02T09:15:00Z",
-//!  "event": {"v": 1, "type": "replied", "at": "…", "by": {…}, "data": {…}}}
+//!  "event": {"v": 1, "at": "…", "by": {"id": "…", "role": "agent"},
+//!            "type": "replied", "data": {"comment": "…", "body": "…"}}}
 //! ```
 //!
 //! `v` is the envelope's version ([`ENVELOPE_VERSION`]); `type` and `at`
 //! repeat the event's, so receivers can route without reading the event;
 //! `event` is the event in the desk's stored JSON form (documented in
 //! `helpdesk_core::event`, with its own `v`). Receivers should ignore
-//! fields they do not know.
+//! fields they do not know. [`envelope`] pins the exact form.
 //!
 //! The endpoint receives every event of every ticket, internal notes
 //! included: it is a system of the help desk's own staff, not a place to

@@ -29,8 +29,9 @@ const NAME: &str = "webhook";
 /// ```
 #[derive(Debug, Clone)]
 pub struct WebhookOptions {
-    /// The receiver's URL, `https://` (or `http://`). Redirects are not
-    /// followed, so it must be the final URL.
+    /// The receiver's URL, `https://` (or `http://`, which sends ticket
+    /// content in the clear: only inside a network the host trusts).
+    /// Redirects are not followed, so it must be the final URL.
     pub endpoint: String,
     /// The signing secrets. Each webhook carries one signature per secret:
     /// to rotate, add the new secret, let receivers switch to it, then
