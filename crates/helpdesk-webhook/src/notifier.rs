@@ -79,9 +79,13 @@ pub enum WebhookError {
     /// No signing secret was given.
     #[error("a webhook needs at least one signing secret (WebhookOptions::secrets)")]
     NoSecret,
-    /// The HTTP client could not be set up.
-    #[error("the webhook's HTTP client could not be set up: {0}")]
-    Client(#[source] reqwest::Error),
+    /// The HTTP client could not be set up (its TLS configuration, such
+    /// as the platform's trust store, could not be loaded).
+    #[error("the webhook's HTTP client could not be set up: {reason}")]
+    Client {
+        /// Why.
+        reason: String,
+    },
 }
 
 /// A [`Notifier`] that posts each outbox message as a signed webhook,
@@ -151,7 +155,9 @@ impl<C: Clock> WebhookNotifier<C> {
             })
             .user_agent(concat!("helpdesk-webhook/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(WebhookError::Client)?;
+            .map_err(|error| WebhookError::Client {
+                reason: chain(&error),
+            })?;
         Ok(Self {
             client,
             endpoint,
@@ -164,9 +170,9 @@ impl<C: Clock> WebhookNotifier<C> {
         })
     }
 
-    /// The endpoint posted to.
-    pub fn endpoint(&self) -> &Url {
-        &self.endpoint
+    /// The endpoint posted to, as parsed.
+    pub fn endpoint(&self) -> &str {
+        self.endpoint.as_str()
     }
 
     fn outcome(
@@ -219,16 +225,21 @@ impl<C: Clock> WebhookNotifier<C> {
                 format!("no answer within {:?}", self.timeout),
             );
         }
-        // reqwest's own text is terse; its causes say what happened.
-        let mut reason = error.to_string();
-        let mut source = error.source();
-        while let Some(cause) = source {
-            reason.push_str(": ");
-            reason.push_str(&cause.to_string());
-            source = cause.source();
-        }
-        NotifyError::retryable(NAME, message.id, reason)
+        NotifyError::retryable(NAME, message.id, chain(error))
     }
+}
+
+/// An error's text followed by its causes': reqwest's own text is terse,
+/// its causes say what happened.
+fn chain(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 impl<C: Clock> Notifier for WebhookNotifier<C> {

@@ -719,6 +719,11 @@ async fn default_options_refuse_loopback_and_metadata_addresses() {
 
 #[test]
 fn options_that_cannot_work_are_refused_when_built() {
+    let fine = WebhookNotifier::new(WebhookOptions::new(
+        "https://Hooks.Example.com",
+        vec![secret(1)],
+    ));
+    assert_eq!(fine.unwrap().endpoint(), "https://hooks.example.com/");
     let err = WebhookNotifier::new(WebhookOptions::new("not a url", vec![secret(1)])).unwrap_err();
     assert!(
         err.to_string()
