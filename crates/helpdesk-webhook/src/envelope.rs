@@ -1,0 +1,75 @@
+//! The JSON body of a webhook: a small, versioned envelope of an outbox
+//! message.
+
+use chrono::{DateTime, Utc};
+use helpdesk_core::{Event, TenantId, TicketId};
+use helpdesk_engine::EventId;
+use helpdesk_engine::store::OutboxMessage;
+use serde::Serialize;
+
+/// The version written into every envelope's `v` field. A change that
+/// could break a receiver gets a new version.
+pub const ENVELOPE_VERSION: u16 = 1;
+
+#[derive(Serialize)]
+struct Envelope<'a> {
+    v: u16,
+    id: EventId,
+    tenant: TenantId,
+    ticket: TicketId,
+    version: u64,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    at: DateTime<Utc>,
+    event: &'a Event,
+}
+
+/// The body posted for `message`: its envelope as JSON, described in the
+/// [crate documentation](crate#the-body). Its form is pinned here, byte for
+/// byte:
+///
+/// ```
+/// use chrono::{DateTime, Utc};
+/// use helpdesk_core::{ActorId, ActorRef, Change, CommentId, Event, Role, TenantId, TicketId};
+/// use helpdesk_engine::store::{OutboxMessage, StoredEvent};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let at: DateTime<Utc> = "2026-03-02T09:15:00Z".parse()?;
+/// let agent = ActorRef { id: ActorId::from_u128(2), role: Role::Agent };
+/// let reply = Change::Replied { comment: CommentId::from_u128(3), body: "Try the other tray.".into() };
+/// let message = OutboxMessage::of(&StoredEvent {
+///     id: "0193c6f0-0000-7000-8000-000000000004".parse()?,
+///     tenant: TenantId::from_u128(1),
+///     ticket: TicketId::from_u128(5),
+///     version: 3,
+///     command: "0193c6f0-0000-7000-8000-000000000006".parse()?,
+///     event: Event::new(at, agent, reply),
+/// });
+///
+/// let body = String::from_utf8(helpdesk_webhook::envelope(&message)?)?;
+/// assert_eq!(body, concat!(
+///     r#"{"v":1,"id":"0193c6f0-0000-7000-8000-000000000004","#,
+///     r#""tenant":"00000000-0000-0000-0000-000000000001","#,
+///     r#""ticket":"00000000-0000-0000-0000-000000000005","#,
+///     r#""version":3,"type":"replied","at":"2026-03-02T09:15:00Z","#,
+///     r#""event":{"v":1,"at":"2026-03-02T09:15:00Z","#,
+///     r#""by":{"id":"00000000-0000-0000-0000-000000000002","role":"agent"},"#,
+///     r#""type":"replied","#,
+///     r#""data":{"comment":"00000000-0000-0000-0000-000000000003","body":"Try the other tray."}}}"#,
+/// ));
+/// # Ok(())
+/// # }
+/// ```
+pub fn envelope(message: &OutboxMessage) -> Result<Vec<u8>, serde_json::Error> {
+    let event = &message.event;
+    serde_json::to_vec(&Envelope {
+        v: ENVELOPE_VERSION,
+        id: message.id,
+        tenant: message.tenant,
+        ticket: message.ticket,
+        version: event.version,
+        kind: event.event.change.type_name(),
+        at: event.event.at,
+        event: &event.event,
+    })
+}
