@@ -10,7 +10,8 @@
 //! escalation, assignment, the desk configuration), the engine
 //! ([`engine`]: the [`Desk`] service and its ports) and, with the `sqlite`
 //! feature (on by default), the SQLite store; with the `nats` feature, the
-//! notifier that publishes to NATS JetStream (`nats`).
+//! notifier that publishes to NATS JetStream (`nats`); with the `webhook`
+//! feature, the notifier that posts signed HTTP webhooks (`webhook`).
 //!
 //! ```
 //! use helpdesk::chrono::{TimeZone, Utc};
@@ -68,6 +69,16 @@ pub mod nats {
 
 #[cfg(feature = "nats")]
 pub use helpdesk_nats::{NatsError, NatsNotifier, NatsOptions};
+
+/// The notifier that posts the outbox as signed HTTP webhooks (feature
+/// `webhook`).
+#[cfg(feature = "webhook")]
+pub mod webhook {
+    pub use helpdesk_webhook::*;
+}
+
+#[cfg(feature = "webhook")]
+pub use helpdesk_webhook::{WebhookError, WebhookNotifier, WebhookOptions};
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]
