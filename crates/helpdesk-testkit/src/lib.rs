@@ -25,9 +25,11 @@
 pub mod adversary;
 pub mod cases;
 mod fixture;
+pub mod notifier_cases;
 mod observed;
 
 pub use fixture::{Fixture, Ran, comment, config, pending, reply, start};
+pub use notifier_cases::Received;
 pub use observed::Observed;
 
 /// Generates one `#[tokio::test]` per conformance case, each on a fresh
@@ -122,6 +124,61 @@ macro_rules! store_conformance {
             async fn $case() {
                 let store = ($make)().await;
                 $crate::cases::$case(store).await;
+            }
+        )*
+    };
+}
+
+/// Generates one `#[tokio::test]` per notifier conformance case
+/// ([`notifier_cases`]), each on a fresh notifier and a reader of its
+/// destination from `$make` (a closure returning a future of the pair
+/// `(notifier, received)`; `received` implements [`Received`]).
+///
+/// ```
+/// use std::sync::{Arc, Mutex};
+///
+/// use helpdesk_engine::store::OutboxMessage;
+/// use helpdesk_engine::{EventId, Notifier, NotifyError};
+/// use helpdesk_testkit::Received;
+///
+/// /// A destination in memory: every message it is sent, in order.
+/// #[derive(Clone, Default)]
+/// struct Inbox(Arc<Mutex<Vec<EventId>>>);
+///
+/// impl Notifier for Inbox {
+///     async fn notify(&self, message: &OutboxMessage) -> Result<(), NotifyError> {
+///         self.0.lock().map_err(|_| NotifyError::retryable("inbox", message.id, "poisoned"))?
+///             .push(message.id);
+///         Ok(())
+///     }
+/// }
+///
+/// impl Received for Inbox {
+///     async fn received(&self) -> Vec<EventId> {
+///         self.0.lock().map(|ids| ids.clone()).unwrap_or_default()
+///     }
+/// }
+///
+/// helpdesk_testkit::notifier_conformance!(|| async {
+///     let inbox = Inbox::default();
+///     (inbox.clone(), inbox)
+/// });
+/// # fn main() {}
+/// ```
+#[macro_export]
+macro_rules! notifier_conformance {
+    ($make:expr) => {
+        $crate::notifier_conformance!(@cases $make;
+            every_message_arrives_in_its_tickets_order,
+            a_redelivery_carries_the_same_key
+        );
+    };
+    (@cases $make:expr; $($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                let (notifier, received) = ($make)().await;
+                $crate::notifier_cases::$case(notifier, received).await;
             }
         )*
     };

@@ -1,0 +1,33 @@
+//! The notifier conformance suite on a destination in memory, which takes
+//! every message: the suite's own check that a working notifier passes.
+
+use std::sync::{Arc, Mutex};
+
+use helpdesk_engine::store::OutboxMessage;
+use helpdesk_engine::{EventId, Notifier, NotifyError};
+use helpdesk_testkit::Received;
+
+/// Every message it is sent, in order.
+#[derive(Clone, Default)]
+struct Inbox(Arc<Mutex<Vec<EventId>>>);
+
+impl Notifier for Inbox {
+    async fn notify(&self, message: &OutboxMessage) -> Result<(), NotifyError> {
+        self.0
+            .lock()
+            .map_err(|_| NotifyError::retryable("inbox", message.id, "poisoned"))?
+            .push(message.id);
+        Ok(())
+    }
+}
+
+impl Received for Inbox {
+    async fn received(&self) -> Vec<EventId> {
+        self.0.lock().map(|ids| ids.clone()).unwrap_or_default()
+    }
+}
+
+helpdesk_testkit::notifier_conformance!(|| async {
+    let inbox = Inbox::default();
+    (inbox.clone(), inbox)
+});
