@@ -350,9 +350,16 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
         let Some((target, command)) = request.command.counterpart(request.ticket) else {
             return self.execute_one(&request).await;
         };
+        // A retry whose target has left the actor's reach since answers
+        // its first result, as far as the actor may still see it.
+        if let Err(refused) = self.check_targets(&request).await {
+            return match self.store.command(request.actor.tenant, request.id).await? {
+                Some(record) => self.replay(&request, request.fingerprint(), record).await,
+                None => Err(refused),
+            };
+        }
         // The other ticket's side is decided first, so a command either
         // side refuses writes nothing.
-        self.check_targets(&request).await?;
         let other = Request {
             id: request.id.counterpart(),
             actor: request.actor.clone(),
@@ -388,7 +395,13 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
         let tenant = request.actor.tenant;
         let key = (tenant, request.ticket);
         let fingerprint = request.fingerprint();
-        self.check_targets(request).await?;
+        if let Err(refused) = self.check_targets(request).await {
+            // A retry whose target has left the actor's reach since.
+            return match self.store.command(tenant, request.id).await? {
+                Some(record) => self.replay(request, fingerprint, record).await,
+                None => Err(refused),
+            };
+        }
         // A ticket being opened is new: it needs no load. If its id is
         // taken after all, the append's version check says so, and the
         // ticket is loaded like a kept one that fell behind.
