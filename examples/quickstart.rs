@@ -1,22 +1,41 @@
 //! A help desk on SQLite, in a temporary directory: the example desk of
 //! `examples/desk.toml` takes tickets from several channels, routes and
 //! assigns them, lets SLA clocks warn, breach and escalate while a manual
-//! clock moves through a working day, and prints a timeline and the desk's
-//! numbers.
+//! clock moves through a working day, hands the outbox to a local sink
+//! through the dispatcher, and prints a timeline, what the notification
+//! rules sent to whom, and the desk's numbers.
 //!
 //! Run it with `cargo run --example quickstart`.
 
 use std::collections::HashMap;
 use std::error::Error;
+use std::sync::Mutex;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use helpdesk::assignment::{AgentSnapshot, OpenTickets};
-use helpdesk::engine::store::{Filter, Order, TicketQuery};
+use helpdesk::engine::NotifyError;
+use helpdesk::engine::store::{Filter, Order, OutboxMessage, TicketQuery};
+use helpdesk::notification::{Recipient, plan};
 use helpdesk::routing::RouteInput;
 use helpdesk::sla::{Metric, Outcome};
 use helpdesk::*;
 
-type SqliteDesk = Desk<SqliteStore, NoNotifier, ManualClock>;
+type SqliteDesk = Desk<SqliteStore, Sink, ManualClock>;
+
+/// A local sink standing in for email, webhooks and NATS: the messages the
+/// dispatcher handed over, in order.
+#[derive(Default)]
+struct Sink(Mutex<Vec<OutboxMessage>>);
+
+impl Notifier for Sink {
+    async fn notify(&self, message: &OutboxMessage) -> Result<(), NotifyError> {
+        self.0
+            .lock()
+            .map_err(|_| NotifyError::retryable("sink", message.id, "poisoned"))?
+            .push(message.clone());
+        Ok(())
+    }
+}
 
 /// The people of the example desk, and the host's bookkeeping.
 struct Host {
@@ -185,7 +204,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let system = Actor::system(ActorId::from_u128(0x5e), tenant);
     names.insert(system.id, "integration".into());
     names.insert(DeskOptions::default().scheduler, "scheduler".into());
-    let desk = Desk::new(config, store, NoNotifier, clock.clone())?;
+    let desk = Desk::new(config, store, Sink::default(), clock.clone())?;
     let mut host = Host {
         desk,
         clock,
@@ -330,6 +349,43 @@ async fn main() -> Result<(), Box<dyn Error>> {
             host.name(e.by.id),
             describe(&e.change, &host)
         );
+    }
+
+    // The dispatcher hands every outbox message to the sink; the rules of
+    // desk.toml say who hears of each, over which channel.
+    while host.desk.run_dispatch(host.now()).await?.claimed > 0 {}
+    println!("\nNotifications about \"Mail outage\" (to a local sink):");
+    let sent: Vec<OutboxMessage> = host
+        .desk
+        .notifier()
+        .0
+        .lock()
+        .map_err(|_| "the sink is poisoned")?
+        .iter()
+        .filter(|m| m.ticket == outage)
+        .cloned()
+        .collect();
+    let history = host.desk.history(&admin, outage).await?;
+    for message in &sent {
+        let event = &message.event.event;
+        let upto = history
+            .iter()
+            .take_while(|e| e.version <= message.event.version);
+        let after = Ticket::replay(outage, upto.map(|e| &e.event));
+        for delivery in plan(event, &after, host.desk.config()) {
+            let to = match &delivery.recipient {
+                Recipient::Actor(id) => host.name(*id),
+                Recipient::Endpoint(key) => key.clone(),
+            };
+            println!(
+                "  {}  {:<8} to {:<16} {:<17} [rule \"{}\"]",
+                event.at.format("%a %H:%M"),
+                delivery.channel.as_str(),
+                to,
+                event.change.type_name(),
+                delivery.rule
+            );
+        }
     }
 
     println!("\nTickets:");
