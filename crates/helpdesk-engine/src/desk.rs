@@ -347,17 +347,22 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     /// # }
     /// ```
     pub async fn execute(&self, request: Request) -> Result<Executed, DeskError> {
-        let Some((target, command)) = request.command.counterpart(request.ticket) else {
-            return self.execute_one(&request).await;
-        };
         // A retry whose target has left the actor's reach since answers
         // its first result, as far as the actor may still see it.
-        if let Err(refused) = self.check_targets(&request).await {
-            return match self.store.command(request.actor.tenant, request.id).await? {
-                Some(record) => self.replay(&request, request.fingerprint(), record).await,
-                None => Err(refused),
-            };
-        }
+        let target = match self.check_targets(&request).await {
+            Ok(target) => target,
+            Err(refused) => {
+                return match self.store.command(request.actor.tenant, request.id).await? {
+                    Some(record) => self.replay(&request, request.fingerprint(), record).await,
+                    None => Err(refused),
+                };
+            }
+        };
+        let (Some((target, command)), Some(ticket)) =
+            (request.command.counterpart(request.ticket), target)
+        else {
+            return self.execute_one(&request).await;
+        };
         // The other ticket's side is decided first, so a command either
         // side refuses writes nothing.
         let other = Request {
@@ -367,11 +372,6 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
             command,
             vouched: Vouched::new(),
         };
-        let ticket = self
-            .store
-            .load(other.actor.tenant, target)
-            .await?
-            .unwrap_or_else(|| Ticket::new(target));
         let ctx = Context::new(&other.actor, self.clock.now(), &self.config);
         if let Err(refused) = decide(&ticket, other.command.clone(), &ctx)
             && self
@@ -395,13 +395,6 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
         let tenant = request.actor.tenant;
         let key = (tenant, request.ticket);
         let fingerprint = request.fingerprint();
-        if let Err(refused) = self.check_targets(request).await {
-            // A retry whose target has left the actor's reach since.
-            return match self.store.command(tenant, request.id).await? {
-                Some(record) => self.replay(request, fingerprint, record).await,
-                None => Err(refused),
-            };
-        }
         // A ticket being opened is new: it needs no load. If its id is
         // taken after all, the append's version check says so, and the
         // ticket is loaded like a kept one that fell behind.
@@ -496,7 +489,8 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     /// or a link to a ticket missing from the tenant or out of the actor's
     /// reach (answered as the target not found), an assignment to someone
     /// who is not an agent of the desk's directory (when it lists agents).
-    async fn check_targets(&self, request: &Request) -> Result<(), DeskError> {
+    /// Answers the target ticket of a merge or a link, as loaded.
+    async fn check_targets(&self, request: &Request) -> Result<Option<Ticket>, DeskError> {
         let target = match &request.command {
             Command::Merge { into } => Some(*into),
             Command::AcceptMerge { from } => Some(*from),
@@ -515,14 +509,13 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
             _ => None,
         };
         let Some(target) = target else {
-            return Ok(());
+            return Ok(None);
         };
         let actor = &request.actor;
-        let found = self.store.load(actor.tenant, target).await?;
-        if found.is_none_or(|t| !t.is_visible_to(actor)) {
-            return Err(DomainError::NotFound { ticket: target }.into());
+        match self.store.load(actor.tenant, target).await? {
+            Some(found) if found.is_visible_to(actor) => Ok(Some(found)),
+            _ => Err(DomainError::NotFound { ticket: target }.into()),
         }
-        Ok(())
     }
 
     /// The first result of an executed command, for a retry of it: the
