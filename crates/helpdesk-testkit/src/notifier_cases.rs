@@ -28,9 +28,18 @@ fn start() -> DateTime<Utc> {
     crate::start()
 }
 
-/// A desk on a memory store whose dispatcher sends through `notifier` and
-/// retries after a second.
-fn desk<N: Notifier>(notifier: N, clock: &ManualClock) -> Desk<MemoryStore, N, ManualClock> {
+/// A desk on a memory store whose dispatcher sends through `notifier`,
+/// retries after one to two seconds and gives up after five attempts: the
+/// desk of every case, for a notifier's own tests too.
+///
+/// ```
+/// use helpdesk_engine::{ManualClock, NoNotifier};
+///
+/// let clock = ManualClock::new(helpdesk_testkit::start());
+/// let desk = helpdesk_testkit::notifier_cases::desk(NoNotifier, &clock);
+/// assert_eq!(desk.options().dispatch.max_attempts, 5);
+/// ```
+pub fn desk<N: Notifier>(notifier: N, clock: &ManualClock) -> Desk<MemoryStore, N, ManualClock> {
     let options = DeskOptions {
         dispatch: DispatchOptions {
             holder: "conformance".into(),

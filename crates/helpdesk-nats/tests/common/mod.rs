@@ -1,17 +1,13 @@
 //! What the tests against the NATS server share: the server's address, a
 //! stream of each test's own, a desk, and reading the stream back.
-#![allow(dead_code, clippy::unwrap_used)]
+#![allow(dead_code, unused_imports, clippy::unwrap_used)]
 
 use std::time::Duration;
 
 use async_nats::jetstream::{self, consumer};
-use chrono::{DateTime, TimeDelta, Utc};
 use futures_util::StreamExt;
-use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId, TicketId};
-use helpdesk_engine::{
-    Backoff, Desk, DeskOptions, DispatchOptions, EventId, ManualClock, MemoryStore, Notifier,
-    Request,
-};
+use helpdesk_core::{Actor, ActorId, Command, NewTicket, TenantId, TicketId};
+use helpdesk_engine::{Desk, EventId, ManualClock, MemoryStore, Notifier, Request};
 use helpdesk_nats::{NatsNotifier, NatsOptions};
 
 /// The NATS server the tests publish to: `HELPDESK_NATS_URL`, or the one
@@ -136,34 +132,10 @@ impl Drop for Scratch {
     }
 }
 
-pub fn start() -> DateTime<Utc> {
-    "2026-03-02T09:00:00Z".parse().unwrap()
-}
+pub use helpdesk_testkit::start;
 
 /// A desk on a memory store whose dispatcher retries after a second.
-pub fn desk<N: Notifier>(notifier: N, clock: &ManualClock) -> Desk<MemoryStore, N, ManualClock> {
-    let options = DeskOptions {
-        dispatch: DispatchOptions {
-            holder: "test".into(),
-            lease: TimeDelta::seconds(60),
-            batch: 100,
-            max_attempts: 5,
-            backoff: Backoff {
-                first: TimeDelta::seconds(1),
-                max: TimeDelta::seconds(2),
-            },
-        },
-        ..DeskOptions::default()
-    };
-    Desk::with_options(
-        DeskConfig::default(),
-        MemoryStore::new(),
-        notifier,
-        clock.clone(),
-        options,
-    )
-    .unwrap()
-}
+pub use helpdesk_testkit::notifier_cases::desk;
 
 /// Opens a ticket in `tenant` with a reply and an internal note.
 pub async fn ticket<N: Notifier>(
