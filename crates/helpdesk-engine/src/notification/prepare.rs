@@ -246,8 +246,18 @@ fn summary(
         },
         Change::GroupChanged { to: None, .. } => "The ticket left its group".into(),
         Change::StatusChanged { from, to } => format!("The status changed from {from} to {to}"),
-        Change::SlaWarned { metric, .. } => format!("The {metric} target is due soon"),
-        Change::SlaBreached { metric, .. } => format!("The {metric} target was breached"),
+        Change::SlaWarned { metric, .. } => {
+            format!(
+                "The {} target is due soon",
+                metric.to_string().replace('_', " ")
+            )
+        }
+        Change::SlaBreached { metric, .. } => {
+            format!(
+                "The {} target was breached",
+                metric.to_string().replace('_', " ")
+            )
+        }
         Change::Escalated(escalation) => format!("The ticket was escalated: {}", escalation.reason),
         Change::Resolved { .. } => "The ticket was resolved".into(),
         Change::Reopened => "The ticket was reopened".into(),

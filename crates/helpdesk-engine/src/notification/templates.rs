@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use helpdesk_core::DeskConfig;
 use helpdesk_core::config::Diagnostic;
 use helpdesk_core::notification::TemplateText;
+use helpdesk_core::suggest::closest;
 use minijinja::{Environment, UndefinedBehavior};
 
 use crate::notification::vars::{FIELDS, Vars};
@@ -260,11 +261,27 @@ fn offered(variable: &str) -> bool {
     })
 }
 
-/// What the desk offers in place of `variable`.
+/// What the desk offers in place of `variable`: the closest name, and
+/// what there is.
 fn offer(variable: &str) -> String {
-    let top = variable.split('.').next().unwrap_or_default();
+    let mut parts = variable.split('.');
+    let top = parts.next().unwrap_or_default();
     match FIELDS.iter().find(|(name, _)| *name == top) {
-        Some((name, fields)) => format!("{name} has {}", fields.join(", ")),
-        None => "templates may name ticket, event and recipient".into(),
+        Some((name, fields)) => {
+            let field = parts.next().unwrap_or_default();
+            match closest(field, fields.iter().copied()) {
+                Some(near) => format!(
+                    "did you mean \"{name}.{near}\"? {name} has {}",
+                    fields.join(", ")
+                ),
+                None => format!("{name} has {}", fields.join(", ")),
+            }
+        }
+        None => match closest(top, FIELDS.iter().map(|(name, _)| *name)) {
+            Some(near) => {
+                format!("did you mean \"{near}\"? templates may name ticket, event and recipient")
+            }
+            None => "templates may name ticket, event and recipient".into(),
+        },
     }
 }
