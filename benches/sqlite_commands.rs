@@ -105,10 +105,40 @@ async fn drive<S: Store + 'static>(desk: Arc<Desk<S, NoNotifier, ManualClock>>) 
 }
 
 fn desk<S: Store>(store: S) -> Arc<Desk<S, NoNotifier, ManualClock>> {
+    desk_on(config(), store)
+}
+
+fn desk_on<S: Store>(config: DeskConfig, store: S) -> Arc<Desk<S, NoNotifier, ManualClock>> {
     Arc::new(
-        Desk::new(config(), store, NoNotifier, ManualClock::new(start()))
+        Desk::new(config, store, NoNotifier, ManualClock::new(start()))
             .expect("valid configuration"),
     )
+}
+
+/// [`config`] with notification rules a desk would have: openings to the
+/// group's agents, replies to the requester and the assignee, every event
+/// an audit webhook can hear of to it. Each command plans one to three
+/// deliveries.
+fn config_with_rules() -> DeskConfig {
+    let mut config = serde_json::to_value(config()).expect("serializable");
+    let rules = serde_json::json!({
+        "groups": {"printers": {"id": GROUP.as_uuid(), "name": "Printers"}},
+        "agents": {
+            "ana": {"id": ActorId::from_u128(0xa2).as_uuid(), "name": "Ana", "email": "ana@example.com", "groups": ["printers"]},
+            "ben": {"id": ActorId::from_u128(0xa3).as_uuid(), "name": "Ben", "email": "ben@example.com", "groups": ["printers"]}
+        },
+        "endpoints": {"audit": {"via": "webhook", "target": "https://audit.example.com/hooks"}},
+        "notification_rules": [
+            {"name": "openings", "on": ["opened"], "to": ["group_members"], "via": "email"},
+            {"name": "replies", "on": ["public_reply", "resolved"], "to": ["requester", "assignee"], "via": "email"},
+            {"name": "audit", "on": ["opened", "public_reply", "internal_note", "assigned", "status_changed", "resolved"],
+             "to": [{"endpoint": "audit"}], "via": "webhook"}
+        ]
+    });
+    if let (Some(config), Some(rules)) = (config.as_object_mut(), rules.as_object()) {
+        config.extend(rules.clone());
+    }
+    serde_json::from_value(config).expect("valid configuration")
 }
 
 fn fresh(dir: &Path, name: &str) -> PathBuf {
@@ -406,6 +436,23 @@ fn bench(c: &mut Criterion) {
             for _ in 0..iters {
                 let path = fresh(&dir, "commands.db");
                 let desk = desk(SqliteStore::open(&path).expect("open store"));
+                let began = Instant::now();
+                runtime.block_on(drive(desk.clone()));
+                total += began.elapsed();
+            }
+            total
+        });
+    });
+
+    // The same commands with notification rules: the outbox messages the
+    // rules plan are written in each command's transaction.
+    group.bench_function("desk_execute_with_notification_rules", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let path = fresh(&dir, "rules.db");
+                let store = SqliteStore::open(&path).expect("open store");
+                let desk = desk_on(config_with_rules(), store);
                 let began = Instant::now();
                 runtime.block_on(drive(desk.clone()));
                 total += began.elapsed();
