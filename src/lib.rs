@@ -39,12 +39,17 @@ pub mod engine {
     pub use helpdesk_engine::*;
 }
 
-pub use helpdesk_engine::store::{Filter, Order, Page, TicketQuery};
+pub use helpdesk_engine::store::{Filter, Order, TicketQuery};
+pub use helpdesk_engine::view::{CommentView, EventView, Outcome, Page, TicketSummary, TicketView};
 pub use helpdesk_engine::{
     Clock, CommandId, Desk, DeskError, DeskOptions, DueReport, Executed, ManualClock, MemoryStore,
-    NoNotifier, Notifier, Request, Store, StoreError, SystemClock, new_comment_id, new_ticket_id,
-    spawn_scheduler,
+    NoNotifier, Notifier, Request, Reuse, Store, StoreError, SystemClock, new_comment_id,
+    new_ticket_id, spawn_scheduler,
 };
+
+/// The UUID library of every id in the API ([`TicketId::from_uuid`],
+/// [`CommandId::from_uuid`]), at the version this crate uses.
+pub use uuid;
 
 /// The date and time library of every instant in the API
 /// ([`chrono::DateTime<Utc>`](chrono::DateTime)), at the version this
