@@ -11,7 +11,8 @@
 //! ([`engine`]: the [`Desk`] service and its ports) and, with the `sqlite`
 //! feature (on by default), the SQLite store; with the `nats` feature, the
 //! notifier that publishes to NATS JetStream (`nats`); with the `webhook`
-//! feature, the notifier that posts signed HTTP webhooks (`webhook`).
+//! feature, the notifier that posts signed HTTP webhooks (`webhook`); with
+//! the `axum` feature, the HTTP API (`api`).
 //!
 //! ```
 //! use helpdesk::chrono::{TimeZone, Utc};
@@ -84,6 +85,16 @@ pub mod webhook {
 
 #[cfg(feature = "webhook")]
 pub use helpdesk_webhook::{WebhookError, WebhookNotifier, WebhookOptions};
+
+/// The HTTP API for axum hosts (feature `axum`): `api::router(desk,
+/// resolver)` and what it takes and answers.
+#[cfg(feature = "axum")]
+pub mod api {
+    pub use helpdesk_axum::*;
+}
+
+#[cfg(feature = "axum")]
+pub use helpdesk_axum::{ActorResolver, Unauthorized};
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]
