@@ -28,7 +28,7 @@ mod fixture;
 pub mod notifier_cases;
 mod observed;
 
-pub use fixture::{Fixture, Ran, comment, config, pending, reply, start};
+pub use fixture::{Fixture, Ran, announced, comment, config, pending, reply, start};
 pub use notifier_cases::Received;
 pub use observed::Observed;
 
