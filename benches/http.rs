@@ -20,8 +20,13 @@ fn bench(c: &mut Criterion) {
     let tenant = TenantId::from_u128(1);
     let agent = Actor::agent(ActorId::from_u128(2), tenant, []);
     let desk = Arc::new(
-        Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock)
-            .expect("valid configuration"),
+        Desk::new(
+            DeskConfig::default(),
+            MemoryStore::new(),
+            NoNotifier,
+            SystemClock,
+        )
+        .expect("valid configuration"),
     );
     let resolved = agent.clone();
     let resolver = move |_: &Parts| -> Result<Actor, Unauthorized> { Ok(resolved.clone()) };

@@ -48,8 +48,15 @@ async fn main() -> Result<(), Box<dyn Error>> {
     };
     let store = SqliteStore::open(&path)?;
     let tenant = TenantId::from_u128(1);
-    let maria = config.agents.get("maria").ok_or("no agent maria in desk.toml")?;
-    let groups = maria.groups.iter().filter_map(|g| config.groups.get(g)).map(|g| g.id);
+    let maria = config
+        .agents
+        .get("maria")
+        .ok_or("no agent maria in desk.toml")?;
+    let groups = maria
+        .groups
+        .iter()
+        .filter_map(|g| config.groups.get(g))
+        .map(|g| g.id);
     let maria = Actor::agent(maria.id, tenant, groups);
     let desk = Desk::new(config, store, NoNotifier, SystemClock)?;
     let app = router(Arc::new(desk), Tokens { tenant, maria });
@@ -57,7 +64,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let address = std::env::var("HELPDESK_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
     let listener = tokio::net::TcpListener::bind(&address).await?;
     println!("helpdesk API on http://{}", listener.local_addr()?);
-    println!("the OpenAPI document: http://{}/openapi.json", listener.local_addr()?);
+    println!(
+        "the OpenAPI document: http://{}/openapi.json",
+        listener.local_addr()?
+    );
     axum::serve(listener, app).await?;
     Ok(())
 }

@@ -35,7 +35,8 @@ fn command_id(actor: &Actor, pre: &Preconditions) -> CommandId {
 }
 
 /// Executes `command` on `ticket` and answers its outcome as `actor` may
-/// see it, with the ticket's `ETag`.
+/// see it, with the ticket's `ETag`; `201 Created` at `created` when the
+/// command opened the ticket there.
 async fn execute(
     state: &State,
     actor: Actor,
@@ -43,9 +44,14 @@ async fn execute(
     id: CommandId,
     expected: Option<u64>,
     command: Command,
-    status: StatusCode,
-    location: Option<String>,
+    created: Option<String>,
 ) -> Answer {
+    let status = if created.is_some() {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let location = created;
     let mut request = Request::new(actor.clone(), ticket, command);
     request.id = id;
     request.expected_version = expected;
@@ -78,17 +84,7 @@ async fn change(
 ) -> Answer {
     let id = command_id(&actor, &pre);
     let command = command(id);
-    execute(
-        state,
-        actor,
-        ticket,
-        id,
-        pre.expected,
-        command,
-        StatusCode::OK,
-        None,
-    )
-    .await
+    execute(state, actor, ticket, id, pre.expected, command, None).await
 }
 
 /// Declares a change endpoint's OpenAPI operation: its problems are the
@@ -203,7 +199,6 @@ pub(crate) async fn open(
         id,
         pre.expected,
         command,
-        StatusCode::CREATED,
         Some(location),
     )
     .await

@@ -60,6 +60,10 @@
 //! | `GET /search?q=` | search |
 //! | `GET /openapi.json` | this API's OpenAPI document |
 
+// A `Problem` is built only on a request's error path, where its size
+// costs nothing next to the response it becomes.
+#![allow(clippy::result_large_err)]
+
 mod bodies;
 mod events;
 mod extract;

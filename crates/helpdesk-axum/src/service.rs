@@ -10,6 +10,10 @@ use helpdesk_engine::store::{Filter, Order};
 use helpdesk_engine::view::{EventView, Page, TicketSummary, TicketView};
 use helpdesk_engine::{Clock, Desk, DeskError, Executed, Notifier, Request, Store};
 
+/// The events after a version that an actor may see, and the ticket's
+/// latest version; `None` when the ticket is not theirs to see.
+pub(crate) type Seen = Option<(Vec<EventView>, u64)>;
+
 /// What the handlers ask of a desk.
 pub(crate) trait Service: Send + Sync + 'static {
     fn execute(&self, request: Request) -> BoxFuture<'_, Result<Executed, DeskError>>;
@@ -52,7 +56,7 @@ pub(crate) trait Service: Send + Sync + 'static {
         actor: Actor,
         ticket: TicketId,
         version: u64,
-    ) -> BoxFuture<'_, Result<Option<(Vec<EventView>, u64)>, DeskError>>;
+    ) -> BoxFuture<'_, Result<Seen, DeskError>>;
 
     fn history_page_max(&self) -> u32;
 }
@@ -115,7 +119,7 @@ where
         actor: Actor,
         ticket: TicketId,
         version: u64,
-    ) -> BoxFuture<'_, Result<Option<(Vec<EventView>, u64)>, DeskError>> {
+    ) -> BoxFuture<'_, Result<Seen, DeskError>> {
         Box::pin(async move {
             if Desk::ticket(self, &actor, ticket).await?.is_none() {
                 return Ok(None);

@@ -29,38 +29,123 @@ async fn a_requester_never_receives_a_planted_secret() {
     // another tenant's ticket holding another
     let server = start().await;
     let id = server
-        .open("admin", json!({"subject": "Printer jams", "group": G1.to_string(), "requester": ALICE}))
+        .open(
+            "admin",
+            json!({"subject": "Printer jams", "group": G1.to_string(), "requester": ALICE}),
+        )
         .await;
     let t = |rest: &str| format!("/tickets/{id}{rest}");
     let note = json!({"body": format!("internal: {NOTE_SECRET}")});
     let key = [("Idempotency-Key", "note-1")];
-    let noted = server.send(Method::POST, &t("/notes"), "agent-g1", Some(note.clone()), &key).await;
+    let noted = server
+        .send(
+            Method::POST,
+            &t("/notes"),
+            "agent-g1",
+            Some(note.clone()),
+            &key,
+        )
+        .await;
     assert_eq!(noted.status, StatusCode::OK);
     assert!(noted.text.contains(NOTE_SECRET), "staff see their note");
     server
-        .open("mallory", json!({"subject": TENANT_SECRET, "description": TENANT_SECRET}))
+        .open(
+            "mallory",
+            json!({"subject": TENANT_SECRET, "description": TENANT_SECRET}),
+        )
         .await;
     // When alice reads, lists, searches, replies, retries and errs
     let mut answers = vec![
         ("ticket", server.get(&t(""), "alice").await),
         ("history", server.get(&t("/history"), "alice").await),
-        ("history page", server.get(&t("/history?limit=1"), "alice").await),
+        (
+            "history page",
+            server.get(&t("/history?limit=1"), "alice").await,
+        ),
         ("queue", server.get("/tickets", "alice").await),
-        ("search note", server.get(&format!("/search?q={NOTE_SECRET}"), "alice").await),
-        ("search tenant", server.get(&format!("/search?q={TENANT_SECRET}"), "alice").await),
-        ("search word", server.get("/search?q=internal", "alice").await),
-        ("reply", server.post(&t("/replies"), "alice", json!({"body": "Still jams"})).await),
+        (
+            "search note",
+            server
+                .get(&format!("/search?q={NOTE_SECRET}"), "alice")
+                .await,
+        ),
+        (
+            "search tenant",
+            server
+                .get(&format!("/search?q={TENANT_SECRET}"), "alice")
+                .await,
+        ),
+        (
+            "search word",
+            server.get("/search?q=internal", "alice").await,
+        ),
+        (
+            "reply",
+            server
+                .post(&t("/replies"), "alice", json!({"body": "Still jams"}))
+                .await,
+        ),
         // The agent's key, sent by alice: her own request, not a replay
-        ("note with the agent's key", server.send(Method::POST, &t("/notes"), "alice", Some(note.clone()), &key).await),
-        ("reply with the agent's key", server.send(Method::POST, &t("/replies"), "alice", Some(json!({"body": "x"})), &key).await),
-        ("tag", server.post(&t("/tags"), "alice", json!({"tag": "x"})).await),
-        ("stale", server.send(Method::POST, &t("/replies"), "alice", Some(json!({"body": "y"})), &[("If-Match", "\"1\"")]).await),
-        ("resolve", server.post(&t("/resolve"), "alice", json!({"code": "solved"})).await),
-        ("close", server.send(Method::POST, &t("/close"), "alice", None, &[]).await),
+        (
+            "note with the agent's key",
+            server
+                .send(
+                    Method::POST,
+                    &t("/notes"),
+                    "alice",
+                    Some(note.clone()),
+                    &key,
+                )
+                .await,
+        ),
+        (
+            "reply with the agent's key",
+            server
+                .send(
+                    Method::POST,
+                    &t("/replies"),
+                    "alice",
+                    Some(json!({"body": "x"})),
+                    &key,
+                )
+                .await,
+        ),
+        (
+            "tag",
+            server.post(&t("/tags"), "alice", json!({"tag": "x"})).await,
+        ),
+        (
+            "stale",
+            server
+                .send(
+                    Method::POST,
+                    &t("/replies"),
+                    "alice",
+                    Some(json!({"body": "y"})),
+                    &[("If-Match", "\"1\"")],
+                )
+                .await,
+        ),
+        (
+            "resolve",
+            server
+                .post(&t("/resolve"), "alice", json!({"code": "solved"}))
+                .await,
+        ),
+        (
+            "close",
+            server
+                .send(Method::POST, &t("/close"), "alice", None, &[])
+                .await,
+        ),
     ];
     // A reply from staff after hers, then the note again under a new key
-    server.post(&t("/replies"), "agent-g1", json!({"body": "On it"})).await;
-    server.post(&t("/notes"), "agent-g1", json!({"body": NOTE_SECRET})).await;
+    server
+        .post(&t("/replies"), "agent-g1", json!({"body": "On it"}))
+        .await;
+    server
+        .post(&t("/notes"), "agent-g1", json!({"body": NOTE_SECRET}))
+        .await;
     answers.push(("history after", server.get(&t("/history"), "alice").await));
     answers.push(("ticket after", server.get(&t(""), "alice").await));
     // Then none holds a secret
@@ -78,7 +163,10 @@ async fn the_event_stream_sends_a_requester_public_events_only() {
     // Given alice streaming her ticket's events
     let server = start().await;
     let id = server
-        .open("admin", json!({"subject": "Printer jams", "group": G1.to_string(), "requester": ALICE}))
+        .open(
+            "admin",
+            json!({"subject": "Printer jams", "group": G1.to_string(), "requester": ALICE}),
+        )
         .await;
     let mut stream = server
         .client
@@ -89,15 +177,26 @@ async fn the_event_stream_sends_a_requester_public_events_only() {
         .expect("a stream");
     assert_eq!(stream.status(), StatusCode::OK);
     assert_eq!(
-        stream.headers().get("content-type").and_then(|v| v.to_str().ok()),
+        stream
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
         Some("text/event-stream")
     );
     // When an agent adds a note, then replies
     server
-        .post(&format!("/tickets/{id}/notes"), "agent-g1", json!({"body": NOTE_SECRET}))
+        .post(
+            &format!("/tickets/{id}/notes"),
+            "agent-g1",
+            json!({"body": NOTE_SECRET}),
+        )
         .await;
     server
-        .post(&format!("/tickets/{id}/replies"), "agent-g1", json!({"body": "On my way"}))
+        .post(
+            &format!("/tickets/{id}/replies"),
+            "agent-g1",
+            json!({"body": "On my way"}),
+        )
         .await;
     // Then she receives the reply, and never the note
     let mut received = String::new();
@@ -120,7 +219,10 @@ async fn the_event_stream_sends_a_requester_public_events_only() {
 async fn the_event_stream_of_a_ticket_out_of_reach_is_404() {
     let server = start().await;
     let id = server
-        .open("admin", json!({"subject": "Payroll", "group": G1.to_string(), "requester": ALICE}))
+        .open(
+            "admin",
+            json!({"subject": "Payroll", "group": G1.to_string(), "requester": ALICE}),
+        )
         .await;
     for outsider in ["bob", "agent-g2", "mallory"] {
         let answer = server.get(&format!("/tickets/{id}/events"), outsider).await;
