@@ -11,7 +11,8 @@
 //! ([`engine`]: the [`Desk`] service and its ports) and, with the `sqlite`
 //! feature (on by default), the SQLite store; with the `nats` feature, the
 //! notifier that publishes to NATS JetStream (`nats`); with the `webhook`
-//! feature, the notifier that posts signed HTTP webhooks (`webhook`).
+//! feature, the notifier that posts signed HTTP webhooks (`webhook`); with
+//! the `axum` feature, the HTTP API (`api`).
 //!
 //! ```
 //! use helpdesk::chrono::{TimeZone, Utc};
@@ -39,12 +40,17 @@ pub mod engine {
     pub use helpdesk_engine::*;
 }
 
-pub use helpdesk_engine::store::{Filter, Order, Page, TicketQuery};
+pub use helpdesk_engine::store::{Filter, Order, TicketQuery};
+pub use helpdesk_engine::view::{CommentView, EventView, Outcome, Page, TicketSummary, TicketView};
 pub use helpdesk_engine::{
     Clock, CommandId, Desk, DeskError, DeskOptions, DueReport, Executed, ManualClock, MemoryStore,
-    NoNotifier, Notifier, Request, Store, StoreError, SystemClock, new_comment_id, new_ticket_id,
-    spawn_scheduler,
+    NoNotifier, Notifier, Request, Reuse, Store, StoreError, SystemClock, new_comment_id,
+    new_ticket_id, spawn_scheduler,
 };
+
+/// The UUID library of every id in the API ([`TicketId::from_uuid`],
+/// [`CommandId::from_uuid`]), at the version this crate uses.
+pub use uuid;
 
 /// The date and time library of every instant in the API
 /// ([`chrono::DateTime<Utc>`](chrono::DateTime)), at the version this
@@ -79,6 +85,16 @@ pub mod webhook {
 
 #[cfg(feature = "webhook")]
 pub use helpdesk_webhook::{WebhookError, WebhookNotifier, WebhookOptions};
+
+/// The HTTP API for axum hosts (feature `axum`): `api::router(desk,
+/// resolver)` and what it takes and answers.
+#[cfg(feature = "axum")]
+pub mod api {
+    pub use helpdesk_axum::*;
+}
+
+#[cfg(feature = "axum")]
+pub use helpdesk_axum::{ActorResolver, Unauthorized};
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]

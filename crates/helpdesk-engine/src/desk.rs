@@ -56,6 +56,12 @@ pub struct Request {
     /// (organization, address, channel, type, host-only fields): the facts
     /// routing and SLA policies read, which a requester may not claim.
     pub vouched: Vouched,
+    /// The version the caller last saw the ticket at (an HTTP `If-Match`),
+    /// if it wants the command refused once the ticket has moved on
+    /// ([`DeskError::VersionMismatch`]); `None` decides on whatever the
+    /// ticket is now. A retry of a command already executed answers its
+    /// first result whatever the version.
+    pub expected_version: Option<u64>,
 }
 
 impl Request {
@@ -67,7 +73,36 @@ impl Request {
             ticket,
             command,
             vouched: Vouched::new(),
+            expected_version: None,
         }
+    }
+
+    /// The request refused with [`DeskError::VersionMismatch`] unless the
+    /// ticket is at `version` when the command is decided.
+    ///
+    /// ```
+    /// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
+    /// use helpdesk_engine::{Desk, DeskError, MemoryStore, NoNotifier, Request, SystemClock};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock)?;
+    /// let agent = Actor::agent(ActorId::from_u128(2), TenantId::from_u128(1), []);
+    /// let id = helpdesk_engine::new_ticket_id();
+    /// let open = Command::Open(NewTicket::new(agent.id, "Printer jams", ""));
+    /// let seen = desk.execute(Request::new(agent.clone(), id, open)).await?.version;
+    ///
+    /// let tag = |tag: &str| Command::Tag { tag: tag.into() };
+    /// desk.execute(Request::new(agent.clone(), id, tag("printer")).expecting(seen)).await?;
+    /// // A second change made on the same reading is refused.
+    /// let stale = desk.execute(Request::new(agent, id, tag("floor-3")).expecting(seen)).await;
+    /// assert!(matches!(stale, Err(DeskError::VersionMismatch { expected, .. }) if expected == seen));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })
+    /// # }
+    /// ```
+    pub fn expecting(mut self, version: u64) -> Self {
+        self.expected_version = Some(version);
+        self
     }
 
     /// The request with the facts the host vouches for.
@@ -418,6 +453,7 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
             ticket: target,
             command,
             vouched: Vouched::new(),
+            expected_version: None,
         };
         let ctx = Context::new(&other.actor, self.clock.now(), &self.config);
         if let Err(refused) = decide(&ticket, other.command.clone(), &ctx)
@@ -461,6 +497,25 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
                         .unwrap_or_else(|| Ticket::new(request.ticket))
                 }
             };
+            // A ticket the actor may not see answers as the domain does
+            // (not found), never with its version.
+            if let Some(expected) = request.expected_version
+                && ticket.version() != expected
+                && ticket.is_visible_to(&request.actor)
+            {
+                if from_cache {
+                    self.recent.forget(key);
+                    continue;
+                }
+                return match self.store.command(tenant, request.id).await? {
+                    Some(record) => self.replay(request, fingerprint, record).await,
+                    None => Err(DeskError::VersionMismatch {
+                        ticket: request.ticket,
+                        expected,
+                        actual: ticket.version(),
+                    }),
+                };
+            }
             let ctx = Context::new(&request.actor, self.clock.now(), &self.config)
                 .with_vouched(&request.vouched);
             let events = match decide(&ticket, request.command.clone(), &ctx) {

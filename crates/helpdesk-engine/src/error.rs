@@ -32,6 +32,8 @@ use crate::store::StoreError;
 ///     Err(DeskError::CommandIdReused { .. }) => 422,
 ///     // A page cursor the client sent back altered, or a page size out of range.
 ///     Err(DeskError::Store(StoreError::InvalidCursor(_) | StoreError::InvalidQuery { .. })) => 400,
+///     // The client's `If-Match` named a version the ticket has moved on from.
+///     Err(DeskError::VersionMismatch { .. }) => 412,
 ///     Err(DeskError::Contended { .. }) => 503,
 ///     Err(_) => 500,
 /// };
@@ -56,6 +58,22 @@ pub enum DeskError {
         ticket: TicketId,
         /// How many times the command was decided.
         attempts: u32,
+    },
+    /// The request expected the ticket at one version
+    /// ([`Request::expecting`](crate::Request::expecting)) and it is at
+    /// another: someone changed it since the caller last read it. Nothing
+    /// was written; read the ticket again, then decide whether to send
+    /// the command.
+    #[error(
+        "ticket {ticket} is at version {actual}, not the expected {expected}; read it again before changing it"
+    )]
+    VersionMismatch {
+        /// The ticket.
+        ticket: TicketId,
+        /// The version the request expected.
+        expected: u64,
+        /// The version the ticket is at.
+        actual: u64,
     },
     /// The store failed.
     #[error(transparent)]

@@ -20,6 +20,7 @@ mod notifier;
 mod recent;
 mod scheduler;
 pub mod store;
+pub mod view;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use desk::{Desk, DeskOptions, Executed, Request};

@@ -112,13 +112,44 @@ impl CommandId {
     /// ```
     pub fn counterpart(&self) -> CommandId {
         let digest = crate::store::Fingerprint::of(&("counterpart", self.0));
-        let mut bytes = [0; 16];
-        bytes.copy_from_slice(&digest.0[..16]);
-        // A UUID of version 8 (custom), so it never equals a v7 id.
-        bytes[6] = (bytes[6] & 0x0f) | 0x80;
-        bytes[8] = (bytes[8] & 0x3f) | 0x80;
-        Self(Uuid::from_bytes(bytes))
+        Self(v8(&digest.0))
     }
+}
+
+impl CommandId {
+    /// The command id of a client's idempotency key: the same key from the
+    /// same actor is always the same id, so a retried HTTP request (with an
+    /// `Idempotency-Key` header, say) replays the first result. The id is
+    /// derived from the SHA-256 of the actor's tenant and id and the key,
+    /// so two actors sending the same key never share a command id, and
+    /// nothing of the key can be read back from the id.
+    ///
+    /// ```
+    /// use helpdesk_core::{Actor, ActorId, TenantId};
+    /// use helpdesk_engine::CommandId;
+    ///
+    /// let tenant = TenantId::from_u128(1);
+    /// let alice = Actor::requester(ActorId::from_u128(1), tenant);
+    /// let bob = Actor::requester(ActorId::from_u128(2), tenant);
+    /// let retry = CommandId::for_client_key(&alice, "9f2c-open-printer");
+    /// assert_eq!(retry, CommandId::for_client_key(&alice, "9f2c-open-printer"));
+    /// assert_ne!(retry, CommandId::for_client_key(&bob, "9f2c-open-printer"));
+    /// assert_ne!(retry, CommandId::for_client_key(&alice, "another key"));
+    /// ```
+    pub fn for_client_key(actor: &helpdesk_core::Actor, key: &str) -> CommandId {
+        let digest = crate::store::Fingerprint::of(&("client-key", actor.tenant, actor.id, key));
+        Self(v8(&digest.0))
+    }
+}
+
+/// A UUID of version 8 (custom) from the first 16 bytes of a digest, so it
+/// never equals a v7 id.
+fn v8(digest: &[u8; 32]) -> Uuid {
+    let mut bytes = [0; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    bytes[6] = (bytes[6] & 0x0f) | 0x80;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    Uuid::from_bytes(bytes)
 }
 
 /// A new, time-ordered ticket id.
