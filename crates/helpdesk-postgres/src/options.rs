@@ -40,6 +40,10 @@ pub struct PostgresOptions {
     /// tickets picked up once their lease expires. `None` (the default):
     /// every call sees every due ticket, as the port's contract describes.
     pub due_lease: Option<TimeDelta>,
+    /// With [`due_lease`](Self::due_lease): the most tickets one call
+    /// leases, so hosts running their schedulers together each take a
+    /// share (a scheduler pages through the rest with further calls).
+    pub due_batch: u32,
     /// This host's name in due-work leases. Defaults to a random one per
     /// store.
     pub host: Option<String>,
@@ -56,6 +60,7 @@ impl Default for PostgresOptions {
             role: None,
             max_connections: 16,
             due_lease: None,
+            due_batch: 16,
             host: None,
             retries: 3,
         }

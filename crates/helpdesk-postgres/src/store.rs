@@ -616,7 +616,10 @@ impl PostgresStore {
         let mut tx = self
             .tx(Scope::All, lease.is_none(), "list due work")
             .await?;
-        let limit = i64::from(limit);
+        let limit = match lease {
+            Some(_) => i64::from(limit.min(self.inner.options.due_batch.max(1))),
+            None => i64::from(limit),
+        };
         let position = after.map(|a| (a.due, a.tenant.as_uuid(), a.ticket.as_uuid()));
         let keyset = match (lease, position) {
             // Bound whether or not there is a cursor: the leasing
