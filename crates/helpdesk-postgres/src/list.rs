@@ -181,7 +181,7 @@ async fn read(
 /// The tickets of `tenant` in `reach` whose search text holds every word
 /// of `query`, each as a substring of a part the reader may find, most
 /// recently updated first. Each word is one trigram-indexed lookup of
-/// `ticket_text`.
+/// `ticket_text`, through the function `search_text` (see the migration).
 pub(crate) async fn search(
     tx: &mut Tx,
     tenant: TenantId,
@@ -190,17 +190,10 @@ pub(crate) async fn search(
 ) -> Result<Vec<TicketRow>, Fail> {
     let mut params = Params::default();
     let mut conditions = tenant_and_reach(tenant, reach, &mut params);
-    let internal = if reach.finds_internal_text() {
-        ""
-    } else {
-        " AND NOT x.internal"
-    };
+    let internal = params.push(reach.finds_internal_text());
     for word in &query.words {
         let w = params.push(codec::contains_pattern(word));
-        conditions.push(format!(
-            "t.id IN (SELECT x.ticket FROM ticket_text AS x \
-             WHERE x.tenant = $1 AND x.body LIKE {w}{internal})"
-        ));
+        conditions.push(format!("t.id IN (SELECT search_text($1, {w}, {internal}))"));
     }
     let l = params.push(i64::from(query.limit));
     let sql = format!(

@@ -118,19 +118,15 @@ pub(crate) async fn settle(
     outcome: &Outcome,
     now: DateTime<Utc>,
 ) -> Result<bool, Fail> {
-    let (delivered, retry, dead, error, attempt): (
-        Option<DateTime<Utc>>,
-        Option<DateTime<Utc>>,
-        Option<DateTime<Utc>>,
-        Option<&str>,
-        i32,
-    ) = match outcome {
-        Outcome::Delivered => (Some(now), None, None, None, 1),
-        Outcome::Retry { at, error } => (None, Some(*at), None, Some(error.as_str()), 1),
-        Outcome::Dead { error } => (None, None, Some(now), Some(error.as_str()), 1),
-        // Not attempted: claimable again from `at`, no attempt counted.
-        Outcome::Released { at } => (None, Some(*at), None, None, 0),
-    };
+    type Instant = Option<DateTime<Utc>>;
+    let (delivered, retry, dead, error, attempt): (Instant, Instant, Instant, Option<&str>, i32) =
+        match outcome {
+            Outcome::Delivered => (Some(now), None, None, None, 1),
+            Outcome::Retry { at, error } => (None, Some(*at), None, Some(error.as_str()), 1),
+            Outcome::Dead { error } => (None, None, Some(now), Some(error.as_str()), 1),
+            // Not attempted: claimable again from `at`, no attempt counted.
+            Outcome::Released { at } => (None, Some(*at), None, None, 0),
+        };
     let stmt = tx
         .prepare(
             "UPDATE outbox SET attempts = attempts + $7, lease_holder = NULL, \
