@@ -186,15 +186,45 @@ fn a_rule_with_nothing_to_fire_on_or_nobody_to_tell_is_an_error_and_repeats_are_
 }
 
 #[test]
-fn a_template_must_be_a_key() {
-    let config = with_rules(serde_json::json!([
+fn a_rule_names_a_template_the_configuration_defines() {
+    let mut config = with_rules(serde_json::json!([
         {"name": "good", "on": ["opened"], "to": ["assignee"], "via": "email", "template": "new_ticket"},
-        {"name": "bad", "on": ["opened"], "to": ["assignee"], "via": "email", "template": "New ticket.html"}
+        {"name": "bad", "on": ["opened"], "to": ["assignee"], "via": "email", "template": "new_tiket"}
     ]));
+    config.templates = serde_json::from_value(serde_json::json!({
+        "new_ticket": {"en": {"subject": "New: {{ ticket.subject }}", "text": "{{ event.body }}"}}
+    }))
+    .unwrap();
     assert_eq!(
         found(&config),
         [
-            r#"error notification_rules[1].template: "New ticket.html" is not a key: use 1-64 characters of a-z, 0-9 and '_', starting with a letter"#,
+            r#"error notification_rules[1].template: unknown template "new_tiket" (did you mean "new_ticket"?)"#,
+        ]
+    );
+}
+
+#[test]
+fn templates_need_the_default_locale_language_tags_and_text() {
+    let config = config(serde_json::json!({
+        "default_locale": "de",
+        "agents": {"ana": {"id": "00000000-0000-0000-0000-000000000001", "name": "Ana", "locale": "Deutsch"}},
+        "templates": {
+            "ack": {
+                "en": {"subject": "Thanks", "text": "We are on it."},
+                "fr_FR": {"subject": " ", "text": ""}
+            },
+            "Bad Key": {"de": {"subject": "Danke", "text": "Wir melden uns."}}
+        }
+    }));
+    assert_eq!(
+        found(&config),
+        [
+            r#"error agents.ana.locale: "Deutsch" is not a language tag such as "en" or "de-CH""#,
+            r#"error templates.Bad Key: "Bad Key" is not a key: use 1-64 characters of a-z, 0-9 and '_', starting with a letter"#,
+            r#"error templates.ack: has no "de" text, the default locale's: every other locale falls back to it"#,
+            r#"error templates.ack.fr_FR: "fr_FR" is not a language tag such as "en" or "de-CH""#,
+            "error templates.ack.fr_FR.subject: must not be empty",
+            "error templates.ack.fr_FR.text: must not be empty: every message has a plain text body",
         ]
     );
 }

@@ -62,6 +62,10 @@ pub struct AgentDef {
     /// Key of the calendar of their shifts; always on shift when absent.
     #[serde(default)]
     pub calendar: Option<String>,
+    /// The language tag their notifications are written in (`de`,
+    /// `fr-CA`); the desk's default locale when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
 }
 
 fn default_capacity() -> u32 {

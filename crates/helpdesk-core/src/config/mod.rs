@@ -24,7 +24,7 @@ use crate::calendar::Calendar;
 use crate::escalation::{EscalationRule, TierDef};
 use crate::field::FieldDef;
 use crate::id::{ActorId, GroupId};
-use crate::notification::{EndpointDef, NotificationRule};
+use crate::notification::{EndpointDef, NotificationRule, TemplateText};
 use crate::priority::PriorityMatrix;
 use crate::routing::RoutingRule;
 use crate::sla::SlaPolicy;
@@ -89,7 +89,8 @@ pub struct DeskConfig {
     ///     "notification_rules": [{
     ///         "name": "New tickets to the group", "on": ["opened"],
     ///         "to": ["group_members"], "via": "email", "template": "new_ticket"
-    ///     }]
+    ///     }],
+    ///     "templates": {"new_ticket": {"en": {"subject": "New: {{ ticket.subject }}", "text": "{{ event.body }}"}}}
     /// }"#).unwrap();
     /// config.validate().unwrap();
     /// assert_eq!(config.notification_rules[0].template.as_deref(), Some("new_ticket"));
@@ -111,9 +112,38 @@ pub struct DeskConfig {
     ///     r#"notification_rules[0].to[0].endpoint: endpoint "ops" takes nats (endpoints.ops.via), but the rule sends by email"#);
     /// ```
     pub endpoints: BTreeMap<String, EndpointDef>,
+    /// Notification templates by key, then by locale (a language tag such
+    /// as `en` or `de-CH`); rules name them by key. Each template has the
+    /// [`default_locale`](Self::default_locale), the fallback of every
+    /// other.
+    ///
+    /// ```
+    /// use helpdesk_core::DeskConfig;
+    /// let config: DeskConfig = serde_json::from_str(r#"{
+    ///     "templates": {"ack": {"de": {"subject": "Danke", "text": "Wir melden uns."}}}
+    /// }"#).unwrap();
+    /// assert_eq!(config.validate().unwrap_err()[0].to_string(),
+    ///     r#"templates.ack: has no "en" text, the default locale's: every other locale falls back to it"#);
+    /// ```
+    pub templates: BTreeMap<String, BTreeMap<String, TemplateText>>,
+    /// The locale of recipients whose locale is not known, and the one
+    /// every template must have; `en` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_locale: Option<String>,
 }
 
 impl DeskConfig {
+    /// The locale of recipients whose locale is not known:
+    /// [`default_locale`](Self::default_locale), or `en`.
+    ///
+    /// ```
+    /// use helpdesk_core::DeskConfig;
+    /// assert_eq!(DeskConfig::default().locale(), "en");
+    /// ```
+    pub fn locale(&self) -> &str {
+        self.default_locale.as_deref().unwrap_or("en")
+    }
+
     /// The sub-status with `key`.
     pub fn status(&self, key: &str) -> Option<&StatusDef> {
         self.statuses.iter().find(|s| s.key == key)

@@ -88,8 +88,75 @@ pub(crate) fn diagnose(config: &DeskConfig, out: &mut Vec<Diagnostic>) {
             }
         }
         if let Some(template) = &rule.template {
-            key(out, at("template"), template);
+            reference(
+                out,
+                at("template"),
+                "template",
+                template,
+                config.templates.keys().map(String::as_str),
+            );
         }
+    }
+    templates(config, out);
+}
+
+/// Reports templates with a bad key or locale, an empty subject or text, or
+/// without the default locale, and a default locale or an agent's locale
+/// that is not a language tag.
+fn templates(config: &DeskConfig, out: &mut Vec<Diagnostic>) {
+    if let Some(locale) = &config.default_locale {
+        language_tag(out, "default_locale".into(), locale);
+    }
+    for (name, agent) in &config.agents {
+        if let Some(locale) = &agent.locale {
+            language_tag(out, format!("agents.{name}.locale"), locale);
+        }
+    }
+    let default = config.locale();
+    for (name, locales) in &config.templates {
+        key(out, format!("templates.{name}"), name);
+        if !locales.contains_key(default) {
+            out.push(Diagnostic::error(
+                format!("templates.{name}"),
+                format!(
+                    "has no {default:?} text, the default locale's: every other locale falls back to it"
+                ),
+            ));
+        }
+        for (locale, text) in locales {
+            let at = format!("templates.{name}.{locale}");
+            language_tag(out, at.clone(), locale);
+            if text.subject.trim().is_empty() {
+                out.push(Diagnostic::error(
+                    format!("{at}.subject"),
+                    "must not be empty",
+                ));
+            }
+            if text.text.trim().is_empty() {
+                out.push(Diagnostic::error(
+                    format!("{at}.text"),
+                    "must not be empty: every message has a plain text body",
+                ));
+            }
+        }
+    }
+}
+
+/// Reports `tag` unless it is a language tag such as `en`, `de-CH` or
+/// `zh-Hant-TW`: a language of 2 or 3 letters, then subtags of 2 to 8
+/// letters or digits.
+fn language_tag(out: &mut Vec<Diagnostic>, path: String, tag: &str) {
+    let mut parts = tag.split('-');
+    let language = parts.next().unwrap_or_default();
+    let ok = (2..=3).contains(&language.len())
+        && language.chars().all(|c| c.is_ascii_alphabetic())
+        && parts
+            .all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    if !ok {
+        out.push(Diagnostic::error(
+            path,
+            format!("{tag:?} is not a language tag such as \"en\" or \"de-CH\""),
+        ));
     }
 }
 

@@ -25,6 +25,10 @@
 //!     via = "email"
 //!     template = "requester_update"
 //!
+//!     [templates.requester_update.en]
+//!     subject = "[{{ ticket.reference }}] {{ ticket.subject }}"
+//!     text = "{{ event.body }}"
+//!
 //!     [[notification_rules]]
 //!     name = "Breaches to ops"
 //!     on = ["sla_breach", "escalated"]
@@ -49,6 +53,7 @@ mod kind;
 mod lint;
 mod plan;
 mod rule;
+mod template;
 
 pub use audience::Audience;
 pub use channel::NotificationChannel;
@@ -57,3 +62,4 @@ pub use kind::NotifyOn;
 pub(crate) use lint::diagnose;
 pub use plan::{Delivery, Recipient, plan};
 pub use rule::NotificationRule;
+pub use template::TemplateText;
