@@ -132,5 +132,118 @@ fn commands(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, commands);
+/// Commands per second with 1, 4 and 16 hosts, each a desk with its own
+/// pool of two connections, each sending 8 commands at once on tickets of
+/// its own; beside it, the floor: the same number of connections each
+/// inserting and committing 8 event-sized rows.
+fn hosts(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let schema = format!("bench_hosts_{}", std::process::id());
+    let admin = Actor::admin(ActorId::from_u128(1), TenantId::from_u128(1));
+    let mut group = c.benchmark_group("hosts");
+    const EACH: usize = 8;
+    for n in [1usize, 4, 16] {
+        let (desks, tickets) = rt.block_on(async {
+            let mut desks = Vec::new();
+            let mut tickets = Vec::new();
+            for _ in 0..n {
+                let options = PostgresOptions {
+                    schema: Some(schema.clone()),
+                    max_connections: 2,
+                    ..PostgresOptions::default()
+                };
+                let store = PostgresStore::connect(&url(), options).await.unwrap();
+                let desk = Arc::new(
+                    Desk::new(helpdesk_testkit::config(), store, NoNotifier, SystemClock).unwrap(),
+                );
+                let mut mine = Vec::new();
+                for _ in 0..EACH {
+                    mine.push(opened(&desk, &admin).await);
+                }
+                desks.push(desk);
+                tickets.push(mine);
+            }
+            (desks, tickets)
+        });
+        group.throughput(criterion::Throughput::Elements((n * EACH) as u64));
+        let mut round = 0u64;
+        group.bench_function(format!("{n}/desk"), |b| {
+            b.to_async(&rt).iter(|| {
+                round += 1;
+                let mut runs = Vec::new();
+                for (desk, mine) in desks.iter().zip(&tickets) {
+                    for ticket in mine {
+                        let desk = desk.clone();
+                        let request = Request::new(admin.clone(), *ticket, toggle(round));
+                        runs.push(tokio::spawn(
+                            async move { desk.execute(request).await.unwrap() },
+                        ));
+                    }
+                }
+                async move {
+                    for run in runs {
+                        run.await.unwrap();
+                    }
+                }
+            })
+        });
+        let clients = rt.block_on(async {
+            let mut clients = Vec::new();
+            for _ in 0..2 * n {
+                let (client, connection) = tokio_postgres::connect(&url(), tokio_postgres::NoTls)
+                    .await
+                    .unwrap();
+                tokio::spawn(connection);
+                client
+                    .batch_execute(&format!(
+                        "SET search_path = {schema}, public; CREATE TABLE IF NOT EXISTS floor \
+                         (id bigserial PRIMARY KEY, body jsonb NOT NULL)"
+                    ))
+                    .await
+                    .unwrap();
+                let insert = client
+                    .prepare("INSERT INTO floor (body) VALUES ($1)")
+                    .await
+                    .unwrap();
+                clients.push(Arc::new((client, insert)));
+            }
+            clients
+        });
+        let body = Arc::new(serde_json::json!({"v": 1, "type": "tagged", "tag": "hot"}));
+        group.bench_function(format!("{n}/floor_insert"), |b| {
+            b.to_async(&rt).iter(|| {
+                let mut runs = Vec::new();
+                for k in 0..n * EACH {
+                    let client = clients[k % clients.len()].clone();
+                    let body = body.clone();
+                    runs.push(tokio::spawn(async move {
+                        client.0.execute(&client.1, &[&*body]).await.unwrap()
+                    }));
+                }
+                async move {
+                    for run in runs {
+                        run.await.unwrap();
+                    }
+                }
+            })
+        });
+    }
+    group.finish();
+    rt.block_on(async {
+        let (client, connection) = tokio_postgres::connect(&url(), tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(connection);
+        client
+            .batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
+            .await
+            .unwrap();
+    });
+}
+
+criterion_group!(benches, commands, hosts);
 criterion_main!(benches);
