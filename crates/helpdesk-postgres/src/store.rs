@@ -510,35 +510,35 @@ impl PostgresStore {
                 "write search text",
             )
             .await?;
-        let notify = tx
-            .prepare("SELECT pg_notify($1, $2)", "wake other hosts")
-            .await?;
-        let outbox_wake = "outbox".to_owned();
-        let due_wake = row.next_due.map(|d| {
-            format!(
-                "due {}",
-                d.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
-            )
-        });
+        // The wake-up is sent after the commit, in a transaction of its own
+        // that does not wait for its WAL flush: NOTIFY holds a lock of the
+        // whole database through its transaction's commit, and inside the
+        // append it would serialize every host's commits.
         let channel = &self.inner.channel;
+        let mut wake = String::new();
+        if !append.outbox.is_empty() {
+            wake.push_str(&format!("SELECT pg_notify('{channel}', 'outbox'); "));
+        }
+        if let Some(due) = row.next_due {
+            let at = due.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+            wake.push_str(&format!("SELECT pg_notify('{channel}', 'due {at}'); "));
+        }
+        // The channel is a checked identifier and the payloads are ours:
+        // nothing to quote.
+        let wake = (!wake.is_empty())
+            .then(|| format!("BEGIN; SET LOCAL synchronous_commit = off; {wake}COMMIT"));
         let event_params: [&(dyn ToSql + Sync); 6] = [&t, &id, &command, &versions, &ids, &bodies];
         let outbox_params: [&(dyn ToSql + Sync); 3] = [&t, &id, &messages];
         let text_params: [&(dyn ToSql + Sync); 4] = [&t, &id, &parts, &texts];
-        let wake_outbox: [&(dyn ToSql + Sync); 2] = [channel, &outbox_wake];
         let mut statements: Vec<(&tokio_postgres::Statement, &[&(dyn ToSql + Sync)], &str)> =
             vec![(&events, &event_params, "append events")];
         if !messages.is_empty() {
             statements.push((&outbox, &outbox_params, "write outbox messages"));
-            statements.push((&notify, &wake_outbox, "wake other hosts"));
         }
         if !texts.is_empty() {
             statements.push((&text, &text_params, "write search text"));
         }
-        let wake_due: [&(dyn ToSql + Sync); 2] = [channel, &due_wake];
-        if due_wake.is_some() {
-            statements.push((&notify, &wake_due, "wake other hosts"));
-        }
-        tx.commit_with(&statements).await?;
+        tx.commit_with(&statements, wake.as_deref()).await?;
         Ok(Appended::Written)
     }
 
