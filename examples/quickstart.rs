@@ -13,22 +13,23 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use helpdesk::assignment::{AgentSnapshot, OpenTickets};
-use helpdesk::engine::NotifyError;
-use helpdesk::engine::store::{Filter, Order, OutboxMessage, TicketQuery};
-use helpdesk::notification::{Recipient, plan};
+use helpdesk::engine::store::{Filter, Order, TicketQuery};
+use helpdesk::engine::{Notification, NotifyError};
+use helpdesk::notification::Recipient;
 use helpdesk::routing::RouteInput;
 use helpdesk::sla::{Metric, Outcome};
 use helpdesk::*;
 
 type SqliteDesk = Desk<SqliteStore, Sink, ManualClock>;
 
-/// A local sink standing in for email, webhooks and NATS: the messages the
-/// dispatcher handed over, in order.
+/// A local sink standing in for email, webhooks and NATS: the
+/// notifications the dispatcher handed over, addressed and rendered, in
+/// order.
 #[derive(Default)]
-struct Sink(Mutex<Vec<OutboxMessage>>);
+struct Sink(Mutex<Vec<Notification>>);
 
 impl Notifier for Sink {
-    async fn notify(&self, message: &OutboxMessage) -> Result<(), NotifyError> {
+    async fn notify(&self, message: &Notification) -> Result<(), NotifyError> {
         self.0
             .lock()
             .map_err(|_| NotifyError::retryable("sink", message.id, "poisoned"))?
@@ -353,9 +354,21 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     // The dispatcher hands every outbox message to the sink; the rules of
     // desk.toml say who hears of each, over which channel.
-    while host.desk.run_dispatch(host.now()).await?.claimed > 0 {}
+    let mut dead = 0;
+    loop {
+        let report = host.desk.run_dispatch(host.now()).await?;
+        dead += report.dead;
+        if report.claimed == 0 {
+            break;
+        }
+    }
+    if dead > 0 {
+        for letter in host.desk.store().dead_letters(None, 10).await? {
+            println!("  dead letter: {}", letter.last_error);
+        }
+    }
     println!("\nNotifications about \"Mail outage\" (to a local sink):");
-    let sent: Vec<OutboxMessage> = host
+    let sent: Vec<Notification> = host
         .desk
         .notifier()
         .0
@@ -365,26 +378,35 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .filter(|m| m.ticket == outage)
         .cloned()
         .collect();
-    let history = host.desk.history(&admin, outage).await?;
     for message in &sent {
-        let event = &message.event.event;
-        let upto = history
-            .iter()
-            .take_while(|e| e.version <= message.event.version);
-        let after = Ticket::replay(outage, upto.map(|e| &e.event));
-        for delivery in plan(event, &after, host.desk.config()) {
-            let to = match &delivery.recipient {
-                Recipient::Actor(id) => host.name(*id),
-                Recipient::Endpoint(key) => key.clone(),
-            };
-            println!(
-                "  {}  {:<8} to {:<16} {:<17} [rule \"{}\"]",
-                event.at.format("%a %H:%M"),
-                delivery.channel.as_str(),
-                to,
-                event.change.type_name(),
-                delivery.rule
-            );
+        let to = match &message.to.recipient {
+            Recipient::Actor(id) => host.name(*id),
+            Recipient::Endpoint(key) => key.clone(),
+        };
+        println!(
+            "  {}  {:<8} to {:<16} {:<55} [rule \"{}\"]",
+            message.event.event.at.format("%a %H:%M"),
+            message.channel.as_str(),
+            to,
+            message.content.subject,
+            message.rule
+        );
+    }
+    let all = host
+        .desk
+        .notifier()
+        .0
+        .lock()
+        .map_err(|_| "the sink is poisoned")?
+        .clone();
+    if let Some(first) = all.iter().find(|m| m.rule == "Updates to the requester") {
+        println!(
+            "\n  The first email to the requester, to {}:",
+            first.to.address.as_deref().unwrap_or("?")
+        );
+        println!("  Subject: {}", first.content.subject);
+        for line in first.content.text.lines() {
+            println!("  | {line}");
         }
     }
 

@@ -12,7 +12,15 @@ use crate::{Outcome, load};
 /// Checks the configuration at `path` and writes its diagnostics.
 pub fn run(path: &Path, format: Format) -> Outcome {
     let diagnostics = match load::config(path) {
-        Ok(config) => config.diagnose(),
+        Ok(config) => {
+            let mut found = config.diagnose();
+            // Templates are parsed only once the rest is sound: a template
+            // naming a missing key is already reported above.
+            if !found.iter().any(|d| d.severity == Severity::Error) {
+                found.extend(helpdesk_engine::Templates::check(&config));
+            }
+            found
+        }
         Err(e) => return Outcome::unusable(e),
     };
     let file = path.display().to_string();

@@ -120,6 +120,27 @@ fn broken_notification_rules_are_reported_at_their_paths() {
 }
 
 #[test]
+fn broken_templates_are_reported_at_their_paths() {
+    let run = helpdesk(&["check", "templates.toml"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        run.lines(),
+        [
+            "error: does not parse: unexpected end of input, expected end of block (line 1)",
+            "  --> templates.toml: templates.reply.de.text",
+            "",
+            r#"error: names unknown variable "agent.name": templates may name ticket, event and recipient"#,
+            "  --> templates.toml: templates.reply.de.html",
+            "",
+            r#"error: names unknown variable "ticket.subjct": did you mean "ticket.subject"? ticket has id, reference, subject, status, priority, group, assignee, requester"#,
+            "  --> templates.toml: templates.reply.en.subject",
+            "",
+            "templates.toml: 3 errors",
+        ]
+    );
+}
+
+#[test]
 fn warnings_alone_do_not_fail_the_check() {
     let run = helpdesk(&["check", "warnings.toml"]);
     assert_eq!(run.code, 0, "{}", run.stdout);

@@ -12,6 +12,7 @@ use crate::clock::Clock;
 use crate::dispatcher::DispatchOptions;
 use crate::error::{ConfigError, DeskError, Reuse};
 use crate::ids::{CommandId, EventId};
+use crate::notification::{ConfigDirectory, Directory, Templates};
 use crate::notifier::Notifier;
 use crate::recent::Recent;
 use crate::store::{
@@ -225,6 +226,8 @@ pub struct Desk<S, N, C> {
     clock: C,
     options: DeskOptions,
     recent: Recent,
+    templates: Arc<Templates>,
+    directory: Arc<dyn Directory>,
 }
 
 impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
@@ -285,7 +288,11 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
         options: DeskOptions,
     ) -> Result<Self, ConfigError> {
         config.validate().map_err(|errors| ConfigError { errors })?;
+        let templates = Templates::compile(&config).map_err(|errors| ConfigError { errors })?;
+        let directory = Arc::new(ConfigDirectory::new(&config));
         Ok(Self {
+            templates: Arc::new(templates),
+            directory,
             config: Arc::new(config),
             store,
             notifier,
@@ -318,6 +325,46 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     /// The options.
     pub fn options(&self) -> &DeskOptions {
         &self.options
+    }
+
+    /// The desk looking people up in `directory` to notify them and to
+    /// name them in notifications, instead of the agents of its
+    /// configuration ([`ConfigDirectory`]).
+    ///
+    /// ```
+    /// use helpdesk_core::{ActorId, DeskConfig, TenantId};
+    /// use helpdesk_engine::{Contact, Desk, Directory, DirectoryFuture, MemoryStore, NoNotifier, SystemClock};
+    ///
+    /// struct Everyone;
+    /// impl Directory for Everyone {
+    ///     fn contact(&self, _: TenantId, actor: ActorId) -> DirectoryFuture<'_> {
+    ///         let email = format!("{}@example.com", actor.as_uuid().simple());
+    ///         Box::pin(async move { Ok(Some(Contact { email: Some(email), ..Contact::default() })) })
+    ///     }
+    /// }
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock)?
+    ///     .with_directory(Everyone);
+    /// let found = desk.directory().contact(TenantId::from_u128(1), ActorId::from_u128(7)).await?;
+    /// assert!(found.is_some_and(|c| c.email.is_some()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })
+    /// # }
+    /// ```
+    pub fn with_directory(mut self, directory: impl Directory + 'static) -> Self {
+        self.directory = Arc::new(directory);
+        self
+    }
+
+    /// Where the desk looks people up.
+    pub fn directory(&self) -> &dyn Directory {
+        self.directory.as_ref()
+    }
+
+    /// The configuration's notification templates, compiled.
+    pub fn templates(&self) -> &Templates {
+        &self.templates
     }
 
     /// Executes `request` (see the type's documentation).

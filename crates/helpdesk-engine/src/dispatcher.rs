@@ -9,8 +9,10 @@ use helpdesk_core::{TenantId, TicketId};
 use crate::clock::Clock;
 use crate::desk::Desk;
 use crate::error::DeskError;
-use crate::notifier::Notifier;
-use crate::store::{Outcome, Store};
+use crate::notification::Notification;
+use crate::notification::prepare::{Prepared, Preparer};
+use crate::notifier::{Notifier, NotifyError};
+use crate::store::{OutboxMessage, Outcome, Store};
 
 /// How a desk's dispatcher claims and retries; part of
 /// [`DeskOptions`](crate::DeskOptions).
@@ -101,6 +103,9 @@ pub struct DispatchReport {
     pub claimed: usize,
     /// Delivered.
     pub delivered: usize,
+    /// Settled without sending: the recipient opted out of such
+    /// notifications, or the ticket is gone.
+    pub skipped: usize,
     /// Failed, to be tried again later.
     pub retried: usize,
     /// Failed for the last time: now dead letters.
@@ -121,6 +126,58 @@ fn unit() -> f64 {
 }
 
 impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
+    /// The notification the dispatcher would send for `message` now: its
+    /// recipient looked up and its template rendered; `None` when nothing
+    /// would be sent (the recipient opted out, or the ticket is gone).
+    /// `Err` says why it cannot be sent, and whether that is for good (no
+    /// address known, an endpoint no longer configured) or may pass (the
+    /// directory or the store could not answer).
+    ///
+    /// ```
+    /// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
+    /// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, Request, Store, SystemClock};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// let config: DeskConfig = toml::from_str(r#"
+    ///     [endpoints.bus]
+    ///     via = "nats"
+    ///     target = "helpdesk"
+    ///
+    ///     [[notification_rules]]
+    ///     name = "openings"
+    ///     on = ["opened"]
+    ///     to = [{ endpoint = "bus" }]
+    ///     via = "nats"
+    /// "#)?;
+    /// let desk = Desk::new(config, MemoryStore::new(), NoNotifier, SystemClock)?;
+    /// let admin = Actor::admin(ActorId::from_u128(1), TenantId::from_u128(1));
+    /// let open = Command::Open(NewTicket::new(admin.id, "Printer jams", "Since Monday"));
+    /// desk.execute(Request::new(admin, helpdesk_engine::new_ticket_id(), open)).await?;
+    ///
+    /// let message = &desk.store().pending_outbox(1).await?[0];
+    /// let notification = desk.notification(message).await?.expect("sent");
+    /// assert_eq!(notification.to.address.as_deref(), Some("helpdesk"));
+    /// assert!(notification.content.text.contains("Since Monday"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })
+    /// # }
+    /// ```
+    pub async fn notification(
+        &self,
+        message: &OutboxMessage,
+    ) -> Result<Option<Notification>, NotifyError> {
+        let mut preparer = Preparer::new(
+            self.config(),
+            self.store(),
+            self.directory(),
+            self.templates(),
+        );
+        Ok(match preparer.prepare(message).await? {
+            Prepared::Send(notification) => Some(*notification),
+            Prepared::Skip => None,
+        })
+    }
+
     /// Claims the outbox messages due at `now` and hands each to the
     /// notifier, in outbox order: a delivered message is never claimed
     /// again; a failed one is retried after a backoff, or becomes a dead
@@ -134,16 +191,16 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     /// ```
     /// use std::sync::Mutex;
     ///
-    /// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
-    /// use helpdesk_engine::store::OutboxMessage;
-    /// use helpdesk_engine::{Clock, Desk, EventId, ManualClock, MemoryStore, Notifier, NotifyError, Request};
+    /// use helpdesk_core::{Actor, ActorId, Command, NewTicket, TenantId};
+    /// use helpdesk_engine::{Clock, DeliveryId, Desk, ManualClock, MemoryStore, Notification};
+    /// use helpdesk_engine::{Notifier, NotifyError, Request};
     ///
-    /// /// Fails every message once, then takes it.
+    /// /// Fails every notification once, then takes it.
     /// #[derive(Default)]
-    /// struct Flaky(Mutex<Vec<EventId>>);
+    /// struct Flaky(Mutex<Vec<DeliveryId>>);
     ///
     /// impl Notifier for Flaky {
-    ///     async fn notify(&self, message: &OutboxMessage) -> Result<(), NotifyError> {
+    ///     async fn notify(&self, message: &Notification) -> Result<(), NotifyError> {
     ///         let mut tried = self.0.lock().expect("not poisoned");
     ///         let first = !tried.contains(&message.id);
     ///         tried.push(message.id);
@@ -157,7 +214,9 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
     /// let clock = ManualClock::new("2026-03-02T09:00:00Z".parse()?);
-    /// let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), Flaky::default(), clock.clone())?;
+    /// // The test kit's desk tells an audit endpoint of every opening.
+    /// let config = helpdesk_testkit::config();
+    /// let desk = Desk::new(config, MemoryStore::new(), Flaky::default(), clock.clone())?;
     /// let admin = Actor::admin(ActorId::from_u128(1), TenantId::from_u128(1));
     /// let open = Command::Open(NewTicket::new(admin.id, "Printer jams", ""));
     /// desk.execute(Request::new(admin, helpdesk_engine::new_ticket_id(), open)).await?;
@@ -183,6 +242,12 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
             claimed: claimed.len(),
             ..DispatchReport::default()
         };
+        let mut preparer = Preparer::new(
+            self.config(),
+            self.store(),
+            self.directory(),
+            self.templates(),
+        );
         // Tickets with a failed message in this run, and when it is retried.
         let mut waiting: HashMap<(TenantId, TicketId), DateTime<Utc>> = HashMap::new();
         for claim in claimed {
@@ -191,9 +256,20 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
                 report.released += 1;
                 Outcome::Released { at: *at }
             } else {
-                match self.notifier().notify(&claim.message).await {
-                    Ok(()) => {
+                let sent = match preparer.prepare(&claim.message).await {
+                    Ok(Prepared::Send(notification)) => {
+                        self.notifier().notify(&notification).await.map(|()| true)
+                    }
+                    Ok(Prepared::Skip) => Ok(false),
+                    Err(error) => Err(error),
+                };
+                match sent {
+                    Ok(true) => {
                         report.delivered += 1;
+                        Outcome::Delivered
+                    }
+                    Ok(false) => {
+                        report.skipped += 1;
                         Outcome::Delivered
                     }
                     Err(error) => {
@@ -241,16 +317,15 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
 /// use std::sync::{Arc, Mutex};
 /// use std::time::Duration;
 ///
-/// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
-/// use helpdesk_engine::store::OutboxMessage;
-/// use helpdesk_engine::{Desk, EventId, MemoryStore, Notifier, NotifyError, Request, SystemClock};
-/// use helpdesk_engine::spawn_dispatcher;
+/// use helpdesk_core::{Actor, ActorId, Command, NewTicket, TenantId};
+/// use helpdesk_engine::{DeliveryId, Desk, MemoryStore, Notification, Notifier, NotifyError};
+/// use helpdesk_engine::{Request, Store, SystemClock, spawn_dispatcher};
 ///
 /// #[derive(Default)]
-/// struct Collect(Mutex<Vec<EventId>>);
+/// struct Collect(Mutex<Vec<DeliveryId>>);
 ///
 /// impl Notifier for Collect {
-///     async fn notify(&self, message: &OutboxMessage) -> Result<(), NotifyError> {
+///     async fn notify(&self, message: &Notification) -> Result<(), NotifyError> {
 ///         self.0.lock().expect("not poisoned").push(message.id);
 ///         Ok(())
 ///     }
@@ -259,16 +334,19 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build()?;
 /// # runtime.block_on(async {
-/// let desk = Arc::new(Desk::new(DeskConfig::default(), MemoryStore::new(), Collect::default(), SystemClock)?);
+/// let config = helpdesk_testkit::config();
+/// let desk = Arc::new(Desk::new(config, MemoryStore::new(), Collect::default(), SystemClock)?);
 /// let admin = Actor::admin(ActorId::from_u128(1), TenantId::from_u128(1));
 /// let open = Command::Open(NewTicket::new(admin.id, "Printer jams", ""));
-/// let executed = desk.execute(Request::new(admin, helpdesk_engine::new_ticket_id(), open)).await?;
+/// desk.execute(Request::new(admin, helpdesk_engine::new_ticket_id(), open)).await?;
+/// let planned: Vec<DeliveryId> = desk.store().pending_outbox(10).await?.iter().map(|m| m.id).collect();
 ///
 /// let task = spawn_dispatcher(desk.clone(), Duration::from_millis(10));
 /// tokio::time::sleep(Duration::from_millis(50)).await;
 /// task.abort();
 /// let sent = desk.notifier().0.lock().expect("not poisoned").clone();
-/// assert_eq!(sent, executed.events.iter().map(|e| e.id).collect::<Vec<_>>());
+/// assert_eq!(sent, planned);
+/// assert!(desk.store().pending_outbox(10).await?.is_empty());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// # })
 /// # }

@@ -15,6 +15,7 @@ mod dispatcher;
 mod error;
 mod ids;
 mod memory;
+mod notification;
 mod notifier;
 mod recent;
 mod scheduler;
@@ -26,8 +27,13 @@ pub use desk::{Desk, DeskOptions, Executed, Request};
 pub use dispatcher::spawn_dispatcher;
 pub use dispatcher::{Backoff, DispatchOptions, DispatchReport};
 pub use error::{ConfigError, DeskError, Reuse};
-pub use ids::{CommandId, EventId, new_comment_id, new_ticket_id};
+pub use ids::{CommandId, DeliveryId, EventId, new_comment_id, new_ticket_id};
 pub use memory::MemoryStore;
+pub use notification::{
+    Addressee, Channels, ConfigDirectory, Contact, Directory, DirectoryError, DirectoryFuture,
+    EventVars, Notification, OptOut, RecipientVars, RenderError, Rendered, Templates, TicketVars,
+    Unrouted, Vars,
+};
 pub use notifier::{NoNotifier, Notifier, NotifyError};
 pub use scheduler::DueReport;
 #[cfg(feature = "tokio")]

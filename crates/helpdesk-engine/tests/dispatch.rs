@@ -7,11 +7,11 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, TimeDelta, Utc};
-use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId, TicketId};
+use helpdesk_core::{Actor, ActorId, Command, NewTicket, TenantId, TicketId};
 use helpdesk_engine::store::OutboxMessage;
 use helpdesk_engine::{
-    Backoff, Clock, Desk, DeskOptions, DispatchOptions, EventId, ManualClock, MemoryStore,
-    Notifier, NotifyError, Request, Store,
+    Backoff, Clock, DeliveryId, Desk, DeskOptions, DispatchOptions, ManualClock, MemoryStore,
+    Notification, Notifier, NotifyError, Request, Store,
 };
 
 /// How a scripted notifier treats a ticket's messages.
@@ -29,12 +29,12 @@ enum Script {
 #[derive(Default)]
 struct Scripted {
     scripts: Mutex<HashMap<TicketId, Script>>,
-    tries: Mutex<HashMap<EventId, u32>>,
-    delivered: Mutex<Vec<(TicketId, EventId)>>,
+    tries: Mutex<HashMap<DeliveryId, u32>>,
+    delivered: Mutex<Vec<(TicketId, DeliveryId)>>,
 }
 
 impl Scripted {
-    fn delivered(&self) -> Vec<(TicketId, EventId)> {
+    fn delivered(&self) -> Vec<(TicketId, DeliveryId)> {
         self.delivered.lock().unwrap().clone()
     }
 }
@@ -44,7 +44,7 @@ impl Scripted {
 struct Shared(Arc<Scripted>);
 
 impl Notifier for Shared {
-    async fn notify(&self, message: &OutboxMessage) -> Result<(), NotifyError> {
+    async fn notify(&self, message: &Notification) -> Result<(), NotifyError> {
         let script = self.0.scripts.lock().unwrap().get(&message.ticket).copied();
         let tries = {
             let mut tries = self.0.tries.lock().unwrap();
@@ -96,7 +96,7 @@ fn desk(
         ..DeskOptions::default()
     };
     Desk::with_options(
-        DeskConfig::default(),
+        helpdesk_testkit::config(),
         store,
         notifier,
         clock.clone(),
@@ -130,8 +130,8 @@ async fn tickets(desk: &Desk<Arc<MemoryStore>, Shared, ManualClock>, n: usize) -
 }
 
 /// Each ticket's messages in outbox order.
-fn by_ticket(messages: &[OutboxMessage]) -> HashMap<TicketId, Vec<EventId>> {
-    let mut out: HashMap<TicketId, Vec<EventId>> = HashMap::new();
+fn by_ticket(messages: &[OutboxMessage]) -> HashMap<TicketId, Vec<DeliveryId>> {
+    let mut out: HashMap<TicketId, Vec<DeliveryId>> = HashMap::new();
     for m in messages {
         out.entry(m.ticket).or_default().push(m.id);
     }
@@ -175,9 +175,9 @@ async fn every_message_is_delivered_once_in_its_tickets_order_through_failures()
     // order they were written, after two failures each.
     let delivered = notifier.0.delivered();
     assert_eq!(delivered.len(), outbox.len());
-    let unique: HashSet<EventId> = delivered.iter().map(|(_, id)| *id).collect();
+    let unique: HashSet<DeliveryId> = delivered.iter().map(|(_, id)| *id).collect();
     assert_eq!(unique.len(), outbox.len(), "no message delivered twice");
-    let mut sent: HashMap<TicketId, Vec<EventId>> = HashMap::new();
+    let mut sent: HashMap<TicketId, Vec<DeliveryId>> = HashMap::new();
     for (ticket, id) in delivered {
         sent.entry(ticket).or_default().push(id);
     }
@@ -215,7 +215,7 @@ async fn what_cannot_be_delivered_becomes_a_dead_letter_and_can_be_revived() {
     // refusing ticket died after one attempt, and the first message of the
     // ticket that is down died after the four attempts allowed, its later
     // messages after theirs.
-    let delivered: Vec<EventId> = notifier
+    let delivered: Vec<DeliveryId> = notifier
         .0
         .delivered()
         .into_iter()
@@ -223,7 +223,7 @@ async fn what_cannot_be_delivered_becomes_a_dead_letter_and_can_be_revived() {
         .collect();
     assert_eq!(delivered, outbox[&fine]);
     let dead = store.dead_letters(None, 100).await.unwrap();
-    let dead_of = |ticket: TicketId| -> Vec<(EventId, u32, String)> {
+    let dead_of = |ticket: TicketId| -> Vec<(DeliveryId, u32, String)> {
         dead.iter()
             .filter(|d| d.message.ticket == ticket)
             .map(|d| (d.message.id, d.attempts, d.last_error.clone()))
@@ -298,11 +298,11 @@ async fn hosts_share_the_outbox_and_take_over_a_dead_hosts_leases() {
     // Then every message was delivered exactly once, the dead host's after
     // its lease ran out, each ticket's in order.
     let delivered = notifier.0.delivered();
-    let ids: Vec<EventId> = delivered.iter().map(|(_, id)| *id).collect();
-    let unique: HashSet<EventId> = ids.iter().copied().collect();
+    let ids: Vec<DeliveryId> = delivered.iter().map(|(_, id)| *id).collect();
+    let unique: HashSet<DeliveryId> = ids.iter().copied().collect();
     assert_eq!(unique.len(), outbox.len());
     assert_eq!(ids.len(), outbox.len(), "each message once");
-    let mut sent: HashMap<TicketId, Vec<EventId>> = HashMap::new();
+    let mut sent: HashMap<TicketId, Vec<DeliveryId>> = HashMap::new();
     for (ticket, id) in delivered {
         sent.entry(ticket).or_default().push(id);
     }

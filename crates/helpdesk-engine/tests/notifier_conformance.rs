@@ -3,16 +3,16 @@
 
 use std::sync::{Arc, Mutex};
 
-use helpdesk_engine::store::OutboxMessage;
-use helpdesk_engine::{EventId, Notifier, NotifyError};
+use helpdesk_core::notification::{EndpointDef, NotificationChannel};
+use helpdesk_engine::{DeliveryId, Notification, Notifier, NotifyError};
 use helpdesk_testkit::Received;
 
 /// Every message it is sent, in order.
 #[derive(Clone, Default)]
-struct Inbox(Arc<Mutex<Vec<EventId>>>);
+struct Inbox(Arc<Mutex<Vec<DeliveryId>>>);
 
 impl Notifier for Inbox {
-    async fn notify(&self, message: &OutboxMessage) -> Result<(), NotifyError> {
+    async fn notify(&self, message: &Notification) -> Result<(), NotifyError> {
         self.0
             .lock()
             .map_err(|_| NotifyError::retryable("inbox", message.id, "poisoned"))?
@@ -22,7 +22,15 @@ impl Notifier for Inbox {
 }
 
 impl Received for Inbox {
-    async fn received(&self) -> Vec<EventId> {
+    fn endpoint(&self) -> EndpointDef {
+        EndpointDef {
+            via: NotificationChannel::Webhook,
+            target: "memory://inbox".into(),
+            description: None,
+        }
+    }
+
+    async fn received(&self) -> Vec<DeliveryId> {
         self.0.lock().map(|ids| ids.clone()).unwrap_or_default()
     }
 }

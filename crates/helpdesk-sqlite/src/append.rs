@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use helpdesk_core::TenantId;
-use helpdesk_engine::StoreError;
 use helpdesk_engine::store::{Append, Appended, CommandRecord};
+use helpdesk_engine::{DeliveryId, StoreError};
 use rusqlite::{OptionalExtension, params};
 
 use crate::codec::{self, key, nanos};
@@ -52,7 +52,8 @@ struct Rows {
     /// `(version, id, command, at, type, body)`.
     events: Vec<(i64, Key, Key, i64, &'static str, String)>,
     /// `(version, the whole message unless it is of one of the events)`.
-    outbox: Vec<(i64, Option<String>)>,
+    /// `(version, the whole message, or the delivery of the event)`.
+    outbox: Vec<(i64, Option<String>, Option<String>)>,
     /// The new searchable parts as the domain split them: `(internal,
     /// part)`.
     text: Vec<(bool, String)>,
@@ -78,22 +79,30 @@ pub(crate) fn encode(path: &Path, append: &Append) -> Result<Encoded, StoreError
         }
         let mut outbox = Vec::with_capacity(append.outbox.len());
         for message in &append.outbox {
-            // A message of one of these events refers to its row in
-            // `events`; any other message is kept whole.
+            // A delivery of one of these events refers to its row in
+            // `events` and keeps only the delivery; any other message is
+            // kept whole.
             let of_event = message.tenant == append.tenant
                 && message.ticket == record.ticket
                 && append.events.iter().any(|stored| {
-                    stored.id == message.id
+                    stored.id == message.event.id
                         && stored.tenant == append.tenant
                         && stored.ticket == record.ticket
                         && *stored == message.event
+                        && message.id
+                            == DeliveryId::of(
+                                stored.id,
+                                &message.delivery.recipient,
+                                message.delivery.channel,
+                            )
                 });
-            let whole = if of_event {
-                None
+            let (whole, delivery) = if of_event {
+                let delivery = codec::json(path, "a delivery", &message.delivery)?;
+                (None, Some(delivery))
             } else {
-                Some(codec::json(path, "an outbox message", message)?)
+                (Some(codec::json(path, "an outbox message", message)?), None)
             };
-            outbox.push((to_sql_version(message.event.version), whole));
+            outbox.push((to_sql_version(message.event.version), whole, delivery));
         }
         // The searchable text only grows, by the parts the domain gave.
         let text = (append.text.public.iter().map(|p| (false, p.clone())))
@@ -330,9 +339,9 @@ pub(crate) fn write<'a>(
         let insert = statements
             .get(Sql::OutboxInsert)
             .map_err(failed(path, "prepare outbox insert"))?;
-        for (version, whole) in &row.outbox {
+        for (version, whole, delivery) in &row.outbox {
             insert
-                .execute(params![no, version, whole])
+                .execute(params![no, version, whole, delivery])
                 .map_err(failed(path, "insert outbox message"))?;
         }
     }

@@ -42,6 +42,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         then: Some(crate::text_parts::rebuild),
     },
     Migration::sql(include_str!("../migrations/0006_deliveries.sql")),
+    Migration::sql(include_str!("../migrations/0007_planned_deliveries.sql")),
 ];
 
 /// The schema version this build writes.

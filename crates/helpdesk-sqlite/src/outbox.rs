@@ -1,7 +1,7 @@
 //! The outbox's deliveries: claims with leases, outcomes, dead letters.
 //!
 //! Reads of messages join `outbox` to `tickets` and, for a message that
-//! announces one of its append's events, to that event ([`MESSAGE_COLUMNS`]).
+//! delivers one of its append's events, to that event ([`MESSAGE_COLUMNS`]).
 //! Claims, outcomes and revivals write, so they run on the writer's
 //! connection (see `SqliteStore::write`); a claim reads the pending
 //! messages in outbox order, up to the outbox mark of the last synced
@@ -22,7 +22,7 @@ use crate::error::failed;
 /// The columns [`message`] reads, from the tables `o` (outbox), `t`
 /// (tickets) and `e` (events, left-joined).
 pub(crate) const MESSAGE_COLUMNS: &str =
-    "t.tenant, t.id, o.message, e.version, e.id, e.command, e.body";
+    "t.tenant, t.id, o.message, e.version, e.id, e.command, e.body, o.delivery";
 
 /// The joins [`MESSAGE_COLUMNS`] needs after `FROM outbox AS o`.
 pub(crate) const MESSAGE_JOINS: &str = "JOIN tickets AS t ON t.no = o.ticket \
@@ -43,7 +43,8 @@ pub(crate) fn message(row: &Row<'_>, offset: usize) -> Result<OutboxMessage, Sto
         command: id(row, offset + 5, WHAT)?,
         event: from_json(text(row, offset + 6, WHAT)?, WHAT)?,
     };
-    Ok(OutboxMessage::of(&event))
+    let delivery = from_json(text(row, offset + 7, WHAT)?, WHAT)?;
+    Ok(OutboxMessage::new(&event, delivery))
 }
 
 /// How many pending messages a claim reads at a time.

@@ -84,7 +84,7 @@ impl Sql {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
             }
             Sql::OutboxInsert => {
-                "INSERT INTO outbox (ticket, version, message) VALUES (?1, ?2, ?3)"
+                "INSERT INTO outbox (ticket, version, message, delivery) VALUES (?1, ?2, ?3, ?4)"
             }
             // A transaction's search text in one statement (see
             // `append::write_text`); a trigger indexes each part.

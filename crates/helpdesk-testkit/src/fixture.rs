@@ -4,11 +4,12 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use helpdesk_core::notification::{Delivery, NotificationChannel, NotifyOn, Recipient};
 use helpdesk_core::{
     Actor, ActorId, Command, CommentId, DeskConfig, GroupId, NewTicket, StatusTarget, TenantId,
     Ticket, TicketId,
 };
-use helpdesk_engine::store::StoredEvent;
+use helpdesk_engine::store::{OutboxMessage, StoredEvent};
 use helpdesk_engine::{Desk, DeskOptions, Executed, ManualClock, NoNotifier, Request, Store};
 
 /// A desk over the store under test, with a cast of actors in two tenants.
@@ -100,9 +101,45 @@ pub fn config() -> DeskConfig {
                 "resolution": {"P1": "2h", "P2": "4h", "P3": "8h", "P4": "24h", "P5": "48h"}
             },
             "warnings": [{"percent": 50}]
+        }],
+        "endpoints": {
+            "audit": {"via": "webhook", "target": "https://audit.example.com/hooks/helpdesk"}
+        },
+        "notification_rules": [{
+            "name": "audit",
+            "on": NotifyOn::ALL,
+            "to": [{"endpoint": "audit"}],
+            "via": "webhook"
         }]
     });
     serde_json::from_value(json).expect("the fixture's configuration is valid")
+}
+
+/// The outbox message the fixture's configuration ([`config`]) writes for
+/// `event`: every event a notification rule can fire on is told to the
+/// `audit` endpoint, once.
+///
+/// ```
+/// use helpdesk_core::{Actor, ActorId, Command, NewTicket, TenantId};
+/// use helpdesk_engine::{ManualClock, MemoryStore, Store};
+/// use helpdesk_testkit::{Fixture, announced};
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let f = Fixture::new(MemoryStore::new());
+/// let ticket = helpdesk_engine::new_ticket_id();
+/// let ran = f.run(&f.admin, ticket, Command::Open(NewTicket::new(f.requester.id, "Printer jams", ""))).await;
+/// let expected: Vec<_> = ran.events.iter().filter_map(announced).collect();
+/// assert_eq!(f.store().pending_outbox(10).await.unwrap(), expected);
+/// # });
+/// ```
+pub fn announced(event: &StoredEvent) -> Option<OutboxMessage> {
+    NotifyOn::of(&event.event.change)?;
+    let delivery = Delivery {
+        rule: "audit".into(),
+        recipient: Recipient::Endpoint("audit".into()),
+        channel: NotificationChannel::Webhook,
+        template: None,
+    };
+    Some(OutboxMessage::new(event, delivery))
 }
 
 impl<S: Store + 'static> Fixture<S> {

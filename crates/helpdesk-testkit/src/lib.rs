@@ -28,7 +28,7 @@ mod fixture;
 pub mod notifier_cases;
 mod observed;
 
-pub use fixture::{Fixture, Ran, comment, config, pending, reply, start};
+pub use fixture::{Fixture, Ran, announced, comment, config, pending, reply, start};
 pub use notifier_cases::Received;
 pub use observed::Observed;
 
@@ -137,16 +137,16 @@ macro_rules! store_conformance {
 /// ```
 /// use std::sync::{Arc, Mutex};
 ///
-/// use helpdesk_engine::store::OutboxMessage;
-/// use helpdesk_engine::{EventId, Notifier, NotifyError};
+/// use helpdesk_core::notification::{EndpointDef, NotificationChannel};
+/// use helpdesk_engine::{DeliveryId, Notification, Notifier, NotifyError};
 /// use helpdesk_testkit::Received;
 ///
-/// /// A destination in memory: every message it is sent, in order.
+/// /// A destination in memory: every notification it is sent, in order.
 /// #[derive(Clone, Default)]
-/// struct Inbox(Arc<Mutex<Vec<EventId>>>);
+/// struct Inbox(Arc<Mutex<Vec<DeliveryId>>>);
 ///
 /// impl Notifier for Inbox {
-///     async fn notify(&self, message: &OutboxMessage) -> Result<(), NotifyError> {
+///     async fn notify(&self, message: &Notification) -> Result<(), NotifyError> {
 ///         self.0.lock().map_err(|_| NotifyError::retryable("inbox", message.id, "poisoned"))?
 ///             .push(message.id);
 ///         Ok(())
@@ -154,7 +154,11 @@ macro_rules! store_conformance {
 /// }
 ///
 /// impl Received for Inbox {
-///     async fn received(&self) -> Vec<EventId> {
+///     fn endpoint(&self) -> EndpointDef {
+///         EndpointDef { via: NotificationChannel::Nats, target: "inbox".into(), description: None }
+///     }
+///
+///     async fn received(&self) -> Vec<DeliveryId> {
 ///         self.0.lock().map(|ids| ids.clone()).unwrap_or_default()
 ///     }
 /// }

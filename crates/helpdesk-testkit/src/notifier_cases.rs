@@ -9,37 +9,63 @@ use std::collections::HashMap;
 use std::future::Future;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use helpdesk_core::notification::{Audience, EndpointDef, NotificationRule, NotifyOn};
 use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId, TicketId};
 use helpdesk_engine::store::OutboxMessage;
 use helpdesk_engine::{
-    Backoff, Clock, Desk, DeskOptions, DispatchOptions, EventId, ManualClock, MemoryStore,
+    Backoff, Clock, DeliveryId, Desk, DeskOptions, DispatchOptions, ManualClock, MemoryStore,
     Notifier, Request, Store,
 };
 
 /// Reads back what a notifier's destination received.
 pub trait Received: Send + Sync {
-    /// The idempotency keys (event ids) of every message the destination
-    /// received or holds, in the order they arrived, a redelivery as often
-    /// as it arrived (a destination that drops duplicates lists it once).
-    fn received(&self) -> impl Future<Output = Vec<EventId>> + Send;
+    /// Where the destination listens, as the desk configuration names it:
+    /// the notifier's channel and the target it sends to (a mailbox, a
+    /// URL, a subject). The cases' notification rules send every event
+    /// there.
+    fn endpoint(&self) -> EndpointDef;
+
+    /// The idempotency keys (delivery ids) of every notification the
+    /// destination received or holds, in the order they arrived, a
+    /// redelivery as often as it arrived (a destination that drops
+    /// duplicates lists it once).
+    fn received(&self) -> impl Future<Output = Vec<DeliveryId>> + Send;
 }
 
 fn start() -> DateTime<Utc> {
     crate::start()
 }
 
-/// A desk on a memory store whose dispatcher sends through `notifier`,
-/// retries after one to two seconds and gives up after five attempts: the
-/// desk of every case, for a notifier's own tests too.
+/// A desk on a memory store that tells `endpoint` (key `destination`) of
+/// every event a rule can fire on, whose dispatcher sends through
+/// `notifier`, retries after one to two seconds and gives up after five
+/// attempts: the desk of every case, for a notifier's own tests too.
 ///
 /// ```
+/// use helpdesk_core::notification::{EndpointDef, NotificationChannel};
 /// use helpdesk_engine::{ManualClock, NoNotifier};
 ///
 /// let clock = ManualClock::new(helpdesk_testkit::start());
-/// let desk = helpdesk_testkit::notifier_cases::desk(NoNotifier, &clock);
+/// let endpoint = EndpointDef { via: NotificationChannel::Nats, target: "helpdesk".into(), description: None };
+/// let desk = helpdesk_testkit::notifier_cases::desk(NoNotifier, endpoint, &clock);
 /// assert_eq!(desk.options().dispatch.max_attempts, 5);
+/// assert_eq!(desk.config().notification_rules[0].to.len(), 1);
 /// ```
-pub fn desk<N: Notifier>(notifier: N, clock: &ManualClock) -> Desk<MemoryStore, N, ManualClock> {
+pub fn desk<N: Notifier>(
+    notifier: N,
+    endpoint: EndpointDef,
+    clock: &ManualClock,
+) -> Desk<MemoryStore, N, ManualClock> {
+    let mut config = DeskConfig::default();
+    config.notification_rules.push(NotificationRule {
+        name: "everything".into(),
+        on: NotifyOn::ALL.to_vec(),
+        to: vec![Audience::Endpoint("destination".into())],
+        via: endpoint.via,
+        template: None,
+        skip_actor: true,
+    });
+    config.endpoints.insert("destination".into(), endpoint);
     let options = DeskOptions {
         dispatch: DispatchOptions {
             holder: "conformance".into(),
@@ -53,19 +79,13 @@ pub fn desk<N: Notifier>(notifier: N, clock: &ManualClock) -> Desk<MemoryStore, 
         },
         ..DeskOptions::default()
     };
-    Desk::with_options(
-        DeskConfig::default(),
-        MemoryStore::new(),
-        notifier,
-        clock.clone(),
-        options,
-    )
-    .unwrap_or_else(|e| panic!("{e}"))
+    Desk::with_options(config, MemoryStore::new(), notifier, clock.clone(), options)
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Each ticket's message ids, in outbox order.
-fn by_ticket(messages: &[OutboxMessage]) -> HashMap<TicketId, Vec<EventId>> {
-    let mut out: HashMap<TicketId, Vec<EventId>> = HashMap::new();
+fn by_ticket(messages: &[OutboxMessage]) -> HashMap<TicketId, Vec<DeliveryId>> {
+    let mut out: HashMap<TicketId, Vec<DeliveryId>> = HashMap::new();
     for m in messages {
         out.entry(m.ticket).or_default().push(m.id);
     }
@@ -82,7 +102,7 @@ where
     R: Received,
 {
     let clock = ManualClock::new(start());
-    let desk = desk(notifier, &clock);
+    let desk = desk(notifier, received.endpoint(), &clock);
     for (tenant, subject) in [(1, "Printer jams"), (2, "VPN drops"), (1, "Mail bounces")] {
         let tenant = TenantId::from_u128(tenant);
         let admin = Actor::admin(ActorId::from_u128(9), tenant);
@@ -136,16 +156,17 @@ where
             first.push(id);
         }
     }
-    let mut sent: Vec<EventId> = outbox.iter().map(|m| m.id).collect();
+    let mut sent: Vec<DeliveryId> = outbox.iter().map(|m| m.id).collect();
     let mut got = first.clone();
     sent.sort();
     got.sort();
     assert_eq!(
         got, sent,
-        "every message arrives under its event id, and nothing else"
+        "every notification arrives under its delivery id, and nothing else"
     );
-    let ticket_of: HashMap<EventId, TicketId> = outbox.iter().map(|m| (m.id, m.ticket)).collect();
-    let mut order: HashMap<TicketId, Vec<EventId>> = HashMap::new();
+    let ticket_of: HashMap<DeliveryId, TicketId> =
+        outbox.iter().map(|m| (m.id, m.ticket)).collect();
+    let mut order: HashMap<TicketId, Vec<DeliveryId>> = HashMap::new();
     for id in first {
         if let Some(ticket) = ticket_of.get(&id) {
             order.entry(*ticket).or_default().push(id);
@@ -167,7 +188,7 @@ where
     R: Received,
 {
     let clock = ManualClock::new(start());
-    let desk = desk(notifier, &clock);
+    let desk = desk(notifier, received.endpoint(), &clock);
     let admin = Actor::admin(ActorId::from_u128(9), TenantId::from_u128(1));
     let open = Command::Open(NewTicket::new(admin.id, "Redelivered", ""));
     desk.execute(Request::new(admin, helpdesk_engine::new_ticket_id(), open))
@@ -180,16 +201,21 @@ where
         .unwrap_or_else(|e| panic!("pending: {e}"))
         .pop()
         .unwrap_or_else(|| panic!("the open wrote a message"));
+    let notification = desk
+        .notification(&message)
+        .await
+        .unwrap_or_else(|e| panic!("the message cannot be sent: {e}"))
+        .unwrap_or_else(|| panic!("the endpoint is told"));
     for attempt in ["first", "second"] {
         desk.notifier()
-            .notify(&message)
+            .notify(&notification)
             .await
             .unwrap_or_else(|e| panic!("the {attempt} delivery failed: {e}"));
     }
     let arrived = received.received().await;
     assert!(
         arrived.contains(&message.id),
-        "the message arrives under its event id"
+        "the notification arrives under its delivery id"
     );
     assert!(
         arrived.iter().all(|id| *id == message.id),

@@ -1,5 +1,6 @@
 //! Ids the engine makes: UUID v7, so they sort by creation time.
 
+mod delivery;
 mod v7;
 
 use std::fmt;
@@ -8,6 +9,8 @@ use std::str::FromStr;
 use helpdesk_core::{CommentId, TicketId};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+pub use delivery::DeliveryId;
 
 /// Identifies a command as the caller sent it. Executing the same command
 /// id twice applies the command once and answers the first result again,

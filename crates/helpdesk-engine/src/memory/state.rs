@@ -9,15 +9,15 @@
 //! copies the events already in it.
 
 use std::collections::{HashMap, HashSet};
-use std::ops::Range;
 
 use chrono::{DateTime, Utc};
+use helpdesk_core::notification::Delivery;
 use helpdesk_core::{SearchText, TenantId, Ticket, TicketId};
 
 use super::commands::Commands;
 use super::delivery::Deliveries;
 use super::key::Key;
-use crate::ids::CommandId;
+use crate::ids::{CommandId, DeliveryId};
 use crate::store::{
     Append, Appended, Claimed, CommandRecord, DeadLetter, OutboxMessage, Outcome, StoreError,
     StoredEvent, TicketRow,
@@ -50,12 +50,11 @@ pub(super) struct Entry {
     pub(super) text: SearchText,
 }
 
-/// Outbox messages: the announcements of a run of events in the log (what
-/// the engine writes; consecutive appends extend one run), or any other
-/// message an append brought.
+/// Outbox messages: a delivery of an event in the log, by the event's
+/// place (what the engine writes), or any other message an append brought.
 #[derive(Debug)]
 enum Outboxed {
-    Events(Range<usize>),
+    Of { at: usize, delivery: Box<Delivery> },
     Message(Box<OutboxMessage>),
 }
 
@@ -88,26 +87,19 @@ impl State {
     {
         self.outbox
             .iter()
-            .flat_map(|outboxed| {
-                let (events, message) = match outboxed {
-                    Outboxed::Events(run) => (&self.log[run.clone()], None),
-                    Outboxed::Message(message) => (&[][..], Some(&**message)),
-                };
-                events
-                    .iter()
-                    .map(Either::Event)
-                    .chain(message.map(Either::Message))
-            })
             .zip(0u64..)
-            .skip_while(move |(_, position)| *position < from)
-            .map(|(either, position)| {
-                let key = match either {
-                    Either::Event(e) => (e.tenant, e.ticket),
-                    Either::Message(m) => (m.tenant, m.ticket),
+            .skip(usize::try_from(from).unwrap_or(usize::MAX))
+            .map(move |(outboxed, position)| {
+                let log = &self.log;
+                let key = match outboxed {
+                    Outboxed::Of { at, .. } => (log[*at].tenant, log[*at].ticket),
+                    Outboxed::Message(m) => (m.tenant, m.ticket),
                 };
-                let build = move || match either {
-                    Either::Event(e) => OutboxMessage::of(e),
-                    Either::Message(m) => m.clone(),
+                let build = move || match outboxed {
+                    Outboxed::Of { at, delivery } => {
+                        OutboxMessage::new(&log[*at], (**delivery).clone())
+                    }
+                    Outboxed::Message(m) => (**m).clone(),
                 };
                 (position, key, build)
             })
@@ -229,21 +221,18 @@ impl State {
         }
         let first = self.log.len();
         let positions = first..first + append.events.len();
-        // Compared in place: moving each message out would copy it only
-        // to drop it.
-        for (i, message) in append.outbox.iter().enumerate() {
-            let announces = append
+        for message in append.outbox {
+            let of = append
                 .events
-                .get(i)
-                .is_some_and(|event| is_announcement(message, event));
-            let at = first + i;
-            match self.outbox.last_mut() {
-                Some(Outboxed::Events(run)) if announces && run.end == at => run.end += 1,
-                _ if announces => self.outbox.push(Outboxed::Events(at..at + 1)),
-                _ => self
-                    .outbox
-                    .push(Outboxed::Message(Box::new(message.clone()))),
-            }
+                .iter()
+                .position(|event| is_of(&message, event));
+            self.outbox.push(match of {
+                Some(i) => Outboxed::Of {
+                    at: first + i,
+                    delivery: Box::new(message.delivery),
+                },
+                None => Outboxed::Message(Box::new(message)),
+            });
         }
         self.log.extend(append.events);
         match stored {
@@ -269,16 +258,14 @@ impl State {
     }
 }
 
-/// An outbox entry: an event announced, or a message kept whole.
-#[derive(Clone, Copy)]
-enum Either<'a> {
-    Event(&'a StoredEvent),
-    Message(&'a OutboxMessage),
-}
-
-/// Whether `message` is [`OutboxMessage::of`] `event`.
-fn is_announcement(message: &OutboxMessage, event: &StoredEvent) -> bool {
-    message.id == event.id
+/// Whether `message` is [`OutboxMessage::new`] of `event`.
+fn is_of(message: &OutboxMessage, event: &StoredEvent) -> bool {
+    message.id
+        == DeliveryId::of(
+            event.id,
+            &message.delivery.recipient,
+            message.delivery.channel,
+        )
         && message.tenant == event.tenant
         && message.ticket == event.ticket
         && message.event == *event
@@ -294,6 +281,7 @@ mod tests {
     use super::*;
     use crate::ids::{CommandId, EventId};
     use crate::store::Fingerprint;
+    use helpdesk_core::notification::{NotificationChannel, Recipient};
 
     const TENANT: TenantId = TenantId::from_u128(1);
 
@@ -331,13 +319,29 @@ mod tests {
             from_version: from,
             to_version: ticket.version(),
         };
-        Append::new(
+        let mut append = Append::new(
             TENANT,
             record,
             events,
             ticket.clone(),
             &DeskConfig::default(),
-        )
+        );
+        // Every tag told to an endpoint, as a rule could.
+        append.outbox = append
+            .events
+            .iter()
+            .map(|event| OutboxMessage::new(event, audit()))
+            .collect();
+        append
+    }
+
+    fn audit() -> Delivery {
+        Delivery {
+            rule: "audit".into(),
+            recipient: Recipient::Endpoint("audit".into()),
+            channel: NotificationChannel::Webhook,
+            template: None,
+        }
     }
 
     fn written(state: &mut State, append: Append) {
@@ -396,8 +400,8 @@ mod tests {
         let mut append = tagging(&mut ticket, &["vpn", "wifi"]);
         // A message that differs from the event it sits beside, and one
         // more message than there are events: both are kept as given.
-        append.outbox[1].id = EventId::new();
-        let extra = OutboxMessage::of(&append.events[0]);
+        append.outbox[1].id = DeliveryId::from_uuid(uuid::Uuid::nil());
+        let extra = OutboxMessage::new(&append.events[0], audit());
         append.outbox.push(extra);
         let expected = append.outbox.clone();
         written(&mut state, append);

@@ -13,12 +13,13 @@ use crate::store::{OutboxMessage, StoreError};
 ///
 /// ```
 /// use chrono::{DateTime, Duration, Utc};
-/// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
+/// use helpdesk_core::{Actor, ActorId, Command, NewTicket, TenantId};
 /// use helpdesk_engine::store::Outcome;
 /// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, Request, Store, SystemClock};
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
-/// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock)?;
+/// // The test kit's desk tells an audit endpoint of every opening.
+/// let desk = Desk::new(helpdesk_testkit::config(), MemoryStore::new(), NoNotifier, SystemClock)?;
 /// let admin = Actor::admin(ActorId::from_u128(1), TenantId::from_u128(1));
 /// let open = Command::Open(NewTicket::new(admin.id, "Printer jams", ""));
 /// desk.execute(Request::new(admin, helpdesk_engine::new_ticket_id(), open)).await?;

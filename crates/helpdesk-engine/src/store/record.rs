@@ -135,7 +135,7 @@ pub struct CommandRecord {
 ///     to_version: after.version(),
 /// };
 /// let append = Append::new(tenant, record, events, after.clone(), &config);
-/// assert_eq!(append.outbox.len(), append.events.len(), "one message per event");
+/// assert!(append.outbox.is_empty(), "no notification rules, nobody to tell");
 /// assert_eq!(append.text.public, ["printer jams"], "the subject is searchable");
 /// assert_eq!(append.row, TicketRow::of(&after, &config));
 ///
@@ -169,8 +169,9 @@ pub struct Append {
 
 impl Append {
     /// The append of `events` (the command's, in order) leaving the ticket
-    /// as `ticket`: its row under `config`, one outbox message per event,
-    /// and the text the events add to search. What the desk writes; a
+    /// as `ticket`: its row under `config`, the outbox messages the
+    /// configuration's notification rules plan for the events
+    /// ([`OutboxMessage::planned`]), and the text the events add to search. What the desk writes; a
     /// test or a migration tool can build its appends the same way.
     pub fn new(
         tenant: TenantId,
@@ -182,7 +183,7 @@ impl Append {
         Self {
             tenant,
             command,
-            outbox: events.iter().map(OutboxMessage::of).collect(),
+            outbox: OutboxMessage::planned(&events, &ticket, config),
             text: SearchText::of(events.iter().map(|e| &e.event)),
             row: TicketRow::of(&ticket, config),
             ticket,
