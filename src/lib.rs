@@ -9,7 +9,8 @@
 //! ([`helpdesk_core`]: tickets, commands, events, calendars, SLA, routing,
 //! escalation, assignment, the desk configuration), the engine
 //! ([`engine`]: the [`Desk`] service and its ports) and, with the `sqlite`
-//! feature (on by default), the SQLite store; with the `nats` feature, the
+//! feature (on by default), the SQLite store; with the `postgres` feature,
+//! the PostgreSQL store for several hosts on one database; with the `nats` feature, the
 //! notifier that publishes to NATS JetStream (`nats`); with the `webhook`
 //! feature, the notifier that posts signed HTTP webhooks (`webhook`); with
 //! the `axum` feature, the HTTP API (`api`).
@@ -65,6 +66,16 @@ pub mod sqlite {
 
 #[cfg(feature = "sqlite")]
 pub use helpdesk_sqlite::{SqliteError, SqliteOptions, SqliteStore};
+
+/// The PostgreSQL store, for several host instances on one database
+/// (feature `postgres`).
+#[cfg(feature = "postgres")]
+pub mod postgres {
+    pub use helpdesk_postgres::*;
+}
+
+#[cfg(feature = "postgres")]
+pub use helpdesk_postgres::{PostgresError, PostgresOptions, PostgresStore};
 
 /// The notifier that publishes the outbox to NATS JetStream (feature
 /// `nats`).
