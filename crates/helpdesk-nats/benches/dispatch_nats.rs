@@ -1,8 +1,10 @@
 //! The dispatcher publishing to NATS JetStream, against plain async-nats
-//! publishes of the same payloads: 512 messages (128 tickets of four
-//! events), each published and its acknowledgement awaited in turn, as the
-//! dispatcher does. Needs the NATS server at `HELPDESK_NATS_URL` (default
-//! 127.0.0.1:4222); the bench's stream is deleted at the end.
+//! publishes of the same payloads: 512 notifications (128 tickets of four
+//! events, each told to one endpoint), each published and its
+//! acknowledgement awaited in turn, as the dispatcher does. The dispatcher
+//! also addresses and renders each, which the plain publishes are spared.
+//! Needs the NATS server at `HELPDESK_NATS_URL` (default 127.0.0.1:4222);
+//! the bench's stream is deleted at the end.
 #![allow(missing_docs)] // criterion_group! generates undocumented items
 
 use std::time::Duration;
@@ -11,19 +13,31 @@ use async_nats::HeaderMap;
 use async_nats::jetstream;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
-use helpdesk_engine::store::OutboxMessage;
 use helpdesk_engine::{
-    Clock, Desk, DeskOptions, DispatchOptions, EventId, ManualClock, MemoryStore, Request, Store,
+    Clock, Desk, DeskOptions, DispatchOptions, EventId, ManualClock, MemoryStore, Notification,
+    Request, Store,
 };
 use helpdesk_nats::{Envelope, NatsNotifier, NatsOptions};
 
 const TICKETS: usize = 128;
 
-/// A desk whose outbox holds four messages for each of `TICKETS` tickets.
+/// A desk whose outbox holds four notifications for each of `TICKETS`
+/// tickets, to an endpoint whose subject is `prefix`.
 fn filled(
     runtime: &tokio::runtime::Runtime,
     notifier: NatsNotifier,
+    prefix: &str,
 ) -> Desk<MemoryStore, NatsNotifier, ManualClock> {
+    let config = serde_json::json!({
+        "endpoints": {"bus": {"via": "nats", "target": prefix}},
+        "notification_rules": [{
+            "name": "conversation",
+            "on": ["opened", "public_reply", "internal_note"],
+            "to": [{"endpoint": "bus"}],
+            "via": "nats"
+        }]
+    });
+    let config: DeskConfig = serde_json::from_value(config).expect("a configuration");
     let options = DeskOptions {
         dispatch: DispatchOptions {
             holder: "bench".into(),
@@ -33,14 +47,8 @@ fn filled(
         ..DeskOptions::default()
     };
     let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().expect("an instant"));
-    let desk = Desk::with_options(
-        DeskConfig::default(),
-        MemoryStore::new(),
-        notifier,
-        clock,
-        options,
-    )
-    .expect("valid configuration");
+    let desk = Desk::with_options(config, MemoryStore::new(), notifier, clock, options)
+        .expect("valid configuration");
     let admin = Actor::admin(ActorId::from_u128(1), TenantId::from_u128(1));
     runtime.block_on(async {
         for n in 0..TICKETS {
@@ -49,11 +57,22 @@ fn filled(
             desk.execute(Request::new(admin.clone(), id, open))
                 .await
                 .expect("open");
-            for tag in ["a", "b", "c"] {
-                let tag = Command::Tag { tag: tag.into() };
-                desk.execute(Request::new(admin.clone(), id, tag))
+            for body in ["Which tray?", "Tray 2 is broken", "Try tray 1"] {
+                let comment = helpdesk_engine::new_comment_id();
+                let command = if body.starts_with("Tray") {
+                    Command::AddNote {
+                        comment,
+                        body: body.into(),
+                    }
+                } else {
+                    Command::Reply {
+                        comment,
+                        body: body.into(),
+                    }
+                };
+                desk.execute(Request::new(admin.clone(), id, command))
                     .await
-                    .expect("tag");
+                    .expect("comment");
             }
         }
     });
@@ -88,7 +107,7 @@ fn bench(c: &mut Criterion) {
     group.throughput(Throughput::Elements(messages));
     group.bench_function("run_dispatch", |b| {
         b.iter_batched(
-            || filled(&runtime, notifier.clone()),
+            || filled(&runtime, notifier.clone(), &options.prefix),
             |desk| {
                 runtime.block_on(async {
                     let report = desk
@@ -111,12 +130,19 @@ fn bench(c: &mut Criterion) {
     group.bench_function("plain_publishes", |b| {
         b.iter_batched(
             || {
-                let desk = filled(&runtime, notifier.clone());
-                runtime
-                    .block_on(desk.store().pending_outbox(10_000))
-                    .expect("pending")
+                let desk = filled(&runtime, notifier.clone(), &options.prefix);
+                runtime.block_on(async {
+                    let outbox = desk.store().pending_outbox(10_000).await.expect("pending");
+                    let mut notifications = Vec::with_capacity(outbox.len());
+                    for message in &outbox {
+                        let notification = desk.notification(message).await.expect("prepared");
+                        notifications.push(notification.expect("the endpoint is told"));
+                    }
+                    assert_eq!(notifications.len() as u64, messages);
+                    notifications
+                })
             },
-            |outbox: Vec<OutboxMessage>| {
+            |outbox: Vec<Notification>| {
                 runtime.block_on(async {
                     for message in &outbox {
                         let mut headers = HeaderMap::new();
@@ -127,7 +153,7 @@ fn bench(c: &mut Criterion) {
                         let payload = Envelope::encode(message).expect("encodable");
                         context
                             .publish_with_headers(
-                                NatsNotifier::subject(&options, message),
+                                NatsNotifier::subject(&options, message).expect("captured"),
                                 headers,
                                 payload.into(),
                             )

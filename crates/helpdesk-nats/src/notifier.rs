@@ -5,12 +5,11 @@ use std::error::Error as _;
 use async_nats::jetstream::context::{GetStreamByNameErrorKind, PublishError, PublishErrorKind};
 use async_nats::jetstream::message::PublishMessage;
 use async_nats::jetstream::{self, ErrorCode, stream};
-use helpdesk_engine::store::OutboxMessage;
-use helpdesk_engine::{Notifier, NotifyError};
+use helpdesk_engine::{Notification, Notifier, NotifyError};
 
 use crate::envelope::Envelope;
 use crate::error::NatsError;
-use crate::options::NatsOptions;
+use crate::options::{NatsOptions, check_subject_prefix};
 
 /// The name this notifier gives in [`NotifyError::notifier`].
 const NAME: &str = "nats";
@@ -19,13 +18,14 @@ const NAME: &str = "nats";
 /// most: the server counts headers against its `max_payload`.
 const HEADER_BYTES: usize = 64;
 
-/// Publishes each outbox message to NATS JetStream, as an [`Envelope`] in
+/// Publishes each notification to NATS JetStream, as an [`Envelope`] in
 /// JSON, to the subject `<prefix>.<tenant>.<event type>` (such as
-/// `helpdesk.0190f1c2-….replied`), with the event id in the `Nats-Msg-Id`
-/// header, and waits for the stream's ack: a message counts as delivered
-/// only once the server has stored it. JetStream drops a second publish of
-/// the same id within the stream's duplicate window, so the dispatcher's
-/// redeliveries are stored once.
+/// `helpdesk.0190f1c2-….replied`; see [`NatsNotifier::subject`] for the
+/// prefix of an endpoint's target), with the delivery id in the
+/// `Nats-Msg-Id` header, and waits for the stream's ack: a notification
+/// counts as delivered only once the server has stored it. JetStream drops
+/// a second publish of the same id within the stream's duplicate window,
+/// so the dispatcher's redeliveries are stored once.
 ///
 /// Failures, as [`Desk::run_dispatch`](helpdesk_engine::Desk::run_dispatch)
 /// sees them:
@@ -37,6 +37,7 @@ const HEADER_BYTES: usize = 64;
 /// | no responders, and a stream captures the subject (it has no leader yet) or the server cannot say | retryable |
 /// | no stream captures the subject and [`NatsOptions::create_stream`] is true | the stream is created again and the message published once more |
 /// | no stream captures the subject and [`NatsOptions::create_stream`] is false | permanent |
+/// | the endpoint's target is not a subject under [`NatsOptions::prefix`] (the stream would not capture it) | permanent |
 /// | the message is larger than the server's `max_payload` or the stream's maximum message size | permanent |
 /// | the envelope cannot be encoded | permanent |
 /// | any other refusal by JetStream (storage full, limits) | retryable |
@@ -47,8 +48,18 @@ const HEADER_BYTES: usize = 64;
 /// use helpdesk_nats::{NatsNotifier, NatsOptions};
 ///
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// // Every reply and note, to `helpdesk.<tenant>.<event type>`.
+/// let config: DeskConfig = serde_json::from_str(r#"{
+///     "endpoints": {"bus": {"via": "nats", "target": "helpdesk"}},
+///     "notification_rules": [{
+///         "name": "Conversation to the bus",
+///         "on": ["public_reply", "internal_note"],
+///         "to": [{"endpoint": "bus"}],
+///         "via": "nats"
+///     }]
+/// }"#)?;
 /// let notifier = NatsNotifier::connect("127.0.0.1:4222", NatsOptions::default()).await?;
-/// let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), notifier, SystemClock)?;
+/// let desk = Desk::new(config, MemoryStore::new(), notifier, SystemClock)?;
 /// // Publish what the desk writes, as it writes it.
 /// let desk = std::sync::Arc::new(desk);
 /// helpdesk_engine::spawn_dispatcher(desk.clone(), std::time::Duration::from_millis(200));
@@ -127,7 +138,16 @@ impl NatsNotifier {
         &self.context
     }
 
-    /// The subject `message` goes to: `<prefix>.<tenant>.<event type>`.
+    /// The subject `notification` goes to: `<prefix>.<tenant>.<event type>`,
+    /// where the prefix is the notification's address (the target of the
+    /// endpoint it is for) or, when it has none (a person, who has no
+    /// subject of their own), [`NatsOptions::prefix`].
+    ///
+    /// The stream captures `<prefix>.>` of the options only, so an address
+    /// must be that prefix or lie under it: `helpdesk` or
+    /// `helpdesk.escalations` for the default prefix. Anything else, or an
+    /// address that is not a subject (an empty token, a wildcard,
+    /// whitespace), is refused for good, saying why.
     ///
     /// ```
     /// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
@@ -135,27 +155,71 @@ impl NatsNotifier {
     /// use helpdesk_nats::{NatsNotifier, NatsOptions};
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
-    /// let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock)?;
+    /// let config: DeskConfig = serde_json::from_str(r#"{
+    ///     "endpoints": {"urgent": {"via": "nats", "target": "helpdesk.urgent"}},
+    ///     "notification_rules": [
+    ///         {"name": "openings", "on": ["opened"], "to": [{"endpoint": "urgent"}], "via": "nats"}
+    ///     ]
+    /// }"#)?;
+    /// let desk = Desk::new(config, MemoryStore::new(), NoNotifier, SystemClock)?;
     /// let admin = Actor::admin(ActorId::from_u128(1), TenantId::from_u128(7));
     /// let open = Command::Open(NewTicket::new(admin.id, "Printer jams", ""));
     /// desk.execute(Request::new(admin, helpdesk_engine::new_ticket_id(), open)).await?;
     ///
     /// let message = &desk.store().pending_outbox(1).await?[0];
+    /// let mut notification = desk.notification(message).await?.expect("the endpoint is told");
     /// assert_eq!(
-    ///     NatsNotifier::subject(&NatsOptions::default(), message),
+    ///     NatsNotifier::subject(&NatsOptions::default(), &notification)?,
+    ///     "helpdesk.urgent.00000000-0000-0000-0000-000000000007.opened"
+    /// );
+    ///
+    /// // Without an address, the options' prefix.
+    /// notification.to.address = None;
+    /// assert_eq!(
+    ///     NatsNotifier::subject(&NatsOptions::default(), &notification)?,
     ///     "helpdesk.00000000-0000-0000-0000-000000000007.opened"
     /// );
+    ///
+    /// // An address the stream does not capture.
+    /// notification.to.address = Some("audit".into());
+    /// let refused = NatsNotifier::subject(&NatsOptions::default(), &notification).unwrap_err();
+    /// assert!(refused.permanent);
+    /// assert!(refused.reason.contains("not under the prefix \"helpdesk\""), "{refused}");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// # })
     /// # }
     /// ```
-    pub fn subject(options: &NatsOptions, message: &OutboxMessage) -> String {
-        format!(
-            "{}.{}.{}",
-            options.prefix,
-            message.tenant,
-            message.event.event.change.type_name()
-        )
+    pub fn subject(
+        options: &NatsOptions,
+        notification: &Notification,
+    ) -> Result<String, NotifyError> {
+        let prefix = match notification.to.address.as_deref() {
+            None => options.prefix.as_str(),
+            Some(address) => {
+                let refuse =
+                    |reason: String| Err(NotifyError::permanent(NAME, notification.id, reason));
+                if let Err(reason) = check_subject_prefix(address) {
+                    return refuse(format!(
+                        "the endpoint's subject {address:?} is not a NATS subject: {reason}"
+                    ));
+                }
+                if !options.covers(address) {
+                    return refuse(format!(
+                        "the endpoint's subject {address:?} is not under the prefix {:?}, \
+                         so the stream {} (subjects {}) would not capture it",
+                        options.prefix,
+                        options.stream,
+                        options.subjects()
+                    ));
+                }
+                address
+            }
+        };
+        Ok(format!(
+            "{prefix}.{}.{}",
+            notification.tenant,
+            notification.event.event.change.type_name()
+        ))
     }
 
     /// Creates the stream when it does not exist; fails when it exists
@@ -191,13 +255,13 @@ impl NatsNotifier {
     /// Publishes `payload` to `subject` and waits for the ack.
     async fn publish_once(
         &self,
-        message: &OutboxMessage,
+        notification: &Notification,
         subject: &str,
         payload: &[u8],
     ) -> Result<(), PublishError> {
         let publish = PublishMessage::build()
             .payload(payload.to_vec().into())
-            .message_id(message.id.to_string());
+            .message_id(notification.id.to_string());
         self.context
             .send_publish(subject.to_owned(), publish)
             .await?
@@ -208,11 +272,11 @@ impl NatsNotifier {
     /// Publishes, and on "no responders" finds out whether a stream
     /// captures the subject: creates it again (once) when it is gone and
     /// the notifier may, refuses for good when it may not.
-    async fn publish(&self, message: &OutboxMessage) -> Result<(), NotifyError> {
-        let retryable = |reason: String| NotifyError::retryable(NAME, message.id, reason);
-        let permanent = |reason: String| NotifyError::permanent(NAME, message.id, reason);
-        let subject = Self::subject(&self.options, message);
-        let payload = Envelope::encode(message)
+    async fn publish(&self, notification: &Notification) -> Result<(), NotifyError> {
+        let retryable = |reason: String| NotifyError::retryable(NAME, notification.id, reason);
+        let permanent = |reason: String| NotifyError::permanent(NAME, notification.id, reason);
+        let subject = Self::subject(&self.options, notification)?;
+        let payload = Envelope::encode(notification)
             .map_err(|e| permanent(format!("could not encode the message: {e}")))?;
         let max = self.context.client().server_info().max_payload;
         if max > 0 && payload.len() + HEADER_BYTES > max {
@@ -223,7 +287,7 @@ impl NatsNotifier {
         }
         let mut created = false;
         loop {
-            let error = match self.publish_once(message, &subject, &payload).await {
+            let error = match self.publish_once(notification, &subject, &payload).await {
                 Ok(()) => return Ok(()),
                 Err(error) => error,
             };
@@ -302,12 +366,12 @@ fn describe(error: &dyn std::error::Error) -> String {
 }
 
 impl Notifier for NatsNotifier {
-    async fn notify(&self, message: &OutboxMessage) -> Result<(), NotifyError> {
-        match tokio::time::timeout(self.options.publish_timeout, self.publish(message)).await {
+    async fn notify(&self, notification: &Notification) -> Result<(), NotifyError> {
+        match tokio::time::timeout(self.options.publish_timeout, self.publish(notification)).await {
             Ok(result) => result,
             Err(_) => Err(NotifyError::retryable(
                 NAME,
-                message.id,
+                notification.id,
                 format!(
                     "no ack from JetStream within {:?}",
                     self.options.publish_timeout

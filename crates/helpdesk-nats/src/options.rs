@@ -23,9 +23,12 @@ use crate::error::NatsError;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NatsOptions {
-    /// The subjects' first tokens: messages go to
-    /// `<prefix>.<tenant>.<event type>`. One or more tokens separated by
-    /// dots, without wildcards or whitespace. Default: `helpdesk`.
+    /// The subjects' first tokens: notifications go to
+    /// `<prefix>.<tenant>.<event type>`, or, for an endpoint whose target
+    /// is a subject, `<target>.<tenant>.<event type>`, where the target
+    /// must be the prefix or lie under it (`<prefix>.…`) so that the
+    /// stream captures it. One or more tokens separated by dots, without
+    /// wildcards or whitespace. Default: `helpdesk`.
     pub prefix: String,
     /// The JetStream stream that stores the messages. Default: `HELPDESK`.
     pub stream: String,
@@ -61,25 +64,11 @@ impl Default for NatsOptions {
 impl NatsOptions {
     /// Checks the prefix and the stream name, naming what is wrong.
     pub fn check(&self) -> Result<(), NatsError> {
-        let prefix = |reason| NatsError::InvalidPrefix {
-            prefix: self.prefix.clone(),
-            reason,
-        };
-        if self.prefix.is_empty() {
-            return Err(prefix("it is empty"));
-        }
-        for token in self.prefix.split('.') {
-            if token.is_empty() {
-                return Err(prefix(
-                    "it has an empty token (a leading, trailing or double dot)",
-                ));
-            }
-            if token == "*" || token == ">" || token.contains(['*', '>']) {
-                return Err(prefix("it has a wildcard (`*` or `>`)"));
-            }
-            if token.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                return Err(prefix("it has whitespace or control characters"));
-            }
+        if let Err(reason) = check_subject_prefix(&self.prefix) {
+            return Err(NatsError::InvalidPrefix {
+                prefix: self.prefix.clone(),
+                reason,
+            });
         }
         let stream = |reason| NatsError::InvalidStream {
             stream: self.stream.clone(),
@@ -105,4 +94,33 @@ impl NatsOptions {
     pub fn subjects(&self) -> String {
         format!("{}.>", self.prefix)
     }
+
+    /// Whether `subject` is the prefix or lies under it (`<prefix>.…`), so
+    /// that the stream's `<prefix>.>` captures what is published below it.
+    pub(crate) fn covers(&self, subject: &str) -> bool {
+        subject
+            .strip_prefix(self.prefix.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+    }
+}
+
+/// Checks that `prefix` can start a subject: one or more tokens separated
+/// by dots, none empty, without wildcards, whitespace or control
+/// characters. Says what is wrong.
+pub(crate) fn check_subject_prefix(prefix: &str) -> Result<(), &'static str> {
+    if prefix.is_empty() {
+        return Err("it is empty");
+    }
+    for token in prefix.split('.') {
+        if token.is_empty() {
+            return Err("it has an empty token (a leading, trailing or double dot)");
+        }
+        if token.contains(['*', '>']) {
+            return Err("it has a wildcard (`*` or `>`)");
+        }
+        if token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err("it has whitespace or control characters");
+        }
+    }
+    Ok(())
 }

@@ -5,14 +5,19 @@
 mod common;
 
 use common::Scratch;
-use helpdesk_engine::EventId;
+use helpdesk_core::notification::EndpointDef;
+use helpdesk_engine::DeliveryId;
 use helpdesk_testkit::Received;
 
 /// Reads a test's own stream back.
 struct Stream(Scratch);
 
 impl Received for Stream {
-    async fn received(&self) -> Vec<EventId> {
+    fn endpoint(&self) -> EndpointDef {
+        self.0.endpoint()
+    }
+
+    async fn received(&self) -> Vec<DeliveryId> {
         self.0
             .read_all()
             .await
@@ -23,7 +28,7 @@ impl Received for Stream {
                     .as_ref()
                     .and_then(|h| h.get(async_nats::header::NATS_MESSAGE_ID))
                     .expect("every message carries its Nats-Msg-Id");
-                id.as_str().parse().expect("the header is an event id")
+                id.as_str().parse().expect("the header is a delivery id")
             })
             .collect()
     }

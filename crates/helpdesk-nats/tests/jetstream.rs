@@ -1,8 +1,10 @@
 //! The notifier against the real NATS server: what the dispatcher
-//! publishes is stored once each, in order per ticket, as documented;
-//! redeliveries are dropped; a dropped connection is retried and recovered
-//! from; refusals are permanent. Each test has a stream and a subject prefix
-//! of its own and deletes the stream at the end.
+//! publishes is stored once per delivery, in order per ticket, as
+//! documented, under the endpoint's subject; redeliveries are dropped; a
+//! dropped connection is retried and recovered from; refusals, an endpoint
+//! the stream does not capture among them, are permanent. Each test has a
+//! stream and a subject prefix of its own and deletes the stream at the
+//! end.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -13,33 +15,35 @@ use std::time::Duration;
 
 use async_nats::jetstream::stream;
 use chrono::TimeDelta;
-use helpdesk_core::{Change, CommentId, TenantId, TicketId};
-use helpdesk_engine::store::OutboxMessage;
-use helpdesk_engine::{Clock, EventId, ManualClock, Notifier, Store};
+use helpdesk_core::notification::{EndpointDef, NotificationChannel, NotifyOn, Recipient};
+use helpdesk_core::{Change, CommentId, DeskConfig, TenantId, TicketId};
+use helpdesk_engine::{
+    Clock, DeliveryId, Desk, EventId, ManualClock, MemoryStore, Notification, Notifier, Store,
+};
 use helpdesk_nats::{Envelope, NatsError, NatsNotifier, NatsOptions};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
-use common::{Scratch, desk, more, start, ticket};
+use common::{Scratch, desk, more, pending, start, ticket};
 
-/// Each ticket's message ids in the order given.
+/// Each ticket's delivery ids in the order given.
 fn by_ticket(
-    ids: impl IntoIterator<Item = (TicketId, EventId)>,
-) -> HashMap<TicketId, Vec<EventId>> {
-    let mut out: HashMap<TicketId, Vec<EventId>> = HashMap::new();
+    ids: impl IntoIterator<Item = (TicketId, DeliveryId)>,
+) -> HashMap<TicketId, Vec<DeliveryId>> {
+    let mut out: HashMap<TicketId, Vec<DeliveryId>> = HashMap::new();
     for (ticket, id) in ids {
         out.entry(ticket).or_default().push(id);
     }
     out
 }
 
-/// Checks that the stream holds every message of `outbox` once, each
+/// Checks that the stream holds every notification of `outbox` once, each
 /// ticket's in order, with the documented subject, header and payload.
-async fn assert_stored_once(scratch: &Scratch, outbox: &[OutboxMessage]) {
+async fn assert_stored_once(scratch: &Scratch, outbox: &[Notification]) {
     let options = scratch.options();
     let stored = scratch.read_all().await;
-    assert_eq!(stored.len(), outbox.len(), "every message stored once");
-    let expected: HashMap<EventId, &OutboxMessage> = outbox.iter().map(|m| (m.id, m)).collect();
+    assert_eq!(stored.len(), outbox.len(), "every delivery stored once");
+    let expected: HashMap<DeliveryId, &Notification> = outbox.iter().map(|m| (m.id, m)).collect();
     let mut order = Vec::new();
     for message in &stored {
         let envelope: Envelope = serde_json::from_slice(&message.payload).unwrap();
@@ -53,7 +57,7 @@ async fn assert_stored_once(scratch: &Scratch, outbox: &[OutboxMessage]) {
         );
         assert_eq!(
             message.subject.as_str(),
-            NatsNotifier::subject(&options, sent)
+            NatsNotifier::subject(&options, sent).unwrap()
         );
         let msg_id = message
             .headers
@@ -63,7 +67,7 @@ async fn assert_stored_once(scratch: &Scratch, outbox: &[OutboxMessage]) {
         assert_eq!(
             msg_id,
             Some(sent.id.to_string()),
-            "the event id is the message id"
+            "the delivery id is the message id"
         );
         order.push((sent.ticket, sent.id));
     }
@@ -81,7 +85,7 @@ async fn the_dispatcher_publishes_every_message_once_in_order_as_documented() {
     let scratch = Scratch::new().await;
     let notifier = scratch.notifier().await;
     let clock = ManualClock::new(start());
-    let desk = desk(notifier, &clock);
+    let desk = desk(notifier, scratch.endpoint(), &clock);
     let (acme, globex) = (TenantId::from_u128(1), TenantId::from_u128(2));
     let mut tickets = Vec::new();
     for i in 0..3 {
@@ -89,7 +93,7 @@ async fn the_dispatcher_publishes_every_message_once_in_order_as_documented() {
         tickets.push(ticket(&desk, globex, &format!("Globex VPN {i}")).await);
     }
     more(&desk, acme, tickets[0]).await;
-    let outbox = desk.store().pending_outbox(1_000).await.unwrap();
+    let outbox = pending(&desk).await;
     assert!(outbox.len() >= 6 * 3);
 
     // When the dispatcher runs.
@@ -126,9 +130,9 @@ async fn a_redelivered_message_is_stored_once() {
     let scratch = Scratch::new().await;
     let notifier = scratch.notifier().await;
     let clock = ManualClock::new(start());
-    let desk = desk(notifier.clone(), &clock);
+    let desk = desk(notifier.clone(), scratch.endpoint(), &clock);
     ticket(&desk, TenantId::from_u128(1), "Printer jams").await;
-    let outbox = desk.store().pending_outbox(1_000).await.unwrap();
+    let outbox = pending(&desk).await;
     notifier.notify(&outbox[0]).await.unwrap();
 
     // When it is published again, by the same notifier and by another
@@ -220,24 +224,24 @@ async fn a_dropped_connection_gives_retryable_errors_and_the_dispatcher_delivers
         .await
         .unwrap();
     let clock = ManualClock::new(start());
-    let desk = desk(notifier.clone(), &clock);
+    let desk = desk(notifier.clone(), scratch.endpoint(), &clock);
     let tenant = TenantId::from_u128(1);
     let first = ticket(&desk, tenant, "Printer jams").await;
-    let sent = desk.store().pending_outbox(100).await.unwrap().len();
+    let sent = pending(&desk).await;
     let report = desk.run_dispatch(clock.now()).await.unwrap();
-    assert_eq!((report.delivered, report.retried), (sent, 0));
+    assert_eq!((report.delivered, report.retried), (sent.len(), 0));
 
     // When the connection drops and the desk writes more.
     proxy.cut();
     more(&desk, tenant, first).await;
-    let second = ticket(&desk, tenant, "VPN drops").await;
-    let pending = desk.store().pending_outbox(100).await.unwrap();
+    ticket(&desk, tenant, "VPN drops").await;
+    let pending = pending(&desk).await;
 
     // Then publishing fails with retryable errors, and the dispatcher keeps
     // the messages for later: none dead, each ticket's later ones waiting.
     let error = notifier.notify(&pending[0]).await.unwrap_err();
     assert!(!error.permanent, "{error}");
-    assert_eq!(error.message, pending[0].id);
+    assert_eq!(error.delivery, pending[0].id);
     let report = desk.run_dispatch(clock.now()).await.unwrap();
     assert_eq!(
         (report.delivered, report.dead),
@@ -281,9 +285,7 @@ async fn a_dropped_connection_gives_retryable_errors_and_the_dispatcher_delivers
     assert_eq!(delivered, pending.len());
     assert!(desk.store().pending_outbox(1).await.unwrap().is_empty());
     assert!(desk.store().dead_letters(None, 1).await.unwrap().is_empty());
-    let mut outbox = desk.store().history(tenant, first, 1).await.unwrap();
-    outbox.extend(desk.store().history(tenant, second, 1).await.unwrap());
-    let outbox: Vec<OutboxMessage> = outbox.iter().map(OutboxMessage::of).collect();
+    let outbox: Vec<Notification> = sent.into_iter().chain(pending).collect();
     assert_stored_once(&scratch, &outbox).await;
     proxy.cut();
     scratch.delete().await;
@@ -301,7 +303,7 @@ async fn a_closed_client_gives_retryable_errors() {
     .await
     .unwrap();
     let clock = ManualClock::new(start());
-    let desk = desk(notifier, &clock);
+    let desk = desk(notifier, scratch.endpoint(), &clock);
     ticket(&desk, TenantId::from_u128(1), "Printer jams").await;
     client.drain().await.unwrap();
     for _ in 0..100 {
@@ -315,7 +317,7 @@ async fn a_closed_client_gives_retryable_errors() {
     let report = desk.run_dispatch(clock.now()).await.unwrap();
     assert_eq!((report.retried, report.dead, report.delivered), (1, 0, 0));
     assert!(
-        report.errors[0].starts_with("nats could not deliver message"),
+        report.errors[0].starts_with("nats could not deliver "),
         "{:?}",
         report.errors
     );
@@ -359,9 +361,9 @@ async fn refusals_are_permanent_and_become_dead_letters() {
     let notifier = NatsNotifier::new(scratch.context.clone(), options.clone())
         .await
         .unwrap();
-    let lost = desk(notifier.clone(), &clock);
+    let lost = desk(notifier.clone(), scratch.endpoint(), &clock);
     ticket(&lost, tenant, "Printer jams").await;
-    let outbox = lost.store().pending_outbox(100).await.unwrap();
+    let outbox = pending(&lost).await;
     let error = notifier.notify(&outbox[0]).await.unwrap_err();
     assert!(error.permanent, "{error}");
     assert!(
@@ -428,9 +430,9 @@ async fn a_stream_deleted_under_the_notifier_is_created_again() {
         .await
         .unwrap();
     let clock = ManualClock::new(start());
-    let desk = desk(notifier, &clock);
+    let desk = desk(notifier, scratch.endpoint(), &clock);
     ticket(&desk, TenantId::from_u128(1), "Printer jams").await;
-    let outbox = desk.store().pending_outbox(100).await.unwrap();
+    let outbox = pending(&desk).await;
 
     // When the dispatcher runs, then the stream is back and holds them.
     let report = desk.run_dispatch(clock.now()).await.unwrap();
@@ -462,5 +464,134 @@ async fn a_stream_of_that_name_with_other_subjects_is_refused_at_start() {
         error.to_string().contains(&format!("{}.>", scratch.prefix)),
         "{error}"
     );
+    scratch.delete().await;
+}
+
+/// A desk telling each of `endpoints` (keyed `e0`, `e1`, ...) of every
+/// event, by one rule, with the dispatcher's default options.
+fn desk_to(
+    notifier: NatsNotifier,
+    endpoints: &[EndpointDef],
+    clock: &ManualClock,
+) -> Desk<MemoryStore, NatsNotifier, ManualClock> {
+    let keys: Vec<String> = (0..endpoints.len()).map(|i| format!("e{i}")).collect();
+    let config = serde_json::json!({
+        "endpoints": keys.iter().zip(endpoints).map(|(k, e)| (k.clone(), e)).collect::<HashMap<_, _>>(),
+        "notification_rules": [{
+            "name": "everything",
+            "on": NotifyOn::ALL,
+            "to": keys.iter().map(|k| serde_json::json!({"endpoint": k})).collect::<Vec<_>>(),
+            "via": "nats"
+        }]
+    });
+    let config: DeskConfig = serde_json::from_value(config).unwrap();
+    Desk::new(config, MemoryStore::new(), notifier, clock.clone()).unwrap()
+}
+
+fn nats(target: String) -> EndpointDef {
+    EndpointDef {
+        via: NotificationChannel::Nats,
+        target,
+        description: None,
+    }
+}
+
+#[tokio::test]
+async fn an_event_told_to_two_endpoints_is_stored_once_per_delivery_under_each_subject() {
+    // Given a desk telling every event to two endpoints the stream
+    // captures: the prefix itself and a subject under it.
+    let scratch = Scratch::new().await;
+    let notifier = scratch.notifier().await;
+    let clock = ManualClock::new(start());
+    let urgent = format!("{}.urgent", scratch.prefix);
+    let endpoints = [nats(scratch.prefix.clone()), nats(urgent.clone())];
+    let desk = desk_to(notifier.clone(), &endpoints, &clock);
+    let tenant = TenantId::from_u128(1);
+    ticket(&desk, tenant, "Printer jams").await;
+    let outbox = desk.store().pending_outbox(1_000).await.unwrap();
+    let sent = pending(&desk).await;
+
+    // When the dispatcher publishes them, and every one is published again
+    // (as after lost acks).
+    let report = desk.run_dispatch(clock.now()).await.unwrap();
+    assert_eq!(report.delivered, sent.len(), "{:?}", report.errors);
+    for notification in &sent {
+        notifier.notify(notification).await.unwrap();
+    }
+
+    // Then the stream holds each delivery once: two per event, each under
+    // its own id and its endpoint's subject, both naming the event.
+    assert_stored_once(&scratch, &sent).await;
+    let mut per_event: HashMap<EventId, Vec<(Recipient, String)>> = HashMap::new();
+    for message in scratch.read_all().await {
+        let envelope: Envelope = serde_json::from_slice(&message.payload).unwrap();
+        let planned = outbox.iter().find(|m| m.id == envelope.id).unwrap();
+        assert_eq!(envelope.event_id, planned.event.id);
+        assert_eq!(envelope.recipient, planned.delivery.recipient);
+        assert_eq!(envelope.rule, "everything");
+        per_event
+            .entry(envelope.event_id)
+            .or_default()
+            .push((envelope.recipient, message.subject.to_string()));
+    }
+    assert!(per_event.len() >= 3, "the opening, the reply and the note");
+    for (event, deliveries) in per_event {
+        let recipients: Vec<&Recipient> = deliveries.iter().map(|(r, _)| r).collect();
+        assert_eq!(
+            recipients,
+            [
+                &Recipient::Endpoint("e0".into()),
+                &Recipient::Endpoint("e1".into())
+            ],
+            "{event}"
+        );
+        assert!(
+            deliveries[0]
+                .1
+                .starts_with(&format!("{}.{tenant}.", scratch.prefix))
+        );
+        assert!(deliveries[1].1.starts_with(&format!("{urgent}.{tenant}.")));
+    }
+    scratch.delete().await;
+}
+
+#[tokio::test]
+async fn an_endpoint_the_stream_does_not_capture_is_refused_for_good() {
+    // Given a desk whose endpoint is a subject outside the notifier's
+    // prefix, so outside its stream.
+    let scratch = Scratch::new().await;
+    let notifier = scratch.notifier().await;
+    let clock = ManualClock::new(start());
+    let outside = format!("{}-elsewhere", scratch.prefix);
+    let desk = desk(notifier.clone(), nats(outside.clone()), &clock);
+    ticket(&desk, TenantId::from_u128(1), "Printer jams").await;
+    let outbox = pending(&desk).await;
+
+    // When the dispatcher runs, then every delivery is a dead letter after
+    // one attempt, saying why, and nothing reached the stream.
+    let error = notifier.notify(&outbox[0]).await.unwrap_err();
+    assert!(error.permanent, "{error}");
+    assert_eq!(error.delivery, outbox[0].id);
+    let report = desk.run_dispatch(clock.now()).await.unwrap();
+    assert_eq!(
+        (report.dead, report.retried, report.delivered),
+        (outbox.len(), 0, 0),
+        "{:?}",
+        report.errors
+    );
+    let dead = desk.store().dead_letters(None, 100).await.unwrap();
+    assert_eq!(dead.len(), outbox.len());
+    for letter in &dead {
+        assert_eq!(letter.attempts, 1);
+        assert_eq!(
+            letter.last_error,
+            format!(
+                "the endpoint's subject {outside:?} is not under the prefix {:?}, \
+                 so the stream {} (subjects {}.>) would not capture it",
+                scratch.prefix, scratch.stream, scratch.prefix
+            )
+        );
+    }
+    assert_eq!(scratch.count().await, 0);
     scratch.delete().await;
 }

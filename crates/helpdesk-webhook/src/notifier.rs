@@ -1,11 +1,10 @@
-//! [`WebhookNotifier`]: the [`Notifier`] that posts outbox messages.
+//! [`WebhookNotifier`]: the [`Notifier`] that posts notifications.
 
 use std::error::Error as _;
 use std::net::IpAddr;
 use std::time::Duration;
 
-use helpdesk_engine::store::OutboxMessage;
-use helpdesk_engine::{Clock, Notifier, NotifyError, SystemClock};
+use helpdesk_engine::{Clock, DeliveryId, Notification, Notifier, NotifyError, SystemClock};
 use reqwest::{StatusCode, Url};
 
 use crate::address::{self, CheckedResolver, PrivateAddresses, Refused};
@@ -29,9 +28,12 @@ const NAME: &str = "webhook";
 /// ```
 #[derive(Debug, Clone)]
 pub struct WebhookOptions {
-    /// The receiver's URL, `https://` (or `http://`, which sends ticket
-    /// content in the clear: only inside a network the host trusts).
-    /// Redirects are not followed, so it must be the final URL.
+    /// The URL of notifications that have no address of their own (a
+    /// person told by webhook); a notification for an endpoint of the
+    /// desk configuration goes to that endpoint's target instead.
+    /// `https://` (or `http://`, which sends ticket content in the clear:
+    /// only inside a network the host trusts). Redirects are not followed,
+    /// so it must be the final URL.
     pub endpoint: String,
     /// The signing secrets. Each webhook carries one signature per secret:
     /// to rotate, add the new secret, let receivers switch to it, then
@@ -40,8 +42,9 @@ pub struct WebhookOptions {
     /// How long one attempt may take, from connecting to the answer's
     /// headers. Default: 10 s.
     pub timeout: Duration,
-    /// Whether the endpoint may resolve to loopback, private or link-local
-    /// addresses. Default: [`PrivateAddresses::Refuse`].
+    /// Whether the URLs posted to, [`endpoint`](Self::endpoint) and the
+    /// endpoints' targets alike, may resolve to loopback, private or
+    /// link-local addresses. Default: [`PrivateAddresses::Refuse`].
     pub private_addresses: PrivateAddresses,
 }
 
@@ -88,18 +91,18 @@ pub enum WebhookError {
     },
 }
 
-/// A [`Notifier`] that posts each outbox message as a signed webhook,
-/// following Standard Webhooks; see the [crate documentation](crate) for
-/// the body, the headers and what is retried.
+/// A [`Notifier`] that posts each notification as a signed webhook,
+/// following Standard Webhooks, to the notification's address (the target
+/// of the endpoint it is for) or, when it has none, to
+/// [`WebhookOptions::endpoint`]; see the [crate documentation](crate) for
+/// the body, the headers, the addresses refused and what is retried.
 ///
 /// The `webhook-timestamp` is read from its [`Clock`]: the
 /// [`SystemClock`] unless built [`with_clock`](Self::with_clock).
 #[derive(Debug)]
 pub struct WebhookNotifier<C = SystemClock> {
     client: reqwest::Client,
-    endpoint: Url,
-    host: String,
-    literal: Option<IpAddr>,
+    endpoint: Target,
     secrets: Vec<Secret>,
     policy: PrivateAddresses,
     timeout: Duration,
@@ -120,29 +123,7 @@ impl WebhookNotifier<SystemClock> {
 impl<C: Clock> WebhookNotifier<C> {
     /// A notifier posting as `options` say, timestamped by `clock`.
     pub fn with_clock(options: WebhookOptions, clock: C) -> Result<Self, WebhookError> {
-        let endpoint = Url::parse(&options.endpoint).map_err(|error| WebhookError::Endpoint {
-            endpoint: options.endpoint.clone(),
-            reason: error.to_string(),
-        })?;
-        if !matches!(endpoint.scheme(), "https" | "http") {
-            return Err(WebhookError::Scheme {
-                endpoint: options.endpoint,
-            });
-        }
-        let host = endpoint
-            .host_str()
-            .ok_or_else(|| WebhookError::Endpoint {
-                endpoint: options.endpoint.clone(),
-                reason: "it has no host".into(),
-            })?
-            .to_owned();
-        // The client connects to an address in the URL without resolving
-        // it, so those are checked before each post instead.
-        let literal = host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<IpAddr>()
-            .ok();
+        let endpoint = Target::parse(&options.endpoint)?;
         if options.secrets.is_empty() {
             return Err(WebhookError::NoSecret);
         }
@@ -161,8 +142,6 @@ impl<C: Clock> WebhookNotifier<C> {
         Ok(Self {
             client,
             endpoint,
-            host,
-            literal,
             secrets: options.secrets,
             policy: options.private_addresses,
             timeout: options.timeout,
@@ -170,14 +149,32 @@ impl<C: Clock> WebhookNotifier<C> {
         })
     }
 
-    /// The endpoint posted to, as parsed.
+    /// The URL posted to when a notification has no address of its own,
+    /// as parsed.
     pub fn endpoint(&self) -> &str {
-        self.endpoint.as_str()
+        self.endpoint.url.as_str()
+    }
+
+    /// Where `notification` goes: its address, parsed, or the notifier's
+    /// own URL. An address that is not an `https` or `http` URL is refused
+    /// for good, and so is one written as an address that is not allowed;
+    /// a host name is checked once resolved, by the client's resolver.
+    fn target(&self, notification: &Notification) -> Result<Target, NotifyError> {
+        let target = match notification.to.address.as_deref() {
+            None => self.endpoint.clone(),
+            Some(address) => Target::parse(address).map_err(|error| {
+                NotifyError::permanent(NAME, notification.id, error.to_string())
+            })?,
+        };
+        target.check(self.policy).map_err(|refused| {
+            NotifyError::permanent(NAME, notification.id, refused.to_string())
+        })?;
+        Ok(target)
     }
 
     fn outcome(
         &self,
-        message: &OutboxMessage,
+        delivery: DeliveryId,
         response: &reqwest::Response,
     ) -> Result<(), NotifyError> {
         let status = response.status();
@@ -201,31 +198,78 @@ impl<C: Clock> WebhookNotifier<C> {
                     " (Retry-After: {after}; the dispatcher's backoff sets the next attempt)"
                 ));
             }
-            Err(NotifyError::retryable(NAME, message.id, reason))
+            Err(NotifyError::retryable(NAME, delivery, reason))
         } else {
             if status.is_redirection() {
                 reason.push_str("; redirects are not followed, configure the final URL");
             }
-            Err(NotifyError::permanent(NAME, message.id, reason))
+            Err(NotifyError::permanent(NAME, delivery, reason))
         }
     }
 
-    fn failure(&self, message: &OutboxMessage, error: &reqwest::Error) -> NotifyError {
+    fn failure(&self, delivery: DeliveryId, error: &reqwest::Error) -> NotifyError {
         let mut source = error.source();
         while let Some(cause) = source {
             if let Some(refused) = cause.downcast_ref::<Refused>() {
-                return NotifyError::permanent(NAME, message.id, refused.to_string());
+                return NotifyError::permanent(NAME, delivery, refused.to_string());
             }
             source = cause.source();
         }
         if error.is_timeout() {
             return NotifyError::retryable(
                 NAME,
-                message.id,
+                delivery,
                 format!("no answer within {:?}", self.timeout),
             );
         }
-        NotifyError::retryable(NAME, message.id, chain(error))
+        NotifyError::retryable(NAME, delivery, chain(error))
+    }
+}
+
+/// A URL webhooks are posted to, parsed, with its host as written and the
+/// address written in it, if any.
+#[derive(Debug, Clone)]
+struct Target {
+    url: Url,
+    host: String,
+    literal: Option<IpAddr>,
+}
+
+impl Target {
+    /// Parses `text`: an absolute `https` or `http` URL with a host.
+    fn parse(text: &str) -> Result<Self, WebhookError> {
+        let url = Url::parse(text).map_err(|error| WebhookError::Endpoint {
+            endpoint: text.to_owned(),
+            reason: error.to_string(),
+        })?;
+        if !matches!(url.scheme(), "https" | "http") {
+            return Err(WebhookError::Scheme {
+                endpoint: text.to_owned(),
+            });
+        }
+        let host = url
+            .host_str()
+            .ok_or_else(|| WebhookError::Endpoint {
+                endpoint: text.to_owned(),
+                reason: "it has no host".into(),
+            })?
+            .to_owned();
+        // The client connects to an address in the URL without resolving
+        // it, so those are checked before each post instead.
+        let literal = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+            .ok();
+        Ok(Self { url, host, literal })
+    }
+
+    /// Checks the address written in the URL, if any, against `policy`.
+    fn check(&self, policy: PrivateAddresses) -> Result<(), Refused> {
+        match self.literal {
+            Some(address) => address::check(&self.host, address, policy),
+            None => Ok(()),
+        }
     }
 }
 
@@ -243,24 +287,21 @@ fn chain(error: &reqwest::Error) -> String {
 }
 
 impl<C: Clock> Notifier for WebhookNotifier<C> {
-    async fn notify(&self, message: &OutboxMessage) -> Result<(), NotifyError> {
-        if let Some(address) = self.literal {
-            address::check(&self.host, address, self.policy)
-                .map_err(|refused| NotifyError::permanent(NAME, message.id, refused.to_string()))?;
-        }
-        let body = envelope(message).map_err(|error| {
+    async fn notify(&self, notification: &Notification) -> Result<(), NotifyError> {
+        let target = self.target(notification)?;
+        let body = envelope(notification).map_err(|error| {
             NotifyError::permanent(
                 NAME,
-                message.id,
+                notification.id,
                 format!("the body could not be written: {error}"),
             )
         })?;
-        let id = message.id.to_string();
+        let id = notification.id.to_string();
         let timestamp = self.clock.now().timestamp();
         let signature = signature_header(&self.secrets, &id, timestamp, &body);
         let sent = self
             .client
-            .post(self.endpoint.clone())
+            .post(target.url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .header("webhook-id", id)
             .header("webhook-timestamp", timestamp.to_string())
@@ -269,8 +310,8 @@ impl<C: Clock> Notifier for WebhookNotifier<C> {
             .send()
             .await;
         match sent {
-            Ok(response) => self.outcome(message, &response),
-            Err(error) => Err(self.failure(message, &error)),
+            Ok(response) => self.outcome(notification.id, &response),
+            Err(error) => Err(self.failure(notification.id, &error)),
         }
     }
 }

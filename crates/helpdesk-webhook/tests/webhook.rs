@@ -1,9 +1,10 @@
 //! The webhook notifier against a real HTTP server on 127.0.0.1 that records
-//! each request and answers as scripted: a desk's outbox posted, signed and
-//! verified, in order per ticket; retries of one id until the endpoint
-//! recovers; dead letters for what it refuses; key rotation; and the
-//! addresses it refuses. (The envelope's exact form is pinned in the
-//! rustdoc of `envelope`.)
+//! each request and answers as scripted: a desk's notifications posted to
+//! their endpoint's URL (or the notifier's own, for a person), signed and
+//! verified, in order per ticket; retries of one delivery id until the
+//! endpoint recovers; dead letters for what it refuses; key rotation; and
+//! the addresses it refuses, configured or an endpoint's. (The envelope's
+//! exact form is pinned in the rustdoc of `envelope`.)
 #![allow(clippy::unwrap_used)]
 
 use std::collections::HashMap;
@@ -11,11 +12,12 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, TimeDelta, Utc};
+use helpdesk_core::notification::{NotifyOn, Recipient};
 use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId, TicketId};
 use helpdesk_engine::store::OutboxMessage;
 use helpdesk_engine::{
     Backoff, Clock, Desk, DeskOptions, DispatchOptions, ManualClock, MemoryStore, NoNotifier,
-    Notifier, Request, Store, SystemClock,
+    Notification, Notifier, Request, Store, SystemClock,
 };
 use helpdesk_webhook::{
     DEFAULT_TOLERANCE, PrivateAddresses, Secret, VerifyError, WebhookNotifier, WebhookOptions,
@@ -31,6 +33,10 @@ use common::{Answer, Recorded, Server};
 
 type WebhookDesk = Desk<Arc<MemoryStore>, WebhookNotifier<ManualClock>, ManualClock>;
 
+/// The path of the notifier's own URL in these tests; notifications for
+/// an endpoint go to the endpoint's URL instead.
+const UNADDRESSED: &str = "/unaddressed";
+
 fn start() -> DateTime<Utc> {
     "2026-03-02T09:00:00Z".parse().unwrap()
 }
@@ -39,20 +45,44 @@ fn secret(byte: u8) -> Secret {
     Secret::from_bytes([byte; 32]).unwrap()
 }
 
-/// Options for the test server: loopback allowed, a short timeout.
+/// Options for the test server: its [`UNADDRESSED`] URL, loopback
+/// allowed, a short timeout.
 fn local(server: &Server, secrets: Vec<Secret>) -> WebhookOptions {
     WebhookOptions {
         timeout: StdDuration::from_secs(5),
         private_addresses: PrivateAddresses::Allow,
-        ..WebhookOptions::new(server.url(), secrets)
+        ..WebhookOptions::new(server.url_at(UNADDRESSED), secrets)
     }
 }
 
-/// A desk on the memory store posting to `server`, with a quick backoff.
-fn desk(server: &Server, clock: &ManualClock) -> (WebhookDesk, Arc<MemoryStore>) {
+/// A configuration telling the endpoint `chat` at `url` of every event
+/// a rule can fire on, and `more` rules after it.
+fn config(url: &str, more: serde_json::Value) -> DeskConfig {
+    let mut rules = vec![serde_json::json!({
+        "name": "chat",
+        "on": NotifyOn::ALL,
+        "to": [{"endpoint": "chat"}],
+        "via": "webhook"
+    })];
+    rules.extend(more.as_array().cloned().unwrap_or_default());
+    serde_json::from_value(serde_json::json!({
+        "endpoints": {"chat": {"via": "webhook", "target": url}},
+        "notification_rules": rules
+    }))
+    .unwrap()
+}
+
+/// A desk on the memory store posting through `notifier` as `config`
+/// says, with a quick backoff.
+fn desk_with<C: Clock>(
+    config: DeskConfig,
+    notifier: WebhookNotifier<C>,
+    clock: &ManualClock,
+) -> (
+    Desk<Arc<MemoryStore>, WebhookNotifier<C>, ManualClock>,
+    Arc<MemoryStore>,
+) {
     let store = Arc::new(MemoryStore::new());
-    let notifier =
-        WebhookNotifier::with_clock(local(server, vec![secret(1)]), clock.clone()).unwrap();
     let options = DeskOptions {
         dispatch: DispatchOptions {
             holder: "host-a".into(),
@@ -66,15 +96,19 @@ fn desk(server: &Server, clock: &ManualClock) -> (WebhookDesk, Arc<MemoryStore>)
         },
         ..DeskOptions::default()
     };
-    let desk = Desk::with_options(
-        DeskConfig::default(),
-        store.clone(),
-        notifier,
-        clock.clone(),
-        options,
-    )
-    .unwrap();
+    let desk = Desk::with_options(config, store.clone(), notifier, clock.clone(), options).unwrap();
     (desk, store)
+}
+
+/// A desk telling the endpoint at `server.url()` of every event.
+fn desk(server: &Server, clock: &ManualClock) -> (WebhookDesk, Arc<MemoryStore>) {
+    let notifier =
+        WebhookNotifier::with_clock(local(server, vec![secret(1)]), clock.clone()).unwrap();
+    desk_with(
+        config(&server.url(), serde_json::json!([])),
+        notifier,
+        clock,
+    )
 }
 
 /// Opens `n` tickets with two replies each, replies interleaved across
@@ -107,17 +141,53 @@ async fn tickets<N: Notifier, C: Clock>(
     ids
 }
 
-/// One outbox message of a desk that notifies nobody.
-async fn message() -> OutboxMessage {
+/// What the dispatcher would send for each of `outbox`, as the tickets
+/// stand now.
+async fn notifications<N: Notifier, C: Clock>(
+    desk: &Desk<Arc<MemoryStore>, N, C>,
+    outbox: &[OutboxMessage],
+) -> Vec<Notification> {
+    let mut out = Vec::new();
+    for message in outbox {
+        out.push(desk.notification(message).await.unwrap().expect("sent"));
+    }
+    out
+}
+
+/// One notification to a person, who has no URL of their own: it goes to
+/// the notifier's URL.
+async fn message() -> Notification {
+    let rule = serde_json::json!({
+        "name": "requester",
+        "on": ["opened"],
+        "to": ["requester"],
+        "via": "webhook",
+        "skip_actor": false
+    });
+    let config: DeskConfig = serde_json::from_value(serde_json::json!({
+        "notification_rules": [rule]
+    }))
+    .unwrap();
     let desk = Desk::new(
-        DeskConfig::default(),
+        config,
         Arc::new(MemoryStore::new()),
         NoNotifier,
         SystemClock,
     )
     .unwrap();
     tickets(&desk, 1).await;
-    desk.store().pending_outbox(1).await.unwrap().remove(0)
+    let outbox = desk.store().pending_outbox(10).await.unwrap();
+    assert_eq!(outbox.len(), 1);
+    let notification = notifications(&desk, &outbox).await.remove(0);
+    assert_eq!(notification.to.address, None);
+    notification
+}
+
+/// `message()` addressed to `address`, as one for an endpoint is.
+async fn addressed(address: &str) -> Notification {
+    let mut notification = message().await;
+    notification.to.address = Some(address.to_owned());
+    notification
 }
 
 /// The webhook ids of `requests`, per ticket, in the order they came.
@@ -147,8 +217,8 @@ fn outbox_by_ticket(outbox: &[OutboxMessage]) -> HashMap<TicketId, Vec<String>> 
 // The tests.
 
 #[tokio::test]
-async fn a_desk_posts_every_outbox_message_signed_in_order_per_ticket() {
-    // Given a desk whose tickets wrote a mixed outbox.
+async fn a_desk_posts_every_notification_signed_to_its_endpoint_in_order_per_ticket() {
+    // Given a desk whose tickets wrote a mixed outbox for an endpoint.
     let server = Server::start().await;
     let clock = ManualClock::new(start());
     let (desk, store) = desk(&server, &clock);
@@ -158,6 +228,7 @@ async fn a_desk_posts_every_outbox_message_signed_in_order_per_ticket() {
         outbox.len() >= 9,
         "three tickets, three events each at least"
     );
+    let sent = notifications(&desk, &outbox).await;
 
     // When the dispatcher runs.
     let report = desk.run_dispatch(clock.now()).await.unwrap();
@@ -168,8 +239,9 @@ async fn a_desk_posts_every_outbox_message_signed_in_order_per_ticket() {
     assert!(store.pending_outbox(10).await.unwrap().is_empty());
     let requests = server.requests();
     assert_eq!(requests.len(), outbox.len());
-    for (request, message) in requests.iter().zip(&outbox) {
-        // Each verifies with the desk's secret and carries its envelope.
+    for (request, message) in requests.iter().zip(&sent) {
+        // Each went to the endpoint's URL, verifies with the desk's secret
+        // and carries its envelope.
         assert_eq!(request.method, "POST");
         assert_eq!(request.path, "/hooks/helpdesk");
         assert_eq!(request.header("content-type"), "application/json");
@@ -189,9 +261,19 @@ async fn a_desk_posts_every_outbox_message_signed_in_order_per_ticket() {
         let body = request.json();
         assert_eq!(request.header("webhook-id"), message.id.to_string());
         assert_eq!(body["id"], message.id.to_string());
+        assert_eq!(body["event_id"], message.event.id.to_string());
         assert_eq!(body["ticket"], message.ticket.to_string());
         assert_eq!(body["version"], message.event.version);
         assert_eq!(body["type"], message.event.event.change.type_name());
+        assert_eq!(body["rule"], "chat");
+        assert_eq!(body["recipient"], serde_json::json!({"endpoint": "chat"}));
+        assert_eq!(body["subject"], message.content.subject);
+        assert_eq!(body["text"], message.content.text);
+        assert!(
+            message.content.subject.contains("] Ticket "),
+            "{}",
+            message.content.subject
+        );
         assert_eq!(
             body["event"],
             serde_json::to_value(&message.event.event).unwrap()
@@ -570,4 +652,240 @@ fn options_that_cannot_work_are_refused_when_built() {
         err.to_string(),
         "a webhook needs at least one signing secret (WebhookOptions::secrets)"
     );
+}
+
+#[tokio::test]
+async fn a_person_is_posted_to_the_notifiers_own_url_each_delivery_under_its_own_id() {
+    // Given a desk telling the endpoint of every event, and the assignee,
+    // who has no URL of their own, of every public reply.
+    let server = Server::start().await;
+    let clock = ManualClock::new(start());
+    let notifier =
+        WebhookNotifier::with_clock(local(&server, vec![secret(1)]), clock.clone()).unwrap();
+    let assignee_rule = serde_json::json!([{
+        "name": "assignee",
+        "on": ["public_reply"],
+        "to": ["assignee"],
+        "via": "webhook"
+    }]);
+    let (desk, store) = desk_with(config(&server.url(), assignee_rule), notifier, &clock);
+    let admin = Actor::admin(ActorId::from_u128(1), TenantId::from_u128(1));
+    let agent = ActorId::from_u128(7);
+    let ticket = helpdesk_engine::new_ticket_id();
+    for command in [
+        Command::Open(NewTicket::new(admin.id, "Printer jams", "")),
+        Command::Assign { assignee: agent },
+        Command::Reply {
+            comment: helpdesk_engine::new_comment_id(),
+            body: "Try the other tray".into(),
+        },
+    ] {
+        desk.execute(Request::new(admin.clone(), ticket, command))
+            .await
+            .unwrap();
+    }
+    let outbox = store.pending_outbox(100).await.unwrap();
+
+    // When the dispatcher runs.
+    let report = desk.run_dispatch(clock.now()).await.unwrap();
+    assert_eq!(report.delivered, outbox.len(), "{report:?}");
+
+    // Then the reply went twice: to the endpoint's URL and to the
+    // notifier's own, each under its own delivery id, both naming the
+    // reply, each signed.
+    let requests = server.requests();
+    assert_eq!(requests.len(), outbox.len());
+    let replies: Vec<&Recorded> = requests
+        .iter()
+        .filter(|r| r.json()["type"] == "replied")
+        .collect();
+    assert_eq!(replies.len(), 2, "{requests:?}");
+    let (chat, person) = (replies[0], replies[1]);
+    assert_eq!(chat.path, "/hooks/helpdesk");
+    assert_eq!(
+        chat.json()["recipient"],
+        serde_json::json!({"endpoint": "chat"})
+    );
+    assert_eq!(person.path, UNADDRESSED);
+    assert_eq!(person.json()["rule"], "assignee");
+    assert_eq!(
+        person.json()["recipient"],
+        serde_json::to_value(Recipient::Actor(agent)).unwrap()
+    );
+    assert_eq!(chat.json()["event_id"], person.json()["event_id"]);
+    assert_ne!(chat.header("webhook-id"), person.header("webhook-id"));
+    let planned: Vec<String> = outbox.iter().map(|m| m.id.to_string()).collect();
+    for request in [chat, person] {
+        assert!(planned.contains(&request.header("webhook-id").to_owned()));
+        assert_eq!(request.json()["id"], request.header("webhook-id"));
+        assert_eq!(
+            verify(
+                &request.received(),
+                &[secret(1)],
+                clock.now(),
+                DEFAULT_TOLERANCE
+            ),
+            Ok(())
+        );
+    }
+    // Everything else went to the endpoint only.
+    assert!(
+        requests
+            .iter()
+            .filter(|r| r.path == UNADDRESSED)
+            .all(|r| r.json()["type"] == "replied")
+    );
+}
+
+#[tokio::test]
+async fn an_endpoints_url_is_checked_like_the_notifiers_own() {
+    // A notifier whose own URL is public and fine: only the endpoint's
+    // URL decides where each of these would go.
+    let server = Server::start().await;
+    let port = server.addr.port();
+    let notifier = WebhookNotifier::new(WebhookOptions::new(
+        "https://hooks.example.com/helpdesk",
+        vec![secret(1)],
+    ))
+    .unwrap();
+    for (address, refused, kind) in [
+        (server.url(), "127.0.0.1", "a loopback address"),
+        (format!("http://[::1]:{port}/"), "::1", "a loopback address"),
+        (
+            format!("http://[::ffff:127.0.0.1]:{port}/"),
+            "::ffff:127.0.0.1",
+            "a loopback address",
+        ),
+        (
+            "http://169.254.169.254/latest/meta-data/".to_owned(),
+            "169.254.169.254",
+            "a cloud metadata address",
+        ),
+        (
+            format!("http://10.0.0.1:{port}/"),
+            "10.0.0.1",
+            "a private address",
+        ),
+    ] {
+        let message = addressed(&address).await;
+        let err = notifier.notify(&message).await.unwrap_err();
+        assert!(err.permanent, "{address}: {err}");
+        assert_eq!(err.delivery, message.id);
+        assert!(
+            err.reason
+                .contains(&format!("resolves to {refused}, {kind}")),
+            "{address}: {}",
+            err.reason
+        );
+    }
+
+    // A name is resolved and each of its addresses checked before
+    // connecting.
+    let err = notifier
+        .notify(&addressed(&format!("http://localhost:{port}/hooks")).await)
+        .await
+        .unwrap_err();
+    assert!(err.permanent, "{err}");
+    assert!(
+        err.reason.starts_with("localhost resolves to ")
+            && err.reason.contains("a loopback address"),
+        "{}",
+        err.reason
+    );
+
+    // What is not an http(s) URL is refused for good, naming it.
+    for (address, reason) in [
+        (
+            "ops@example.com",
+            "the webhook endpoint \"ops@example.com\" is not a URL: relative URL without a base",
+        ),
+        (
+            "ftp://example.com/",
+            "the webhook endpoint \"ftp://example.com/\" must start with https:// or http://",
+        ),
+        (
+            "mailto:ops@example.com",
+            "the webhook endpoint \"mailto:ops@example.com\" must start with https:// or http://",
+        ),
+    ] {
+        let err = notifier
+            .notify(&addressed(address).await)
+            .await
+            .unwrap_err();
+        assert!(err.permanent, "{address}: {err}");
+        assert_eq!(err.reason, reason);
+    }
+    assert!(
+        server.requests().is_empty(),
+        "nothing refused reached the server"
+    );
+
+    // Allowing private addresses lets the same name through, to the
+    // endpoint's URL, but never to the metadata service.
+    let options = WebhookOptions {
+        private_addresses: PrivateAddresses::Allow,
+        ..WebhookOptions::new("https://hooks.example.com/helpdesk", vec![secret(1)])
+    };
+    let notifier = WebhookNotifier::new(options).unwrap();
+    let message = addressed(&format!("http://localhost:{port}/hooks/chat")).await;
+    notifier.notify(&message).await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1, "only the allowed post arrived");
+    assert_eq!(requests[0].path, "/hooks/chat");
+    assert_eq!(requests[0].header("webhook-id"), message.id.to_string());
+    let err = notifier
+        .notify(&addressed("http://169.254.169.254/").await)
+        .await
+        .unwrap_err();
+    assert!(
+        err.permanent && err.reason.contains("webhooks never go there"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn an_endpoint_on_a_refused_address_makes_dead_letters_after_one_attempt() {
+    // Given a desk whose endpoint is the loopback test server, and a
+    // notifier with the default address rules.
+    let server = Server::start().await;
+    let clock = ManualClock::new(start());
+    let notifier = WebhookNotifier::with_clock(
+        WebhookOptions::new("https://hooks.example.com/helpdesk", vec![secret(1)]),
+        clock.clone(),
+    )
+    .unwrap();
+    let (desk, store) = desk_with(
+        config(&server.url(), serde_json::json!([])),
+        notifier,
+        &clock,
+    );
+    tickets(&desk, 1).await;
+    let outbox = store.pending_outbox(100).await.unwrap();
+
+    // When the dispatcher runs, and again later.
+    let report = desk.run_dispatch(clock.now()).await.unwrap();
+    clock.advance(Duration::hours(2));
+    let again = desk.run_dispatch(clock.now()).await.unwrap();
+
+    // Then each delivery is a dead letter after one attempt, naming the
+    // address, and nothing reached the server.
+    assert_eq!(
+        (report.dead, report.retried, report.delivered),
+        (outbox.len(), 0, 0),
+        "{report:?}"
+    );
+    assert_eq!(again.claimed, 0);
+    let dead = store.dead_letters(None, 100).await.unwrap();
+    assert_eq!(dead.len(), outbox.len());
+    for letter in &dead {
+        assert_eq!(letter.attempts, 1);
+        assert!(
+            letter
+                .last_error
+                .starts_with("127.0.0.1 resolves to 127.0.0.1, a loopback address"),
+            "{}",
+            letter.last_error
+        );
+    }
+    assert!(server.requests().is_empty());
 }

@@ -1,13 +1,18 @@
 //! What the tests against the NATS server share: the server's address, a
-//! stream of each test's own, a desk, and reading the stream back.
+//! stream of each test's own, a desk telling it of every event, and
+//! reading the stream back.
 #![allow(dead_code, unused_imports, clippy::unwrap_used)]
 
 use std::time::Duration;
 
 use async_nats::jetstream::{self, consumer};
 use futures_util::StreamExt;
+use helpdesk_core::notification::{EndpointDef, NotificationChannel};
 use helpdesk_core::{Actor, ActorId, Command, NewTicket, TenantId, TicketId};
-use helpdesk_engine::{Desk, EventId, ManualClock, MemoryStore, Notifier, Request};
+use helpdesk_engine::store::OutboxMessage;
+use helpdesk_engine::{
+    Desk, EventId, ManualClock, MemoryStore, Notification, Notifier, Request, Store,
+};
 use helpdesk_nats::{NatsNotifier, NatsOptions};
 
 /// The NATS server the tests publish to: `HELPDESK_NATS_URL`, or the one
@@ -57,6 +62,16 @@ impl Scratch {
             stream: self.stream.clone(),
             publish_timeout: Duration::from_secs(2),
             ..NatsOptions::default()
+        }
+    }
+
+    /// The endpoint the desks of the tests tell of every event: this
+    /// test's prefix, over NATS.
+    pub fn endpoint(&self) -> EndpointDef {
+        EndpointDef {
+            via: NotificationChannel::Nats,
+            target: self.prefix.clone(),
+            description: Some("the test's stream".into()),
         }
     }
 
@@ -134,8 +149,29 @@ impl Drop for Scratch {
 
 pub use helpdesk_testkit::start;
 
-/// A desk on a memory store whose dispatcher retries after a second.
+/// A desk on a memory store that tells an endpoint of every event, whose
+/// dispatcher retries after a second.
 pub use helpdesk_testkit::notifier_cases::desk;
+
+/// What the dispatcher would hand the notifier for each of `outbox`, as
+/// the tickets stand now.
+pub async fn notifications<N: Notifier>(
+    desk: &Desk<MemoryStore, N, ManualClock>,
+    outbox: &[OutboxMessage],
+) -> Vec<Notification> {
+    let mut out = Vec::new();
+    for message in outbox {
+        let notification = desk.notification(message).await.unwrap();
+        out.push(notification.expect("the endpoint is told of every event"));
+    }
+    out
+}
+
+/// The desk's pending outbox and what the dispatcher would send for it.
+pub async fn pending<N: Notifier>(desk: &Desk<MemoryStore, N, ManualClock>) -> Vec<Notification> {
+    let outbox = desk.store().pending_outbox(1_000).await.unwrap();
+    notifications(desk, &outbox).await
+}
 
 /// Opens a ticket in `tenant` with a reply and an internal note.
 pub async fn ticket<N: Notifier>(

@@ -100,7 +100,12 @@ impl Server {
     }
 
     pub fn url(&self) -> String {
-        format!("http://{}/hooks/helpdesk", self.addr)
+        self.url_at("/hooks/helpdesk")
+    }
+
+    /// The URL of `path` on this server.
+    pub fn url_at(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
     }
 
     pub fn answer_next(&self, answers: impl IntoIterator<Item = Answer>) {
