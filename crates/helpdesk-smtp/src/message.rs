@@ -9,8 +9,8 @@ use helpdesk_core::TicketId;
 use helpdesk_engine::{DeliveryId, Notification, NotifyError};
 use lettre::Address;
 use lettre::Message;
-use lettre::message::header::{HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::message::header::{self, ContentType, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
 
 use crate::reply::ReplyTo;
 
@@ -93,7 +93,12 @@ impl Composer {
                 content.text.clone(),
                 html.clone(),
             )),
-            None => builder.singlepart(SinglePart::plain(content.text.clone())),
+            // The body straight after the headers: a single MIME part would
+            // add a line break after it that the text does not have.
+            None => builder
+                .header(header::MIME_VERSION_1_0)
+                .header(ContentType::TEXT_PLAIN)
+                .body(content.text.clone()),
         };
         built.map_err(|error| refuse(format!("the mail could not be written: {error}")))
     }
