@@ -93,12 +93,21 @@ impl Composer {
                 content.text.clone(),
                 html.clone(),
             )),
-            // The body straight after the headers: a single MIME part would
-            // add a line break after it that the text does not have.
-            None => builder
-                .header(header::MIME_VERSION_1_0)
-                .header(ContentType::TEXT_PLAIN)
-                .body(content.text.clone()),
+            // The body straight after the headers, as a single MIME part
+            // would add a line break. The transport ends the message with
+            // one (SMTP's `CRLF . CRLF`), so a text's own last line break
+            // is left to it: the text arrives as written.
+            None => {
+                let text = &content.text;
+                let text = text
+                    .strip_suffix("\r\n")
+                    .or_else(|| text.strip_suffix('\n'))
+                    .unwrap_or(text);
+                builder
+                    .header(header::MIME_VERSION_1_0)
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(text.to_owned())
+            }
         };
         built.map_err(|error| refuse(format!("the mail could not be written: {error}")))
     }
