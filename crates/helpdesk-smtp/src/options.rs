@@ -344,7 +344,8 @@ mod tests {
 
     #[test]
     fn each_bad_option_is_named() {
-        let cases: Vec<(fn(&mut SmtpOptions), &str)> = vec![
+        type Change = fn(&mut SmtpOptions);
+        let cases: Vec<(Change, &str)> = vec![
             (|o| o.host = "smtp example".into(), "host"),
             (|o| o.host = String::new(), "host"),
             (|o| o.port = 0, "port"),

@@ -281,7 +281,7 @@ mod tests {
             assert_eq!(token.len(), TOKEN_LEN);
             assert!(token.bytes().all(|b| ALPHABET.contains(&b)));
             assert_eq!(
-                verify_reply_token(&token, tenant, &[key.clone()]),
+                verify_reply_token(&token, tenant, std::slice::from_ref(&key)),
                 Some(ticket)
             );
             // Every single changed character is refused.
@@ -289,7 +289,10 @@ mod tests {
                 let mut forged = token.clone().into_bytes();
                 forged[i] = if forged[i] == b'a' { b'b' } else { b'a' };
                 let forged = String::from_utf8(forged).expect("ascii");
-                assert_eq!(verify_reply_token(&forged, tenant, &[key.clone()]), None);
+                assert_eq!(
+                    verify_reply_token(&forged, tenant, std::slice::from_ref(&key)),
+                    None
+                );
             }
         }
     }
