@@ -28,8 +28,10 @@ fn desk<S: Store>(store: S) -> Desk<S, NoNotifier, ManualClock> {
         },
         ..DeskOptions::default()
     };
+    // The test kit's desk: every event a rule can fire on is told to one
+    // audit endpoint, once.
     Desk::with_options(
-        DeskConfig::default(),
+        helpdesk_testkit::config(),
         store,
         NoNotifier,
         ManualClock::new(start()),
@@ -52,11 +54,14 @@ fn filled<S: Store>(
             desk.execute(Request::new(admin.clone(), id, open))
                 .await
                 .expect("open");
-            for tag in ["a", "b", "c"] {
-                let tag = Command::Tag { tag: tag.into() };
-                desk.execute(Request::new(admin.clone(), id, tag))
+            for body in ["Looking", "Found it", "Fixed"] {
+                let reply = Command::Reply {
+                    comment: new_comment_id(),
+                    body: body.into(),
+                };
+                desk.execute(Request::new(admin.clone(), id, reply))
                     .await
-                    .expect("tag");
+                    .expect("reply");
             }
         }
     });
