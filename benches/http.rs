@@ -1,6 +1,8 @@
 //! Open + reply over HTTP on loopback (helpdesk-axum, hyper's client side
 //! via reqwest, one keep-alive connection) against the same two commands
-//! called on the desk directly, on the in-memory store, in the same run.
+//! called on the desk directly, in the same run: on the in-memory store,
+//! where the HTTP layer is all there is to measure, and on a SQLite file
+//! with synced commits, as a host runs it.
 #![allow(missing_docs)] // criterion_group! generates undocumented items
 
 use std::sync::Arc;
@@ -17,16 +19,25 @@ fn bench(c: &mut Criterion) {
         .enable_all()
         .build()
         .expect("runtime");
+    open_reply(c, &runtime, "open_reply", MemoryStore::new());
+    let dir = tempfile::tempdir().expect("a directory");
+    let store = SqliteStore::open(dir.path().join("http-bench.db")).expect("a store");
+    open_reply(c, &runtime, "open_reply_sqlite", store);
+}
+
+/// The group `name`: open + reply on a desk over `store`, directly and
+/// over HTTP.
+fn open_reply<S: Store + 'static>(
+    c: &mut Criterion,
+    runtime: &tokio::runtime::Runtime,
+    name: &str,
+    store: S,
+) {
     let tenant = TenantId::from_u128(1);
     let agent = Actor::agent(ActorId::from_u128(2), tenant, []);
     let desk = Arc::new(
-        Desk::new(
-            DeskConfig::default(),
-            MemoryStore::new(),
-            NoNotifier,
-            SystemClock,
-        )
-        .expect("valid configuration"),
+        Desk::new(DeskConfig::default(), store, NoNotifier, SystemClock)
+            .expect("valid configuration"),
     );
     let resolved = agent.clone();
     let resolver = move |_: &Parts| -> Result<Actor, Unauthorized> { Ok(resolved.clone()) };
@@ -41,7 +52,7 @@ fn bench(c: &mut Criterion) {
     });
     let client = reqwest::Client::new();
 
-    let mut group = c.benchmark_group("open_reply");
+    let mut group = c.benchmark_group(name);
     group.throughput(Throughput::Elements(1));
     group.bench_function("desk", |b| {
         b.iter_custom(|iters| {

@@ -3,7 +3,7 @@
 
 use chrono::{TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
-use helpdesk::routing::route;
+use helpdesk::rules::route;
 use helpdesk::*;
 use serde_json::json;
 use std::hint::black_box;

@@ -19,7 +19,7 @@ use helpdesk::assignment::{AgentSnapshot, OpenTickets};
 use helpdesk::engine::store::{Filter, Order, TicketQuery};
 use helpdesk::engine::{Notification, NotifyError};
 use helpdesk::notification::Recipient;
-use helpdesk::routing::RouteInput;
+use helpdesk::rules::RouteInput;
 use helpdesk::sla::{Metric, Outcome};
 use helpdesk::*;
 

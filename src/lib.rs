@@ -34,7 +34,34 @@
 //! # Ok::<(), DomainError>(())
 //! ```
 
-pub use helpdesk_core::*;
+pub use helpdesk_core::{
+    Actor, ActorId, ActorRef, AssetRef, Cause, Change, Channel, Command, CommandKind, Comment,
+    CommentId, Context, DeskConfig, DomainError, Escalated, Event, FieldDef, FieldKind,
+    FieldValue, GroupId, Impact, Link, LinkKind, NewTicket, Opened, Priority, PriorityMatrix,
+    PriorityReason, Reach, Resolution, ResolutionCode, Role, SearchText, Status, StatusCategory,
+    StatusTarget, Tag, TenantId, Ticket, TicketId, TicketType, Urgency, ValidationError,
+    Visibility, Vouched, apply, decide,
+};
+pub use helpdesk_core::{
+    assignment, authorization, calendar, config, escalation, lifecycle, notification, sla,
+    suggest,
+};
+
+/// Routing rules: where tickets go and who takes them
+/// ([`helpdesk_core::routing`]). Named `rules` here, not `routing`, so
+/// that `use helpdesk::*;` beside `use axum::*;` leaves axum's `routing`
+/// unambiguous.
+///
+/// ```
+/// use helpdesk::rules::RoutingRule;
+/// let rule: RoutingRule = serde_json::from_str(
+///     r#"{"name": "VPN", "when": {"subject_has": ["vpn"]}, "then": {"tags": ["vpn"]}}"#,
+/// ).unwrap();
+/// assert_eq!(rule.name, "VPN");
+/// ```
+pub mod rules {
+    pub use helpdesk_core::routing::*;
+}
 
 /// The application layer: the desk service, its ports, the scheduler and
 /// the in-memory store.
@@ -45,9 +72,11 @@ pub mod engine {
 pub use helpdesk_engine::store::{Filter, Order, TicketQuery};
 pub use helpdesk_engine::view::{CommentView, EventView, Outcome, Page, TicketSummary, TicketView};
 pub use helpdesk_engine::{
-    Clock, CommandId, Desk, DeskError, DeskOptions, DueReport, Executed, ManualClock, MemoryStore,
-    NoNotifier, Notifier, Request, Reuse, Store, StoreError, SystemClock, new_comment_id,
-    new_ticket_id, spawn_scheduler,
+    Channels, Clock, CommandId, ConfigDirectory, Contact, DeliveryId, Desk, DeskError, DeskOptions,
+    Directory, DirectoryError, DirectoryFuture, DispatchOptions, DispatchReport, DueReport,
+    Executed, ManualClock, MemoryStore, NoNotifier, Notification, Notifier, NotifyError, OptOut,
+    Request, Reuse, Store, StoreError, SystemClock, Templates, new_comment_id, new_ticket_id,
+    spawn_dispatcher, spawn_scheduler,
 };
 
 /// The UUID library of every id in the API ([`TicketId::from_uuid`],
@@ -110,6 +139,17 @@ pub use helpdesk_smtp::{SmtpError, SmtpNotifier, SmtpOptions};
 
 /// The HTTP API for axum hosts (feature `axum`): `api::router(desk,
 /// resolver)` and what it takes and answers.
+///
+/// Glob imports of this crate and of axum stay usable side by side:
+///
+/// ```
+/// use axum::*;
+/// use helpdesk::*;
+///
+/// let health: Router = Router::new().route("/health", routing::get(|| async { "ok" }));
+/// let tenant = TenantId::from_u128(1);
+/// let _ = (health, Actor::admin(ActorId::from_u128(1), tenant));
+/// ```
 #[cfg(feature = "axum")]
 pub mod api {
     pub use helpdesk_axum::*;
