@@ -25,6 +25,7 @@
 pub mod adversary;
 pub mod cases;
 mod fixture;
+pub mod generate;
 pub mod notifier_cases;
 mod observed;
 

@@ -469,13 +469,13 @@ impl TicketFacts {
                 if let Some(c) = self.cycle(*metric, *cycle) {
                     c.elapsed_ms = *elapsed_ms;
                     match outcome {
+                        // Once breached, a cycle stays breached, even if a
+                        // later target lets it stop in time.
+                        _ if c.result == CycleResult::Breached => {}
                         Outcome::Met => {
                             c.result = CycleResult::Met;
                             c.settled_at = Some(at);
                         }
-                        // A breach recorded while running keeps the
-                        // instant of the deadline it passed.
-                        Outcome::Breached if c.result == CycleResult::Breached => {}
                         Outcome::Breached => {
                             c.result = CycleResult::Breached;
                             c.settled_at = Some(at);
