@@ -1,11 +1,14 @@
-//! A help desk on SQLite, in a temporary directory: the example desk of
+//! A help desk on SQLite, in a temporary directory (or on PostgreSQL): the example desk of
 //! `examples/desk.toml` takes tickets from several channels, routes and
 //! assigns them, lets SLA clocks warn, breach and escalate while a manual
 //! clock moves through a working day, hands the outbox to a local sink
 //! through the dispatcher, and prints a timeline, what the notification
 //! rules sent to whom, and the desk's numbers.
 //!
-//! Run it with `cargo run --example quickstart`.
+//! Run it with `cargo run --example quickstart`; to run the same day on
+//! PostgreSQL, give a server's URL, such as
+//! `cargo run --example quickstart --features postgres -- "host=127.0.0.1 user=postgres dbname=test"`
+//! (the desk gets a schema of its own there).
 
 use std::collections::HashMap;
 use std::error::Error;
@@ -19,8 +22,6 @@ use helpdesk::notification::Recipient;
 use helpdesk::routing::RouteInput;
 use helpdesk::sla::{Metric, Outcome};
 use helpdesk::*;
-
-type SqliteDesk = Desk<SqliteStore, Sink, ManualClock>;
 
 /// A local sink standing in for email, webhooks and NATS: the
 /// notifications the dispatcher handed over, addressed and rendered, in
@@ -39,8 +40,8 @@ impl Notifier for Sink {
 }
 
 /// The people of the example desk, and the host's bookkeeping.
-struct Host {
-    desk: SqliteDesk,
+struct Host<S: Store> {
+    desk: Desk<S, Sink, ManualClock>,
     clock: ManualClock,
     tenant: TenantId,
     system: Actor,
@@ -48,7 +49,7 @@ struct Host {
     round_robin: HashMap<GroupId, ActorId>,
 }
 
-impl Host {
+impl<S: Store> Host<S> {
     fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }
@@ -172,9 +173,54 @@ async fn main() -> Result<(), Box<dyn Error>> {
         )
         .into());
     }
-    let dir = tempfile::tempdir()?;
-    let path = dir.path().join("helpdesk.db");
-    let store = SqliteStore::open(&path)?;
+    match std::env::args().nth(1) {
+        None => {
+            let dir = tempfile::tempdir()?;
+            let path = dir.path().join("helpdesk.db");
+            let store = SqliteStore::open(&path)?;
+            day(
+                config,
+                store,
+                format!("A SQLite desk at {}", path.display()),
+            )
+            .await
+        }
+        Some(url) => on_postgres(config, &url).await,
+    }
+}
+
+/// The day on PostgreSQL at `url`, in a schema of its own so that runs
+/// never see each other's tickets.
+#[cfg(feature = "postgres")]
+async fn on_postgres(config: DeskConfig, url: &str) -> Result<(), Box<dyn Error>> {
+    let schema = format!("quickstart_{}", new_ticket_id().as_uuid().simple());
+    let options = PostgresOptions {
+        schema: Some(schema.clone()),
+        ..PostgresOptions::default()
+    };
+    let store = PostgresStore::connect(url, options).await?;
+    day(
+        config,
+        store,
+        format!("A PostgreSQL desk in schema {schema} at {url}"),
+    )
+    .await
+}
+
+#[cfg(not(feature = "postgres"))]
+async fn on_postgres(_: DeskConfig, url: &str) -> Result<(), Box<dyn Error>> {
+    Err(format!(
+        "{url}: this example was built without PostgreSQL; run it with --features postgres"
+    )
+    .into())
+}
+
+/// A working day of the example desk on `store`.
+async fn day<S: Store + 'static>(
+    config: DeskConfig,
+    store: S,
+    banner: String,
+) -> Result<(), Box<dyn Error>> {
     // Monday 2 March 2026, 08:30 in Berlin.
     let start = Utc
         .with_ymd_and_hms(2026, 3, 2, 7, 30, 0)
@@ -215,7 +261,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         round_robin: HashMap::new(),
     };
 
-    println!("A SQLite desk at {}\n", path.display());
+    println!("{banner}\n");
     let new = |i: usize, subject: &str, body: &str, channel: Channel| {
         let (actor, email, org) = &requesters[i];
         let mut new = NewTicket::new(actor.id, subject, body)
@@ -512,7 +558,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
 }
 
 /// The change, with ids replaced by names.
-fn describe(change: &Change, host: &Host) -> String {
+fn describe<S: Store>(change: &Change, host: &Host<S>) -> String {
     let config = host.desk.config();
     let group = |g: &Option<GroupId>| {
         g.and_then(|g| config.groups.values().find(|d| d.id == g))

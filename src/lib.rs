@@ -13,7 +13,8 @@
 //! the PostgreSQL store for several hosts on one database; with the `nats` feature, the
 //! notifier that publishes to NATS JetStream (`nats`); with the `webhook`
 //! feature, the notifier that posts signed HTTP webhooks (`webhook`); with
-//! the `axum` feature, the HTTP API (`api`).
+//! the `smtp` feature, the notifier that sends email over SMTP, threaded
+//! per ticket (`smtp`); with the `axum` feature, the HTTP API (`api`).
 //!
 //! ```
 //! use helpdesk::chrono::{TimeZone, Utc};
@@ -96,6 +97,16 @@ pub mod webhook {
 
 #[cfg(feature = "webhook")]
 pub use helpdesk_webhook::{WebhookError, WebhookNotifier, WebhookOptions};
+
+/// The notifier that sends the outbox as email over SMTP, threaded per
+/// ticket (feature `smtp`).
+#[cfg(feature = "smtp")]
+pub mod smtp {
+    pub use helpdesk_smtp::*;
+}
+
+#[cfg(feature = "smtp")]
+pub use helpdesk_smtp::{SmtpError, SmtpNotifier, SmtpOptions};
 
 /// The HTTP API for axum hosts (feature `axum`): `api::router(desk,
 /// resolver)` and what it takes and answers.

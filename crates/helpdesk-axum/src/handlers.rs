@@ -56,7 +56,7 @@ async fn execute(
     request.id = id;
     request.expected_version = expected;
     let executed = state.desk.execute(request).await?;
-    let outcome = Outcome::for_actor(&executed, &actor);
+    let outcome = state.desk.outcome(executed, actor).await;
     let mut response = (status, Json(&outcome)).into_response();
     let headers = response.headers_mut();
     if let Ok(tag) = HeaderValue::from_str(&etag(outcome.version)) {

@@ -173,3 +173,62 @@ impl IntoResponse for Problem {
         response
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::body::to_bytes;
+    use helpdesk_core::TicketId;
+    use helpdesk_engine::StoreError;
+
+    use super::*;
+
+    async fn answer(error: DeskError) -> (StatusCode, Option<String>, serde_json::Value) {
+        let response = Problem::from(error).into_response();
+        let status = response.status();
+        let retry = response
+            .headers()
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = to_bytes(response.into_body(), 64 * 1024)
+            .await
+            .unwrap_or_default();
+        let json = serde_json::from_slice(&body).unwrap_or_default();
+        (status, retry, json)
+    }
+
+    #[tokio::test]
+    async fn contention_is_503_with_retry_after() {
+        // Given a command that lost the race for its ticket too often
+        let error = DeskError::Contended {
+            ticket: TicketId::from_u128(1),
+            attempts: 8,
+        };
+        // When it is answered
+        let (status, retry, body) = answer(error).await;
+        // Then the client is told to come back, and when
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(retry.as_deref(), Some("1"));
+        assert_eq!(body["code"], "contended");
+    }
+
+    #[tokio::test]
+    async fn a_store_failure_is_500_and_tells_nothing_of_the_store() {
+        // Given a store that failed with a message naming its file
+        let error = DeskError::Store(StoreError::backend(
+            "sqlite",
+            std::io::Error::other("disk I/O error at /var/lib/desk/secret.db"),
+        ));
+        // When it is answered
+        let (status, retry, body) = answer(error).await;
+        // Then the client learns it may retry, and nothing of the backend
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(retry, None);
+        assert_eq!(body["code"], "internal");
+        let text = body.to_string();
+        assert!(
+            !text.contains("secret.db") && !text.contains("sqlite"),
+            "{text}"
+        );
+    }
+}

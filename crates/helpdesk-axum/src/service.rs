@@ -7,7 +7,7 @@ use std::sync::Arc;
 use futures_util::future::BoxFuture;
 use helpdesk_core::{Actor, TicketId};
 use helpdesk_engine::store::{Filter, Order};
-use helpdesk_engine::view::{EventView, Page, TicketSummary, TicketView};
+use helpdesk_engine::view::{EventView, Outcome, Page, TicketSummary, TicketView};
 use helpdesk_engine::{Clock, Desk, DeskError, Executed, Notifier, Request, Store};
 
 /// The events after a version that an actor may see, and the ticket's
@@ -17,6 +17,9 @@ pub(crate) type Seen = Option<(Vec<EventView>, u64)>;
 /// What the handlers ask of a desk.
 pub(crate) trait Service: Send + Sync + 'static {
     fn execute(&self, request: Request) -> BoxFuture<'_, Result<Executed, DeskError>>;
+
+    /// What `executed` shows `actor`, with the names of the people in it.
+    fn outcome(&self, executed: Executed, actor: Actor) -> BoxFuture<'_, Outcome>;
 
     fn ticket(
         &self,
@@ -69,6 +72,13 @@ where
 {
     fn execute(&self, request: Request) -> BoxFuture<'_, Result<Executed, DeskError>> {
         Box::pin(async move { Desk::execute(self, request).await })
+    }
+
+    fn outcome(&self, executed: Executed, actor: Actor) -> BoxFuture<'_, Outcome> {
+        Box::pin(async move {
+            let outcome = Outcome::for_actor(&executed, &actor);
+            self.named(actor.tenant, outcome).await
+        })
     }
 
     fn ticket(
@@ -129,11 +139,20 @@ where
                 .history(actor.tenant, ticket, version.saturating_add(1))
                 .await?;
             let latest = events.last().map_or(version, |e| e.version);
-            let seen = events
+            let seen: Vec<EventView> = events
                 .iter()
                 .filter_map(|e| EventView::for_actor(e, &actor))
                 .collect();
-            Ok(Some((seen, latest)))
+            let seen = self
+                .named(
+                    actor.tenant,
+                    Page {
+                        items: seen,
+                        next: None,
+                    },
+                )
+                .await;
+            Ok(Some((seen.items, latest)))
         })
     }
 

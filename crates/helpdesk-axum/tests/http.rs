@@ -625,3 +625,38 @@ async fn unknown_paths_are_problems() {
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
     assert_eq!(answer.code(), "no_route");
 }
+
+#[tokio::test]
+async fn people_are_named_as_the_hosts_directory_knows_them_in_the_readers_tenant() {
+    // Given a ticket of Alice's that the admin assigns to the agent of group 1
+    let server = start().await;
+    let id = server
+        .open(
+            "admin",
+            json!({"subject": "VPN drops", "group": G1.to_string(), "requester": ALICE}),
+        )
+        .await;
+    // When the agent replies
+    let replied = server
+        .post(
+            &format!("/tickets/{id}/replies"),
+            "agent-g1",
+            json!({"body": "Looking"}),
+        )
+        .await;
+    // Then the answer names the author, from the directory
+    assert_eq!(replied.status, StatusCode::OK, "{}", replied.text);
+    assert_eq!(replied.body["events"][0]["by_name"], "Gina One");
+    // And Alice reads her ticket with the names of the people on it
+    let seen = server.get(&format!("/tickets/{id}"), "alice").await;
+    assert_eq!(seen.body["requester_name"], "Alice Adams");
+    assert_eq!(seen.body["conversation"][0]["author_name"], "Gina One");
+    // And the history names the admin of this tenant, never the person
+    // with the same id in the other tenant
+    let history = server.get(&format!("/tickets/{id}/history"), "admin").await;
+    assert_eq!(history.body["items"][0]["by_name"], "Ada Admin");
+    assert!(!history.text.contains("Mallory"), "{}", history.text);
+    // And the queue names the requester
+    let queue = server.get("/tickets", "agent-g1").await;
+    assert_eq!(queue.body["items"][0]["requester_name"], "Alice Adams");
+}

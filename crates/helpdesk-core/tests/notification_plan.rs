@@ -451,6 +451,10 @@ fn an_endpoint_is_told_by_its_key_with_the_rules_template() {
         "webhook"
     )]));
     config.notification_rules[0].template = Some("escalation_card".into());
+    config.templates = serde_json::from_value(serde_json::json!({
+        "escalation_card": {"en": {"subject": "Escalated: {{ ticket.subject }}", "text": "{{ event.summary }}"}}
+    }))
+    .unwrap();
     config.validate().unwrap();
     let ticket = bobs_ticket(&config);
     let (_, escalated) = one_of_each_kind().swap_remove(8);

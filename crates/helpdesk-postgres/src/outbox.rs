@@ -41,8 +41,17 @@ pub(crate) async fn claim(
               AND p.delivered_at IS NULL AND p.dead_at IS NULL) \
              FROM outbox AS o \
              WHERE o.delivered_at IS NULL AND o.dead_at IS NULL AND o.position > $1 \
-             ORDER BY o.position LIMIT $2 FOR UPDATE OF o SKIP LOCKED",
+             ORDER BY o.position LIMIT $2",
             "scan the outbox",
+        )
+        .await?;
+    let lock = tx
+        .prepare(
+            "SELECT position FROM outbox WHERE position = ANY($1) \
+             AND delivered_at IS NULL AND dead_at IS NULL \
+             AND (next_at IS NULL OR next_at <= $2) AND (lease_until IS NULL OR lease_until <= $2) \
+             ORDER BY position FOR UPDATE SKIP LOCKED",
+            "lock outbox messages",
         )
         .await?;
     let limit = limit as usize;
@@ -50,13 +59,24 @@ pub(crate) async fn claim(
     let mut last_taken: HashMap<(Uuid, Uuid), i64> = HashMap::new();
     let mut chosen: Vec<i64> = Vec::new();
     let mut after = 0_i64;
-    while chosen.len() < limit {
+    // Scan without locks, then lock only the messages this claim would
+    // take, passing over those another claimer holds: locking while
+    // scanning would hold every scanned row and starve the other claimers
+    // of rows this claim does not take. What could not be locked blocks
+    // its ticket's later messages, and the scan goes on past it.
+    'scan: while chosen.len() < limit {
         let rows = tx.query(&scan, &[&after, &SCAN], "scan the outbox").await?;
+        let mut batch: Vec<(i64, (Uuid, Uuid))> = Vec::new();
+        let mut seen_all = true;
         for row in &rows {
+            if chosen.len() + batch.len() == limit {
+                seen_all = false;
+                break;
+            }
             let position: i64 = get(row, 0, WHAT)?;
             after = position;
             let ticket = (get::<Uuid>(row, 1, WHAT)?, get::<Uuid>(row, 2, WHAT)?);
-            if chosen.len() == limit || blocked.contains(&ticket) {
+            if blocked.contains(&ticket) {
                 continue;
             }
             let retry: Option<DateTime<Utc>> = get(row, 3, WHAT)?;
@@ -65,14 +85,30 @@ pub(crate) async fn claim(
             let due = retry.is_none_or(|at| at <= now) && lease.is_none_or(|u| u <= now);
             let in_order = previous.is_none() || previous == last_taken.get(&ticket).copied();
             if due && in_order {
-                chosen.push(position);
+                batch.push((position, ticket));
                 last_taken.insert(ticket, position);
             } else {
                 blocked.insert(ticket);
             }
         }
-        if (rows.len() as i64) < SCAN {
-            break;
+        if !batch.is_empty() {
+            let positions: Vec<i64> = batch.iter().map(|(p, _)| *p).collect();
+            let locked: HashSet<i64> = tx
+                .query(&lock, &[&positions, &now], "lock outbox messages")
+                .await?
+                .iter()
+                .map(|row| get::<i64>(row, 0, WHAT))
+                .collect::<Result<_, _>>()?;
+            for (position, ticket) in batch {
+                if locked.contains(&position) && !blocked.contains(&ticket) {
+                    chosen.push(position);
+                } else {
+                    blocked.insert(ticket);
+                }
+            }
+        }
+        if seen_all && (rows.len() as i64) < SCAN {
+            break 'scan;
         }
     }
     if chosen.is_empty() {

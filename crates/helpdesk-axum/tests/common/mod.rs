@@ -9,7 +9,9 @@ use std::time::Duration;
 use axum::http::request::Parts;
 use helpdesk_axum::{RouterOptions, Unauthorized, router_with};
 use helpdesk_core::{Actor, ActorId, DeskConfig, GroupId, TenantId};
-use helpdesk_engine::{Desk, MemoryStore, NoNotifier, SystemClock};
+use helpdesk_engine::{
+    Contact, Desk, Directory, DirectoryFuture, MemoryStore, NoNotifier, SystemClock,
+};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
@@ -69,6 +71,27 @@ impl Answer {
     }
 }
 
+/// The host's accounts: names by tenant and id. The same id in the other
+/// tenant is someone else.
+pub struct Accounts;
+
+impl Directory for Accounts {
+    fn contact(&self, tenant: TenantId, actor: ActorId) -> DirectoryFuture<'_> {
+        let name = match (tenant == TENANT, actor.as_uuid().as_u128()) {
+            (true, 1) => Some("Alice Adams"),
+            (true, 9) => Some("Ada Admin"),
+            (true, 11) => Some("Gina One"),
+            (false, 9) => Some("Mallory Other"),
+            _ => None,
+        };
+        let contact = name.map(|n| Contact {
+            name: Some(n.into()),
+            ..Contact::default()
+        });
+        Box::pin(async move { Ok(contact) })
+    }
+}
+
 /// Starts a server on a port of its own.
 pub async fn start() -> Server {
     let desk = Desk::new(
@@ -77,7 +100,8 @@ pub async fn start() -> Server {
         NoNotifier,
         SystemClock,
     )
-    .expect("the default configuration validates");
+    .expect("the default configuration validates")
+    .with_directory(Accounts);
     let options = RouterOptions {
         body_limit: 8 * 1024,
         poll_interval: Duration::from_millis(50),

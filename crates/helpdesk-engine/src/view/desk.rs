@@ -19,11 +19,15 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
         actor: &Actor,
         ticket: TicketId,
     ) -> Result<Option<TicketView>, DeskError> {
-        Ok(self
+        let view = self
             .store()
             .load(actor.tenant, ticket)
             .await?
-            .and_then(|t| TicketView::for_actor(&t, actor)))
+            .and_then(|t| TicketView::for_actor(&t, actor));
+        Ok(match view {
+            Some(view) => Some(self.named(actor.tenant, view).await),
+            None => None,
+        })
     }
 
     /// Up to `limit` events of the ticket's history as `actor` may see
@@ -76,13 +80,14 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
                 })?,
         };
         let (events, next) = self.history_page(actor, ticket, from, limit).await?;
-        Ok(Page {
+        let page = Page {
             items: events
                 .iter()
                 .filter_map(|e| EventView::for_actor(e, actor))
                 .collect(),
             next: next.map(|v| format!("v{v}")),
-        })
+        };
+        Ok(self.named(actor.tenant, page).await)
     }
 
     /// One page of the tickets `actor` reaches that pass `filter`, in
@@ -124,14 +129,15 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
         let mut query = TicketQuery::new(filter, order, limit);
         query.after = cursor.map(str::parse::<Cursor>).transpose()?;
         let page = self.list(actor, query).await?;
-        Ok(Page {
+        let page = Page {
             items: page
                 .rows
                 .iter()
                 .filter_map(|row| TicketSummary::for_actor(row, actor))
                 .collect(),
             next: page.next.map(|c| c.to_string()),
-        })
+        };
+        Ok(self.named(actor.tenant, page).await)
     }
 
     /// Tickets matching `text` as `actor` may see them ([`Desk::search`]),
@@ -159,12 +165,13 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
         limit: u32,
     ) -> Result<Page<TicketSummary>, DeskError> {
         let rows = self.search(actor, text, limit).await?;
-        Ok(Page {
+        let page = Page {
             items: rows
                 .iter()
                 .filter_map(|row| TicketSummary::for_actor(row, actor))
                 .collect(),
             next: None,
-        })
+        };
+        Ok(self.named(actor.tenant, page).await)
     }
 }

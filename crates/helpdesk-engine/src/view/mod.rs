@@ -42,8 +42,11 @@
 //! ```
 
 mod desk;
+mod names;
 #[cfg(feature = "openapi")]
 pub mod schema;
+
+pub use names::Named;
 
 use std::collections::BTreeMap;
 
@@ -97,12 +100,16 @@ pub struct TicketView {
     /// Who asked.
     #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
     pub requester: ActorId,
+    /// The requester's name, when the desk's directory knows it.
+    pub requester_name: Option<String>,
     /// The group (queue) it is in.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<uuid::Uuid>))]
     pub group: Option<GroupId>,
     /// The agent it is assigned to.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<uuid::Uuid>))]
     pub assignee: Option<ActorId>,
+    /// The assignee's name, when the desk's directory knows it.
+    pub assignee_name: Option<String>,
     /// Its tags, sorted.
     pub tags: Vec<String>,
     /// Its custom fields by key.
@@ -166,8 +173,10 @@ impl TicketView {
             channel: seen.channel(),
             ticket_type: seen.ticket_type(),
             requester: seen.requester(),
+            requester_name: None,
             group: seen.group(),
             assignee: seen.assignee(),
+            assignee_name: None,
             tags: seen.tags().iter().map(|t| t.as_str().to_owned()).collect(),
             fields: seen.fields().clone(),
             assets: seen.assets().iter().map(AssetRef::to_string).collect(),
@@ -198,6 +207,8 @@ pub struct CommentView {
     /// Who wrote it, in which role.
     #[cfg_attr(feature = "openapi", schema(value_type = schema::Author))]
     pub author: ActorRef,
+    /// The author's name, when the desk's directory knows it.
+    pub author_name: Option<String>,
     /// Public reply, or internal note (staff only).
     #[cfg_attr(feature = "openapi", schema(value_type = schema::Visibility))]
     pub visibility: Visibility,
@@ -212,6 +223,7 @@ impl CommentView {
         Self {
             id: comment.id,
             author: comment.author,
+            author_name: None,
             visibility: comment.visibility,
             body: comment.body.clone(),
             at: comment.at,
@@ -241,12 +253,16 @@ pub struct TicketSummary {
     /// Who asked.
     #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
     pub requester: ActorId,
+    /// The requester's name, when the desk's directory knows it.
+    pub requester_name: Option<String>,
     /// The group (queue) it is in.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<uuid::Uuid>))]
     pub group: Option<GroupId>,
     /// The agent it is assigned to.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<uuid::Uuid>))]
     pub assignee: Option<ActorId>,
+    /// The assignee's name, when the desk's directory knows it.
+    pub assignee_name: Option<String>,
     /// Its tags, sorted.
     pub tags: Vec<String>,
     /// The earliest SLA warning, breach or escalation due.
@@ -297,8 +313,10 @@ impl TicketSummary {
             },
             priority: row.priority,
             requester: row.requester,
+            requester_name: None,
             group: row.group,
             assignee: row.assignee,
+            assignee_name: None,
             tags: row.tags.clone(),
             next_due: row.next_due,
             created_at: row.created_at,
@@ -326,6 +344,8 @@ pub struct EventView {
     /// Who did it, in which role.
     #[cfg_attr(feature = "openapi", schema(value_type = schema::Author))]
     pub by: ActorRef,
+    /// Their name, when the desk's directory knows it.
+    pub by_name: Option<String>,
     /// The change: `opened`, `replied`, `status_changed`, ...
     #[serde(rename = "type")]
     pub change: &'static str,
@@ -380,6 +400,7 @@ impl EventView {
             version: stored.version,
             at: stored.event.at,
             by: stored.event.by,
+            by_name: None,
             change: stored.event.change.type_name(),
             data,
         })
