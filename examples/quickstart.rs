@@ -512,6 +512,48 @@ async fn day<S: Store + 'static>(
     println!("  SLA cycles breached         {breached}");
     println!("  mean time to first response {}", mean(&first_responses));
     println!("  mean time to resolution     {}", mean(&resolutions));
+
+    // The morning report: the store's event feed folded into the metrics
+    // projection (what `helpdesk report` does on a desk's file).
+    let mut metrics = metrics::Metrics::new(host.desk.config().clone());
+    loop {
+        let page = host.desk.store().feed(metrics.position(), 1_000).await?;
+        if page.is_empty() {
+            break;
+        }
+        for logged in &page {
+            let e = &logged.event;
+            metrics.apply(logged.position, e.tenant, e.ticket, &e.event);
+        }
+    }
+    let mut spec = metrics::ReportSpec::new(start, start + Duration::days(1));
+    spec.tz = chrono_tz::Europe::Berlin;
+    spec.by = Some(metrics::Dimension::Group);
+    let report = metrics.report(&spec)?;
+    let minutes = |ms: Option<i64>| ms.map_or("-".to_owned(), |ms| format!("{} min", ms / 60_000));
+    println!("\nThe morning report (helpdesk::metrics), by group:");
+    for group in std::iter::once(&report.total).chain(&report.groups) {
+        let f = &group.figures;
+        println!(
+            "  {:<14} created {:>2}  resolved {:>2}  backlog {:>2}  first response median {:>7}  FCR {}",
+            group.key,
+            f.created,
+            f.resolved,
+            f.backlog_end,
+            minutes(f.first_response.median_ms),
+            f.first_contact_resolution
+                .rate
+                .map_or("-".to_owned(), |r| format!("{:.0}%", r * 100.0))
+        );
+    }
+    for c in &report.total.figures.sla {
+        println!(
+            "  SLA {:<16} {}/{} met",
+            c.metric.to_string(),
+            c.met.part,
+            c.met.whole
+        );
+    }
     Ok(())
 }
 

@@ -55,9 +55,34 @@
 //! `--at` is the instant the ticket is opened, in RFC 3339 such as
 //! `2026-03-02T10:00:00+01:00`; it defaults to now. Times are shown in UTC.
 //!
+//! # `helpdesk report DB --from DATE --to DATE [--by DIMENSION] [--every day|week]`
+//!
+//! The morning report of a desk, read from its SQLite file through the
+//! store's event feed: created, resolved, closed counts; the backlog and
+//! its ages; medians and 90th percentiles of first response, next
+//! response and resolution times (calendar and business time on the SLA
+//! calendars of `--desk`, the configuration); SLA compliance per metric;
+//! first contact resolution, reopen and escalation rates; each agent's
+//! load and throughput; a series per day or week in `--tz`; and the
+//! problems rising in the period's last week, with clusters of
+//! near-identical subjects. `helpdesk_core::metrics` defines each figure.
+//!
+//! `--from` and `--to` are dates (midnight in `--tz`, UTC by default) or
+//! RFC 3339 instants; `--to` is excluded. `--by` groups by `group`, `tier`,
+//! `assignee`, `priority`, `channel`, `type`, `tag`, `asset` or
+//! `organization`. `--format` is `text`, `json`, `csv` (a row per group and
+//! bucket) or `html` (a self-contained page with SVG charts of the backlog,
+//! created against resolved, SLA compliance, first response times and
+//! rising problems):
+//!
+//! ```text
+//! $ helpdesk report desk.db --desk desk.toml --from 2026-03-02 --to 2026-03-09 \
+//!     --tz Europe/Berlin --by group --format html > morning.html
+//! ```
+//!
 //! # Output and exit status
 //!
-//! Both commands take `--format json` for one JSON document on standard
+//! `check` and `explain` take `--format json` for one JSON document on standard
 //! output instead of text. Problems that stop a command (a file that cannot
 //! be read; a syntax error, a wrong type or an unknown key, with its line
 //! and column; a ticket the desk would reject) go to standard error,
@@ -80,6 +105,7 @@ mod check;
 mod explain;
 mod load;
 mod render;
+mod report;
 
 use render::Format;
 
@@ -132,6 +158,60 @@ enum Commands {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Report a period of a desk's SQLite file: counts, backlog, response
+    /// and resolution times, SLA compliance, rates, agents, a series per
+    /// day or week, and rising problems.
+    ///
+    /// Exits 2 when the file cannot be read, an argument is wrong, or the
+    /// configuration cannot be read.
+    Report {
+        /// The desk's SQLite file.
+        db: PathBuf,
+        /// The desk configuration (.toml or .json), for SLA calendars and
+        /// the names of groups and agents.
+        #[arg(long)]
+        desk: Option<PathBuf>,
+        /// The period's first day (midnight in --tz) or instant (RFC 3339).
+        #[arg(long)]
+        from: String,
+        /// The day (or instant) after the period.
+        #[arg(long)]
+        to: String,
+        /// Group by group, tier, assignee, priority, channel, type, tag,
+        /// asset or organization.
+        #[arg(long, value_parser = parse_dimension)]
+        by: Option<helpdesk_core::metrics::Dimension>,
+        /// A series per day or week; by day up to 62 days, else by week.
+        #[arg(long, value_parser = parse_interval)]
+        every: Option<helpdesk_core::metrics::Interval>,
+        /// The desk's time zone (IANA), for days and weeks.
+        #[arg(long, default_value = "UTC", value_parser = parse_tz)]
+        tz: chrono_tz::Tz,
+        /// Only this tenant (a UUID).
+        #[arg(long, value_parser = parse_tenant)]
+        tenant: Option<helpdesk_core::TenantId>,
+        /// How to write the report.
+        #[arg(long, value_enum, default_value_t = report::ReportFormat::Text)]
+        format: report::ReportFormat,
+    },
+}
+
+fn parse_dimension(text: &str) -> Result<helpdesk_core::metrics::Dimension, String> {
+    text.parse()
+}
+
+fn parse_interval(text: &str) -> Result<helpdesk_core::metrics::Interval, String> {
+    text.parse()
+}
+
+fn parse_tz(text: &str) -> Result<chrono_tz::Tz, String> {
+    text.parse()
+        .map_err(|_| format!("{text:?} is not an IANA time zone such as Europe/Berlin"))
+}
+
+fn parse_tenant(text: &str) -> Result<helpdesk_core::TenantId, String> {
+    text.parse()
+        .map_err(|_| format!("{text:?} is not a tenant id (a UUID)"))
 }
 
 fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
@@ -185,6 +265,27 @@ fn main() -> ExitCode {
             let at = at.unwrap_or_else(|| DateTime::<Utc>::from(std::time::SystemTime::now()));
             explain::run(&desk, &ticket, at, format)
         }
+        Commands::Report {
+            db,
+            desk,
+            from,
+            to,
+            by,
+            every,
+            tz,
+            tenant,
+            format,
+        } => report::run(&report::Args {
+            db,
+            desk,
+            from,
+            to,
+            by,
+            every,
+            tz,
+            tenant,
+            format,
+        }),
     };
     // A closed pipe (`helpdesk check desk.toml | head`) is not an error.
     let _ = std::io::stdout().write_all(outcome.stdout.as_bytes());

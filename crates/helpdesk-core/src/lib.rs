@@ -72,6 +72,7 @@ mod id;
 mod input;
 pub mod lifecycle;
 mod link;
+pub mod metrics;
 pub mod notification;
 mod priority;
 mod reach;

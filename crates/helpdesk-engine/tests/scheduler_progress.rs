@@ -113,6 +113,14 @@ impl Store for Failing {
     ) -> Result<bool, StoreError> {
         self.inner.revive_dead_letter(position, at).await
     }
+
+    async fn feed(
+        &self,
+        after: Option<u64>,
+        limit: u32,
+    ) -> Result<Vec<helpdesk_engine::store::Logged>, StoreError> {
+        self.inner.feed(after, limit).await
+    }
 }
 
 #[tokio::test]

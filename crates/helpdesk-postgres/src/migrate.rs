@@ -15,14 +15,21 @@ pub(crate) struct Migration {
 }
 
 /// Every migration, oldest first.
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial",
-    sql: include_str!("../migrations/0001_initial.sql"),
-}];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial",
+        sql: include_str!("../migrations/0001_initial.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "feed",
+        sql: include_str!("../migrations/0002_feed.sql"),
+    },
+];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = 2;
 
 /// The advisory lock key migrations hold (any stable number).
 const LOCK: i64 = 0x6865_6c70_6465_736b; // "helpdesk"
@@ -94,6 +101,7 @@ pub(crate) async fn migrate(
         let grants = format!(
             "GRANT USAGE ON SCHEMA \"{schema_name}\" TO {role}; \
              GRANT SELECT, INSERT, UPDATE ON tickets, events, commands, ticket_text, outbox TO {role}; \
+             GRANT SELECT, UPDATE ON feed_head TO {role}; \
              GRANT SELECT ON schema_migrations TO {role}"
         );
         tx.batch_execute(&grants)

@@ -8,8 +8,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use helpdesk_core::{Reach, TenantId, Ticket, TicketId};
 use helpdesk_engine::store::{
-    Append, Appended, Claimed, CommandRecord, DeadLetter, DueTicket, Fingerprint, OutboxMessage,
-    Outcome, Page, SearchQuery, StoredEvent, TicketQuery, TicketRow, lease_until,
+    Append, Appended, Claimed, CommandRecord, DeadLetter, DueTicket, Fingerprint, Logged,
+    OutboxMessage, Outcome, Page, SearchQuery, StoredEvent, TicketQuery, TicketRow, lease_until,
 };
 use helpdesk_engine::{CommandId, Store, StoreError};
 use tokio_postgres::NoTls;
@@ -479,9 +479,13 @@ impl PostgresStore {
             append.events.iter().map(|e| Json(&e.event)).collect();
         let events = tx
             .prepare(
-                "INSERT INTO events (tenant, ticket, version, id, command, body) \
-                 SELECT $1, $2, v, i, $3, b FROM unnest($4::bigint[], $5::uuid[], $6::jsonb[]) \
-                 AS u(v, i, b)",
+                // Positions from the head, whose row lock is held until
+                // the COMMIT that follows: positions in commit order.
+                "WITH h AS (UPDATE feed_head SET position = position + cardinality($4::bigint[]) \
+                 RETURNING position - cardinality($4::bigint[]) AS base) \
+                 INSERT INTO events (tenant, ticket, version, id, command, body, position) \
+                 SELECT $1, $2, v, i, $3, b, h.base + n \
+                 FROM h, unnest($4::bigint[], $5::uuid[], $6::jsonb[]) WITH ORDINALITY AS u(v, i, b, n)",
                 "append events",
             )
             .await?;
@@ -530,14 +534,17 @@ impl PostgresStore {
         let event_params: [&(dyn ToSql + Sync); 6] = [&t, &id, &command, &versions, &ids, &bodies];
         let outbox_params: [&(dyn ToSql + Sync); 3] = [&t, &id, &messages];
         let text_params: [&(dyn ToSql + Sync); 4] = [&t, &id, &parts, &texts];
+        // The events last, right before the COMMIT: they take the feed's
+        // head, which no other append can take until this one commits.
         let mut statements: Vec<(&tokio_postgres::Statement, &[&(dyn ToSql + Sync)], &str)> =
-            vec![(&events, &event_params, "append events")];
+            Vec::new();
         if !messages.is_empty() {
             statements.push((&outbox, &outbox_params, "write outbox messages"));
         }
         if !texts.is_empty() {
             statements.push((&text, &text_params, "write search text"));
         }
+        statements.push((&events, &event_params, "append events"));
         tx.commit_with(&statements, wake.as_deref()).await?;
         Ok(Appended::Written)
     }
@@ -749,6 +756,39 @@ impl PostgresStore {
         Ok(dead)
     }
 
+    async fn try_feed(&self, after: Option<u64>, limit: u32) -> Result<Vec<Logged>, Fail> {
+        let after = after.map_or(0, |a| i64::try_from(a).unwrap_or(i64::MAX));
+        let mut tx = self.tx(Scope::All, true, "read the feed").await?;
+        let stmt = tx
+            .prepare(
+                "SELECT position, tenant, ticket, version, id, command, body FROM events \
+                 WHERE position > $1 ORDER BY position LIMIT $2",
+                "read the feed",
+            )
+            .await?;
+        let rows = tx
+            .query(&stmt, &[&after, &i64::from(limit)], "read the feed")
+            .await?;
+        tx.commit().await?;
+        const WHAT: &str = "an event of the feed";
+        rows.iter()
+            .map(|row| {
+                let Json(event) = get(row, 6, WHAT)?;
+                Ok(Logged {
+                    position: codec::version(get(row, 0, WHAT)?, WHAT)?,
+                    event: StoredEvent {
+                        tenant: get::<Uuid>(row, 1, WHAT)?.into(),
+                        ticket: get::<Uuid>(row, 2, WHAT)?.into(),
+                        version: codec::version(get(row, 3, WHAT)?, WHAT)?,
+                        id: get::<Uuid>(row, 4, WHAT)?.into(),
+                        command: get::<Uuid>(row, 5, WHAT)?.into(),
+                        event,
+                    },
+                })
+            })
+            .collect()
+    }
+
     async fn try_revive(&self, position: u64, at: DateTime<Utc>) -> Result<bool, Fail> {
         let mut tx = self.tx(Scope::All, false, "revive a dead letter").await?;
         let revived = crate::outbox::revive(&mut tx, position, at).await?;
@@ -892,5 +932,12 @@ impl Store for PostgresStore {
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         self.retrying(|| self.try_revive(position, at)).await
+    }
+
+    /// Positions are taken under the row lock of `feed_head`, held from the
+    /// append's last statement to its COMMIT, so they grow in commit order
+    /// and a reader never sees one above a commit still in flight.
+    async fn feed(&self, after: Option<u64>, limit: u32) -> Result<Vec<Logged>, StoreError> {
+        self.retrying(|| self.try_feed(after, limit)).await
     }
 }

@@ -83,7 +83,7 @@ pub(crate) fn name<T: Serialize>(
     }
 }
 
-fn corrupt(what: &str, reason: impl ToString) -> StoreError {
+pub(crate) fn corrupt(what: &str, reason: impl ToString) -> StoreError {
     StoreError::Corrupt {
         what: what.to_owned(),
         reason: reason.to_string(),

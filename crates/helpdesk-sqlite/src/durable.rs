@@ -177,6 +177,16 @@ impl Durable {
         }
     }
 
+    /// The highest event row number on disk: an event above it is of a
+    /// commit not yet synced.
+    pub(crate) fn events(&self) -> i64 {
+        if self.pipelined {
+            self.state.borrow().synced.marks.events
+        } else {
+            i64::MAX
+        }
+    }
+
     /// Whether every commit a read that ended before this call could see
     /// is on disk.
     fn caught_up(&self) -> bool {

@@ -5,7 +5,9 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use helpdesk_core::{ActorId, Event, TenantId, Ticket, TicketId, apply};
-use helpdesk_engine::store::{CommandRecord, DueTicket, Fingerprint, OutboxMessage, StoredEvent};
+use helpdesk_engine::store::{
+    CommandRecord, DueTicket, Fingerprint, Logged, OutboxMessage, StoredEvent,
+};
 use helpdesk_engine::{CommandId, StoreError};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -114,6 +116,46 @@ pub(crate) fn history(
             version: version(row, 0, &what)?,
             command: id(row, 2, &what)?,
             event: from_json(text(row, 3, &what)?, &what)?,
+        });
+    }
+    Ok(events)
+}
+
+/// Up to `limit` events after row `after` and at most row `through`, in
+/// row order: the order their commits were made, since one writer numbers
+/// rows as it commits them.
+pub(crate) fn feed(
+    conn: &Connection,
+    path: &Path,
+    after: i64,
+    through: i64,
+    limit: u32,
+) -> Result<Vec<Logged>, StoreError> {
+    const WHAT: &str = "an event of the log";
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT e.seq, t.tenant, t.id, e.version, e.id, e.command, e.body \
+             FROM events AS e JOIN tickets AS t ON t.no = e.ticket \
+             WHERE e.seq > ?1 AND e.seq <= ?2 ORDER BY e.seq LIMIT ?3",
+        )
+        .map_err(failed(path, "prepare feed"))?;
+    let mut rows = stmt
+        .query(params![after, through, limit])
+        .map_err(failed(path, "read feed"))?;
+    let mut events = Vec::new();
+    while let Some(row) = rows.next().map_err(failed(path, "read feed"))? {
+        let position = int(row, 0, WHAT)?;
+        events.push(Logged {
+            position: u64::try_from(position)
+                .map_err(|_| codec::corrupt(WHAT, format!("negative position {position}")))?,
+            event: StoredEvent {
+                tenant: id(row, 1, WHAT)?,
+                ticket: id(row, 2, WHAT)?,
+                version: version(row, 3, WHAT)?,
+                id: id(row, 4, WHAT)?,
+                command: id(row, 5, WHAT)?,
+                event: from_json(text(row, 6, WHAT)?, WHAT)?,
+            },
         });
     }
     Ok(events)

@@ -7,8 +7,8 @@ use std::thread::JoinHandle;
 use chrono::{DateTime, TimeDelta, Utc};
 use helpdesk_core::{Reach, TenantId, Ticket, TicketId};
 use helpdesk_engine::store::{
-    Append, Appended, Claimed, CommandRecord, DeadLetter, DueTicket, OutboxMessage, Outcome, Page,
-    SearchQuery, StoredEvent, TicketQuery, TicketRow,
+    Append, Appended, Claimed, CommandRecord, DeadLetter, DueTicket, Logged, OutboxMessage,
+    Outcome, Page, SearchQuery, StoredEvent, TicketQuery, TicketRow,
 };
 use helpdesk_engine::{CommandId, Store, StoreError};
 use rusqlite::Connection;
@@ -509,6 +509,17 @@ impl Store for SqliteStore {
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         self.on_writer(move |conn, path| outbox::revive(conn, path, position, at))
+            .await
+    }
+
+    /// Positions are the `events` rows' numbers, which the one writer
+    /// assigns in commit order; the feed stops at the last synced commit
+    /// (with `Synchronous::Full`), so it never hands out an event a power
+    /// loss could take back.
+    async fn feed(&self, after: Option<u64>, limit: u32) -> Result<Vec<Logged>, StoreError> {
+        let through = self.durable.events();
+        let after = after.map_or(0, |a| i64::try_from(a).unwrap_or(i64::MAX));
+        self.read(move |conn, path| read::feed(conn, path, after, through, limit))
             .await
     }
 }

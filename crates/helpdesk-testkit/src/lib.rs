@@ -25,6 +25,7 @@
 pub mod adversary;
 pub mod cases;
 mod fixture;
+pub mod generate;
 pub mod notifier_cases;
 mod observed;
 
@@ -106,7 +107,9 @@ macro_rules! store_conformance {
             history_from_zero_and_past_the_end,
             due_work_is_paged_past_stale_instants,
             outbox_messages_are_claimed_settled_and_revived,
-            two_claimers_share_the_outbox
+            two_claimers_share_the_outbox,
+            feed_is_in_commit_order,
+            feed_skips_nothing_under_concurrent_appends
         );
     };
     ($make:expr, reopen = $reopen:expr $(,)?) => {

@@ -6,8 +6,8 @@ use std::sync::{Mutex, PoisonError};
 use chrono::{DateTime, TimeDelta, Utc};
 use helpdesk_core::{Reach, TenantId, Ticket, TicketId};
 use helpdesk_engine::store::{
-    Append, Appended, Claimed, CommandRecord, DeadLetter, DueTicket, OutboxMessage, Outcome, Page,
-    SearchQuery, StoredEvent, TicketQuery, TicketRow,
+    Append, Appended, Claimed, CommandRecord, DeadLetter, DueTicket, Logged, OutboxMessage,
+    Outcome, Page, SearchQuery, StoredEvent, TicketQuery, TicketRow,
 };
 use helpdesk_engine::{CommandId, Store, StoreError};
 
@@ -179,5 +179,9 @@ impl<S: Store> Store for Observed<S> {
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         self.inner.revive_dead_letter(position, at).await
+    }
+
+    async fn feed(&self, after: Option<u64>, limit: u32) -> Result<Vec<Logged>, StoreError> {
+        self.inner.feed(after, limit).await
     }
 }

@@ -12,7 +12,7 @@ use helpdesk_core::{Reach, TenantId, Ticket, TicketId};
 
 use crate::ids::CommandId;
 use crate::store::{
-    Append, Appended, Claimed, CommandRecord, Cursor, DeadLetter, DueTicket, OutboxMessage,
+    Append, Appended, Claimed, CommandRecord, Cursor, DeadLetter, DueTicket, Logged, OutboxMessage,
     Outcome, Page, SearchQuery, Store, StoreError, StoredEvent, TicketQuery, TicketRow, sort_key,
 };
 use key::Key;
@@ -193,5 +193,10 @@ impl Store for MemoryStore {
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         Ok(self.state().revive_dead_letter(position, at))
+    }
+
+    /// Positions are places in the one log, from 1.
+    async fn feed(&self, after: Option<u64>, limit: u32) -> Result<Vec<Logged>, StoreError> {
+        Ok(self.state().feed(after.unwrap_or(0), limit as usize))
     }
 }

@@ -19,8 +19,8 @@ use super::delivery::Deliveries;
 use super::key::Key;
 use crate::ids::{CommandId, DeliveryId};
 use crate::store::{
-    Append, Appended, Claimed, CommandRecord, DeadLetter, OutboxMessage, Outcome, StoreError,
-    StoredEvent, TicketRow,
+    Append, Appended, Claimed, CommandRecord, DeadLetter, Logged, OutboxMessage, Outcome,
+    StoreError, StoredEvent, TicketRow,
 };
 
 /// A map by tenant and id. Ids come from callers, so the hasher is seeded
@@ -62,6 +62,22 @@ impl State {
     /// The record of a command, if it was executed.
     pub(super) fn command(&self, tenant: TenantId, command: CommandId) -> Option<CommandRecord> {
         self.commands.get(tenant, command)
+    }
+
+    /// Up to `limit` events of the log after position `after`, each at
+    /// its place in the log, from 1.
+    pub(super) fn feed(&self, after: u64, limit: usize) -> Vec<Logged> {
+        let start = usize::try_from(after).unwrap_or(usize::MAX);
+        self.log
+            .iter()
+            .enumerate()
+            .skip(start)
+            .take(limit)
+            .map(|(i, event)| Logged {
+                position: i as u64 + 1,
+                event: event.clone(),
+            })
+            .collect()
     }
 
     /// The ticket's events from version `from`.

@@ -7,10 +7,11 @@
 //! suite of `helpdesk-testkit` checks each of them.
 //!
 //! - **Tenants are sealed.** Every method that reads or writes tickets takes
-//!   a tenant, and never returns or touches another tenant's data. Two
+//!   a tenant, and never returns or touches another tenant's data. Three
 //!   reads are system-wide: [`Store::due_before`], for the SLA scheduler,
-//!   and [`Store::pending_outbox`], for delivering notifications. Both
-//!   return every tenant's entries, each with its own tenant id.
+//!   [`Store::pending_outbox`], for delivering notifications, and
+//!   [`Store::feed`], for projections such as metrics. Each returns every
+//!   tenant's entries, each with its own tenant id.
 //! - **Reach is applied inside the store.** [`Store::query`] and
 //!   [`Store::search`] take the reader's [`Reach`] and answer only tickets
 //!   in it, before the limit and the cursor: a page holds `limit` rows
@@ -67,6 +68,13 @@
 //!   holder of the message's lease (or of its last, expired lease, if no
 //!   one claimed it since). A dead letter stays until
 //!   [`Store::revive_dead_letter`] makes it claimable again.
+//! - **The log is fed in commit order.** [`Store::feed`] answers every
+//!   tenant's events with a position each: positions grow in the order the
+//!   appends committed (a ticket's events by version), need not be
+//!   contiguous, and are never reused. Only durable commits are fed, and
+//!   never one that could be followed by a commit of a lower position: a
+//!   reader that has read up to a position never later finds a new event
+//!   at or below it, however many appends run concurrently.
 //! - **Due work is ordered.** [`Store::due_before`] answers by due instant,
 //!   ties by tenant and then ticket id (as their bytes order), after the
 //!   given position, so a scheduler pages past tickets it cannot finish.
@@ -76,6 +84,7 @@
 
 mod delivery;
 mod error;
+mod feed;
 mod fingerprint;
 mod outbox;
 mod query;
@@ -90,6 +99,7 @@ use helpdesk_core::{Reach, TenantId, Ticket, TicketId};
 
 pub use delivery::{Claimed, DeadLetter, Outcome, lease_until};
 pub use error::StoreError;
+pub use feed::Logged;
 pub use fingerprint::Fingerprint;
 pub use outbox::OutboxMessage;
 pub use query::{Cursor, Filter, Order, Page, SortKey, TicketQuery, sort_key};
@@ -293,6 +303,18 @@ pub trait Store: Send + Sync {
         position: u64,
         at: DateTime<Utc>,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Across tenants, up to `limit` events of the log after position
+    /// `after` (from the start when `None`), in commit order, each with its
+    /// position (see the contract): what a projection such as
+    /// [`Metrics`](helpdesk_core::metrics::Metrics) reads to stay current.
+    /// A reader keeps the last position it applied and asks for what
+    /// follows it.
+    fn feed(
+        &self,
+        after: Option<u64>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<Logged>, StoreError>> + Send;
 }
 
 /// A shared store is a store: several desks (one per host, say) can work on
@@ -395,5 +417,13 @@ impl<S: Store> Store for std::sync::Arc<S> {
         at: DateTime<Utc>,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send {
         (**self).revive_dead_letter(position, at)
+    }
+
+    fn feed(
+        &self,
+        after: Option<u64>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<Logged>, StoreError>> + Send {
+        (**self).feed(after, limit)
     }
 }

@@ -27,6 +27,7 @@ use helpdesk_engine::{CommandId, DeliveryId, EventId, Request, Store, StoreError
 use crate::{Fixture, pending, reply};
 
 mod answers;
+mod feed;
 mod outbox;
 mod reach;
 mod reopen;
@@ -37,6 +38,7 @@ pub use answers::{
     history_from_zero_and_past_the_end, merges_and_links_are_recorded_on_both_tickets,
     targets_are_checked,
 };
+pub use feed::{feed_is_in_commit_order, feed_skips_nothing_under_concurrent_appends};
 pub use outbox::{outbox_messages_are_claimed_settled_and_revived, two_claimers_share_the_outbox};
 pub use reach::{reach_applies_before_the_limit, requesters_never_find_internal_text};
 pub use reopen::reopened_store_answers_as_before;
