@@ -36,14 +36,14 @@
 
 pub use helpdesk_core::{
     Actor, ActorId, ActorRef, AssetRef, Cause, Change, Channel, Command, CommandKind, Comment,
-    CommentId, Context, DeskConfig, DomainError, Escalated, Event, FieldDef, FieldKind,
-    FieldValue, GroupId, Impact, Link, LinkKind, NewTicket, Opened, Priority, PriorityMatrix,
-    PriorityReason, Reach, Resolution, ResolutionCode, Role, SearchText, Status, StatusCategory,
-    StatusTarget, Tag, TenantId, Ticket, TicketId, TicketType, Urgency, ValidationError,
-    Visibility, Vouched, apply, decide,
+    CommentId, Context, DeskConfig, DomainError, Escalated, Event, FieldDef, FieldKind, FieldValue,
+    GroupId, Impact, Link, LinkKind, NewTicket, Opened, Priority, PriorityMatrix, PriorityReason,
+    Reach, Resolution, ResolutionCode, Role, SearchText, Status, StatusCategory, StatusTarget, Tag,
+    TenantId, Ticket, TicketId, TicketType, Urgency, ValidationError, Visibility, Vouched, apply,
+    decide,
 };
 pub use helpdesk_core::{
-    assignment, authorization, calendar, config, escalation, lifecycle, notification, sla,
+    assignment, authorization, calendar, config, escalation, lifecycle, metrics, notification, sla,
     suggest,
 };
 
