@@ -26,10 +26,15 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "feed",
         sql: include_str!("../migrations/0002_feed.sql"),
     },
+    Migration {
+        version: 3,
+        name: "text_statistics",
+        sql: include_str!("../migrations/0003_text_statistics.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i32 = 2;
+pub const SCHEMA_VERSION: i32 = 3;
 
 /// The advisory lock key migrations hold (any stable number).
 const LOCK: i64 = 0x6865_6c70_6465_736b; // "helpdesk"
