@@ -126,6 +126,17 @@ fn unit() -> f64 {
 }
 
 impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
+    /// What turns this desk's outbox messages into notifications, for one
+    /// run: it looks each ticket and person up once.
+    fn preparer(&self) -> Preparer<'_, S> {
+        Preparer::new(
+            self.config(),
+            self.store(),
+            self.directory(),
+            self.templates(),
+        )
+    }
+
     /// The notification the dispatcher would send for `message` now: its
     /// recipient looked up and its template rendered; `None` when nothing
     /// would be sent (the recipient opted out, or the ticket is gone).
@@ -166,12 +177,7 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
         &self,
         message: &OutboxMessage,
     ) -> Result<Option<Notification>, NotifyError> {
-        let mut preparer = Preparer::new(
-            self.config(),
-            self.store(),
-            self.directory(),
-            self.templates(),
-        );
+        let mut preparer = self.preparer();
         Ok(match preparer.prepare(message).await? {
             Prepared::Send(notification) => Some(*notification),
             Prepared::Skip => None,
@@ -242,12 +248,7 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
             claimed: claimed.len(),
             ..DispatchReport::default()
         };
-        let mut preparer = Preparer::new(
-            self.config(),
-            self.store(),
-            self.directory(),
-            self.templates(),
-        );
+        let mut preparer = self.preparer();
         // Tickets with a failed message in this run, and when it is retried.
         let mut waiting: HashMap<(TenantId, TicketId), DateTime<Utc>> = HashMap::new();
         for claim in claimed {

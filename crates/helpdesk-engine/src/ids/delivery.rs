@@ -37,12 +37,9 @@ impl DeliveryId {
     /// The id of `event` told to `recipient` over `channel`: a UUID of
     /// version 8 made of the SHA-256 of the three.
     pub fn of(event: EventId, recipient: &Recipient, channel: NotificationChannel) -> Self {
-        let digest = Fingerprint::of(&("delivery", event, recipient, channel));
-        let mut bytes = [0; 16];
-        bytes.copy_from_slice(&digest.0[..16]);
-        bytes[6] = (bytes[6] & 0x0f) | 0x80;
-        bytes[8] = (bytes[8] & 0x3f) | 0x80;
-        Self(Uuid::from_bytes(bytes))
+        Self(super::v8(
+            &Fingerprint::of(&("delivery", event, recipient, channel)).0,
+        ))
     }
 
     /// Wraps an existing UUID.

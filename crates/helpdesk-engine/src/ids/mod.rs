@@ -144,7 +144,7 @@ impl CommandId {
 
 /// A UUID of version 8 (custom) from the first 16 bytes of a digest, so it
 /// never equals a v7 id.
-fn v8(digest: &[u8; 32]) -> Uuid {
+pub(crate) fn v8(digest: &[u8; 32]) -> Uuid {
     let mut bytes = [0; 16];
     bytes.copy_from_slice(&digest[..16]);
     bytes[6] = (bytes[6] & 0x0f) | 0x80;
