@@ -28,8 +28,8 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 3,
-        name: "text_statistics",
-        sql: include_str!("../migrations/0003_text_statistics.sql"),
+        name: "search_planning",
+        sql: include_str!("../migrations/0003_search_planning.sql"),
     },
 ];
 
