@@ -5,3 +5,10 @@
 //! what kind of message it is (a person's mail, an automatic reply, a
 //! delivery status notification).
 #![forbid(unsafe_code)]
+
+mod imap;
+
+pub use imap::{
+    Disposition, Fetched, ImapError, ImapOptions, ImapSecurity, ImapSource, PollReport,
+    reconnect_delay,
+};

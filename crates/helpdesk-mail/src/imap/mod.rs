@@ -1,0 +1,410 @@
+//! [`ImapSource`]: fetches mail from an IMAP mailbox, hands each message
+//! to the host's handler once, and files it away.
+//!
+//! The source logs in, selects the mailbox, and on each
+//! [`poll`](ImapSource::poll) fetches the waiting messages oldest first
+//! (`UID FETCH ... BODY.PEEK[]`, so nothing is marked read before it is
+//! handled), gives each to the handler, and moves it to
+//! [`processed`](ImapOptions::processed) or, when the handler says it
+//! failed, to [`failed`](ImapOptions::failed) (`UID MOVE` where the server
+//! has it, else `UID COPY`, `\Deleted` and `UID EXPUNGE`). Between polls,
+//! [`wait`](ImapSource::wait) holds an `IDLE` until the server announces
+//! new mail, or sleeps where it has no `IDLE`.
+//!
+//! **Each message is applied once.** A handled message leaves the mailbox;
+//! if the move fails, the source remembers its UID (under the mailbox's
+//! `UIDVALIDITY`) and moves it again on the next poll instead of handing
+//! it over twice. Should the host stop between handling a message and
+//! moving it, the next run hands it over again: the handler must be
+//! idempotent, as [`ingest`](crate) is by the message's `Message-ID`.
+
+mod connection;
+mod error;
+mod options;
+
+use std::collections::BTreeSet;
+use std::future::Future;
+use std::time::Duration;
+
+use async_imap::{Client, Session};
+use futures_util::TryStreamExt;
+
+use connection::{Connection, server};
+pub use error::ImapError;
+pub use options::{ImapOptions, ImapSecurity};
+
+/// One message fetched from the mailbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fetched {
+    /// Its UID in the mailbox.
+    pub uid: u32,
+    /// Its raw bytes, as the server holds them.
+    pub raw: Vec<u8>,
+}
+
+/// What became of a message, as the handler tells the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disposition {
+    /// Applied (or deliberately ignored): moved to the processed folder.
+    Processed,
+    /// Could not be applied: moved to the failed folder for a person to
+    /// look at.
+    Failed,
+}
+
+/// What one [`poll`](ImapSource::poll) did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PollReport {
+    /// Messages moved to the processed folder.
+    pub processed: usize,
+    /// Messages moved to the failed folder.
+    pub failed: usize,
+}
+
+/// A logged-in IMAP session on the mailbox new mail arrives in.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), helpdesk_mail::ImapError> {
+/// use helpdesk_mail::{Disposition, ImapOptions, ImapSource};
+///
+/// let options = ImapOptions::new("imap.example.com", 993, "support@example.com", "secret");
+/// let mut source = ImapSource::connect(options).await?;
+/// loop {
+///     let report = source
+///         .poll(|mail| async move {
+///             println!("message {} has {} bytes", mail.uid, mail.raw.len());
+///             Disposition::Processed
+///         })
+///         .await?;
+///     if report.processed + report.failed == 0 {
+///         source.wait().await?;
+///     }
+/// }
+/// # }
+/// ```
+pub struct ImapSource {
+    options: ImapOptions,
+    session: Option<Session<Connection>>,
+    can_idle: bool,
+    can_move: bool,
+    uid_validity: Option<u32>,
+    /// Handled messages whose move has not succeeded yet, and where to.
+    unmoved: BTreeSet<(u32, bool)>,
+}
+
+impl std::fmt::Debug for ImapSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImapSource")
+            .field("options", &self.options)
+            .field("connected", &self.session.is_some())
+            .field("can_idle", &self.can_idle)
+            .field("can_move", &self.can_move)
+            .finish()
+    }
+}
+
+impl ImapSource {
+    /// Connects, logs in, creates the processed and failed folders when
+    /// missing and selects the mailbox.
+    pub async fn connect(options: ImapOptions) -> Result<Self, ImapError> {
+        let mut source = Self {
+            options,
+            session: None,
+            can_idle: false,
+            can_move: false,
+            uid_validity: None,
+            unmoved: BTreeSet::new(),
+        };
+        source.session().await?;
+        Ok(source)
+    }
+
+    /// The options the source was connected with.
+    pub fn options(&self) -> &ImapOptions {
+        &self.options
+    }
+
+    /// Fetches the waiting messages (at most [`ImapOptions::batch`],
+    /// oldest first), hands each to `handle`, and moves it as the handler
+    /// decides. Messages handled earlier whose move failed are moved
+    /// first, not handed over again.
+    ///
+    /// On an error the connection is dropped and the next call reconnects.
+    pub async fn poll<F, Fut>(&mut self, mut handle: F) -> Result<PollReport, ImapError>
+    where
+        F: FnMut(Fetched) -> Fut,
+        Fut: Future<Output = Disposition>,
+    {
+        let result = self.poll_once(&mut handle).await;
+        if result.is_err() {
+            self.session = None;
+        }
+        result
+    }
+
+    async fn poll_once<F, Fut>(&mut self, handle: &mut F) -> Result<PollReport, ImapError>
+    where
+        F: FnMut(Fetched) -> Fut,
+        Fut: Future<Output = Disposition>,
+    {
+        let mut report = PollReport::default();
+        for (uid, failed) in self.unmoved.clone() {
+            self.file(uid, failed).await?;
+            self.unmoved.remove(&(uid, failed));
+        }
+        let uids = self.waiting().await?;
+        for uid in uids {
+            let Some(raw) = self.body(uid).await? else {
+                continue;
+            };
+            let disposition = handle(Fetched { uid, raw }).await;
+            let failed = disposition == Disposition::Failed;
+            self.unmoved.insert((uid, failed));
+            self.file(uid, failed).await?;
+            self.unmoved.remove(&(uid, failed));
+            match disposition {
+                Disposition::Processed => report.processed += 1,
+                Disposition::Failed => report.failed += 1,
+            }
+        }
+        Ok(report)
+    }
+
+    /// Waits for new mail: an `IDLE` until the server announces a change
+    /// or [`ImapOptions::idle`] passes, or, on a server without `IDLE`, a
+    /// sleep of [`ImapOptions::poll`].
+    pub async fn wait(&mut self) -> Result<(), ImapError> {
+        let result = self.wait_once().await;
+        if result.is_err() {
+            self.session = None;
+        }
+        result
+    }
+
+    async fn wait_once(&mut self) -> Result<(), ImapError> {
+        self.session().await?;
+        if !self.can_idle {
+            tokio::time::sleep(self.options.poll).await;
+            return Ok(());
+        }
+        let Some(session) = self.session.take() else {
+            return Ok(());
+        };
+        let mut idle = session.idle();
+        self.timed("IDLE", idle.init())
+            .await?
+            .map_err(|e| self.command("IDLE", e))?;
+        let (waiting, _stop) = idle.wait_with_timeout(self.options.idle);
+        let outcome = waiting.await;
+        outcome.map_err(|e| self.command("IDLE", e))?;
+        let session = self
+            .timed("DONE", idle.done())
+            .await?
+            .map_err(|e| self.command("DONE", e))?;
+        self.session = Some(session);
+        Ok(())
+    }
+
+    /// Logs out; the connection closes.
+    pub async fn logout(mut self) -> Result<(), ImapError> {
+        if let Some(mut session) = self.session.take() {
+            let done = self.timed("LOGOUT", session.logout()).await?;
+            done.map_err(|e| self.command("LOGOUT", e))?;
+        }
+        Ok(())
+    }
+
+    /// The UIDs waiting in the mailbox, oldest first, at most a batch.
+    async fn waiting(&mut self) -> Result<Vec<u32>, ImapError> {
+        let session = self.session().await?;
+        let found = session.uid_search("UNDELETED").await;
+        let found = found.map_err(|e| self.command("UID SEARCH", e))?;
+        let mut uids: Vec<u32> = found.into_iter().collect();
+        uids.sort_unstable();
+        uids.retain(|uid| !self.unmoved.iter().any(|(u, _)| u == uid));
+        uids.truncate(self.options.batch.max(1));
+        Ok(uids)
+    }
+
+    /// One message's bytes, or none when it vanished meanwhile.
+    async fn body(&mut self, uid: u32) -> Result<Option<Vec<u8>>, ImapError> {
+        let session = self.session().await?;
+        let fetched: Result<Vec<_>, _> =
+            match session.uid_fetch(uid.to_string(), "BODY.PEEK[]").await {
+                Ok(stream) => stream.try_collect().await,
+                Err(e) => Err(e),
+            };
+        let fetched = fetched.map_err(|e| self.command("UID FETCH", e))?;
+        Ok(fetched
+            .iter()
+            .find(|f| f.uid == Some(uid))
+            .and_then(|f| f.body())
+            .map(<[u8]>::to_vec))
+    }
+
+    /// Moves a handled message to its folder.
+    async fn file(&mut self, uid: u32, failed: bool) -> Result<(), ImapError> {
+        let folder = if failed {
+            self.options.failed.clone()
+        } else {
+            self.options.processed.clone()
+        };
+        let can_move = self.can_move;
+        let session = self.session().await?;
+        let set = uid.to_string();
+        let result = if can_move {
+            session.uid_mv(&set, &folder).await
+        } else {
+            copy_and_expunge(session, &set, &folder).await
+        };
+        result.map_err(|e| ImapError::Command {
+            server: server(&self.options),
+            command: format!("move {uid} to {folder}"),
+            reason: e.to_string(),
+        })
+    }
+
+    /// The session, connecting first when there is none.
+    async fn session(&mut self) -> Result<&mut Session<Connection>, ImapError> {
+        if self.session.is_none() {
+            let timeout = self.options.timeout;
+            let session = tokio::time::timeout(timeout, self.open())
+                .await
+                .map_err(|_| ImapError::Timeout {
+                    server: server(&self.options),
+                    step: "log in",
+                    seconds: timeout.as_secs(),
+                })??;
+            self.session = Some(session);
+        }
+        self.session.as_mut().ok_or_else(|| ImapError::Connection {
+            server: server(&self.options),
+            step: "log in",
+            reason: "no session".into(),
+        })
+    }
+
+    async fn open(&mut self) -> Result<Session<Connection>, ImapError> {
+        let options = &self.options;
+        let tcp = Connection::tcp(options).await?;
+        let stream = match options.security {
+            ImapSecurity::Implicit => Connection::tls(options, tcp).await?,
+            ImapSecurity::None => Connection::Plain(tcp),
+            ImapSecurity::StartTls => {
+                let mut client = Client::new(tcp);
+                greeting(options, &mut client).await?;
+                client
+                    .run_command_and_check_ok("STARTTLS", None)
+                    .await
+                    .map_err(|_| ImapError::Unsupported {
+                        server: server(options),
+                        capability: "STARTTLS",
+                    })?;
+                Connection::tls(options, client.into_inner()).await?
+            }
+        };
+        let mut client = Client::new(stream);
+        if options.security != ImapSecurity::StartTls {
+            greeting(options, &mut client).await?;
+        }
+        let mut session = client
+            .login(&options.username, &options.password)
+            .await
+            .map_err(|(e, _)| ImapError::Login {
+                server: server(options),
+                username: options.username.clone(),
+                reason: e.to_string(),
+            })?;
+        let capabilities = session
+            .capabilities()
+            .await
+            .map_err(|e| command_error(options, "CAPABILITY", e))?;
+        self.can_idle = capabilities.has_str("IDLE");
+        self.can_move = capabilities.has_str("MOVE");
+        for folder in [&options.processed, &options.failed] {
+            match session.create(folder).await {
+                // NO: it exists already.
+                Ok(()) | Err(async_imap::error::Error::No(_)) => {}
+                Err(e) => return Err(command_error(options, "CREATE", e)),
+            }
+        }
+        let mailbox = session
+            .select(&options.mailbox)
+            .await
+            .map_err(|e| command_error(options, "SELECT", e))?;
+        if mailbox.uid_validity != self.uid_validity {
+            // Another mailbox under the same name: old UIDs mean nothing.
+            self.unmoved.clear();
+            self.uid_validity = mailbox.uid_validity;
+        }
+        Ok(session)
+    }
+
+    async fn timed<T>(
+        &self,
+        step: &'static str,
+        work: impl Future<Output = T>,
+    ) -> Result<T, ImapError> {
+        tokio::time::timeout(self.options.timeout, work)
+            .await
+            .map_err(|_| ImapError::Timeout {
+                server: server(&self.options),
+                step,
+                seconds: self.options.timeout.as_secs(),
+            })
+    }
+
+    fn command(&self, command: &str, e: async_imap::error::Error) -> ImapError {
+        command_error(&self.options, command, e)
+    }
+}
+
+/// `UID COPY`, `\Deleted` and `UID EXPUNGE`: a move on a server without
+/// `MOVE` (RFC 6851).
+async fn copy_and_expunge(
+    session: &mut Session<Connection>,
+    set: &str,
+    folder: &str,
+) -> Result<(), async_imap::error::Error> {
+    session.uid_copy(set, folder).await?;
+    {
+        let stored = session.uid_store(set, "+FLAGS.SILENT (\\Deleted)").await?;
+        let _: Vec<_> = stored.try_collect().await?;
+    }
+    let expunged = session.uid_expunge(set).await?;
+    let _: Vec<_> = expunged.try_collect().await?;
+    Ok(())
+}
+
+fn command_error(options: &ImapOptions, command: &str, e: async_imap::error::Error) -> ImapError {
+    ImapError::Command {
+        server: server(options),
+        command: format!("{command} ({})", options.mailbox),
+        reason: e.to_string(),
+    }
+}
+
+async fn greeting<T>(options: &ImapOptions, client: &mut Client<T>) -> Result<(), ImapError>
+where
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + std::fmt::Debug + Send,
+{
+    match client.read_response().await {
+        Ok(Some(_)) => Ok(()),
+        Ok(None) => Err(ImapError::Connection {
+            server: server(options),
+            step: "greeting",
+            reason: "the server closed the connection".into(),
+        }),
+        Err(e) => Err(ImapError::Connection {
+            server: server(options),
+            step: "greeting",
+            reason: e.to_string(),
+        }),
+    }
+}
+
+/// How long to wait before reconnecting after `failures` failures in a
+/// row: 1 s doubling to 5 minutes.
+pub fn reconnect_delay(failures: u32) -> Duration {
+    Duration::from_secs(1u64 << failures.min(8)).min(Duration::from_secs(300))
+}

@@ -1,0 +1,195 @@
+//! The IMAP source against a real Dovecot: each message handed over once,
+//! filed by its outcome, woken by IDLE, over plain IMAP, STARTTLS and
+//! implicit TLS, on servers with and without IDLE and MOVE.
+#![allow(clippy::unwrap_used)]
+
+mod imap_server;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use helpdesk_mail::{Disposition, ImapError, ImapSecurity, ImapSource, PollReport};
+use imap_server::{Dovecot, mail};
+
+/// Polls once, recording the Message-ID line of each message handed over
+/// and failing those whose id contains "fail".
+async fn poll(source: &mut ImapSource) -> (PollReport, Vec<String>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let report = source
+        .poll(|fetched| {
+            let seen = seen.clone();
+            async move {
+                let text = String::from_utf8_lossy(&fetched.raw).to_string();
+                let id = text
+                    .lines()
+                    .find_map(|l| l.strip_prefix("Message-ID: "))
+                    .unwrap_or_default()
+                    .trim_matches(['<', '>', '\r'])
+                    .to_string();
+                let failed = id.contains("fail");
+                seen.lock().unwrap().push(id);
+                if failed {
+                    Disposition::Failed
+                } else {
+                    Disposition::Processed
+                }
+            }
+        })
+        .await
+        .unwrap();
+    let seen = seen.lock().unwrap().clone();
+    (report, seen)
+}
+
+async fn filed_once_by_outcome(server: &Dovecot) {
+    // Given three mails waiting, the second of which the handler fails.
+    for id in [
+        "one@example.com",
+        "two-fail@example.com",
+        "three@example.com",
+    ] {
+        server.deliver("INBOX", &mail(id));
+    }
+    let mut source = ImapSource::connect(server.options()).await.unwrap();
+
+    // When the source polls twice.
+    let (first, seen) = poll(&mut source).await;
+    let (second, again) = poll(&mut source).await;
+
+    // Then each was handed over once, oldest first, and filed by outcome.
+    assert_eq!(
+        seen,
+        [
+            "one@example.com",
+            "two-fail@example.com",
+            "three@example.com"
+        ]
+    );
+    assert_eq!(
+        first,
+        PollReport {
+            processed: 2,
+            failed: 1
+        }
+    );
+    assert_eq!(second, PollReport::default());
+    assert!(again.is_empty());
+    assert_eq!(server.message_ids("INBOX"), Vec::<String>::new());
+    assert_eq!(
+        server.message_ids("Processed"),
+        ["<one@example.com>", "<three@example.com>"]
+    );
+    assert_eq!(server.message_ids("Failed"), ["<two-fail@example.com>"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_message_is_handed_over_once_and_moved_by_its_outcome() {
+    let server = Dovecot::start(true);
+    filed_once_by_outcome(&server).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_without_move_gets_copy_delete_and_expunge() {
+    let server = Dovecot::start(false);
+    filed_once_by_outcome(&server).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_wakes_the_source_when_mail_arrives() {
+    // Given a source idling with a renewal far beyond the test's patience.
+    let server = Dovecot::start(true);
+    let mut options = server.options();
+    options.idle = Duration::from_secs(600);
+    let mut source = ImapSource::connect(options).await.unwrap();
+    assert_eq!(poll(&mut source).await.0, PollReport::default());
+
+    // When a mail arrives while it waits.
+    let deliver = mail("late@example.com");
+    let waiting = async { tokio::time::timeout(Duration::from_secs(30), source.wait()).await };
+    let arrive = async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        server.deliver("INBOX", &deliver);
+    };
+    let (woken, ()) = tokio::join!(waiting, arrive);
+
+    // Then the wait ends on the server's word, and the mail is fetched.
+    woken.expect("IDLE did not wake the source").unwrap();
+    let (report, seen) = poll(&mut source).await;
+    assert_eq!(report.processed, 1);
+    assert_eq!(seen, ["late@example.com"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_idle_the_source_sleeps_its_poll_interval() {
+    let server = Dovecot::start(false);
+    let mut options = server.options();
+    options.poll = Duration::from_millis(200);
+    let mut source = ImapSource::connect(options).await.unwrap();
+    let started = tokio::time::Instant::now();
+    source.wait().await.unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(200));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_and_starttls_trust_only_known_authorities() {
+    let server = Dovecot::start(true);
+    server.deliver("INBOX", &mail("tls@example.com"));
+
+    // Given implicit TLS without the server's authority: refused.
+    let mut options = server.options();
+    options.port = server.tls_port;
+    options.security = ImapSecurity::Implicit;
+    let refused = ImapSource::connect(options.clone()).await.unwrap_err();
+    assert!(matches!(refused, ImapError::Tls { .. }), "{refused}");
+
+    // With it: the mail is fetched over TLS.
+    options.extra_roots = vec![server.ca.clone()];
+    let mut source = ImapSource::connect(options).await.unwrap();
+    assert_eq!(poll(&mut source).await.1, ["tls@example.com"]);
+
+    // And STARTTLS on the plain port.
+    server.deliver("INBOX", &mail("starttls@example.com"));
+    let mut options = server.options();
+    options.security = ImapSecurity::StartTls;
+    options.extra_roots = vec![server.ca.clone()];
+    let mut source = ImapSource::connect(options).await.unwrap();
+    assert_eq!(poll(&mut source).await.1, ["starttls@example.com"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_password_is_a_login_error_naming_the_account() {
+    let server = Dovecot::start(true);
+    let mut options = server.options();
+    options.password = "wrong".into();
+    let error = ImapSource::connect(options).await.unwrap_err();
+    assert!(matches!(error, ImapError::Login { .. }), "{error}");
+    assert!(error.to_string().contains("support"), "{error}");
+    assert!(!error.to_string().contains("wrong"), "{error}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_source_reconnects_after_its_connection_is_cut() {
+    // Given a connected source whose session the server then kicks out.
+    let server = Dovecot::start(true);
+    let mut source = ImapSource::connect(server.options()).await.unwrap();
+    server.kick();
+    server.deliver("INBOX", &mail("after@example.com"));
+
+    // When it polls: the broken connection is an error, and the next poll
+    // reconnects and fetches.
+    let mut fetched = Vec::new();
+    for _ in 0..2 {
+        if let Ok(report) = source
+            .poll(|m| {
+                fetched.push(m.uid);
+                async { Disposition::Processed }
+            })
+            .await
+        {
+            assert_eq!(report.processed, 1);
+            break;
+        }
+    }
+    assert_eq!(fetched.len(), 1);
+    assert_eq!(server.message_ids("Processed"), ["<after@example.com>"]);
+}
