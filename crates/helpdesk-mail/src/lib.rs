@@ -12,3 +12,7 @@ pub use imap::{
     Disposition, Fetched, ImapError, ImapOptions, ImapSecurity, ImapSource, PollReport,
     reconnect_delay,
 };
+
+mod inbound;
+
+pub use inbound::{Authentication, SenderRate, subject_tag, ticket_subject};
