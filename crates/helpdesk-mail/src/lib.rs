@@ -16,3 +16,9 @@ pub use imap::{
 mod inbound;
 
 pub use inbound::{Authentication, SenderRate, subject_tag, ticket_subject};
+
+mod storage;
+
+#[cfg(feature = "object-store")]
+pub use storage::ObjectStoreAttachments;
+pub use storage::{AttachmentError, AttachmentKey, AttachmentStore, FsAttachments};

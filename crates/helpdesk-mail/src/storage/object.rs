@@ -1,0 +1,89 @@
+//! [`ObjectStoreAttachments`]: attachments in an `object_store` backend.
+
+use std::sync::Arc;
+
+use object_store::path::Path;
+use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use uuid::Uuid;
+
+use super::{AttachmentError, AttachmentKey, AttachmentStore};
+
+/// Keeps attachments in any [`ObjectStore`]: S3 and S3-compatible services
+/// (MinIO, Ceph, R2) with `object_store`'s `aws` feature, Azure, GCS, or
+/// the local file system; under `{prefix}/{tenant}/{..}/{key}`.
+///
+/// ```
+/// use std::sync::Arc;
+/// use helpdesk_mail::{AttachmentStore, ObjectStoreAttachments};
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let bucket = Arc::new(object_store::memory::InMemory::new());
+/// let store = ObjectStoreAttachments::new(bucket, "helpdesk");
+/// let tenant = uuid::Uuid::from_u128(1);
+/// let key = store.put(tenant, b"hello").await.unwrap();
+/// assert_eq!(store.get(tenant, &key).await.unwrap().as_deref(), Some(&b"hello"[..]));
+/// # });
+/// ```
+#[derive(Debug, Clone)]
+pub struct ObjectStoreAttachments {
+    store: Arc<dyn ObjectStore>,
+    prefix: String,
+}
+
+impl ObjectStoreAttachments {
+    /// Attachments in `store` under `prefix`.
+    pub fn new(store: Arc<dyn ObjectStore>, prefix: impl Into<String>) -> Self {
+        Self {
+            store,
+            prefix: prefix.into(),
+        }
+    }
+
+    fn location(&self, tenant: Uuid, key: &AttachmentKey) -> Path {
+        Path::from(format!(
+            "{}/{}",
+            self.prefix.trim_end_matches('/'),
+            key.path(tenant)
+        ))
+    }
+
+    fn error(
+        &self,
+        operation: &'static str,
+        key: &AttachmentKey,
+        e: impl ToString,
+    ) -> AttachmentError {
+        AttachmentError {
+            store: format!("{} ({})", self.store, self.prefix),
+            operation,
+            key: key.clone(),
+            reason: e.to_string(),
+        }
+    }
+}
+
+impl AttachmentStore for ObjectStoreAttachments {
+    async fn put(&self, tenant: Uuid, bytes: &[u8]) -> Result<AttachmentKey, AttachmentError> {
+        let key = AttachmentKey::of(bytes);
+        let payload = PutPayload::from(bytes.to_vec());
+        self.store
+            .put(&self.location(tenant, &key), payload)
+            .await
+            .map_err(|e| self.error("put", &key, e))?;
+        Ok(key)
+    }
+
+    async fn get(
+        &self,
+        tenant: Uuid,
+        key: &AttachmentKey,
+    ) -> Result<Option<Vec<u8>>, AttachmentError> {
+        match self.store.get(&self.location(tenant, key)).await {
+            Ok(found) => {
+                let bytes = found.bytes().await.map_err(|e| self.error("get", key, e))?;
+                Ok(Some(bytes.to_vec()))
+            }
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(self.error("get", key, e)),
+        }
+    }
+}
