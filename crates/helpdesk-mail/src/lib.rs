@@ -5,3 +5,9 @@
 //! what kind of message it is (a person's mail, an automatic reply, a
 //! delivery status notification).
 #![forbid(unsafe_code)]
+
+mod attachment;
+mod mail;
+
+pub use attachment::{Attachment, Disposition};
+pub use mail::{HeaderField, Limit, Limits, Mail, MailError, Mailbox, message_id, message_ids};
