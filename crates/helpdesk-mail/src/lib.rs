@@ -7,7 +7,9 @@
 #![forbid(unsafe_code)]
 
 mod attachment;
+mod bounce;
 mod mail;
 
 pub use attachment::{Attachment, Disposition};
+pub use bounce::{Bounce, BounceFormat, FailedRecipient, Severity, StatusCode, StatusCodeError};
 pub use mail::{HeaderField, Limit, Limits, Mail, MailError, Mailbox, message_id, message_ids};
