@@ -7,9 +7,11 @@
 #![forbid(unsafe_code)]
 
 mod attachment;
+mod automated;
 mod bounce;
 mod mail;
 
 pub use attachment::{Attachment, Disposition};
+pub use automated::{Automation, AutomationKind, Reason};
 pub use bounce::{Bounce, BounceFormat, FailedRecipient, Severity, StatusCode, StatusCodeError};
 pub use mail::{HeaderField, Limit, Limits, Mail, MailError, Mailbox, message_id, message_ids};
