@@ -6,18 +6,24 @@
 //! delivery status notification).
 #![forbid(unsafe_code)]
 
+mod attachment;
+mod automated;
+mod bounce;
 mod imap;
+mod inbound;
+mod mail;
+mod storage;
+
+pub use attachment::{Attachment, Disposition};
+pub use automated::{Automation, AutomationKind, Reason};
+pub use bounce::{Bounce, BounceFormat, FailedRecipient, Severity, StatusCode, StatusCodeError};
+pub use mail::{HeaderField, Limit, Limits, Mail, MailError, Mailbox, message_id, message_ids};
 
 pub use imap::{
-    Disposition, Fetched, ImapError, ImapOptions, ImapSecurity, ImapSource, PollReport,
-    reconnect_delay,
+    Fetched, Handled, ImapError, ImapOptions, ImapSecurity, ImapSource, PollReport, reconnect_delay,
 };
 
-mod inbound;
-
 pub use inbound::{Authentication, SenderRate, subject_tag, ticket_subject};
-
-mod storage;
 
 #[cfg(feature = "object-store")]
 pub use storage::ObjectStoreAttachments;

@@ -8,7 +8,7 @@ mod imap_server;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use helpdesk_mail::{Disposition, ImapError, ImapSecurity, ImapSource, PollReport};
+use helpdesk_mail::{Handled, ImapError, ImapSecurity, ImapSource, PollReport};
 use imap_server::{Dovecot, mail};
 
 /// Polls once, recording the Message-ID line of each message handed over
@@ -29,9 +29,9 @@ async fn poll(source: &mut ImapSource) -> (PollReport, Vec<String>) {
                 let failed = id.contains("fail");
                 seen.lock().unwrap().push(id);
                 if failed {
-                    Disposition::Failed
+                    Handled::Failed
                 } else {
-                    Disposition::Processed
+                    Handled::Processed
                 }
             }
         })
@@ -182,7 +182,7 @@ async fn the_source_reconnects_after_its_connection_is_cut() {
         if let Ok(report) = source
             .poll(|m| {
                 fetched.push(m.uid);
-                async { Disposition::Processed }
+                async { Handled::Processed }
             })
             .await
         {

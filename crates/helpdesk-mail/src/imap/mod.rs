@@ -44,7 +44,7 @@ pub struct Fetched {
 
 /// What became of a message, as the handler tells the source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Disposition {
+pub enum Handled {
     /// Applied (or deliberately ignored): moved to the processed folder.
     Processed,
     /// Could not be applied: moved to the failed folder for a person to
@@ -65,7 +65,7 @@ pub struct PollReport {
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), helpdesk_mail::ImapError> {
-/// use helpdesk_mail::{Disposition, ImapOptions, ImapSource};
+/// use helpdesk_mail::{Handled, ImapOptions, ImapSource};
 ///
 /// let options = ImapOptions::new("imap.example.com", 993, "support@example.com", "secret");
 /// let mut source = ImapSource::connect(options).await?;
@@ -73,7 +73,7 @@ pub struct PollReport {
 ///     let report = source
 ///         .poll(|mail| async move {
 ///             println!("message {} has {} bytes", mail.uid, mail.raw.len());
-///             Disposition::Processed
+///             Handled::Processed
 ///         })
 ///         .await?;
 ///     if report.processed + report.failed == 0 {
@@ -133,7 +133,7 @@ impl ImapSource {
     pub async fn poll<F, Fut>(&mut self, mut handle: F) -> Result<PollReport, ImapError>
     where
         F: FnMut(Fetched) -> Fut,
-        Fut: Future<Output = Disposition>,
+        Fut: Future<Output = Handled>,
     {
         let result = self.poll_once(&mut handle).await;
         if result.is_err() {
@@ -145,7 +145,7 @@ impl ImapSource {
     async fn poll_once<F, Fut>(&mut self, handle: &mut F) -> Result<PollReport, ImapError>
     where
         F: FnMut(Fetched) -> Fut,
-        Fut: Future<Output = Disposition>,
+        Fut: Future<Output = Handled>,
     {
         let mut report = PollReport::default();
         for (uid, failed) in self.unmoved.clone() {
@@ -158,13 +158,13 @@ impl ImapSource {
                 continue;
             };
             let disposition = handle(Fetched { uid, raw }).await;
-            let failed = disposition == Disposition::Failed;
+            let failed = disposition == Handled::Failed;
             self.unmoved.insert((uid, failed));
             self.file(uid, failed).await?;
             self.unmoved.remove(&(uid, failed));
             match disposition {
-                Disposition::Processed => report.processed += 1,
-                Disposition::Failed => report.failed += 1,
+                Handled::Processed => report.processed += 1,
+                Handled::Failed => report.failed += 1,
             }
         }
         Ok(report)

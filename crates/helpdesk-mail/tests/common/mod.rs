@@ -84,7 +84,13 @@ pub struct Tally {
 
 impl Tally {
     /// Records one check of one case.
-    pub fn check(&mut self, case: &Case, check: &str, passed: bool, detail: impl FnOnce() -> String) {
+    pub fn check(
+        &mut self,
+        case: &Case,
+        check: &str,
+        passed: bool,
+        detail: impl FnOnce() -> String,
+    ) {
         let entry = self
             .counts
             .entry((case.source.clone(), check.to_string()))
@@ -93,7 +99,8 @@ impl Tally {
         if passed {
             entry.0 += 1;
         } else {
-            self.failures.push(format!("{} [{check}]: {}", case.id, detail()));
+            self.failures
+                .push(format!("{} [{check}]: {}", case.id, detail()));
         }
     }
 
