@@ -35,12 +35,12 @@
 //! ```
 
 pub use helpdesk_core::{
-    Actor, ActorId, ActorRef, AssetRef, Cause, Change, Channel, Command, CommandKind, Comment,
-    CommentId, Context, DeskConfig, DomainError, Escalated, Event, FieldDef, FieldKind, FieldValue,
-    GroupId, Impact, Link, LinkKind, NewTicket, Opened, Priority, PriorityMatrix, PriorityReason,
-    Reach, Resolution, ResolutionCode, Role, SearchText, Status, StatusCategory, StatusTarget, Tag,
-    TenantId, Ticket, TicketId, TicketType, Urgency, ValidationError, Visibility, Vouched, apply,
-    decide,
+    Actor, ActorId, ActorRef, AssetRef, AttachmentRef, Cause, Change, Channel, Command,
+    CommandKind, Comment, CommentId, Context, DeskConfig, DomainError, Escalated, Event, FieldDef,
+    FieldKind, FieldValue, GroupId, Impact, Link, LinkKind, NewTicket, Opened, Priority,
+    PriorityMatrix, PriorityReason, Reach, Resolution, ResolutionCode, Role, SearchText, Status,
+    StatusCategory, StatusTarget, Tag, TenantId, Ticket, TicketId, TicketType, Urgency,
+    ValidationError, Visibility, Vouched, apply, decide,
 };
 pub use helpdesk_core::{
     assignment, authorization, calendar, config, escalation, lifecycle, metrics, notification, sla,

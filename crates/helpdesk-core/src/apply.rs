@@ -60,6 +60,15 @@ pub fn apply(ticket: &mut Ticket, event: &Event) {
         Change::NoteAdded { comment, body } => {
             add_comment(ticket, event, *comment, body, Visibility::Internal);
         }
+        Change::Attached {
+            comment,
+            attachments,
+            ..
+        } => {
+            if let Some(found) = ticket.conversation.rfind_mut(|c| c.id == *comment) {
+                found.attachments.extend(attachments.iter().cloned());
+            }
+        }
         Change::GroupChanged { to, .. } => ticket.group = *to,
         Change::AssigneeChanged { from, to } => {
             if from.is_some() && to.is_some() {
@@ -164,5 +173,6 @@ fn add_comment(
         visibility,
         body: body.to_owned(),
         at: event.at,
+        attachments: Vec::new(),
     });
 }

@@ -17,6 +17,7 @@
 //! | open               | own¹      | group² | group²     | tenant | tenant |
 //! | reply              | own       | group  | group      | tenant | tenant |
 //! | add_note           | ✗         | group  | group      | tenant | tenant |
+//! | attach             | own⁴      | group⁴ | group⁴     | tenant⁴| tenant⁴|
 //! | set_group          | ✗         | group  | group      | tenant | tenant |
 //! | assign             | ✗         | group  | group      | tenant | tenant |
 //! | unassign           | ✗         | group  | group      | tenant | tenant |
@@ -51,6 +52,7 @@
 //! 2. Agents and supervisors open tickets in one of their groups or in no
 //!    group.
 //! 3. Only fields the desk marks `requester_editable`.
+//! 4. Only to a comment the actor wrote.
 //!
 //! A custom field the desk marks `host_only` is set by nobody, whatever the
 //! role: neither in `open` nor with `set_field`, not even by the system.
@@ -106,7 +108,7 @@ pub const fn scope(command: CommandKind, role: Role) -> Scope {
     use CommandKind as C;
     match role {
         Role::Requester => match command {
-            C::Open | C::Reply | C::SetField | C::Reopen | C::Close => Scope::Own,
+            C::Open | C::Reply | C::Attach | C::SetField | C::Reopen | C::Close => Scope::Own,
             _ => Scope::Never,
         },
         Role::Agent => match command {

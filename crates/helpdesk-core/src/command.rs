@@ -11,6 +11,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::attachment::AttachmentRef;
 use crate::channel::Channel;
 use crate::field::FieldValue;
 use crate::id::{ActorId, CommentId, GroupId, TicketId};
@@ -208,6 +209,14 @@ pub enum Command {
         /// The text.
         body: String,
     },
+    /// Attach files to a comment of the ticket: by the comment's author,
+    /// with the comment's visibility (a note's files stay internal).
+    Attach {
+        /// The comment.
+        comment: CommentId,
+        /// The files, stored in the host's attachment store.
+        attachments: Vec<AttachmentRef>,
+    },
     /// Move the ticket to a group, or out of any group.
     SetGroup {
         /// The group, or none.
@@ -384,6 +393,7 @@ impl Command {
             Command::Open(_) => CommandKind::Open,
             Command::Reply { .. } => CommandKind::Reply,
             Command::AddNote { .. } => CommandKind::AddNote,
+            Command::Attach { .. } => CommandKind::Attach,
             Command::SetGroup { .. } => CommandKind::SetGroup,
             Command::Assign { .. } => CommandKind::Assign,
             Command::Unassign => CommandKind::Unassign,
@@ -428,6 +438,8 @@ pub enum CommandKind {
     Reply,
     /// [`Command::AddNote`]
     AddNote,
+    /// [`Command::Attach`]
+    Attach,
     /// [`Command::SetGroup`]
     SetGroup,
     /// [`Command::Assign`]
@@ -478,10 +490,11 @@ pub enum CommandKind {
 
 impl CommandKind {
     /// Every command kind, in the order of the lifecycle table.
-    pub const ALL: [CommandKind; 26] = [
+    pub const ALL: [CommandKind; 27] = [
         CommandKind::Open,
         CommandKind::Reply,
         CommandKind::AddNote,
+        CommandKind::Attach,
         CommandKind::SetGroup,
         CommandKind::Assign,
         CommandKind::Unassign,
@@ -513,6 +526,7 @@ impl CommandKind {
             CommandKind::Open => "open",
             CommandKind::Reply => "reply",
             CommandKind::AddNote => "add_note",
+            CommandKind::Attach => "attach",
             CommandKind::SetGroup => "set_group",
             CommandKind::Assign => "assign",
             CommandKind::Unassign => "unassign",
@@ -545,6 +559,7 @@ impl CommandKind {
             CommandKind::Open => "open",
             CommandKind::Reply => "reply to",
             CommandKind::AddNote => "add a note to",
+            CommandKind::Attach => "attach files to",
             CommandKind::SetGroup => "set the group of",
             CommandKind::Assign => "assign",
             CommandKind::Unassign => "unassign",

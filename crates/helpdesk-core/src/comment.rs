@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::actor::ActorRef;
+use crate::attachment::AttachmentRef;
 use crate::id::CommentId;
 
 /// Who may read a comment.
@@ -40,4 +41,7 @@ pub struct Comment {
     /// When it was written.
     #[serde(with = "crate::rfc3339")]
     pub at: DateTime<Utc>,
+    /// The files that came with it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<AttachmentRef>,
 }

@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use crate::actor::Role;
 use crate::asset::AssetRef;
+use crate::attachment::AttachmentRef;
 use crate::authorization::{authorize, authorize_field, authorize_open};
 use crate::channel::Channel;
 use crate::command::{Command, CommandKind, NewTicket};
@@ -13,7 +14,7 @@ use crate::error::{DomainError, ValidationError};
 use crate::escalation::{manual, with_escalations};
 use crate::event::{Change, Event, Opened};
 use crate::field::FieldValue;
-use crate::id::TicketId;
+use crate::id::{CommentId, TicketId};
 use crate::input;
 use crate::lifecycle::{Transition, transition};
 use crate::link::{Link, LinkKind};
@@ -124,6 +125,10 @@ pub fn decide(
             check_room(ticket, &body, &ctx.config.limits)?;
             out.push(Change::NoteAdded { comment, body });
         }
+        Command::Attach {
+            comment,
+            attachments,
+        } => out.push(attach(ticket, comment, attachments, ctx)?),
         Command::SetGroup { group } => {
             if group != ticket.group() {
                 out.push(Change::GroupChanged {
@@ -666,4 +671,43 @@ fn check_link(ticket: &Ticket, link: Link, ctx: &Context<'_>) -> Result<(), Vali
         ticket.links().len(),
         ctx.config.limits.max_links,
     )
+}
+
+/// Files attached to a comment: by its author, at most
+/// [`MAX_ATTACHMENTS`](crate::MAX_ATTACHMENTS) on it in all, each reference
+/// well formed.
+fn attach(
+    ticket: &Ticket,
+    comment: CommentId,
+    attachments: Vec<AttachmentRef>,
+    ctx: &Context<'_>,
+) -> Result<Change, DomainError> {
+    let Some(found) = ticket.conversation().rev().find(|c| c.id == comment) else {
+        return Err(ValidationError::new("comment", "names no comment of this ticket").into());
+    };
+    if found.author.id != ctx.actor.id {
+        return Err(DomainError::Forbidden {
+            command: CommandKind::Attach,
+            role: ctx.actor.role,
+            reason: "only a comment's author may attach files to it".into(),
+        });
+    }
+    if attachments.is_empty() {
+        return Err(ValidationError::new("attachments", "names no file").into());
+    }
+    if found.attachments.len() + attachments.len() > crate::MAX_ATTACHMENTS {
+        return Err(ValidationError::new(
+            "attachments",
+            format!("a comment holds at most {} files", crate::MAX_ATTACHMENTS),
+        )
+        .into());
+    }
+    for (i, file) in attachments.iter().enumerate() {
+        file.check(&format!("attachments[{i}]"))?;
+    }
+    Ok(Change::Attached {
+        comment,
+        visibility: found.visibility,
+        attachments,
+    })
 }

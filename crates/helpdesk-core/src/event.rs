@@ -26,7 +26,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::actor::ActorRef;
 use crate::asset::AssetRef;
+use crate::attachment::AttachmentRef;
 use crate::channel::Channel;
+use crate::comment::Visibility;
 use crate::field::FieldValue;
 use crate::id::{ActorId, CommentId, GroupId, TenantId, TicketId};
 use crate::link::Link;
@@ -128,7 +130,15 @@ impl Event {
     /// assert!(note.is_visible_to(Role::Agent));
     /// ```
     pub fn is_visible_to(&self, role: crate::actor::Role) -> bool {
-        role.is_staff() || !matches!(self.change, Change::NoteAdded { .. })
+        role.is_staff()
+            || !matches!(
+                self.change,
+                Change::NoteAdded { .. }
+                    | Change::Attached {
+                        visibility: Visibility::Internal,
+                        ..
+                    }
+            )
     }
 }
 
@@ -211,6 +221,15 @@ pub enum Change {
         comment: CommentId,
         /// Its text.
         body: String,
+    },
+    /// Files were attached to a comment.
+    Attached {
+        /// The comment.
+        comment: CommentId,
+        /// The comment's visibility, which its files share.
+        visibility: Visibility,
+        /// The files.
+        attachments: Vec<AttachmentRef>,
     },
     /// The group changed.
     GroupChanged {
@@ -404,10 +423,11 @@ pub enum Change {
 
 impl Change {
     /// The serialized `type` of every change, in declaration order.
-    pub const TYPE_NAMES: [&'static str; 32] = [
+    pub const TYPE_NAMES: [&'static str; 33] = [
         "opened",
         "replied",
         "note_added",
+        "attached",
         "group_changed",
         "assignee_changed",
         "status_changed",
@@ -445,6 +465,7 @@ impl Change {
             Change::Opened(_) => "opened",
             Change::Replied { .. } => "replied",
             Change::NoteAdded { .. } => "note_added",
+            Change::Attached { .. } => "attached",
             Change::GroupChanged { .. } => "group_changed",
             Change::AssigneeChanged { .. } => "assignee_changed",
             Change::StatusChanged { .. } => "status_changed",
@@ -559,6 +580,10 @@ impl fmt::Display for Change {
             ),
             Change::Replied { body, .. } => write!(f, "replied: {}", first_line(body)),
             Change::NoteAdded { body, .. } => write!(f, "internal note: {}", first_line(body)),
+            Change::Attached { attachments, .. } => {
+                let names: Vec<&str> = attachments.iter().map(|a| a.name.as_str()).collect();
+                write!(f, "attached {}", names.join(", "))
+            }
             Change::GroupChanged { from, to } => {
                 write!(f, "group {} -> {}", or_none(from), or_none(to))
             }

@@ -23,6 +23,7 @@
 //! |--------------------|-----------|-----------|-----------|-----------|----------|--------|--------|-----------|
 //! | reply              | ✓¹        | ✓         | ✓²        | ✓         | ✓³       | ✗      | ✗      | ✗         |
 //! | add_note           | ✓         | ✓         | ✓         | ✓         | ✓        | ✗      | ✗      | ✗         |
+//! | attach             | ✓         | ✓         | ✓         | ✓         | ✓        | ✗      | ✗      | ✗         |
 //! | set_group          | ✓         | ✓         | ✓         | ✓         | ✓        | ✗      | ✗      | ✗         |
 //! | assign             | ✓⁴        | ✓         | ✓         | ✓         | ✓        | ✗      | ✗      | ✗         |
 //! | unassign           | ✓         | ✓         | ✓         | ✓         | ✓        | ✗      | ✗      | ✗         |
@@ -105,6 +106,7 @@ pub const fn transition(command: CommandKind, from: StatusCategory) -> Transitio
         C::Open => Transition::Illegal,
         C::Reply
         | C::AddNote
+        | C::Attach
         | C::SetGroup
         | C::Assign
         | C::Unassign

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::comment::Visibility;
 use crate::event::{Change, Event};
 
 /// The searchable text some events add to their ticket, lowercased, split
@@ -52,6 +53,18 @@ impl SearchText {
                 Change::Opened(opened) => (&[&opened.subject, &opened.description], &[]),
                 Change::Replied { body, .. } => (&[body], &[]),
                 Change::NoteAdded { body, .. } => (&[], &[body]),
+                Change::Attached {
+                    visibility,
+                    attachments,
+                    ..
+                } => {
+                    let names = attachments.iter().map(|a| a.name.to_lowercase());
+                    match visibility {
+                        Visibility::Public => text.public.extend(names),
+                        Visibility::Internal => text.internal.extend(names),
+                    }
+                    (&[], &[])
+                }
                 _ => (&[], &[]),
             };
             let lower = |parts: &[&str], into: &mut Vec<String>| {

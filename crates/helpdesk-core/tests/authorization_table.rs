@@ -22,7 +22,7 @@ fn documented() -> Vec<(CommandKind, Role, Scope)> {
             .find(|k| k.as_str() == name)
             .unwrap();
         for (role, cell) in roles.iter().zip(row) {
-            let cell = cell.trim_end_matches(['¹', '²', '³']);
+            let cell = cell.trim_end_matches(['¹', '²', '³', '⁴']);
             let expected = match cell {
                 "own" => Scope::Own,
                 "group" => Scope::Group,
@@ -98,6 +98,11 @@ fn decide_enforces_every_cell_on_tickets_in_and_out_of_reach() {
 
         // In reach: the requester's own ticket, in the agent's group.
         let mut driven = ticket_for(&desk, kind);
+        if kind == CommandKind::Attach && expected != Scope::Never {
+            // Files go on a comment of the actor's own.
+            desk.run(&mut driven, actor, example(CommandKind::Reply, 91))
+                .unwrap();
+        }
         let before = driven.ticket.clone();
         let result = desk.run(&mut driven, actor, example(kind, 91));
         match expected {
@@ -116,6 +121,10 @@ fn decide_enforces_every_cell_on_tickets_in_and_out_of_reach() {
 
         // Out of reach: another requester's ticket, another group's ticket.
         let mut driven = out_of_reach(&desk, kind, role);
+        if kind == CommandKind::Attach && expected == Scope::Tenant {
+            desk.run(&mut driven, actor, example(CommandKind::Reply, 92))
+                .unwrap();
+        }
         let result = desk.run(&mut driven, actor, example(kind, 92));
         match expected {
             Scope::Own | Scope::Group => assert_eq!(

@@ -67,6 +67,16 @@ fn every_change() -> Vec<Change> {
             comment: CommentId::from_u128(2),
             body: "Same as INC-12.".into(),
         },
+        Change::Attached {
+            comment: CommentId::from_u128(1),
+            visibility: Visibility::Public,
+            attachments: vec![AttachmentRef::new(
+                "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824",
+                "vpn.log",
+                "text/plain",
+                5120,
+            )],
+        },
         Change::GroupChanged {
             from: Some(GroupId::from_u128(10)),
             to: Some(GroupId::from_u128(11)),

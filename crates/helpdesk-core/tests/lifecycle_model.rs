@@ -25,10 +25,10 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use helpdesk_core::config::StatusDef;
 use helpdesk_core::routing::RouteInput;
 use helpdesk_core::{
-    Actor, ActorId, Command, CommandKind, CommentId, Context, DeskConfig, DomainError, Event,
-    FieldDef, FieldKind, FieldValue, GroupId, Impact, Link, LinkKind, NewTicket, Priority,
-    Resolution, ResolutionCode, Role, Status, StatusCategory, StatusTarget, TenantId, Ticket,
-    TicketId, TicketType, Urgency, Visibility, apply, decide,
+    Actor, ActorId, AttachmentRef, Command, CommandKind, CommentId, Context, DeskConfig,
+    DomainError, Event, FieldDef, FieldKind, FieldValue, GroupId, Impact, Link, LinkKind,
+    NewTicket, Priority, Resolution, ResolutionCode, Role, Status, StatusCategory, StatusTarget,
+    TenantId, Ticket, TicketId, TicketType, Urgency, Visibility, apply, decide,
 };
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
@@ -221,6 +221,7 @@ fn lifecycle_row(command: CommandKind) -> [Cell; 8] {
         CommandKind::Open => [No; 8],
         CommandKind::Reply
         | CommandKind::AddNote
+        | CommandKind::Attach
         | CommandKind::SetGroup
         | CommandKind::Assign
         | CommandKind::Unassign
@@ -273,9 +274,11 @@ fn scope_of(command: CommandKind, role: Role) -> Scope {
     use Scope::{Group, Never, Own, Tenant};
     // Columns: requester, agent, supervisor, admin, system.
     let row = match command {
-        CommandKind::Open | CommandKind::Reply | CommandKind::Reopen | CommandKind::Close => {
-            [Own, Group, Group, Tenant, Tenant]
-        }
+        CommandKind::Open
+        | CommandKind::Reply
+        | CommandKind::Attach
+        | CommandKind::Reopen
+        | CommandKind::Close => [Own, Group, Group, Tenant, Tenant],
         CommandKind::SetField => [Own, Group, Group, Tenant, Tenant],
         CommandKind::OverridePriority => [Never, Never, Group, Tenant, Tenant],
         CommandKind::RecomputeSla => [Never, Never, Never, Tenant, Tenant],
@@ -319,7 +322,8 @@ struct Model {
     status: (StatusCategory, Option<String>),
     group: Option<GroupId>,
     assignee: Option<ActorId>,
-    comments: BTreeSet<CommentId>,
+    /// Each comment with its author.
+    comments: BTreeMap<CommentId, ActorId>,
     links: BTreeSet<(LinkKind, TicketId)>,
 }
 
@@ -400,7 +404,7 @@ impl Model {
             status: plain(StatusCategory::New),
             group: None,
             assignee: None,
-            comments: BTreeSet::new(),
+            comments: BTreeMap::new(),
             links: BTreeSet::new(),
         }
     }
@@ -516,11 +520,26 @@ impl Model {
         if cell == Cell::No {
             return outcome(Outcome::IllegalTransition);
         }
-        // 4. input, and the effect
+        // 4. input, and the effect. Files go on a comment of the ticket,
+        // by its author only.
+        if let Command::Attach {
+            comment,
+            attachments,
+        } = command
+        {
+            return match self.comments.get(comment) {
+                None => outcome(Outcome::Invalid),
+                Some(author) if *author != actor.id => outcome(Outcome::Forbidden),
+                Some(_) if attachments.iter().any(|a| a.name.contains('/')) => {
+                    outcome(Outcome::Invalid)
+                }
+                Some(_) => (Outcome::Accepted, next),
+            };
+        }
         let valid = match command {
-            Command::Open(_) => unreachable!("handled above"),
+            Command::Open(_) | Command::Attach { .. } => unreachable!("handled above"),
             Command::Reply { comment, body } | Command::AddNote { comment, body } => {
-                body_ok(body, false) && !self.comments.contains(comment)
+                body_ok(body, false) && !self.comments.contains_key(comment)
             }
             Command::SetGroup { .. }
             | Command::Assign { .. }
@@ -570,7 +589,7 @@ impl Model {
         }
         match command {
             Command::Reply { comment, .. } | Command::AddNote { comment, .. } => {
-                next.comments.insert(*comment);
+                next.comments.insert(*comment, actor.id);
             }
             Command::SetGroup { group } => next.group = *group,
             Command::Assign { assignee } => next.assignee = Some(*assignee),
@@ -630,7 +649,8 @@ impl Model {
         prop_assert_eq!(ticket.ticket_type(), self.ticket_type);
         prop_assert_eq!(ticket.group(), self.group);
         prop_assert_eq!(ticket.assignee(), self.assignee);
-        let comments: BTreeSet<CommentId> = ticket.conversation().map(|c| c.id).collect();
+        let comments: BTreeMap<CommentId, ActorId> =
+            ticket.conversation().map(|c| (c.id, c.author.id)).collect();
         prop_assert_eq!(&comments, &self.comments);
         prop_assert_eq!(comments.len(), ticket.conversation().len());
         let links: BTreeSet<(LinkKind, TicketId)> =
@@ -879,6 +899,12 @@ fn command() -> impl Strategy<Value = Command> {
         1 => new_ticket().prop_map(Command::Open),
         3 => (comment_id(), body()).prop_map(|(comment, body)| Command::Reply { comment, body }),
         3 => (comment_id(), body()).prop_map(|(comment, body)| Command::AddNote { comment, body }),
+        2 => (comment_id(), prop::sample::select(vec!["log.txt", "../etc/passwd"])).prop_map(
+            |(comment, name)| Command::Attach {
+                comment,
+                attachments: vec![AttachmentRef::new("0".repeat(64), name, "text/plain", 10)],
+            }
+        ),
         2 => group().prop_map(|group| Command::SetGroup { group }),
         3 => assignee().prop_map(|assignee| Command::Assign { assignee }),
         2 => Just(Command::Unassign),

@@ -497,6 +497,7 @@ impl TicketFacts {
                 }
             }
             Change::NoteAdded { .. }
+            | Change::Attached { .. }
             | Change::ImpactUrgencyChanged { .. }
             | Change::FieldChanged { .. }
             | Change::MergedFrom { .. }

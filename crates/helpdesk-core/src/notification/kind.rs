@@ -101,6 +101,7 @@ impl NotifyOn {
             Change::Reopened => Some(NotifyOn::Reopened),
             Change::Merged { .. } => Some(NotifyOn::Merged),
             Change::AssigneeChanged { to: None, .. }
+            | Change::Attached { .. }
             | Change::ImpactUrgencyChanged { .. }
             | Change::PriorityChanged { .. }
             | Change::Tagged { .. }

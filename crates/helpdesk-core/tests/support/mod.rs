@@ -184,6 +184,15 @@ pub fn example(kind: CommandKind, seq: u128) -> Command {
             comment: CommentId::from_u128(seq),
             body: "Checked logs.".into(),
         },
+        CommandKind::Attach => Command::Attach {
+            comment: CommentId::from_u128(seq),
+            attachments: vec![helpdesk_core::AttachmentRef::new(
+                "0".repeat(64),
+                "screenshot.png",
+                "image/png",
+                1024,
+            )],
+        },
         CommandKind::SetGroup => Command::SetGroup {
             group: Some(GroupId::from_u128(12)),
         },

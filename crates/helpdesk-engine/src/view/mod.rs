@@ -52,8 +52,9 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use helpdesk_core::{
-    Actor, ActorId, ActorRef, AssetRef, Channel, Comment, CommentId, FieldValue, GroupId, Impact,
-    Link, Priority, Reach, Resolution, Status, Ticket, TicketId, TicketType, Urgency, Visibility,
+    Actor, ActorId, ActorRef, AssetRef, AttachmentRef, Channel, Comment, CommentId, FieldValue,
+    GroupId, Impact, Link, Priority, Reach, Resolution, Status, Ticket, TicketId, TicketType,
+    Urgency, Visibility,
 };
 use serde::Serialize;
 
@@ -216,6 +217,10 @@ pub struct CommentView {
     pub body: String,
     /// When it was written.
     pub at: DateTime<Utc>,
+    /// The files that came with it (their bytes are in the host's
+    /// attachment store, under each key).
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<schema::Attachment>))]
+    pub attachments: Vec<AttachmentRef>,
 }
 
 impl CommentView {
@@ -227,6 +232,7 @@ impl CommentView {
             visibility: comment.visibility,
             body: comment.body.clone(),
             at: comment.at,
+            attachments: comment.attachments.clone(),
         }
     }
 }

@@ -145,6 +145,19 @@ pub struct Author {
     role: Role,
 }
 
+/// A file that came with a comment.
+#[derive(ToSchema)]
+pub struct Attachment {
+    /// The key its bytes are stored under in the host's attachment store.
+    key: String,
+    /// The file's name, as the sender gave it.
+    name: String,
+    /// Its media type, as its content shows it.
+    content_type: String,
+    /// Its size in bytes.
+    size: u64,
+}
+
 /// Public reply or internal note.
 #[derive(ToSchema)]
 #[schema(rename_all = "snake_case")]

@@ -1,0 +1,117 @@
+//! Files on comments: attached by the comment's author, sharing the
+//! comment's visibility in history and search.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use helpdesk_core::*;
+use support::{Desk, example};
+
+fn file(name: &str) -> AttachmentRef {
+    AttachmentRef::new("0".repeat(64), name, "text/plain", 12)
+}
+
+#[test]
+fn the_author_attaches_files_to_their_comment() {
+    // Given a ticket the requester replied on.
+    let desk = Desk::new();
+    let mut driven = desk.opened();
+    desk.run(&mut driven, &desk.requester, example(CommandKind::Reply, 5))
+        .unwrap();
+
+    // When the requester attaches a log to that reply.
+    let attach = Command::Attach {
+        comment: CommentId::from_u128(5),
+        attachments: vec![file("vpn.log")],
+    };
+    let events = desk.run(&mut driven, &desk.requester, attach).unwrap();
+
+    // Then the reply carries it, everyone sees it, and search finds it.
+    assert_eq!(events.len(), 1);
+    assert!(events[0].is_visible_to(Role::Requester));
+    let reply = driven
+        .ticket
+        .conversation()
+        .find(|c| c.id == CommentId::from_u128(5));
+    assert_eq!(reply.unwrap().attachments, [file("vpn.log")]);
+    assert_eq!(SearchText::of(&events).public, ["vpn.log"]);
+}
+
+#[test]
+fn nobody_attaches_to_another_persons_comment() {
+    // Given an agent's reply.
+    let desk = Desk::new();
+    let mut driven = desk.opened();
+    desk.run(&mut driven, &desk.agent, example(CommandKind::Reply, 6))
+        .unwrap();
+    let before = driven.ticket.clone();
+
+    // When the requester tries to attach a file to it.
+    let attach = Command::Attach {
+        comment: CommentId::from_u128(6),
+        attachments: vec![file("fake-invoice.pdf")],
+    };
+    let err = desk.run(&mut driven, &desk.requester, attach).unwrap_err();
+
+    // Then it is refused and nothing changes.
+    assert!(
+        matches!(
+            err,
+            DomainError::Forbidden {
+                command: CommandKind::Attach,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(driven.ticket, before);
+}
+
+#[test]
+fn a_notes_files_stay_internal() {
+    let desk = Desk::new();
+    let mut driven = desk.opened();
+    desk.run(&mut driven, &desk.agent, example(CommandKind::AddNote, 7))
+        .unwrap();
+    let attach = Command::Attach {
+        comment: CommentId::from_u128(7),
+        attachments: vec![file("salary-export.csv")],
+    };
+    let events = desk.run(&mut driven, &desk.agent, attach).unwrap();
+    assert!(!events[0].is_visible_to(Role::Requester));
+    assert!(events[0].is_visible_to(Role::Agent));
+    let text = SearchText::of(&events);
+    assert!(text.public.is_empty());
+    assert_eq!(text.internal, ["salary-export.csv"]);
+}
+
+#[test]
+fn bad_references_are_refused_naming_the_field() {
+    let desk = Desk::new();
+    let mut driven = desk.opened();
+    desk.run(&mut driven, &desk.agent, example(CommandKind::AddNote, 8))
+        .unwrap();
+    let bad = |attachments| Command::Attach {
+        comment: CommentId::from_u128(8),
+        attachments,
+    };
+    let err = desk.run(&mut driven, &desk.agent, bad(vec![])).unwrap_err();
+    assert_eq!(err.to_string(), "attachments: names no file");
+    let err = desk
+        .run(
+            &mut driven,
+            &desk.agent,
+            bad(vec![file("ok.txt"), file("a\nb")]),
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "attachments[1].name: may not contain a path separator or a control character"
+    );
+    let missing = Command::Attach {
+        comment: CommentId::from_u128(99),
+        attachments: vec![file("x.txt")],
+    };
+    let err = desk.run(&mut driven, &desk.agent, missing).unwrap_err();
+    assert_eq!(err.to_string(), "comment: names no comment of this ticket");
+}
