@@ -96,7 +96,10 @@ impl Mail {
                     reason: "no header field could be read",
                 })?;
         let root = message.root_part();
-        if root.headers.is_empty() {
+        let well_formed = |name: &str| {
+            !name.is_empty() && name.bytes().all(|b| (33..=126).contains(&b) && b != b':')
+        };
+        if !root.headers.iter().any(|header| well_formed(header.name())) {
             return Err(MailError::Unparseable {
                 reason: "no header field could be read",
             });
