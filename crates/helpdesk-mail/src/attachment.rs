@@ -35,6 +35,18 @@ pub struct Attachment {
 }
 
 /// Whether a file is shown within the body or offered beside it.
+///
+/// ```
+/// use helpdesk_mail::{Disposition, Mail};
+///
+/// let raw = b"From: a@example.com\r\nContent-Type: multipart/related; boundary=b\r\n\r\n\
+/// --b\r\nContent-Type: text/html\r\n\r\n<img src=\"cid:logo@x\">\r\n\
+/// --b\r\nContent-Type: image/png\r\nContent-ID: <logo@x>\r\n\
+/// Content-Disposition: inline; filename=logo.png\r\n\r\nPNG\r\n--b--\r\n";
+/// let mail = Mail::parse(raw).unwrap();
+/// assert_eq!(mail.attachments()[0].disposition(), Disposition::Inline);
+/// assert_eq!(mail.attachments()[0].content_id(), Some("logo@x"));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Disposition {
     /// Shown within the body (an image an HTML body refers to by `cid:`).

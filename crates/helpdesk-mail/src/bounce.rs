@@ -48,6 +48,18 @@ pub struct Bounce {
 }
 
 /// How the notice reports its failures.
+///
+/// ```
+/// use helpdesk_mail::{Bounce, BounceFormat, Mail};
+///
+/// let raw = b"From: MAILER-DAEMON@qmail.example.com\r\nSubject: failure notice\r\n\r\n\
+/// I'm afraid I wasn't able to deliver your message to the following addresses.\r\n\r\n\
+/// <gone@example.com>:\r\nRemote host said: 550 5.1.1 User unknown\r\n";
+/// let bounce = Bounce::of(&Mail::parse(raw).unwrap()).unwrap();
+/// assert_eq!(bounce.format(), BounceFormat::Text);
+/// assert!(bounce.is_hard());
+/// assert!(!bounce.is_delay());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BounceFormat {
     /// A `message/delivery-status` part (RFC 3464).

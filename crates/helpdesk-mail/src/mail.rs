@@ -6,6 +6,8 @@ mod header_fields;
 mod limits;
 mod mailbox;
 mod message_id;
+#[cfg(test)]
+mod never_panics;
 mod parts;
 
 use chrono::{DateTime, FixedOffset};
@@ -89,14 +91,21 @@ impl Mail {
             });
         }
         let raw = charset::utf8_headers(raw);
-        let message =
-            MessageParser::default()
-                .parse(raw.as_ref())
-                .ok_or(MailError::Unparseable {
-                    reason: "no header field could be read",
-                })?;
+        // mail-parser 0.11 asserts, in debug builds only, on some nestings of
+        // message/rfc822 parts and boundaries; such a message is refused
+        // rather than let the assertion unwind into the host.
+        let message = std::panic::catch_unwind(|| MessageParser::default().parse(raw.as_ref()))
+            .map_err(|_| MailError::Unparseable {
+                reason: "its MIME structure is inconsistent",
+            })?
+            .ok_or(MailError::Unparseable {
+                reason: "no header field could be read",
+            })?;
         let root = message.root_part();
-        if root.headers.is_empty() {
+        let well_formed = |name: &str| {
+            !name.is_empty() && name.bytes().all(|b| (33..=126).contains(&b) && b != b':')
+        };
+        if !root.headers.iter().any(|header| well_formed(header.name())) {
             return Err(MailError::Unparseable {
                 reason: "no header field could be read",
             });

@@ -390,3 +390,373 @@ fn squeeze(text: &str) -> String {
 fn truncate(text: &str) -> String {
     text.chars().take(200).collect()
 }
+
+/// Our own corpus: hand-written mails reproducing what clients and MTAs
+/// send, with their expectations in `expected.json` beside them.
+#[test]
+fn every_mail_of_our_corpus_meets_its_expectations() {
+    // Given our corpus and its expectations
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/mime");
+    let text =
+        std::fs::read_to_string(dir.join("expected.json")).expect("expected.json is readable");
+    let expected: serde_json::Map<String, Value> =
+        serde_json::from_str(&text).expect("expected.json is an object");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .expect("the corpus directory is readable")
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".eml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 60, "the corpus holds {} mails", files.len());
+    let unexpected: Vec<&String> = files
+        .iter()
+        .filter(|file| !expected.contains_key(*file))
+        .collect();
+    let missing: Vec<&String> = expected
+        .keys()
+        .filter(|file| !files.contains(file))
+        .collect();
+    assert!(
+        unexpected.is_empty() && missing.is_empty(),
+        "mails without expectations {unexpected:?}, expectations without mails {missing:?}"
+    );
+
+    // When each mail is parsed and classified
+    let mut failures = Vec::new();
+    for file in &files {
+        let raw = std::fs::read(dir.join(file)).expect("the mail is readable");
+        for failure in check_expectations(&raw, &expected[file]) {
+            failures.push(format!("{file}: {failure}"));
+        }
+    }
+
+    // Then every expectation holds
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// What of `expected` the mail `raw` does not meet.
+fn check_expectations(raw: &[u8], expected: &Value) -> Vec<String> {
+    let mut failures = Vec::new();
+    let mut check = |what: &str, passed: bool, detail: String| {
+        if !passed {
+            failures.push(format!("{what}: {detail}"));
+        }
+    };
+    let field = |name: &str| expected.get(name);
+    let mail = match (Mail::parse(raw), field("error").and_then(Value::as_str)) {
+        (Ok(mail), None) => mail,
+        (Err(error), Some(want)) => {
+            let got = format!("{error:?}");
+            check(
+                "error",
+                got.starts_with(want),
+                format!("{got} is not {want}"),
+            );
+            return failures;
+        }
+        (Ok(_), Some(want)) => {
+            check("error", false, format!("parsed, expected {want}"));
+            return failures;
+        }
+        (Err(error), None) => {
+            check("parse", false, error.to_string());
+            return failures;
+        }
+    };
+    let strings = |value: Option<&Value>| -> Vec<String> {
+        value
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let addresses = |mailboxes: &[helpdesk_mail::Mailbox]| -> Vec<String> {
+        mailboxes.iter().map(|m| m.address().to_string()).collect()
+    };
+    if let Some(subject) = field("subject") {
+        check(
+            "subject",
+            mail.subject() == subject.as_str(),
+            format!("{:?} != {subject}", mail.subject()),
+        );
+    }
+    for part in strings(field("subject_contains")) {
+        check(
+            "subject",
+            mail.subject().unwrap_or_default().contains(&part),
+            format!("{:?} lacks {part:?}", mail.subject()),
+        );
+    }
+    if let Some(email) = field("from_email").and_then(Value::as_str) {
+        check(
+            "from_email",
+            mail.from().address() == email,
+            format!("{:?} != {email:?}", mail.from().address()),
+        );
+    }
+    if let Some(name) = field("from_name") {
+        check(
+            "from_name",
+            mail.from().name() == name.as_str(),
+            format!("{:?} != {name}", mail.from().name()),
+        );
+    }
+    if let Some(id) = field("message_id") {
+        check(
+            "message_id",
+            mail.message_id() == id.as_str(),
+            format!("{:?} != {id}", mail.message_id()),
+        );
+    }
+    for (name, got) in [
+        ("in_reply_to", mail.in_reply_to().to_vec()),
+        ("references", mail.references().to_vec()),
+        ("to", addresses(mail.to())),
+        ("cc", addresses(mail.cc())),
+        ("reply_to", addresses(mail.reply_to())),
+    ] {
+        if field(name).is_some() {
+            let want = strings(field(name));
+            check(name, got == want, format!("{got:?} != {want:?}"));
+        }
+    }
+    if let Some(date) = field("date") {
+        let got = mail.date().map(|d| d.to_rfc3339());
+        check(
+            "date",
+            got.as_deref() == date.as_str(),
+            format!("{got:?} != {date}"),
+        );
+    }
+    let text = squeeze(mail.text());
+    for phrase in strings(field("text_contains")) {
+        check(
+            "text",
+            text.contains(&squeeze(&phrase)),
+            format!("lacks {phrase:?} in {text:?}"),
+        );
+    }
+    for phrase in strings(field("text_not_contains")) {
+        check("text", !text.contains(&phrase), format!("holds {phrase:?}"));
+    }
+    if let Some(html) = field("html").and_then(Value::as_bool) {
+        check(
+            "html",
+            mail.html().is_some() == html,
+            format!("html {:?}", mail.html().is_some()),
+        );
+    }
+    if let Some(attachments) = field("attachments").and_then(Value::as_array) {
+        check_attachments(&mail, attachments, &mut check);
+    }
+    for (name, value) in field("header")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        check(
+            "header",
+            mail.header(name) == value.as_str(),
+            format!("{name}: {:?} != {value}", mail.header(name)),
+        );
+    }
+    let automation = Automation::of(&mail);
+    if let Some(kind) = field("automation").and_then(Value::as_str) {
+        let got = format!("{:?}", automation.kind());
+        check(
+            "automation",
+            got == kind,
+            format!("{got} != {kind} ({:?})", automation.reason()),
+        );
+    }
+    if let Some(header) = field("reason_header").and_then(Value::as_str) {
+        let got = automation.reason().map(|r| r.header());
+        check(
+            "reason",
+            got == Some(header),
+            format!("{got:?} != {header}"),
+        );
+    }
+    if let Some(suppress) = field("suppress").and_then(Value::as_bool) {
+        check(
+            "suppress",
+            automation.suppress_auto_response() == suppress,
+            format!("{:?}", automation.suppress_reason()),
+        );
+    }
+    if let Some(header) = field("suppress_header").and_then(Value::as_str) {
+        let got = automation.suppress_reason().map(|r| r.header());
+        check(
+            "suppress_reason",
+            got == Some(header),
+            format!("{got:?} != {header}"),
+        );
+    }
+    if let Some(want) = field("bounce") {
+        check_bounce(Bounce::of(&mail).as_ref(), want, &mut check);
+    }
+    failures
+}
+
+/// Checks the attachments against their expectations, in order.
+fn check_attachments(mail: &Mail, expected: &[Value], check: &mut impl FnMut(&str, bool, String)) {
+    let got = mail.attachments();
+    check(
+        "attachments",
+        got.len() == expected.len(),
+        format!("{} attachments, expected {}", got.len(), expected.len()),
+    );
+    for (file, want) in got.iter().zip(expected) {
+        if let Some(name) = want.get("name") {
+            check(
+                "attachment name",
+                file.file_name() == name.as_str(),
+                format!("{:?} != {name}", file.file_name()),
+            );
+        }
+        if let Some(kind) = want.get("type").and_then(Value::as_str) {
+            check(
+                "attachment type",
+                file.declared_type() == kind,
+                format!("{} != {kind}", file.declared_type()),
+            );
+        }
+        if let Some(kind) = want.get("detected").and_then(Value::as_str) {
+            check(
+                "attachment detected",
+                file.detected_type() == Some(kind),
+                format!("{:?} != {kind}", file.detected_type()),
+            );
+        }
+        if let Some(inline) = want.get("inline").and_then(Value::as_bool) {
+            check(
+                "attachment inline",
+                file.is_inline() == inline,
+                format!("{:?} inline {}", file.file_name(), file.is_inline()),
+            );
+        }
+        if let Some(id) = want.get("content_id").and_then(Value::as_str) {
+            check(
+                "attachment content id",
+                file.content_id() == Some(id),
+                format!("{:?} != {id}", file.content_id()),
+            );
+        }
+        if let Some(size) = want.get("size").and_then(Value::as_u64) {
+            check(
+                "attachment size",
+                file.size() as u64 == size,
+                format!("{} != {size}", file.size()),
+            );
+        }
+        if let Some(mismatch) = want.get("mismatch").and_then(Value::as_bool) {
+            check(
+                "attachment mismatch",
+                file.type_mismatch() == mismatch,
+                format!("{:?}: {}", file.file_name(), file.type_mismatch()),
+            );
+        }
+        if let Some(text) = want.get("contains").and_then(Value::as_str) {
+            let bytes = String::from_utf8_lossy(file.bytes());
+            check(
+                "attachment bytes",
+                bytes.contains(text),
+                format!("{:?} lacks {text:?}", file.file_name()),
+            );
+        }
+    }
+}
+
+/// Checks a bounce (or its absence, for `null`) against its expectation.
+fn check_bounce(bounce: Option<&Bounce>, want: &Value, check: &mut impl FnMut(&str, bool, String)) {
+    let Some(bounce) = bounce else {
+        check("bounce", want.is_null(), "no bounce".to_string());
+        return;
+    };
+    if want.is_null() {
+        check("bounce", false, format!("unexpected bounce {bounce:?}"));
+        return;
+    }
+    if let Some(id) = want.get("original_message_id") {
+        check(
+            "original id",
+            bounce.original_message_id() == id.as_str(),
+            format!("{:?} != {id}", bounce.original_message_id()),
+        );
+    }
+    if let Some(hard) = want.get("hard").and_then(Value::as_bool) {
+        check(
+            "bounce hard",
+            bounce.is_hard() == hard,
+            format!("{}", bounce.is_hard()),
+        );
+    }
+    let recipients = want
+        .get("recipients")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    check(
+        "recipients",
+        bounce.recipients().len() == recipients.len(),
+        format!("{:?}", bounce.recipients()),
+    );
+    for (got, want) in bounce.recipients().iter().zip(&recipients) {
+        let field = |name: &str| want.get(name);
+        if let Some(address) = field("address").and_then(Value::as_str) {
+            check(
+                "recipient",
+                got.address() == address,
+                format!("{} != {address}", got.address()),
+            );
+        }
+        if let Some(status) = field("status").and_then(Value::as_str) {
+            let status_got = got.status().map(|s| s.to_string());
+            check(
+                "status",
+                status_got.as_deref() == Some(status),
+                format!("{status_got:?} != {status}"),
+            );
+        }
+        if let Some(code) = field("reply_code").and_then(Value::as_u64) {
+            check(
+                "reply code",
+                got.reply_code().map(u64::from) == Some(code),
+                format!("{:?} != {code}", got.reply_code()),
+            );
+        }
+        if let Some(severity) = field("severity").and_then(Value::as_str) {
+            let severity_got = format!("{:?}", got.severity());
+            check(
+                "severity",
+                severity_got == severity,
+                format!("{} {severity_got} != {severity}", got.address()),
+            );
+        }
+        if let Some(delayed) = field("delayed").and_then(Value::as_bool) {
+            check(
+                "delayed",
+                got.is_delayed() == delayed,
+                format!("{}", got.is_delayed()),
+            );
+        }
+        if let Some(text) = field("diagnostic_contains").and_then(Value::as_str) {
+            let diagnostic = squeeze(got.diagnostic().unwrap_or_default());
+            check(
+                "diagnostic",
+                diagnostic.contains(text),
+                format!("{diagnostic:?} lacks {text:?}"),
+            );
+        }
+    }
+}

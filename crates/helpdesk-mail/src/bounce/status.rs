@@ -25,6 +25,13 @@ pub struct StatusCode {
 }
 
 /// Why text is no [`StatusCode`].
+///
+/// ```
+/// use helpdesk_mail::StatusCode;
+///
+/// let error = "5.1".parse::<StatusCode>().unwrap_err();
+/// assert_eq!(error.to_string(), "status code \"5.1\": expected class.subject.detail with class 2, 4 or 5");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("status code {value:?}: expected class.subject.detail with class 2, 4 or 5")]
 pub struct StatusCodeError {

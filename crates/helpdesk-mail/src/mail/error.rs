@@ -3,6 +3,12 @@
 use std::fmt;
 
 /// A bound of [`Limits`](crate::Limits), named as a host configures it.
+///
+/// ```
+/// use helpdesk_mail::Limit;
+///
+/// assert_eq!(Limit::Attachments.to_string(), "max_attachments");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Limit {

@@ -31,3 +31,74 @@ impl Default for Limits {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Limit, Mail, MailError};
+
+    /// A multipart mail with `files` attachments.
+    fn mail_with_attachments(files: usize) -> Vec<u8> {
+        let mut raw = b"From: a@example.com\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n\
+--b\r\nContent-Type: text/plain\r\n\r\nFiles.\r\n"
+            .to_vec();
+        for n in 0..files {
+            raw.extend(
+                format!("--b\r\nContent-Type: application/pdf; name=f{n}.pdf\r\n\r\n%PDF-1.4\r\n")
+                    .bytes(),
+            );
+        }
+        raw.extend(b"--b--\r\n");
+        raw
+    }
+
+    #[test]
+    fn a_mail_with_more_attachments_than_allowed_is_refused_naming_the_limit() {
+        // Given a limit of three attachments
+        let limits = Limits {
+            max_attachments: 3,
+            ..Limits::default()
+        };
+
+        // When mails with three and four attachments are parsed
+        let three = Mail::parse_with(&mail_with_attachments(3), &limits);
+        let four = Mail::parse_with(&mail_with_attachments(4), &limits);
+
+        // Then the first is read and the second refused
+        assert_eq!(three.map(|mail| mail.attachments().len()), Ok(3));
+        assert_eq!(
+            four,
+            Err(MailError::OverLimit {
+                limit: Limit::Attachments,
+                allowed: 3,
+                actual: 4
+            })
+        );
+    }
+
+    #[test]
+    fn a_mail_with_more_parts_than_allowed_is_refused_naming_the_limit() {
+        // Given a limit of four parts
+        let limits = Limits {
+            max_parts: 4,
+            ..Limits::default()
+        };
+
+        // When a mail of six parts (root, text, four files) is parsed
+        let err = Mail::parse_with(&mail_with_attachments(4), &limits).unwrap_err();
+
+        // Then the part limit is named
+        assert!(
+            matches!(
+                err,
+                MailError::OverLimit {
+                    limit: Limit::Parts,
+                    allowed: 4,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(err.to_string().starts_with("limit `max_parts`"));
+    }
+}

@@ -1,6 +1,7 @@
 //! Reading the bodies, attachments and limits off a parsed message.
 
 use chrono::{DateTime, FixedOffset};
+use mail_parser::decoders::base64::base64_decode;
 use mail_parser::decoders::html::html_to_text;
 use mail_parser::{Message, MessagePart, MimeHeaders, PartType};
 
@@ -88,6 +89,11 @@ fn attachment(part: &MessagePart<'_>) -> Attachment {
         PartType::Message(nested) => nested.raw_message().to_vec(),
         PartType::Multipart(_) => Vec::new(),
     };
+    let bytes = if part.is_encoding_problem {
+        recovered(part, bytes)
+    } else {
+        bytes
+    };
     let inline = match part.content_disposition() {
         Some(disposition) => disposition.is_inline(),
         None => matches!(part.body, PartType::InlineBinary(_)),
@@ -107,6 +113,23 @@ fn attachment(part: &MessagePart<'_>) -> Attachment {
         },
         content_id: part.content_id().and_then(message_id),
     }
+}
+
+/// The decoded bytes of a base64 part the parser kept undecoded because its
+/// message ends before the part's closing boundary (a mail cut off in
+/// transfer); other parts' bytes as they are.
+fn recovered(part: &MessagePart<'_>, bytes: Vec<u8>) -> Vec<u8> {
+    let base64 = part
+        .content_transfer_encoding()
+        .is_some_and(|encoding| encoding.trim().eq_ignore_ascii_case("base64"));
+    if !base64 {
+        return bytes;
+    }
+    let end = bytes
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(0, |at| at + 1);
+    base64_decode(&bytes[..end]).unwrap_or(bytes)
 }
 
 /// A part's content type, `type/subtype` lower-cased.
