@@ -5,3 +5,7 @@
 //! what kind of message it is (a person's mail, an automatic reply, a
 //! delivery status notification).
 #![forbid(unsafe_code)]
+
+mod reply;
+
+pub use reply::Reply;

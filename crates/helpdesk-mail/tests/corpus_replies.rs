@@ -1,0 +1,151 @@
+//! Reply extraction judged on the shared mail corpus: every `reply_text`
+//! case, our `visible()` against the text its source's test asserts.
+//!
+//! Run with `cargo test -p helpdesk-mail --test corpus_replies -- --nocapture`
+//! to see the table of pass rates per source.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::{Case, Tally, cases};
+use helpdesk_mail::Reply;
+
+/// Cases where the source's expectation and a documented choice of ours
+/// (see the `reply` module's documentation) disagree, with the reason.
+const DOCUMENTED_CHOICES: &[(&str, &str)] = &[
+    (
+        "erp-email_1_1",
+        "a closing name (\"-Abhishek Kona\") is the person's text and lines keep their trailing \
+         spaces; the parser hides the name and drops a space",
+    ),
+    (
+        "ert-embedded_email_7",
+        "a `>` block under an attribution is history even with text below it (as talon's \
+         reply_wraps_quotations); the trimmer keeps the block",
+    ),
+    (
+        "ert-embedded_email_17",
+        "a `>` block under an attribution is history even with text below it (as talon's \
+         reply_wraps_quotations); the trimmer keeps the block",
+    ),
+    (
+        "ert-forwarded_gmail",
+        "a forwarded message is kept (as talon's dont_parse_quotations_for_forwarded_messages); \
+         the trimmer cuts it",
+    ),
+    (
+        "ert-forwarded_message",
+        "a forwarded message is kept whole, its header lines included; the trimmer keeps only \
+         its body",
+    ),
+    (
+        "talon-html-reply-separated-by-hr",
+        "the person's text above an `<hr>` is kept; talon also drops the sender's name that \
+         shares the `<hr>`'s block",
+    ),
+];
+
+/// The fewest cases per source that must pass the `visible` check: what
+/// passes today, so a regression fails.
+const FLOORS: &[(&str, usize)] = &[
+    ("email_reply_parser", 9),
+    ("email_reply_trimmer", 60),
+    ("talon", 62),
+];
+
+/// The body the source's test hands its parser.
+fn input(case: &Case) -> String {
+    let body = case.str("body").unwrap_or_default();
+    if case.str("input_preprocessing").is_some() {
+        // The trimmer's tests strip the file first (Ruby `String#strip`).
+        body.trim_matches(|c: char| c.is_ascii_whitespace() || c == '\0')
+            .to_string()
+    } else {
+        body.to_string()
+    }
+}
+
+fn without_whitespace(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Whether our reply meets every expectation the case states, and why not.
+fn judge(case: &Case, reply: &Reply) -> Result<(), String> {
+    let visible = reply.visible();
+    if let Some(expected) = case.str("expected_visible") {
+        let same = if case.str("compare") == Some("ignore_all_whitespace") {
+            without_whitespace(visible) == without_whitespace(expected)
+        } else {
+            visible == expected
+        };
+        if !same {
+            return Err(format!("expected {expected:?}, got {visible:?}"));
+        }
+    }
+    if let Some(expected) = case.str("expected_visible_nows") {
+        if without_whitespace(visible) != expected {
+            return Err(format!(
+                "expected {expected:?} (no whitespace), got {visible:?}"
+            ));
+        }
+    }
+    if case.flag("expected_visible_nonempty") == Some(true) && visible.is_empty() {
+        return Err("expected a non-empty text".into());
+    }
+    if let Some(words) = case
+        .json
+        .get("expected_visible_not_contains")
+        .and_then(|v| v.as_array())
+    {
+        for word in words.iter().filter_map(|w| w.as_str()) {
+            if visible.contains(word) {
+                return Err(format!("{word:?} should not be in {visible:?}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn given_the_corpus_reply_bodies_when_extracted_then_the_visible_text_matches_each_source() {
+    let mut tally = Tally::default();
+    let mut unexpected = Vec::new();
+    let mut per_source = BTreeMap::new();
+    for case in cases().iter().filter(|case| case.kind == "reply_text") {
+        let body = input(case);
+        let reply = if case.str("body_content_type") == Some("text/html") {
+            Reply::extract_html(&body)
+        } else {
+            Reply::extract(&body)
+        };
+        let outcome = judge(case, &reply);
+        let listed = DOCUMENTED_CHOICES.iter().any(|(id, _)| *id == case.id);
+        let passed = per_source.entry(case.source.clone()).or_insert(0);
+        *passed += usize::from(outcome.is_ok());
+        if let Err(why) = &outcome {
+            if !listed {
+                unexpected.push(format!("{}: {why}", case.id));
+            }
+        }
+        tally.check(case, "visible", outcome.is_ok(), || {
+            outcome.clone().err().unwrap_or_default()
+        });
+    }
+    println!("{}", tally.report());
+    for (id, reason) in DOCUMENTED_CHOICES {
+        println!("  documented choice: {id}: {reason}");
+    }
+    assert!(
+        unexpected.is_empty(),
+        "failures outside the lists:\n{}",
+        unexpected.join("\n")
+    );
+    for (source, floor) in FLOORS {
+        let passed = per_source.get(*source).copied().unwrap_or(0);
+        assert!(
+            passed >= *floor,
+            "{source}: {passed} passed, the floor is {floor}"
+        );
+    }
+}
