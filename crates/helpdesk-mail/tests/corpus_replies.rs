@@ -149,3 +149,52 @@ fn given_the_corpus_reply_bodies_when_extracted_then_the_visible_text_matches_ea
         );
     }
 }
+
+/// Our own corpus: one body per client and language (`name.txt` or
+/// `name.html`), each with the visible text we promise (`name.expected.txt`).
+fn own_cases() -> Vec<(String, String, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/replies");
+    let mut cases = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("tests/corpus/replies is readable") {
+        let path = entry.expect("a directory entry").path();
+        let name = path.file_name().expect("a file name").to_string_lossy().to_string();
+        if name.ends_with(".expected.txt") {
+            continue;
+        }
+        let stem = name.rsplit_once('.').expect("a file extension").0;
+        let expected = std::fs::read_to_string(dir.join(format!("{stem}.expected.txt")))
+            .unwrap_or_else(|_| panic!("{name} has no {stem}.expected.txt"));
+        let body = std::fs::read_to_string(&path).expect("a UTF-8 body");
+        cases.push((name, body, expected));
+    }
+    cases.sort();
+    cases
+}
+
+#[test]
+fn given_our_replies_from_each_client_and_language_when_extracted_then_each_shows_its_expected_text()
+ {
+    let cases = own_cases();
+    assert!(cases.len() >= 90, "only {} cases", cases.len());
+    let mut failures = Vec::new();
+    for (name, body, expected) in &cases {
+        let reply = if name.ends_with(".html") {
+            Reply::extract_html(body)
+        } else {
+            Reply::extract(body)
+        };
+        let expected = expected.strip_suffix('\n').unwrap_or(expected);
+        if reply.visible() != expected {
+            failures.push(format!(
+                "{name}:\n  expected {expected:?}\n  got      {:?}",
+                reply.visible()
+            ));
+        }
+    }
+    println!(
+        "{}/{} of our replies pass",
+        cases.len() - failures.len(),
+        cases.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -35,7 +35,7 @@ const MAX_SPAN: usize = 6;
 /// clients put after them.
 static VERB_END: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?i)(?:^|[\s>"')\]])(?:wrote|sent|schrieb|a\s+écrit|escribió|escribio|escreveu|escribiu|ha\s+scritto|scrisse|napisał\(a\)|napisała|napisał|napisal|написал\(а\)|написала|написал|пише|skrev|schreef|geschreven|写道|寫道|đã\s+viết|kirjoitti|yazdı|napsal\(a\)|napsal|írta|έγραψε|va\s+escriure)\s*[:：]?[\s\-]*$"#,
+        r#"(?i)(?:(?:^|[\s>"')\]])(?:wrote|sent|schrieb|geschrieben|a\s+écrit|escribió|escribio|escreveu|escribiu|ha\s+scritto|scrisse|napisał\(a\)|napisała|napisał|napisal|написал\(а\)|написала|написал|пише|skrev|schreef|geschreven|đã\s+viết|kirjoitti|yazdı|napsal\(a\)|napsal|írta|έγραψε|va\s+escriure)|写道|寫道|が書きました)\s*[:：]?[\s\-]*$"#,
     )
     .expect("the pattern is valid")
 });
@@ -46,6 +46,13 @@ static VERB_MIDDLE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)\b(?:schrieb|schreef|skrev|a\s+écrit|escribió|escreveu|napisał|написал|пише|ha\s+scritto)\b.*(?:\d.*|[>)]\s*)[:：]\s*$",
     )
     .expect("the pattern is valid")
+});
+
+/// A non-English "wrote" verb anywhere ("Am 04.03.24 um 09:12 schrieb
+/// Ann:" as Thunderbird writes it).
+static VERB_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:schrieb|schreef|skrev|a\s+écrit|escribió|escreveu|napisał|написал|пише|ha\s+scritto)\b")
+        .expect("the pattern is valid")
 });
 
 /// A date, then whatever, then an address in angle brackets or parentheses
@@ -211,6 +218,9 @@ fn classify(text: &str) -> Option<Strength> {
     if has_address && VERB_MIDDLE.is_match(text) {
         return Some(Strength::Strong);
     }
+    if opens && has_digit && text.ends_with([':', '：']) && VERB_WORD.is_match(text) {
+        return Some(Strength::Strong);
+    }
     if text.len() <= 250 && ADDRESS_COLON.is_match(text) {
         return Some(Strength::Strong);
     }
@@ -247,6 +257,9 @@ mod tests {
             "20 окт. 2016 г. 19:37 пользователь \"Rafael\" <meta@example.com> написал:",
             "在 2016年12月12日，下午8:45，Erlend <meta@example.com> 写道：",
             "---- John Smith wrote ----",
+            "Am 04.03.24 um 09:12 schrieb Acme Support:",
+            "Acme Support <support@acme.example> 于2024年3月4日周一 09:12写道：",
+            "Am Montag, 4. März 2024 um 09:12:00 MEZ hat Ann <a@example.com> Folgendes geschrieben:",
             "2016-03-03 17:21 GMT+01:00 Some One",
             "2013/7/20 sam via Discourse Meta <info@discourse.org>",
         ] {

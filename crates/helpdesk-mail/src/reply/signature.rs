@@ -16,7 +16,8 @@ static TAGLINE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?xi)^[\s(<\[]*(?:
             sent\s+(?:from|with|via|using|on|by)\s
           | sent\s+from$
-          | get\s+\[?outlook\s+for
+          | (?:get|obtenir|obtener|descargar|scarica|baixe|download)\s+\[?outlook\s
+          | outlook\s+für\s+(?:ios|android)\s+herunterladen
           | envoyé\s+(?:depuis|de|avec|à\s+partir)\s
           | enviado\s+(?:desde|con|do|de|a\s+partir)\s
           | enviada\s+(?:desde|do|de)\s
@@ -42,7 +43,8 @@ static TAGLINE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the pattern is valid")
 });
 
-/// "Sent from my …": a tagline when short, or when it excuses its typos.
+/// "Sent from my …": a tagline when it names a device in one short phrase,
+/// or when it excuses its typos.
 static SENT_FROM_MY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\W*sent\s+from\s+my\s+(.*)$").expect("the pattern is valid")
 });
@@ -64,10 +66,12 @@ pub(crate) fn is_tagline(line: &str) -> bool {
     }
     if let Some(rest) = SENT_FROM_MY.captures(line).and_then(|c| c.get(1)) {
         let rest = rest.as_str().to_lowercase();
-        return rest.split_whitespace().count() <= 6
-            || rest.contains("excuse")
-            || rest.contains("typo")
-            || rest.contains("brevity");
+        let excuses = ["excuse", "typo", "brevity"]
+            .iter()
+            .any(|word| rest.contains(word));
+        let core = rest.trim_end_matches(['.', '!', ' ']);
+        let one_phrase = !core.contains(',') && !core.contains(". ");
+        return excuses || one_phrase && rest.split_whitespace().count() <= 8;
     }
     TAGLINE.is_match(line)
 }
@@ -86,6 +90,8 @@ mod tests {
             "Von meinem iPhone gesendet",
             "Enviado desde mi iPhone",
             "Get Outlook for Android",
+            "Outlook für Android herunterladen<https://aka.ms/AAb9ysg>",
+            "Sent from my cell, please excuse any typos.",
             "從我的 iPhone 傳送",
             "(Sent from mobile device)",
         ] {
@@ -98,6 +104,7 @@ mod tests {
         assert!(!is_tagline(
             "Sent from my desk, is much easier then my mobile phone."
         ));
+        assert!(!is_tagline("Sent from my desk, since the phone is broken."));
         assert!(!is_tagline("The parcel was sent from our warehouse today."));
     }
 
