@@ -157,7 +157,11 @@ fn own_cases() -> Vec<(String, String, String)> {
     let mut cases = Vec::new();
     for entry in std::fs::read_dir(&dir).expect("tests/corpus/replies is readable") {
         let path = entry.expect("a directory entry").path();
-        let name = path.file_name().expect("a file name").to_string_lossy().to_string();
+        let name = path
+            .file_name()
+            .expect("a file name")
+            .to_string_lossy()
+            .to_string();
         if name.ends_with(".expected.txt") {
             continue;
         }
@@ -197,4 +201,51 @@ fn given_our_replies_from_each_client_and_language_when_extracted_then_each_show
         cases.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// email_reply_parser fixtures whose tests assert only fragments (kept in
+/// `partial_cases.jsonl`): how our visible text starts, and a phrase of the
+/// hidden history it must not hold. The long and pathological bodies are
+/// there to finish at all.
+const PARTIAL: &[(&str, &str, &str)] = &[
+    ("email_1_4.txt", "Awesome", "Loader"),
+    ("email_1_6.txt", "I get", "Was this"),
+    ("email_1_7.txt", ":+1:", "Steps 0-2"),
+    (
+        "email_one_is_not_on.txt",
+        "Thank, this is really helpful.",
+        "On Oct 1, 2012",
+    ),
+    ("greedy_on.txt", "On your remote host", "On 9 Jan 2014"),
+    ("email_1_2.txt", "Hi,", "riak-users mailing list"),
+    (
+        "email_long_quote.txt",
+        "Hi folks",
+        "riak-users mailing list",
+    ),
+    (
+        "pathological.txt",
+        "I think you're onto something.",
+        "wrote:",
+    ),
+];
+
+#[test]
+fn given_fixtures_asserted_by_fragment_when_extracted_then_the_reply_leads_and_the_history_is_gone()
+{
+    let dir = common::corpus_dir().join("raw/email_reply_parser");
+    for (file, starts, hidden) in PARTIAL {
+        let body = std::fs::read(dir.join(file)).unwrap();
+        let reply = Reply::extract(&String::from_utf8_lossy(&body));
+        assert!(
+            reply.visible().starts_with(starts),
+            "{file}: {:?}",
+            reply.visible()
+        );
+        assert!(
+            !reply.visible().contains(hidden),
+            "{file}: {:?}",
+            reply.visible()
+        );
+    }
 }

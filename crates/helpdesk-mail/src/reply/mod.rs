@@ -27,8 +27,9 @@
 //!   after their text, it is cut. A message that is nothing but such a
 //!   block is kept whole.
 //! - **Inline replies are never cut**: when the person's lines stand
-//!   between two `>` blocks, every block stays as the context of their
-//!   answers; only the attribution lines go.
+//!   between two `>` blocks, every block above an answer stays as its
+//!   context; only the attribution lines go, and the quote below the last
+//!   answer, which nothing answers.
 //! - **A message written below a leading attribution** (nothing above it)
 //!   keeps what follows the attribution: the person wrote into the copy.
 //! - **Forwards are kept**: a forwarded message ("---------- Forwarded

@@ -247,16 +247,18 @@ impl<'a, 'b> Pass<'a, 'b> {
             .any(|pair| text_before[pair[1].start] > text_before[pair[0].end]);
         for block in &blocks {
             let header = headers.iter().find(|h| h.block == block.start);
-            if interleaved {
+            let text_after = text_before[body_end] > text_before[block.end];
+            if interleaved && text_after {
                 if let Some(header) = header {
                     self.roles[header.start..header.end].fill(Role::Quoted);
                 }
                 continue;
             }
-            let text_after = text_before[body_end] > text_before[block.end];
             let text_earlier = text_before[block.start] > 0;
             let attributed = header.is_some() || self.opens_with_history(block);
-            let history = if text_after {
+            let history = if interleaved {
+                true
+            } else if text_after {
                 attributed
             } else {
                 attributed || text_earlier
