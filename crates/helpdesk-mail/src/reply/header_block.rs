@@ -118,10 +118,10 @@ pub(crate) fn starts_at(lines: &[&str], at: usize, inspected: &mut usize) -> boo
             continue;
         }
         match field_at(line) {
+            // A field named twice is no header block: each names it once.
+            Some(field) if seen.contains(&field) => break,
             Some(field) => {
-                if !seen.contains(&field) {
-                    seen.push(field);
-                }
+                seen.push(field);
                 unkeyed = 0;
                 blanks = 0;
             }

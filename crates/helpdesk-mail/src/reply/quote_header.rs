@@ -141,7 +141,7 @@ pub(crate) fn attribution_at<'a>(
         }
         joined.push(' ');
         joined.push_str(line);
-        if let Some(strength) = classify(&joined) {
+        if let Some(strength) = may_close(line).then(|| classify(&joined)).flatten() {
             return Some(Attribution {
                 end: offset + 1,
                 strength,
@@ -200,6 +200,12 @@ fn single_line(line: &str) -> Option<Attribution<'_>> {
 /// several lines.
 fn may_open(first: &str) -> bool {
     OPENER.is_match(first) || first.contains('@') || first.contains('<')
+}
+
+/// Whether `line` could be the last line of a wrapped attribution: it ends
+/// with a colon, a dash, an address's `>`, or a "wrote" verb.
+fn may_close(line: &str) -> bool {
+    line.ends_with([':', '：', '-', '>']) || VERB_END.is_match(line)
 }
 
 /// Whether a joined candidate is an attribution, and how surely.
