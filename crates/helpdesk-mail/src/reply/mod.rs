@@ -15,13 +15,14 @@
 //! - **History below a separator is cut whole**: everything from the first
 //!   `-----Original Message-----` line (in the client's language), an
 //!   Outlook-style `From:`/`Sent:`/`To:` header block, a rule of
-//!   underscores, or an attribution ("On … wrote:") followed by unquoted
+//!   underscores above a header block or above no more than a footer's
+//!   twelve lines, or an attribution ("On … wrote:") followed by unquoted
 //!   text. Rules (`-----`) and blank lines right above the cut go with it.
 //! - **A `>` block introduced by an attribution is history**: the
 //!   attribution and the block are cut, and the person's lines above and
-//!   below it are kept ("Test reply / [quote] / Regards, Roman" keeps both
-//!   lines). A block whose own first line is an attribution, an `Original
-//!   Message` line or a header block is history too.
+//!   below it are kept: of "Test reply", a quote and "Regards, Roman",
+//!   both lines stay. A block whose own first line is an attribution, an
+//!   `Original Message` line or a header block is history too.
 //! - **A `>` block without an attribution is a citation** the person chose
 //!   and is kept when their text follows it; at the end of the message,
 //!   after their text, it is cut. A message that is nothing but such a

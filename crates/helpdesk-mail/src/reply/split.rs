@@ -25,6 +25,10 @@ pub(crate) enum Role {
     Signature,
 }
 
+/// The most non-blank lines below an underscore rule that still make a
+/// signature or a mailing list footer rather than more of the person's text.
+const MAX_FOOTER: usize = 12;
+
 /// A body cut into roles.
 pub(crate) struct Split<'a> {
     /// The body's lines, without their endings.
@@ -99,19 +103,27 @@ struct Pass<'a, 'b> {
     lines: &'b [&'a str],
     shapes: Vec<Shape>,
     roles: Vec<Role>,
+    /// How many non-blank lines stand after each line.
+    filled_after: Vec<usize>,
     inspected: &'b mut usize,
 }
 
 impl<'a, 'b> Pass<'a, 'b> {
     fn new(all: &'b [&'a str], offset: usize, inspected: &'b mut usize) -> Self {
         let lines = &all[offset..];
-        *inspected += lines.len();
+        *inspected += 2 * lines.len();
+        let shapes = with_broken_links_quoted(lines, shapes(lines));
+        let mut filled_after = vec![0; lines.len()];
+        for i in (0..lines.len().saturating_sub(1)).rev() {
+            filled_after[i] = filled_after[i + 1] + usize::from(shapes[i + 1] != Shape::Blank);
+        }
         Pass {
             all,
             offset,
             lines,
-            shapes: with_broken_links_quoted(lines, shapes(lines)),
             roles: vec![Role::Visible; lines.len()],
+            shapes,
+            filled_after,
             inspected,
         }
     }
@@ -184,7 +196,7 @@ impl<'a, 'b> Pass<'a, 'b> {
                 return (Some(Boundary::Signature(at)), headers);
             }
             if is_original_message(line)
-                || is_underscore_rule(line)
+                || (is_underscore_rule(line) && self.rule_closes(at))
                 || header_block::starts_at(lines, at, self.inspected)
             {
                 let boundary = Boundary::History {
@@ -216,6 +228,18 @@ impl<'a, 'b> Pass<'a, 'b> {
             at += 1;
         }
         (None, headers)
+    }
+
+    /// Whether the underscore rule at `at` closes the person's text: a
+    /// header block follows it, or only a signature's or a mailing list
+    /// footer's few lines do. A rule with more of the person's text below
+    /// is theirs.
+    fn rule_closes(&mut self, at: usize) -> bool {
+        if self.filled_after[at] <= MAX_FOOTER {
+            return true;
+        }
+        let next = self.next_non_blank(at + 1);
+        next.is_some_and(|next| header_block::starts_at(self.lines, next, self.inspected))
     }
 
     /// The first line at or after `from` that is not blank.
