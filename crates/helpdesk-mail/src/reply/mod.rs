@@ -45,10 +45,11 @@
 //! - **Text is kept as written**: lines keep their spacing; only the whole
 //!   visible text is trimmed.
 //!
-//! HTML replies are cut at the client's quote markup first (see
-//! [`Reply::extract_html`]); answers written inside an HTML quote are not
-//! recovered, so a host that has the text/plain alternative of a mail
-//! should prefer it.
+//! HTML replies are cut at the quote markup of the clients that do not
+//! quote with `<blockquote>` (Outlook on the web, Outlook for Mac, Yahoo,
+//! an `<hr>`); the rest becomes text with each `<blockquote>` as `>` lines,
+//! and the rules above read it, so inline answers between blockquotes are
+//! kept as in plain text.
 //!
 //! ```
 //! use helpdesk_mail::Reply;
@@ -62,6 +63,7 @@
 mod forward;
 mod header_block;
 mod html;
+mod html_text;
 mod line;
 mod quote_header;
 mod separator;
@@ -140,8 +142,8 @@ impl Reply {
     /// ```
     pub fn extract_html(html: &str) -> Reply {
         let (above, below) = html::split_at_quote(html);
-        let mut reply = Reply::extract(&html::to_text(above));
-        let below = html::to_text(below);
+        let mut reply = Reply::extract(&html_text::to_text(above));
+        let below = html_text::to_text(below);
         if !below.is_empty() {
             if !reply.quoted.is_empty() {
                 reply.quoted.push('\n');

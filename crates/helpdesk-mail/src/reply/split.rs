@@ -276,6 +276,7 @@ impl<'a, 'b> Pass<'a, 'b> {
                 if let Some(header) = header {
                     self.roles[header.start..header.end].fill(Role::Quoted);
                 }
+                self.drop_quoted_attribution(block);
                 continue;
             }
             let text_earlier = text_before[block.start] > 0;
@@ -296,6 +297,21 @@ impl<'a, 'b> Pass<'a, 'b> {
                 self.roles[start..end].fill(Role::Quoted);
             }
         }
+    }
+
+    /// Marks a block's first line quoted when it is an attribution (Apple
+    /// Mail quotes its own), with the quoted blank lines below it.
+    fn drop_quoted_attribution(&mut self, block: &Block) {
+        *self.inspected += 1;
+        if !is_attribution(unquoted(self.lines[block.start])) {
+            return;
+        }
+        let mut end = block.start + 1;
+        while end < block.end && unquoted(self.lines[end]).trim().is_empty() {
+            *self.inspected += 1;
+            end += 1;
+        }
+        self.roles[block.start..end].fill(Role::Quoted);
     }
 
     /// Whether a block's own first lines say it is history: an
