@@ -282,3 +282,43 @@ fn given_fixtures_asserted_by_fragment_when_extracted_then_the_reply_leads_and_t
         );
     }
 }
+
+#[test]
+fn given_every_plain_text_reply_of_both_corpora_when_extracted_then_no_line_is_lost() {
+    let shared = cases()
+        .into_iter()
+        .filter(|case| case.kind == "reply_text" && case.str("body_content_type").is_none())
+        .map(|case| (case.id.clone(), input(&case)));
+    let own = own_cases()
+        .into_iter()
+        .filter(|(name, _, _)| name.ends_with(".txt"))
+        .map(|(name, body, _)| (name, body));
+    for (name, body) in shared.chain(own) {
+        let reply = Reply::extract(&body);
+        let parts = [
+            reply.visible(),
+            reply.quoted(),
+            reply.signature().unwrap_or_default(),
+        ];
+        let kept: std::collections::HashSet<&str> = parts
+            .iter()
+            .flat_map(|part| part.lines())
+            .map(str::trim)
+            .collect();
+        for line in body.lines().map(str::trim).filter(|line| !is_blank(line)) {
+            assert!(kept.contains(line), "{name}: {line:?} is in no part");
+        }
+    }
+}
+
+/// Whether a line shows nothing: whitespace, zero-width characters, or the
+/// `ᐧ` read-trackers add, which the reply module counts as blank.
+fn is_blank(line: &str) -> bool {
+    line.chars().all(|c| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{1427}'
+            )
+    })
+}
