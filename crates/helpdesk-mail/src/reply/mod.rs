@@ -65,6 +65,7 @@ mod header_block;
 mod html;
 mod html_text;
 mod line;
+mod quote_block;
 mod quote_header;
 mod separator;
 mod signature;

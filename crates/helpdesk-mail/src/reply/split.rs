@@ -10,6 +10,7 @@
 use super::forward::is_forward;
 use super::header_block;
 use super::line::{Shape, shapes, split_lines, unquoted};
+use super::quote_block::{Block, blocks, with_broken_links_quoted};
 use super::quote_header::{Attribution, Strength, attribution_at, is_attribution};
 use super::separator::{is_original_message, is_rule, is_underscore_rule};
 use super::signature::{is_delimiter, is_tagline};
@@ -65,13 +66,6 @@ struct Header<'a> {
     /// The first line of the block it introduces.
     block: usize,
     prefix: Option<&'a str>,
-}
-
-/// A maximal run of `>` lines (blank lines inside it included).
-struct Block {
-    start: usize,
-    /// One past its last quoted line.
-    end: usize,
 }
 
 /// Splits `text` into roles.
@@ -384,50 +378,4 @@ impl<'a, 'b> Pass<'a, 'b> {
             }
         }
     }
-}
-
-/// `shapes` with the pieces of a long link that a client wrapped out of
-/// the quote (`(http://…) >`, `_nonce=3dd518)`) counted as quoted, when
-/// they stand right between two quoted lines.
-fn with_broken_links_quoted(lines: &[&str], mut shapes: Vec<Shape>) -> Vec<Shape> {
-    for i in 1..lines.len().saturating_sub(1) {
-        if shapes[i] != Shape::Text
-            || shapes[i - 1] != Shape::Quoted
-            || shapes[i + 1] != Shape::Quoted
-        {
-            continue;
-        }
-        let line = lines[i].trim();
-        let link_piece = !line.contains(char::is_whitespace)
-            || line.starts_with("(http")
-            || line.starts_with("<http");
-        if link_piece {
-            shapes[i] = Shape::Quoted;
-        }
-    }
-    shapes
-}
-
-/// The `>` blocks above `body_end`; an attribution's lines end a block
-/// even when one of them starts with `>`.
-fn blocks(shapes: &[Shape], header_lines: &[bool], body_end: usize) -> Vec<Block> {
-    let mut blocks = Vec::new();
-    let mut current: Option<Block> = None;
-    for (i, shape) in shapes.iter().enumerate().take(body_end) {
-        let shape = if header_lines[i] { &Shape::Text } else { shape };
-        match (shape, current.as_mut()) {
-            (Shape::Quoted, Some(block)) => block.end = i + 1,
-            (Shape::Quoted, None) => {
-                current = Some(Block {
-                    start: i,
-                    end: i + 1,
-                })
-            }
-            (Shape::Blank, _) => {}
-            (_, Some(_)) => blocks.extend(current.take()),
-            (_, None) => {}
-        }
-    }
-    blocks.extend(current);
-    blocks
 }
