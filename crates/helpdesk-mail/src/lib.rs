@@ -12,12 +12,14 @@ mod bounce;
 mod imap;
 mod inbound;
 mod mail;
+mod reply;
 mod storage;
 
 pub use attachment::{Attachment, Disposition};
 pub use automated::{Automation, AutomationKind, Reason};
 pub use bounce::{Bounce, BounceFormat, FailedRecipient, Severity, StatusCode, StatusCodeError};
 pub use mail::{HeaderField, Limit, Limits, Mail, MailError, Mailbox, message_id, message_ids};
+pub use reply::Reply;
 
 pub use imap::{
     Fetched, Handled, ImapError, ImapOptions, ImapSecurity, ImapSource, PollReport, reconnect_delay,
