@@ -382,7 +382,13 @@ async fn day<S: Store + 'static>(
     host.pass(Duration::hours(20)).await?;
 
     let admin = Actor::admin(ActorId::from_u128(0xad), tenant);
-    println!("Timeline of \"Mail outage\" (times in UTC):");
+    let number = host
+        .desk
+        .ticket(&admin, outage)
+        .await?
+        .and_then(|t| t.number())
+        .map_or_else(String::new, |n| format!("{n} "));
+    println!("Timeline of {number}\"Mail outage\" (times in UTC):");
     for stored in host.desk.history(&admin, outage).await? {
         let e = &stored.event;
         let why = e
@@ -469,8 +475,9 @@ async fn day<S: Store + 'static>(
             .and_then(|g| host.desk.config().groups.values().find(|d| d.id == g))
             .map_or("-", |g| g.name.as_str());
         let assignee = t.assignee().map_or("-".into(), |a| host.name(a));
+        let number = t.number().map_or_else(|| "-".to_owned(), |n| n.to_string());
         println!(
-            "  {:<34} {:<9} {}  {:<20} {}",
+            "  {number:<4} {:<34} {:<9} {}  {:<20} {}",
             t.subject(),
             t.status().category.as_str(),
             t.priority(),

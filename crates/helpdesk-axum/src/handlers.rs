@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::{OriginalUri, State as With};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use helpdesk_core::{Actor, Command, Link, LinkKind, TicketId};
+use helpdesk_core::{Actor, Command, Link, LinkKind, TicketId, TicketNumber};
 use helpdesk_engine::view::{EventView, Outcome, Page, TicketSummary, TicketView};
 use helpdesk_engine::{CommandId, Request, new_ticket_id};
 
@@ -642,6 +642,44 @@ pub(crate) async fn ticket(
 ) -> Answer {
     let Some(view) = state.desk.ticket(actor, id).await? else {
         return Err(not_found(id));
+    };
+    let mut response = Json(&view).into_response();
+    if let Ok(tag) = HeaderValue::from_str(&etag(view.version)) {
+        response.headers_mut().insert(header::ETAG, tag);
+    }
+    Ok(response)
+}
+
+/// Reads a ticket by its number in the caller's tenant, with its `ETag`.
+#[utoipa::path(
+    get,
+    path = "/tickets/by-number/{number}",
+    operation_id = "ticket_by_number",
+    summary = "Read a ticket by its number",
+    description = "The ticket numbered `number` (`1042` for `#1042`) in the caller's tenant. A number out of the caller's reach answers 404 exactly as a number no ticket has.",
+    tag = "reads",
+    params(("number" = u64, Path, minimum = 1, description = "The ticket's number, without `#`.")),
+    responses(
+        (status = 200, description = "The ticket as the caller may see it.", body = TicketView,
+            headers(("ETag" = String, description = "The ticket's version, for If-Match."))),
+        (status = 400, description = "A malformed parameter.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No actor.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket the caller may see.", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "The desk could not answer.", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("actor" = [])),
+)]
+pub(crate) async fn ticket_by_number(
+    With(state): Api,
+    PathParams(number): PathParams<TicketNumber>,
+    Caller(actor): Caller,
+) -> Answer {
+    let Some(view) = state.desk.ticket_by_number(actor, number).await? else {
+        return Err(Problem::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("ticket {number} not found"),
+        ));
     };
     let mut response = Json(&view).into_response();
     if let Ok(tag) = HeaderValue::from_str(&etag(view.version)) {

@@ -49,6 +49,7 @@
 //! | `POST /tickets` | open (201, `Location`) |
 //! | `GET /tickets` | the caller's queue: `group`, `assignee`, `status`, `tag`, `requester`, `order`, `cursor`, `limit` |
 //! | `GET /tickets/{id}` | the ticket (`ETag`) |
+//! | `GET /tickets/by-number/{number}` | the ticket numbered `number` in the caller's tenant (`ETag`) |
 //! | `GET /tickets/{id}/history` | its events, paged |
 //! | `GET /tickets/{id}/events` | its new events as server-sent events |
 //! | `POST /tickets/{id}/replies`, `/notes` | reply, internal note |
@@ -174,6 +175,10 @@ where
     Router::new()
         .route("/tickets", post(handlers::open).get(handlers::queue))
         .route("/tickets/{id}", get(handlers::ticket))
+        .route(
+            "/tickets/by-number/{number}",
+            get(handlers::ticket_by_number),
+        )
         .route("/tickets/{id}/history", get(handlers::history))
         .route("/tickets/{id}/events", get(events::events))
         .route("/tickets/{id}/replies", post(handlers::reply))

@@ -20,6 +20,7 @@ use crate::problem::Problem;
         handlers::open,
         handlers::queue,
         handlers::ticket,
+        handlers::ticket_by_number,
         handlers::history,
         events::events,
         handlers::reply,

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
-use helpdesk_core::{Actor, TicketId};
+use helpdesk_core::{Actor, TicketId, TicketNumber};
 use helpdesk_engine::store::{Filter, Order};
 use helpdesk_engine::view::{EventView, Outcome, Page, TicketSummary, TicketView};
 use helpdesk_engine::{Clock, Desk, DeskError, Executed, Notifier, Request, Store};
@@ -25,6 +25,12 @@ pub(crate) trait Service: Send + Sync + 'static {
         &self,
         actor: Actor,
         ticket: TicketId,
+    ) -> BoxFuture<'_, Result<Option<TicketView>, DeskError>>;
+
+    fn ticket_by_number(
+        &self,
+        actor: Actor,
+        number: TicketNumber,
     ) -> BoxFuture<'_, Result<Option<TicketView>, DeskError>>;
 
     fn history(
@@ -87,6 +93,14 @@ where
         ticket: TicketId,
     ) -> BoxFuture<'_, Result<Option<TicketView>, DeskError>> {
         Box::pin(async move { self.ticket_view(&actor, ticket).await })
+    }
+
+    fn ticket_by_number(
+        &self,
+        actor: Actor,
+        number: TicketNumber,
+    ) -> BoxFuture<'_, Result<Option<TicketView>, DeskError>> {
+        Box::pin(async move { self.ticket_view_by_number(&actor, number).await })
     }
 
     fn history(

@@ -36,6 +36,7 @@ pub fn apply(ticket: &mut Ticket, event: &Event) {
     match &event.change {
         Change::Opened(opened) => {
             ticket.tenant = opened.tenant;
+            ticket.number = opened.number;
             ticket.requester = opened.requester;
             ticket.subject = Arc::from(opened.subject.as_str());
             ticket.description = Arc::from(opened.description.as_str());

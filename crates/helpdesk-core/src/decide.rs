@@ -352,6 +352,7 @@ fn open(new: NewTicket, ctx: &Context<'_>) -> Result<Vec<Event>, DomainError> {
         assets,
         requester_email: vouched.requester_email.clone().or(new.requester_email),
         organization: vouched.organization.clone().or(new.organization),
+        number: ctx.number,
     })));
     Ok(out.events)
 }

@@ -32,6 +32,7 @@ use crate::comment::Visibility;
 use crate::field::FieldValue;
 use crate::id::{ActorId, CommentId, GroupId, TenantId, TicketId};
 use crate::link::Link;
+use crate::number::TicketNumber;
 use crate::priority::{Impact, Priority, PriorityReason, Urgency};
 use crate::resolution::Resolution;
 use crate::rfc3339;
@@ -181,6 +182,11 @@ pub struct Opened {
     /// The requester's organisation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
+    /// The ticket's number in its tenant, from the store's counter
+    /// ([`Context::number`](crate::Context::number)); absent for a ticket
+    /// opened without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<TicketNumber>,
 }
 
 /// The content of a [`Change::Escalated`] event.
@@ -573,11 +579,17 @@ impl fmt::Display for Change {
                 .map_or_else(|| "none".to_owned(), T::to_string)
         }
         match self {
-            Change::Opened(o) => write!(
-                f,
-                "opened {:?} ({} via {}, impact {}, urgency {}, {})",
-                o.subject, o.ticket_type, o.channel, o.impact, o.urgency, o.priority
-            ),
+            Change::Opened(o) => {
+                f.write_str("opened ")?;
+                if let Some(number) = o.number {
+                    write!(f, "{number} ")?;
+                }
+                write!(
+                    f,
+                    "{:?} ({} via {}, impact {}, urgency {}, {})",
+                    o.subject, o.ticket_type, o.channel, o.impact, o.urgency, o.priority
+                )
+            }
             Change::Replied { body, .. } => write!(f, "replied: {}", first_line(body)),
             Change::NoteAdded { body, .. } => write!(f, "internal note: {}", first_line(body)),
             Change::Attached { attachments, .. } => {

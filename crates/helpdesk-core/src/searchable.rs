@@ -43,14 +43,19 @@ pub struct SearchText {
 }
 
 impl SearchText {
-    /// The text `events` add: an opened ticket its subject and description,
-    /// a reply its body (public), an internal note its body (internal).
+    /// The text `events` add: an opened ticket its number (`#1042`, so
+    /// searching `#1042` or `1042` finds it), subject and description, a
+    /// reply its body (public), an internal note its body (internal).
     /// Empty parts are left out.
     pub fn of<'a>(events: impl IntoIterator<Item = &'a Event>) -> Self {
         let mut text = Self::default();
         for event in events {
+            let number;
             let (public, internal): (&[&str], &[&str]) = match &event.change {
-                Change::Opened(opened) => (&[&opened.subject, &opened.description], &[]),
+                Change::Opened(opened) => {
+                    number = opened.number.map(|n| n.to_string()).unwrap_or_default();
+                    (&[&number, &opened.subject, &opened.description], &[])
+                }
                 Change::Replied { body, .. } => (&[body], &[]),
                 Change::NoteAdded { body, .. } => (&[], &[body]),
                 Change::Attached {

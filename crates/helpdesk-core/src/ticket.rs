@@ -17,6 +17,7 @@ use crate::event::Event;
 use crate::field::FieldValue;
 use crate::id::{ActorId, CommentId, GroupId, TenantId, TicketId};
 use crate::link::Link;
+use crate::number::TicketNumber;
 use crate::priority::{Impact, Priority, Urgency};
 use crate::resolution::Resolution;
 use crate::shared::Shared;
@@ -76,6 +77,8 @@ pub struct Ticket {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct TicketState {
     pub(crate) id: TicketId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) number: Option<TicketNumber>,
     pub(crate) tenant: TenantId,
     pub(crate) requester: ActorId,
     pub(crate) subject: Arc<str>,
@@ -120,6 +123,7 @@ impl Ticket {
         Self {
             state: Arc::new(TicketState {
                 id,
+                number: None,
                 tenant: TenantId::from_u128(0),
                 requester: ActorId::from_u128(0),
                 subject: Arc::from(""),
@@ -173,6 +177,13 @@ impl Ticket {
     /// The ticket's id.
     pub fn id(&self) -> TicketId {
         self.state.id
+    }
+
+    /// Its number in its tenant (`#1042`), set once when it opened;
+    /// `None` for a ticket opened without one (by `decide` with no
+    /// [`Context::number`](crate::Context::number)).
+    pub fn number(&self) -> Option<TicketNumber> {
+        self.state.number
     }
 
     /// The tenant it belongs to.

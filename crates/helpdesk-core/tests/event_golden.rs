@@ -58,6 +58,7 @@ fn every_change() -> Vec<Change> {
             assets: BTreeSet::from([asset.clone()]),
             requester_email: Some("alice@example.com".into()),
             organization: Some("ACME".into()),
+            number: TicketNumber::new(1042),
         })),
         Change::Replied {
             comment: CommentId::from_u128(1),

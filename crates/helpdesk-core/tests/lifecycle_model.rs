@@ -25,10 +25,10 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use helpdesk_core::config::StatusDef;
 use helpdesk_core::routing::RouteInput;
 use helpdesk_core::{
-    Actor, ActorId, AttachmentRef, Command, CommandKind, CommentId, Context, DeskConfig,
+    Actor, ActorId, AttachmentRef, Change, Command, CommandKind, CommentId, Context, DeskConfig,
     DomainError, Event, FieldDef, FieldKind, FieldValue, GroupId, Impact, Link, LinkKind,
     NewTicket, Priority, Resolution, ResolutionCode, Role, Status, StatusCategory, StatusTarget,
-    TenantId, Ticket, TicketId, TicketType, Urgency, Visibility, apply, decide,
+    TenantId, Ticket, TicketId, TicketNumber, TicketType, Urgency, Visibility, apply, decide,
 };
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
@@ -1025,7 +1025,9 @@ fn run(steps: &[Step]) -> Result<(Ticket, Vec<Event>), TestCaseError> {
     for (i, step) in steps.iter().enumerate() {
         let actor = step.who.actor();
         let now = start() + Duration::minutes(3 * i as i64);
-        let ctx = Context::new(&actor, now, &config);
+        // Every step offers a new number; only an open takes it.
+        let ctx =
+            Context::new(&actor, now, &config).with_number(TicketNumber::new(1000 + i as u64));
         let before = ticket.clone();
         let (expected, next) = model.step(&actor, &step.command);
         let result = decide(&ticket, step.command.clone(), &ctx);
@@ -1059,6 +1061,19 @@ fn run(steps: &[Step]) -> Result<(Ticket, Vec<Event>), TestCaseError> {
         }
         model = next;
         model.agrees_with(&ticket)?;
+        let opened_with = history.iter().find_map(|e| match &e.change {
+            Change::Opened(opened) => opened.number,
+            _ => None,
+        });
+        prop_assert!(
+            opened_with.is_some() == ticket.exists(),
+            "an opened ticket has a number"
+        );
+        prop_assert_eq!(
+            ticket.number(),
+            opened_with,
+            "the number is the open's, never changed"
+        );
         prop_assert_eq!(&Ticket::replay(TICKET, &history), &ticket);
         check_views(&ticket)?;
     }

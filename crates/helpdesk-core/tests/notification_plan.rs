@@ -135,6 +135,7 @@ fn one_of_each_kind() -> Vec<(NotifyOn, Change)> {
                 assets: Default::default(),
                 requester_email: None,
                 organization: None,
+                number: None,
             })),
         ),
         (NotifyOn::PublicReply, reply()),

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use helpdesk_core::{
     Actor, ActorId, Command, Context, DeskConfig, DomainError, Reach, Ticket, TicketId,
-    ValidationError, Vouched, apply, decide,
+    TicketNumber, ValidationError, Vouched, apply, decide,
 };
 
 use crate::clock::Clock;
@@ -484,6 +484,9 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
         let mut cached = self.recent.get(key).or_else(|| {
             matches!(request.command, Command::Open(_)).then(|| Ticket::new(request.ticket))
         });
+        // An open takes the tenant's next number once, however often it is
+        // decided again; a number taken by an open that fails stays unused.
+        let mut number = None;
         let mut attempts = 0;
         loop {
             let from_cache = cached.is_some();
@@ -516,8 +519,12 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
                     }),
                 };
             }
+            if number.is_none() && !ticket.exists() && matches!(request.command, Command::Open(_)) {
+                number = Some(self.store.next_ticket_number(tenant).await?);
+            }
             let ctx = Context::new(&request.actor, self.clock.now(), &self.config)
-                .with_vouched(&request.vouched);
+                .with_vouched(&request.vouched)
+                .with_number(number);
             let events = match decide(&ticket, request.command.clone(), &ctx) {
                 Ok(events) => events,
                 // The store may hold a newer ticket that allows the command.
@@ -704,6 +711,45 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
             .load(actor.tenant, ticket)
             .await?
             .and_then(|t| t.view_for(actor)))
+    }
+
+    /// The tenant's ticket with number `number` as `actor` may see it, or
+    /// `None`: missing, another tenant's (numbers are per tenant, so the
+    /// actor's tenant is the only one looked in), out of the actor's reach.
+    /// The answers for a ticket out of reach and for no ticket at all are
+    /// the same, so a number tells nothing of a ticket the actor may not
+    /// see, not even that it exists.
+    ///
+    /// ```
+    /// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
+    /// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, Request, SystemClock};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock)?;
+    /// let tenant = TenantId::from_u128(1);
+    /// let alice = Actor::requester(ActorId::from_u128(1), tenant);
+    /// let bob = Actor::requester(ActorId::from_u128(2), tenant);
+    /// let open = Command::Open(NewTicket::new(alice.id, "Printer jams", ""));
+    /// let opened = desk.execute(Request::new(alice.clone(), helpdesk_engine::new_ticket_id(), open)).await?;
+    /// let number = opened.ticket.and_then(|t| t.number()).expect("numbered at open");
+    /// assert_eq!(number.to_string(), "#1", "the tenant's first ticket");
+    ///
+    /// let seen = desk.ticket_by_number(&alice, number).await?.expect("alice sees her ticket");
+    /// assert_eq!(seen.subject(), "Printer jams");
+    /// assert!(desk.ticket_by_number(&bob, number).await?.is_none(), "bob learns nothing");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })
+    /// # }
+    /// ```
+    pub async fn ticket_by_number(
+        &self,
+        actor: &Actor,
+        number: TicketNumber,
+    ) -> Result<Option<Ticket>, DeskError> {
+        match self.store.ticket_by_number(actor.tenant, number).await? {
+            Some(ticket) => self.ticket(actor, ticket).await,
+            None => Ok(None),
+        }
     }
 
     /// The ticket's history as `actor` may see it (requesters never see

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use helpdesk_core::notification::NotificationChannel;
 use helpdesk_core::{TenantId, TicketId};
 
 use crate::clock::Clock;
@@ -12,7 +13,7 @@ use crate::error::DeskError;
 use crate::notification::Notification;
 use crate::notification::prepare::{Prepared, Preparer};
 use crate::notifier::{Notifier, NotifyError};
-use crate::store::{OutboxMessage, Outcome, Store};
+use crate::store::{MessageId, OutboxMessage, Outcome, Store};
 
 /// How a desk's dispatcher claims and retries; part of
 /// [`DeskOptions`](crate::DeskOptions).
@@ -259,7 +260,10 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
             } else {
                 let sent = match preparer.prepare(&claim.message).await {
                     Ok(Prepared::Send(notification)) => {
-                        self.notifier().notify(&notification).await.map(|()| true)
+                        match self.remember_sent(&notification).await {
+                            Ok(()) => self.notifier().notify(&notification).await.map(|()| true),
+                            Err(error) => Err(error),
+                        }
                     }
                     Ok(Prepared::Skip) => Ok(false),
                     Err(error) => Err(error),
@@ -300,6 +304,32 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
             }
         }
         Ok(report)
+    }
+
+    /// Binds a mail's `Message-ID` to its ticket before the notifier is
+    /// handed it, so a reply that arrives while the attempt is still being
+    /// settled, or after an attempt that timed out but went through,
+    /// threads onto the ticket. Every attempt binds again; the store keeps
+    /// the first binding. Other channels send no mail and bind nothing.
+    async fn remember_sent(&self, notification: &Notification) -> Result<(), NotifyError> {
+        if notification.channel != NotificationChannel::Email {
+            return Ok(());
+        }
+        self.store()
+            .remember_message(
+                notification.tenant,
+                &MessageId::of_delivery(notification.id),
+                notification.ticket,
+            )
+            .await
+            .map(|_| ())
+            .map_err(|error| {
+                NotifyError::retryable(
+                    "store",
+                    notification.id,
+                    format!("could not remember the mail's message id: {error}"),
+                )
+            })
     }
 }
 

@@ -7,6 +7,7 @@ use std::sync::Mutex;
 
 use helpdesk_core::notification::{NotificationChannel, NotifyOn, Recipient};
 use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId, TicketId, Vouched};
+use helpdesk_engine::store::MessageId;
 use helpdesk_engine::{
     Clock, Contact, Desk, Directory, DirectoryFuture, ManualClock, MemoryStore, Notification,
     Notifier, NotifyError, OptOut, Request, Store, new_comment_id, new_ticket_id,
@@ -305,4 +306,65 @@ async fn the_hosts_directory_addresses_and_its_opt_outs_are_kept() {
             .iter()
             .all(|n| NotifyOn::of(&n.event.event.change) != Some(NotifyOn::Resolved))
     );
+}
+
+#[tokio::test]
+async fn a_mail_names_the_ticket_by_its_number_and_its_message_id_leads_back_to_it() {
+    // Given a ticket of Alice's, the tenant's first, assigned to Maria
+    let given = Given::ticket(MARIA).await;
+    // When Jonas replies and the dispatcher sends the mail
+    given.reply(JONAS, "Restart the client").await;
+    let sent = given.dispatched().await;
+    // Then every mail's reference and subject tag is the ticket's number
+    assert!(!sent.is_empty());
+    for mail in &sent {
+        assert_eq!(mail.reference, "#1");
+        assert!(
+            mail.content.subject.starts_with("[#1] "),
+            "{}",
+            mail.content.subject
+        );
+    }
+    // And the store leads each mail's Message-ID back to the ticket, in
+    // the tenant only
+    for mail in &sent {
+        let reply_to: MessageId = format!("<{}@desk.example.com>", mail.id).parse().unwrap();
+        let sent_key = reply_to.id_left().unwrap();
+        assert_eq!(sent_key, MessageId::of_delivery(mail.id));
+        let store = given.desk.store();
+        assert_eq!(
+            store.ticket_of_message(TENANT, &sent_key).await.unwrap(),
+            Some(given.ticket)
+        );
+        let elsewhere = TenantId::from_u128(2);
+        assert_eq!(
+            store.ticket_of_message(elsewhere, &sent_key).await.unwrap(),
+            None
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_delivery_that_sends_no_mail_binds_no_message_id() {
+    // Given a ticket whose assignee Lena has no address
+    let given = Given::ticket(LENA).await;
+    // When a note is added for her and the dispatcher runs
+    given.note(JONAS, "Over to you").await;
+    let sent = given.dispatched().await;
+    assert!(to(&sent, LENA).is_empty(), "nothing is sent to Lena");
+    // Then no message id of hers leads to the ticket
+    let dead = given.desk.store().dead_letters(None, 10).await.unwrap();
+    assert!(!dead.is_empty(), "her deliveries are dead letters");
+    for letter in dead {
+        let key = MessageId::of_delivery(letter.message.id);
+        assert_eq!(
+            given
+                .desk
+                .store()
+                .ticket_of_message(TENANT, &key)
+                .await
+                .unwrap(),
+            None
+        );
+    }
 }

@@ -121,6 +121,38 @@ impl Store for Failing {
     ) -> Result<Vec<helpdesk_engine::store::Logged>, StoreError> {
         self.inner.feed(after, limit).await
     }
+
+    async fn next_ticket_number(
+        &self,
+        tenant: TenantId,
+    ) -> Result<helpdesk_core::TicketNumber, StoreError> {
+        self.inner.next_ticket_number(tenant).await
+    }
+
+    async fn ticket_by_number(
+        &self,
+        tenant: TenantId,
+        number: helpdesk_core::TicketNumber,
+    ) -> Result<Option<TicketId>, StoreError> {
+        self.inner.ticket_by_number(tenant, number).await
+    }
+
+    async fn remember_message(
+        &self,
+        tenant: TenantId,
+        message: &helpdesk_engine::store::MessageId,
+        ticket: TicketId,
+    ) -> Result<TicketId, StoreError> {
+        self.inner.remember_message(tenant, message, ticket).await
+    }
+
+    async fn ticket_of_message(
+        &self,
+        tenant: TenantId,
+        message: &helpdesk_engine::store::MessageId,
+    ) -> Result<Option<TicketId>, StoreError> {
+        self.inner.ticket_of_message(tenant, message).await
+    }
 }
 
 #[tokio::test]

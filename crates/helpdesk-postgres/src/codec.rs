@@ -2,6 +2,7 @@
 //! priority) as the text of their serde form, documents as `jsonb`.
 
 use chrono::{DateTime, Utc};
+use helpdesk_core::TicketNumber;
 use helpdesk_engine::StoreError;
 use helpdesk_engine::store::TicketRow;
 use serde::Serialize;
@@ -15,7 +16,7 @@ use crate::error::PostgresError;
 /// reads them.
 pub(crate) const ROW_COLUMNS: &str = "t.tenant, t.id, t.subject, t.status, t.sub_status, \
      t.priority, t.group_id, t.assignee, t.requester, t.tags, t.next_due, t.created_at, \
-     t.updated_at, t.version";
+     t.updated_at, t.version, t.number";
 
 /// A data error of `what`.
 pub(crate) fn corrupt(what: &str, reason: impl std::fmt::Display) -> StoreError {
@@ -87,7 +88,26 @@ pub(crate) fn ticket_row(row: &Row) -> Result<TicketRow, StoreError> {
         created_at: get(row, 11, WHAT)?,
         updated_at: get(row, 12, WHAT)?,
         version: version(get(row, 13, WHAT)?, WHAT)?,
+        number: get::<Option<i64>>(row, 14, WHAT)?
+            .map(|n| ticket_number(n, WHAT))
+            .transpose()?,
     })
+}
+
+/// A ticket number as stored (a `bigint` from 1).
+pub(crate) fn number(number: TicketNumber) -> Result<i64, StoreError> {
+    i64::try_from(number.get()).map_err(|_| StoreError::InvalidQuery {
+        field: "number",
+        reason: format!("{number} is past the largest number PostgreSQL stores"),
+    })
+}
+
+/// A stored ticket number as the domain's.
+pub(crate) fn ticket_number(n: i64, what: &str) -> Result<TicketNumber, StoreError> {
+    u64::try_from(n)
+        .ok()
+        .and_then(TicketNumber::new)
+        .ok_or_else(|| corrupt(what, format!("{n} is not a ticket number")))
 }
 
 /// `word` as a LIKE pattern matching it anywhere: `%`, `_` and `\` escaped.

@@ -116,6 +116,18 @@ impl PostgresError {
         }
     }
 
+    /// Whether a statement failed for breaking the unique index or
+    /// constraint `constraint`.
+    pub(crate) fn violates(&self, constraint: &str) -> bool {
+        match self {
+            PostgresError::Query { error, .. } => error.as_db_error().is_some_and(|db| {
+                *db.code() == tokio_postgres::error::SqlState::UNIQUE_VIOLATION
+                    && db.constraint() == Some(constraint)
+            }),
+            _ => false,
+        }
+    }
+
     /// Whether repeating the operation on a fresh connection may succeed:
     /// the connection was closed or broken (the server restarted, or an
     /// administrator terminated the backend), or the pool could not

@@ -31,10 +31,15 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "search_planning",
         sql: include_str!("../migrations/0003_search_planning.sql"),
     },
+    Migration {
+        version: 4,
+        name: "ticket_numbers",
+        sql: include_str!("../migrations/0004_ticket_numbers.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i32 = 3;
+pub const SCHEMA_VERSION: i32 = 4;
 
 /// The advisory lock key migrations hold (any stable number).
 const LOCK: i64 = 0x6865_6c70_6465_736b; // "helpdesk"
@@ -107,6 +112,8 @@ pub(crate) async fn migrate(
             "GRANT USAGE ON SCHEMA \"{schema_name}\" TO {role}; \
              GRANT SELECT, INSERT, UPDATE ON tickets, events, commands, ticket_text, outbox TO {role}; \
              GRANT SELECT, UPDATE ON feed_head TO {role}; \
+             GRANT SELECT, INSERT, UPDATE ON ticket_numbers TO {role}; \
+             GRANT SELECT, INSERT ON messages TO {role}; \
              GRANT SELECT ON schema_migrations TO {role}"
         );
         tx.batch_execute(&grants)

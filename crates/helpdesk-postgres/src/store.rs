@@ -6,10 +6,11 @@ use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
-use helpdesk_core::{Reach, TenantId, Ticket, TicketId};
+use helpdesk_core::{Reach, TenantId, Ticket, TicketId, TicketNumber};
 use helpdesk_engine::store::{
     Append, Appended, Claimed, CommandRecord, DeadLetter, DueTicket, Fingerprint, Logged,
-    OutboxMessage, Outcome, Page, SearchQuery, StoredEvent, TicketQuery, TicketRow, lease_until,
+    MessageId, OutboxMessage, Outcome, Page, SearchQuery, StoredEvent, TicketQuery, TicketRow,
+    lease_until,
 };
 use helpdesk_engine::{CommandId, Store, StoreError};
 use tokio_postgres::NoTls;
@@ -396,8 +397,9 @@ impl PostgresStore {
                 format!(
                     "{RECORD} INSERT INTO tickets (tenant, id, version, subject, status, \
                      sub_status, priority, group_id, assignee, requester, tags, next_due, \
-                     created_at, updated_at, snapshot) \
-                     SELECT $1, $3, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19 \
+                     created_at, updated_at, snapshot, number) \
+                     SELECT $1, $3, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
+                     $20 \
                      WHERE EXISTS (SELECT 1 FROM c) AND $6 = 0 \
                      ON CONFLICT (tenant, id) DO NOTHING RETURNING (SELECT count(*) FROM c)"
                 )
@@ -406,13 +408,14 @@ impl PostgresStore {
                     "{RECORD} UPDATE tickets SET version = $7, subject = $8, status = $9, \
                      sub_status = $10, priority = $11, group_id = $12, assignee = $13, \
                      requester = $14, tags = $15, next_due = $16, created_at = $17, \
-                     updated_at = $18, snapshot = $19 \
+                     updated_at = $18, snapshot = $19, number = coalesce(number, $20) \
                      WHERE tenant = $1 AND id = $3 AND version = $6 \
                      AND EXISTS (SELECT 1 FROM c) RETURNING (SELECT count(*) FROM c)"
                 )
             };
             let stmt = tx.prepare(&sql, "write a ticket").await?;
-            let params: [&(dyn ToSql + Sync); 19] = [
+            let number = row.number.map(codec::number).transpose()?;
+            let params: [&(dyn ToSql + Sync); 20] = [
                 &t,
                 &command,
                 &id,
@@ -432,8 +435,22 @@ impl PostgresStore {
                 &row.created_at,
                 &row.updated_at,
                 &snapshot,
+                &number,
             ];
-            let rows = tx.query(&stmt, &params, "write a ticket").await?;
+            let rows = match tx.query(&stmt, &params, "write a ticket").await {
+                Ok(rows) => rows,
+                // The unique index of numbers refused the new row: checked
+                // after the command id and the ticket id, so a retry still
+                // answers as the duplicate it is.
+                Err(e) if e.violates("tickets_number") => {
+                    tx.rollback().await;
+                    return Err(Fail::Store(StoreError::NumberTaken {
+                        ticket: record.ticket,
+                        number: row.number.unwrap_or(TicketNumber::FIRST),
+                    }));
+                }
+                Err(e) => return Err(e.into()),
+            };
             if rows.is_empty() {
                 // Either the command id is recorded, or the version moved:
                 // told apart below, after the rollback.
@@ -756,6 +773,55 @@ impl PostgresStore {
         Ok(dead)
     }
 
+    async fn try_next_number(&self, tenant: TenantId) -> Result<TicketNumber, Fail> {
+        let mut tx = self
+            .tx(Scope::Tenant(tenant), false, "take a ticket number")
+            .await?;
+        let number = crate::numbers::next(&mut tx, tenant).await?;
+        tx.commit().await?;
+        Ok(number)
+    }
+
+    async fn try_ticket_by_number(
+        &self,
+        tenant: TenantId,
+        number: TicketNumber,
+    ) -> Result<Option<TicketId>, Fail> {
+        let mut tx = self
+            .tx(Scope::Tenant(tenant), true, "look up a ticket by number")
+            .await?;
+        let found = crate::numbers::ticket(&mut tx, tenant, number).await?;
+        tx.commit().await?;
+        Ok(found)
+    }
+
+    async fn try_remember_message(
+        &self,
+        tenant: TenantId,
+        message: &MessageId,
+        ticket: TicketId,
+    ) -> Result<TicketId, Fail> {
+        let mut tx = self
+            .tx(Scope::Tenant(tenant), false, "bind a message id")
+            .await?;
+        let bound = crate::messages::remember(&mut tx, tenant, message, ticket).await?;
+        tx.commit().await?;
+        Ok(bound)
+    }
+
+    async fn try_ticket_of_message(
+        &self,
+        tenant: TenantId,
+        message: &MessageId,
+    ) -> Result<Option<TicketId>, Fail> {
+        let mut tx = self
+            .tx(Scope::Tenant(tenant), true, "look up a message id")
+            .await?;
+        let found = crate::messages::ticket_of(&mut tx, tenant, message).await?;
+        tx.commit().await?;
+        Ok(found)
+    }
+
     async fn try_feed(&self, after: Option<u64>, limit: u32) -> Result<Vec<Logged>, Fail> {
         let after = after.map_or(0, |a| i64::try_from(a).unwrap_or(i64::MAX));
         let mut tx = self.tx(Scope::All, true, "read the feed").await?;
@@ -939,5 +1005,39 @@ impl Store for PostgresStore {
     /// and a reader never sees one above a commit still in flight.
     async fn feed(&self, after: Option<u64>, limit: u32) -> Result<Vec<Logged>, StoreError> {
         self.retrying(|| self.try_feed(after, limit)).await
+    }
+
+    /// A number taken by a transaction whose commit was lost with its
+    /// connection is taken again on repeating: a gap, never a repeat.
+    async fn next_ticket_number(&self, tenant: TenantId) -> Result<TicketNumber, StoreError> {
+        self.retrying(|| self.try_next_number(tenant)).await
+    }
+
+    async fn ticket_by_number(
+        &self,
+        tenant: TenantId,
+        number: TicketNumber,
+    ) -> Result<Option<TicketId>, StoreError> {
+        self.retrying(|| self.try_ticket_by_number(tenant, number))
+            .await
+    }
+
+    async fn remember_message(
+        &self,
+        tenant: TenantId,
+        message: &MessageId,
+        ticket: TicketId,
+    ) -> Result<TicketId, StoreError> {
+        self.retrying(|| self.try_remember_message(tenant, message, ticket))
+            .await
+    }
+
+    async fn ticket_of_message(
+        &self,
+        tenant: TenantId,
+        message: &MessageId,
+    ) -> Result<Option<TicketId>, StoreError> {
+        self.retrying(|| self.try_ticket_of_message(tenant, message))
+            .await
     }
 }

@@ -1,6 +1,6 @@
 //! Every query of the port is served by an index: the plans of the queue,
-//! search, due-work and outbox queries over 100,000 tickets contain no
-//! sequential scan.
+//! search, due-work, outbox, ticket number and message id queries over
+//! 100,000 tickets contain no sequential scan.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -47,7 +47,7 @@ async fn queue_search_due_and_outbox_queries_use_indexes_over_100_000_tickets() 
         .batch_execute(&format!(
             "SET search_path = {schema}, public;
              INSERT INTO tickets (tenant, id, version, subject, status, priority, group_id,
-                 assignee, requester, tags, next_due, created_at, updated_at, snapshot)
+                 assignee, requester, tags, next_due, created_at, updated_at, snapshot, number)
              SELECT ('00000000-0000-0000-0000-0000000000' || lpad((i % 10)::text, 2, '0'))::uuid,
                  gen_random_uuid(), 1, 'ticket ' || i, 'open', 'P3',
                  ('00000000-0000-0000-0000-0000000001' || lpad((i % 20)::text, 2, '0'))::uuid,
@@ -56,14 +56,19 @@ async fn queue_search_due_and_outbox_queries_use_indexes_over_100_000_tickets() 
                  CASE WHEN i % 3 = 0 THEN NULL
                       ELSE timestamptz '2026-03-02 09:00Z' + i * interval '1 minute' END,
                  timestamptz '2026-01-01Z' + i * interval '1 second',
-                 timestamptz '2026-01-01Z' + i * interval '1 second', '{{}}'::jsonb
+                 timestamptz '2026-01-01Z' + i * interval '1 second', '{{}}'::jsonb, i
              FROM generate_series(1, 100000) AS i;
+             INSERT INTO ticket_numbers (tenant, last)
+             SELECT tenant, max(number) FROM tickets GROUP BY tenant;
+             INSERT INTO messages (tenant, message_id, ticket)
+             SELECT tenant, md5(id::text) || '@mail.example.com', id FROM tickets;
              INSERT INTO ticket_text (tenant, ticket, internal, body)
              SELECT tenant, id, false, subject || ' printer ' || md5(id::text) FROM tickets;
              INSERT INTO outbox (tenant, ticket, message, delivered_at)
              SELECT tenant, id, '{{}}'::jsonb,
                  CASE WHEN version % 1 = 0 AND random() < 0.99 THEN now() END FROM tickets;
-             ANALYZE tickets; ANALYZE ticket_text; ANALYZE outbox;"
+             ANALYZE tickets; ANALYZE ticket_text; ANALYZE outbox;
+             ANALYZE ticket_numbers; ANALYZE messages;"
         ))
         .await
         .unwrap();
@@ -76,7 +81,8 @@ async fn queue_search_due_and_outbox_queries_use_indexes_over_100_000_tickets() 
         .await
         .unwrap();
     let columns = "t.tenant, t.id, t.subject, t.status, t.sub_status, t.priority, t.group_id, \
-        t.assignee, t.requester, t.tags, t.next_due, t.created_at, t.updated_at, t.version";
+        t.assignee, t.requester, t.tags, t.next_due, t.created_at, t.updated_at, t.version, \
+        t.number";
     let group = "'00000000-0000-0000-0000-000000000107'";
     let agent = "'00000000-0000-0000-0000-000000000207'";
 
@@ -202,5 +208,46 @@ async fn queue_search_due_and_outbox_queries_use_indexes_over_100_000_tickets() 
     )
     .await;
     assert_indexed("load", &history);
+    let by_number = plan(
+        &client,
+        TENANT,
+        &format!("SELECT id FROM tickets WHERE tenant = '{TENANT}' AND number = 4243"),
+    )
+    .await;
+    assert_indexed("ticket by number", &by_number);
+    let next_number = plan(
+        &client,
+        TENANT,
+        &format!(
+            "INSERT INTO ticket_numbers (tenant, last) VALUES ('{TENANT}', 1) \
+             ON CONFLICT (tenant) DO UPDATE SET last = ticket_numbers.last + 1 RETURNING last"
+        ),
+    )
+    .await;
+    assert_indexed("next ticket number", &next_number);
+    let of_message = plan(
+        &client,
+        TENANT,
+        &format!(
+            "SELECT ticket FROM messages WHERE tenant = '{TENANT}' \
+             AND message_id = 'CAF=x+Y@mail.example.com'"
+        ),
+    )
+    .await;
+    assert_indexed("ticket of a message id", &of_message);
+    let remember = plan(
+        &client,
+        TENANT,
+        &format!(
+            "INSERT INTO messages (tenant, message_id, ticket) VALUES ('{TENANT}', \
+             'CAF=x+Y@mail.example.com', '00000000-0000-0000-0000-000000000000') \
+             ON CONFLICT DO NOTHING"
+        ),
+    )
+    .await;
+    assert!(
+        !remember.contains("Seq Scan"),
+        "binding a message id scans:\n{remember}"
+    );
     common::drop_schema(&schema).await;
 }

@@ -6,7 +6,7 @@
 mod common;
 
 use helpdesk_core::{Actor, ActorId, Command, NewTicket, TenantId};
-use helpdesk_engine::{Desk, NoNotifier, Request, SystemClock};
+use helpdesk_engine::{Desk, NoNotifier, Request, Store, SystemClock};
 use helpdesk_postgres::PostgresStore;
 
 /// A desk on a fresh schema with one ticket (and a note) in each of two
@@ -28,6 +28,11 @@ async fn two_tenants() -> (String, TenantId, TenantId) {
             body: "internal".into(),
         };
         desk.execute(Request::new(admin, id, note)).await.unwrap();
+        let message = "<first@mail.example.com>".parse().unwrap();
+        desk.store()
+            .remember_message(tenant, &message, id)
+            .await
+            .unwrap();
     }
     (schema, a, b)
 }
@@ -45,7 +50,15 @@ async fn as_store_role(schema: &str) -> tokio_postgres::Client {
     client
 }
 
-const TABLES: [&str; 5] = ["tickets", "events", "commands", "ticket_text", "outbox"];
+const TABLES: [&str; 7] = [
+    "tickets",
+    "events",
+    "commands",
+    "ticket_text",
+    "outbox",
+    "ticket_numbers",
+    "messages",
+];
 
 #[tokio::test]
 async fn a_query_that_forgets_the_tenant_finds_nothing() {

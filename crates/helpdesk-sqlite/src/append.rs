@@ -35,6 +35,8 @@ pub(crate) struct Encoded {
 /// The rows an append with events writes.
 struct Rows {
     version: i64,
+    /// The ticket's number, written when the ticket's row is.
+    number: Option<i64>,
     subject: String,
     status: &'static str,
     sub_status: Option<String>,
@@ -110,6 +112,9 @@ pub(crate) fn encode(path: &Path, append: &Append) -> Result<Encoded, StoreError
             .collect();
         Some(Rows {
             version: to_sql_version(row.version),
+            number: row
+                .number
+                .map(|n| i64::try_from(n.get()).unwrap_or(i64::MAX)),
             subject: row.subject.clone(),
             status: row.status.as_str(),
             sub_status: row.sub_status.clone(),
@@ -191,6 +196,27 @@ pub(crate) fn write<'a>(
         };
     }
 
+    // A new ticket's number is free in the tenant, or the append is
+    // refused before anything is written (a retry of an append that was
+    // written answers as the duplicate it is).
+    if let (None, Some(number)) = (&stored, append.rows.as_ref().and_then(|r| r.number)) {
+        let taken = statements
+            .get(Sql::NumberLookup)
+            .map_err(failed(path, "prepare number lookup"))?
+            .exists(params![tenant, number])
+            .map_err(failed(path, "look up ticket number"))?;
+        if taken {
+            return match read::command(conn, path, append.tenant, record.command)? {
+                Some(first) => Ok(Appended::Duplicate(first)),
+                None => Err(StoreError::NumberTaken {
+                    ticket: record.ticket,
+                    number: helpdesk_core::TicketNumber::new(number.unsigned_abs())
+                        .unwrap_or(helpdesk_core::TicketNumber::FIRST),
+                }),
+            };
+        }
+    }
+
     let recorded = statements
         .get(Sql::CommandInsert)
         .map_err(failed(path, "prepare command insert"))?
@@ -251,6 +277,7 @@ pub(crate) fn write<'a>(
         next_due,
         row.created_at,
         updated_at,
+        row.number,
         stored.as_ref().map(|old| old.no),
     ];
     let no: i64 = match &stored {
@@ -258,7 +285,7 @@ pub(crate) fn write<'a>(
             statements
                 .get(Sql::TicketInsert)
                 .map_err(failed(path, "prepare ticket insert"))?
-                .execute(&values[..14])
+                .execute(&values[..15])
                 .map_err(failed(path, "insert ticket"))?;
             conn.last_insert_rowid()
         }
@@ -281,7 +308,7 @@ pub(crate) fn write<'a>(
                     sql.push_str(set);
                 }
             }
-            sql.push_str(" WHERE no = ?15 AND tenant = ?1 AND id = ?2");
+            sql.push_str(" WHERE no = ?16 AND tenant = ?1 AND id = ?2");
             conn.prepare_cached(&sql)
                 .map_err(failed(path, "prepare ticket update"))?
                 .execute(values)

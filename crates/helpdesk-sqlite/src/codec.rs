@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
+use helpdesk_core::TicketNumber;
 use helpdesk_engine::StoreError;
 use helpdesk_engine::store::TicketRow;
 use rusqlite::Row;
@@ -18,7 +19,7 @@ use crate::error::SqliteError;
 /// The columns of [`ticket_row`], qualified with the alias `t`.
 pub(crate) const ROW_COLUMNS: &str = "t.tenant, t.id, t.subject, t.status, t.sub_status, \
      t.priority, t.group_id, t.assignee, t.requester, t.tags, t.next_due, t.created_at, \
-     t.updated_at, t.version";
+     t.updated_at, t.version, t.number";
 
 /// An instant as stored: nanoseconds since the Unix epoch, UTC. Exact for
 /// every instant chrono holds between the years 1677 and 2262.
@@ -205,6 +206,22 @@ pub(crate) fn from_name<T: DeserializeOwned>(s: &str, what: &str) -> Result<T, S
     serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|e| corrupt(what, e))
 }
 
+/// A ticket number column: NULL, or a number from 1.
+pub(crate) fn ticket_number(
+    row: &Row<'_>,
+    index: usize,
+    what: &str,
+) -> Result<Option<TicketNumber>, StoreError> {
+    int_opt(row, index, what)?
+        .map(|n| {
+            u64::try_from(n)
+                .ok()
+                .and_then(TicketNumber::new)
+                .ok_or_else(|| corrupt(what, format!("{n} is not a ticket number")))
+        })
+        .transpose()
+}
+
 /// A projection row selected with [`ROW_COLUMNS`] from `offset` on.
 pub(crate) fn ticket_row(row: &Row<'_>, offset: usize) -> Result<TicketRow, StoreError> {
     const WHAT: &str = "a ticket row";
@@ -224,6 +241,7 @@ pub(crate) fn ticket_row(row: &Row<'_>, offset: usize) -> Result<TicketRow, Stor
         created_at: instant(int(row, at(11), WHAT)?),
         updated_at: instant(int(row, at(12), WHAT)?),
         version: version(row, at(13), WHAT)?,
+        number: ticket_number(row, at(14), WHAT)?,
     })
 }
 

@@ -43,6 +43,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     },
     Migration::sql(include_str!("../migrations/0006_deliveries.sql")),
     Migration::sql(include_str!("../migrations/0007_planned_deliveries.sql")),
+    Migration::sql(include_str!("../migrations/0008_ticket_numbers.sql")),
 ];
 
 /// The schema version this build writes.

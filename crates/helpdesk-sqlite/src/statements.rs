@@ -15,6 +15,7 @@ pub(crate) enum Sql {
     Begin,
     Commit,
     TicketLookup,
+    NumberLookup,
     CommandInsert,
     TicketInsert,
     SnapshotWrite,
@@ -27,10 +28,11 @@ pub(crate) enum Sql {
 }
 
 impl Sql {
-    const ALL: [Sql; 12] = [
+    const ALL: [Sql; 13] = [
         Sql::Begin,
         Sql::Commit,
         Sql::TicketLookup,
+        Sql::NumberLookup,
         Sql::CommandInsert,
         Sql::TicketInsert,
         Sql::SnapshotWrite,
@@ -51,6 +53,7 @@ impl Sql {
                 "SELECT no, version, tags, status, group_id, assignee, requester, next_due, \
                  updated_at FROM tickets WHERE tenant = ?1 AND id = ?2"
             }
+            Sql::NumberLookup => "SELECT 1 FROM tickets WHERE tenant = ?1 AND number = ?2",
             // The command's record doubles as the duplicate check: an id
             // already recorded inserts nothing.
             Sql::CommandInsert => {
@@ -63,8 +66,8 @@ impl Sql {
             Sql::TicketInsert => {
                 "INSERT INTO tickets (tenant, id, version, subject, status, sub_status, \
                  priority, group_id, assignee, requester, tags, next_due, created_at, \
-                 updated_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+                 updated_at, number) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
             }
             Sql::SnapshotWrite => {
                 "INSERT INTO snapshots (ticket, version, body) VALUES (?1, ?2, ?3) \

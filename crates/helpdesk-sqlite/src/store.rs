@@ -5,10 +5,10 @@ use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use helpdesk_core::{Reach, TenantId, Ticket, TicketId};
+use helpdesk_core::{Reach, TenantId, Ticket, TicketId, TicketNumber};
 use helpdesk_engine::store::{
-    Append, Appended, Claimed, CommandRecord, DeadLetter, DueTicket, Logged, OutboxMessage,
-    Outcome, Page, SearchQuery, StoredEvent, TicketQuery, TicketRow,
+    Append, Appended, Claimed, CommandRecord, DeadLetter, DueTicket, Logged, MessageId,
+    OutboxMessage, Outcome, Page, SearchQuery, StoredEvent, TicketQuery, TicketRow,
 };
 use helpdesk_engine::{CommandId, Store, StoreError};
 use rusqlite::Connection;
@@ -25,7 +25,7 @@ use crate::outbox;
 use crate::pool::Pool;
 use crate::syncer::{Gate, SyncHold, Syncer};
 use crate::writer::{self, Durability, Job};
-use crate::{list, read, search};
+use crate::{list, messages, numbers, read, search};
 
 /// A [`Store`] in one SQLite file: WAL, versioned migrations, one writer
 /// thread that commits appends in groups, and a pool of readers.
@@ -520,6 +520,42 @@ impl Store for SqliteStore {
         let through = self.durable.events();
         let after = after.map_or(0, |a| i64::try_from(a).unwrap_or(i64::MAX));
         self.read(move |conn, path| read::feed(conn, path, after, through, limit))
+            .await
+    }
+
+    /// The counter moves on the writer's connection, in its own statement.
+    async fn next_ticket_number(&self, tenant: TenantId) -> Result<TicketNumber, StoreError> {
+        self.on_writer(move |conn, path| numbers::next(conn, path, tenant))
+            .await
+    }
+
+    async fn ticket_by_number(
+        &self,
+        tenant: TenantId,
+        number: TicketNumber,
+    ) -> Result<Option<TicketId>, StoreError> {
+        self.read(move |conn, path| numbers::ticket(conn, path, tenant, number))
+            .await
+    }
+
+    async fn remember_message(
+        &self,
+        tenant: TenantId,
+        message: &MessageId,
+        ticket: TicketId,
+    ) -> Result<TicketId, StoreError> {
+        let message = message.clone();
+        self.on_writer(move |conn, path| messages::remember(conn, path, tenant, &message, ticket))
+            .await
+    }
+
+    async fn ticket_of_message(
+        &self,
+        tenant: TenantId,
+        message: &MessageId,
+    ) -> Result<Option<TicketId>, StoreError> {
+        let message = message.clone();
+        self.read(move |conn, path| messages::ticket_of(conn, path, tenant, &message))
             .await
     }
 }

@@ -957,14 +957,21 @@ impl Model {
             internal,
         };
         if let Command::Open(new) = &request.command {
-            let public: Vec<String> = [&new.subject, &new.description]
+            let written: Vec<String> = [&new.subject, &new.description]
                 .into_iter()
                 .filter(|text| !text.is_empty())
                 .cloned()
                 .collect();
-            for text in &public {
+            for text in &written {
                 self.write(text, place(false));
             }
+            // The ticket's number (`#12`) is public text too.
+            let public = row
+                .number
+                .iter()
+                .map(ToString::to_string)
+                .chain(written)
+                .collect();
             self.opened.push(key);
             self.tickets.insert(
                 key,

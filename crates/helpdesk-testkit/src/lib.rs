@@ -109,7 +109,10 @@ macro_rules! store_conformance {
             outbox_messages_are_claimed_settled_and_revived,
             two_claimers_share_the_outbox,
             feed_is_in_commit_order,
-            feed_skips_nothing_under_concurrent_appends
+            feed_skips_nothing_under_concurrent_appends,
+            ticket_numbers_are_unique_per_tenant_under_concurrent_opens,
+            tickets_are_found_by_number_in_their_tenant_only,
+            message_ids_are_bound_once_per_tenant
         );
     };
     ($make:expr, reopen = $reopen:expr $(,)?) => {

@@ -4,10 +4,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use helpdesk_core::{Reach, TenantId, Ticket, TicketId};
+use helpdesk_core::{Reach, TenantId, Ticket, TicketId, TicketNumber};
 use helpdesk_engine::store::{
-    Append, Appended, Claimed, CommandRecord, DeadLetter, DueTicket, Logged, OutboxMessage,
-    Outcome, Page, SearchQuery, StoredEvent, TicketQuery, TicketRow,
+    Append, Appended, Claimed, CommandRecord, DeadLetter, DueTicket, Logged, MessageId,
+    OutboxMessage, Outcome, Page, SearchQuery, StoredEvent, TicketQuery, TicketRow,
 };
 use helpdesk_engine::{CommandId, Store, StoreError};
 
@@ -183,5 +183,34 @@ impl<S: Store> Store for Observed<S> {
 
     async fn feed(&self, after: Option<u64>, limit: u32) -> Result<Vec<Logged>, StoreError> {
         self.inner.feed(after, limit).await
+    }
+
+    async fn next_ticket_number(&self, tenant: TenantId) -> Result<TicketNumber, StoreError> {
+        self.inner.next_ticket_number(tenant).await
+    }
+
+    async fn ticket_by_number(
+        &self,
+        tenant: TenantId,
+        number: TicketNumber,
+    ) -> Result<Option<TicketId>, StoreError> {
+        self.inner.ticket_by_number(tenant, number).await
+    }
+
+    async fn remember_message(
+        &self,
+        tenant: TenantId,
+        message: &MessageId,
+        ticket: TicketId,
+    ) -> Result<TicketId, StoreError> {
+        self.inner.remember_message(tenant, message, ticket).await
+    }
+
+    async fn ticket_of_message(
+        &self,
+        tenant: TenantId,
+        message: &MessageId,
+    ) -> Result<Option<TicketId>, StoreError> {
+        self.inner.ticket_of_message(tenant, message).await
     }
 }

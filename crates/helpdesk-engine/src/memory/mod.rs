@@ -3,17 +3,20 @@
 mod commands;
 mod delivery;
 mod key;
+mod messages;
+mod numbers;
 mod state;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use helpdesk_core::{Reach, TenantId, Ticket, TicketId};
+use helpdesk_core::{Reach, TenantId, Ticket, TicketId, TicketNumber};
 
 use crate::ids::CommandId;
 use crate::store::{
-    Append, Appended, Claimed, CommandRecord, Cursor, DeadLetter, DueTicket, Logged, OutboxMessage,
-    Outcome, Page, SearchQuery, Store, StoreError, StoredEvent, TicketQuery, TicketRow, sort_key,
+    Append, Appended, Claimed, CommandRecord, Cursor, DeadLetter, DueTicket, Logged, MessageId,
+    OutboxMessage, Outcome, Page, SearchQuery, Store, StoreError, StoredEvent, TicketQuery,
+    TicketRow, sort_key,
 };
 use key::Key;
 use state::State;
@@ -193,6 +196,35 @@ impl Store for MemoryStore {
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         Ok(self.state().revive_dead_letter(position, at))
+    }
+
+    async fn next_ticket_number(&self, tenant: TenantId) -> Result<TicketNumber, StoreError> {
+        self.state().numbers.next(tenant)
+    }
+
+    async fn ticket_by_number(
+        &self,
+        tenant: TenantId,
+        number: TicketNumber,
+    ) -> Result<Option<TicketId>, StoreError> {
+        Ok(self.state().numbers.ticket(tenant, number))
+    }
+
+    async fn remember_message(
+        &self,
+        tenant: TenantId,
+        message: &MessageId,
+        ticket: TicketId,
+    ) -> Result<TicketId, StoreError> {
+        Ok(self.state().messages.remember(tenant, message, ticket))
+    }
+
+    async fn ticket_of_message(
+        &self,
+        tenant: TenantId,
+        message: &MessageId,
+    ) -> Result<Option<TicketId>, StoreError> {
+        Ok(self.state().messages.ticket(tenant, message))
     }
 
     /// Positions are places in the one log, from 1.

@@ -17,6 +17,8 @@ use helpdesk_core::{SearchText, TenantId, Ticket, TicketId};
 use super::commands::Commands;
 use super::delivery::Deliveries;
 use super::key::Key;
+use super::messages::Messages;
+use super::numbers::Numbers;
 use crate::ids::{CommandId, DeliveryId};
 use crate::store::{
     Append, Appended, Claimed, CommandRecord, DeadLetter, Logged, OutboxMessage, Outcome,
@@ -38,6 +40,10 @@ pub(super) struct State {
     outbox: Vec<Outboxed>,
     /// How each message's delivery stands.
     deliveries: Deliveries,
+    /// Each tenant's ticket number counter, and the tickets by number.
+    pub(super) numbers: Numbers,
+    /// The mail message ids bound to tickets.
+    pub(super) messages: Messages,
 }
 
 #[derive(Debug)]
@@ -227,6 +233,11 @@ impl State {
                 actual,
             });
         }
+        let number = append.row.number.filter(|_| stored.is_none());
+        if let Some(number) = number {
+            self.numbers
+                .check(append.tenant, append.command.ticket, number)?;
+        }
         self.commands.insert(append.tenant, append.command);
         if append.events.is_empty() {
             // Only a due instant can move without an event.
@@ -259,6 +270,9 @@ impl State {
                 entry.text.extend(append.text);
             }
             None => {
+                if let Some(number) = number {
+                    self.numbers.hold(append.tenant, append.row.id, number);
+                }
                 self.tickets.insert(
                     key,
                     Entry {

@@ -40,8 +40,9 @@ pub struct Notification {
     pub tenant: TenantId,
     /// The ticket.
     pub ticket: TicketId,
-    /// The ticket's short reference, such as `#8f3a2c1d`, for subjects
-    /// and threading.
+    /// The ticket's short reference, its number such as `#1042` (for a
+    /// ticket opened without a number, `#` and the last 8 hex digits of
+    /// its id), for subjects and threading.
     pub reference: String,
     /// The event told of; one the recipient may see.
     pub event: StoredEvent,

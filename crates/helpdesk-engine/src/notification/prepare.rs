@@ -194,7 +194,11 @@ impl<'a, S: Store> Preparer<'a, S> {
         Ok(Vars {
             ticket: TicketVars {
                 id: ticket.id().to_string(),
-                reference: reference(ticket.id()),
+                number: ticket
+                    .number()
+                    .map(|n| n.get().to_string())
+                    .unwrap_or_default(),
+                reference: reference(ticket),
                 subject: ticket.subject().to_string(),
                 status: ticket.status().to_string(),
                 priority: ticket.priority().to_string(),
@@ -217,11 +221,17 @@ impl<'a, S: Store> Preparer<'a, S> {
     }
 }
 
-/// A ticket's short reference: `#` and the last 8 hex digits of its id
-/// (the random part of a v7 id).
-pub(crate) fn reference(id: TicketId) -> String {
-    let hex = id.as_uuid().simple().to_string();
-    format!("#{}", &hex[hex.len() - 8..])
+/// A ticket's short reference: its number (`#1042`), or for a ticket
+/// opened without one, `#` and the last 8 hex digits of its id (the random
+/// part of a v7 id).
+pub(crate) fn reference(ticket: &Ticket) -> String {
+    match ticket.number() {
+        Some(number) => number.to_string(),
+        None => {
+            let hex = ticket.id().as_uuid().simple().to_string();
+            format!("#{}", &hex[hex.len() - 8..])
+        }
+    }
 }
 
 /// One English sentence saying what `change` did.

@@ -25,8 +25,12 @@ pub struct Vars {
 pub struct TicketVars {
     /// `ticket.id`: the ticket's id.
     pub id: String,
-    /// `ticket.reference`: the short reference people quote, such as
-    /// `#8f3a2c1d`.
+    /// `ticket.number`: the ticket's number without `#`, such as `1042`;
+    /// empty for a ticket opened without one.
+    pub number: String,
+    /// `ticket.reference`: the short reference people quote, the
+    /// ticket's number such as `#1042` (for a ticket opened without a
+    /// number, `#` and the last 8 hex digits of its id).
     pub reference: String,
     /// `ticket.subject`.
     pub subject: String,
@@ -76,6 +80,7 @@ pub(crate) const FIELDS: [(&str, &[&str]); 3] = [
         "ticket",
         &[
             "id",
+            "number",
             "reference",
             "subject",
             "status",

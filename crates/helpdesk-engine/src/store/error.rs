@@ -26,6 +26,18 @@ pub enum StoreError {
         /// The version the store holds.
         actual: u64,
     },
+    /// An append opened a ticket with a number another ticket of the
+    /// tenant holds. The desk never makes such an append: it takes each
+    /// number from [`Store::next_ticket_number`](crate::Store::next_ticket_number).
+    #[error(
+        "ticket number {number} is taken in the tenant: ticket {ticket} cannot be opened with it"
+    )]
+    NumberTaken {
+        /// The ticket the append opened.
+        ticket: helpdesk_core::TicketId,
+        /// The number it carried.
+        number: helpdesk_core::TicketNumber,
+    },
     /// Stored data could not be read back (a corrupt row, an event of an
     /// unknown schema version).
     #[error("stored data of {what} is unreadable: {reason}")]

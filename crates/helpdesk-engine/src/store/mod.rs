@@ -75,6 +75,23 @@
 //!   never one that could be followed by a commit of a lower position: a
 //!   reader that has read up to a position never later finds a new event
 //!   at or below it, however many appends run concurrently.
+//! - **Ticket numbers are unique per tenant.** [`Store::next_ticket_number`]
+//!   hands out each number of a tenant once, increasing, under any number
+//!   of concurrent callers and hosts (a counter per tenant, taken and
+//!   moved in one statement or under one lock); a number taken by an open
+//!   that then failed is never handed out again, so numbers may have gaps.
+//!   The number is in the ticket's `Opened` event, and the store keeps it
+//!   in the ticket's row ([`TicketRow::number`]), unique per tenant: an
+//!   append opening a ticket with a number another ticket of the tenant
+//!   holds fails with [`StoreError::NumberTaken`] and writes nothing.
+//!   [`Store::ticket_by_number`] finds a ticket by it, in its tenant only.
+//! - **Message ids are bound once.** [`Store::remember_message`] binds a
+//!   mail's [`MessageId`] to a ticket in a tenant; an id already bound
+//!   keeps its first ticket, and the call answers that one.
+//!   [`Store::ticket_of_message`] answers the binding, in its tenant only:
+//!   the same id in another tenant finds nothing. The desk binds every
+//!   mail it sends, under [`MessageId::of_delivery`], before the notifier
+//!   is handed it.
 //! - **Due work is ordered.** [`Store::due_before`] answers by due instant,
 //!   ties by tenant and then ticket id (as their bytes order), after the
 //!   given position, so a scheduler pages past tickets it cannot finish.
@@ -86,6 +103,7 @@ mod delivery;
 mod error;
 mod feed;
 mod fingerprint;
+mod message_id;
 mod outbox;
 mod query;
 mod record;
@@ -95,12 +113,13 @@ mod search;
 use std::future::Future;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use helpdesk_core::{Reach, TenantId, Ticket, TicketId};
+use helpdesk_core::{Reach, TenantId, Ticket, TicketId, TicketNumber};
 
 pub use delivery::{Claimed, DeadLetter, Outcome, lease_until};
 pub use error::StoreError;
 pub use feed::Logged;
 pub use fingerprint::Fingerprint;
+pub use message_id::{MessageId, MessageIdError};
 pub use outbox::OutboxMessage;
 pub use query::{Cursor, Filter, Order, Page, SortKey, TicketQuery, sort_key};
 pub use record::{Append, Appended, CommandRecord, StoredEvent};
@@ -304,6 +323,52 @@ pub trait Store: Send + Sync {
         at: DateTime<Utc>,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
+    /// The next number of the tenant's counter: 1 for its first ticket,
+    /// then one more than the last handed out, each handed out once even
+    /// to concurrent callers on several hosts (see the contract). The desk
+    /// takes one before deciding an open; an open that fails leaves a gap.
+    fn next_ticket_number(
+        &self,
+        tenant: TenantId,
+    ) -> impl Future<Output = Result<TicketNumber, StoreError>> + Send;
+
+    /// The tenant's ticket with number `number`, if one was opened with it.
+    /// Another tenant's ticket of that number is never answered.
+    fn ticket_by_number(
+        &self,
+        tenant: TenantId,
+        number: TicketNumber,
+    ) -> impl Future<Output = Result<Option<TicketId>, StoreError>> + Send;
+
+    /// Binds `message` to `ticket` in the tenant, unless it is bound
+    /// already; answers the ticket it is bound to (the first binding
+    /// wins, so repeating the call, or a later call naming another ticket,
+    /// changes nothing). The store does not check that the ticket exists:
+    /// the desk binds a mail before or while it goes out.
+    ///
+    /// `message` is normalised as [`MessageId`] says (angle brackets and
+    /// surrounding whitespace stripped, case kept) and kept exactly so. A
+    /// mail the desk sends is bound under [`MessageId::of_delivery`] of its
+    /// delivery: the delivery id's text, which is the `id-left` of the
+    /// `Message-ID` `<{delivery id}@{domain}>` the SMTP notifier writes.
+    /// An inbound mail's references are looked up whole (mail the desk
+    /// received and bound) and by [`MessageId::id_left`] (mail it sent).
+    fn remember_message(
+        &self,
+        tenant: TenantId,
+        message: &MessageId,
+        ticket: TicketId,
+    ) -> impl Future<Output = Result<TicketId, StoreError>> + Send;
+
+    /// The ticket `message` is bound to in the tenant (see
+    /// [`Store::remember_message`]), or `None`; never another tenant's
+    /// binding.
+    fn ticket_of_message(
+        &self,
+        tenant: TenantId,
+        message: &MessageId,
+    ) -> impl Future<Output = Result<Option<TicketId>, StoreError>> + Send;
+
     /// Across tenants, up to `limit` events of the log after position
     /// `after` (from the start when `None`), in commit order, each with its
     /// position (see the contract): what a projection such as
@@ -425,5 +490,37 @@ impl<S: Store> Store for std::sync::Arc<S> {
         limit: u32,
     ) -> impl Future<Output = Result<Vec<Logged>, StoreError>> + Send {
         (**self).feed(after, limit)
+    }
+
+    fn next_ticket_number(
+        &self,
+        tenant: TenantId,
+    ) -> impl Future<Output = Result<TicketNumber, StoreError>> + Send {
+        (**self).next_ticket_number(tenant)
+    }
+
+    fn ticket_by_number(
+        &self,
+        tenant: TenantId,
+        number: TicketNumber,
+    ) -> impl Future<Output = Result<Option<TicketId>, StoreError>> + Send {
+        (**self).ticket_by_number(tenant, number)
+    }
+
+    fn remember_message(
+        &self,
+        tenant: TenantId,
+        message: &MessageId,
+        ticket: TicketId,
+    ) -> impl Future<Output = Result<TicketId, StoreError>> + Send {
+        (**self).remember_message(tenant, message, ticket)
+    }
+
+    fn ticket_of_message(
+        &self,
+        tenant: TenantId,
+        message: &MessageId,
+    ) -> impl Future<Output = Result<Option<TicketId>, StoreError>> + Send {
+        (**self).ticket_of_message(tenant, message)
     }
 }

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use helpdesk_core::{
     ActorId, DeskConfig, GroupId, Priority, StatusCategory, TenantId, Ticket, TicketId,
+    TicketNumber,
 };
 use serde::{Deserialize, Serialize};
 
@@ -13,6 +14,9 @@ pub struct TicketRow {
     pub tenant: TenantId,
     /// The ticket.
     pub id: TicketId,
+    /// Its number in the tenant, unique there; `None` for a ticket opened
+    /// without one.
+    pub number: Option<TicketNumber>,
     /// The subject.
     pub subject: String,
     /// The status category.
@@ -74,6 +78,7 @@ impl TicketRow {
         Self {
             tenant: ticket.tenant(),
             id: ticket.id(),
+            number: ticket.number(),
             subject: ticket.subject().to_owned(),
             status: ticket.status().category,
             sub_status: ticket.status().sub_status.clone(),

@@ -1,7 +1,7 @@
 //! The desk's reads as views: tickets, histories, queues and searches as
 //! one actor may see them, paged with opaque cursors.
 
-use helpdesk_core::{Actor, TicketId};
+use helpdesk_core::{Actor, TicketId, TicketNumber};
 
 use crate::clock::Clock;
 use crate::desk::Desk;
@@ -28,6 +28,41 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
             Some(view) => Some(self.named(actor.tenant, view).await),
             None => None,
         })
+    }
+
+    /// The tenant's ticket numbered `number` as `actor` may see it, or
+    /// `None`, the same answer for a number no ticket has as for one out
+    /// of the actor's reach (see [`Desk::ticket_by_number`]).
+    ///
+    /// ```
+    /// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId, TicketNumber};
+    /// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, Request, SystemClock};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// # let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock)?;
+    /// let agent = Actor::agent(ActorId::from_u128(2), TenantId::from_u128(1), []);
+    /// for subject in ["Printer jams", "VPN drops"] {
+    ///     let open = Command::Open(NewTicket::new(agent.id, subject, ""));
+    ///     desk.execute(Request::new(agent.clone(), helpdesk_engine::new_ticket_id(), open)).await?;
+    /// }
+    ///
+    /// let second: TicketNumber = "#2".parse()?;
+    /// let view = desk.ticket_view_by_number(&agent, second).await?.expect("in reach");
+    /// assert_eq!((view.number, view.subject.as_str()), (Some(second), "VPN drops"));
+    /// assert!(desk.ticket_view_by_number(&agent, "#3".parse()?).await?.is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })
+    /// # }
+    /// ```
+    pub async fn ticket_view_by_number(
+        &self,
+        actor: &Actor,
+        number: TicketNumber,
+    ) -> Result<Option<TicketView>, DeskError> {
+        match self.store().ticket_by_number(actor.tenant, number).await? {
+            Some(ticket) => self.ticket_view(actor, ticket).await,
+            None => Ok(None),
+        }
     }
 
     /// Up to `limit` events of the ticket's history as `actor` may see

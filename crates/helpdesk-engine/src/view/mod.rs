@@ -53,8 +53,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use helpdesk_core::{
     Actor, ActorId, ActorRef, AssetRef, AttachmentRef, Channel, Comment, CommentId, FieldValue,
-    GroupId, Impact, Link, Priority, Reach, Resolution, Status, Ticket, TicketId, TicketType,
-    Urgency, Visibility,
+    GroupId, Impact, Link, Priority, Reach, Resolution, Status, Ticket, TicketId, TicketNumber,
+    TicketType, Urgency, Visibility,
 };
 use serde::Serialize;
 
@@ -74,6 +74,10 @@ pub struct TicketView {
     /// The ticket's id.
     #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
     pub id: TicketId,
+    /// Its number in the tenant, the one people say (`1042` for `#1042`);
+    /// none for a ticket opened without one.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<u64>, minimum = 1))]
+    pub number: Option<TicketNumber>,
     /// Its version: the number of events it has; an HTTP API's `ETag`.
     pub version: u64,
     /// One line.
@@ -164,6 +168,7 @@ impl TicketView {
         let staff = actor.role.is_staff();
         Some(Self {
             id: seen.id(),
+            number: seen.number(),
             version: seen.version(),
             subject: seen.subject().to_owned(),
             description: seen.description().to_owned(),
@@ -246,6 +251,10 @@ pub struct TicketSummary {
     /// The ticket's id.
     #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
     pub id: TicketId,
+    /// Its number in the tenant (`1042` for `#1042`); none for a ticket
+    /// opened without one.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<u64>, minimum = 1))]
+    pub number: Option<TicketNumber>,
     /// Its version.
     pub version: u64,
     /// One line.
@@ -311,6 +320,7 @@ impl TicketSummary {
         }
         Some(Self {
             id: row.id,
+            number: row.number,
             version: row.version,
             subject: row.subject.clone(),
             status: Status {

@@ -28,6 +28,7 @@ use crate::{Fixture, pending, reply};
 
 mod answers;
 mod feed;
+mod numbers;
 mod outbox;
 mod reach;
 mod reopen;
@@ -39,6 +40,11 @@ pub use answers::{
     targets_are_checked,
 };
 pub use feed::{feed_is_in_commit_order, feed_skips_nothing_under_concurrent_appends};
+pub use numbers::{
+    message_ids_are_bound_once_per_tenant,
+    ticket_numbers_are_unique_per_tenant_under_concurrent_opens,
+    tickets_are_found_by_number_in_their_tenant_only,
+};
 pub use outbox::{outbox_messages_are_claimed_settled_and_revived, two_claimers_share_the_outbox};
 pub use reach::{reach_applies_before_the_limit, requesters_never_find_internal_text};
 pub use reopen::reopened_store_answers_as_before;

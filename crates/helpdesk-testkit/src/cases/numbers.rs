@@ -1,0 +1,393 @@
+//! Ticket numbers and the mail message ids bound to tickets.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use helpdesk_core::{
+    Actor, Command, Context, NewTicket, Reach, TenantId, Ticket, TicketId, TicketNumber, apply,
+    decide,
+};
+use helpdesk_engine::store::{
+    Append, CommandRecord, Filter, Fingerprint, MessageId, Order, StoredEvent, TicketQuery,
+};
+use helpdesk_engine::{Clock, CommandId, EventId, Request, Store, StoreError};
+
+use super::words;
+use crate::Fixture;
+
+/// Opens a ticket as `admin` (of its own tenant) and answers its id and
+/// the number it was given.
+async fn open_numbered<S: Store + 'static>(
+    f: &Fixture<S>,
+    admin: &Actor,
+    subject: &str,
+) -> (TicketId, TicketNumber) {
+    let id = helpdesk_engine::new_ticket_id();
+    let open = Command::Open(NewTicket::new(admin.id, subject, ""));
+    let executed = f
+        .desk
+        .execute(Request::new(admin.clone(), id, open))
+        .await
+        .unwrap_or_else(|e| panic!("open {subject:?}: {e}"));
+    let number = executed
+        .ticket
+        .and_then(|t| t.number())
+        .unwrap_or_else(|| panic!("the desk numbers every ticket it opens ({subject:?})"));
+    (id, number)
+}
+
+/// Given several tasks opening tickets at once in two tenants, when they
+/// are done, then every ticket has a number no other ticket of its tenant
+/// has, each task's numbers grow in the order it opened its tickets, each
+/// tenant counts on its own from 1, the number is in the ticket's history
+/// and row, and the store finds each ticket by it. Numbers taken straight
+/// from the counter by concurrent callers are distinct too.
+pub async fn ticket_numbers_are_unique_per_tenant_under_concurrent_opens<S: Store + 'static>(
+    store: S,
+) {
+    let f = Arc::new(Fixture::new(store));
+    let (tasks, each, other_tasks) = (8usize, 5usize, 2usize);
+    let mut handles = Vec::new();
+    for task in 0..tasks + other_tasks {
+        let f = f.clone();
+        handles.push(tokio::spawn(async move {
+            let admin = if task < tasks {
+                f.admin.clone()
+            } else {
+                f.foreign_admin.clone()
+            };
+            let mut opened = Vec::new();
+            for n in 0..each {
+                opened.push(open_numbered(&f, &admin, &format!("Task {task} ticket {n}")).await);
+            }
+            (admin.tenant, opened)
+        }));
+    }
+    let mut by_tenant: BTreeMap<TenantId, BTreeMap<TicketNumber, TicketId>> = BTreeMap::new();
+    for handle in handles {
+        let (tenant, opened) = handle.await.unwrap_or_else(|e| panic!("task: {e}"));
+        assert!(
+            opened.windows(2).all(|w| w[0].1 < w[1].1),
+            "a task's numbers grow in the order it opened its tickets: {opened:?}"
+        );
+        let numbers = by_tenant.entry(tenant).or_default();
+        for (id, number) in opened {
+            if let Some(other) = numbers.insert(number, id) {
+                panic!("number {number} was given to ticket {other} and to ticket {id}");
+            }
+        }
+    }
+    for (tenant, count) in [
+        (f.tenant, tasks * each),
+        (f.other_tenant, other_tasks * each),
+    ] {
+        let numbers = &by_tenant[&tenant];
+        assert_eq!(
+            numbers.len(),
+            count,
+            "every ticket of the tenant has a number"
+        );
+        assert_eq!(
+            numbers.keys().next().copied(),
+            TicketNumber::new(1),
+            "each tenant counts from 1, on its own"
+        );
+        for (&number, &id) in numbers {
+            let found = f
+                .store()
+                .ticket_by_number(tenant, number)
+                .await
+                .unwrap_or_else(|e| panic!("ticket_by_number: {e}"));
+            assert_eq!(
+                found,
+                Some(id),
+                "the store finds ticket {number} by its number"
+            );
+            let loaded = f
+                .store()
+                .load(tenant, id)
+                .await
+                .unwrap_or_else(|e| panic!("load: {e}"))
+                .unwrap_or_else(|| panic!("ticket {id} exists"));
+            assert_eq!(
+                loaded.number(),
+                Some(number),
+                "the loaded ticket has its number"
+            );
+            let history = f
+                .store()
+                .history(tenant, id, 1)
+                .await
+                .unwrap_or_else(|e| panic!("history: {e}"));
+            assert_eq!(
+                Ticket::replay(id, history.iter().map(|e| &e.event)).number(),
+                Some(number),
+                "the number is in the history: replay gives it back"
+            );
+        }
+    }
+    let page = f
+        .store()
+        .query(
+            f.tenant,
+            &Reach::of(&f.admin),
+            TicketQuery::new(Filter::default(), Order::UpdatedAt, 100),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("query: {e}"));
+    for row in &page.rows {
+        assert_eq!(
+            row.number
+                .map(|n| by_tenant[&f.tenant].get(&n) == Some(&row.id)),
+            Some(true),
+            "the row of ticket {} holds its number",
+            row.id
+        );
+    }
+
+    let mut takers = Vec::new();
+    for _ in 0..16 {
+        let f = f.clone();
+        takers.push(tokio::spawn(async move {
+            f.store().next_ticket_number(f.tenant).await
+        }));
+    }
+    let mut taken = BTreeSet::new();
+    for taker in takers {
+        let number = taker
+            .await
+            .unwrap_or_else(|e| panic!("task: {e}"))
+            .unwrap_or_else(|e| panic!("next_ticket_number: {e}"));
+        assert!(
+            !by_tenant[&f.tenant].contains_key(&number),
+            "the counter never hands out a number again ({number})"
+        );
+        assert!(
+            taken.insert(number),
+            "concurrent callers get distinct numbers ({number})"
+        );
+    }
+}
+
+/// Given tickets numbered in two tenants, then a number finds a ticket in
+/// its tenant only, a number no ticket has finds nothing, search finds a
+/// ticket by `#n` and by `n`, and an append opening a ticket with a number
+/// another ticket of the tenant holds fails with
+/// [`StoreError::NumberTaken`] and writes nothing.
+pub async fn tickets_are_found_by_number_in_their_tenant_only<S: Store + 'static>(store: S) {
+    let f = Fixture::new(store);
+    let admin = f.admin.clone();
+    let (printer, first) = open_numbered(&f, &admin, "Printer jams").await;
+    let foreign = f.foreign_admin.clone();
+    let (_, foreign_first) = open_numbered(&f, &foreign, "Elsewhere").await;
+    assert_eq!(first, foreign_first, "each tenant has its own #1");
+    for _ in 0..11 {
+        open_numbered(&f, &admin, "Filler").await;
+    }
+    let (vpn, twelfth) = open_numbered(&f, &admin, "VPN drops").await;
+    assert_eq!(
+        twelfth.get(),
+        13,
+        "numbers follow each other when no open fails"
+    );
+
+    let f = &f;
+    let by_number = |tenant, number| async move {
+        f.store()
+            .ticket_by_number(tenant, number)
+            .await
+            .unwrap_or_else(|e| panic!("ticket_by_number: {e}"))
+    };
+    assert_eq!(by_number(f.tenant, first).await, Some(printer));
+    assert_eq!(
+        by_number(f.other_tenant, twelfth).await,
+        None,
+        "another tenant's number finds nothing"
+    );
+    assert_eq!(
+        by_number(
+            f.tenant,
+            TicketNumber::new(9999).unwrap_or(TicketNumber::FIRST)
+        )
+        .await,
+        None,
+        "a number no ticket has finds nothing"
+    );
+
+    for text in ["#13", "13"] {
+        let found = f
+            .store()
+            .search(f.tenant, &Reach::of(&f.admin), &words(text, 10))
+            .await
+            .unwrap_or_else(|e| panic!("search: {e}"));
+        assert!(
+            found.iter().any(|row| row.id == vpn),
+            "searching {text:?} finds ticket #13"
+        );
+    }
+    let elsewhere = f
+        .store()
+        .search(f.other_tenant, &Reach::of(&foreign), &words("#13", 10))
+        .await
+        .unwrap_or_else(|e| panic!("search: {e}"));
+    assert!(elsewhere.is_empty(), "another tenant's #13 is not found");
+
+    // An append carrying a number the tenant has given already.
+    let id = helpdesk_engine::new_ticket_id();
+    let append = opening_with(f, &admin, id, twelfth);
+    let command = append.command.command;
+    match f.store().append(append).await {
+        Err(StoreError::NumberTaken { ticket, number }) => {
+            assert_eq!((ticket, number), (id, twelfth), "the error names both");
+        }
+        other => panic!("a taken number must be refused with NumberTaken, got {other:?}"),
+    }
+    assert_eq!(
+        by_number(f.tenant, twelfth).await,
+        Some(vpn),
+        "the number keeps its ticket"
+    );
+    assert!(
+        f.load(id).await.is_none(),
+        "a refused open writes no ticket"
+    );
+    assert!(
+        f.store()
+            .command(f.tenant, command)
+            .await
+            .unwrap_or_else(|e| panic!("command: {e}"))
+            .is_none(),
+        "a refused open records no command"
+    );
+    // The same number in the other tenant is free to take there.
+    let append = opening_with(f, &foreign, id, twelfth);
+    f.store()
+        .append(append)
+        .await
+        .unwrap_or_else(|e| panic!("another tenant's number {twelfth} is free: {e}"));
+}
+
+/// The append that opens `id` as `actor` with `number`, as a desk would
+/// write it had the store's counter given that number.
+fn opening_with<S: Store + 'static>(
+    f: &Fixture<S>,
+    actor: &Actor,
+    id: TicketId,
+    number: TicketNumber,
+) -> Append {
+    let config = f.desk.config();
+    let now = f.clock.now();
+    let ctx = Context::new(actor, now, config).with_number(Some(number));
+    let open = Command::Open(NewTicket::new(actor.id, "Numbered twice", ""));
+    let command = CommandId::new();
+    let mut ticket = Ticket::new(id);
+    let mut events = Vec::new();
+    for event in decide(&ticket, open.clone(), &ctx).unwrap_or_else(|e| panic!("decide: {e}")) {
+        apply(&mut ticket, &event);
+        events.push(StoredEvent {
+            id: EventId::new(),
+            tenant: actor.tenant,
+            ticket: id,
+            version: ticket.version(),
+            command,
+            event,
+        });
+    }
+    let record = CommandRecord {
+        command,
+        ticket: id,
+        actor: actor.id,
+        fingerprint: Fingerprint::of(&open),
+        from_version: 0,
+        to_version: ticket.version(),
+    };
+    Append::new(actor.tenant, record, events, ticket, config)
+}
+
+/// Given message ids bound in two tenants, then an id finds its ticket in
+/// its tenant only, binding again (to the same ticket or another) keeps
+/// the first binding and answers it, ids differ by case, and an id
+/// remembered before a store is given its ticket still binds.
+pub async fn message_ids_are_bound_once_per_tenant<S: Store + 'static>(store: S) {
+    let f = Fixture::new(store);
+    let first = f.open("Printer jams").await;
+    let second = f.open("VPN drops").await;
+    let f = &f;
+    let id = |text: &str| MessageId::new(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+    let mail = id("<CAF=x+Y@mail.example.com>");
+    let remember = |tenant, message: MessageId, ticket| async move {
+        f.store()
+            .remember_message(tenant, &message, ticket)
+            .await
+            .unwrap_or_else(|e| panic!("remember_message: {e}"))
+    };
+    let find = |tenant, message: MessageId| async move {
+        f.store()
+            .ticket_of_message(tenant, &message)
+            .await
+            .unwrap_or_else(|e| panic!("ticket_of_message: {e}"))
+    };
+
+    assert_eq!(
+        find(f.tenant, mail.clone()).await,
+        None,
+        "nothing is bound yet"
+    );
+    assert_eq!(remember(f.tenant, mail.clone(), first).await, first);
+    assert_eq!(find(f.tenant, mail.clone()).await, Some(first));
+    assert_eq!(
+        remember(f.tenant, mail.clone(), first).await,
+        first,
+        "remembering again changes nothing"
+    );
+    assert_eq!(
+        remember(f.tenant, mail.clone(), second).await,
+        first,
+        "the first binding wins, and is answered"
+    );
+    assert_eq!(find(f.tenant, mail.clone()).await, Some(first));
+    assert_eq!(
+        find(f.tenant, id("caf=x+y@mail.example.com")).await,
+        None,
+        "case is kept: another case is another id"
+    );
+    assert_eq!(
+        find(f.other_tenant, mail.clone()).await,
+        None,
+        "another tenant finds nothing by the id"
+    );
+    let theirs = TicketId::from_u128(0xf0e);
+    assert_eq!(
+        remember(f.other_tenant, mail.clone(), theirs).await,
+        theirs,
+        "another tenant binds the same id to its own ticket"
+    );
+    assert_eq!(find(f.other_tenant, mail.clone()).await, Some(theirs));
+    assert_eq!(
+        find(f.tenant, mail).await,
+        Some(first),
+        "each tenant keeps its own"
+    );
+
+    let delivery: helpdesk_engine::DeliveryId = "00000000-0000-0000-0000-000000005e47"
+        .parse()
+        .unwrap_or_else(|e| panic!("a delivery id: {e:?}"));
+    let sent = MessageId::of_delivery(delivery);
+    assert_eq!(remember(f.tenant, sent.clone(), second).await, second);
+    let reply: MessageId = id(&format!("<{}@desk.example.com>", sent.as_str()));
+    let left = reply
+        .id_left()
+        .unwrap_or_else(|| panic!("{reply} has an id-left"));
+    assert_eq!(
+        find(f.tenant, left).await,
+        Some(second),
+        "a sent mail is found by the id-left of its Message-ID"
+    );
+    let long = id(&"x".repeat(MessageId::MAX_LEN));
+    assert_eq!(
+        remember(f.tenant, long.clone(), second).await,
+        second,
+        "the longest id is kept"
+    );
+    assert_eq!(find(f.tenant, long).await, Some(second));
+}
