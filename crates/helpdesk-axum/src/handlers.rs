@@ -3,10 +3,9 @@
 
 use std::sync::Arc;
 
-use axum::Json;
 use axum::extract::{OriginalUri, State as With};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use helpdesk_core::{Actor, Command, Link, LinkKind, TicketId, TicketNumber};
 use helpdesk_engine::view::{EventView, Outcome, Page, TicketSummary, TicketView};
 use helpdesk_engine::{CommandId, Request, new_ticket_id};
@@ -18,7 +17,7 @@ use crate::bodies::{
     comment_id,
 };
 use crate::extract::{
-    Caller, IDEMPOTENT_REPLAYED, JsonBody, PathParams, Preconditions, QueryParams, etag,
+    Caller, IDEMPOTENT_REPLAYED, JsonBody, PathParams, Preconditions, QueryParams, etag, json,
 };
 use crate::problem::Problem;
 
@@ -57,7 +56,7 @@ async fn execute(
     request.expected_version = expected;
     let executed = state.desk.execute(request).await?;
     let outcome = state.desk.outcome(executed, actor).await;
-    let mut response = (status, Json(&outcome)).into_response();
+    let mut response = json(status, &outcome);
     let headers = response.headers_mut();
     if let Ok(tag) = HeaderValue::from_str(&etag(outcome.version)) {
         headers.insert(header::ETAG, tag);
@@ -643,7 +642,7 @@ pub(crate) async fn ticket(
     let Some(view) = state.desk.ticket(actor, id).await? else {
         return Err(not_found(id));
     };
-    let mut response = Json(&view).into_response();
+    let mut response = json(StatusCode::OK, &view);
     if let Ok(tag) = HeaderValue::from_str(&etag(view.version)) {
         response.headers_mut().insert(header::ETAG, tag);
     }
@@ -681,7 +680,7 @@ pub(crate) async fn ticket_by_number(
             format!("ticket {number} not found"),
         ));
     };
-    let mut response = Json(&view).into_response();
+    let mut response = json(StatusCode::OK, &view);
     if let Ok(tag) = HeaderValue::from_str(&etag(view.version)) {
         response.headers_mut().insert(header::ETAG, tag);
     }
@@ -722,7 +721,7 @@ pub(crate) async fn history(
         .limit
         .unwrap_or_else(|| state.desk.history_page_max().min(100));
     let page = state.desk.history(actor, id, params.cursor, limit).await?;
-    Ok(Json(page).into_response())
+    Ok(json(StatusCode::OK, &page))
 }
 
 /// Lists the tickets the caller reaches.
@@ -756,7 +755,7 @@ pub(crate) async fn queue(
             params.limit.unwrap_or(50),
         )
         .await?;
-    Ok(Json(page).into_response())
+    Ok(json(StatusCode::OK, &page))
 }
 
 /// Searches the tickets the caller reaches.
@@ -784,7 +783,7 @@ pub(crate) async fn search(
         .desk
         .search(actor, params.q, params.limit.unwrap_or(50))
         .await?;
-    Ok(Json(page).into_response())
+    Ok(json(StatusCode::OK, &page))
 }
 
 /// The handler of a path and method the API does not have.

@@ -60,6 +60,25 @@
 //! | `DELETE /tickets/{id}/links/{kind}/{other}` | unlink |
 //! | `GET /search?q=` | search |
 //! | `GET /openapi.json` | this API's OpenAPI document |
+//!
+//! Serving it: axum's `serve` leaves Nagle's algorithm on, so an answer
+//! written in more than one piece (an event stream's events) can wait for
+//! the client's delayed acknowledgement. Set `TCP_NODELAY` on each
+//! connection:
+//!
+//! ```no_run
+//! use axum::serve::ListenerExt;
+//!
+//! # async fn serve(app: axum::Router) -> std::io::Result<()> {
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:3000")
+//!     .await?
+//!     .tap_io(|tcp| {
+//!         // A socket option is no reason to refuse a connection.
+//!         let _ = tcp.set_nodelay(true);
+//!     });
+//! axum::serve(listener, app).await
+//! # }
+//! ```
 
 // A `Problem` is built only on a request's error path, where its size
 // costs nothing next to the response it becomes.

@@ -151,7 +151,7 @@ impl From<DeskError> for Problem {
 }
 
 /// A failure the client cannot mend, told nothing of.
-fn internal() -> Problem {
+pub(crate) fn internal() -> Problem {
     Problem::new(
         StatusCode::INTERNAL_SERVER_ERROR,
         "internal",
