@@ -65,11 +65,17 @@ pub fn apply(ticket: &mut Ticket, event: &Event) {
             comment,
             attachments,
             ..
-        } => {
-            if let Some(found) = ticket.conversation.rfind_mut(|c| c.id == *comment) {
-                found.attachments.extend(attachments.iter().cloned());
+        } => match comment {
+            Some(comment) => {
+                if let Some(found) = ticket.conversation.rfind_mut(|c| c.id == *comment) {
+                    found.attachments.extend(attachments.iter().cloned());
+                }
             }
-        }
+            None => ticket
+                .attachments
+                .make_mut()
+                .extend(attachments.iter().cloned()),
+        },
         Change::GroupChanged { to, .. } => ticket.group = *to,
         Change::AssigneeChanged { from, to } => {
             if from.is_some() && to.is_some() {

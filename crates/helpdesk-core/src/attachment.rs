@@ -26,6 +26,7 @@ pub const MAX_ATTACHMENTS: usize = 64;
 ///     "attachments[0].name: may not contain a path separator or a control character");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct AttachmentRef {
     /// The key the bytes are stored under in the attachment store.
     pub key: String,

@@ -209,11 +209,13 @@ pub enum Command {
         /// The text.
         body: String,
     },
-    /// Attach files to a comment of the ticket: by the comment's author,
-    /// with the comment's visibility (a note's files stay internal).
+    /// Attach files to a comment of the ticket, or (with no comment) to its
+    /// description: by the comment's author or the ticket's creator, with
+    /// the comment's visibility (a note's files stay internal).
     Attach {
-        /// The comment.
-        comment: CommentId,
+        /// The comment, or none for the description.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<CommentId>,
         /// The files, stored in the host's attachment store.
         attachments: Vec<AttachmentRef>,
     },

@@ -8,6 +8,7 @@ use crate::attachment::AttachmentRef;
 use crate::authorization::{authorize, authorize_field, authorize_open};
 use crate::channel::Channel;
 use crate::command::{Command, CommandKind, NewTicket};
+use crate::comment::Visibility;
 use crate::config::Limits;
 use crate::context::Context;
 use crate::error::{DomainError, ValidationError};
@@ -674,29 +675,45 @@ fn check_link(ticket: &Ticket, link: Link, ctx: &Context<'_>) -> Result<(), Vali
     )
 }
 
-/// Files attached to a comment: by its author, at most
-/// [`MAX_ATTACHMENTS`](crate::MAX_ATTACHMENTS) on it in all, each reference
-/// well formed.
+/// Files attached to a comment (by its author) or to the description (by
+/// the ticket's creator): at most [`MAX_ATTACHMENTS`](crate::MAX_ATTACHMENTS)
+/// on it in all, each reference well formed.
 fn attach(
     ticket: &Ticket,
-    comment: CommentId,
+    comment: Option<CommentId>,
     attachments: Vec<AttachmentRef>,
     ctx: &Context<'_>,
 ) -> Result<Change, DomainError> {
-    let Some(found) = ticket.conversation().rev().find(|c| c.id == comment) else {
-        return Err(ValidationError::new("comment", "names no comment of this ticket").into());
+    let (author, visibility, held) = match comment {
+        Some(id) => {
+            let Some(found) = ticket.conversation().rev().find(|c| c.id == id) else {
+                return Err(
+                    ValidationError::new("comment", "names no comment of this ticket").into(),
+                );
+            };
+            (
+                Some(found.author.id),
+                found.visibility,
+                found.attachments.len(),
+            )
+        }
+        None => (
+            ticket.created_by().map(|by| by.id),
+            Visibility::Public,
+            ticket.attachments().len(),
+        ),
     };
-    if found.author.id != ctx.actor.id {
+    if author != Some(ctx.actor.id) {
         return Err(DomainError::Forbidden {
             command: CommandKind::Attach,
             role: ctx.actor.role,
-            reason: "only a comment's author may attach files to it".into(),
+            reason: "only a comment's author, or the ticket's creator for its description, may attach files to it".into(),
         });
     }
     if attachments.is_empty() {
         return Err(ValidationError::new("attachments", "names no file").into());
     }
-    if found.attachments.len() + attachments.len() > crate::MAX_ATTACHMENTS {
+    if held + attachments.len() > crate::MAX_ATTACHMENTS {
         return Err(ValidationError::new(
             "attachments",
             format!("a comment holds at most {} files", crate::MAX_ATTACHMENTS),
@@ -708,7 +725,7 @@ fn attach(
     }
     Ok(Change::Attached {
         comment,
-        visibility: found.visibility,
+        visibility,
         attachments,
     })
 }

@@ -228,10 +228,11 @@ pub enum Change {
         /// Its text.
         body: String,
     },
-    /// Files were attached to a comment.
+    /// Files were attached to a comment, or to the description.
     Attached {
-        /// The comment.
-        comment: CommentId,
+        /// The comment, or none for the description.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<CommentId>,
         /// The comment's visibility, which its files share.
         visibility: Visibility,
         /// The files.

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::asset::AssetRef;
+use crate::attachment::AttachmentRef;
 use crate::field::FieldValue;
 use crate::id::TicketId;
 use crate::link::Link;
@@ -54,6 +55,7 @@ empty!(
     BTreeSet<String>,
     BTreeSet<TicketId>,
     BTreeMap<String, FieldValue>,
+    Vec<AttachmentRef>,
 );
 
 impl<T: Empty> Shared<T> {

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::actor::{Actor, ActorRef};
 use crate::apply::apply;
 use crate::asset::AssetRef;
+use crate::attachment::AttachmentRef;
 use crate::channel::Channel;
 use crate::chunked::Chunked;
 use crate::comment::{Comment, Visibility};
@@ -95,6 +96,8 @@ pub(crate) struct TicketState {
     pub(crate) tags: Shared<BTreeSet<Tag>>,
     pub(crate) fields: Shared<BTreeMap<String, FieldValue>>,
     pub(crate) assets: Shared<BTreeSet<AssetRef>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) attachments: Shared<Vec<AttachmentRef>>,
     pub(crate) conversation: Chunked<Comment>,
     pub(crate) links: Shared<BTreeSet<Link>>,
     pub(crate) resolution: Option<Resolution>,
@@ -140,6 +143,7 @@ impl Ticket {
                 tags: Shared::default(),
                 fields: Shared::default(),
                 assets: Shared::default(),
+                attachments: Shared::default(),
                 conversation: Chunked::new(),
                 links: Shared::default(),
                 resolution: None,
@@ -265,6 +269,12 @@ impl Ticket {
     /// The assets it is about.
     pub fn assets(&self) -> &BTreeSet<AssetRef> {
         &self.state.assets
+    }
+
+    /// The files that came with the ticket's description (a comment's
+    /// files are on the comment).
+    pub fn attachments(&self) -> &[AttachmentRef] {
+        &self.state.attachments
     }
 
     /// Public replies and internal notes, oldest first (newest first with

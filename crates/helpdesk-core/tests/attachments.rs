@@ -21,7 +21,7 @@ fn the_author_attaches_files_to_their_comment() {
 
     // When the requester attaches a log to that reply.
     let attach = Command::Attach {
-        comment: CommentId::from_u128(5),
+        comment: Some(CommentId::from_u128(5)),
         attachments: vec![file("vpn.log")],
     };
     let events = desk.run(&mut driven, &desk.requester, attach).unwrap();
@@ -48,7 +48,7 @@ fn nobody_attaches_to_another_persons_comment() {
 
     // When the requester tries to attach a file to it.
     let attach = Command::Attach {
-        comment: CommentId::from_u128(6),
+        comment: Some(CommentId::from_u128(6)),
         attachments: vec![file("fake-invoice.pdf")],
     };
     let err = desk.run(&mut driven, &desk.requester, attach).unwrap_err();
@@ -74,7 +74,7 @@ fn a_notes_files_stay_internal() {
     desk.run(&mut driven, &desk.agent, example(CommandKind::AddNote, 7))
         .unwrap();
     let attach = Command::Attach {
-        comment: CommentId::from_u128(7),
+        comment: Some(CommentId::from_u128(7)),
         attachments: vec![file("salary-export.csv")],
     };
     let events = desk.run(&mut driven, &desk.agent, attach).unwrap();
@@ -92,7 +92,7 @@ fn bad_references_are_refused_naming_the_field() {
     desk.run(&mut driven, &desk.agent, example(CommandKind::AddNote, 8))
         .unwrap();
     let bad = |attachments| Command::Attach {
-        comment: CommentId::from_u128(8),
+        comment: Some(CommentId::from_u128(8)),
         attachments,
     };
     let err = desk.run(&mut driven, &desk.agent, bad(vec![])).unwrap_err();
@@ -109,9 +109,42 @@ fn bad_references_are_refused_naming_the_field() {
         "attachments[1].name: may not contain a path separator or a control character"
     );
     let missing = Command::Attach {
-        comment: CommentId::from_u128(99),
+        comment: Some(CommentId::from_u128(99)),
         attachments: vec![file("x.txt")],
     };
     let err = desk.run(&mut driven, &desk.agent, missing).unwrap_err();
     assert_eq!(err.to_string(), "comment: names no comment of this ticket");
+}
+
+#[test]
+fn the_creator_attaches_files_to_the_description() {
+    // Given a ticket the requester opened.
+    let desk = Desk::new();
+    let mut driven = desk.opened();
+    let creator = driven.ticket.created_by().unwrap();
+    let actor = [&desk.requester, &desk.agent, &desk.admin]
+        .into_iter()
+        .find(|a| a.id == creator.id)
+        .unwrap()
+        .clone();
+    let other = if actor.id == desk.agent.id {
+        &desk.requester
+    } else {
+        &desk.agent
+    };
+    let describe = |name: &str| Command::Attach {
+        comment: None,
+        attachments: vec![file(name)],
+    };
+
+    // When its creator attaches a screenshot, and someone else tries to.
+    desk.run(&mut driven, &actor, describe("screenshot.png"))
+        .unwrap();
+    let err = desk
+        .run(&mut driven, other, describe("other.png"))
+        .unwrap_err();
+
+    // Then only the creator's file is on the description.
+    assert!(matches!(err, DomainError::Forbidden { .. }), "{err}");
+    assert_eq!(driven.ticket.attachments(), [file("screenshot.png")]);
 }

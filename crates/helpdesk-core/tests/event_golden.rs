@@ -69,7 +69,7 @@ fn every_change() -> Vec<Change> {
             body: "Same as INC-12.".into(),
         },
         Change::Attached {
-            comment: CommentId::from_u128(1),
+            comment: Some(CommentId::from_u128(1)),
             visibility: Visibility::Public,
             attachments: vec![AttachmentRef::new(
                 "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824",

@@ -527,7 +527,7 @@ impl Model {
             attachments,
         } = command
         {
-            return match self.comments.get(comment) {
+            return match comment.and_then(|c| self.comments.get(&c)) {
                 None => outcome(Outcome::Invalid),
                 Some(author) if *author != actor.id => outcome(Outcome::Forbidden),
                 Some(_) if attachments.iter().any(|a| a.name.contains('/')) => {
@@ -901,7 +901,7 @@ fn command() -> impl Strategy<Value = Command> {
         3 => (comment_id(), body()).prop_map(|(comment, body)| Command::AddNote { comment, body }),
         2 => (comment_id(), prop::sample::select(vec!["log.txt", "../etc/passwd"])).prop_map(
             |(comment, name)| Command::Attach {
-                comment,
+                comment: Some(comment),
                 attachments: vec![AttachmentRef::new("0".repeat(64), name, "text/plain", 10)],
             }
         ),

@@ -25,7 +25,10 @@ pub use imap::{
     Fetched, Handled, ImapError, ImapOptions, ImapSecurity, ImapSource, PollReport, reconnect_delay,
 };
 
-pub use inbound::{Authentication, SenderRate, subject_tag, ticket_subject};
+pub use inbound::{
+    Arrival, Authentication, Held, Ignored, InboundConfig, IngestError, MailChannel, NoSenders,
+    Outcome, SenderRate, Senders, UnknownSenders, Unverified, subject_tag, ticket_subject,
+};
 
 #[cfg(feature = "object-store")]
 pub use storage::ObjectStoreAttachments;

@@ -58,6 +58,7 @@ pub struct Mail {
     subject: Option<String>,
     date: Option<DateTime<FixedOffset>>,
     text: String,
+    plain: bool,
     html: Option<String>,
     attachments: Vec<Attachment>,
     headers: Vec<HeaderField>,
@@ -131,6 +132,7 @@ impl Mail {
                 .filter(|subject| !subject.is_empty()),
             date: message.date().and_then(parts::date),
             text: parts::text(&message),
+            plain: parts::has_plain(&message),
             html: parts::html(&message),
             attachments: parts::attachments(&message),
             headers,
@@ -188,6 +190,19 @@ impl Mail {
     /// text when the mail has no text/plain; empty when it has neither.
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// Whether [`text`](Self::text) comes from a text/plain part, rather
+    /// than from HTML turned into text.
+    ///
+    /// ```
+    /// let html_only = b"From: a@example.com\r\nContent-Type: text/html\r\n\r\n<p>Hi</p>\r\n";
+    /// let mail = helpdesk_mail::Mail::parse(html_only).unwrap();
+    /// assert!(!mail.has_plain_text());
+    /// assert_eq!(mail.text().trim(), "Hi");
+    /// ```
+    pub fn has_plain_text(&self) -> bool {
+        self.plain
     }
 
     /// The HTML body, if the mail has one.

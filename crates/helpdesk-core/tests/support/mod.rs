@@ -185,7 +185,7 @@ pub fn example(kind: CommandKind, seq: u128) -> Command {
             body: "Checked logs.".into(),
         },
         CommandKind::Attach => Command::Attach {
-            comment: CommentId::from_u128(seq),
+            comment: Some(CommentId::from_u128(seq)),
             attachments: vec![helpdesk_core::AttachmentRef::new(
                 "0".repeat(64),
                 "screenshot.png",

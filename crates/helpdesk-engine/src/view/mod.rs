@@ -84,6 +84,10 @@ pub struct TicketView {
     pub subject: String,
     /// The requester's first message.
     pub description: String,
+    /// The files that came with the description (their bytes are in the
+    /// host's attachment store, under each key).
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<schema::Attachment>))]
+    pub attachments: Vec<AttachmentRef>,
     /// Where it stands in its lifecycle.
     #[cfg_attr(feature = "openapi", schema(value_type = schema::Status))]
     pub status: Status,
@@ -172,6 +176,7 @@ impl TicketView {
             version: seen.version(),
             subject: seen.subject().to_owned(),
             description: seen.description().to_owned(),
+            attachments: seen.attachments().to_vec(),
             status: seen.status().clone(),
             priority: seen.priority(),
             impact: seen.impact(),

@@ -2,9 +2,19 @@
 //! desk, and doing it.
 
 mod authentication;
+mod channel;
+mod config;
+mod keys;
+mod outcome;
 mod rate;
+mod senders;
 mod subject;
+mod thread;
 
 pub use authentication::Authentication;
+pub use channel::{Arrival, MailChannel};
+pub use config::{InboundConfig, UnknownSenders, Unverified};
+pub use outcome::{Held, Ignored, IngestError, Outcome};
 pub use rate::SenderRate;
+pub use senders::{NoSenders, Senders};
 pub use subject::{subject_tag, ticket_subject};

@@ -57,6 +57,16 @@ pub(super) fn text(message: &Message<'_>) -> String {
     texts.join("\n")
 }
 
+/// Whether the text body holds a text/plain part (else it is HTML turned
+/// into text, or empty).
+pub(super) fn has_plain(message: &Message<'_>) -> bool {
+    message
+        .text_body
+        .iter()
+        .filter_map(|&id| message.parts.get(id as usize))
+        .any(|part| matches!(part.body, PartType::Text(_)))
+}
+
 /// The HTML body, if the message has an HTML part.
 pub(super) fn html(message: &Message<'_>) -> Option<String> {
     let htmls: Vec<std::borrow::Cow<'_, str>> = message

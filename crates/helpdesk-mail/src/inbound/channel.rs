@@ -1,0 +1,586 @@
+//! [`MailChannel`]: one mail in, one decision out, executed through the
+//! desk.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use helpdesk_core::{
+    Actor, AttachmentRef, Channel, Command, Link, LinkKind, NewTicket, Role, StatusCategory,
+    Ticket, TicketId, Vouched,
+};
+use helpdesk_engine::store::MessageId;
+use helpdesk_engine::{Clock, CommandId, Desk, Notifier, Request, Store};
+
+use super::authentication::Authentication;
+use super::config::{InboundConfig, UnknownSenders, Unverified};
+use super::keys;
+use super::outcome::{Held, Ignored, IngestError, Outcome};
+use super::rate::SenderRate;
+use super::senders::Senders;
+use super::subject::ticket_subject;
+use super::thread::{self, Named};
+use crate::automated::Automation;
+use crate::bounce::Bounce;
+use crate::mail::Mail;
+use crate::reply::Reply;
+use crate::storage::AttachmentStore;
+
+/// What the host vouches for about one mail's arrival, beside its bytes.
+#[derive(Debug, Clone, Default)]
+pub struct Arrival {
+    /// The envelope recipient (`RCPT TO`), where the host knows it: a
+    /// reply token in it counts like one in `To`.
+    pub recipient: Option<String>,
+    /// The host's own verdict on the sender (say, from its mail gateway):
+    /// `Some(true)` vouches for the `From` address; `None` reads the
+    /// `Authentication-Results` of the trusted servers instead.
+    pub authenticated: Option<bool>,
+}
+
+/// The desk's inbound mail: decides what each mail is and does it.
+///
+/// A mail is, in this order: ignored when it does not parse, comes from the
+/// desk's own address, or is automatic (out of office, list, bulk); a
+/// delivery failure noted on the ticket whose mail bounced; a reply on the
+/// ticket it names (by the Message-IDs it answers, the reply token, or the
+/// `[#1042]` tag), when its sender is vouched for and takes part in the
+/// ticket; or a new ticket. Each is executed with ids derived from the
+/// Message-ID, so a mail offered twice is applied once.
+pub struct MailChannel<A, P> {
+    config: InboundConfig,
+    attachments: A,
+    senders: P,
+    rate: Option<SenderRate>,
+}
+
+impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
+    /// A channel with `config`, keeping files in `attachments` and knowing
+    /// people through `senders`; no rate limit.
+    pub fn new(config: InboundConfig, attachments: A, senders: P) -> Self {
+        Self {
+            config,
+            attachments,
+            senders,
+            rate: None,
+        }
+    }
+
+    /// The channel with at most `max` new tickets per sender in `window`.
+    pub fn with_rate(mut self, max: usize, window: Duration) -> Self {
+        self.rate = Some(SenderRate::new(max, window));
+        self
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &InboundConfig {
+        &self.config
+    }
+
+    /// Decides what `raw` is and does it through `desk`.
+    ///
+    /// # Errors
+    ///
+    /// [`IngestError`] when the desk, its store or the attachment store
+    /// failed; offering the same mail again then applies it once.
+    pub async fn ingest<S: Store, N: Notifier, C: Clock>(
+        &self,
+        desk: &Desk<S, N, C>,
+        raw: &[u8],
+        arrival: &Arrival,
+    ) -> Result<Outcome, IngestError> {
+        let mail = match Mail::parse_with(raw, &self.config.limits) {
+            Ok(mail) => mail,
+            Err(e) => {
+                return Ok(Outcome::Ignored(Ignored::Malformed {
+                    reason: e.to_string(),
+                }));
+            }
+        };
+        let key = keys::message_key(&mail, raw);
+        let step = Step { key: &key };
+        let from = mail.from().address().to_string();
+        if self.config.is_own_address(&from) {
+            return Ok(Outcome::Ignored(Ignored::FromDesk));
+        }
+        if let Some(bounce) = Bounce::of(&mail) {
+            return self.bounce(desk, &bounce, &step).await;
+        }
+        let automation = Automation::of(&mail);
+        if automation.is_automatic() {
+            let header = automation
+                .reason()
+                .map(|r| format!("{}: {}", r.header(), r.value()))
+                .unwrap_or_default();
+            return Ok(Outcome::Ignored(Ignored::Automatic {
+                kind: automation.kind(),
+                header,
+            }));
+        }
+        let tenant = self.config.tenant;
+        let known = self.senders.actor(tenant, &from).await;
+        let named = thread::named(
+            desk.store(),
+            &self.config,
+            &mail,
+            arrival.recipient.as_deref(),
+        )
+        .await
+        .map_err(|e| step.store("thread the mail", e))?;
+        if let Some(named) = named {
+            let ticket = desk
+                .store()
+                .load(tenant, named.ticket())
+                .await
+                .map_err(|e| step.store("load the named ticket", e))?;
+            if let Some(ticket) = ticket {
+                let ticket = self.follow_merges(desk, ticket, &step).await?;
+                let vouched = match named {
+                    Named::Token(_) => true,
+                    Named::MessageId(_) | Named::Tag(_) => self.authenticated(&mail, arrival),
+                };
+                let actor = participant(&ticket, known.as_ref(), &from);
+                match (vouched, actor) {
+                    (true, Some(actor)) => {
+                        if self.reopens(&ticket, desk.clock().now()) {
+                            return self
+                                .reply(desk, &mail, raw, &key, actor, &ticket, &step)
+                                .await;
+                        }
+                        return self
+                            .open(
+                                desk,
+                                &mail,
+                                raw,
+                                &key,
+                                known,
+                                &from,
+                                Some(ticket.id()),
+                                &step,
+                            )
+                            .await;
+                    }
+                    _ if self.config.unverified == Unverified::Hold => {
+                        return Ok(Outcome::Held(Held::Unverified {
+                            ticket: ticket.id(),
+                            address: from,
+                        }));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        self.open(desk, &mail, raw, &key, known, &from, None, &step)
+            .await
+    }
+
+    /// Whether the receiving server vouched for the `From` address.
+    fn authenticated(&self, mail: &Mail, arrival: &Arrival) -> bool {
+        if let Some(verdict) = arrival.authenticated {
+            return verdict;
+        }
+        let Some(domain) = mail.from().domain() else {
+            return false;
+        };
+        let trusted: Vec<&str> = self
+            .config
+            .trusted_servers
+            .iter()
+            .map(String::as_str)
+            .collect();
+        Authentication::of(
+            mail.header_values("Authentication-Results"),
+            &trusted,
+            domain,
+        ) == Authentication::Pass
+    }
+
+    /// Whether a reply may still go on `ticket`: it is not closed, merged
+    /// away or cancelled, and not resolved longer than the reopen window.
+    fn reopens(&self, ticket: &Ticket, now: DateTime<Utc>) -> bool {
+        match ticket.status().category {
+            StatusCategory::Closed | StatusCategory::Merged | StatusCategory::Cancelled => false,
+            StatusCategory::Resolved => {
+                let window = chrono::Duration::from_std(self.config.reopen_window)
+                    .unwrap_or(chrono::Duration::MAX);
+                now - ticket.updated_at() <= window
+            }
+            _ => true,
+        }
+    }
+
+    /// The ticket a merged ticket went into (a few hops at most).
+    async fn follow_merges<S: Store, N: Notifier, C: Clock>(
+        &self,
+        desk: &Desk<S, N, C>,
+        mut ticket: Ticket,
+        step: &Step<'_>,
+    ) -> Result<Ticket, IngestError> {
+        for _ in 0..4 {
+            let Some(into) = ticket.merged_into() else {
+                break;
+            };
+            match desk
+                .store()
+                .load(self.config.tenant, into)
+                .await
+                .map_err(|e| step.store("follow a merge", e))?
+            {
+                Some(next) => ticket = next,
+                None => break,
+            }
+        }
+        Ok(ticket)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn reply<S: Store, N: Notifier, C: Clock>(
+        &self,
+        desk: &Desk<S, N, C>,
+        mail: &Mail,
+        raw: &[u8],
+        key: &MessageId,
+        actor: Actor,
+        ticket: &Ticket,
+        step: &Step<'_>,
+    ) -> Result<Outcome, IngestError> {
+        let tenant = self.config.tenant;
+        let comment = keys::comment_of(tenant, key);
+        let body = reply_text(mail);
+        let command = Command::Reply { comment, body };
+        let request = Request::new(actor.clone(), ticket.id(), command);
+        let request = Request {
+            id: CommandId::for_client_key(&actor, key.as_str()),
+            ..request
+        };
+        desk.execute(request)
+            .await
+            .map_err(|e| step.desk("add the reply", e))?;
+        self.attach(
+            desk,
+            mail,
+            raw,
+            key,
+            &actor,
+            ticket.id(),
+            Some(comment),
+            step,
+        )
+        .await?;
+        self.remember(desk, key, ticket.id(), step).await?;
+        Ok(Outcome::Replied {
+            ticket: ticket.id(),
+            comment,
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn open<S: Store, N: Notifier, C: Clock>(
+        &self,
+        desk: &Desk<S, N, C>,
+        mail: &Mail,
+        raw: &[u8],
+        key: &MessageId,
+        known: Option<Actor>,
+        from: &str,
+        follows: Option<TicketId>,
+        step: &Step<'_>,
+    ) -> Result<Outcome, IngestError> {
+        let tenant = self.config.tenant;
+        let actor = match known {
+            Some(actor) => actor,
+            None => match self.config.unknown_senders {
+                UnknownSenders::Accept => Actor::requester(keys::sender_of(tenant, from), tenant),
+                UnknownSenders::Refuse => {
+                    return Ok(Outcome::Ignored(Ignored::UnknownSender {
+                        address: from.to_string(),
+                    }));
+                }
+                UnknownSenders::Hold => {
+                    return Ok(Outcome::Held(Held::UnknownSender {
+                        address: from.to_string(),
+                    }));
+                }
+            },
+        };
+        let ticket = keys::ticket_of(tenant, key);
+        let command_id = CommandId::for_client_key(&actor, key.as_str());
+        // A mail offered again finds its ticket and is answered as before;
+        // only a first open counts against the sender's rate.
+        let opened_before = desk
+            .store()
+            .load(tenant, ticket)
+            .await
+            .map_err(|e| step.store("look for the mail's ticket", e))?
+            .is_some();
+        if !opened_before {
+            if let Some(rate) = &self.rate {
+                if !rate.admit(from, desk.clock().now()) {
+                    return Ok(Outcome::Ignored(Ignored::RateLimited {
+                        address: from.to_string(),
+                    }));
+                }
+            }
+        }
+        let subject = ticket_subject(mail.subject().unwrap_or_default());
+        let mut description = mail.text().trim().to_string();
+        if description.is_empty() {
+            description = "(no text)".into();
+        }
+        let mut new = NewTicket::new(actor.id, subject, description);
+        if !actor.role.is_staff() {
+            new.requester = actor.id;
+        }
+        let vouched = Vouched::new().requester_email(from).channel(Channel::Email);
+        let request = Request::new(actor.clone(), ticket, Command::Open(new)).vouched(vouched);
+        let request = Request {
+            id: command_id,
+            ..request
+        };
+        let executed = desk
+            .execute(request)
+            .await
+            .map_err(|e| step.desk("open the ticket", e))?;
+        let number = executed.ticket.as_ref().and_then(Ticket::number);
+        if let Some(old) = follows {
+            let system = Actor::system(self.config.system, tenant);
+            let link = Command::Link {
+                link: Link {
+                    kind: LinkKind::Related,
+                    ticket: old,
+                },
+            };
+            let request = Request::new(system.clone(), ticket, link);
+            let request = Request {
+                id: CommandId::for_client_key(&system, &format!("{key} follows")),
+                ..request
+            };
+            desk.execute(request)
+                .await
+                .map_err(|e| step.desk("link the older ticket", e))?;
+        }
+        self.attach(desk, mail, raw, key, &actor, ticket, None, step)
+            .await?;
+        self.remember(desk, key, ticket, step).await?;
+        Ok(Outcome::Opened {
+            ticket,
+            number,
+            follows,
+        })
+    }
+
+    /// Notes a delivery failure on the ticket whose mail bounced.
+    async fn bounce<S: Store, N: Notifier, C: Clock>(
+        &self,
+        desk: &Desk<S, N, C>,
+        bounce: &Bounce,
+        step: &Step<'_>,
+    ) -> Result<Outcome, IngestError> {
+        let tenant = self.config.tenant;
+        let Some(original) = bounce
+            .original_message_id()
+            .and_then(|id| MessageId::new(id).ok())
+        else {
+            return Ok(Outcome::Ignored(Ignored::UnknownBounce));
+        };
+        let lookup = thread::by_message_id(desk.store(), &self.config, &original)
+            .await
+            .map_err(|e| step.store("find the bounced mail", e))?;
+        let Some(ticket) = lookup else {
+            return Ok(Outcome::Ignored(Ignored::UnknownBounce));
+        };
+        let recipients: Vec<String> = bounce
+            .recipients()
+            .iter()
+            .map(|r| r.address().to_string())
+            .collect();
+        let lines: Vec<String> = bounce
+            .recipients()
+            .iter()
+            .map(|r| {
+                let status = r.status().map(|s| s.to_string()).unwrap_or_default();
+                let diagnostic = r.diagnostic().unwrap_or_default();
+                format!(
+                    "- {} {status} ({:?}) {diagnostic}",
+                    r.address(),
+                    r.severity()
+                )
+                .trim_end()
+                .to_string()
+            })
+            .collect();
+        let body = format!(
+            "Delivery failed for the mail {original}:\n{}",
+            lines.join("\n")
+        );
+        let system = Actor::system(self.config.system, tenant);
+        let note = Command::AddNote {
+            comment: keys::comment_of(tenant, step.key),
+            body,
+        };
+        let request = Request::new(system.clone(), ticket, note);
+        let request = Request {
+            id: CommandId::for_client_key(&system, step.key.as_str()),
+            ..request
+        };
+        desk.execute(request)
+            .await
+            .map_err(|e| step.desk("note the delivery failure", e))?;
+        Ok(Outcome::DeliveryFailed { ticket, recipients })
+    }
+
+    /// Stores the mail's files and the whole original, and attaches them to
+    /// the comment (or the ticket's description).
+    #[allow(clippy::too_many_arguments)]
+    async fn attach<S: Store, N: Notifier, C: Clock>(
+        &self,
+        desk: &Desk<S, N, C>,
+        mail: &Mail,
+        raw: &[u8],
+        key: &MessageId,
+        actor: &Actor,
+        ticket: TicketId,
+        comment: Option<helpdesk_core::CommentId>,
+        step: &Step<'_>,
+    ) -> Result<(), IngestError> {
+        let tenant = self.config.tenant;
+        let stored = |e| IngestError::Attachment {
+            message_id: key.to_string(),
+            source: e,
+        };
+        let mut files = Vec::new();
+        let original = self
+            .attachments
+            .put(tenant.into(), raw)
+            .await
+            .map_err(stored)?;
+        files.push(AttachmentRef::new(
+            original.as_str(),
+            "original.eml",
+            "message/rfc822",
+            raw.len() as u64,
+        ));
+        let mut budget = self.config.max_attachment_bytes;
+        for (i, file) in mail.attachments().iter().enumerate() {
+            if file.size() > budget || files.len() >= helpdesk_core::MAX_ATTACHMENTS {
+                continue;
+            }
+            budget -= file.size();
+            let stored_key = self
+                .attachments
+                .put(tenant.into(), file.bytes())
+                .await
+                .map_err(stored)?;
+            let name = file
+                .file_name()
+                .map(safe_name)
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| format!("attachment-{}", i + 1));
+            let content_type = file.detected_type().unwrap_or("application/octet-stream");
+            files.push(AttachmentRef::new(
+                stored_key.as_str(),
+                name,
+                content_type,
+                file.size() as u64,
+            ));
+        }
+        let request = Request::new(
+            actor.clone(),
+            ticket,
+            Command::Attach {
+                comment,
+                attachments: files,
+            },
+        );
+        let request = Request {
+            id: CommandId::for_client_key(actor, &format!("{key} files")),
+            ..request
+        };
+        desk.execute(request)
+            .await
+            .map_err(|e| step.desk("attach the files", e))?;
+        Ok(())
+    }
+
+    async fn remember<S: Store, N: Notifier, C: Clock>(
+        &self,
+        desk: &Desk<S, N, C>,
+        key: &MessageId,
+        ticket: TicketId,
+        step: &Step<'_>,
+    ) -> Result<(), IngestError> {
+        desk.store()
+            .remember_message(self.config.tenant, key, ticket)
+            .await
+            .map_err(|e| step.store("remember the Message-ID", e))?;
+        Ok(())
+    }
+}
+
+/// The actor a mail's sender is on `ticket`, if they take part in it: the
+/// host's staff (the desk checks their reach), the ticket's requester by
+/// the host's records, or by the address the ticket was opened from.
+fn participant(ticket: &Ticket, known: Option<&Actor>, from: &str) -> Option<Actor> {
+    if let Some(actor) = known {
+        if actor.role.is_staff() || actor.id == ticket.requester() {
+            return Some(actor.clone());
+        }
+    }
+    let same_address = ticket
+        .requester_email()
+        .is_some_and(|email| email.eq_ignore_ascii_case(from));
+    (same_address && known.is_none_or(|a| a.role == Role::Requester))
+        .then(|| Actor::requester(ticket.requester(), ticket.tenant()))
+}
+
+/// The new text of a reply: the plain text's, or the HTML's when the mail
+/// has no plain text; the whole text when nothing new is left.
+fn reply_text(mail: &Mail) -> String {
+    let reply = match (mail.has_plain_text(), mail.html()) {
+        (false, Some(html)) => Reply::extract_html(html),
+        _ => Reply::extract(mail.text()),
+    };
+    let visible = reply.visible().trim();
+    if !visible.is_empty() {
+        return visible.to_string();
+    }
+    let whole = mail.text().trim();
+    if whole.is_empty() {
+        "(no text)".into()
+    } else {
+        whole.to_string()
+    }
+}
+
+/// A file name without path separators or control characters.
+fn safe_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    base.chars()
+        .filter(|c| !c.is_control())
+        .take(255)
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// Names the mail in errors.
+struct Step<'a> {
+    key: &'a MessageId,
+}
+
+impl Step<'_> {
+    fn desk(&self, step: &'static str, source: helpdesk_engine::DeskError) -> IngestError {
+        IngestError::Desk {
+            message_id: self.key.to_string(),
+            step,
+            source,
+        }
+    }
+
+    fn store(&self, step: &'static str, source: helpdesk_engine::StoreError) -> IngestError {
+        IngestError::Store {
+            message_id: self.key.to_string(),
+            step,
+            source,
+        }
+    }
+}

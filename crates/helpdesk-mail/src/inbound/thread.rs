@@ -1,0 +1,119 @@
+//! Threading: which ticket a mail answers, in the order the issue of
+//! trust demands. First the Message-IDs it replies to (the desk's own sent
+//! mail and the mail it received), then the reply address's signed token,
+//! then the subject's `[#1042]` tag. Never the subject's text.
+
+use helpdesk_core::{TicketId, TicketNumber};
+use helpdesk_engine::Store;
+use helpdesk_engine::store::{MessageId, StoreError};
+
+use super::config::InboundConfig;
+use super::subject::subject_tag;
+use crate::mail::Mail;
+
+/// How a mail named its ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Named {
+    /// By a Message-ID it replies to.
+    MessageId(TicketId),
+    /// By the reply address's token, which the desk signed for that ticket.
+    Token(TicketId),
+    /// By the subject's number tag.
+    Tag(TicketId),
+}
+
+impl Named {
+    pub(crate) fn ticket(self) -> TicketId {
+        match self {
+            Self::MessageId(t) | Self::Token(t) | Self::Tag(t) => t,
+        }
+    }
+}
+
+/// The ticket `mail` names, if any, in the config's tenant.
+pub(crate) async fn named<S: Store>(
+    store: &S,
+    config: &InboundConfig,
+    mail: &Mail,
+    recipient: Option<&str>,
+) -> Result<Option<Named>, StoreError> {
+    let tenant = config.tenant;
+    // In-Reply-To first, then References from the newest back.
+    let ids = mail
+        .in_reply_to()
+        .iter()
+        .chain(mail.references().iter().rev());
+    for id in ids {
+        let Ok(id) = MessageId::new(id) else { continue };
+        if let Some(ticket) = by_message_id(store, config, &id).await? {
+            return Ok(Some(Named::MessageId(ticket)));
+        }
+    }
+    if let Some(reply_to) = &config.reply_to {
+        let delivered = mail.header_values("Delivered-To").map(str::trim);
+        let addresses = recipient
+            .into_iter()
+            .chain(delivered)
+            .chain(mail.to().iter().map(|m| m.address()))
+            .chain(mail.cc().iter().map(|m| m.address()));
+        for address in addresses {
+            if let Some(ticket) = reply_to.ticket_of(address, tenant) {
+                return Ok(Some(Named::Token(ticket)));
+            }
+        }
+    }
+    if let Some(number) = mail
+        .subject()
+        .and_then(subject_tag)
+        .and_then(TicketNumber::new)
+    {
+        if let Some(ticket) = store.ticket_by_number(tenant, number).await? {
+            return Ok(Some(Named::Tag(ticket)));
+        }
+    }
+    Ok(None)
+}
+
+/// The ticket of a Message-ID the desk sent or received.
+pub(crate) async fn by_message_id<S: Store>(
+    store: &S,
+    config: &InboundConfig,
+    id: &MessageId,
+) -> Result<Option<TicketId>, StoreError> {
+    if let Some(ticket) = sent_by_desk(store, config, id).await? {
+        return Ok(Some(ticket));
+    }
+    store.ticket_of_message(config.tenant, id).await
+}
+
+/// A Message-ID the desk made: `<ticket-{id}@domain>` (the thread's root)
+/// or `<{delivery id}@domain>` (one notification), at one of its domains.
+async fn sent_by_desk<S: Store>(
+    store: &S,
+    config: &InboundConfig,
+    id: &MessageId,
+) -> Result<Option<TicketId>, StoreError> {
+    let Some((left, domain)) = id.as_str().rsplit_once('@') else {
+        return Ok(None);
+    };
+    if !config
+        .message_domains
+        .iter()
+        .any(|d| d.eq_ignore_ascii_case(domain))
+    {
+        return Ok(None);
+    }
+    if let Some(ticket) = left.strip_prefix("ticket-") {
+        let Ok(ticket) = ticket.parse::<uuid::Uuid>() else {
+            return Ok(None);
+        };
+        let ticket = TicketId::from(ticket);
+        // Only a ticket of this tenant: another tenant's id names nothing.
+        let found = store.load(config.tenant, ticket).await?;
+        return Ok(found.map(|_| ticket));
+    }
+    match id.id_left() {
+        Some(left) => store.ticket_of_message(config.tenant, &left).await,
+        None => Ok(None),
+    }
+}

@@ -1,0 +1,460 @@
+//! Inbound mail through a desk on a real SQLite file: new tickets, replies
+//! threaded by Message-ID, reply token and number tag, spoofed senders,
+//! automatic mail, bounces, closed tickets, other tenants and runaway
+//! senders; each mail applied once however often it is offered.
+#![allow(clippy::unwrap_used)]
+
+use std::time::Duration;
+
+use helpdesk_core::{
+    Actor, ActorId, Channel, Command, DeskConfig, Resolution, ResolutionCode, Role, TenantId,
+    Ticket, TicketId,
+};
+use helpdesk_engine::{Desk, ManualClock, NoNotifier, Request, Store};
+use helpdesk_mail::{
+    Arrival, FsAttachments, Held, Ignored, InboundConfig, MailChannel, NoSenders, Outcome,
+    Unverified,
+};
+use helpdesk_smtp::{ReplyKey, ReplyTo};
+use helpdesk_sqlite::SqliteStore;
+
+const TENANT: TenantId = TenantId::from_u128(1);
+const OTHER_TENANT: TenantId = TenantId::from_u128(2);
+const DOMAIN: &str = "help.example.com";
+const PASS: &str =
+    "Authentication-Results: mx.example.com; dmarc=pass header.from=customer.test\r\n";
+
+type TestDesk = Desk<SqliteStore, NoNotifier, ManualClock>;
+
+struct World {
+    desk: TestDesk,
+    channel: MailChannel<FsAttachments, NoSenders>,
+    reply_to: ReplyTo,
+    clock: ManualClock,
+    _dir: tempfile::TempDir,
+}
+
+fn config(tenant: TenantId, reply_to: &ReplyTo) -> InboundConfig {
+    let mut config = InboundConfig::new(tenant, ActorId::from_u128(1), "support@help.example.com");
+    config.message_domains = vec![DOMAIN.into()];
+    config.reply_to = Some(reply_to.clone());
+    config.trusted_servers = vec!["mx.example.com".into()];
+    config
+}
+
+fn world_with(adjust: impl FnOnce(&mut InboundConfig)) -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("desk.db")).unwrap();
+    let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().unwrap());
+    let desk = Desk::new(DeskConfig::default(), store, NoNotifier, clock.clone()).unwrap();
+    let reply_to = ReplyTo::new(
+        "support@help.example.com",
+        vec![ReplyKey::new([7u8; 32]).unwrap()],
+    );
+    let mut config = config(TENANT, &reply_to);
+    adjust(&mut config);
+    let channel = MailChannel::new(
+        config,
+        FsAttachments::new(dir.path().join("files")),
+        NoSenders,
+    );
+    World {
+        desk,
+        channel,
+        reply_to,
+        clock,
+        _dir: dir,
+    }
+}
+
+fn world() -> World {
+    world_with(|_| {})
+}
+
+/// A mail from `from` with `headers` (each ending in CRLF) and `body`.
+fn mail(from: &str, id: &str, subject: &str, headers: &str, body: &str) -> Vec<u8> {
+    format!(
+        "From: {from}\r\nTo: support@help.example.com\r\nSubject: {subject}\r\n\
+         Message-ID: <{id}>\r\nDate: Mon, 2 Mar 2026 09:00:00 +0000\r\n{headers}\
+         Content-Type: text/plain; charset=utf-8\r\n\r\n{body}"
+    )
+    .into_bytes()
+}
+
+impl World {
+    async fn ingest(&self, raw: &[u8]) -> Outcome {
+        self.channel
+            .ingest(&self.desk, raw, &Arrival::default())
+            .await
+            .unwrap()
+    }
+
+    async fn ticket(&self, id: TicketId) -> Ticket {
+        self.desk.store().load(TENANT, id).await.unwrap().unwrap()
+    }
+
+    /// Given: Ann's first mail opened a ticket.
+    async fn anns_ticket(&self) -> Ticket {
+        let raw = mail(
+            "Ann <ann@customer.test>",
+            "first@customer.test",
+            "VPN drops every hour",
+            PASS,
+            "Since Monday the VPN drops every hour.\r\n",
+        );
+        let Outcome::Opened { ticket, .. } = self.ingest(&raw).await else {
+            panic!()
+        };
+        self.ticket(ticket).await
+    }
+}
+
+fn opened(outcome: &Outcome) -> TicketId {
+    match outcome {
+        Outcome::Opened { ticket, .. } => *ticket,
+        other => panic!("expected a new ticket, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_new_mail_opens_a_numbered_ticket_with_its_files_once() {
+    // Given a mail with an attachment.
+    let w = world();
+    let raw = b"From: Ann <ann@customer.test>\r\nTo: support@help.example.com\r\n\
+Subject: Fwd: Printer on floor 3\r\nMessage-ID: <m1@customer.test>\r\n\
+Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n\
+The printer jams.\r\n--b\r\nContent-Type: application/pdf\r\n\
+Content-Disposition: attachment; filename=\"../../report.pdf\"\r\n\r\n%PDF-1.7 test\r\n--b--\r\n";
+
+    // When it is ingested twice (fetched twice).
+    let first = w.ingest(raw).await;
+    let again = w.ingest(raw).await;
+
+    // Then one ticket, numbered, from Ann's vouched address over email,
+    // with the original mail and the file (its path stripped) attached.
+    assert_eq!(first, again);
+    let ticket = w.ticket(opened(&first)).await;
+    let Outcome::Opened { number, .. } = first else {
+        panic!()
+    };
+    assert_eq!(number, ticket.number());
+    assert!(number.is_some());
+    assert_eq!(ticket.subject(), "Printer on floor 3");
+    assert_eq!(ticket.description(), "The printer jams.");
+    assert_eq!(ticket.channel(), Channel::Email);
+    assert_eq!(ticket.requester_email(), Some("ann@customer.test"));
+    let names: Vec<&str> = ticket
+        .attachments()
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect();
+    assert_eq!(names, ["original.eml", "report.pdf"]);
+    assert_eq!(ticket.attachments()[1].content_type, "application/pdf");
+    assert_eq!(ticket.version(), 2, "open and attach, once each");
+}
+
+#[tokio::test]
+async fn a_reply_threads_by_message_id_and_keeps_only_the_new_text() {
+    let w = world();
+    let ticket = w.anns_ticket().await;
+    let reply = mail(
+        "ann@customer.test",
+        "second@customer.test",
+        "Re: VPN drops every hour",
+        &format!("In-Reply-To: <first@customer.test>\r\n{PASS}"),
+        "It happened again at 10:00.\r\n\r\nOn Mon, 2 Mar 2026 at 09:00, Support wrote:\r\n> Which client version?\r\n",
+    );
+    let outcome = w.ingest(&reply).await;
+    let Outcome::Replied {
+        ticket: on,
+        comment,
+    } = outcome
+    else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(on, ticket.id());
+    let ticket = w.ticket(on).await;
+    let comment = ticket.conversation().find(|c| c.id == comment).unwrap();
+    assert_eq!(comment.body, "It happened again at 10:00.");
+    assert_eq!(comment.author.role, Role::Requester);
+    assert_eq!(
+        comment.attachments[0].name, "original.eml",
+        "the whole mail is kept"
+    );
+}
+
+#[tokio::test]
+async fn a_reply_to_the_desks_own_mail_threads_by_its_root_id() {
+    let w = world();
+    let ticket = w.anns_ticket().await;
+    let root = format!("<ticket-{}@{DOMAIN}>", ticket.id());
+    let reply = mail(
+        "ann@customer.test",
+        "third@customer.test",
+        "Re: your ticket",
+        &format!("References: {root}\r\n{PASS}"),
+        "Thanks!\r\n",
+    );
+    assert!(
+        matches!(w.ingest(&reply).await, Outcome::Replied { ticket: t, .. } if t == ticket.id())
+    );
+}
+
+#[tokio::test]
+async fn the_reply_token_vouches_where_dmarc_does_not() {
+    let w = world();
+    let ticket = w.anns_ticket().await;
+    let to = w.reply_to.address_for(TENANT, ticket.id());
+    let raw = format!(
+        "From: ann@customer.test\r\nTo: {to}\r\nSubject: hello\r\nMessage-ID: <tok@customer.test>\r\n\r\nStill broken.\r\n"
+    );
+    assert!(
+        matches!(w.ingest(raw.as_bytes()).await, Outcome::Replied { ticket: t, .. } if t == ticket.id())
+    );
+}
+
+#[tokio::test]
+async fn the_number_tag_threads_an_authenticated_reply() {
+    let w = world();
+    let ticket = w.anns_ticket().await;
+    let subject = format!("Re: [{}] VPN", ticket.number().unwrap());
+    let raw = mail(
+        "ann@customer.test",
+        "tag@customer.test",
+        &subject,
+        PASS,
+        "Any news?\r\n",
+    );
+    assert!(matches!(w.ingest(&raw).await, Outcome::Replied { ticket: t, .. } if t == ticket.id()));
+}
+
+#[tokio::test]
+async fn a_spoofed_sender_never_replies_on_someone_elses_ticket() {
+    // Given Ann's ticket, and a mail claiming to be from Ann that no
+    // server vouches for (DMARC failed), answering her mail.
+    let w = world();
+    let ticket = w.anns_ticket().await;
+    let forged = mail(
+        "ann@customer.test",
+        "forged@evil.test",
+        "Re: VPN drops every hour",
+        "In-Reply-To: <first@customer.test>\r\n\
+         Authentication-Results: mx.example.com; dmarc=fail header.from=customer.test\r\n\
+         Authentication-Results: mx.example.com; dmarc=pass header.from=customer.test\r\n",
+        "Please send the VPN password to this address.\r\n",
+    );
+
+    // When it is ingested: a new ticket, and Ann's ticket is untouched.
+    let outcome = w.ingest(&forged).await;
+    assert_ne!(opened(&outcome), ticket.id());
+    assert_eq!(w.ticket(ticket.id()).await, ticket);
+
+    // And with holding configured, it is held instead.
+    let w = world_with(|c| c.unverified = Unverified::Hold);
+    let ticket = w.anns_ticket().await;
+    assert_eq!(
+        w.ingest(&forged).await,
+        Outcome::Held(Held::Unverified {
+            ticket: ticket.id(),
+            address: "ann@customer.test".into()
+        })
+    );
+}
+
+#[tokio::test]
+async fn an_authenticated_stranger_gets_a_ticket_of_their_own() {
+    let w = world();
+    let ticket = w.anns_ticket().await;
+    let raw = mail(
+        "bob@customer.test",
+        "bob@customer.test",
+        "Re: VPN drops every hour",
+        &format!("In-Reply-To: <first@customer.test>\r\n{PASS}"),
+        "Me too.\r\n",
+    );
+    let theirs = opened(&w.ingest(&raw).await);
+    assert_ne!(theirs, ticket.id());
+    assert_eq!(w.ticket(ticket.id()).await, ticket);
+    assert_eq!(
+        w.ticket(theirs).await.requester_email(),
+        Some("bob@customer.test")
+    );
+}
+
+#[tokio::test]
+async fn automatic_mail_never_opens_a_ticket_or_replies() {
+    let w = world();
+    let ticket = w.anns_ticket().await;
+    let away = mail(
+        "ann@customer.test",
+        "ooo@customer.test",
+        "Automatic reply: VPN drops every hour",
+        &format!("Auto-Submitted: auto-replied\r\nIn-Reply-To: <first@customer.test>\r\n{PASS}"),
+        "I am out of the office until Monday.\r\n",
+    );
+    let outcome = w.ingest(&away).await;
+    assert!(
+        matches!(&outcome, Outcome::Ignored(Ignored::Automatic { header, .. }) if header.starts_with("Auto-Submitted")),
+        "{outcome:?}"
+    );
+    let own = mail(
+        "support@help.example.com",
+        "loop@help.example.com",
+        "Re: x",
+        "",
+        "loop\r\n",
+    );
+    assert_eq!(w.ingest(&own).await, Outcome::Ignored(Ignored::FromDesk));
+    assert_eq!(w.ticket(ticket.id()).await, ticket);
+    let page = w.desk.store().feed(None, 100).await.unwrap();
+    assert_eq!(
+        page.len(),
+        2,
+        "only the first mail's open and attach were written"
+    );
+}
+
+#[tokio::test]
+async fn a_bounce_is_noted_on_the_ticket_whose_mail_failed_and_hidden_from_its_requester() {
+    let w = world();
+    let ticket = w.anns_ticket().await;
+    let sent = format!("{}@{DOMAIN}", uuid::Uuid::from_u128(77));
+    w.desk
+        .store()
+        .remember_message(
+            TENANT,
+            &helpdesk_engine::store::MessageId::new(&uuid::Uuid::from_u128(77).to_string())
+                .unwrap(),
+            ticket.id(),
+        )
+        .await
+        .unwrap();
+    let dsn = format!(
+        "From: MAILER-DAEMON@mx.customer.test\r\nTo: support@help.example.com\r\nSubject: Undelivered Mail Returned to Sender\r\n\
+Message-ID: <bounce1@mx.customer.test>\r\nAuto-Submitted: auto-replied\r\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=r\r\n\r\n\
+--r\r\nContent-Type: text/plain\r\n\r\nYour mail could not be delivered.\r\n\
+--r\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.customer.test\r\n\r\n\
+Final-Recipient: rfc822; ann@customer.test\r\nAction: failed\r\nStatus: 5.1.1\r\n\
+Diagnostic-Code: smtp; 550 5.1.1 user unknown\r\n\r\n\
+--r\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <{sent}>\r\nSubject: [#1] VPN\r\n\r\n--r--\r\n"
+    );
+    let outcome = w.ingest(dsn.as_bytes()).await;
+    assert_eq!(
+        outcome,
+        Outcome::DeliveryFailed {
+            ticket: ticket.id(),
+            recipients: vec!["ann@customer.test".into()]
+        }
+    );
+    let after = w.ticket(ticket.id()).await;
+    let note = after.conversation().last().unwrap();
+    assert!(note.body.contains("5.1.1"), "{}", note.body);
+    let ann = Actor::requester(ticket.requester(), TENANT);
+    let seen = after.view_for(&ann).unwrap();
+    assert!(seen.conversation().all(|c| !c.body.contains("5.1.1")));
+}
+
+#[tokio::test]
+async fn a_mail_naming_another_tenants_ticket_opens_a_ticket_here() {
+    let w = world();
+    // Given a ticket of another tenant, named by the desk's root id.
+    let other = helpdesk_engine::new_ticket_id();
+    let agent = Actor::agent(ActorId::from_u128(9), OTHER_TENANT, []);
+    let open = Command::Open(helpdesk_core::NewTicket::new(agent.id, "Theirs", ""));
+    w.desk
+        .execute(Request::new(agent, other, open))
+        .await
+        .unwrap();
+    let raw = mail(
+        "ann@customer.test",
+        "cross@customer.test",
+        "Re: Theirs",
+        &format!("References: <ticket-{other}@{DOMAIN}>\r\n{PASS}"),
+        "Hello?\r\n",
+    );
+    let ours = opened(&w.ingest(&raw).await);
+    assert_ne!(ours, other);
+    assert_eq!(w.desk.store().load(TENANT, other).await.unwrap(), None);
+    let theirs = w
+        .desk
+        .store()
+        .load(OTHER_TENANT, other)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        theirs.version(),
+        1,
+        "the other tenant's ticket is untouched"
+    );
+}
+
+#[tokio::test]
+async fn a_reply_past_the_reopen_window_opens_a_ticket_that_follows_the_old_one() {
+    let w = world();
+    let ticket = w.anns_ticket().await;
+    let agent = Actor::system(ActorId::from_u128(1), TENANT);
+    let resolve = Command::Resolve {
+        resolution: Resolution::new(ResolutionCode::Solved, "New VPN client."),
+        sub_status: None,
+    };
+    w.desk
+        .execute(Request::new(agent, ticket.id(), resolve))
+        .await
+        .unwrap();
+    w.clock.advance(chrono::Duration::days(30));
+    let late = mail(
+        "ann@customer.test",
+        "late@customer.test",
+        "Re: VPN drops every hour",
+        &format!("In-Reply-To: <first@customer.test>\r\n{PASS}"),
+        "It is back.\r\n",
+    );
+    let outcome = w.ingest(&late).await;
+    let Outcome::Opened {
+        ticket: new,
+        follows,
+        ..
+    } = outcome
+    else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(follows, Some(ticket.id()));
+    let new = w.ticket(new).await;
+    assert!(new.links().iter().any(|l| l.ticket == ticket.id()));
+}
+
+#[tokio::test]
+async fn a_runaway_sender_is_stopped_after_its_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = world();
+    let channel = MailChannel::new(
+        w.channel.config().clone(),
+        FsAttachments::new(dir.path()),
+        NoSenders,
+    )
+    .with_rate(2, Duration::from_secs(3600));
+    let mut outcomes = Vec::new();
+    for i in 0..4 {
+        let raw = mail(
+            "bot@customer.test",
+            &format!("bot{i}@customer.test"),
+            "Alert",
+            "",
+            "CPU high\r\n",
+        );
+        outcomes.push(
+            channel
+                .ingest(&w.desk, &raw, &Arrival::default())
+                .await
+                .unwrap(),
+        );
+    }
+    assert!(matches!(outcomes[0], Outcome::Opened { .. }));
+    assert!(matches!(outcomes[1], Outcome::Opened { .. }));
+    let limited = Outcome::Ignored(Ignored::RateLimited {
+        address: "bot@customer.test".into(),
+    });
+    assert_eq!(outcomes[2..], [limited.clone(), limited]);
+}
