@@ -14,7 +14,8 @@
 //! notifier that publishes to NATS JetStream (`nats`); with the `webhook`
 //! feature, the notifier that posts signed HTTP webhooks (`webhook`); with
 //! the `smtp` feature, the notifier that sends email over SMTP, threaded
-//! per ticket (`smtp`); with the `axum` feature, the HTTP API (`api`).
+//! per ticket (`smtp`); with the `axum` feature, the HTTP API (`api`);
+//! with the `mail` feature, the inbound email channel (`mail`).
 //!
 //! ```
 //! use helpdesk::chrono::{TimeZone, Utc};
@@ -136,6 +137,14 @@ pub mod smtp {
 
 #[cfg(feature = "smtp")]
 pub use helpdesk_smtp::{SmtpError, SmtpNotifier, SmtpOptions};
+
+/// The inbound email channel (feature `mail`): mail becomes tickets and
+/// replies ([`mail::MailChannel`]), fetched from IMAP ([`mail::ImapSource`]),
+/// its files kept in an attachment store.
+#[cfg(feature = "mail")]
+pub mod mail {
+    pub use helpdesk_mail::*;
+}
 
 /// The HTTP API for axum hosts (feature `axum`): `api::router(desk,
 /// resolver)` and what it takes and answers.
