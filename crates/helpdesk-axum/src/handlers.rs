@@ -642,11 +642,7 @@ pub(crate) async fn ticket(
     let Some(view) = state.desk.ticket(actor, id).await? else {
         return Err(not_found(id));
     };
-    let mut response = json(StatusCode::OK, &view);
-    if let Ok(tag) = HeaderValue::from_str(&etag(view.version)) {
-        response.headers_mut().insert(header::ETAG, tag);
-    }
-    Ok(response)
+    Ok(with_etag(&view))
 }
 
 /// Reads a ticket by its number in the caller's tenant, with its `ETag`.
@@ -680,11 +676,16 @@ pub(crate) async fn ticket_by_number(
             format!("ticket {number} not found"),
         ));
     };
-    let mut response = json(StatusCode::OK, &view);
+    Ok(with_etag(&view))
+}
+
+/// A ticket view as the body, its version as the `ETag`.
+fn with_etag(view: &TicketView) -> Response {
+    let mut response = json(StatusCode::OK, view);
     if let Ok(tag) = HeaderValue::from_str(&etag(view.version)) {
         response.headers_mut().insert(header::ETAG, tag);
     }
-    Ok(response)
+    response
 }
 
 pub(crate) fn not_found(id: TicketId) -> Problem {

@@ -132,7 +132,7 @@ fn broken_templates_are_reported_at_their_paths() {
             r#"error: names unknown variable "agent.name": templates may name ticket, event and recipient"#,
             "  --> templates.toml: templates.reply.de.html",
             "",
-            r#"error: names unknown variable "ticket.subjct": did you mean "ticket.subject"? ticket has id, reference, subject, status, priority, group, assignee, requester"#,
+            r#"error: names unknown variable "ticket.subjct": did you mean "ticket.subject"? ticket has id, number, reference, subject, status, priority, group, assignee, requester"#,
             "  --> templates.toml: templates.reply.en.subject",
             "",
             "templates.toml: 3 errors",

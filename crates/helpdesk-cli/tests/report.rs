@@ -373,6 +373,22 @@ fn the_vpn_storm_of_the_last_week_is_rising_and_clustered() {
     let cluster = &doc["trends"]["clusters"][0];
     assert_eq!(cluster["subject"], "VPN drops every hour");
     assert_eq!(u(&cluster["size"]), (g.workload.tickets as i64 + 7) / 8);
+    // And the cluster names its tickets by number, oldest first
+    let numbers: Vec<i64> = cluster["numbers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(u)
+        .collect();
+    assert_eq!(
+        numbers.len() as i64,
+        u(&cluster["size"]),
+        "every ticket has a number"
+    );
+    assert!(
+        numbers.windows(2).all(|w| w[0] < w[1]),
+        "oldest first: {numbers:?}"
+    );
 }
 
 #[test]

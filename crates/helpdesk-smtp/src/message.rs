@@ -25,7 +25,10 @@ pub(crate) struct Composer {
     pub(crate) reply_to: Option<ReplyTo>,
 }
 
-/// `<{delivery id}@{domain}>`.
+/// `<{delivery id}@{domain}>`. Its `id-left` is the key the desk binds
+/// the sent mail to its ticket under
+/// ([`MessageId::of_delivery`](helpdesk_engine::store::MessageId::of_delivery)),
+/// so a reply's `In-Reply-To` leads back to the ticket.
 pub(crate) fn message_id(domain: &str, id: DeliveryId) -> String {
     format!("<{id}@{domain}>")
 }
@@ -121,5 +124,26 @@ fn header_text(header: &str, what: &str, value: &str) -> Result<(), String> {
             "the {header} header's {what} holds a line break or NUL at byte {at}, and no header may: {value:?}"
         )),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use helpdesk_engine::store::MessageId;
+
+    use super::*;
+
+    #[test]
+    fn a_mails_message_id_leads_back_to_the_key_the_desk_binds() {
+        // Given a delivery and the Message-ID its mail is sent under
+        let delivery = DeliveryId::from_uuid(uuid::Uuid::from_u128(0x1d));
+        let written = message_id("desk.example.com", delivery);
+        // When a reply quotes it, as the inbound side reads it
+        let quoted: Result<MessageId, _> = format!(" {written}\r\n").parse();
+        // Then its id-left is the key of the sent mail
+        assert_eq!(
+            quoted.ok().and_then(|id| id.id_left()),
+            Some(MessageId::of_delivery(delivery))
+        );
     }
 }

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use helpdesk_core::TenantId;
+use helpdesk_core::{TenantId, TicketNumber};
 use helpdesk_engine::store::{Append, Appended, CommandRecord};
 use helpdesk_engine::{DeliveryId, StoreError};
 use rusqlite::{OptionalExtension, params};
@@ -35,8 +35,9 @@ pub(crate) struct Encoded {
 /// The rows an append with events writes.
 struct Rows {
     version: i64,
-    /// The ticket's number, written when the ticket's row is.
-    number: Option<i64>,
+    /// The ticket's number and its stored form, written when the
+    /// ticket's row is.
+    number: Option<(TicketNumber, i64)>,
     subject: String,
     status: &'static str,
     sub_status: Option<String>,
@@ -114,7 +115,8 @@ pub(crate) fn encode(path: &Path, append: &Append) -> Result<Encoded, StoreError
             version: to_sql_version(row.version),
             number: row
                 .number
-                .map(|n| i64::try_from(n.get()).unwrap_or(i64::MAX)),
+                .map(|n| sql_number(n).map(|sql| (n, sql)))
+                .transpose()?,
             subject: row.subject.clone(),
             status: row.status.as_str(),
             sub_status: row.sub_status.clone(),
@@ -199,19 +201,18 @@ pub(crate) fn write<'a>(
     // A new ticket's number is free in the tenant, or the append is
     // refused before anything is written (a retry of an append that was
     // written answers as the duplicate it is).
-    if let (None, Some(number)) = (&stored, append.rows.as_ref().and_then(|r| r.number)) {
+    if let (None, Some((number, sql))) = (&stored, append.rows.as_ref().and_then(|r| r.number)) {
         let taken = statements
             .get(Sql::NumberLookup)
             .map_err(failed(path, "prepare number lookup"))?
-            .exists(params![tenant, number])
+            .exists(params![tenant, sql])
             .map_err(failed(path, "look up ticket number"))?;
         if taken {
             return match read::command(conn, path, append.tenant, record.command)? {
                 Some(first) => Ok(Appended::Duplicate(first)),
                 None => Err(StoreError::NumberTaken {
                     ticket: record.ticket,
-                    number: helpdesk_core::TicketNumber::new(number.unsigned_abs())
-                        .unwrap_or(helpdesk_core::TicketNumber::FIRST),
+                    number,
                 }),
             };
         }
@@ -277,7 +278,7 @@ pub(crate) fn write<'a>(
         next_due,
         row.created_at,
         updated_at,
-        row.number,
+        row.number.map(|(_, sql)| sql),
         stored.as_ref().map(|old| old.no),
     ];
     let no: i64 = match &stored {
@@ -439,6 +440,14 @@ fn snapshot_due(from: u64, to: u64) -> bool {
 }
 
 /// Versions are stored as SQLite integers; no ticket reaches 2^63 events.
+/// A ticket number as stored: SQLite's integers stop at `i64::MAX`.
+fn sql_number(number: TicketNumber) -> Result<i64, StoreError> {
+    i64::try_from(number.get()).map_err(|_| StoreError::InvalidQuery {
+        field: "number",
+        reason: format!("{number} is past the largest number SQLite stores"),
+    })
+}
+
 fn to_sql_version(version: u64) -> i64 {
     i64::try_from(version).unwrap_or(i64::MAX)
 }

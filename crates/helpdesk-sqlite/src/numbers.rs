@@ -38,7 +38,10 @@ pub(crate) fn ticket(
     tenant: TenantId,
     number: TicketNumber,
 ) -> Result<Option<TicketId>, StoreError> {
-    let number = i64::try_from(number.get()).unwrap_or(i64::MAX);
+    // No number past SQLite's integers is ever stored.
+    let Ok(number) = i64::try_from(number.get()) else {
+        return Ok(None);
+    };
     let mut statement = conn
         .prepare_cached("SELECT id FROM tickets WHERE tenant = ?1 AND number = ?2")
         .map_err(failed(path, "prepare the number lookup"))?;

@@ -9,8 +9,10 @@ use helpdesk_core::{
     Actor, ActorId, Command, CommentId, DeskConfig, GroupId, NewTicket, StatusTarget, TenantId,
     Ticket, TicketId,
 };
-use helpdesk_engine::store::{OutboxMessage, StoredEvent};
-use helpdesk_engine::{Desk, DeskOptions, Executed, ManualClock, NoNotifier, Request, Store};
+use helpdesk_engine::store::{CommandRecord, OutboxMessage, StoredEvent};
+use helpdesk_engine::{
+    CommandId, Desk, DeskOptions, Executed, ManualClock, NoNotifier, Request, Store,
+};
 
 /// A desk over the store under test, with a cast of actors in two tenants.
 ///
@@ -198,6 +200,15 @@ impl<S: Store + 'static> Fixture<S> {
         match self.store().history(self.tenant, ticket, from).await {
             Ok(history) => history,
             Err(err) => panic!("history of ticket {ticket} failed: {err}"),
+        }
+    }
+
+    /// The first tenant's record of `command`, panicking with the error if
+    /// the read fails.
+    pub async fn command(&self, command: CommandId) -> Option<CommandRecord> {
+        match self.store().command(self.tenant, command).await {
+            Ok(record) => record,
+            Err(err) => panic!("command record of {command} failed: {err}"),
         }
     }
 

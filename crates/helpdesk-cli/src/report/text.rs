@@ -1,6 +1,7 @@
 //! The report as aligned text.
 
 use chrono_tz::Tz;
+use helpdesk_core::TicketNumber;
 use helpdesk_core::metrics::{Figures, GroupReport};
 
 use super::{Document, duration, percent};
@@ -154,6 +155,23 @@ pub fn render(doc: &Document, tz: Tz) -> String {
             local(cluster.first_at, tz),
             cluster.subject
         ));
+        if !cluster.numbers.is_empty() {
+            out.push_str(&format!("    {}\n", numbers(&cluster.numbers)));
+        }
     }
     out
+}
+
+/// The first tickets of a list by number, and how many more there are.
+fn numbers(numbers: &[TicketNumber]) -> String {
+    const SHOWN: usize = 12;
+    let mut text: Vec<String> = numbers
+        .iter()
+        .take(SHOWN)
+        .map(ToString::to_string)
+        .collect();
+    if numbers.len() > SHOWN {
+        text.push(format!("and {} more", numbers.len() - SHOWN));
+    }
+    text.join(" ")
 }

@@ -11,6 +11,7 @@ use crate::channel::Channel;
 use crate::config::DeskConfig;
 use crate::event::{Change, Event};
 use crate::id::{ActorId, GroupId, TenantId, TicketId};
+use crate::number::TicketNumber;
 use crate::priority::Priority;
 use crate::sla::{Metric, Outcome};
 use crate::status::StatusCategory;
@@ -173,6 +174,9 @@ pub struct TicketFacts {
     pub tenant: TenantId,
     /// The ticket.
     pub ticket: TicketId,
+    /// Its number in the tenant, if it was opened with one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<TicketNumber>,
     /// The subject as opened.
     pub subject: String,
     /// Who asked for help.
@@ -256,6 +260,7 @@ impl TicketFacts {
         let mut facts = Self {
             tenant: opened.tenant,
             ticket,
+            number: opened.number,
             subject: opened.subject.clone(),
             requester: opened.requester,
             created_at: event.at,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::id::{TenantId, TicketId};
 use crate::metrics::facts::TicketFacts;
+use crate::number::TicketNumber;
 
 /// What a rising count is counted over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -132,6 +133,10 @@ pub struct Cluster {
     pub last_at: DateTime<Utc>,
     /// The tickets, oldest first.
     pub tickets: Vec<TicketId>,
+    /// The numbers of those of them that have one, oldest first: what a
+    /// person looks them up by.
+    #[serde(default)]
+    pub numbers: Vec<TicketNumber>,
 }
 
 /// What [`trends`] answers.
@@ -464,6 +469,7 @@ fn clusters(tickets: &[&TicketFacts], similarity: f64, min_size: usize) -> Vec<C
                 first_at: tickets[m[0]].created_at,
                 last_at: tickets[m[m.len() - 1]].created_at,
                 tickets: m.iter().map(|&i| tickets[i].ticket).collect(),
+                numbers: m.iter().filter_map(|&i| tickets[i].number).collect(),
             }
         })
         .collect();

@@ -1,0 +1,131 @@
+#![allow(missing_docs)] // criterion_group! generates undocumented items
+//! Inbound mail per second: a typical 20 KB multipart reply (text and HTML
+//! with quoted history), parsed, classified, threaded by its In-Reply-To,
+//! its reply extracted, and executed on the SQLite store (a reply, its
+//! files and the original attached, its Message-ID remembered), against
+//! parsing alone with mail-parser in the same run.
+//!
+//! `ingest/one at a time` waits for each mail before the next, as one IMAP
+//! source does; `ingest/64 in flight` ingests 64 mails at once, as several
+//! sources (or hosts) do, so SQLite's group commit shares each sync.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use helpdesk_core::{ActorId, DeskConfig, TenantId};
+use helpdesk_engine::{Desk, ManualClock, NoNotifier};
+use helpdesk_mail::{Arrival, FsAttachments, InboundConfig, Mail, MailChannel, NoSenders, Outcome};
+use helpdesk_sqlite::SqliteStore;
+
+const TENANT: TenantId = TenantId::from_u128(0xbe7c);
+const PASS: &str = "Authentication-Results: mx.example.com; dmarc=pass header.from=customer.test";
+
+/// A reply of about 20 KB: a few new lines over a long quoted thread, as
+/// text and as HTML.
+fn reply(id: u64) -> Vec<u8> {
+    let history: String = (0..90)
+        .map(|i| format!("> Line {i} of the earlier conversation about the VPN client and its logs.\r\n"))
+        .collect();
+    let html_history: String = (0..70)
+        .map(|i| format!("<p>Line {i} of the earlier conversation about the VPN client and its logs.</p>\r\n"))
+        .collect();
+    format!(
+        "From: Ann <ann@customer.test>\r\nTo: support@help.example.com\r\n\
+Subject: Re: VPN drops every hour\r\nMessage-ID: <reply-{id}@customer.test>\r\n\
+In-Reply-To: <first@customer.test>\r\nReferences: <first@customer.test>\r\n{PASS}\r\n\
+Date: Mon, 2 Mar 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/alternative; boundary=\"alt\"\r\n\r\n\
+--alt\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n\
+It dropped again at 10:00, right after the update. Log attached below.\r\n\r\nAnn\r\n\r\n\
+On Mon, 2 Mar 2026 at 09:30, Support <support@help.example.com> wrote:\r\n{history}\r\n\
+--alt\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><body>\
+<p>It dropped again at 10:00, right after the update. Log attached below.</p><p>Ann</p>\
+<div class=\"gmail_quote\"><div>On Mon, 2 Mar 2026 at 09:30, Support wrote:</div>\
+<blockquote>{html_history}</blockquote></div></body></html>\r\n--alt--\r\n"
+    )
+    .into_bytes()
+}
+
+struct Bench {
+    runtime: tokio::runtime::Runtime,
+    desk: Desk<SqliteStore, NoNotifier, ManualClock>,
+    channel: MailChannel<FsAttachments, NoSenders>,
+    next: AtomicU64,
+    _dir: tempfile::TempDir,
+}
+
+impl Bench {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let store = SqliteStore::open(dir.path().join("desk.db")).expect("SQLite store");
+        let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().expect("instant"));
+        let desk = Desk::new(DeskConfig::default(), store, NoNotifier, clock).expect("desk");
+        let mut config =
+            InboundConfig::new(TENANT, ActorId::from_u128(1), "support@help.example.com");
+        config.trusted_servers = vec!["mx.example.com".into()];
+        let channel = MailChannel::new(config, FsAttachments::new(dir.path().join("files")), NoSenders);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let first = b"From: Ann <ann@customer.test>\r\nTo: support@help.example.com\r\n\
+Subject: VPN drops every hour\r\nMessage-ID: <first@customer.test>\r\n\r\nSince Monday.\r\n";
+        let opened = runtime.block_on(channel.ingest(&desk, first, &Arrival::default()));
+        assert!(matches!(opened, Ok(Outcome::Opened { .. })));
+        Self { runtime, desk, channel, next: AtomicU64::new(0), _dir: dir }
+    }
+
+    async fn ingest(&self) {
+        let raw = reply(self.next.fetch_add(1, Ordering::Relaxed));
+        let outcome = self.channel.ingest(&self.desk, &raw, &Arrival::default()).await;
+        assert!(matches!(outcome, Ok(Outcome::Replied { .. })), "{outcome:?}");
+    }
+}
+
+fn mail(c: &mut Criterion) {
+    let raw = reply(0);
+    assert!((18_000..24_000).contains(&raw.len()), "{} bytes", raw.len());
+    let mut group = c.benchmark_group("mail");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("parse only (mail-parser)", |b| {
+        b.iter(|| mail_parser::MessageParser::default().parse(&raw).map(|m| m.parts.len()))
+    });
+    group.bench_function("parse (Mail::parse)", |b| b.iter(|| Mail::parse(&raw).is_ok()));
+
+    let bench = Bench::new();
+    group.bench_function("ingest/one at a time", |b| {
+        b.iter_custom(|iters| {
+            bench.runtime.block_on(async {
+                let start = Instant::now();
+                for _ in 0..iters {
+                    bench.ingest().await;
+                }
+                start.elapsed()
+            })
+        })
+    });
+    const IN_FLIGHT: u64 = 64;
+    group.throughput(Throughput::Elements(IN_FLIGHT));
+    group.bench_function("ingest/64 in flight", |b| {
+        b.iter_custom(|iters| {
+            bench.runtime.block_on(async {
+                let start = Instant::now();
+                for _ in 0..iters {
+                    let batch = (0..IN_FLIGHT).map(|_| bench.ingest());
+                    futures_util::future::join_all(batch).await;
+                }
+                start.elapsed()
+            })
+        })
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().measurement_time(Duration::from_secs(5)).sample_size(10);
+    targets = mail
+}
+criterion_main!(benches);
