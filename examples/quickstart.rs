@@ -313,6 +313,10 @@ async fn day<S: Store + 'static>(
     .ticket_type(TicketType::ServiceRequest);
     let laptop = host.intake(laptop_request).await?;
 
+    // The mailbox: a mail opens a ticket, a reply threads onto it, an
+    // out-of-office is ignored.
+    mailbox(&host).await?;
+
     // The working day.
     let tom = host.agent("tom")?;
     let priya = host.agent("priya")?;
@@ -561,6 +565,74 @@ async fn day<S: Store + 'static>(
             c.met.whole
         );
     }
+    Ok(())
+}
+
+/// The desk's mailbox through part of the morning (with the `mail`
+/// feature): each mail as a mail server would hand it over, and what the
+/// inbound channel made of it.
+#[cfg(feature = "mail")]
+async fn mailbox<S: Store>(host: &Host<S>) -> Result<(), Box<dyn Error>> {
+    use helpdesk::mail::{Arrival, FsAttachments, InboundConfig, MailChannel, NoSenders, Outcome};
+
+    let files = tempfile::tempdir()?;
+    let mut config = InboundConfig::new(host.tenant, host.system.id, "support@example.com");
+    config.trusted_servers = vec!["mx.example.com".into()];
+    let channel = MailChannel::new(config, FsAttachments::new(files.path()), NoSenders);
+    let verdict = "Authentication-Results: mx.example.com; dmarc=pass header.from=example.com";
+    let mails = [
+        format!(
+            "From: Erin <erin@example.com>\r\nTo: support@example.com\r\n\
+Subject: Projector in room 2 flickers\r\nMessage-ID: <p1@example.com>\r\n{verdict}\r\n\r\n\
+It flickers every few seconds since this morning.\r\n"
+        ),
+        format!(
+            "From: Erin <erin@example.com>\r\nTo: support@example.com\r\n\
+Subject: Re: Projector in room 2 flickers\r\nMessage-ID: <p2@example.com>\r\n\
+In-Reply-To: <p1@example.com>\r\n{verdict}\r\n\r\n\
+It is the HDMI cable: with another one it works.\r\n\r\n\
+On Mon, 2 Mar 2026 at 08:31, Erin <erin@example.com> wrote:\r\n\
+> It flickers every few seconds since this morning.\r\n"
+        ),
+        format!(
+            "From: Erin <erin@example.com>\r\nTo: support@example.com\r\n\
+Subject: Automatic reply: Projector in room 2 flickers\r\nMessage-ID: <p3@example.com>\r\n\
+Auto-Submitted: auto-replied\r\n{verdict}\r\n\r\nI am out of the office until Tuesday.\r\n"
+        ),
+    ];
+    println!("The mailbox:");
+    for raw in &mails {
+        let mail = helpdesk::mail::Mail::parse(raw.as_bytes())?;
+        let subject = mail.subject().unwrap_or_default();
+        let outcome = channel.ingest(&host.desk, raw.as_bytes(), &Arrival::default()).await?;
+        let said = match &outcome {
+            Outcome::Opened { ticket, .. } => {
+                let ticket = host.desk.store().load(host.tenant, *ticket).await?.ok_or("ticket")?;
+                let number = ticket.number().map(|n| n.to_string()).unwrap_or_default();
+                format!("opened {number}")
+            }
+            Outcome::Replied { ticket, comment } => {
+                let ticket = host.desk.store().load(host.tenant, *ticket).await?.ok_or("ticket")?;
+                let number = ticket.number().map(|n| n.to_string()).unwrap_or_default();
+                let text = ticket
+                    .conversation()
+                    .find(|c| c.id == *comment)
+                    .map(|c| c.body.clone())
+                    .unwrap_or_default();
+                format!("reply on {number}: {text:?}")
+            }
+            Outcome::Ignored(why) => format!("ignored: {why:?}"),
+            other => format!("{other:?}"),
+        };
+        println!("  {subject:<45} -> {said}");
+    }
+    println!();
+    Ok(())
+}
+
+#[cfg(not(feature = "mail"))]
+async fn mailbox<S: Store>(_: &Host<S>) -> Result<(), Box<dyn Error>> {
+    println!("(The mailbox runs with --features mail.)\n");
     Ok(())
 }
 
