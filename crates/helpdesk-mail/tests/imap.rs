@@ -193,3 +193,62 @@ async fn the_source_reconnects_after_its_connection_is_cut() {
     assert_eq!(fetched.len(), 1);
     assert_eq!(server.message_ids("Processed"), ["<after@example.com>"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_fetched_from_imap_becomes_tickets_and_replies_once() {
+    use helpdesk_core::{ActorId, DeskConfig, TenantId};
+    use helpdesk_engine::{Desk, ManualClock, NoNotifier, Store};
+    use helpdesk_mail::{Arrival, FsAttachments, InboundConfig, MailChannel, NoSenders};
+
+    // Given a desk on SQLite, and a mailbox holding a new mail, a reply to
+    // it and an out-of-office.
+    let dir = tempfile::tempdir().unwrap();
+    let store = helpdesk_sqlite::SqliteStore::open(dir.path().join("desk.db")).unwrap();
+    let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().unwrap());
+    let desk = Desk::new(DeskConfig::default(), store, NoNotifier, clock).unwrap();
+    let tenant = TenantId::from_u128(1);
+    let config = InboundConfig::new(tenant, ActorId::from_u128(1), "support@example.com");
+    let channel = MailChannel::new(config, FsAttachments::new(dir.path().join("files")), NoSenders);
+    let vouched = Arrival { authenticated: Some(true), ..Arrival::default() };
+    let server = Dovecot::start(true);
+    let mails = [
+        "From: ann@customer.test\r\nTo: support@example.com\r\nSubject: VPN\r\nMessage-ID: <a1@customer.test>\r\n\r\nVPN drops.\r\n",
+        "From: ann@customer.test\r\nTo: support@example.com\r\nSubject: Re: VPN\r\nMessage-ID: <a2@customer.test>\r\nIn-Reply-To: <a1@customer.test>\r\n\r\nStill.\r\n\r\n> VPN drops.\r\n",
+        "From: ann@customer.test\r\nTo: support@example.com\r\nSubject: Out of office\r\nMessage-ID: <a3@customer.test>\r\nAuto-Submitted: auto-replied\r\n\r\nAway.\r\n",
+    ];
+    for raw in mails {
+        server.deliver("INBOX", raw.as_bytes());
+    }
+
+    // When the source polls, handing each mail to the channel; and the same
+    // mails come in again (a host that stopped before filing them).
+    let mut source = ImapSource::connect(server.options()).await.unwrap();
+    let ingest = |fetched: helpdesk_mail::Fetched| {
+        let (channel, desk, vouched) = (&channel, &desk, &vouched);
+        async move {
+            match channel.ingest(desk, &fetched.raw, vouched).await {
+                Ok(_) => Handled::Processed,
+                Err(_) => Handled::Failed,
+            }
+        }
+    };
+    let first = source.poll(ingest).await.unwrap();
+    let feed_after_first = desk.store().feed(None, 1000).await.unwrap().len();
+    for raw in mails {
+        server.deliver("INBOX", raw.as_bytes());
+    }
+    let second = source.poll(ingest).await.unwrap();
+
+    // Then one ticket with one reply, written once, and every mail filed.
+    assert_eq!(first, PollReport { processed: 3, failed: 0 });
+    assert_eq!(second, PollReport { processed: 3, failed: 0 });
+    let feed = desk.store().feed(None, 1000).await.unwrap();
+    assert_eq!(feed.len(), feed_after_first, "the second fetch wrote nothing");
+    let replies = feed
+        .iter()
+        .filter(|l| matches!(l.event.event.change, helpdesk_core::Change::Replied { .. }))
+        .count();
+    assert_eq!(replies, 1);
+    assert_eq!(server.message_ids("Processed").len(), 6);
+    assert!(server.message_ids("INBOX").is_empty());
+}

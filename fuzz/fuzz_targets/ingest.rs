@@ -1,0 +1,45 @@
+//! Any bytes offered to the inbound mail channel: no panic, and the work
+//! bounded by the mail's size (the mail limits refuse what is too big,
+//! reply extraction is linear). Each input runs through a desk on the
+//! memory store, as a mail server would hand it over.
+#![no_main]
+
+use std::sync::OnceLock;
+
+use helpdesk_core::{ActorId, DeskConfig, TenantId};
+use helpdesk_engine::{Desk, ManualClock, MemoryStore, NoNotifier};
+use helpdesk_mail::{Arrival, FsAttachments, InboundConfig, MailChannel, NoSenders};
+use libfuzzer_sys::fuzz_target;
+
+struct World {
+    runtime: tokio::runtime::Runtime,
+    desk: Desk<MemoryStore, NoNotifier, ManualClock>,
+    channel: MailChannel<FsAttachments, NoSenders>,
+}
+
+fn world() -> &'static World {
+    static WORLD: OnceLock<World> = OnceLock::new();
+    WORLD.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("helpdesk-fuzz-ingest-{}", std::process::id()));
+        let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().expect("instant"));
+        let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, clock)
+            .expect("desk");
+        let config = InboundConfig::new(TenantId::from_u128(1), ActorId::from_u128(1), "support@example.com");
+        World {
+            runtime: tokio::runtime::Builder::new_current_thread()
+                .build()
+                .expect("runtime"),
+            desk,
+            channel: MailChannel::new(config, FsAttachments::new(dir), NoSenders),
+        }
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let world = world();
+    let arrival = Arrival { authenticated: Some(data.first() == Some(&b'F')), ..Arrival::default() };
+    // Errors are answers (a store failure, say); only a panic is a finding.
+    let _ = world
+        .runtime
+        .block_on(world.channel.ingest(&world.desk, data, &arrival));
+});
