@@ -90,6 +90,7 @@ mod tag;
 mod ticket;
 mod ticket_type;
 mod vouched;
+mod watch;
 
 pub use actor::{Actor, ActorRef, Role};
 pub use apply::apply;

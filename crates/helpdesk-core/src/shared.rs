@@ -8,9 +8,10 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::actor::Role;
 use crate::asset::AssetRef;
 use crate::field::FieldValue;
-use crate::id::TicketId;
+use crate::id::{ActorId, TicketId};
 use crate::link::Link;
 use crate::tag::Tag;
 
@@ -54,6 +55,7 @@ empty!(
     BTreeSet<String>,
     BTreeSet<TicketId>,
     BTreeMap<String, FieldValue>,
+    BTreeMap<ActorId, Role>,
 );
 
 impl<T: Empty> Shared<T> {
