@@ -5,8 +5,9 @@
 use std::collections::BTreeMap;
 
 use helpdesk_core::{
-    ActorId, Command, CommentId, FieldValue, GroupId, Impact, Link, LinkKind, NewTicket, Priority,
-    Resolution, ResolutionCode, StatusCategory, StatusTarget, TicketId, TicketType, Urgency,
+    Actor, ActorId, ActorRef, Command, CommentId, FieldValue, GroupId, Impact, Link, LinkKind,
+    NewTicket, Priority, Resolution, ResolutionCode, Role, StatusCategory, StatusTarget, TicketId,
+    TicketType, Urgency,
 };
 use helpdesk_engine::store::{Filter, Order};
 use helpdesk_engine::view::schema;
@@ -144,6 +145,33 @@ pub struct ImpactBody {
 pub struct TagBody {
     /// The tag.
     pub tag: String,
+}
+
+/// How to watch a ticket: the role the watcher is told in.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WatchBody {
+    /// The role the watcher watches in, which decides what they are told
+    /// (a requester is never told of an internal note). When absent: the
+    /// caller's own role when they watch themselves, `requester` for
+    /// anyone else, the role told the least.
+    #[schema(value_type = Option<schema::Role>)]
+    #[serde(default)]
+    pub role: Option<Role>,
+}
+
+impl WatchBody {
+    /// The watch command for `watcher`, asked by `caller`.
+    pub(crate) fn command(self, caller: &Actor, watcher: ActorId) -> Command {
+        let role = self.role.unwrap_or(if watcher == caller.id {
+            caller.role
+        } else {
+            Role::Requester
+        });
+        Command::Watch {
+            watcher: ActorRef { id: watcher, role },
+        }
+    }
 }
 
 /// A custom field's new value.

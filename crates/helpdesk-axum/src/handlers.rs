@@ -6,14 +6,14 @@ use std::sync::Arc;
 use axum::extract::{OriginalUri, State as With};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
-use helpdesk_core::{Actor, Command, Link, LinkKind, TicketId, TicketNumber};
+use helpdesk_core::{Actor, ActorId, Command, Link, LinkKind, TicketId, TicketNumber};
 use helpdesk_engine::view::{EventView, Outcome, Page, TicketSummary, TicketView};
 use helpdesk_engine::{CommandId, Request, new_ticket_id};
 
 use crate::State;
 use crate::bodies::{
     AssignBody, CommentBody, FieldBody, GroupBody, HistoryParams, ImpactBody, LinkBody, MergeBody,
-    OpenBody, PriorityBody, QueueParams, ResolveBody, SearchParams, StatusBody, TagBody,
+    OpenBody, PriorityBody, QueueParams, ResolveBody, SearchParams, StatusBody, TagBody, WatchBody,
     comment_id,
 };
 use crate::extract::{
@@ -87,9 +87,10 @@ async fn change(
 }
 
 /// Declares a change endpoint's OpenAPI operation: its problems are the
-/// same for every change.
+/// same for every change. `actor = "..."` describes an `{actor}` path
+/// parameter after the ticket's.
 macro_rules! change_path {
-    ($method:ident, $path:literal, $op:literal, $summary:literal, body = $body:ident, $item:item) => {
+    ($method:ident, $path:literal $(, actor = $actor:literal)?, $op:literal, $summary:literal, body = $body:ident, $item:item) => {
         #[utoipa::path(
             $method,
             path = $path,
@@ -98,6 +99,7 @@ macro_rules! change_path {
             tag = "commands",
             params(
                 ("id" = uuid::Uuid, Path, description = "The ticket."),
+                $(("actor" = uuid::Uuid, Path, description = $actor),)?
                 ("Idempotency-Key" = Option<String>, Header, description = "Names the request: a retry with the same key applies once and answers the first response."),
                 ("If-Match" = Option<String>, Header, description = "The ticket's ETag as last read: refused with 412 once the ticket moved on."),
             ),
@@ -120,7 +122,7 @@ macro_rules! change_path {
         )]
         $item
     };
-    ($method:ident, $path:literal, $op:literal, $summary:literal, $item:item) => {
+    ($method:ident, $path:literal $(, actor = $actor:literal)?, $op:literal, $summary:literal, $item:item) => {
         #[utoipa::path(
             $method,
             path = $path,
@@ -129,6 +131,7 @@ macro_rules! change_path {
             tag = "commands",
             params(
                 ("id" = uuid::Uuid, Path, description = "The ticket."),
+                $(("actor" = uuid::Uuid, Path, description = $actor),)?
                 ("Idempotency-Key" = Option<String>, Header, description = "Names the request: a retry with the same key applies once and answers the first response."),
                 ("If-Match" = Option<String>, Header, description = "The ticket's ETag as last read: refused with 412 once the ticket moved on."),
             ),
@@ -403,6 +406,41 @@ pub(crate) async fn untag(
 ) -> Answer {
     change(&state, actor, ticket, pre, |_| Command::Untag { tag }).await
 }
+
+change_path!(
+    put,
+    "/tickets/{id}/watchers/{actor}",
+    actor = "Who watches.",
+    "watch",
+    "Add a watcher, in the role the body names: staff add anyone of the tenant, a requester only themselves",
+    body = WatchBody,
+    pub(crate) async fn watch(
+        With(state): Api,
+        PathParams((ticket, watcher)): PathParams<(TicketId, ActorId)>,
+        Caller(actor): Caller,
+        pre: Preconditions,
+        JsonBody(body): JsonBody<WatchBody>,
+    ) -> Answer {
+        let command = body.command(&actor, watcher);
+        change(&state, actor, ticket, pre, |_| command).await
+    }
+);
+
+change_path!(
+    delete,
+    "/tickets/{id}/watchers/{actor}",
+    actor = "Who stops watching.",
+    "unwatch",
+    "Remove a watcher: staff remove anyone, a requester only themselves",
+    pub(crate) async fn unwatch(
+        With(state): Api,
+        PathParams((ticket, watcher)): PathParams<(TicketId, ActorId)>,
+        Caller(actor): Caller,
+        pre: Preconditions,
+    ) -> Answer {
+        change(&state, actor, ticket, pre, |_| Command::Unwatch { watcher }).await
+    }
+);
 
 /// Sets a custom field.
 #[utoipa::path(

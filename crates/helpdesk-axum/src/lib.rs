@@ -56,6 +56,7 @@
 //! | `PUT /tickets/{id}/assignee`, `/group`, `/status`, `/priority`, `/impact` | assign, move, change status, override priority, set impact and urgency |
 //! | `POST /tickets/{id}/tags`, `DELETE /tickets/{id}/tags/{tag}` | tag, untag |
 //! | `PUT`, `DELETE /tickets/{id}/fields/{key}` | set, clear a custom field |
+//! | `PUT`, `DELETE /tickets/{id}/watchers/{actor}` | add a watcher (`{"role": ...}`), remove one |
 //! | `POST /tickets/{id}/resolve`, `/reopen`, `/close`, `/merge`, `/links` | resolve, reopen, close, merge, link |
 //! | `DELETE /tickets/{id}/links/{kind}/{other}` | unlink |
 //! | `GET /search?q=` | search |
@@ -215,6 +216,10 @@ where
         .route(
             "/tickets/{id}/fields/{key}",
             put(handlers::set_field).delete(handlers::clear_field),
+        )
+        .route(
+            "/tickets/{id}/watchers/{actor}",
+            put(handlers::watch).delete(handlers::unwatch),
         )
         .route("/tickets/{id}/resolve", post(handlers::resolve))
         .route("/tickets/{id}/reopen", post(handlers::reopen))

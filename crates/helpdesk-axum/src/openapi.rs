@@ -34,6 +34,8 @@ use crate::problem::Problem;
         handlers::untag,
         handlers::set_field,
         handlers::clear_field,
+        handlers::watch,
+        handlers::unwatch,
         handlers::resolve,
         handlers::reopen,
         handlers::close,

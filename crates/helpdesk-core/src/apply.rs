@@ -117,6 +117,12 @@ pub fn apply(ticket: &mut Ticket, event: &Event) {
                 ticket.fields.make_mut().remove(key);
             }
         },
+        Change::Watched { watcher } => {
+            ticket.watchers.make_mut().insert(watcher.id, watcher.role);
+        }
+        Change::Unwatched { watcher } => {
+            ticket.watchers.make_mut().remove(&watcher.id);
+        }
         Change::AssetAdded { asset } => {
             ticket.assets.make_mut().insert(asset.clone());
         }

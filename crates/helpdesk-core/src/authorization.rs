@@ -27,6 +27,8 @@
 //! | tag                | ✗         | group  | group      | tenant | tenant |
 //! | untag              | ✗         | group  | group      | tenant | tenant |
 //! | set_field          | own³      | group  | group      | tenant | tenant |
+//! | watch              | own⁵      | group  | group      | tenant | tenant |
+//! | unwatch            | own⁵      | group  | group      | tenant | tenant |
 //! | add_asset          | ✗         | group  | group      | tenant | tenant |
 //! | remove_asset       | ✗         | group  | group      | tenant | tenant |
 //! | resolve            | ✗         | group  | group      | tenant | tenant |
@@ -53,6 +55,12 @@
 //!    group.
 //! 3. Only fields the desk marks `requester_editable`.
 //! 4. Only to a comment the actor wrote.
+//! 5. Only themselves, as a requester. Staff add or remove anyone of the
+//!    tenant, in any role but one: the ticket's requester watches as a
+//!    requester, so that the visibility rule follows them as a watcher too.
+//!    Watching never widens what anyone sees: a requester-role watcher of
+//!    someone else's ticket is told of its public events by notification
+//!    but does not reach the ticket.
 //!
 //! A custom field the desk marks `host_only` is set by nobody, whatever the
 //! role: neither in `open` nor with `set_field`, not even by the system.
@@ -108,7 +116,14 @@ pub const fn scope(command: CommandKind, role: Role) -> Scope {
     use CommandKind as C;
     match role {
         Role::Requester => match command {
-            C::Open | C::Reply | C::Attach | C::SetField | C::Reopen | C::Close => Scope::Own,
+            C::Open
+            | C::Reply
+            | C::Attach
+            | C::SetField
+            | C::Watch
+            | C::Unwatch
+            | C::Reopen
+            | C::Close => Scope::Own,
             _ => Scope::Never,
         },
         Role::Agent => match command {
@@ -152,7 +167,7 @@ pub fn authorize(ticket: &Ticket, command: CommandKind, actor: &Actor) -> Result
             actor,
             match actor.role {
                 Role::Requester => {
-                    "requesters may reply to, reopen and close their own tickets and set fields marked requester_editable"
+                    "requesters may reply to, reopen, close and watch their own tickets and set fields marked requester_editable"
                 }
                 _ if command == CommandKind::RecomputeSla => {
                     "only admins and the system may recompute SLA clocks"

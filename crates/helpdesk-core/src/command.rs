@@ -11,6 +11,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::actor::ActorRef;
 use crate::attachment::AttachmentRef;
 use crate::channel::Channel;
 use crate::field::FieldValue;
@@ -268,6 +269,28 @@ pub enum Command {
         /// The value, or `None` to clear it.
         value: Option<FieldValue>,
     },
+    /// Add a watcher: someone told of the ticket's events by the rules
+    /// that name `watchers`, as their role may see them (a requester-role
+    /// watcher never hears of an internal note). Staff add or remove anyone
+    /// of the tenant; a requester only themselves, as a requester. Watching
+    /// again in another role changes the role; in the same role, nothing.
+    ///
+    /// ```
+    /// use helpdesk_core::{ActorId, ActorRef, Command, CommandKind, Role};
+    /// let follow = Command::Watch {
+    ///     watcher: ActorRef { id: ActorId::from_u128(7), role: Role::Agent },
+    /// };
+    /// assert_eq!(follow.kind(), CommandKind::Watch);
+    /// ```
+    Watch {
+        /// Who watches, and in which role they are told.
+        watcher: ActorRef,
+    },
+    /// Remove a watcher; nothing when they do not watch.
+    Unwatch {
+        /// Who stops watching.
+        watcher: ActorId,
+    },
     /// Add an asset reference.
     AddAsset {
         /// The asset.
@@ -405,6 +428,8 @@ impl Command {
             Command::Tag { .. } => CommandKind::Tag,
             Command::Untag { .. } => CommandKind::Untag,
             Command::SetField { .. } => CommandKind::SetField,
+            Command::Watch { .. } => CommandKind::Watch,
+            Command::Unwatch { .. } => CommandKind::Unwatch,
             Command::AddAsset { .. } => CommandKind::AddAsset,
             Command::RemoveAsset { .. } => CommandKind::RemoveAsset,
             Command::Resolve { .. } => CommandKind::Resolve,
@@ -460,6 +485,10 @@ pub enum CommandKind {
     Untag,
     /// [`Command::SetField`]
     SetField,
+    /// [`Command::Watch`]
+    Watch,
+    /// [`Command::Unwatch`]
+    Unwatch,
     /// [`Command::AddAsset`]
     AddAsset,
     /// [`Command::RemoveAsset`]
@@ -492,7 +521,7 @@ pub enum CommandKind {
 
 impl CommandKind {
     /// Every command kind, in the order of the lifecycle table.
-    pub const ALL: [CommandKind; 27] = [
+    pub const ALL: [CommandKind; 29] = [
         CommandKind::Open,
         CommandKind::Reply,
         CommandKind::AddNote,
@@ -506,6 +535,8 @@ impl CommandKind {
         CommandKind::Tag,
         CommandKind::Untag,
         CommandKind::SetField,
+        CommandKind::Watch,
+        CommandKind::Unwatch,
         CommandKind::AddAsset,
         CommandKind::RemoveAsset,
         CommandKind::Resolve,
@@ -538,6 +569,8 @@ impl CommandKind {
             CommandKind::Tag => "tag",
             CommandKind::Untag => "untag",
             CommandKind::SetField => "set_field",
+            CommandKind::Watch => "watch",
+            CommandKind::Unwatch => "unwatch",
             CommandKind::AddAsset => "add_asset",
             CommandKind::RemoveAsset => "remove_asset",
             CommandKind::Resolve => "resolve",
@@ -571,6 +604,8 @@ impl CommandKind {
             CommandKind::Tag => "tag",
             CommandKind::Untag => "untag",
             CommandKind::SetField => "set a field of",
+            CommandKind::Watch => "add a watcher to",
+            CommandKind::Unwatch => "remove a watcher from",
             CommandKind::AddAsset => "add an asset to",
             CommandKind::RemoveAsset => "remove an asset from",
             CommandKind::Resolve => "resolve",

@@ -29,6 +29,7 @@ use crate::suggest::did_you_mean;
 use crate::tag::Tag;
 use crate::ticket::Ticket;
 use crate::ticket_type::TicketType;
+use crate::watch::{unwatch, watch};
 
 /// Decides what `command` does to `ticket`: the events to append, or why
 /// not. Pure and deterministic: the same ticket, command and context give
@@ -191,6 +192,16 @@ pub fn decide(
             check_field("fields", &key, value.as_ref(), ctx)?;
             if ticket.fields().get(&key) != value.as_ref() {
                 out.push(Change::FieldChanged { key, value });
+            }
+        }
+        Command::Watch { watcher } => {
+            if let Some(change) = watch(ticket, watcher, ctx)? {
+                out.push(change);
+            }
+        }
+        Command::Unwatch { watcher } => {
+            if let Some(change) = unwatch(ticket, watcher, ctx)? {
+                out.push(change);
             }
         }
         Command::AddAsset { asset } => {

@@ -117,7 +117,8 @@ impl Event {
     }
 
     /// Whether an actor in `role` may see this event in a ticket's history.
-    /// Requesters never see internal notes.
+    /// Requesters never see internal notes, nor staff watchers come and go
+    /// (who follows a ticket on the desk's side is the desk's business).
     ///
     /// ```
     /// # use helpdesk_core::*;
@@ -129,6 +130,10 @@ impl Event {
     /// );
     /// assert!(!note.is_visible_to(Role::Requester));
     /// assert!(note.is_visible_to(Role::Agent));
+    /// let follower = Event::new(note.at, note.by, Change::Watched {
+    ///     watcher: ActorRef { id: ActorId::from_u128(3), role: Role::Supervisor },
+    /// });
+    /// assert!(!follower.is_visible_to(Role::Requester));
     /// ```
     pub fn is_visible_to(&self, role: crate::actor::Role) -> bool {
         role.is_staff()
@@ -139,6 +144,10 @@ impl Event {
                         visibility: Visibility::Internal,
                         ..
                     }
+            ) && !matches!(
+                self.change,
+                Change::Watched { watcher } | Change::Unwatched { watcher }
+                    if watcher.role.is_staff()
             )
     }
 }
@@ -293,6 +302,17 @@ pub enum Change {
         /// The new value; `None` when cleared.
         value: Option<FieldValue>,
     },
+    /// Someone started watching the ticket, or now watches it in another
+    /// role.
+    Watched {
+        /// Who, and the role they are told in.
+        watcher: ActorRef,
+    },
+    /// Someone stopped watching the ticket.
+    Unwatched {
+        /// Who, and the role they watched in.
+        watcher: ActorRef,
+    },
     /// An asset reference was added.
     AssetAdded {
         /// The asset.
@@ -430,7 +450,7 @@ pub enum Change {
 
 impl Change {
     /// The serialized `type` of every change, in declaration order.
-    pub const TYPE_NAMES: [&'static str; 33] = [
+    pub const TYPE_NAMES: [&'static str; 35] = [
         "opened",
         "replied",
         "note_added",
@@ -443,6 +463,8 @@ impl Change {
         "tagged",
         "untagged",
         "field_changed",
+        "watched",
+        "unwatched",
         "asset_added",
         "asset_removed",
         "resolved",
@@ -481,6 +503,8 @@ impl Change {
             Change::Tagged { .. } => "tagged",
             Change::Untagged { .. } => "untagged",
             Change::FieldChanged { .. } => "field_changed",
+            Change::Watched { .. } => "watched",
+            Change::Unwatched { .. } => "unwatched",
             Change::AssetAdded { .. } => "asset_added",
             Change::AssetRemoved { .. } => "asset_removed",
             Change::Resolved { .. } => "resolved",
@@ -623,6 +647,10 @@ impl fmt::Display for Change {
                 value: Some(value),
             } => write!(f, "{key} = {value}"),
             Change::FieldChanged { key, value: None } => write!(f, "{key} cleared"),
+            Change::Watched { watcher } => {
+                write!(f, "{} watches as {}", watcher.id, watcher.role)
+            }
+            Change::Unwatched { watcher } => write!(f, "{} stopped watching", watcher.id),
             Change::AssetAdded { asset } => write!(f, "asset {asset} added"),
             Change::AssetRemoved { asset } => write!(f, "asset {asset} removed"),
             Change::Resolved {

@@ -91,6 +91,7 @@ mod tag;
 mod ticket;
 mod ticket_type;
 mod vouched;
+mod watch;
 
 pub use actor::{Actor, ActorRef, Role};
 pub use apply::apply;

@@ -33,6 +33,8 @@
 //! | tag                | ✓         | ✓         | ✓         | ✓         | ✓        | ✗      | ✗      | ✗         |
 //! | untag              | ✓         | ✓         | ✓         | ✓         | ✓        | ✗      | ✗      | ✗         |
 //! | set_field          | ✓         | ✓         | ✓         | ✓         | ✓        | ✗      | ✗      | ✗         |
+//! | watch              | ✓         | ✓         | ✓         | ✓         | ✓        | ✗      | ✗      | ✗         |
+//! | unwatch            | ✓         | ✓         | ✓         | ✓         | ✓        | ✗      | ✗      | ✗         |
 //! | add_asset          | ✓         | ✓         | ✓         | ✓         | ✓        | ✗      | ✗      | ✗         |
 //! | remove_asset       | ✓         | ✓         | ✓         | ✓         | ✓        | ✗      | ✗      | ✗         |
 //! | resolve            | resolved  | resolved  | resolved  | resolved  | ✗        | ✗      | ✗      | ✗         |
@@ -62,6 +64,8 @@
 //! who writes again after that needs a new ticket. For the same reason no
 //! ticket is merged into a terminal one (`accept_merge`, the target's side
 //! of a `merge`), and links to a terminal ticket are not mirrored there.
+//! Nobody starts or stops watching a terminal ticket either: it has
+//! nothing more to tell.
 
 use crate::command::CommandKind;
 use crate::status::StatusCategory;
@@ -115,6 +119,8 @@ pub const fn transition(command: CommandKind, from: StatusCategory) -> Transitio
         | C::Tag
         | C::Untag
         | C::SetField
+        | C::Watch
+        | C::Unwatch
         | C::AddAsset
         | C::RemoveAsset
         | C::AcceptMerge

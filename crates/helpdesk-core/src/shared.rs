@@ -8,10 +8,11 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::actor::Role;
 use crate::asset::AssetRef;
 use crate::attachment::AttachmentRef;
 use crate::field::FieldValue;
-use crate::id::TicketId;
+use crate::id::{ActorId, TicketId};
 use crate::link::Link;
 use crate::tag::Tag;
 
@@ -56,6 +57,7 @@ empty!(
     BTreeSet<TicketId>,
     BTreeMap<String, FieldValue>,
     Vec<AttachmentRef>,
+    BTreeMap<ActorId, Role>,
 );
 
 impl<T: Empty> Shared<T> {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::actor::{Actor, ActorRef};
+use crate::actor::{Actor, ActorRef, Role};
 use crate::apply::apply;
 use crate::asset::AssetRef;
 use crate::attachment::AttachmentRef;
@@ -100,6 +100,8 @@ pub(crate) struct TicketState {
     pub(crate) attachments: Shared<Vec<AttachmentRef>>,
     pub(crate) conversation: Chunked<Comment>,
     pub(crate) links: Shared<BTreeSet<Link>>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub(crate) watchers: Shared<BTreeMap<ActorId, Role>>,
     pub(crate) resolution: Option<Resolution>,
     pub(crate) merged_into: Option<TicketId>,
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
@@ -146,6 +148,7 @@ impl Ticket {
                 attachments: Shared::default(),
                 conversation: Chunked::new(),
                 links: Shared::default(),
+                watchers: Shared::default(),
                 resolution: None,
                 merged_into: None,
                 merged_from: Shared::default(),
@@ -346,6 +349,46 @@ impl Ticket {
         &self.state.links
     }
 
+    /// Who watches it, each with the role they are told in, by id. Rules
+    /// that name `watchers` tell each of them what their role may see.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use helpdesk_core::*;
+    /// # let tenant = TenantId::from_u128(1);
+    /// # let config = DeskConfig::default();
+    /// # let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    /// let alice = Actor::requester(ActorId::from_u128(10), tenant);
+    /// let bob = Actor::agent(ActorId::from_u128(20), tenant, []);
+    /// let mut ticket = Ticket::new(TicketId::from_u128(100));
+    /// for command in [
+    ///     Command::Open(NewTicket::new(alice.id, "Printer jams", "")),
+    ///     Command::Watch { watcher: bob.as_ref() },
+    /// ] {
+    ///     for event in decide(&ticket, command, &Context::new(&bob, now, &config))? {
+    ///         apply(&mut ticket, &event);
+    ///     }
+    /// }
+    /// assert_eq!(ticket.watchers().collect::<Vec<_>>(), [bob.as_ref()]);
+    /// assert_eq!(ticket.watcher(bob.id), Some(bob.as_ref()));
+    /// assert_eq!(ticket.watcher(alice.id), None);
+    /// # Ok::<(), DomainError>(())
+    /// ```
+    pub fn watchers(&self) -> impl ExactSizeIterator<Item = ActorRef> + Clone + '_ {
+        self.state
+            .watchers
+            .iter()
+            .map(|(&id, &role)| ActorRef { id, role })
+    }
+
+    /// The watcher with `id`, with their role, if they watch the ticket.
+    pub fn watcher(&self, id: ActorId) -> Option<ActorRef> {
+        self.state
+            .watchers
+            .get(&id)
+            .map(|&role| ActorRef { id, role })
+    }
+
     /// How it was resolved, while resolved or closed.
     pub fn resolution(&self) -> Option<&Resolution> {
         self.state.resolution.as_ref()
@@ -485,7 +528,8 @@ impl Ticket {
 
     /// The ticket as `actor` may see it, or `None` when they may not see it
     /// at all (see [`is_visible_to`](Self::is_visible_to)). Requesters get a
-    /// copy without internal notes.
+    /// copy without internal notes, whose watchers are the requester-role
+    /// ones only: who follows the ticket on the desk's side is staff's.
     ///
     /// ```
     /// # use chrono::{TimeZone, Utc};
@@ -515,8 +559,11 @@ impl Ticket {
             return None;
         }
         let mut view = self.clone();
+        if actor.role.is_staff() {
+            return Some(view);
+        }
         let public = |comment: &&Comment| comment.visibility == Visibility::Public;
-        if !actor.role.is_staff() && !self.state.conversation.iter().all(|c| public(&c)) {
+        if !self.state.conversation.iter().all(|c| public(&c)) {
             Arc::make_mut(&mut view.state).conversation = self
                 .state
                 .conversation
@@ -524,6 +571,16 @@ impl Ticket {
                 .filter(public)
                 .cloned()
                 .collect();
+        }
+        if self.state.watchers.values().any(|role| role.is_staff()) {
+            let requesters = self
+                .state
+                .watchers
+                .iter()
+                .filter(|(_, role)| !role.is_staff())
+                .map(|(&id, &role)| (id, role))
+                .collect();
+            Arc::make_mut(&mut view.state).watchers = Shared::new(requesters);
         }
         Some(view)
     }

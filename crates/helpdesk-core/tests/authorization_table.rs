@@ -22,7 +22,7 @@ fn documented() -> Vec<(CommandKind, Role, Scope)> {
             .find(|k| k.as_str() == name)
             .unwrap();
         for (role, cell) in roles.iter().zip(row) {
-            let cell = cell.trim_end_matches(['¹', '²', '³', '⁴']);
+            let cell = cell.trim_end_matches(['¹', '²', '³', '⁴', '⁵']);
             let expected = match cell {
                 "own" => Scope::Own,
                 "group" => Scope::Group,

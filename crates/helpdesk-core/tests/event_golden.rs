@@ -110,6 +110,18 @@ fn every_change() -> Vec<Change> {
                 "mac".into(),
             ]))),
         },
+        Change::Watched {
+            watcher: ActorRef {
+                id: ActorId::from_u128(0x201),
+                role: Role::Agent,
+            },
+        },
+        Change::Unwatched {
+            watcher: ActorRef {
+                id: ActorId::from_u128(0x101),
+                role: Role::Requester,
+            },
+        },
         Change::AssetAdded {
             asset: asset.clone(),
         },

@@ -5,8 +5,8 @@
 //! from the tables in the docs (the lifecycle table in `lifecycle`, the
 //! authorization table in `authorization`, the check order of `decide`),
 //! which predicts for every command whether it is accepted or which kind of
-//! error it gets, and what the ticket's status, group, assignee, links and
-//! comments are afterwards.
+//! error it gets, and what the ticket's status, group, assignee, links,
+//! watchers and comments are afterwards.
 //!
 //! After every step the test also checks the aggregate's own promises: a
 //! rejected command changes nothing, the version grows by the number of
@@ -25,7 +25,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use helpdesk_core::config::StatusDef;
 use helpdesk_core::routing::RouteInput;
 use helpdesk_core::{
-    Actor, ActorId, AttachmentRef, Change, Command, CommandKind, CommentId, Context, DeskConfig,
+    Actor, ActorId, ActorRef, AttachmentRef, Change, Command, CommandKind, CommentId, Context,
+    DeskConfig,
     DomainError, Event, FieldDef, FieldKind, FieldValue, GroupId, Impact, Link, LinkKind,
     NewTicket, Priority, Resolution, ResolutionCode, Role, Status, StatusCategory, StatusTarget,
     TenantId, Ticket, TicketId, TicketNumber, TicketType, Urgency, Visibility, apply, decide,
@@ -159,6 +160,7 @@ fn config() -> DeskConfig {
         },
         "warnings": [{"percent": 50}]
     }]);
+    json["limits"]["max_watchers"] = serde_json::json!(MAX_WATCHERS);
     let config: DeskConfig = serde_json::from_value(json).unwrap();
     config.validate().unwrap();
     config
@@ -230,6 +232,8 @@ fn lifecycle_row(command: CommandKind) -> [Cell; 8] {
         | CommandKind::Tag
         | CommandKind::Untag
         | CommandKind::SetField
+        | CommandKind::Watch
+        | CommandKind::Unwatch
         | CommandKind::AddAsset
         | CommandKind::RemoveAsset
         | CommandKind::AcceptMerge
@@ -279,7 +283,9 @@ fn scope_of(command: CommandKind, role: Role) -> Scope {
         | CommandKind::Attach
         | CommandKind::Reopen
         | CommandKind::Close => [Own, Group, Group, Tenant, Tenant],
-        CommandKind::SetField => [Own, Group, Group, Tenant, Tenant],
+        CommandKind::SetField | CommandKind::Watch | CommandKind::Unwatch => {
+            [Own, Group, Group, Tenant, Tenant]
+        }
         CommandKind::OverridePriority => [Never, Never, Group, Tenant, Tenant],
         CommandKind::RecomputeSla => [Never, Never, Never, Tenant, Tenant],
         CommandKind::AddNote
@@ -325,6 +331,8 @@ struct Model {
     /// Each comment with its author.
     comments: BTreeMap<CommentId, ActorId>,
     links: BTreeSet<(LinkKind, TicketId)>,
+    /// Each watcher with their role.
+    watchers: BTreeMap<ActorId, Role>,
 }
 
 fn plain(category: StatusCategory) -> (StatusCategory, Option<String>) {
@@ -336,6 +344,8 @@ fn plain(category: StatusCategory) -> (StatusCategory, Option<String>) {
 
 const SUBJECT_MAX_CHARS: usize = 250;
 const BODY_MAX_BYTES: usize = 64 * 1024;
+/// The model desk's `limits.max_watchers`, small so that cases reach it.
+const MAX_WATCHERS: usize = 2;
 
 fn body_ok(body: &str, may_be_empty: bool) -> bool {
     (may_be_empty || !body.trim().is_empty())
@@ -406,6 +416,7 @@ impl Model {
             assignee: None,
             comments: BTreeMap::new(),
             links: BTreeSet::new(),
+            watchers: BTreeMap::new(),
         }
     }
 
@@ -536,8 +547,34 @@ impl Model {
                 Some(_) => (Outcome::Accepted, next),
             };
         }
+        // Watchers (note 5 of the authorization table): a requester only
+        // themselves, as a requester; the ticket's requester only as a
+        // requester; at most MAX_WATCHERS of them.
+        if let Command::Watch { watcher } = command {
+            if actor.role == Role::Requester && *watcher != actor.as_ref() {
+                return outcome(Outcome::Forbidden);
+            }
+            if watcher.id == self.requester && watcher.role != Role::Requester {
+                return outcome(Outcome::Invalid);
+            }
+            if !self.watchers.contains_key(&watcher.id) && self.watchers.len() >= MAX_WATCHERS {
+                return outcome(Outcome::Invalid);
+            }
+            next.watchers.insert(watcher.id, watcher.role);
+            return (Outcome::Accepted, next);
+        }
+        if let Command::Unwatch { watcher } = command {
+            if actor.role == Role::Requester && *watcher != actor.id {
+                return outcome(Outcome::Forbidden);
+            }
+            next.watchers.remove(watcher);
+            return (Outcome::Accepted, next);
+        }
         let valid = match command {
-            Command::Open(_) | Command::Attach { .. } => unreachable!("handled above"),
+            Command::Open(_)
+            | Command::Attach { .. }
+            | Command::Watch { .. }
+            | Command::Unwatch { .. } => unreachable!("handled above"),
             Command::Reply { comment, body } | Command::AddNote { comment, body } => {
                 body_ok(body, false) && !self.comments.contains_key(comment)
             }
@@ -656,6 +693,8 @@ impl Model {
         let links: BTreeSet<(LinkKind, TicketId)> =
             ticket.links().iter().map(|l| (l.kind, l.ticket)).collect();
         prop_assert_eq!(&links, &self.links);
+        let watchers: BTreeMap<ActorId, Role> = ticket.watchers().map(|w| (w.id, w.role)).collect();
+        prop_assert_eq!(&watchers, &self.watchers);
         Ok(())
     }
 }
@@ -747,6 +786,21 @@ fn group() -> impl Strategy<Value = Option<GroupId>> {
 
 fn assignee() -> impl Strategy<Value = ActorId> {
     prop::sample::select(vec![GROUP_AGENT, OTHER_AGENT, SUPERVISOR, ADMIN, STRANGER])
+}
+
+/// Watchers, among them the requester as an agent (refused), a stranger,
+/// and the group agent in a second role.
+fn watcher() -> impl Strategy<Value = ActorRef> {
+    let as_ = |id, role| ActorRef { id, role };
+    prop::sample::select(vec![
+        as_(REQUESTER, Role::Requester),
+        as_(REQUESTER, Role::Agent),
+        as_(OTHER_REQUESTER, Role::Requester),
+        as_(GROUP_AGENT, Role::Agent),
+        as_(GROUP_AGENT, Role::Requester),
+        as_(SUPERVISOR, Role::Supervisor),
+        as_(STRANGER, Role::Requester),
+    ])
 }
 
 fn status_target() -> impl Strategy<Value = StatusTarget> {
@@ -905,6 +959,9 @@ fn command() -> impl Strategy<Value = Command> {
                 attachments: vec![AttachmentRef::new("0".repeat(64), name, "text/plain", 10)],
             }
         ),
+        2 => watcher().prop_map(|watcher| Command::Watch { watcher }),
+        1 => prop::sample::select(vec![REQUESTER, OTHER_REQUESTER, GROUP_AGENT, STRANGER])
+            .prop_map(|watcher| Command::Unwatch { watcher }),
         2 => group().prop_map(|group| Command::SetGroup { group }),
         3 => assignee().prop_map(|assignee| Command::Assign { assignee }),
         2 => Just(Command::Unassign),
@@ -1086,6 +1143,17 @@ fn run(steps: &[Step]) -> Result<(Ticket, Vec<Event>), TestCaseError> {
 fn check_views(ticket: &Ticket) -> Result<(), TestCaseError> {
     if let Some(view) = ticket.view_for(&Who::Requester.actor()) {
         prop_assert!(no_internal_notes(&view), "requester sees an internal note");
+        prop_assert!(
+            view.watchers().all(|w| w.role == Role::Requester),
+            "requester sees a staff watcher"
+        );
+        prop_assert_eq!(
+            view.watchers().len(),
+            ticket
+                .watchers()
+                .filter(|w| w.role == Role::Requester)
+                .count()
+        );
         prop_assert_eq!(view.conversation().len(), {
             ticket
                 .conversation()

@@ -89,8 +89,10 @@ fn unknown_keys_kinds_and_recipients_are_refused_when_reading() {
     assert!(
         read(base(("on", serde_json::json!(["replied"])))).contains("unknown variant `replied`")
     );
+    let watcher = read(base(("to", serde_json::json!(["watcher"]))));
     assert!(
-        read(base(("to", serde_json::json!(["watchers"])))).contains("unknown variant `watchers`")
+        watcher.contains("unknown variant `watcher`") && watcher.contains("`watchers`"),
+        "the error names the audience meant: {watcher}"
     );
     assert!(read(base(("via", serde_json::json!("sms")))).contains("unknown variant `sms`"));
     assert!(
@@ -99,6 +101,17 @@ fn unknown_keys_kinds_and_recipients_are_refused_when_reading() {
         )
         .contains("unknown field `url`")
     );
+}
+
+#[test]
+fn watchers_are_an_audience_of_any_kind_of_event() {
+    // Given a rule telling watchers of internal notes and replies
+    let config = with_rules(serde_json::json!([
+        {"name": "followers", "on": ["internal_note", "public_reply"], "to": ["watchers"], "via": "email"}
+    ]));
+    // Then it reads and validates: each watcher is told what their role may see
+    assert_eq!(config.notification_rules[0].to, [Audience::Watchers]);
+    assert_eq!(found(&config), Vec::<String>::new());
 }
 
 #[test]

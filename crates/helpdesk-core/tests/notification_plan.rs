@@ -265,6 +265,12 @@ fn changes_of_no_kind_tell_nobody() {
         Change::MergedFrom {
             from: TicketId::from_u128(3),
         },
+        Change::Watched {
+            watcher: ActorRef {
+                id: id(DAVE),
+                role: Role::Agent,
+            },
+        },
     ] {
         // Then nobody is told
         assert_eq!(
@@ -568,5 +574,78 @@ fn an_endpoint_the_configuration_does_not_define_for_the_channel_is_not_told() {
     assert_eq!(
         recipients(&plan(&by_system(opened), &ticket, &config)),
         [Recipient::Endpoint("ops_chat".into())]
+    );
+}
+
+/// A customer CC'd on Alice's ticket.
+const ERIN: u128 = 50;
+
+/// `ticket` watched by each of `watchers`, added by the admin.
+fn watched(config: &DeskConfig, mut ticket: Ticket, watchers: &[(u128, Role)]) -> Ticket {
+    let admin = Actor::admin(ActorId::from_u128(900), TenantId::from_u128(1));
+    let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 30, 0).unwrap();
+    for &(who, role) in watchers {
+        let watch = Command::Watch {
+            watcher: ActorRef { id: id(who), role },
+        };
+        for event in decide(&ticket, watch, &Context::new(&admin, now, config)).unwrap() {
+            apply(&mut ticket, &event);
+        }
+    }
+    ticket
+}
+
+#[test]
+fn watchers_are_told_each_by_id_but_never_of_their_own_action() {
+    // Given replies go to the watchers, even to the one who replied, and
+    // Dave (staff) and Erin (a customer) watch Bob's ticket
+    let mut config = desk(serde_json::json!([rule(
+        "followers",
+        &["public_reply"],
+        serde_json::json!(["watchers"]),
+        "email"
+    )]));
+    config.notification_rules[0].skip_actor = false;
+    let ticket = watched(
+        &config,
+        bobs_ticket(&config),
+        &[(ERIN, Role::Requester), (DAVE, Role::Agent)],
+    );
+    // When Carol replies, both watchers are told, in the order of their ids
+    let by_carol = plan(&event(CAROL, Role::Agent, reply()), &ticket, &config);
+    assert_eq!(recipients(&by_carol), [person(DAVE), person(ERIN)]);
+    // When Dave replies, only Erin is: a watcher is not told of what they did
+    let by_dave = plan(&event(DAVE, Role::Agent, reply()), &ticket, &config);
+    assert_eq!(recipients(&by_dave), [person(ERIN)]);
+}
+
+#[test]
+fn a_customer_watcher_never_hears_of_an_internal_note_even_when_named_otherwise() {
+    // Given notes go to the watchers and the group's members (built past
+    // the checks), and Dave, an agent of the directory, watches as a customer
+    let config = desk(serde_json::json!([rule(
+        "notes",
+        &["internal_note", "public_reply"],
+        serde_json::json!(["watchers", "group_members", "group_managers"]),
+        "email"
+    )]));
+    let ticket = watched(
+        &config,
+        ticket(&config, Some(SERVICE_DESK), None),
+        &[
+            (ERIN, Role::Requester),
+            (DAVE, Role::Requester),
+            (BOB, Role::Agent),
+        ],
+    );
+    // When Carol adds a note
+    let deliveries = plan(&event(CAROL, Role::Agent, note()), &ticket, &config);
+    // Then Bob, watching as staff, hears of it; Erin and Dave do not
+    assert_eq!(recipients(&deliveries), [person(BOB)]);
+    // And a public reply reaches every watcher and the group
+    let deliveries = plan(&event(CAROL, Role::Agent, reply()), &ticket, &config);
+    assert_eq!(
+        recipients(&deliveries),
+        [person(BOB), person(DAVE), person(ERIN)]
     );
 }

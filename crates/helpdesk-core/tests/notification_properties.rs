@@ -1,6 +1,7 @@
 //! Properties of `notification::plan` for random events, tickets and rule
 //! sets (rule sets the configuration's checks would refuse included): the
-//! requester is never told of what they may not see, plans are
+//! requester and requester-role watchers are never told of what they may
+//! not see, nor a watcher as a watcher of their own action, plans are
 //! deterministic, nobody is told twice by the same channel, and endpoints
 //! are told only by their own channel.
 #![allow(clippy::unwrap_used)]
@@ -14,11 +15,14 @@ use helpdesk_core::notification::{
 };
 use helpdesk_core::*;
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
 
 const ALICE: u128 = 100;
 const BOB: u128 = 20;
 const CAROL: u128 = 30;
 const DAVE: u128 = 40;
+/// A customer who watches some tickets.
+const ERIN: u128 = 50;
 const SYSTEM: u128 = 500;
 const NETWORK: u128 = 10;
 const SERVICE_DESK: u128 = 11;
@@ -71,6 +75,7 @@ fn audience() -> impl Strategy<Value = Audience> {
         Just(Audience::Assignee),
         Just(Audience::GroupMembers),
         Just(Audience::GroupManagers),
+        Just(Audience::Watchers),
         prop::sample::select(vec!["ops_chat", "ops_mail", "missing"])
             .prop_map(|key| Audience::Endpoint(key.into())),
     ]
@@ -118,12 +123,14 @@ fn rule() -> impl Strategy<Value = NotificationRule> {
         )
 }
 
-/// A ticket of `requester` in `group`, assigned to `assignee`.
+/// A ticket of `requester` in `group`, assigned to `assignee`, watched by
+/// `watchers` (but the requester, who watches only as a requester).
 fn ticket(
     config: &DeskConfig,
     requester: u128,
     group: Option<u128>,
     assignee: Option<u128>,
+    watchers: &[(u128, Role)],
 ) -> Ticket {
     let tenant = TenantId::from_u128(1);
     let admin = Actor::admin(id(900), tenant);
@@ -139,6 +146,14 @@ fn ticket(
     }
     let mut commands = vec![Command::Open(new)];
     commands.extend(assignee.map(|a| Command::Assign { assignee: id(a) }));
+    commands.extend(
+        watchers
+            .iter()
+            .filter(|(who, _)| *who != requester)
+            .map(|&(who, role)| Command::Watch {
+                watcher: ActorRef { id: id(who), role },
+            }),
+    );
     for command in commands {
         for event in decide(&ticket, command, &ctx).unwrap() {
             apply(&mut ticket, &event);
@@ -159,6 +174,17 @@ fn case() -> impl Strategy<Value = Case> {
         prop::sample::select(vec![ALICE, BOB]),
         prop::sample::select(vec![None, Some(NETWORK), Some(SERVICE_DESK), Some(99)]),
         prop::sample::select(vec![None, Some(ALICE), Some(BOB), Some(CAROL), Some(DAVE)]),
+        // Dave, an agent of the directory, watches some tickets as a
+        // customer would.
+        prop::sample::subsequence(
+            vec![
+                (ERIN, Role::Requester),
+                (DAVE, Role::Requester),
+                (CAROL, Role::Supervisor),
+                (BOB, Role::Agent),
+            ],
+            0..=4,
+        ),
         change(),
         prop::sample::select(vec![
             (ALICE, Role::Requester),
@@ -166,26 +192,29 @@ fn case() -> impl Strategy<Value = Case> {
             (BOB, Role::Agent),
             (CAROL, Role::Supervisor),
             (DAVE, Role::Agent),
+            (ERIN, Role::Requester),
             (SYSTEM, Role::System),
         ]),
     )
-        .prop_map(|(rules, requester, group, assignee, change, (by, role))| {
-            let config = DeskConfig {
-                notification_rules: rules,
-                ..directory()
-            };
-            let ticket = ticket(&config, requester, group, assignee);
-            let event = Event::new(
-                Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0).unwrap(),
-                ActorRef { id: id(by), role },
-                change,
-            );
-            Case {
-                config,
-                ticket,
-                event,
-            }
-        })
+        .prop_map(
+            |(rules, requester, group, assignee, watchers, change, (by, role))| {
+                let config = DeskConfig {
+                    notification_rules: rules,
+                    ..directory()
+                };
+                let ticket = ticket(&config, requester, group, assignee, &watchers);
+                let event = Event::new(
+                    Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0).unwrap(),
+                    ActorRef { id: id(by), role },
+                    change,
+                );
+                Case {
+                    config,
+                    ticket,
+                    event,
+                }
+            },
+        )
 }
 
 impl std::fmt::Debug for Case {
@@ -195,6 +224,7 @@ impl std::fmt::Debug for Case {
             .field("requester", &self.ticket.requester())
             .field("group", &self.ticket.group())
             .field("assignee", &self.ticket.assignee())
+            .field("watchers", &self.ticket.watchers().collect::<Vec<_>>())
             .field("event", &self.event)
             .finish()
     }
@@ -210,6 +240,37 @@ proptest! {
                 deliveries.iter().all(|d| d.recipient != requester),
                 "{deliveries:?}"
             );
+        }
+    }
+
+    #[test]
+    fn a_requester_role_watcher_is_never_told_of_what_requesters_may_not_see(case in case()) {
+        let deliveries = plan(&case.event, &case.ticket, &case.config);
+        if !case.event.is_visible_to(Role::Requester) {
+            for watcher in case.ticket.watchers().filter(|w| w.role == Role::Requester) {
+                let told = Recipient::Actor(watcher.id);
+                prop_assert!(deliveries.iter().all(|d| d.recipient != told), "{deliveries:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_watcher_hears_of_their_own_action_only_through_another_audience(case in case()) {
+        // Given rules that name nobody but the watchers
+        let mut config = case.config.clone();
+        for rule in &mut config.notification_rules {
+            rule.to.retain(|a| *a == Audience::Watchers);
+        }
+        // Then the actor is never among those told, whatever skip_actor says
+        let deliveries = plan(&case.event, &case.ticket, &config);
+        let actor = Recipient::Actor(case.event.by.id);
+        prop_assert!(deliveries.iter().all(|d| d.recipient != actor), "{deliveries:?}");
+        // And everyone told watches the ticket
+        for delivery in &deliveries {
+            let Recipient::Actor(who) = delivery.recipient else {
+                return Err(TestCaseError::fail(format!("{delivery:?}")));
+            };
+            prop_assert!(case.ticket.watcher(who).is_some());
         }
     }
 

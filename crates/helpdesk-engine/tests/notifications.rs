@@ -3,26 +3,16 @@
 //! requester is never sent what they may not see.
 #![allow(clippy::unwrap_used)]
 
-use std::sync::Mutex;
+mod sent;
 
 use helpdesk_core::notification::{NotificationChannel, NotifyOn, Recipient};
 use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId, TicketId, Vouched};
 use helpdesk_engine::store::MessageId;
 use helpdesk_engine::{
-    Clock, Contact, Desk, Directory, DirectoryFuture, ManualClock, MemoryStore, Notification,
-    Notifier, NotifyError, OptOut, Request, Store, new_comment_id, new_ticket_id,
+    Contact, Desk, Directory, DirectoryFuture, ManualClock, MemoryStore, Notification, OptOut,
+    Request, Store, new_comment_id, new_ticket_id,
 };
-
-/// Keeps every notification it is handed.
-#[derive(Default)]
-struct Outbox(Mutex<Vec<Notification>>);
-
-impl Notifier for Outbox {
-    async fn notify(&self, n: &Notification) -> Result<(), NotifyError> {
-        self.0.lock().unwrap().push(n.clone());
-        Ok(())
-    }
-}
+use sent::{Outbox, to};
 
 const TENANT: TenantId = TenantId::from_u128(1);
 const ALICE: ActorId = ActorId::from_u128(0xa1);
@@ -135,22 +125,8 @@ impl Given {
 
     /// Runs the dispatcher until nothing is due; what was sent.
     async fn dispatched(&self) -> Vec<Notification> {
-        while self
-            .desk
-            .run_dispatch(self.clock.now())
-            .await
-            .unwrap()
-            .claimed
-            > 0
-        {}
-        self.desk.notifier().0.lock().unwrap().clone()
+        sent::dispatched(&self.desk, &self.clock).await
     }
-}
-
-fn to(sent: &[Notification], who: ActorId) -> Vec<&Notification> {
-    sent.iter()
-        .filter(|n| n.to.recipient == Recipient::Actor(who))
-        .collect()
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ use crate::config::{DeskConfig, Diagnostic};
 /// search.
 ///
 /// Defaults: subjects up to 250 characters, bodies up to 64 KiB, 50 tags,
-/// 50 assets, 500 links, 1,000 comments and 4 MiB of text per ticket,
+/// 50 assets, 500 links, 50 watchers, 1,000 comments and 4 MiB of text per ticket,
 /// field keys up to 64 characters and values up to 4 KiB; searches of up
 /// to 16 words of up to 64 characters, history pages of up to 1,000
 /// events.
@@ -41,6 +41,10 @@ pub struct Limits {
     pub max_assets: usize,
     /// Most links on one ticket, and most tickets merged into one.
     pub max_links: usize,
+    /// Most watchers of one ticket. Every event of the ticket may plan a
+    /// notification to each of them, so this bounds the deliveries one
+    /// command writes; at most [`MAX_WATCHERS`].
+    pub max_watchers: usize,
     /// Most comments (public replies and internal notes together) on one
     /// ticket. A ticket's conversation is loaded, copied into snapshots and
     /// indexed for search whole, so it must not grow without end; a longer
@@ -80,6 +84,7 @@ impl Default for Limits {
             max_tags: 50,
             max_assets: 50,
             max_links: 500,
+            max_watchers: 50,
             max_comments: 1_000,
             max_ticket_bytes: 4 * 1024 * 1024,
             field_key_max_chars: 64,
@@ -91,12 +96,16 @@ impl Default for Limits {
     }
 }
 
+/// The highest `limits.max_watchers` a configuration may set.
+pub const MAX_WATCHERS: usize = 1_000;
+
 /// Reports limits that make no sense: 0 where nothing could pass, a ticket
 /// that cannot hold one body of the largest size, field keys the
 /// configuration defines but no command could name.
 ///
-/// `max_tags`, `max_assets` and `max_links` may be 0: the desk then uses no
-/// tags, assets or links.
+/// `max_tags`, `max_assets`, `max_links` and `max_watchers` may be 0: the
+/// desk then uses no tags, assets, links or watchers. `max_watchers` above
+/// [`MAX_WATCHERS`] is an error: one command could plan a delivery to each.
 pub(crate) fn diagnose(config: &DeskConfig, out: &mut Vec<Diagnostic>) {
     let limits = &config.limits;
     for (name, value) in [
@@ -116,6 +125,15 @@ pub(crate) fn diagnose(config: &DeskConfig, out: &mut Vec<Diagnostic>) {
                 "must be at least 1",
             ));
         }
+    }
+    if limits.max_watchers > MAX_WATCHERS {
+        out.push(Diagnostic::error(
+            "limits.max_watchers",
+            format!(
+                "is {}, more than {MAX_WATCHERS}: every event of a ticket may plan a notification to each watcher",
+                limits.max_watchers
+            ),
+        ));
     }
     if limits.max_ticket_bytes < limits.body_max_bytes {
         out.push(Diagnostic::error(

@@ -32,7 +32,7 @@ use crate::sla::SlaPolicy;
 pub(crate) use checks::{key, reference, rule_name};
 pub use diagnostic::{Diagnostic, Severity};
 pub use directory::{AgentDef, GroupDef};
-pub use limits::Limits;
+pub use limits::{Limits, MAX_WATCHERS};
 pub use status_def::StatusDef;
 
 /// What a desk decides for itself. Every part has a default, so

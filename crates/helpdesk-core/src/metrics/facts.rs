@@ -505,6 +505,8 @@ impl TicketFacts {
             | Change::Attached { .. }
             | Change::ImpactUrgencyChanged { .. }
             | Change::FieldChanged { .. }
+            | Change::Watched { .. }
+            | Change::Unwatched { .. }
             | Change::MergedFrom { .. }
             | Change::Linked { .. }
             | Change::Unlinked { .. }

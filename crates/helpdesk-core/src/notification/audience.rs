@@ -10,18 +10,15 @@ use serde::{Deserialize, Serialize};
 /// ticket after the event and the configuration's directory when a
 /// notification is planned ([`plan`](crate::notification::plan)).
 ///
-/// There are no watchers (people following a ticket they take no part in)
-/// yet: tickets do not record them. A rule naming `"watchers"` is refused
-/// when the configuration is read, rather than accepted and sent to nobody.
-///
 /// ```
 /// use helpdesk_core::notification::Audience;
 /// let to: Vec<Audience> = serde_json::from_str(
-///     r#"["requester", "assignee", "group_members", "group_managers", {"endpoint": "ops_chat"}]"#,
+///     r#"["requester", "assignee", "group_members", "group_managers", "watchers", {"endpoint": "ops_chat"}]"#,
 /// ).unwrap();
 /// assert_eq!(to[0], Audience::Requester);
-/// assert_eq!(to[4], Audience::Endpoint("ops_chat".into()));
-/// assert_eq!(to[4].to_string(), r#"endpoint "ops_chat""#);
+/// assert_eq!(to[4], Audience::Watchers);
+/// assert_eq!(to[5], Audience::Endpoint("ops_chat".into()));
+/// assert_eq!(to[5].to_string(), r#"endpoint "ops_chat""#);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -41,6 +38,12 @@ pub enum Audience {
     /// The managers of the ticket's group (`groups.<key>.managers`), after
     /// the event, in the order listed.
     GroupManagers,
+    /// Everyone watching the ticket ([`Ticket::watchers`](crate::Ticket::watchers)),
+    /// after the event, in the order of their ids, each told only what
+    /// their role may see (a requester-role watcher never hears of an
+    /// internal note), and never of what they did themselves, whatever the
+    /// rule's `skip_actor` says.
+    Watchers,
     /// The endpoint with this key in the configuration's `endpoints`.
     Endpoint(String),
 }
@@ -52,6 +55,7 @@ impl fmt::Display for Audience {
             Audience::Assignee => f.write_str("assignee"),
             Audience::GroupMembers => f.write_str("group_members"),
             Audience::GroupManagers => f.write_str("group_managers"),
+            Audience::Watchers => f.write_str("watchers"),
             Audience::Endpoint(key) => write!(f, "endpoint {key:?}"),
         }
     }

@@ -107,6 +107,8 @@ impl NotifyOn {
             | Change::Tagged { .. }
             | Change::Untagged { .. }
             | Change::FieldChanged { .. }
+            | Change::Watched { .. }
+            | Change::Unwatched { .. }
             | Change::AssetAdded { .. }
             | Change::AssetRemoved { .. }
             | Change::Closed

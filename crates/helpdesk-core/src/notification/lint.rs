@@ -84,7 +84,10 @@ pub(crate) fn diagnose(config: &DeskConfig, out: &mut Vec<Diagnostic>) {
                         ),
                     }
                 }
-                Audience::Assignee | Audience::GroupMembers | Audience::GroupManagers => {}
+                Audience::Assignee
+                | Audience::GroupMembers
+                | Audience::GroupManagers
+                | Audience::Watchers => {}
             }
         }
         if let Some(template) = &rule.template {

@@ -42,9 +42,10 @@
 //!
 //! Requesters are never told of internal notes: a rule that would tell
 //! them is an error of the configuration, and [`plan`] leaves the
-//! requester out of any event they may not see, whatever the rules say.
-//! There are no watchers yet (tickets do not record them), so rules cannot
-//! name them.
+//! requester, and every watcher who watches as a requester, out of any
+//! event they may not see, whatever the rules say. A rule may name
+//! `watchers` for any kind of event: each watcher is told what their own
+//! role may see.
 
 mod audience;
 mod channel;

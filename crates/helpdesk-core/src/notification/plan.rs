@@ -26,7 +26,7 @@ use crate::ticket::Ticket;
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Recipient {
-    /// A person: the requester, an agent or a manager.
+    /// A person: the requester, an agent, a manager or a watcher.
     Actor(ActorId),
     /// An endpoint, by its key in the configuration's `endpoints`.
     Endpoint(String),
@@ -56,13 +56,17 @@ pub struct Delivery {
 /// - `requester`, `assignee`: the ticket's, after the event;
 /// - `group_members`: the agents of the configuration in the ticket's
 ///   group, by key; `group_managers`: that group's managers, in order;
+/// - `watchers`: the ticket's watchers, after the event, by id, but never
+///   the one who caused the event (a watcher is not told of their own
+///   action, whatever `skip_actor` says);
 /// - `endpoint`: the endpoint's key, if the configuration defines it for
 ///   the rule's channel (one that validates always does).
 ///
 /// Then:
 ///
 /// - nobody gets a delivery for an event they may not see: the ticket's
-///   requester, however a rule named them, is never told of an event
+///   requester and every watcher watching as a requester, however a rule
+///   named them (even as an agent of a group), are never told of an event
 ///   [`Event::is_visible_to`] hides from requesters (an internal note),
 ///   whatever the rules say;
 /// - with `skip_actor` (the default), the person who caused the event is
@@ -114,6 +118,12 @@ pub fn plan(event: &Event, ticket_after: &Ticket, config: &DeskConfig) -> Vec<De
         return Vec::new();
     };
     let requester_may_see = event.is_visible_to(Role::Requester);
+    let as_requester = |id: ActorId| {
+        id == ticket_after.requester()
+            || ticket_after
+                .watcher(id)
+                .is_some_and(|watcher| watcher.role == Role::Requester)
+    };
     let mut planned = BTreeSet::new();
     let mut out = Vec::new();
     for rule in config
@@ -121,9 +131,9 @@ pub fn plan(event: &Event, ticket_after: &Ticket, config: &DeskConfig) -> Vec<De
         .iter()
         .filter(|rule| rule.on.contains(&kind))
     {
-        for recipient in recipients(rule, ticket_after, config) {
+        for recipient in recipients(rule, event, ticket_after, config) {
             let hidden = matches!(recipient, Recipient::Actor(id) if
-                (id == ticket_after.requester() && !requester_may_see)
+                (!requester_may_see && as_requester(id))
                 || (id == event.by.id && rule.skip_actor));
             if hidden || !planned.insert((recipient.clone(), rule.via)) {
                 continue;
@@ -139,9 +149,14 @@ pub fn plan(event: &Event, ticket_after: &Ticket, config: &DeskConfig) -> Vec<De
     out
 }
 
-/// Everyone `rule` names, resolved against the ticket and the directory,
-/// in order, possibly more than once.
-fn recipients(rule: &NotificationRule, ticket: &Ticket, config: &DeskConfig) -> Vec<Recipient> {
+/// Everyone `rule` names for `event`, resolved against the ticket and the
+/// directory, in order, possibly more than once.
+fn recipients(
+    rule: &NotificationRule,
+    event: &Event,
+    ticket: &Ticket,
+    config: &DeskConfig,
+) -> Vec<Recipient> {
     let group = || {
         let id = ticket.group()?;
         config.groups.iter().find(|(_, def)| def.id == id)
@@ -172,6 +187,12 @@ fn recipients(rule: &NotificationRule, ticket: &Ticket, config: &DeskConfig) -> 
                     );
                 }
             }
+            Audience::Watchers => out.extend(
+                ticket
+                    .watchers()
+                    .filter(|watcher| watcher.id != event.by.id)
+                    .map(|watcher| Recipient::Actor(watcher.id)),
+            ),
             Audience::Endpoint(key) => {
                 if config
                     .endpoints

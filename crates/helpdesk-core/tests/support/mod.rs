@@ -215,6 +215,17 @@ pub fn example(kind: CommandKind, seq: u128) -> Command {
             key: "phone".into(),
             value: Some(FieldValue::Text("+49 30 1234".into())),
         },
+        // The desk's requester: each role's own cell of the authorization
+        // table holds for them (a requester watches only themselves).
+        CommandKind::Watch => Command::Watch {
+            watcher: ActorRef {
+                id: ActorId::from_u128(100),
+                role: Role::Requester,
+            },
+        },
+        CommandKind::Unwatch => Command::Unwatch {
+            watcher: ActorId::from_u128(100),
+        },
         CommandKind::AddAsset => Command::AddAsset {
             asset: "laptop:SN-1".into(),
         },

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use helpdesk_core::notification::{NotificationChannel, NotifyOn, Recipient};
-use helpdesk_core::{ActorId, Change, DeskConfig, Role, TenantId, Ticket, TicketId};
+use helpdesk_core::{ActorId, Change, DeskConfig, Event, Role, TenantId, Ticket, TicketId};
 
 use crate::notification::{
     Addressee, Contact, Directory, EventVars, Notification, RecipientVars, Templates, TicketVars,
@@ -78,6 +78,12 @@ impl<'a, S: Store> Preparer<'a, S> {
                 to.address = Some(endpoint.target.clone());
             }
             Recipient::Actor(id) => {
+                // The plan left them out already; the ticket may have
+                // changed since (a watcher now watching as a requester),
+                // so the rule is said again on the ticket as it is now.
+                if hidden_from(&ticket, *id, &message.event.event) {
+                    return Ok(Prepared::Skip);
+                }
                 let contact = self.contact(tenant, *id).await.map_err(retry)?;
                 let contact = contact.unwrap_or_default();
                 if kind.is_some_and(|on| contact.opted_out(on, delivery.channel)) {
@@ -219,6 +225,17 @@ impl<'a, S: Store> Preparer<'a, S> {
             },
         })
     }
+}
+
+/// Whether `event` is hidden from `person` on `ticket`: an event
+/// requesters may not see, and they are its requester or watch it as a
+/// requester.
+fn hidden_from(ticket: &Ticket, person: ActorId, event: &Event) -> bool {
+    !event.is_visible_to(Role::Requester)
+        && (person == ticket.requester()
+            || ticket
+                .watcher(person)
+                .is_some_and(|watcher| watcher.role == Role::Requester))
 }
 
 /// A ticket's short reference: its number (`#1042`), or for a ticket

@@ -53,8 +53,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use helpdesk_core::{
     Actor, ActorId, ActorRef, AssetRef, AttachmentRef, Channel, Comment, CommentId, FieldValue,
-    GroupId, Impact, Link, Priority, Reach, Resolution, Status, Ticket, TicketId, TicketNumber,
-    TicketType, Urgency, Visibility,
+    GroupId, Impact, Link, Priority, Reach, Resolution, Role, Status, Ticket, TicketId, TicketNumber, TicketType,
+    Urgency, Visibility,
 };
 use serde::Serialize;
 
@@ -135,6 +135,10 @@ pub struct TicketView {
     /// The ticket it was merged into.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<uuid::Uuid>))]
     pub merged_into: Option<TicketId>,
+    /// Who watches it, by id: everyone for staff; for a requester only
+    /// those who watch as requesters (the customers copied on it), never
+    /// the staff who follow it.
+    pub watchers: Vec<WatcherView>,
     /// The comments the actor may read, oldest first.
     pub conversation: Vec<CommentView>,
     /// When it was opened.
@@ -194,6 +198,13 @@ impl TicketView {
             links: seen.links().iter().copied().collect(),
             resolution: seen.resolution().cloned(),
             merged_into: seen.merged_into(),
+            // `view_for` leaves requesters the requester-role watchers; the
+            // filter says the rule once more where they are copied.
+            watchers: seen
+                .watchers()
+                .filter(|w| staff || !w.role.is_staff())
+                .map(WatcherView::of)
+                .collect(),
             // `view_for` leaves requesters the public comments; the
             // filter says the rule once more where the text is copied.
             conversation: seen
@@ -204,6 +215,66 @@ impl TicketView {
             created_at: seen.created_at(),
             updated_at: seen.updated_at(),
         })
+    }
+}
+
+/// A watcher of a [`TicketView`]: who, in which role they are told, and
+/// their name when the desk's directory knows it.
+///
+/// ```
+/// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, Role, TenantId};
+/// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, Request, SystemClock};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+/// let config: DeskConfig = toml::from_str(r#"
+///     [agents.maria]
+///     id = "00000000-0000-0000-0000-000000000007"
+///     name = "Maria Keller"
+/// "#)?;
+/// let desk = Desk::new(config, MemoryStore::new(), NoNotifier, SystemClock)?;
+/// let tenant = TenantId::from_u128(1);
+/// let alice = Actor::requester(ActorId::from_u128(1), tenant);
+/// let maria = Actor::agent(ActorId::from_u128(7), tenant, []);
+/// let id = helpdesk_engine::new_ticket_id();
+/// let open = Command::Open(NewTicket::new(alice.id, "Printer jams", ""));
+/// desk.execute(Request::new(alice.clone(), id, open)).await?;
+/// // Maria follows the ticket; Alice copies her colleague Bo on it.
+/// desk.execute(Request::new(maria.clone(), id, Command::Watch { watcher: maria.as_ref() })).await?;
+/// let bo = ActorId::from_u128(2);
+/// let cc = Command::Watch { watcher: helpdesk_core::ActorRef { id: bo, role: Role::Requester } };
+/// desk.execute(Request::new(maria.clone(), id, cc)).await?;
+///
+/// let staff = desk.ticket_view(&maria, id).await?.expect("in reach");
+/// assert_eq!(staff.watchers.len(), 2);
+/// assert_eq!(staff.watchers[1].name.as_deref(), Some("Maria Keller"));
+/// let hers = desk.ticket_view(&alice, id).await?.expect("her ticket");
+/// assert_eq!(hers.watchers.len(), 1, "Alice sees Bo, not who follows on the desk's side");
+/// assert_eq!((hers.watchers[0].id, hers.watchers[0].role), (bo, Role::Requester));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[non_exhaustive]
+pub struct WatcherView {
+    /// The watcher's id.
+    #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
+    pub id: ActorId,
+    /// The role they watch in: what they are told follows it.
+    #[cfg_attr(feature = "openapi", schema(value_type = schema::Role))]
+    pub role: Role,
+    /// Their name, when the desk's directory knows it.
+    pub name: Option<String>,
+}
+
+impl WatcherView {
+    fn of(watcher: ActorRef) -> Self {
+        Self {
+            id: watcher.id,
+            role: watcher.role,
+            name: None,
+        }
     }
 }
 

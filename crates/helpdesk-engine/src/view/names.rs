@@ -25,12 +25,16 @@ impl Named for TicketView {
     fn mentions(&self, out: &mut Vec<ActorId>) {
         out.push(self.requester);
         out.extend(self.assignee);
+        out.extend(self.watchers.iter().map(|w| w.id));
         out.extend(self.conversation.iter().map(|c| c.author.id));
     }
 
     fn name(&mut self, names: &BTreeMap<ActorId, String>) {
         self.requester_name = names.get(&self.requester).cloned();
         self.assignee_name = self.assignee.and_then(|a| names.get(&a).cloned());
+        for watcher in &mut self.watchers {
+            watcher.name = names.get(&watcher.id).cloned();
+        }
         self.conversation.iter_mut().for_each(|c| c.name(names));
     }
 }
