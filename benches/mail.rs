@@ -19,21 +19,31 @@ use helpdesk_mail::{Arrival, FsAttachments, InboundConfig, Mail, MailChannel, No
 use helpdesk_sqlite::SqliteStore;
 
 const TENANT: TenantId = TenantId::from_u128(0xbe7c);
+/// Replies on one ticket before the next mail opens another (a ticket
+/// holds at most 1,000 comments).
+const REPLIES_PER_TICKET: u64 = 100;
 const PASS: &str = "Authentication-Results: mx.example.com; dmarc=pass header.from=customer.test";
 
 /// A reply of about 20 KB: a few new lines over a long quoted thread, as
 /// text and as HTML.
 fn reply(id: u64) -> Vec<u8> {
-    let history: String = (0..90)
-        .map(|i| format!("> Line {i} of the earlier conversation about the VPN client and its logs.\r\n"))
+    let thread = id / REPLIES_PER_TICKET;
+    let history: String = (0..140)
+        .map(|i| {
+            format!("> Line {i} of the earlier conversation about the VPN client and its logs.\r\n")
+        })
         .collect();
-    let html_history: String = (0..70)
-        .map(|i| format!("<p>Line {i} of the earlier conversation about the VPN client and its logs.</p>\r\n"))
+    let html_history: String = (0..110)
+        .map(|i| {
+            format!(
+                "<p>Line {i} of the earlier conversation about the VPN client and its logs.</p>\r\n"
+            )
+        })
         .collect();
     format!(
         "From: Ann <ann@customer.test>\r\nTo: support@help.example.com\r\n\
 Subject: Re: VPN drops every hour\r\nMessage-ID: <reply-{id}@customer.test>\r\n\
-In-Reply-To: <first@customer.test>\r\nReferences: <first@customer.test>\r\n{PASS}\r\n\
+In-Reply-To: <first-{thread}@customer.test>\r\nReferences: <first-{thread}@customer.test>\r\n{PASS}\r\n\
 Date: Mon, 2 Mar 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n\
 Content-Type: multipart/alternative; boundary=\"alt\"\r\n\r\n\
 --alt\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n\
@@ -64,23 +74,59 @@ impl Bench {
         let mut config =
             InboundConfig::new(TENANT, ActorId::from_u128(1), "support@help.example.com");
         config.trusted_servers = vec!["mx.example.com".into()];
-        let channel = MailChannel::new(config, FsAttachments::new(dir.path().join("files")), NoSenders);
+        let channel = MailChannel::new(
+            config,
+            FsAttachments::new(dir.path().join("files")),
+            NoSenders,
+        );
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .expect("runtime");
-        let first = b"From: Ann <ann@customer.test>\r\nTo: support@help.example.com\r\n\
-Subject: VPN drops every hour\r\nMessage-ID: <first@customer.test>\r\n\r\nSince Monday.\r\n";
-        let opened = runtime.block_on(channel.ingest(&desk, first, &Arrival::default()));
-        assert!(matches!(opened, Ok(Outcome::Opened { .. })));
-        Self { runtime, desk, channel, next: AtomicU64::new(0), _dir: dir }
+        Self {
+            runtime,
+            desk,
+            channel,
+            next: AtomicU64::new(0),
+            _dir: dir,
+        }
     }
 
+    /// Ingests the next reply; every hundredth mail first opens a ticket a
+    /// hundred replies ahead (so no reply in flight beside it needs it).
     async fn ingest(&self) {
-        let raw = reply(self.next.fetch_add(1, Ordering::Relaxed));
-        let outcome = self.channel.ingest(&self.desk, &raw, &Arrival::default()).await;
-        assert!(matches!(outcome, Ok(Outcome::Replied { .. })), "{outcome:?}");
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        if n == 0 {
+            self.open(0).await;
+        }
+        if n % REPLIES_PER_TICKET == 0 {
+            self.open(n / REPLIES_PER_TICKET + 1).await;
+        }
+        let raw = reply(n);
+        let outcome = self
+            .channel
+            .ingest(&self.desk, &raw, &Arrival::default())
+            .await;
+        assert!(
+            matches!(outcome, Ok(Outcome::Replied { .. })),
+            "{outcome:?}"
+        );
+    }
+
+    async fn open(&self, thread: u64) {
+        {
+            let first = format!(
+                "From: Ann <ann@customer.test>\r\nTo: support@help.example.com\r\n\
+Subject: VPN drops every hour\r\nMessage-ID: <first-{}@customer.test>\r\n\r\nSince Monday.\r\n",
+                thread
+            );
+            let opened = self
+                .channel
+                .ingest(&self.desk, first.as_bytes(), &Arrival::default())
+                .await;
+            assert!(matches!(opened, Ok(Outcome::Opened { .. })), "{opened:?}");
+        }
     }
 }
 
@@ -90,9 +136,15 @@ fn mail(c: &mut Criterion) {
     let mut group = c.benchmark_group("mail");
     group.throughput(Throughput::Elements(1));
     group.bench_function("parse only (mail-parser)", |b| {
-        b.iter(|| mail_parser::MessageParser::default().parse(&raw).map(|m| m.parts.len()))
+        b.iter(|| {
+            mail_parser::MessageParser::default()
+                .parse(&raw)
+                .map(|m| m.parts.len())
+        })
     });
-    group.bench_function("parse (Mail::parse)", |b| b.iter(|| Mail::parse(&raw).is_ok()));
+    group.bench_function("parse (Mail::parse)", |b| {
+        b.iter(|| Mail::parse(&raw).is_ok())
+    });
 
     let bench = Bench::new();
     group.bench_function("ingest/one at a time", |b| {

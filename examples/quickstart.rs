@@ -604,15 +604,27 @@ Auto-Submitted: auto-replied\r\n{verdict}\r\n\r\nI am out of the office until Tu
     for raw in &mails {
         let mail = helpdesk::mail::Mail::parse(raw.as_bytes())?;
         let subject = mail.subject().unwrap_or_default();
-        let outcome = channel.ingest(&host.desk, raw.as_bytes(), &Arrival::default()).await?;
+        let outcome = channel
+            .ingest(&host.desk, raw.as_bytes(), &Arrival::default())
+            .await?;
         let said = match &outcome {
             Outcome::Opened { ticket, .. } => {
-                let ticket = host.desk.store().load(host.tenant, *ticket).await?.ok_or("ticket")?;
+                let ticket = host
+                    .desk
+                    .store()
+                    .load(host.tenant, *ticket)
+                    .await?
+                    .ok_or("ticket")?;
                 let number = ticket.number().map(|n| n.to_string()).unwrap_or_default();
                 format!("opened {number}")
             }
             Outcome::Replied { ticket, comment } => {
-                let ticket = host.desk.store().load(host.tenant, *ticket).await?.ok_or("ticket")?;
+                let ticket = host
+                    .desk
+                    .store()
+                    .load(host.tenant, *ticket)
+                    .await?
+                    .ok_or("ticket")?;
                 let number = ticket.number().map(|n| n.to_string()).unwrap_or_default();
                 let text = ticket
                     .conversation()

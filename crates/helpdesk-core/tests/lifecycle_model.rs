@@ -26,10 +26,10 @@ use helpdesk_core::config::StatusDef;
 use helpdesk_core::routing::RouteInput;
 use helpdesk_core::{
     Actor, ActorId, ActorRef, AttachmentRef, Change, Command, CommandKind, CommentId, Context,
-    DeskConfig,
-    DomainError, Event, FieldDef, FieldKind, FieldValue, GroupId, Impact, Link, LinkKind,
-    NewTicket, Priority, Resolution, ResolutionCode, Role, Status, StatusCategory, StatusTarget,
-    TenantId, Ticket, TicketId, TicketNumber, TicketType, Urgency, Visibility, apply, decide,
+    DeskConfig, DomainError, Event, FieldDef, FieldKind, FieldValue, GroupId, Impact, Link,
+    LinkKind, NewTicket, Priority, Resolution, ResolutionCode, Role, Status, StatusCategory,
+    StatusTarget, TenantId, Ticket, TicketId, TicketNumber, TicketType, Urgency, Visibility, apply,
+    decide,
 };
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;

@@ -208,8 +208,15 @@ async fn mail_fetched_from_imap_becomes_tickets_and_replies_once() {
     let desk = Desk::new(DeskConfig::default(), store, NoNotifier, clock).unwrap();
     let tenant = TenantId::from_u128(1);
     let config = InboundConfig::new(tenant, ActorId::from_u128(1), "support@example.com");
-    let channel = MailChannel::new(config, FsAttachments::new(dir.path().join("files")), NoSenders);
-    let vouched = Arrival { authenticated: Some(true), ..Arrival::default() };
+    let channel = MailChannel::new(
+        config,
+        FsAttachments::new(dir.path().join("files")),
+        NoSenders,
+    );
+    let vouched = Arrival {
+        authenticated: Some(true),
+        ..Arrival::default()
+    };
     let server = Dovecot::start(true);
     let mails = [
         "From: ann@customer.test\r\nTo: support@example.com\r\nSubject: VPN\r\nMessage-ID: <a1@customer.test>\r\n\r\nVPN drops.\r\n",
@@ -222,6 +229,7 @@ async fn mail_fetched_from_imap_becomes_tickets_and_replies_once() {
 
     // When the source polls, handing each mail to the channel; and the same
     // mails come in again (a host that stopped before filing them).
+    assert_eq!(server.message_ids("INBOX").len(), 3, "{}", server.log());
     let mut source = ImapSource::connect(server.options()).await.unwrap();
     let ingest = |fetched: helpdesk_mail::Fetched| {
         let (channel, desk, vouched) = (&channel, &desk, &vouched);
@@ -240,10 +248,26 @@ async fn mail_fetched_from_imap_becomes_tickets_and_replies_once() {
     let second = source.poll(ingest).await.unwrap();
 
     // Then one ticket with one reply, written once, and every mail filed.
-    assert_eq!(first, PollReport { processed: 3, failed: 0 });
-    assert_eq!(second, PollReport { processed: 3, failed: 0 });
+    assert_eq!(
+        first,
+        PollReport {
+            processed: 3,
+            failed: 0
+        }
+    );
+    assert_eq!(
+        second,
+        PollReport {
+            processed: 3,
+            failed: 0
+        }
+    );
     let feed = desk.store().feed(None, 1000).await.unwrap();
-    assert_eq!(feed.len(), feed_after_first, "the second fetch wrote nothing");
+    assert_eq!(
+        feed.len(),
+        feed_after_first,
+        "the second fetch wrote nothing"
+    );
     let replies = feed
         .iter()
         .filter(|l| matches!(l.event.event.change, helpdesk_core::Change::Replied { .. }))

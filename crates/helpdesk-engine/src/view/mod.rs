@@ -53,8 +53,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use helpdesk_core::{
     Actor, ActorId, ActorRef, AssetRef, AttachmentRef, Channel, Comment, CommentId, FieldValue,
-    GroupId, Impact, Link, Priority, Reach, Resolution, Role, Status, Ticket, TicketId, TicketNumber, TicketType,
-    Urgency, Visibility,
+    GroupId, Impact, Link, Priority, Reach, Resolution, Role, Status, Ticket, TicketId,
+    TicketNumber, TicketType, Urgency, Visibility,
 };
 use serde::Serialize;
 

@@ -217,6 +217,12 @@ impl ImapSource {
     /// The UIDs waiting in the mailbox, oldest first, at most a batch.
     async fn waiting(&mut self) -> Result<Vec<u32>, ImapError> {
         let session = self.session().await?;
+        // NOOP lets the server announce mail that arrived since the last
+        // command, which a search alone may not see.
+        if let Err(e) = session.noop().await {
+            return Err(self.command("NOOP", e));
+        }
+        let session = self.session().await?;
         let found = session.uid_search("UNDELETED").await;
         let found = found.map_err(|e| self.command("UID SEARCH", e))?;
         let mut uids: Vec<u32> = found.into_iter().collect();

@@ -97,7 +97,11 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
             }
         };
         let key = keys::message_key(&mail, raw);
-        let step = Step { key: &key };
+        let identity = keys::identity(&key, &mail);
+        let step = Step {
+            key: &key,
+            identity: &identity,
+        };
         let from = mail.from().address().to_string();
         if self.config.is_own_address(&from) {
             return Ok(Outcome::Ignored(Ignored::FromDesk));
@@ -244,12 +248,12 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         step: &Step<'_>,
     ) -> Result<Outcome, IngestError> {
         let tenant = self.config.tenant;
-        let comment = keys::comment_of(tenant, key);
-        let body = reply_text(mail);
+        let comment = keys::comment_of(tenant, step.identity);
+        let body = within(&reply_text(mail), desk.config().limits.body_max_bytes);
         let command = Command::Reply { comment, body };
         let request = Request::new(actor.clone(), ticket.id(), command);
         let request = Request {
-            id: CommandId::for_client_key(&actor, key.as_str()),
+            id: CommandId::for_client_key(&actor, step.identity),
             ..request
         };
         desk.execute(request)
@@ -302,8 +306,8 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                 }
             },
         };
-        let ticket = keys::ticket_of(tenant, key);
-        let command_id = CommandId::for_client_key(&actor, key.as_str());
+        let ticket = keys::ticket_of(tenant, step.identity);
+        let command_id = CommandId::for_client_key(&actor, step.identity);
         // A mail offered again finds its ticket and is answered as before;
         // only a first open counts against the sender's rate.
         let opened_before = desk
@@ -321,11 +325,10 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                 }
             }
         }
-        let subject = ticket_subject(mail.subject().unwrap_or_default());
-        let mut description = mail.text().trim().to_string();
-        if description.is_empty() {
-            description = "(no text)".into();
-        }
+        let limits = &desk.config().limits;
+        let subject = one_line(&ticket_subject(mail.subject().unwrap_or_default()));
+        let subject: String = subject.chars().take(limits.subject_max_chars).collect();
+        let description = within(mail.text().trim(), limits.body_max_bytes);
         let mut new = NewTicket::new(actor.id, subject, description);
         if !actor.role.is_staff() {
             new.requester = actor.id;
@@ -351,7 +354,7 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
             };
             let request = Request::new(system.clone(), ticket, link);
             let request = Request {
-                id: CommandId::for_client_key(&system, &format!("{key} follows")),
+                id: CommandId::for_client_key(&system, &format!("{} follows", step.identity)),
                 ..request
             };
             desk.execute(request)
@@ -414,12 +417,12 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         );
         let system = Actor::system(self.config.system, tenant);
         let note = Command::AddNote {
-            comment: keys::comment_of(tenant, step.key),
+            comment: keys::comment_of(tenant, step.identity),
             body,
         };
         let request = Request::new(system.clone(), ticket, note);
         let request = Request {
-            id: CommandId::for_client_key(&system, step.key.as_str()),
+            id: CommandId::for_client_key(&system, step.identity),
             ..request
         };
         desk.execute(request)
@@ -492,7 +495,7 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
             },
         );
         let request = Request {
-            id: CommandId::for_client_key(actor, &format!("{key} files")),
+            id: CommandId::for_client_key(actor, &format!("{} files", step.identity)),
             ..request
         };
         desk.execute(request)
@@ -551,6 +554,34 @@ fn reply_text(mail: &Mail) -> String {
     }
 }
 
+/// `text` as one line: control characters (line breaks included) become
+/// spaces.
+fn one_line(text: &str) -> String {
+    let spaced: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `text` within `max` bytes: cut at a character boundary with a note when
+/// longer (the whole mail is attached as `original.eml`); `(no text)` when
+/// empty.
+fn within(text: &str, max: usize) -> String {
+    const CUT: &str = "\n\n[cut: the whole mail is attached as original.eml]";
+    if text.is_empty() {
+        return "(no text)".into();
+    }
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max.saturating_sub(CUT.len());
+    while end > 0 && !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}{CUT}", &text[..end])
+}
+
 /// A file name without path separators or control characters.
 fn safe_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
@@ -565,6 +596,8 @@ fn safe_name(name: &str) -> String {
 /// Names the mail in errors.
 struct Step<'a> {
     key: &'a MessageId,
+    /// What the mail's commands are keyed by ([`keys::identity`]).
+    identity: &'a str,
 }
 
 impl Step<'_> {

@@ -36,14 +36,34 @@ pub(crate) fn message_key(mail: &Mail, raw: &[u8]) -> MessageId {
         .expect("hex digits at a domain are a valid message id")
 }
 
+/// What makes a mail this mail: its Message-ID and the digest of its
+/// sender, subject and text. The same mail fetched again (even over
+/// another path, with other transport headers) has the same identity; a
+/// different mail that reuses a Message-ID (a resend with an edited text, a
+/// client that repeats ids) has another.
+pub(crate) fn identity(key: &MessageId, mail: &Mail) -> String {
+    let mut hasher = Sha256::new();
+    for part in [
+        mail.from().address(),
+        mail.subject().unwrap_or_default(),
+        mail.text(),
+    ] {
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part.as_bytes());
+    }
+    let digest = hasher.finalize();
+    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!("{key} {hex}")
+}
+
 /// The ticket a mail opens.
-pub(crate) fn ticket_of(tenant: TenantId, key: &MessageId) -> TicketId {
-    TicketId::from(derived(&["ticket", &tenant.to_string(), key.as_str()]))
+pub(crate) fn ticket_of(tenant: TenantId, identity: &str) -> TicketId {
+    TicketId::from(derived(&["ticket", &tenant.to_string(), identity]))
 }
 
 /// The comment a mail adds.
-pub(crate) fn comment_of(tenant: TenantId, key: &MessageId) -> CommentId {
-    CommentId::from(derived(&["comment", &tenant.to_string(), key.as_str()]))
+pub(crate) fn comment_of(tenant: TenantId, identity: &str) -> CommentId {
+    CommentId::from(derived(&["comment", &tenant.to_string(), identity]))
 }
 
 /// The requester an address the host does not know is: the same actor for
