@@ -215,8 +215,9 @@ async fn on_postgres(_: DeskConfig, url: &str) -> Result<(), Box<dyn Error>> {
     .into())
 }
 
-/// A working day of the example desk on `store`.
-async fn day<S: Store + 'static>(
+/// A working day of the example desk on `store` (the cross-check of its
+/// report in `tests/quickstart_report.rs` runs it too).
+pub(crate) async fn day<S: Store + 'static>(
     config: DeskConfig,
     store: S,
     banner: String,

@@ -1,11 +1,12 @@
-//! `helpdesk report`: the figures of a period over a desk's SQLite file,
-//! as text, JSON, CSV or a self-contained HTML page with charts.
+//! `helpdesk report`: the figures of a period over a desk's SQLite file or
+//! PostgreSQL database, as text, JSON, CSV or a self-contained HTML page
+//! with charts.
 
 mod csv;
 mod html;
 mod text;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
@@ -32,11 +33,108 @@ pub enum ReportFormat {
     Html,
 }
 
+/// Where a desk's events are read from: both stores answer the same
+/// [`Store::feed`], so the report is the same whichever holds the desk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A SQLite file.
+    Sqlite(PathBuf),
+    /// A PostgreSQL database.
+    Postgres {
+        /// A URL (`postgres://user@host/db`) or a libpq connection string
+        /// (`host=127.0.0.1 user=postgres dbname=test`).
+        url: String,
+        /// The schema holding the desk's tables; the connection's search
+        /// path when `None`.
+        schema: Option<String>,
+    },
+}
+
+impl Source {
+    /// The source the command line names: `db` (a SQLite file, or a
+    /// `postgres://` or `postgresql://` URL), or `--postgres URL`, with
+    /// `--schema` only for PostgreSQL.
+    pub fn from_args(
+        db: Option<String>,
+        postgres: Option<String>,
+        schema: Option<String>,
+    ) -> Result<Self, String> {
+        let source = match (db, postgres) {
+            (Some(_), Some(_)) => {
+                return Err("give either DB or --postgres URL, not both".to_owned());
+            }
+            (None, None) => {
+                return Err(
+                    "give the desk's SQLite file, or a PostgreSQL database with --postgres URL"
+                        .to_owned(),
+                );
+            }
+            (None, Some(url)) => Self::Postgres { url, schema },
+            (Some(db), None) if is_postgres_url(&db) => Self::Postgres { url: db, schema },
+            (Some(db), None) => {
+                if let Some(schema) = schema {
+                    return Err(format!(
+                        "--schema {schema:?} names a PostgreSQL schema; give --postgres URL (or a postgres:// URL) with it"
+                    ));
+                }
+                Self::Sqlite(PathBuf::from(db))
+            }
+        };
+        Ok(source)
+    }
+
+    /// The source for people, without a password.
+    pub fn label(&self) -> String {
+        match self {
+            Self::Sqlite(path) => path.display().to_string(),
+            Self::Postgres { url, schema } => {
+                let url = redact(url);
+                match schema {
+                    Some(schema) => format!("{url} (schema {schema})"),
+                    None => url,
+                }
+            }
+        }
+    }
+}
+
+/// Whether `text` is a PostgreSQL URL rather than a file name.
+fn is_postgres_url(text: &str) -> bool {
+    text.starts_with("postgres://") || text.starts_with("postgresql://")
+}
+
+/// A connection string with its password replaced by `***`.
+fn redact(url: &str) -> String {
+    if is_postgres_url(url) {
+        let Some((scheme, rest)) = url.split_once("://") else {
+            return url.to_owned();
+        };
+        let end = rest.find(['/', '?']).unwrap_or(rest.len());
+        let (authority, path) = rest.split_at(end);
+        if let Some((user, host)) = authority.rsplit_once('@')
+            && let Some((name, _)) = user.split_once(':')
+        {
+            return format!("{scheme}://{name}:***@{host}{path}");
+        }
+        return url.to_owned();
+    }
+    url.split_whitespace()
+        .map(|pair| {
+            if pair.starts_with("password=") {
+                "password=***"
+            } else {
+                pair
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// What the command line asked for.
 #[derive(Debug)]
 pub struct Args {
-    /// The desk's SQLite file.
-    pub db: PathBuf,
+    /// Where the desk's events are.
+    pub source: Source,
     /// The desk configuration, for calendars and names.
     pub desk: Option<PathBuf>,
     /// The period's start, a date or an instant.
@@ -58,7 +156,7 @@ pub struct Args {
 /// The JSON document, and what every other format renders.
 #[derive(Debug, Serialize)]
 pub struct Document {
-    /// The file reported on.
+    /// The file or database reported on (without a password).
     pub db: String,
     /// Tickets in the file (of the tenant, when one was given).
     pub tickets: usize,
@@ -95,18 +193,21 @@ fn local_midnight(tz: Tz, date: NaiveDate) -> DateTime<Utc> {
         .map_or_else(|| midnight.and_utc(), |at| at.with_timezone(&Utc))
 }
 
-/// Reads every event of the store's feed into a projection.
-pub async fn project<S: Store>(store: &S, config: DeskConfig) -> Result<Metrics, String> {
+/// Reads every event of the store's feed into a projection; answers it
+/// with the number of events read.
+pub async fn project<S: Store>(store: &S, config: DeskConfig) -> Result<(Metrics, u64), String> {
     const PAGE: u32 = 20_000;
     let mut metrics = Metrics::new(config);
+    let mut events = 0;
     loop {
         let page = store
             .feed(metrics.position(), PAGE)
             .await
             .map_err(|e| format!("reading the event log: {e}"))?;
         if page.is_empty() {
-            return Ok(metrics);
+            return Ok((metrics, events));
         }
+        events += page.len() as u64;
         for logged in &page {
             let e = &logged.event;
             metrics.apply(logged.position, e.tenant, e.ticket, &e.event);
@@ -114,8 +215,9 @@ pub async fn project<S: Store>(store: &S, config: DeskConfig) -> Result<Metrics,
     }
 }
 
-/// The report and trends of `args` over `metrics`.
-pub fn document(metrics: &Metrics, args: &Args, db: &Path) -> Result<Document, String> {
+/// The report and trends of `args` over `metrics`, built from `events`
+/// events.
+pub fn document(metrics: &Metrics, events: u64, args: &Args) -> Result<Document, String> {
     let from = bound(&args.from, args.tz, "from")?;
     let to = bound(&args.to, args.tz, "to")?;
     let every = args.every.unwrap_or(if to - from <= TimeDelta::days(62) {
@@ -140,9 +242,9 @@ pub fn document(metrics: &Metrics, args: &Args, db: &Path) -> Result<Document, S
         .filter(|t| args.tenant.is_none_or(|tenant| t.tenant == tenant))
         .count();
     Ok(Document {
-        db: db.display().to_string(),
+        db: args.source.label(),
         tickets,
-        events: metrics.position().unwrap_or(0),
+        events,
         report,
         trends,
     })
@@ -157,26 +259,27 @@ pub fn run(args: &Args) -> Outcome {
         },
         None => DeskConfig::default(),
     };
-    if !args.db.is_file() {
+    if let Source::Sqlite(db) = &args.source
+        && !db.is_file()
+    {
         return Outcome::unusable(format!(
             "{}: no such file; give the SQLite file of a desk",
-            args.db.display()
+            db.display()
         ));
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => return Outcome::unusable(format!("starting the runtime: {e}")),
     };
-    let metrics = runtime.block_on(async {
-        let store =
-            SqliteStore::open(&args.db).map_err(|e| format!("{}: {e}", args.db.display()))?;
-        project(&store, config).await
-    });
-    let metrics = match metrics {
-        Ok(metrics) => metrics,
+    let projected = runtime.block_on(read(&args.source, config));
+    let (metrics, events) = match projected {
+        Ok(projected) => projected,
         Err(e) => return Outcome::unusable(e),
     };
-    let doc = match document(&metrics, args, &args.db) {
+    let doc = match document(&metrics, events, args) {
         Ok(doc) => doc,
         Err(e) => return Outcome::unusable(e),
     };
@@ -187,6 +290,33 @@ pub fn run(args: &Args) -> Outcome {
         ReportFormat::Html => html::render(&doc, args.tz),
     };
     Outcome::done(out, false)
+}
+
+/// Opens the store of `source` and reads its feed into a projection.
+async fn read(source: &Source, config: DeskConfig) -> Result<(Metrics, u64), String> {
+    match source {
+        Source::Sqlite(db) => {
+            let store = SqliteStore::open(db).map_err(|e| format!("{}: {e}", db.display()))?;
+            project(&store, config).await
+        }
+        #[cfg(feature = "postgres")]
+        Source::Postgres { url, schema } => {
+            let options = helpdesk_postgres::PostgresOptions {
+                schema: schema.clone(),
+                max_connections: 1,
+                ..helpdesk_postgres::PostgresOptions::default()
+            };
+            let store = helpdesk_postgres::PostgresStore::connect(url, options)
+                .await
+                .map_err(|e| format!("{}: {e}", source.label()))?;
+            project(&store, config).await
+        }
+        #[cfg(not(feature = "postgres"))]
+        Source::Postgres { .. } => Err(format!(
+            "{}: this helpdesk was built without PostgreSQL; build it with the feature \"postgres\"",
+            source.label()
+        )),
+    }
 }
 
 /// A duration for people: `45s`, `12m`, `3h 05m`, `2d 4h`.
