@@ -251,12 +251,7 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         let comment = keys::comment_of(tenant, step.identity);
         let body = within(&reply_text(mail), desk.config().limits.body_max_bytes);
         let command = Command::Reply { comment, body };
-        let request = Request::new(actor.clone(), ticket.id(), command);
-        let request = Request {
-            id: CommandId::for_client_key(&actor, step.identity),
-            ..request
-        };
-        desk.execute(request)
+        desk.execute(keyed(&actor, ticket.id(), command, step.identity))
             .await
             .map_err(|e| step.desk("add the reply", e))?;
         self.attach(
@@ -307,7 +302,6 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
             },
         };
         let ticket = keys::ticket_of(tenant, step.identity);
-        let command_id = CommandId::for_client_key(&actor, step.identity);
         // A mail offered again finds its ticket and is answered as before;
         // only a first open counts against the sender's rate.
         let opened_before = desk
@@ -334,11 +328,7 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
             new.requester = actor.id;
         }
         let vouched = Vouched::new().requester_email(from).channel(Channel::Email);
-        let request = Request::new(actor.clone(), ticket, Command::Open(new)).vouched(vouched);
-        let request = Request {
-            id: command_id,
-            ..request
-        };
+        let request = keyed(&actor, ticket, Command::Open(new), step.identity).vouched(vouched);
         let executed = desk
             .execute(request)
             .await
@@ -352,12 +342,8 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                     ticket: old,
                 },
             };
-            let request = Request::new(system.clone(), ticket, link);
-            let request = Request {
-                id: CommandId::for_client_key(&system, &format!("{} follows", step.identity)),
-                ..request
-            };
-            desk.execute(request)
+            let key = format!("{} follows", step.identity);
+            desk.execute(keyed(&system, ticket, link, &key))
                 .await
                 .map_err(|e| step.desk("link the older ticket", e))?;
         }
@@ -420,12 +406,7 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
             comment: keys::comment_of(tenant, step.identity),
             body,
         };
-        let request = Request::new(system.clone(), ticket, note);
-        let request = Request {
-            id: CommandId::for_client_key(&system, step.identity),
-            ..request
-        };
-        desk.execute(request)
+        desk.execute(keyed(&system, ticket, note, step.identity))
             .await
             .map_err(|e| step.desk("note the delivery failure", e))?;
         Ok(Outcome::DeliveryFailed { ticket, recipients })
@@ -486,18 +467,12 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                 file.size() as u64,
             ));
         }
-        let request = Request::new(
-            actor.clone(),
-            ticket,
-            Command::Attach {
-                comment,
-                attachments: files,
-            },
-        );
-        let request = Request {
-            id: CommandId::for_client_key(actor, &format!("{} files", step.identity)),
-            ..request
+        let attach = Command::Attach {
+            comment,
+            attachments: files,
         };
+        let key = format!("{} files", step.identity);
+        let request = keyed(actor, ticket, attach, &key);
         desk.execute(request)
             .await
             .map_err(|e| step.desk("attach the files", e))?;
@@ -516,6 +491,15 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
             .await
             .map_err(|e| step.store("remember the Message-ID", e))?;
         Ok(())
+    }
+}
+
+/// `command` by `actor` on `ticket`, under the command id of the client
+/// key `key`, so the same mail gives the same id however often it comes.
+fn keyed(actor: &Actor, ticket: TicketId, command: Command, key: &str) -> Request {
+    Request {
+        id: CommandId::for_client_key(actor, key),
+        ..Request::new(actor.clone(), ticket, command)
     }
 }
 
