@@ -75,7 +75,7 @@
 //! |-----------------------|--------|
 //! | the server accepted the message (`250` after `DATA`) | delivered |
 //! | a `4xx` answer at any step (`421` service not available, `450`/`451` try again later, `452` out of storage) | retried |
-//! | a connection refused, reset or closed, a name that does not resolve, a TLS handshake that failed | retried |
+//! | a connection refused, reset or closed, a name that does not resolve, a TLS handshake that failed (a certificate not trusted included) | retried |
 //! | no answer within [`SmtpOptions::timeout`] | retried |
 //! | a `5xx` answer at any step (`550` no such mailbox, `552` too large, `553` address refused, `554` transaction failed, `535` login refused) | permanent: a dead letter after one attempt |
 //! | no email address for the recipient, an address that does not parse | permanent |
@@ -90,8 +90,19 @@
 //! a notifier one notification at a time, in order. [`Tls::StartTls`]
 //! (the default, port 587) requires the upgrade, and [`Tls::Implicit`]
 //! (port 465) starts with TLS; both check the server's certificate for
-//! [`SmtpOptions::host`] against the platform's trust store, with rustls.
-//! [`Tls::None`] is for a relay on the same machine or a trusted network.
+//! [`SmtpOptions::host`] against the platform's trust store and the roots
+//! the host adds ([`SmtpOptions::extra_roots`], for a private authority or
+//! a self-signed certificate), with rustls. A certificate nothing trusted
+//! vouches for, or one for another name, ends the attempt at the
+//! handshake: no login and no mail is sent, in clear or otherwise, and the
+//! attempt is retried (a server's certificate may be mended without the
+//! desk), until the dead letters. [`Tls::None`] is for a relay on the same
+//! machine or a trusted network.
+//!
+//! With [`SmtpOptions::credentials`] the notifier logs in with `AUTH PLAIN`
+//! or `AUTH LOGIN`, whichever the server offers (`PLAIN` when both); a
+//! login the server refuses is permanent, its reason naming the user and
+//! the `credentials` option.
 #![warn(missing_docs)]
 
 mod message;

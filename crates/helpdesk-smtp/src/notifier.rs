@@ -6,7 +6,9 @@ use helpdesk_core::TicketId;
 use helpdesk_engine::{Clock, DeliveryId, Notification, Notifier, NotifyError, SystemClock};
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication;
-use lettre::transport::smtp::client::{Tls as LettreTls, TlsParameters};
+use lettre::transport::smtp::client::{
+    Certificate, CertificateStore, Tls as LettreTls, TlsParameters,
+};
 use lettre::transport::smtp::extension::ClientId;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -33,6 +35,9 @@ pub struct SmtpNotifier<C = SystemClock> {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     composer: Composer,
     server: String,
+    /// The user name of [`SmtpOptions::credentials`], for naming a login
+    /// the server refused.
+    login: Option<String>,
     timeout: Duration,
     clock: C,
 }
@@ -63,8 +68,12 @@ impl<C: Clock> SmtpNotifier<C> {
         let checked = options.check()?;
         let tls = match options.tls {
             Tls::None => LettreTls::None,
-            Tls::StartTls => LettreTls::Required(tls_parameters(&options.host)?),
-            Tls::Implicit => LettreTls::Wrapper(tls_parameters(&options.host)?),
+            Tls::StartTls => {
+                LettreTls::Required(tls_parameters(&options.host, &options.extra_roots)?)
+            }
+            Tls::Implicit => {
+                LettreTls::Wrapper(tls_parameters(&options.host, &options.extra_roots)?)
+            }
         };
         let hello = options
             .hello_name
@@ -77,6 +86,7 @@ impl<C: Clock> SmtpNotifier<C> {
                 .tls(tls)
                 .timeout(Some(options.timeout))
                 .hello_name(ClientId::Domain(hello));
+        let login = options.credentials.as_ref().map(|c| c.username.clone());
         if let Some(credentials) = options.credentials {
             builder = builder.credentials(authentication::Credentials::new(
                 credentials.username,
@@ -91,6 +101,7 @@ impl<C: Clock> SmtpNotifier<C> {
                 reply_to: options.reply_to,
             },
             server: format!("{}:{}", options.host, options.port),
+            login,
             timeout: options.timeout,
             clock,
         })
@@ -199,9 +210,18 @@ impl<C: Clock> SmtpNotifier<C> {
         self.composer.compose(notification, self.clock.now())
     }
 
-    /// Maps a failed send to retryable or permanent.
+    /// Maps a failed send to retryable or permanent; a login the server
+    /// refused (`535`, `534`) names the credentials.
     fn failure(&self, delivery: DeliveryId, error: &lettre::transport::smtp::Error) -> NotifyError {
-        let reason = format!("{}: {}", self.server, chain(error));
+        let code = error.status().map(|code| code.to_string());
+        let reason = match (&self.login, code.as_deref()) {
+            (Some(user), Some("535" | "534")) => format!(
+                "{}: the server refused the login of {user:?} (credentials): {}",
+                self.server,
+                chain(error)
+            ),
+            _ => format!("{}: {}", self.server, chain(error)),
+        };
         if error.is_permanent() {
             NotifyError::permanent(NAME, delivery, reason)
         } else {
@@ -211,9 +231,24 @@ impl<C: Clock> SmtpNotifier<C> {
 }
 
 /// The TLS settings for `host`: certificates checked against the
-/// platform's trust store, for that name.
-fn tls_parameters(host: &str) -> Result<TlsParameters, SmtpError> {
-    TlsParameters::new(host.to_owned()).map_err(|error| SmtpError::Tls {
+/// platform's trust store and `extra_roots`, for that name.
+fn tls_parameters(host: &str, extra_roots: &[Vec<u8>]) -> Result<TlsParameters, SmtpError> {
+    let mut builder = TlsParameters::builder(host.to_owned());
+    for (index, der) in extra_roots.iter().enumerate() {
+        let bad = |error: lettre::transport::smtp::Error| SmtpError::ExtraRoot {
+            index,
+            reason: chain(&error),
+        };
+        let root = || Certificate::from_der(der.clone()).map_err(bad);
+        // Each root alone first, so that a bad one is named.
+        TlsParameters::builder(host.to_owned())
+            .certificate_store(CertificateStore::None)
+            .add_root_certificate(root()?)
+            .build()
+            .map_err(bad)?;
+        builder = builder.add_root_certificate(root()?);
+    }
+    builder.build().map_err(|error| SmtpError::Tls {
         host: host.to_owned(),
         reason: chain(&error),
     })

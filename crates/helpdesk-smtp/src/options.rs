@@ -69,7 +69,8 @@ pub struct Sender {
 /// Where and how an [`SmtpNotifier`](crate::SmtpNotifier) sends mail.
 ///
 /// [`SmtpOptions::new`] fills in the defaults: port 587 with
-/// [`Tls::StartTls`], no credentials, no reply address, a 30 s timeout.
+/// [`Tls::StartTls`], no credentials, no reply address, a 30 s timeout,
+/// the platform's trusted roots alone.
 ///
 /// ```
 /// use std::time::Duration;
@@ -85,7 +86,7 @@ pub struct Sender {
 #[derive(Debug, Clone)]
 pub struct SmtpOptions {
     /// The server's host name (or address). With TLS, its certificate
-    /// must be valid for this name.
+    /// must be valid for this name (or address).
     pub host: String,
     /// The server's port: 587 for submission with `STARTTLS`, 465 for
     /// implicit TLS, 25 for a relay.
@@ -113,6 +114,22 @@ pub struct SmtpOptions {
     /// answer to the message; also the limit on each command. Keep it well
     /// inside the dispatcher's lease. Default: 30 s.
     pub timeout: Duration,
+    /// Root certificates (DER) trusted besides the platform's, for a
+    /// server whose certificate a private authority signed, or a
+    /// self-signed one. A certificate no trusted root vouches for, or
+    /// one for another name, fails the handshake: nothing is sent.
+    /// Default: none.
+    ///
+    /// ```
+    /// use helpdesk_smtp::{SmtpError, SmtpNotifier, SmtpOptions};
+    ///
+    /// let mut options = SmtpOptions::new("mail.internal", "support@example.com", "help.example.com");
+    /// options.extra_roots.push(b"not a certificate".to_vec());
+    /// let error = SmtpNotifier::new(options).err().expect("refused");
+    /// assert!(matches!(error, SmtpError::ExtraRoot { index: 0, .. }));
+    /// assert!(error.to_string().starts_with("extra_roots[0] is not a DER certificate"));
+    /// ```
+    pub extra_roots: Vec<Vec<u8>>,
 }
 
 impl SmtpOptions {
@@ -136,6 +153,7 @@ impl SmtpOptions {
             domain: domain.into(),
             hello_name: None,
             timeout: Duration::from_secs(30),
+            extra_roots: Vec::new(),
         }
     }
 
@@ -270,6 +288,15 @@ pub enum SmtpError {
     /// The timeout is zero.
     #[error("timeout is zero: give each attempt time to connect and send, such as 30 s")]
     Timeout,
+    /// A certificate of [`SmtpOptions::extra_roots`] cannot be a trusted
+    /// root.
+    #[error("extra_roots[{index}] is not a DER certificate that can be a trusted root: {reason}")]
+    ExtraRoot {
+        /// Its position in `extra_roots`.
+        index: usize,
+        /// Why.
+        reason: String,
+    },
     /// The TLS client could not be set up (its trust store could not be
     /// loaded).
     #[error("the TLS client for {host:?} could not be set up: {reason}")]

@@ -3,6 +3,11 @@
 //! notifiers and notifications to send it.
 #![allow(dead_code, clippy::unwrap_used)]
 
+mod certificates;
+
+#[allow(unused_imports)]
+pub use certificates::{Authority, Issued};
+
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -25,17 +30,73 @@ pub const DOMAIN: &str = "help.example.test";
 pub struct Server {
     dir: tempfile::TempDir,
     child: Option<Child>,
+    setup: Vec<String>,
     pub port: u16,
+}
+
+/// How a [`Server`] protects its connections (see `smtp_server.py`).
+#[derive(Debug, Clone, Copy)]
+pub enum ServerTls {
+    /// Offers `STARTTLS`, and takes mail without it too.
+    Offer,
+    /// Refuses everything but `EHLO`, `NOOP` and `QUIT` before `STARTTLS`.
+    Require,
+    /// TLS from the first byte (SMTPS).
+    Implicit,
+}
+
+/// What a [`Server`] asks of its clients: none of it by default.
+#[derive(Default)]
+pub struct Setup<'a> {
+    /// The TLS it speaks, presenting `Issued`'s certificate.
+    pub tls: Option<(ServerTls, &'a Issued)>,
+    /// The user name and password every message needs (`AUTH`, over TLS).
+    pub login: Option<(&'a str, &'a str)>,
+    /// The `AUTH` mechanisms offered, such as `LOGIN`: both when none.
+    pub mechanisms: Option<&'a str>,
+}
+
+impl Setup<'_> {
+    fn args(&self) -> Vec<String> {
+        let mut args = Vec::new();
+        if let Some((tls, issued)) = self.tls {
+            let mode = match tls {
+                ServerTls::Offer => "offer",
+                ServerTls::Require => "require",
+                ServerTls::Implicit => "implicit",
+            };
+            for (flag, value) in [
+                ("--tls", mode),
+                ("--cert", issued.cert.to_str().unwrap()),
+                ("--key", issued.key.to_str().unwrap()),
+            ] {
+                args.extend([flag.to_owned(), value.to_owned()]);
+            }
+        }
+        if let Some((user, password)) = self.login {
+            args.extend(["--login".to_owned(), format!("{user}:{password}")]);
+        }
+        if let Some(mechanisms) = self.mechanisms {
+            args.extend(["--mechanisms".to_owned(), mechanisms.to_owned()]);
+        }
+        args
+    }
 }
 
 impl Server {
     /// Starts a server on a free port. Fails the test, saying what to
     /// install, when python3 or aiosmtpd is missing.
     pub fn start() -> Self {
+        Self::start_with(&Setup::default())
+    }
+
+    /// Starts a server on a free port, set up as `setup` says.
+    pub fn start_with(setup: &Setup<'_>) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let mut server = Self {
             dir,
             child: None,
+            setup: setup.args(),
             port: 0,
         };
         server.spawn(0);
@@ -48,6 +109,7 @@ impl Server {
             .arg(script)
             .arg(self.dir.path())
             .arg(port.to_string())
+            .args(&self.setup)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -101,6 +163,22 @@ impl Server {
     /// Every message the server took and then refused after `DATA`.
     pub fn refused(&self) -> Vec<Vec<u8>> {
         self.read("refused")
+    }
+
+    /// What the server's connections did, a line each (see
+    /// `smtp_server.py`): `AUTH <mechanism> <user> ok|refused` and
+    /// `MAIL tls|plain <user, or ->`.
+    pub fn log(&self) -> Vec<String> {
+        match std::fs::read_to_string(self.dir.path().join("log")) {
+            Ok(text) => text.lines().map(str::to_owned).collect(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// A directory for the test's own files, removed with the server.
+    pub fn dir(&self) -> &std::path::Path {
+        self.dir.path()
     }
 
     fn read(&self, folder: &str) -> Vec<Vec<u8>> {
