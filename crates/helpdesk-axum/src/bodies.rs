@@ -152,21 +152,24 @@ pub struct TagBody {
 #[serde(deny_unknown_fields)]
 pub struct WatchBody {
     /// The role the watcher watches in, which decides what they are told
-    /// (a requester is never told of an internal note). When absent: the
-    /// caller's own role when they watch themselves, `requester` for
-    /// anyone else, the role told the least.
+    /// (a requester is never told of an internal note); refused when the
+    /// desk's directory knows them in another. When absent: the caller's
+    /// own role when they watch themselves; for anyone else, the role the
+    /// directory knows them in, or else `requester`, the role told the
+    /// least.
     #[schema(value_type = Option<schema::Role>)]
     #[serde(default)]
     pub role: Option<Role>,
 }
 
 impl WatchBody {
-    /// The watch command for `watcher`, asked by `caller`.
-    pub(crate) fn command(self, caller: &Actor, watcher: ActorId) -> Command {
+    /// The watch command for `watcher`, asked by `caller`, with the role
+    /// the directory `known` them in.
+    pub(crate) fn command(self, caller: &Actor, watcher: ActorId, known: Option<Role>) -> Command {
         let role = self.role.unwrap_or(if watcher == caller.id {
             caller.role
         } else {
-            Role::Requester
+            known.unwrap_or(Role::Requester)
         });
         Command::Watch {
             watcher: ActorRef { id: watcher, role },

@@ -412,7 +412,7 @@ change_path!(
     "/tickets/{id}/watchers/{actor}",
     actor = "Who watches.",
     "watch",
-    "Add a watcher, in the role the body names: staff add anyone of the tenant, a requester only themselves",
+    "Add a watcher, in the role the body names (by default the one the desk's directory knows): staff add anyone of the tenant, a requester only themselves",
     body = WatchBody,
     pub(crate) async fn watch(
         With(state): Api,
@@ -421,7 +421,12 @@ change_path!(
         pre: Preconditions,
         JsonBody(body): JsonBody<WatchBody>,
     ) -> Answer {
-        let command = body.command(&actor, watcher);
+        let known = if body.role.is_none() && watcher != actor.id {
+            state.desk.known_role(actor.tenant, watcher).await?
+        } else {
+            None
+        };
+        let command = body.command(&actor, watcher, known);
         change(&state, actor, ticket, pre, |_| command).await
     }
 );

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
-use helpdesk_core::{Actor, TicketId, TicketNumber};
+use helpdesk_core::{Actor, ActorId, Role, TenantId, TicketId, TicketNumber};
 use helpdesk_engine::store::{Filter, Order};
 use helpdesk_engine::view::{EventView, Outcome, Page, TicketSummary, TicketView};
 use helpdesk_engine::{Clock, Desk, DeskError, Executed, Notifier, Request, Store};
@@ -68,6 +68,14 @@ pub(crate) trait Service: Send + Sync + 'static {
     ) -> BoxFuture<'_, Result<Seen, DeskError>>;
 
     fn history_page_max(&self) -> u32;
+
+    /// The role the desk's directory knows `actor` of `tenant` in, if it
+    /// says.
+    fn known_role(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+    ) -> BoxFuture<'_, Result<Option<Role>, DeskError>>;
 }
 
 impl<S, N, C> Service for Arc<Desk<S, N, C>>
@@ -172,5 +180,16 @@ where
 
     fn history_page_max(&self) -> u32 {
         u32::try_from(self.config().limits.history_page_max).unwrap_or(u32::MAX)
+    }
+
+    fn known_role(
+        &self,
+        tenant: TenantId,
+        actor: ActorId,
+    ) -> BoxFuture<'_, Result<Option<Role>, DeskError>> {
+        Box::pin(async move {
+            let contact = self.directory().contact(tenant, actor).await?;
+            Ok(contact.and_then(|contact| contact.role))
+        })
     }
 }

@@ -292,3 +292,34 @@ async fn nobody_watches_a_closed_ticket() {
     // Then the lifecycle does not allow it
     assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.text);
 }
+
+#[tokio::test]
+async fn a_watcher_takes_the_directorys_role_and_another_is_refused() {
+    // Given Alice's ticket, and a directory that knows Gina as an agent
+    let server = start().await;
+    let id = alices_ticket(&server).await;
+    let path = |who: &str| format!("/tickets/{id}/watchers/{who}");
+
+    // When the admin copies Gina on it, naming her as a requester
+    let contradicted = server
+        .put(&path(GINA), "admin", json!({"role": "requester"}))
+        .await;
+    // Then it is invalid, naming the field, and nothing changed
+    assert_eq!(
+        contradicted.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        contradicted.text
+    );
+    assert_eq!(contradicted.body["field"], "watcher.role");
+    assert!(watchers(&server, &id, "admin").await.is_empty());
+
+    // When the admin copies her without a role
+    let copied = server.put(&path(GINA), "admin", json!({})).await;
+    // Then she watches in the directory's role
+    assert_eq!(copied.status, StatusCode::OK, "{}", copied.text);
+    assert_eq!(
+        watchers(&server, &id, "admin").await,
+        [(GINA.to_owned(), "agent".to_owned(), json!("Gina One"))]
+    );
+}

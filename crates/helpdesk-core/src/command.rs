@@ -274,6 +274,9 @@ pub enum Command {
     /// watcher never hears of an internal note). Staff add or remove anyone
     /// of the tenant; a requester only themselves, as a requester. Watching
     /// again in another role changes the role; in the same role, nothing.
+    /// The domain takes the role as given; the engine's desk first checks
+    /// it against the host's directory and refuses a role it contradicts
+    /// (`watcher.role`).
     ///
     /// ```
     /// use helpdesk_core::{ActorId, ActorRef, Command, CommandKind, Role};

@@ -12,7 +12,7 @@ use crate::clock::Clock;
 use crate::dispatcher::DispatchOptions;
 use crate::error::{ConfigError, DeskError, Reuse};
 use crate::ids::{CommandId, EventId};
-use crate::notification::{ConfigDirectory, Directory, Templates};
+use crate::notification::{ConfigDirectory, Directory, Templates, watcher};
 use crate::notifier::Notifier;
 use crate::recent::Recent;
 use crate::store::{
@@ -541,6 +541,23 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
                     };
                 }
             };
+            // Past the domain's checks (reach, authorization, the
+            // requester's own role), a watcher's role must be the one the
+            // host's directory knows, where it knows one.
+            if let Command::Watch { watcher } = &request.command
+                && let Err(refused) =
+                    watcher::check_role(self.directory.as_ref(), tenant, *watcher).await
+            {
+                // A kept ticket may be behind the store's: decide on it.
+                if from_cache {
+                    self.recent.forget(key);
+                    continue;
+                }
+                return match self.store.command(tenant, request.id).await? {
+                    Some(record) => self.replay(request, fingerprint, record).await,
+                    None => Err(refused),
+                };
+            }
             let from_version = ticket.version();
             let mut after = ticket;
             let mut stored = Vec::with_capacity(events.len());

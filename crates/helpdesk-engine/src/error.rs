@@ -4,6 +4,7 @@ use helpdesk_core::config::Diagnostic;
 use helpdesk_core::{DomainError, TicketId};
 
 use crate::ids::CommandId;
+use crate::notification::DirectoryError;
 use crate::store::StoreError;
 
 /// Why a command was not executed.
@@ -78,6 +79,11 @@ pub enum DeskError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The directory could not answer what the command needs checked (the
+    /// role of a watcher being added). Nothing was written; retrying later
+    /// with the same command id is safe.
+    #[error(transparent)]
+    Directory(#[from] DirectoryError),
     /// The command id was recorded for a different request: another
     /// actor, another ticket or another command. Nothing was written and
     /// nothing of the first request is told; send a new id for a new

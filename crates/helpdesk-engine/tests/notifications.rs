@@ -255,6 +255,7 @@ impl Directory for Accounts {
             } else {
                 Vec::new()
             },
+            role: None,
         });
         Box::pin(async move { Ok(contact) })
     }

@@ -7,10 +7,11 @@ mod sent;
 
 use helpdesk_core::notification::NotificationChannel;
 use helpdesk_core::{
-    Actor, ActorId, ActorRef, Command, DeskConfig, NewTicket, Role, TenantId, TicketId,
+    Actor, ActorId, ActorRef, Command, DeskConfig, DomainError, NewTicket, Role, TenantId, TicketId,
 };
 use helpdesk_engine::{
-    Desk, ManualClock, MemoryStore, Notification, Request, new_comment_id, new_ticket_id,
+    ConfigDirectory, Contact, Desk, DeskError, Directory, DirectoryError, DirectoryFuture,
+    Executed, ManualClock, MemoryStore, Notification, Request, new_comment_id, new_ticket_id,
 };
 use sent::{Outbox, to};
 
@@ -73,6 +74,35 @@ fn config() -> DeskConfig {
     .unwrap()
 }
 
+/// The host's accounts: Erin is a customer, Maria and Jonas are agents;
+/// anyone else is unknown.
+struct Accounts;
+
+impl Directory for Accounts {
+    fn contact(&self, tenant: TenantId, actor: ActorId) -> DirectoryFuture<'_> {
+        let role = match actor {
+            ERIN => Some(Role::Requester),
+            MARIA | JONAS => Some(Role::Agent),
+            _ => None,
+        };
+        let contact = role.filter(|_| tenant == TENANT).map(|role| Contact {
+            email: Some(format!("{}@accounts.example", actor.as_uuid().as_u128())),
+            role: Some(role),
+            ..Contact::default()
+        });
+        Box::pin(async move { Ok(contact) })
+    }
+}
+
+/// A directory whose database is down.
+struct Down;
+
+impl Directory for Down {
+    fn contact(&self, _: TenantId, _: ActorId) -> DirectoryFuture<'_> {
+        Box::pin(async { Err(DirectoryError("accounts database unreachable".into())) })
+    }
+}
+
 struct Given {
     desk: Desk<MemoryStore, Outbox, ManualClock>,
     clock: ManualClock,
@@ -80,9 +110,8 @@ struct Given {
 }
 
 impl Given {
-    /// Alice's ticket, followed by Maria as an agent and with Erin copied
-    /// on it as a requester.
-    async fn watched() -> Self {
+    /// Alice's ticket, on a desk looking people up in `directory`.
+    async fn opened(directory: impl Directory + 'static) -> Self {
         let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().unwrap());
         let desk = Desk::new(
             config(),
@@ -90,35 +119,57 @@ impl Given {
             Outbox::default(),
             clock.clone(),
         )
-        .unwrap();
+        .unwrap()
+        .with_directory(directory);
         let ticket = new_ticket_id();
         let alice = Actor::requester(ALICE, TENANT);
         let open = Command::Open(NewTicket::new(ALICE, "VPN drops", ""));
         desk.execute(Request::new(alice, ticket, open))
             .await
             .unwrap();
-        let given = Self {
+        Self {
             desk,
             clock,
             ticket,
-        };
+        }
+    }
+
+    /// Alice's ticket, followed by Maria as an agent and with Erin copied
+    /// on it as a requester.
+    async fn watched() -> Self {
+        let given = Self::opened(ConfigDirectory::new(&config())).await;
         given.watch(MARIA, Role::Agent).await;
         given.watch(ERIN, Role::Requester).await;
         given
     }
 
-    async fn run(&self, agent: ActorId, command: Command) {
+    async fn try_run(&self, agent: ActorId, command: Command) -> Result<Executed, DeskError> {
         let agent = Actor::agent(agent, TENANT, []);
         self.desk
             .execute(Request::new(agent, self.ticket, command))
             .await
-            .unwrap();
+    }
+
+    async fn run(&self, agent: ActorId, command: Command) {
+        self.try_run(agent, command).await.unwrap();
+    }
+
+    /// Jonas adds `who` as a watcher in `role`.
+    async fn try_watch(&self, who: ActorId, role: Role) -> Result<Executed, DeskError> {
+        let watcher = ActorRef { id: who, role };
+        self.try_run(JONAS, Command::Watch { watcher }).await
     }
 
     /// Jonas adds `who` as a watcher in `role`.
     async fn watch(&self, who: ActorId, role: Role) {
-        let watcher = ActorRef { id: who, role };
-        self.run(JONAS, Command::Watch { watcher }).await;
+        self.try_watch(who, role).await.unwrap();
+    }
+
+    /// Who watches the ticket, in which role, as staff see it.
+    async fn watchers(&self) -> Vec<ActorRef> {
+        let agent = Actor::agent(JONAS, TENANT, []);
+        let ticket = self.desk.ticket(&agent, self.ticket).await.unwrap();
+        ticket.unwrap().watchers().collect()
     }
 
     async fn reply(&self, agent: ActorId, body: &str) {
@@ -264,4 +315,88 @@ async fn a_ticket_view_names_its_watchers_as_each_reader_may_see_them() {
         names(&hers.unwrap()),
         [(ERIN, Role::Requester, Some("Erin Cole".into()))]
     );
+}
+
+#[tokio::test]
+async fn a_watcher_named_in_a_role_the_directory_contradicts_is_refused_naming_the_field() {
+    // Given Alice's ticket on a desk whose directory knows Erin as a
+    // customer and Maria as an agent
+    let given = Given::opened(Accounts).await;
+    for (who, claimed, known) in [
+        (ERIN, Role::Agent, "a requester"),
+        (ERIN, Role::Admin, "a requester"),
+        (MARIA, Role::Requester, "an agent"),
+    ] {
+        // When Jonas adds them in another role
+        let refused = given.try_watch(who, claimed).await.err().unwrap();
+        // Then the watch is refused, naming the field and what the
+        // directory says
+        let DeskError::Rejected(DomainError::Invalid(invalid)) = &refused else {
+            panic!("{who} as {claimed:?}: {refused:?}");
+        };
+        assert_eq!(invalid.field, "watcher.role");
+        assert!(
+            refused
+                .to_string()
+                .contains(&format!("is {known} in the desk's directory")),
+            "{refused}"
+        );
+    }
+    // And nothing was written
+    assert!(given.watchers().await.is_empty());
+    // While the roles the directory gives, and the word of the caller for
+    // someone it does not know, are taken
+    given.watch(ERIN, Role::Requester).await;
+    given.watch(MARIA, Role::Agent).await;
+    let stranger = ActorId::from_u128(0x51);
+    given.watch(stranger, Role::Agent).await;
+    let watching = given.watchers().await;
+    let roles: Vec<(ActorId, Role)> = watching.iter().map(|w| (w.id, w.role)).collect();
+    assert_eq!(
+        roles,
+        [
+            (MARIA, Role::Agent),
+            (stranger, Role::Agent),
+            (ERIN, Role::Requester)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_customer_refused_as_an_agent_watcher_is_never_sent_an_internal_note() {
+    // Given Alice's ticket on a desk whose directory knows Erin as a
+    // customer, and Jonas trying to copy her on it as an agent
+    let given = Given::opened(Accounts).await;
+    assert!(given.try_watch(ERIN, Role::Agent).await.is_err());
+    // When agents write notes with secrets, Erin is then copied in the role
+    // the directory gives her, and a reply and another note follow
+    let secrets = ["SECRET-1 vendor owes us", "SECRET-2 VIP, be nice"];
+    given.note(MARIA, secrets[0]).await;
+    given.watch(ERIN, Role::Requester).await;
+    given.reply(JONAS, "We are on it").await;
+    given.note(JONAS, secrets[1]).await;
+    let sent = given.dispatched().await;
+    // Then Erin is told of the reply, over every channel the rules name,
+    // and of nothing that holds a secret
+    let erin = to(&sent, ERIN);
+    use NotificationChannel::{Email, Nats, Webhook};
+    assert_eq!(channels(&erin), [Email, Webhook, Nats]);
+    for n in &erin {
+        let seen = serde_json::to_string(n).unwrap();
+        for secret in secrets {
+            assert!(!seen.contains(secret), "{} got {secret}: {seen}", n.channel);
+        }
+        assert!(n.event.event.is_visible_to(Role::Requester));
+    }
+}
+
+#[tokio::test]
+async fn a_directory_that_cannot_answer_refuses_the_watch_and_writes_nothing() {
+    // Given Alice's ticket on a desk whose directory is down
+    let given = Given::opened(Down).await;
+    // When Jonas adds Erin as a watcher
+    let refused = given.try_watch(ERIN, Role::Requester).await.err().unwrap();
+    // Then the directory's failure is told, and nobody watches
+    assert!(matches!(refused, DeskError::Directory(_)), "{refused:?}");
+    assert!(given.watchers().await.is_empty());
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use axum::http::request::Parts;
 use helpdesk_axum::{RouterOptions, Unauthorized, router_with};
-use helpdesk_core::{Actor, ActorId, DeskConfig, GroupId, TenantId};
+use helpdesk_core::{Actor, ActorId, DeskConfig, GroupId, Role, TenantId};
 use helpdesk_engine::{
     Contact, Desk, Directory, DirectoryFuture, MemoryStore, NoNotifier, SystemClock,
 };
@@ -71,21 +71,22 @@ impl Answer {
     }
 }
 
-/// The host's accounts: names by tenant and id. The same id in the other
-/// tenant is someone else.
+/// The host's accounts: names and roles by tenant and id. The same id in
+/// the other tenant is someone else.
 pub struct Accounts;
 
 impl Directory for Accounts {
     fn contact(&self, tenant: TenantId, actor: ActorId) -> DirectoryFuture<'_> {
-        let name = match (tenant == TENANT, actor.as_uuid().as_u128()) {
-            (true, 1) => Some("Alice Adams"),
-            (true, 9) => Some("Ada Admin"),
-            (true, 11) => Some("Gina One"),
-            (false, 9) => Some("Mallory Other"),
+        let known = match (tenant == TENANT, actor.as_uuid().as_u128()) {
+            (true, 1) => Some(("Alice Adams", Role::Requester)),
+            (true, 9) => Some(("Ada Admin", Role::Admin)),
+            (true, 11) => Some(("Gina One", Role::Agent)),
+            (false, 9) => Some(("Mallory Other", Role::Admin)),
             _ => None,
         };
-        let contact = name.map(|n| Contact {
-            name: Some(n.into()),
+        let contact = known.map(|(name, role)| Contact {
+            name: Some(name.into()),
+            role: Some(role),
             ..Contact::default()
         });
         Box::pin(async move { Ok(contact) })

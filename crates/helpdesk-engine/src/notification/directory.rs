@@ -5,7 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use helpdesk_core::notification::{NotificationChannel, NotifyOn};
-use helpdesk_core::{ActorId, DeskConfig, TenantId};
+use helpdesk_core::{ActorId, DeskConfig, Role, TenantId};
 use serde::{Deserialize, Serialize};
 
 /// A future a [`Directory`] answers with, boxed so that a desk can hold
@@ -24,6 +24,7 @@ pub type DirectoryFuture<'a> =
 ///     email: Some("ana@example.com".into()),
 ///     locale: Some("pt-BR".into()),
 ///     opt_outs: vec![OptOut { on: Some(NotifyOn::StatusChanged), via: None }],
+///     role: Some(helpdesk_core::Role::Requester),
 /// };
 /// assert!(ana.opted_out(NotifyOn::StatusChanged, NotificationChannel::Email));
 /// assert!(!ana.opted_out(NotifyOn::PublicReply, NotificationChannel::Email));
@@ -39,6 +40,15 @@ pub struct Contact {
     pub locale: Option<String>,
     /// What they asked not to be told.
     pub opt_outs: Vec<OptOut>,
+    /// Their role on the desk, as the host's accounts know it: a
+    /// customer is a requester, staff an agent, supervisor or admin; none
+    /// when the directory does not say. When given, a watcher added as
+    /// someone else's word must watch in this role: the desk refuses a
+    /// [`Command::Watch`](helpdesk_core::Command::Watch) naming them in
+    /// another (`watcher.role`), so a customer is never added as an agent
+    /// and sent internal notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
 }
 
 impl Contact {
@@ -87,8 +97,10 @@ pub struct DirectoryError(pub String);
 /// Where the desk looks people up to notify them: the host's accounts.
 ///
 /// The desk asks for a person by tenant and id when it delivers a
-/// notification to them, and for the names its templates show (the
-/// assignee's, the author's). `Ok(None)` means the directory does not
+/// notification to them, for the names its templates show (the
+/// assignee's, the author's), and for the role of a watcher being added
+/// ([`Contact::role`]): a watcher named in a role the directory
+/// contradicts is refused. `Ok(None)` means the directory does not
 /// know them: the desk still sends what needs no address (a webhook), and
 /// an email to the ticket's requester goes to the address the host vouched
 /// for when the ticket was opened.
@@ -124,7 +136,7 @@ pub trait Directory: Send + Sync {
 /// ticket was opened.
 ///
 /// ```
-/// use helpdesk_core::{ActorId, DeskConfig, TenantId};
+/// use helpdesk_core::{ActorId, DeskConfig, Role, TenantId};
 /// use helpdesk_engine::{ConfigDirectory, Directory};
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
@@ -162,6 +174,9 @@ impl ConfigDirectory {
                     email: agent.email.clone(),
                     locale: agent.locale.clone(),
                     opt_outs: Vec::new(),
+                    // The configuration lists people to assign and to
+                    // name, not their role.
+                    role: None,
                 };
                 (agent.id, contact)
             })

@@ -8,6 +8,7 @@ mod message;
 pub(crate) mod prepare;
 mod templates;
 mod vars;
+pub(crate) mod watcher;
 
 pub use channels::{Channels, Unrouted};
 pub use directory::{ConfigDirectory, Contact, Directory, DirectoryError, DirectoryFuture, OptOut};
