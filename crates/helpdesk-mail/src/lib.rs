@@ -22,7 +22,8 @@ pub use mail::{HeaderField, Limit, Limits, Mail, MailError, Mailbox, message_id,
 pub use reply::Reply;
 
 pub use imap::{
-    Fetched, Handled, ImapError, ImapOptions, ImapSecurity, ImapSource, PollReport, reconnect_delay,
+    Fetched, Handled, ImapError, ImapOptions, ImapSecurity, ImapSource, ImapTask, PollReport,
+    reconnect_delay, spawn_imap,
 };
 
 pub use inbound::{

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use helpdesk_mail::{Handled, ImapError, ImapSecurity, ImapSource, PollReport};
-use imap_server::{Dovecot, mail};
+use imap_server::{Dovecot, mail, message_id_of};
 
 /// Polls once, recording the Message-ID line of each message handed over
 /// and failing those whose id contains "fail".
@@ -19,13 +19,7 @@ async fn poll(source: &mut ImapSource) -> (PollReport, Vec<String>) {
         .poll(|fetched| {
             let seen = seen.clone();
             async move {
-                let text = String::from_utf8_lossy(&fetched.raw).to_string();
-                let id = text
-                    .lines()
-                    .find_map(|l| l.strip_prefix("Message-ID: "))
-                    .unwrap_or_default()
-                    .trim_matches(['<', '>', '\r'])
-                    .to_string();
+                let id = message_id_of(&fetched.raw);
                 let failed = id.contains("fail");
                 seen.lock().unwrap().push(id);
                 if failed {

@@ -21,6 +21,7 @@
 mod connection;
 mod error;
 mod options;
+mod task;
 
 use std::collections::BTreeSet;
 use std::future::Future;
@@ -32,6 +33,7 @@ use futures_util::TryStreamExt;
 use connection::{Connection, server};
 pub use error::ImapError;
 pub use options::{ImapOptions, ImapSecurity};
+pub use task::{ImapTask, spawn_imap};
 
 /// One message fetched from the mailbox.
 #[derive(Debug, Clone, PartialEq, Eq)]

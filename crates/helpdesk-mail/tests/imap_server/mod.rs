@@ -297,6 +297,16 @@ impl Drop for Dovecot {
     }
 }
 
+/// The Message-ID of a raw mail, without its angle brackets.
+pub fn message_id_of(raw: &[u8]) -> String {
+    String::from_utf8_lossy(raw)
+        .lines()
+        .find_map(|l| l.strip_prefix("Message-ID: "))
+        .unwrap_or_default()
+        .trim_matches(['<', '>', '\r'])
+        .to_string()
+}
+
 /// A small mail with `id` as its Message-ID.
 pub fn mail(id: &str) -> Vec<u8> {
     format!(
