@@ -87,6 +87,31 @@ impl Backoff {
             .map_or(self.max, |d| d.min(self.max))
     }
 
+    /// The wait after `attempts` failed attempts, the last failing with
+    /// `error`: the jittered wait, or the wait the receiver asked for
+    /// ([`NotifyError::retry_after`]) when longer, at most
+    /// [`max`](Self::max).
+    ///
+    /// ```
+    /// use chrono::TimeDelta;
+    /// use helpdesk_engine::{Backoff, DeliveryId, NotifyError};
+    ///
+    /// let backoff = Backoff { first: TimeDelta::seconds(10), max: TimeDelta::minutes(10) };
+    /// let id = DeliveryId::from_uuid(uuid::Uuid::nil());
+    /// let busy = NotifyError::retryable("webhook", id, "HTTP 503");
+    /// assert_eq!(backoff.after(1, &busy, 1.0), TimeDelta::seconds(10));
+    /// let asked = busy.with_retry_after(TimeDelta::seconds(120));
+    /// assert_eq!(backoff.after(1, &asked, 1.0), TimeDelta::seconds(120));
+    /// let greedy = asked.with_retry_after(TimeDelta::days(1));
+    /// assert_eq!(backoff.after(1, &greedy, 1.0), TimeDelta::minutes(10), "at most max");
+    /// ```
+    pub fn after(&self, attempts: u32, error: &NotifyError, unit: f64) -> TimeDelta {
+        let asked = error
+            .retry_after
+            .map_or(TimeDelta::zero(), |wait| wait.min(self.max));
+        self.jittered(attempts, unit).max(asked)
+    }
+
     /// The wait after `attempts` failed attempts, with jitter drawn from
     /// `unit` (a number from 0 to 1): between half the delay and the whole.
     pub fn jittered(&self, attempts: u32, unit: f64) -> TimeDelta {
@@ -288,7 +313,7 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
                             Outcome::Dead { error: reason }
                         } else {
                             report.retried += 1;
-                            let at = now + options.backoff.jittered(attempts, unit());
+                            let at = now + options.backoff.after(attempts, &error, unit());
                             waiting.insert(ticket, at);
                             Outcome::Retry { at, error: reason }
                         }

@@ -2,6 +2,8 @@
 
 use std::future::Future;
 
+use chrono::TimeDelta;
+
 use crate::ids::DeliveryId;
 use crate::notification::Notification;
 
@@ -29,6 +31,11 @@ pub struct NotifyError {
     /// 410, an address refused): the delivery goes to the dead letters at
     /// once instead of being retried.
     pub permanent: bool,
+    /// How long the receiver asked to be left alone before the next
+    /// attempt (HTTP `Retry-After`), if it said: the dispatcher waits at
+    /// least this long, and at most its backoff's longest wait
+    /// ([`Backoff::max`](crate::Backoff::max)).
+    pub retry_after: Option<TimeDelta>,
 }
 
 impl NotifyError {
@@ -44,6 +51,25 @@ impl NotifyError {
             delivery,
             reason: reason.into(),
             permanent: false,
+            retry_after: None,
+        }
+    }
+
+    /// The same failure, with the receiver's word on how long to wait
+    /// before trying again.
+    ///
+    /// ```
+    /// use chrono::TimeDelta;
+    /// use helpdesk_engine::{DeliveryId, NotifyError};
+    ///
+    /// let id = DeliveryId::from_uuid(uuid::Uuid::nil());
+    /// let err = NotifyError::retryable("webhook", id, "HTTP 429").with_retry_after(TimeDelta::seconds(120));
+    /// assert_eq!(err.retry_after, Some(TimeDelta::seconds(120)));
+    /// ```
+    pub fn with_retry_after(self, wait: TimeDelta) -> Self {
+        Self {
+            retry_after: Some(wait),
+            ..self
         }
     }
 

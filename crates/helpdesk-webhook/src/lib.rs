@@ -144,10 +144,13 @@
 //! | an address refused (below) | permanent, naming the address |
 //! | an endpoint's target that is not an `https` or `http` URL | permanent, naming it |
 //!
-//! A `Retry-After` header on a `429` or `5xx` is quoted in the error's
-//! reason, and so in the dispatcher's report and the dead letter; the
-//! dispatcher's own backoff ([`Backoff`](helpdesk_engine::Backoff)) sets
-//! the time of the next attempt.
+//! A `Retry-After` header on a `429` or `5xx` (seconds, or an HTTP date)
+//! is heeded: the next attempt waits at least that long
+//! ([`NotifyError::retry_after`](helpdesk_engine::NotifyError::retry_after)),
+//! at most the dispatcher's longest backoff
+//! ([`Backoff::max`](helpdesk_engine::Backoff::max)), so an endpoint cannot
+//! hold a message back for longer. The header is also quoted in the
+//! error's reason, and so in the dispatcher's report and the dead letter.
 //!
 //! # Addresses
 //!
@@ -169,6 +172,7 @@
 mod address;
 mod envelope;
 mod notifier;
+mod retry_after;
 mod signature;
 
 pub use address::PrivateAddresses;

@@ -9,6 +9,7 @@ use reqwest::{StatusCode, Url};
 
 use crate::address::{self, CheckedResolver, PrivateAddresses, Refused};
 use crate::envelope::envelope;
+use crate::retry_after;
 use crate::signature::{Secret, signature_header};
 
 /// The notifier's name in its errors.
@@ -189,16 +190,24 @@ impl<C: Clock> WebhookNotifier<C> {
             || status == StatusCode::TOO_MANY_REQUESTS
             || status == StatusCode::REQUEST_TIMEOUT;
         if retryable {
-            if let Some(after) = response
+            let after = response
                 .headers()
                 .get(reqwest::header::RETRY_AFTER)
-                .and_then(|value| value.to_str().ok())
-            {
-                reason.push_str(&format!(
-                    " (Retry-After: {after}; the dispatcher's backoff sets the next attempt)"
-                ));
+                .and_then(|value| value.to_str().ok());
+            let wait = after.and_then(|after| retry_after::wait(after, self.clock.now()));
+            if let Some(after) = after {
+                let heeded = if wait.is_some() {
+                    "the next attempt waits for it, at most the dispatcher's longest backoff"
+                } else {
+                    "not a number of seconds or an HTTP date: the dispatcher's backoff sets the next attempt"
+                };
+                reason.push_str(&format!(" (Retry-After: {after}; {heeded})"));
             }
-            Err(NotifyError::retryable(NAME, delivery, reason))
+            let error = NotifyError::retryable(NAME, delivery, reason);
+            Err(match wait {
+                Some(wait) => error.with_retry_after(wait),
+                None => error,
+            })
         } else {
             if status.is_redirection() {
                 reason.push_str("; redirects are not followed, configure the final URL");

@@ -82,6 +82,23 @@ fn desk_with<C: Clock>(
     Desk<Arc<MemoryStore>, WebhookNotifier<C>, ManualClock>,
     Arc<MemoryStore>,
 ) {
+    let backoff = Backoff {
+        first: TimeDelta::seconds(1),
+        max: TimeDelta::seconds(4),
+    };
+    desk_backing_off(config, notifier, clock, backoff)
+}
+
+/// As [`desk_with`], retrying after `backoff`.
+fn desk_backing_off<C: Clock>(
+    config: DeskConfig,
+    notifier: WebhookNotifier<C>,
+    clock: &ManualClock,
+    backoff: Backoff,
+) -> (
+    Desk<Arc<MemoryStore>, WebhookNotifier<C>, ManualClock>,
+    Arc<MemoryStore>,
+) {
     let store = Arc::new(MemoryStore::new());
     let options = DeskOptions {
         dispatch: DispatchOptions {
@@ -89,10 +106,7 @@ fn desk_with<C: Clock>(
             lease: TimeDelta::seconds(60),
             batch: 100,
             max_attempts: 8,
-            backoff: Backoff {
-                first: TimeDelta::seconds(1),
-                max: TimeDelta::seconds(4),
-            },
+            backoff,
         },
         ..DeskOptions::default()
     };
@@ -418,8 +432,9 @@ async fn answers_decide_between_delivered_retried_and_permanent() {
     let err = notifier.notify(&message).await.unwrap_err();
     assert_eq!(
         err.reason,
-        "HTTP 429 Too Many Requests (Retry-After: 120; the dispatcher's backoff sets the next attempt)"
+        "HTTP 429 Too Many Requests (Retry-After: 120; the next attempt waits for it, at most the dispatcher's longest backoff)"
     );
+    assert_eq!(err.retry_after, Some(chrono::TimeDelta::seconds(120)));
     server.answer_next([Answer::status(308)]);
     let err = notifier.notify(&message).await.unwrap_err();
     assert!(
@@ -888,4 +903,56 @@ async fn an_endpoint_on_a_refused_address_makes_dead_letters_after_one_attempt()
         );
     }
     assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn a_retry_after_holds_the_next_attempt_back_up_to_the_longest_backoff() {
+    // Given a desk whose backoff starts at 1 s and waits at most 10
+    // minutes, and an endpoint that answers 429 asking for 2 minutes, then
+    // one asking for a day, then recovers.
+    let server = Server::start().await;
+    let clock = ManualClock::new(start());
+    let notifier =
+        WebhookNotifier::with_clock(local(&server, vec![secret(1)]), clock.clone()).unwrap();
+    let backoff = Backoff {
+        first: TimeDelta::seconds(1),
+        max: TimeDelta::minutes(10),
+    };
+    let config = config(&server.url(), serde_json::json!([]));
+    let (desk, store) = desk_backing_off(config, notifier, &clock, backoff);
+    tickets(&desk, 1).await;
+    let asking = |after: &'static str| Answer {
+        status: 429,
+        headers: vec![("retry-after", after)],
+        silent: false,
+    };
+    server.answer_next([asking("120"), asking("86400")]);
+    let posted = || server.requests().len();
+
+    // When the dispatcher runs now, and again past the backoff but before
+    // the two minutes asked for.
+    let first = desk.run_dispatch(clock.now()).await.unwrap();
+    assert_eq!(first.retried, 1, "{first:?}");
+    clock.advance(Duration::seconds(119));
+    let early = desk.run_dispatch(clock.now()).await.unwrap();
+
+    // Then nothing was claimed or posted before the time asked for.
+    assert_eq!(early.claimed, 0, "{early:?}");
+    assert_eq!(posted(), 1);
+
+    // When the two minutes have passed: the endpoint asks for a day.
+    clock.advance(Duration::seconds(1));
+    let second = desk.run_dispatch(clock.now()).await.unwrap();
+    assert_eq!(second.retried, 1, "{second:?}");
+    assert_eq!(posted(), 2);
+
+    // Then the wait is the longest backoff, 10 minutes, not a day: the
+    // message goes then, and the rest follow.
+    clock.advance(Duration::minutes(10) - Duration::seconds(1));
+    assert_eq!(desk.run_dispatch(clock.now()).await.unwrap().claimed, 0);
+    clock.advance(Duration::seconds(1));
+    let third = desk.run_dispatch(clock.now()).await.unwrap();
+    assert_eq!(third.retried + third.dead, 0, "{third:?}");
+    assert!(third.delivered >= 1, "{third:?}");
+    assert!(store.pending_outbox(10).await.unwrap().is_empty());
 }
