@@ -73,11 +73,11 @@ pub mod engine {
 pub use helpdesk_engine::store::{Filter, Order, TicketQuery};
 pub use helpdesk_engine::view::{CommentView, EventView, Outcome, Page, TicketSummary, TicketView};
 pub use helpdesk_engine::{
-    Channels, Clock, CommandId, ConfigDirectory, Contact, DeliveryId, Desk, DeskError, DeskOptions,
-    Directory, DirectoryError, DirectoryFuture, DispatchOptions, DispatchReport, DueReport,
-    Executed, ManualClock, MemoryStore, NoNotifier, Notification, Notifier, NotifyError, OptOut,
-    Request, Reuse, Store, StoreError, SystemClock, Templates, new_comment_id, new_ticket_id,
-    spawn_dispatcher, spawn_scheduler,
+    ByEmailFuture, Channels, Clock, CommandId, ConfigDirectory, Contact, DeliveryId, Desk,
+    DeskError, DeskOptions, Directory, DirectoryError, DirectoryFuture, DispatchOptions,
+    DispatchReport, DueReport, Executed, ManualClock, MemoryStore, NoNotifier, Notification,
+    Notifier, NotifyError, OptOut, Request, Reuse, Store, StoreError, SystemClock, Templates,
+    new_comment_id, new_ticket_id, spawn_dispatcher, spawn_scheduler,
 };
 
 /// The UUID library of every id in the API ([`TicketId::from_uuid`],

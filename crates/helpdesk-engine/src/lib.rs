@@ -31,9 +31,9 @@ pub use error::{ConfigError, DeskError, Reuse};
 pub use ids::{CommandId, DeliveryId, EventId, new_comment_id, new_ticket_id};
 pub use memory::MemoryStore;
 pub use notification::{
-    Addressee, Channels, ConfigDirectory, Contact, Directory, DirectoryError, DirectoryFuture,
-    EventVars, Notification, OptOut, RecipientVars, RenderError, Rendered, Templates, TicketVars,
-    Unrouted, Vars,
+    Addressee, ByEmailFuture, Channels, ConfigDirectory, Contact, Directory, DirectoryError,
+    DirectoryFuture, EventVars, Notification, OptOut, RecipientVars, RenderError, Rendered,
+    Templates, TicketVars, Unrouted, Vars,
 };
 pub use notifier::{NoNotifier, Notifier, NotifyError};
 pub use scheduler::DueReport;

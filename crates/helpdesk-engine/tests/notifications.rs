@@ -256,6 +256,7 @@ impl Directory for Accounts {
                 Vec::new()
             },
             role: None,
+            groups: Default::default(),
         });
         Box::pin(async move { Ok(contact) })
     }

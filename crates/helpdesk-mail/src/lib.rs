@@ -27,8 +27,9 @@ pub use imap::{
 };
 
 pub use inbound::{
-    Arrival, Authentication, Held, Ignored, InboundConfig, IngestError, MailChannel, NoSenders,
-    Outcome, SenderRate, Senders, UnknownSenders, Unverified, subject_tag, ticket_subject,
+    Arrival, Authentication, DirectorySenders, Held, Ignored, InboundConfig, IngestError,
+    MailChannel, NoSenders, Outcome, SenderRate, Senders, UnknownSenders, Unverified, subject_tag,
+    ticket_subject,
 };
 
 #[cfg(feature = "object-store")]

@@ -1,17 +1,23 @@
 //! The [`Directory`] port: who a person is, for telling them things.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use helpdesk_core::notification::{NotificationChannel, NotifyOn};
-use helpdesk_core::{ActorId, DeskConfig, Role, TenantId};
+use helpdesk_core::{ActorId, DeskConfig, GroupId, Role, TenantId};
 use serde::{Deserialize, Serialize};
 
 /// A future a [`Directory`] answers with, boxed so that a desk can hold
 /// any directory.
 pub type DirectoryFuture<'a> =
     Pin<Box<dyn Future<Output = Result<Option<Contact>, DirectoryError>> + Send + 'a>>;
+
+/// A future a [`Directory`] answers [`Directory::by_email`] with: the
+/// person's id and contact, if it knows the address.
+pub type ByEmailFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Option<(ActorId, Contact)>, DirectoryError>> + Send + 'a>>;
 
 /// How to reach a person, and what they do not want to hear of.
 ///
@@ -25,6 +31,7 @@ pub type DirectoryFuture<'a> =
 ///     locale: Some("pt-BR".into()),
 ///     opt_outs: vec![OptOut { on: Some(NotifyOn::StatusChanged), via: None }],
 ///     role: Some(helpdesk_core::Role::Requester),
+///     groups: Default::default(),
 /// };
 /// assert!(ana.opted_out(NotifyOn::StatusChanged, NotificationChannel::Email));
 /// assert!(!ana.opted_out(NotifyOn::PublicReply, NotificationChannel::Email));
@@ -49,6 +56,11 @@ pub struct Contact {
     /// and sent internal notes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
+    /// The groups they work in, for staff: what a mail from them reaches
+    /// when the inbound email channel asks who sent it
+    /// ([`Directory::by_email`]). Empty for requesters.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub groups: BTreeSet<GroupId>,
 }
 
 impl Contact {
@@ -128,6 +140,34 @@ pub struct DirectoryError(pub String);
 pub trait Directory: Send + Sync {
     /// How to reach `actor` of `tenant`, if the directory knows them.
     fn contact(&self, tenant: TenantId, actor: ActorId) -> DirectoryFuture<'_>;
+
+    /// Who in `tenant` has `email` (lower-cased) as their verified
+    /// address, and how to reach them: the inbound email channel asks
+    /// who sent a mail (`helpdesk_mail::DirectorySenders`), so that a host
+    /// with a directory needs no second lookup. Answer only addresses the
+    /// host has verified as the person's: a mail's sender is taken to be
+    /// them, in their [`Contact::role`] and [`Contact::groups`].
+    ///
+    /// Default: nobody, so every sender is unknown to the channel (the
+    /// configuration's agents, [`ConfigDirectory`], are never looked up
+    /// by address: their addresses say where to write, not who writes).
+    fn by_email(&self, tenant: TenantId, email: &str) -> ByEmailFuture<'_> {
+        let _ = (tenant, email);
+        Box::pin(async { Ok(None) })
+    }
+}
+
+/// A shared directory answers as the directory it shares, so that a desk
+/// ([`Desk::with_directory`](crate::Desk::with_directory)) and the inbound
+/// email channel can hold the same one.
+impl<D: Directory + ?Sized> Directory for Arc<D> {
+    fn contact(&self, tenant: TenantId, actor: ActorId) -> DirectoryFuture<'_> {
+        (**self).contact(tenant, actor)
+    }
+
+    fn by_email(&self, tenant: TenantId, email: &str) -> ByEmailFuture<'_> {
+        (**self).by_email(tenant, email)
+    }
 }
 
 /// The directory a desk uses unless the host gives one: the agents of the
@@ -136,7 +176,7 @@ pub trait Directory: Send + Sync {
 /// ticket was opened.
 ///
 /// ```
-/// use helpdesk_core::{ActorId, DeskConfig, Role, TenantId};
+/// use helpdesk_core::{ActorId, DeskConfig, GroupId, Role, TenantId};
 /// use helpdesk_engine::{ConfigDirectory, Directory};
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
@@ -177,6 +217,7 @@ impl ConfigDirectory {
                     // The configuration lists people to assign and to
                     // name, not their role.
                     role: None,
+                    groups: BTreeSet::new(),
                 };
                 (agent.id, contact)
             })

@@ -11,7 +11,9 @@ mod vars;
 pub(crate) mod watcher;
 
 pub use channels::{Channels, Unrouted};
-pub use directory::{ConfigDirectory, Contact, Directory, DirectoryError, DirectoryFuture, OptOut};
+pub use directory::{
+    ByEmailFuture, ConfigDirectory, Contact, Directory, DirectoryError, DirectoryFuture, OptOut,
+};
 pub use message::{Addressee, Notification};
 pub use templates::{RenderError, Rendered, Templates};
 pub use vars::{EventVars, RecipientVars, TicketVars, Vars};

@@ -4,6 +4,7 @@
 mod authentication;
 mod channel;
 mod config;
+mod directory_senders;
 mod keys;
 mod outcome;
 mod rate;
@@ -14,6 +15,7 @@ mod thread;
 pub use authentication::Authentication;
 pub use channel::{Arrival, MailChannel};
 pub use config::{InboundConfig, UnknownSenders, Unverified};
+pub use directory_senders::DirectorySenders;
 pub use outcome::{Held, Ignored, IngestError, Outcome};
 pub use rate::SenderRate;
 pub use senders::{NoSenders, Senders};

@@ -5,7 +5,10 @@ use std::future::Future;
 use helpdesk_core::{Actor, TenantId};
 
 /// The host's people by email address: the agent or requester behind an
-/// address, when it knows one. Implement it over the host's user table.
+/// address, when it knows one. Implement it over the host's user table,
+/// or, with a desk [`Directory`](helpdesk_engine::Directory) that answers
+/// [`by_email`](helpdesk_engine::Directory::by_email), use
+/// [`DirectorySenders`](crate::DirectorySenders).
 pub trait Senders: Send + Sync {
     /// The actor whose verified address `address` (lower-cased) is, in
     /// `tenant`, if any.
