@@ -51,6 +51,7 @@ fn fixture() -> Fixture {
             0 => Command::Reply {
                 comment: CommentId::from_u128(i),
                 body: "Could you send the logs?".into(),
+                attachments: Vec::new(),
             },
             1 => Command::AddNote {
                 comment: CommentId::from_u128(i),
@@ -77,6 +78,7 @@ fn fixture() -> Fixture {
             _ => Command::Reply {
                 comment: CommentId::from_u128(i),
                 body: "Here are the logs.".into(),
+                attachments: Vec::new(),
             },
         };
         let actor = if i % 6 == 5 { &requester } else { &agent };
@@ -103,6 +105,7 @@ fn bench(c: &mut Criterion) {
             Command::Reply {
                 comment: CommentId::from_u128(9999),
                 body: "Fixed on our side, please retry.".into(),
+                attachments: Vec::new(),
             },
             &agent_ctx,
         ),
@@ -111,6 +114,7 @@ fn bench(c: &mut Criterion) {
             Command::Reply {
                 comment: CommentId::from_u128(9999),
                 body: "Works now, thanks!".into(),
+                attachments: Vec::new(),
             },
             &requester_ctx,
         ),

@@ -64,6 +64,7 @@ fn filled<S: Store>(
                 let reply = Command::Reply {
                     comment: new_comment_id(),
                     body: body.into(),
+                    attachments: Vec::new(),
                 };
                 desk.execute(Request::new(admin.clone(), id, reply))
                     .await

@@ -85,6 +85,7 @@ fn open_reply<S: Store + 'static>(
                     let reply = Command::Reply {
                         comment: new_comment_id(),
                         body: "Looking into it".into(),
+                        attachments: Vec::new(),
                     };
                     desk.execute(Request::new(agent.clone(), id, reply))
                         .await

@@ -6,13 +6,20 @@
 //! parsing alone with mail-parser in the same run.
 //!
 //! `ingest/one at a time` waits for each mail before the next, as one IMAP
-//! source does; `ingest/64 in flight` ingests 64 mails at once, as several
-//! sources (or hosts) do, so SQLite's group commit shares each sync.
+//! source does. The others keep a number of mails in flight, each one done
+//! making room for the next, as several sources (or hosts) do:
+//! `ingest/64 in flight, one ticket` all replies to the same ticket, which
+//! takes one command per commit, so they queue for its version;
+//! `ingest/64 in flight` and `ingest/256 in flight` replies on as many
+//! conversations as mails in flight, as when mail arrives from many people,
+//! so SQLite's group commit and the attachment store's share each sync.
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use futures_util::StreamExt;
 use helpdesk_core::{ActorId, DeskConfig, TenantId};
 use helpdesk_engine::{Desk, ManualClock, NoNotifier};
 use helpdesk_mail::{Arrival, FsAttachments, InboundConfig, Mail, MailChannel, NoSenders, Outcome};
@@ -24,10 +31,9 @@ const TENANT: TenantId = TenantId::from_u128(0xbe7c);
 const REPLIES_PER_TICKET: u64 = 100;
 const PASS: &str = "Authentication-Results: mx.example.com; dmarc=pass header.from=customer.test";
 
-/// A reply of about 20 KB: a few new lines over a long quoted thread, as
-/// text and as HTML.
-fn reply(id: u64) -> Vec<u8> {
-    let thread = id / REPLIES_PER_TICKET;
+/// Reply `id` on conversation `thread`, of about 20 KB: a few new lines
+/// over a long quoted thread, as text and as HTML.
+fn reply(id: u64, thread: u64) -> Vec<u8> {
     let history: String = (0..140)
         .map(|i| {
             format!("> Line {i} of the earlier conversation about the VPN client and its logs.\r\n")
@@ -62,11 +68,14 @@ struct Bench {
     desk: Desk<SqliteStore, NoNotifier, ManualClock>,
     channel: MailChannel<FsAttachments, NoSenders>,
     next: AtomicU64,
+    /// How many tickets the replies in flight are spread over.
+    tickets: u64,
     _dir: tempfile::TempDir,
 }
 
 impl Bench {
-    fn new() -> Self {
+    /// Replies spread over `tickets` tickets at a time.
+    fn new(tickets: u64) -> Self {
         let dir = tempfile::tempdir().expect("temporary directory");
         let store = SqliteStore::open(dir.path().join("desk.db")).expect("SQLite store");
         let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().expect("instant"));
@@ -84,26 +93,32 @@ impl Bench {
             .enable_all()
             .build()
             .expect("runtime");
-        Self {
+        let bench = Self {
             runtime,
             desk,
             channel,
             next: AtomicU64::new(0),
+            tickets,
             _dir: dir,
-        }
+        };
+        bench.runtime.block_on(async {
+            bench.open_round(0).await;
+            bench.open_round(1).await;
+        });
+        bench
     }
 
-    /// Ingests the next reply; every hundredth mail first opens a ticket a
-    /// hundred replies ahead (so no reply in flight beside it needs it).
+    /// Ingests the next reply. The replies go round `tickets` tickets, a
+    /// hundred each; the mail that starts a round first opens the round
+    /// after it (so no reply in flight beside it needs those tickets).
     async fn ingest(&self) {
         let n = self.next.fetch_add(1, Ordering::Relaxed);
-        if n == 0 {
-            self.open(0).await;
+        let round = self.tickets * REPLIES_PER_TICKET;
+        if n > 0 && n % round == 0 {
+            self.open_round(n / round + 1).await;
         }
-        if n % REPLIES_PER_TICKET == 0 {
-            self.open(n / REPLIES_PER_TICKET + 1).await;
-        }
-        let raw = reply(n);
+        let thread = (n / round) * self.tickets + n % self.tickets;
+        let raw = reply(n, thread);
         let outcome = self
             .channel
             .ingest(&self.desk, &raw, &Arrival::default())
@@ -114,24 +129,40 @@ impl Bench {
         );
     }
 
+    async fn open_round(&self, round: u64) {
+        let opens = (0..self.tickets).map(|i| self.open(round * self.tickets + i));
+        futures_util::future::join_all(opens).await;
+    }
+
     async fn open(&self, thread: u64) {
-        {
-            let first = format!(
-                "From: Ann <ann@customer.test>\r\nTo: support@help.example.com\r\n\
-Subject: VPN drops every hour\r\nMessage-ID: <first-{}@customer.test>\r\n\r\nSince Monday.\r\n",
-                thread
-            );
-            let opened = self
-                .channel
-                .ingest(&self.desk, first.as_bytes(), &Arrival::default())
-                .await;
-            assert!(matches!(opened, Ok(Outcome::Opened { .. })), "{opened:?}");
-        }
+        let first = format!(
+            "From: Ann <ann@customer.test>\r\nTo: support@help.example.com\r\n\
+Subject: VPN drops every hour\r\nMessage-ID: <first-{thread}@customer.test>\r\n\r\nSince Monday.\r\n"
+        );
+        let opened = self
+            .channel
+            .ingest(&self.desk, first.as_bytes(), &Arrival::default())
+            .await;
+        assert!(matches!(opened, Ok(Outcome::Opened { .. })), "{opened:?}");
     }
 }
 
+/// `iters` times `in_flight` mails ingested on `bench`, `in_flight` of
+/// them at any moment: each one done makes room for the next.
+fn in_flight(bench: &Bench, in_flight: u64, iters: u64) -> Duration {
+    bench.runtime.block_on(async {
+        let start = Instant::now();
+        let mails = futures_util::stream::iter(0..iters * in_flight).map(|_| bench.ingest());
+        mails
+            .buffer_unordered(in_flight as usize)
+            .for_each(|()| async {})
+            .await;
+        start.elapsed()
+    })
+}
+
 fn mail(c: &mut Criterion) {
-    let raw = reply(0);
+    let raw = reply(0, 0);
     assert!((18_000..24_000).contains(&raw.len()), "{} bytes", raw.len());
     let mut group = c.benchmark_group("mail");
     group.throughput(Throughput::Elements(1));
@@ -146,8 +177,12 @@ fn mail(c: &mut Criterion) {
         b.iter(|| Mail::parse(&raw).is_ok())
     });
 
-    let bench = Bench::new();
+    // Each bench's desk is made when it first runs, so a filtered run
+    // makes only the one it measures.
+    let one_ticket = OnceLock::new();
+    let one_ticket = || one_ticket.get_or_init(|| Bench::new(1));
     group.bench_function("ingest/one at a time", |b| {
+        let bench = one_ticket();
         b.iter_custom(|iters| {
             bench.runtime.block_on(async {
                 let start = Instant::now();
@@ -158,20 +193,19 @@ fn mail(c: &mut Criterion) {
             })
         })
     });
-    const IN_FLIGHT: u64 = 64;
-    group.throughput(Throughput::Elements(IN_FLIGHT));
-    group.bench_function("ingest/64 in flight", |b| {
-        b.iter_custom(|iters| {
-            bench.runtime.block_on(async {
-                let start = Instant::now();
-                for _ in 0..iters {
-                    let batch = (0..IN_FLIGHT).map(|_| bench.ingest());
-                    futures_util::future::join_all(batch).await;
-                }
-                start.elapsed()
-            })
-        })
+    group.throughput(Throughput::Elements(64));
+    group.bench_function("ingest/64 in flight, one ticket", |b| {
+        let bench = one_ticket();
+        b.iter_custom(|iters| in_flight(bench, 64, iters))
     });
+    for n in [64, 256] {
+        let bench = OnceLock::new();
+        group.throughput(Throughput::Elements(n));
+        group.bench_function(format!("ingest/{n} in flight"), |b| {
+            let bench = bench.get_or_init(|| Bench::new(n));
+            b.iter_custom(|iters| in_flight(bench, n, iters))
+        });
+    }
     group.finish();
 }
 

@@ -44,6 +44,7 @@ fn bench(c: &mut Criterion) {
             Command::Reply {
                 comment: CommentId::from_u128(1),
                 body: "Which model?".into(),
+                attachments: Vec::new(),
             },
         ),
         (
@@ -52,6 +53,7 @@ fn bench(c: &mut Criterion) {
             Command::Reply {
                 comment: CommentId::from_u128(2),
                 body: "HP 4000".into(),
+                attachments: Vec::new(),
             },
         ),
     ];
@@ -95,6 +97,7 @@ fn bench(c: &mut Criterion) {
             let command = Command::Reply {
                 comment: CommentId::from_u128(3),
                 body: "Fixed".into(),
+                attachments: Vec::new(),
             };
             black_box(decide(black_box(&ticket), command, &reply))
         })

@@ -81,6 +81,7 @@ async fn caller<S: Store>(desk: &Desk<S, NoNotifier, ManualClock>, caller: usize
             _ => Command::Reply {
                 comment: new_comment_id(),
                 body: format!("Looking at it ({n}); please try again in five minutes"),
+                attachments: Vec::new(),
             },
         };
         desk.execute(Request::new(agent.clone(), ticket, command))

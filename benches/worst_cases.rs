@@ -101,6 +101,7 @@ fn ticket(t: u128, n: u128) -> Vec<Append> {
         Command::Reply {
             comment: helpdesk::engine::new_comment_id(),
             body: format!("Please try tray {} and restart the printer", (n + 1) % 4),
+            attachments: Vec::new(),
         },
         Command::AddNote {
             comment: helpdesk::engine::new_comment_id(),
@@ -175,6 +176,7 @@ fn ticket_at_limits() -> (Ticket, Actor, DeskConfig) {
             Command::Reply {
                 comment: CommentId::from_u128(n as u128 + 1),
                 body,
+                attachments: Vec::new(),
             },
         );
     }
@@ -299,6 +301,7 @@ fn bench(c: &mut Criterion) {
     let reply = Command::Reply {
         comment: CommentId::from_u128(1_000_000),
         body: "One more".into(),
+        attachments: Vec::new(),
     };
     group.bench_function("reply_on_a_ticket_at_its_limits", |b| {
         b.iter_batched(

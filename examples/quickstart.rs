@@ -159,6 +159,7 @@ fn reply(body: &str) -> Command {
     Command::Reply {
         comment: new_comment_id(),
         body: body.into(),
+        attachments: Vec::new(),
     }
 }
 

@@ -144,6 +144,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         Command::Reply {
             comment: CommentId::from_u128(1),
             body: "Which VPN client version do you run?".into(),
+            attachments: Vec::new(),
         },
     )?;
     host.run(
@@ -159,6 +160,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         Command::Reply {
             comment: CommentId::from_u128(2),
             body: "5.2.1, and my colleagues see it too.".into(),
+            attachments: Vec::new(),
         },
     )?;
     host.run(
@@ -209,6 +211,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         Command::Reply {
             comment: CommentId::from_u128(4),
             body: "Still dropping on floor 3.".into(),
+            attachments: Vec::new(),
         },
     )?;
     host.run(
@@ -217,6 +220,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         Command::Reply {
             comment: CommentId::from_u128(5),
             body: "Floor 3 access point rebooted with the new firmware.".into(),
+            attachments: Vec::new(),
         },
     )?;
     host.run(

@@ -222,6 +222,7 @@ change_path!(
         change(&state, actor, ticket, pre, |id| Command::Reply {
             comment: comment_id(id),
             body: body.body,
+            attachments: Vec::new(),
         })
         .await
     }

@@ -196,12 +196,17 @@ impl NewTicket {
 pub enum Command {
     /// Create the ticket.
     Open(NewTicket),
-    /// Add a public reply.
+    /// Add a public reply, with the files that came with it (by the same
+    /// rules as [`Command::Attach`]; none by default), so a reply and its
+    /// files are one change.
     Reply {
         /// The new comment's id.
         comment: CommentId,
         /// The text.
         body: String,
+        /// The files, stored in the host's attachment store.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<AttachmentRef>,
     },
     /// Add an internal note, never shown to requesters.
     AddNote {

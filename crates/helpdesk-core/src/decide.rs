@@ -114,11 +114,25 @@ pub fn decide(
         Command::Open(_) | Command::CheckSla | Command::RecomputeSla => {}
         Command::Route(input) => out.events = route_events(ticket, &input, ctx)?,
         Command::Escalate { rule, reason } => out.events = manual(ticket, &rule, reason, ctx)?,
-        Command::Reply { comment, body } => {
+        Command::Reply {
+            comment,
+            body,
+            attachments,
+        } => {
             input::body("body", &body, &ctx.config.limits, false)?;
             check_comment_id(ticket, comment)?;
             check_room(ticket, &body, &ctx.config.limits)?;
+            if !attachments.is_empty() {
+                check_files(0, &attachments)?;
+            }
             out.push(Change::Replied { comment, body });
+            if !attachments.is_empty() {
+                out.push(Change::Attached {
+                    comment: Some(comment),
+                    visibility: Visibility::Public,
+                    attachments,
+                });
+            }
             reply_moves_status(ticket, ctx.actor.role, &mut out);
         }
         Command::AddNote { comment, body } => {
@@ -686,6 +700,22 @@ fn check_link(ticket: &Ticket, link: Link, ctx: &Context<'_>) -> Result<(), Vali
     )
 }
 
+/// Checks that a comment holding `held` files may take `attachments`
+/// ([`MAX_ATTACHMENTS`](crate::MAX_ATTACHMENTS) in all), each reference
+/// well formed.
+fn check_files(held: usize, attachments: &[AttachmentRef]) -> Result<(), ValidationError> {
+    if held + attachments.len() > crate::MAX_ATTACHMENTS {
+        return Err(ValidationError::new(
+            "attachments",
+            format!("a comment holds at most {} files", crate::MAX_ATTACHMENTS),
+        ));
+    }
+    for (i, file) in attachments.iter().enumerate() {
+        file.check(&format!("attachments[{i}]"))?;
+    }
+    Ok(())
+}
+
 /// Files attached to a comment (by its author) or to the description (by
 /// the ticket's creator): at most [`MAX_ATTACHMENTS`](crate::MAX_ATTACHMENTS)
 /// on it in all, each reference well formed.
@@ -724,16 +754,7 @@ fn attach(
     if attachments.is_empty() {
         return Err(ValidationError::new("attachments", "names no file").into());
     }
-    if held + attachments.len() > crate::MAX_ATTACHMENTS {
-        return Err(ValidationError::new(
-            "attachments",
-            format!("a comment holds at most {} files", crate::MAX_ATTACHMENTS),
-        )
-        .into());
-    }
-    for (i, file) in attachments.iter().enumerate() {
-        file.check(&format!("attachments[{i}]"))?;
-    }
+    check_files(held, &attachments)?;
     Ok(Change::Attached {
         comment,
         visibility,

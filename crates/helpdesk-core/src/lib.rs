@@ -38,7 +38,7 @@
 //!
 //! run(&alice, 0, Command::Open(NewTicket::new(alice.id, "Cannot print", "Paper jam on 3F")))?;
 //! run(&bob, 5, Command::Assign { assignee: bob.id })?;
-//! run(&bob, 6, Command::Reply { comment: CommentId::from_u128(1), body: "On my way.".into() })?;
+//! run(&bob, 6, Command::Reply { comment: CommentId::from_u128(1), body: "On my way.".into(), attachments: Vec::new() })?;
 //! run(&bob, 30, Command::Resolve {
 //!     resolution: Resolution::new(ResolutionCode::Solved, "Cleared the jam."),
 //!     sub_status: None,

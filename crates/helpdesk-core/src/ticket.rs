@@ -300,8 +300,8 @@ impl Ticket {
     /// let mut ticket = Ticket::new(TicketId::from_u128(100));
     /// for command in [
     ///     Command::Open(NewTicket::new(alice.id, "Printer jams", "")),
-    ///     Command::Reply { comment: CommentId::from_u128(1), body: "Still jams".into() },
-    ///     Command::Reply { comment: CommentId::from_u128(2), body: "Now it smokes".into() },
+    ///     Command::Reply { comment: CommentId::from_u128(1), body: "Still jams".into(), attachments: Vec::new() },
+    ///     Command::Reply { comment: CommentId::from_u128(2), body: "Now it smokes".into(), attachments: Vec::new() },
     /// ] {
     ///     for event in decide(&ticket, command, &ctx)? {
     ///         apply(&mut ticket, &event);
@@ -330,7 +330,7 @@ impl Ticket {
     /// # let mut ticket = Ticket::new(TicketId::from_u128(100));
     /// # for command in [
     /// #     Command::Open(NewTicket::new(alice.id, "Printer jams", "")),
-    /// #     Command::Reply { comment: CommentId::from_u128(1), body: "Still jams".into() },
+    /// #     Command::Reply { comment: CommentId::from_u128(1), body: "Still jams".into(), attachments: Vec::new() },
     /// # ] {
     /// #     for event in decide(&ticket, command, &ctx)? {
     /// #         apply(&mut ticket, &event);
@@ -617,6 +617,7 @@ mod tests {
                 Command::Reply {
                     comment: CommentId::from_u128(1),
                     body: "On it".into(),
+                    attachments: Vec::new(),
                 },
             ),
             (
@@ -658,6 +659,7 @@ mod tests {
             Command::Reply {
                 comment: CommentId::from_u128(3),
                 body: "Fixed".into(),
+                attachments: Vec::new(),
             },
         ] {
             for event in decide(&copy, command, &ctx).unwrap_or_else(|e| panic!("{e}")) {
@@ -681,6 +683,7 @@ mod tests {
             let command = Command::Reply {
                 comment: CommentId::from_u128(id),
                 body: format!("Reply {id}"),
+                attachments: Vec::new(),
             };
             for event in decide(ticket, command, &ctx).unwrap_or_else(|e| panic!("{e}")) {
                 apply(ticket, &event);

@@ -148,3 +148,95 @@ fn the_creator_attaches_files_to_the_description() {
     assert!(matches!(err, DomainError::Forbidden { .. }), "{err}");
     assert_eq!(driven.ticket.attachments(), [file("screenshot.png")]);
 }
+
+#[test]
+fn a_reply_carries_its_files_in_the_same_decision() {
+    // Given an open ticket.
+    let desk = Desk::new();
+    let mut driven = desk.opened();
+
+    // When the requester replies with two files.
+    let reply = Command::Reply {
+        comment: CommentId::from_u128(9),
+        body: "Logs attached.".into(),
+        attachments: vec![file("vpn.log"), file("route.txt")],
+    };
+    let events = desk.run(&mut driven, &desk.requester, reply).unwrap();
+
+    // Then the reply and its files are recorded together, the files on the
+    // reply, public like it, and searchable.
+    let kinds: Vec<&str> = events.iter().map(|e| e.change.type_name()).collect();
+    assert_eq!(kinds[..2], ["replied", "attached"], "{kinds:?}");
+    assert!(events.iter().all(|e| e.is_visible_to(Role::Requester)));
+    let comment = driven
+        .ticket
+        .conversation()
+        .find(|c| c.id == CommentId::from_u128(9))
+        .unwrap();
+    assert_eq!(comment.body, "Logs attached.");
+    assert_eq!(comment.attachments, [file("vpn.log"), file("route.txt")]);
+    assert!(
+        SearchText::of(&events)
+            .public
+            .contains(&"vpn.log".to_string())
+    );
+}
+
+#[test]
+fn a_reply_without_files_is_recorded_as_before() {
+    // Given an open ticket.
+    let desk = Desk::new();
+    let mut driven = desk.opened();
+
+    // When the agent replies without files: no `attachments` in its JSON.
+    let reply: Command = serde_json::from_value(serde_json::json!({
+        "command": "reply", "comment": CommentId::from_u128(10), "body": "On it."
+    }))
+    .unwrap();
+    assert!(
+        !serde_json::to_string(&reply)
+            .unwrap()
+            .contains("attachments")
+    );
+    let events = desk.run(&mut driven, &desk.agent, reply).unwrap();
+
+    // Then no file is attached.
+    assert!(events.iter().all(|e| e.change.type_name() != "attached"));
+}
+
+#[test]
+fn a_reply_with_a_bad_file_is_refused_whole() {
+    // Given an open ticket.
+    let desk = Desk::new();
+    let mut driven = desk.opened();
+    let before = driven.ticket.clone();
+
+    // When a reply carries a file with a path in its name, or too many files.
+    let reply = |attachments| Command::Reply {
+        comment: CommentId::from_u128(11),
+        body: "See attached.".into(),
+        attachments,
+    };
+    let err = desk
+        .run(
+            &mut driven,
+            &desk.requester,
+            reply(vec![file("ok.txt"), file("../../etc/passwd")]),
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "attachments[1].name: may not contain a path separator or a control character"
+    );
+    let many = vec![file("a.txt"); MAX_ATTACHMENTS + 1];
+    let err = desk
+        .run(&mut driven, &desk.requester, reply(many))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("attachments: a comment holds at most {MAX_ATTACHMENTS} files")
+    );
+
+    // Then neither the reply nor any file was recorded.
+    assert_eq!(driven.ticket, before);
+}

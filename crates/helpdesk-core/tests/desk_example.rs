@@ -304,6 +304,7 @@ fn the_example_desk_tells_the_requester_of_replies_and_the_managers_of_escalatio
     let reply = Command::Reply {
         comment: CommentId::from_u128(1),
         body: "Restart Outlook in safe mode.".into(),
+        attachments: Vec::new(),
     };
     let replied = run(&mut ticket, &agent, reply, at);
     assert_eq!(

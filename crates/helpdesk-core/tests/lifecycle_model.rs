@@ -575,7 +575,16 @@ impl Model {
             | Command::Attach { .. }
             | Command::Watch { .. }
             | Command::Unwatch { .. } => unreachable!("handled above"),
-            Command::Reply { comment, body } | Command::AddNote { comment, body } => {
+            Command::Reply {
+                comment,
+                body,
+                attachments,
+            } => {
+                body_ok(body, false)
+                    && !self.comments.contains_key(comment)
+                    && !attachments.iter().any(|a| a.name.contains('/'))
+            }
+            Command::AddNote { comment, body } => {
                 body_ok(body, false) && !self.comments.contains_key(comment)
             }
             Command::SetGroup { .. }
@@ -951,7 +960,15 @@ fn new_ticket() -> impl Strategy<Value = NewTicket> {
 fn command() -> impl Strategy<Value = Command> {
     prop_oneof![
         1 => new_ticket().prop_map(Command::Open),
-        3 => (comment_id(), body()).prop_map(|(comment, body)| Command::Reply { comment, body }),
+        3 => (comment_id(), body(), prop::sample::select(vec![None, Some("log.txt"), Some("../etc/passwd")]))
+            .prop_map(|(comment, body, name)| Command::Reply {
+                comment,
+                body,
+                attachments: name
+                    .map(|name| AttachmentRef::new("0".repeat(64), name, "text/plain", 10))
+                    .into_iter()
+                    .collect(),
+            }),
         3 => (comment_id(), body()).prop_map(|(comment, body)| Command::AddNote { comment, body }),
         2 => (comment_id(), prop::sample::select(vec!["log.txt", "../etc/passwd"])).prop_map(
             |(comment, name)| Command::Attach {
@@ -1201,6 +1218,7 @@ fn reply(id: u128, body: &str) -> Command {
     Command::Reply {
         comment: CommentId::from_u128(id),
         body: body.into(),
+        attachments: Vec::new(),
     }
 }
 

@@ -80,6 +80,7 @@ fn reply(id: u128, body: &str) -> Command {
     Command::Reply {
         comment: CommentId::from_u128(id),
         body: body.into(),
+        attachments: Vec::new(),
     }
 }
 

@@ -87,6 +87,7 @@ impl Life {
             Command::Reply {
                 comment,
                 body: "…".into(),
+                attachments: Vec::new(),
             },
         )
     }

@@ -174,6 +174,7 @@ fn world(steps: &[(u128, i64, Step)]) -> World {
         let reply = || Command::Reply {
             comment,
             body: "…".into(),
+            attachments: Vec::new(),
         };
         let (actor, command) = match step {
             Step::Open => {

@@ -97,6 +97,7 @@ impl Desk {
             Command::Reply {
                 comment: id,
                 body: "…".into(),
+                attachments: Vec::new(),
             },
         )
     }

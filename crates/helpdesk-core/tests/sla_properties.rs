@@ -90,6 +90,7 @@ fn command(step: &Step, n: u128) -> Command {
         Step::AgentReply | Step::RequesterReply => Command::Reply {
             comment: CommentId::from_u128(n),
             body: "…".into(),
+            attachments: Vec::new(),
         },
         Step::Status(target) => Command::ChangeStatus {
             status: target.clone(),

@@ -135,6 +135,7 @@ fn commands_name_the_bad_field_and_apply_nothing() {
             Command::Reply {
                 comment: CommentId::from_u128(2),
                 body: " \n ".into(),
+                attachments: Vec::new(),
             },
             "body: must not be empty",
         ),

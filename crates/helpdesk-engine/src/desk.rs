@@ -16,7 +16,7 @@ use crate::notification::{ConfigDirectory, Directory, Templates, watcher};
 use crate::notifier::Notifier;
 use crate::recent::Recent;
 use crate::store::{
-    Append, Appended, CommandRecord, Fingerprint, Page, SearchQuery, Store, StoreError,
+    Append, Appended, CommandRecord, Fingerprint, MessageId, Page, SearchQuery, Store, StoreError,
     StoredEvent, TicketQuery, TicketRow,
 };
 
@@ -62,6 +62,11 @@ pub struct Request {
     /// ticket is now. A retry of a command already executed answers its
     /// first result whatever the version.
     pub expected_version: Option<u64>,
+    /// The Message-ID of the mail the command came from, bound to the
+    /// ticket in the same append as the command's events
+    /// ([`Append::message`]), so a mail is never half taken in: its
+    /// comment without its binding, or the reverse.
+    pub message: Option<MessageId>,
 }
 
 impl Request {
@@ -74,7 +79,34 @@ impl Request {
             command,
             vouched: Vouched::new(),
             expected_version: None,
+            message: None,
         }
+    }
+
+    /// The request binding the mail `message` to its ticket with the
+    /// command's events, in one append (see [`Request::message`]).
+    ///
+    /// ```
+    /// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
+    /// use helpdesk_engine::store::MessageId;
+    /// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, Request, Store, SystemClock};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, SystemClock)?;
+    /// let alice = Actor::requester(ActorId::from_u128(1), TenantId::from_u128(1));
+    /// let mail = MessageId::new("<CAF=x+Y@mail.example.com>")?;
+    /// let id = helpdesk_engine::new_ticket_id();
+    /// let open = Command::Open(NewTicket::new(alice.id, "VPN drops", ""));
+    /// desk.execute(Request::new(alice.clone(), id, open).with_message(mail.clone())).await?;
+    ///
+    /// assert_eq!(desk.store().ticket_of_message(alice.tenant, &mail).await?, Some(id));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })
+    /// # }
+    /// ```
+    pub fn with_message(mut self, message: MessageId) -> Self {
+        self.message = Some(message);
+        self
     }
 
     /// The request refused with [`DeskError::VersionMismatch`] unless the
@@ -454,6 +486,7 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
             command,
             vouched: Vouched::new(),
             expected_version: None,
+            message: None,
         };
         let ctx = Context::new(&other.actor, self.clock.now(), &self.config);
         if let Err(refused) = decide(&ticket, other.command.clone(), &ctx)
@@ -580,7 +613,8 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
                 from_version,
                 to_version: after.version(),
             };
-            let append = Append::new(tenant, record, stored, after, &self.config);
+            let mut append = Append::new(tenant, record, stored, after, &self.config);
+            append.message = request.message.clone();
             let stored = append.events.clone();
             let after = append.ticket.clone();
             match self.store.append(append).await {

@@ -142,7 +142,7 @@ impl NotifyError {
 /// let open = Command::Open(NewTicket::new(alice.id, "Printer jams", ""));
 /// let vouched = helpdesk_core::Vouched::new().requester_email("alice@example.com");
 /// desk.execute(Request::new(alice, ticket, open).vouched(vouched)).await?;
-/// let reply = Command::Reply { comment: helpdesk_engine::new_comment_id(), body: "On my way.".into() };
+/// let reply = Command::Reply { comment: helpdesk_engine::new_comment_id(), body: "On my way.".into(), attachments: Vec::new() };
 /// desk.execute(Request::new(maria, ticket, reply)).await?;
 ///
 /// desk.run_dispatch(clock.now()).await?;

@@ -119,6 +119,7 @@ async fn tickets(desk: &Desk<Arc<MemoryStore>, Shared, ManualClock>, n: usize) -
             let reply = Command::Reply {
                 comment: helpdesk_engine::new_comment_id(),
                 body: format!("Reply {r}"),
+                attachments: Vec::new(),
             };
             desk.execute(Request::new(admin.clone(), id, reply))
                 .await

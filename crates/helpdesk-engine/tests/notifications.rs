@@ -111,6 +111,7 @@ impl Given {
         let reply = Command::Reply {
             comment: new_comment_id(),
             body: body.into(),
+            attachments: Vec::new(),
         };
         self.run(agent, reply).await;
     }

@@ -175,7 +175,15 @@ impl Given {
     async fn reply(&self, agent: ActorId, body: &str) {
         let comment = new_comment_id();
         let body = body.into();
-        self.run(agent, Command::Reply { comment, body }).await;
+        self.run(
+            agent,
+            Command::Reply {
+                comment,
+                body,
+                attachments: Vec::new(),
+            },
+        )
+        .await;
     }
 
     async fn note(&self, agent: ActorId, body: &str) {

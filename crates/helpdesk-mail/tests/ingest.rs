@@ -10,6 +10,7 @@ use helpdesk_core::{
     Actor, ActorId, Channel, Command, DeskConfig, Resolution, ResolutionCode, Role, TenantId,
     Ticket, TicketId,
 };
+use helpdesk_engine::store::MessageId;
 use helpdesk_engine::{Desk, ManualClock, NoNotifier, Request, Store};
 use helpdesk_mail::{
     Arrival, FsAttachments, Held, Ignored, InboundConfig, MailChannel, NoSenders, Outcome,
@@ -181,6 +182,58 @@ async fn a_reply_threads_by_message_id_and_keeps_only_the_new_text() {
         comment.attachments[0].name, "original.eml",
         "the whole mail is kept"
     );
+}
+
+#[tokio::test]
+async fn a_reply_its_files_and_its_message_id_are_one_append_applied_once() {
+    // Given Ann's ticket.
+    let w = world();
+    let ticket = w.anns_ticket().await;
+    let before = ticket.version();
+
+    // When her reply with a log file is offered twice (fetched twice).
+    let raw = format!(
+        "From: ann@customer.test\r\nTo: support@help.example.com\r\n\
+Subject: Re: VPN drops every hour\r\nMessage-ID: <with-log@customer.test>\r\n\
+In-Reply-To: <first@customer.test>\r\n{PASS}\
+Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n\
+Log attached.\r\n--b\r\nContent-Type: text/plain\r\n\
+Content-Disposition: attachment; filename=\"vpn.log\"\r\n\r\n10:00 tunnel down\r\n--b--\r\n"
+    );
+    let first = w.ingest(raw.as_bytes()).await;
+    let again = w.ingest(raw.as_bytes()).await;
+
+    // Then one command wrote the reply with both files and bound the mail
+    // to the ticket; the second offer wrote nothing.
+    assert_eq!(first, again);
+    let history = w
+        .desk
+        .store()
+        .history(TENANT, ticket.id(), before + 1)
+        .await
+        .unwrap();
+    let commands: std::collections::BTreeSet<_> = history.iter().map(|e| e.command).collect();
+    assert_eq!(commands.len(), 1, "{history:?}");
+    let kinds: Vec<&str> = history.iter().map(|e| e.event.change.type_name()).collect();
+    assert_eq!(kinds[..2], ["replied", "attached"], "{kinds:?}");
+    let Outcome::Replied { comment, .. } = first else {
+        panic!("{first:?}")
+    };
+    let ticket = w.ticket(ticket.id()).await;
+    let comment = ticket.conversation().find(|c| c.id == comment).unwrap();
+    let names: Vec<&str> = comment
+        .attachments
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect();
+    assert_eq!(names, ["original.eml", "vpn.log"]);
+    let bound = w
+        .desk
+        .store()
+        .ticket_of_message(TENANT, &MessageId::new("with-log@customer.test").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(bound, Some(ticket.id()));
 }
 
 #[tokio::test]

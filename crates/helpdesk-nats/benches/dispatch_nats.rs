@@ -68,6 +68,7 @@ fn filled(
                     Command::Reply {
                         comment,
                         body: body.into(),
+                        attachments: Vec::new(),
                     }
                 };
                 desk.execute(Request::new(admin.clone(), id, command))

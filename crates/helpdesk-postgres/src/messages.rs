@@ -2,6 +2,7 @@
 
 use helpdesk_core::{TenantId, TicketId};
 use helpdesk_engine::store::MessageId;
+use tokio_postgres::Statement;
 use uuid::Uuid;
 
 use crate::codec::{self, get};
@@ -17,13 +18,7 @@ pub(crate) async fn remember(
     ticket: TicketId,
 ) -> Result<TicketId, Fail> {
     const WHAT: &str = "bind a message id";
-    let stmt = tx
-        .prepare(
-            "INSERT INTO messages (tenant, message_id, ticket) VALUES ($1, $2, $3) \
-             ON CONFLICT DO NOTHING",
-            WHAT,
-        )
-        .await?;
+    let stmt = bind_statement(tx).await?;
     tx.query(
         &stmt,
         &[&tenant.as_uuid(), &message.as_str(), &ticket.as_uuid()],
@@ -37,6 +32,15 @@ pub(crate) async fn remember(
         ))
     })
 }
+
+/// The statement an append binds its mail with: `(tenant, message id,
+/// ticket)`, the first binding kept.
+pub(crate) async fn bind_statement(tx: &Tx) -> Result<Statement, Fail> {
+    Ok(tx.prepare(BIND, "bind a message id").await?)
+}
+
+const BIND: &str = "INSERT INTO messages (tenant, message_id, ticket) VALUES ($1, $2, $3) \
+                    ON CONFLICT DO NOTHING";
 
 /// The ticket `message` is bound to in the tenant.
 pub(crate) async fn ticket_of(

@@ -344,6 +344,17 @@ impl PostgresStore {
             record.actor.as_uuid(),
         );
         let fingerprint: &[u8] = &record.fingerprint.0;
+        // The mail's binding goes with the COMMIT, whichever it is.
+        let bind = match &append.message {
+            Some(_) => Some(crate::messages::bind_statement(&tx).await?),
+            None => None,
+        };
+        let message = append.message.as_ref().map(MessageId::as_str);
+        let bind_params: [&(dyn ToSql + Sync); 3] = [&t, &message, &id];
+        let binding: Vec<(&tokio_postgres::Statement, &[&(dyn ToSql + Sync)], &str)> = bind
+            .iter()
+            .map(|statement| (statement, &bind_params[..], "bind a message id"))
+            .collect();
         const RECORD: &str = "WITH c AS (INSERT INTO commands \
              (tenant, id, ticket, actor, fingerprint, from_version, to_version) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING 1)";
@@ -473,7 +484,7 @@ impl PostgresStore {
                     .query(&stmt, &[&t, &id], "read a ticket's version")
                     .await?;
                 if found.is_empty() {
-                    tx.commit().await?;
+                    tx.commit_with(&binding, None).await?;
                     return Ok(Appended::Written);
                 }
             }
@@ -481,7 +492,7 @@ impl PostgresStore {
             return self.refused(tenant, record).await;
         }
         if append.events.is_empty() {
-            tx.commit().await?;
+            tx.commit_with(&binding, None).await?;
             return Ok(Appended::Written);
         }
         // The events, the outbox, the search text and the wake-up, then
@@ -553,8 +564,7 @@ impl PostgresStore {
         let text_params: [&(dyn ToSql + Sync); 4] = [&t, &id, &parts, &texts];
         // The events last, right before the COMMIT: they take the feed's
         // head, which no other append can take until this one commits.
-        let mut statements: Vec<(&tokio_postgres::Statement, &[&(dyn ToSql + Sync)], &str)> =
-            Vec::new();
+        let mut statements = binding;
         if !messages.is_empty() {
             statements.push((&outbox, &outbox_params, "write outbox messages"));
         }

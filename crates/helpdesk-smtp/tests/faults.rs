@@ -32,6 +32,7 @@ async fn open_and_reply<N: Notifier + 'static>(
         let reply = Command::Reply {
             comment: helpdesk_engine::new_comment_id(),
             body: "Looking at it".into(),
+            attachments: Vec::new(),
         };
         desk.execute(Request::new(admin.clone(), id, reply))
             .await

@@ -329,6 +329,7 @@ async fn a_tickets_mails_thread_under_one_root_and_reply_to_it() {
         let reply = Command::Reply {
             comment: helpdesk_engine::new_comment_id(),
             body: body.into(),
+            attachments: Vec::new(),
         };
         desk.execute(Request::new(maria.clone(), ticket, reply))
             .await

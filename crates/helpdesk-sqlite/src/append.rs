@@ -30,6 +30,8 @@ pub(crate) struct Encoded {
     next_due: Option<i64>,
     /// The rows of the events, when there are any.
     rows: Option<Rows>,
+    /// The mail's Message-ID bound to the ticket with the append.
+    message: Option<String>,
 }
 
 /// The rows an append with events writes.
@@ -142,6 +144,7 @@ pub(crate) fn encode(path: &Path, append: &Append) -> Result<Encoded, StoreError
         record,
         next_due: append.row.next_due.map(|d| nanos(path, d)).transpose()?,
         rows,
+        message: append.message.as_ref().map(|m| m.as_str().to_owned()),
     })
 }
 
@@ -240,6 +243,15 @@ pub(crate) fn write<'a>(
             });
     }
     *wrote = true;
+
+    if let Some(message) = &append.message {
+        // The first binding of an id wins, as `remember_message`'s does.
+        statements
+            .get(Sql::MessageInsert)
+            .map_err(failed(path, "prepare the message binding"))?
+            .execute(params![tenant, message, ticket])
+            .map_err(failed(path, "bind a message id"))?;
+    }
 
     let Some(row) = &append.rows else {
         // Without events only the due instant can move (a changed

@@ -25,10 +25,11 @@ pub(crate) enum Sql {
     EventInsert,
     OutboxInsert,
     TextInsert,
+    MessageInsert,
 }
 
 impl Sql {
-    const ALL: [Sql; 13] = [
+    const ALL: [Sql; 14] = [
         Sql::Begin,
         Sql::Commit,
         Sql::TicketLookup,
@@ -42,6 +43,7 @@ impl Sql {
         Sql::EventInsert,
         Sql::OutboxInsert,
         Sql::TextInsert,
+        Sql::MessageInsert,
     ];
     const COUNT: usize = Sql::ALL.len();
 
@@ -94,6 +96,10 @@ impl Sql {
             Sql::TextInsert => {
                 "INSERT INTO ticket_parts (ticket, internal, body) \
                  SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1)"
+            }
+            Sql::MessageInsert => {
+                "INSERT INTO messages (tenant, message_id, ticket) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT DO NOTHING"
             }
         }
     }

@@ -91,6 +91,7 @@ fn child_entry() {
                             _ => Command::Reply {
                                 comment: new_comment_id(),
                                 body: format!("reply {}", rng.next()),
+                                attachments: Vec::new(),
                             },
                         };
                         (ticket, command)

@@ -64,6 +64,7 @@ async fn busy_ticket<S: Store>(desk: &Desk<S, NoNotifier, ManualClock>, subject:
         Command::Reply {
             comment: new_comment_id(),
             body: "Looking at it — Ünïcode 😀 too".into(),
+            attachments: Vec::new(),
         },
     ))
     .await
@@ -163,6 +164,7 @@ async fn snapshots_are_written_now_and_then_and_loads_apply_the_rest() {
             let reply = Command::Reply {
                 comment: new_comment_id(),
                 body: format!("Reply {n}"),
+                attachments: Vec::new(),
             };
             let done = desk.execute(Request::new(agent(), ticket, reply)).await;
             last = done.unwrap().ticket;

@@ -252,6 +252,7 @@ async fn a_migrated_database_takes_new_commands_and_still_knows_the_old_ones() {
         Command::Reply {
             comment: new_comment_id(),
             body: "Fixed after the upgrade".into(),
+            attachments: Vec::new(),
         },
     );
     let executed = desk.execute(reply).await.unwrap();

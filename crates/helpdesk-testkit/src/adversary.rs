@@ -1238,7 +1238,11 @@ impl<S: Store> Run<S> {
             Command::AddNote { comment, body }
         } else {
             let body = format!("{marker} still broken");
-            Command::Reply { comment, body }
+            Command::Reply {
+                comment,
+                body,
+                attachments: Vec::new(),
+            }
         }
     }
 

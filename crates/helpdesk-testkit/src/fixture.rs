@@ -321,6 +321,7 @@ pub fn reply(body: &str) -> Command {
     Command::Reply {
         comment: helpdesk_engine::new_comment_id(),
         body: body.to_owned(),
+        attachments: Vec::new(),
     }
 }
 

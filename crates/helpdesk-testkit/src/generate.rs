@@ -226,6 +226,7 @@ pub async fn generate<S: Store, N: Notifier>(
                 Command::Reply {
                     comment: helpdesk_engine::new_comment_id(),
                     body: "Looking into it.".into(),
+                    attachments: Vec::new(),
                 },
             ),
             3 => (
@@ -233,6 +234,7 @@ pub async fn generate<S: Store, N: Notifier>(
                 Command::Reply {
                     comment: helpdesk_engine::new_comment_id(),
                     body: "Still happening.".into(),
+                    attachments: Vec::new(),
                 },
             ),
             4 => (

@@ -112,6 +112,7 @@ where
             Command::Reply {
                 comment: helpdesk_engine::new_comment_id(),
                 body: "Looking at it".into(),
+                attachments: Vec::new(),
             },
             Command::AddNote {
                 comment: helpdesk_engine::new_comment_id(),

@@ -146,6 +146,7 @@ async fn tickets<N: Notifier, C: Clock>(
             let reply = Command::Reply {
                 comment: helpdesk_engine::new_comment_id(),
                 body: format!("Reply {r}"),
+                attachments: Vec::new(),
             };
             desk.execute(Request::new(admin.clone(), *id, reply))
                 .await
@@ -693,6 +694,7 @@ async fn a_person_is_posted_to_the_notifiers_own_url_each_delivery_under_its_own
         Command::Reply {
             comment: helpdesk_engine::new_comment_id(),
             body: "Try the other tray".into(),
+            attachments: Vec::new(),
         },
     ] {
         desk.execute(Request::new(admin.clone(), ticket, command))

@@ -157,7 +157,7 @@ pub struct Dimensions {
 ///     }
 /// };
 /// run(&alice, 0, Command::Open(NewTicket::new(alice.id, "VPN drops", "")));
-/// run(&bob, 30, Command::Reply { comment: CommentId::from_u128(1), body: "Try again?".into() });
+/// run(&bob, 30, Command::Reply { comment: CommentId::from_u128(1), body: "Try again?".into(), attachments: Vec::new() });
 /// run(&bob, 90, Command::Resolve {
 ///     resolution: Resolution::new(ResolutionCode::Solved, "Fixed."),
 ///     sub_status: None,

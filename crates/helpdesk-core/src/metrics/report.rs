@@ -631,7 +631,7 @@ fn add(facts: &TicketFacts, sink: &mut Sink<'_>) {
 ///         }
 ///     };
 ///     run(&alice, 0, Command::Open(NewTicket::new(alice.id, "VPN drops", "")));
-///     run(&bob, minutes, Command::Reply { comment: CommentId::from_u128(n), body: "On it".into() });
+///     run(&bob, minutes, Command::Reply { comment: CommentId::from_u128(n), body: "On it".into(), attachments: Vec::new() });
 ///     facts.push(TicketFacts::from_events_of(ticket.id(), &history, &config).unwrap());
 /// }
 ///

@@ -104,7 +104,7 @@ pub struct Delivery {
 /// run(&mut ticket, &bob, Command::Assign { assignee: bob.id })?;
 ///
 /// // Carol replies: the requester and the assignee are told.
-/// let reply = run(&mut ticket, &carol, Command::Reply { comment: CommentId::from_u128(1), body: "Try again".into() })?;
+/// let reply = run(&mut ticket, &carol, Command::Reply { comment: CommentId::from_u128(1), body: "Try again".into(), attachments: Vec::new() })?;
 /// let to: Vec<Recipient> = plan(&reply[0], &ticket, &config).into_iter().map(|d| d.recipient).collect();
 /// assert_eq!(to, [Recipient::Actor(alice.id), Recipient::Actor(bob.id)]);
 ///

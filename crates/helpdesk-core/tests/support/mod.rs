@@ -179,6 +179,7 @@ pub fn example(kind: CommandKind, seq: u128) -> Command {
         CommandKind::Reply => Command::Reply {
             comment: CommentId::from_u128(seq),
             body: "Any news?".into(),
+            attachments: Vec::new(),
         },
         CommandKind::AddNote => Command::AddNote {
             comment: CommentId::from_u128(seq),

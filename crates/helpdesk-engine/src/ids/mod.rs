@@ -170,7 +170,7 @@ pub fn new_ticket_id() -> TicketId {
 ///
 /// let comment = new_comment_id();
 /// assert!(comment < new_comment_id(), "ids sort by creation time");
-/// let reply = Command::Reply { comment, body: "On my way.".into() };
+/// let reply = Command::Reply { comment, body: "On my way.".into(), attachments: Vec::new() };
 /// ```
 pub fn new_comment_id() -> CommentId {
     CommentId::from_uuid(v7::new_v7())

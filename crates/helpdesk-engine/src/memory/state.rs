@@ -239,6 +239,10 @@ impl State {
                 .check(append.tenant, append.command.ticket, number)?;
         }
         self.commands.insert(append.tenant, append.command);
+        if let Some(message) = &append.message {
+            self.messages
+                .remember(append.tenant, message, append.command.ticket);
+        }
         if append.events.is_empty() {
             // Only a due instant can move without an event.
             if let Some(entry) = stored {

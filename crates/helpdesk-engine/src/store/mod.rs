@@ -25,8 +25,8 @@
 //!   only.
 //! - **Appends are atomic.** [`Store::append`] writes the events, the
 //!   command record, the ticket's row (and its snapshot, when the store
-//!   keeps one at this version), and the outbox messages together, or
-//!   nothing.
+//!   keeps one at this version), the outbox messages and the binding of
+//!   [`Append::message`] together, or nothing.
 //! - **Versions are optimistic.** An append succeeds only if the ticket's
 //!   stored version equals `command.from_version` (0 for a new ticket);
 //!   otherwise (a version behind or ahead of the stored one, or 0 for a
@@ -91,7 +91,9 @@
 //!   [`Store::ticket_of_message`] answers the binding, in its tenant only:
 //!   the same id in another tenant finds nothing. The desk binds every
 //!   mail it sends, under [`MessageId::of_delivery`], before the notifier
-//!   is handed it.
+//!   is handed it. An append binds [`Append::message`] to its ticket by
+//!   the same rule, in its own transaction: a mail taken in is bound
+//!   exactly when its command is recorded.
 //! - **Due work is ordered.** [`Store::due_before`] answers by due instant,
 //!   ties by tenant and then ticket id (as their bytes order), after the
 //!   given position, so a scheduler pages past tickets it cannot finish.

@@ -5,7 +5,7 @@ use helpdesk_core::{ActorId, DeskConfig, Event, SearchText, TenantId, Ticket, Ti
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{CommandId, EventId};
-use crate::store::{Fingerprint, OutboxMessage, TicketRow};
+use crate::store::{Fingerprint, MessageId, OutboxMessage, TicketRow};
 
 /// An event as stored: its id, its ticket and its position in the ticket's
 /// history (the ticket's version right after it, from 1).
@@ -165,6 +165,15 @@ pub struct Append {
     /// parts by the domain ([`SearchText::of`]); the store indexes it as
     /// given and never reads events to find text.
     pub text: SearchText,
+    /// A mail's Message-ID to bind to the ticket (`command.ticket`) in the
+    /// same transaction as the rest, as [`Store::remember_message`]
+    /// binds it: an id bound already keeps its first ticket. Written with
+    /// an append without events too; not written by a duplicate, whose
+    /// first append wrote it. The desk sets it from [`Request::message`].
+    ///
+    /// [`Store::remember_message`]: crate::Store::remember_message
+    /// [`Request::message`]: crate::Request::message
+    pub message: Option<MessageId>,
 }
 
 impl Append {
@@ -188,6 +197,7 @@ impl Append {
             row: TicketRow::of(&ticket, config),
             ticket,
             events,
+            message: None,
         }
     }
 }

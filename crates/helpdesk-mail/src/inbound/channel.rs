@@ -250,22 +250,17 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         let tenant = self.config.tenant;
         let comment = keys::comment_of(tenant, step.identity);
         let body = within(&reply_text(mail), desk.config().limits.body_max_bytes);
-        let command = Command::Reply { comment, body };
-        desk.execute(keyed(&actor, ticket.id(), command, step.identity))
+        // The reply, its files and the mail's binding: one append.
+        let attachments = self.store_files(mail, raw, key).await?;
+        let command = Command::Reply {
+            comment,
+            body,
+            attachments,
+        };
+        let request = keyed(&actor, ticket.id(), command, step.identity).with_message(key.clone());
+        desk.execute(request)
             .await
             .map_err(|e| step.desk("add the reply", e))?;
-        self.attach(
-            desk,
-            mail,
-            raw,
-            key,
-            &actor,
-            ticket.id(),
-            Some(comment),
-            step,
-        )
-        .await?;
-        self.remember(desk, key, ticket.id(), step).await?;
         Ok(Outcome::Replied {
             ticket: ticket.id(),
             comment,
@@ -347,9 +342,16 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                 .await
                 .map_err(|e| step.desk("link the older ticket", e))?;
         }
-        self.attach(desk, mail, raw, key, &actor, ticket, None, step)
-            .await?;
-        self.remember(desk, key, ticket, step).await?;
+        // The files and the mail's binding in the last append: a mail
+        // bound is a mail wholly taken in.
+        let attach = Command::Attach {
+            comment: None,
+            attachments: self.store_files(mail, raw, key).await?,
+        };
+        let files = format!("{} files", step.identity);
+        desk.execute(keyed(&actor, ticket, attach, &files).with_message(key.clone()))
+            .await
+            .map_err(|e| step.desk("attach the files", e))?;
         Ok(Outcome::Opened {
             ticket,
             number,
@@ -412,20 +414,14 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         Ok(Outcome::DeliveryFailed { ticket, recipients })
     }
 
-    /// Stores the mail's files and the whole original, and attaches them to
-    /// the comment (or the ticket's description).
-    #[allow(clippy::too_many_arguments)]
-    async fn attach<S: Store, N: Notifier, C: Clock>(
+    /// Stores the whole original and the mail's files (within the
+    /// configured budget), answering their references.
+    async fn store_files(
         &self,
-        desk: &Desk<S, N, C>,
         mail: &Mail,
         raw: &[u8],
         key: &MessageId,
-        actor: &Actor,
-        ticket: TicketId,
-        comment: Option<helpdesk_core::CommentId>,
-        step: &Step<'_>,
-    ) -> Result<(), IngestError> {
+    ) -> Result<Vec<AttachmentRef>, IngestError> {
         let tenant = self.config.tenant;
         let stored = |e| IngestError::Attachment {
             message_id: key.to_string(),
@@ -467,30 +463,7 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                 file.size() as u64,
             ));
         }
-        let attach = Command::Attach {
-            comment,
-            attachments: files,
-        };
-        let key = format!("{} files", step.identity);
-        let request = keyed(actor, ticket, attach, &key);
-        desk.execute(request)
-            .await
-            .map_err(|e| step.desk("attach the files", e))?;
-        Ok(())
-    }
-
-    async fn remember<S: Store, N: Notifier, C: Clock>(
-        &self,
-        desk: &Desk<S, N, C>,
-        key: &MessageId,
-        ticket: TicketId,
-        step: &Step<'_>,
-    ) -> Result<(), IngestError> {
-        desk.store()
-            .remember_message(self.config.tenant, key, ticket)
-            .await
-            .map_err(|e| step.store("remember the Message-ID", e))?;
-        Ok(())
+        Ok(files)
     }
 }
 

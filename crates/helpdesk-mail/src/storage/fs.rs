@@ -1,15 +1,24 @@
 //! [`FsAttachments`]: attachments in a directory.
 
-use std::io::Write;
 use std::path::PathBuf;
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, OnceLock};
 
+use tokio::sync::oneshot;
 use uuid::Uuid;
 
+use super::fs_batch::{self, Job};
 use super::{AttachmentError, AttachmentKey, AttachmentStore};
 
 /// Keeps attachments as files under a root directory, one directory per
 /// tenant; each file is written to a temporary name, synced, then renamed
-/// into place, so a reader never sees half a file.
+/// into place, and its directory synced, so a reader never sees half a
+/// file and a put that answered survives a crash.
+///
+/// Files put at once are written together by one thread and made durable
+/// with one round of syncs (group commit): many mails ingested at once do
+/// not wait for each other's syncs one by one. Clones share that thread;
+/// it ends with the last of them.
 ///
 /// ```
 /// use helpdesk_mail::{AttachmentStore, FsAttachments};
@@ -26,12 +35,18 @@ use super::{AttachmentError, AttachmentKey, AttachmentStore};
 #[derive(Debug, Clone)]
 pub struct FsAttachments {
     root: PathBuf,
+    /// The writer thread's queue, started by the first put (or why it
+    /// could not start).
+    writer: Arc<OnceLock<Result<Sender<Job>, String>>>,
 }
 
 impl FsAttachments {
     /// A store under `root` (created on the first write).
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        Self { root: root.into() }
+        Self {
+            root: root.into(),
+            writer: Arc::default(),
+        }
     }
 
     fn error(
@@ -52,26 +67,22 @@ impl FsAttachments {
 impl AttachmentStore for FsAttachments {
     async fn put(&self, tenant: Uuid, bytes: &[u8]) -> Result<AttachmentKey, AttachmentError> {
         let key = AttachmentKey::of(bytes);
-        let path = self.root.join(key.path(tenant));
-        if tokio::fs::try_exists(&path).await.unwrap_or(false) {
-            return Ok(key);
-        }
-        let bytes = bytes.to_vec();
-        let write = {
-            let path = path.clone();
-            move || -> std::io::Result<()> {
-                let dir = path.parent().unwrap_or(&path);
-                std::fs::create_dir_all(dir)?;
-                let mut file = tempfile::NamedTempFile::new_in(dir)?;
-                file.write_all(&bytes)?;
-                file.as_file().sync_all()?;
-                file.persist(&path).map_err(|e| e.error)?;
-                Ok(())
-            }
+        let writer = self
+            .writer
+            .get_or_init(|| fs_batch::start().map_err(|e| format!("start the writer: {e}")))
+            .as_ref()
+            .map_err(|e| self.error("put", &key, e))?;
+        let (reply, answer) = oneshot::channel();
+        let job = Job {
+            path: self.root.join(key.path(tenant)),
+            bytes: bytes.to_vec(),
+            reply,
         };
-        tokio::task::spawn_blocking(write)
+        let stopped = || self.error("put", &key, "the writer stopped");
+        writer.send(job).map_err(|_| stopped())?;
+        answer
             .await
-            .map_err(|e| self.error("put", &key, e))?
+            .map_err(|_| stopped())?
             .map_err(|e| self.error("put", &key, e))?;
         Ok(key)
     }

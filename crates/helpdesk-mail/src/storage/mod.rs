@@ -11,6 +11,7 @@
 //! backend (S3 and compatible services, Azure, GCS).
 
 mod fs;
+mod fs_batch;
 #[cfg(feature = "object-store")]
 mod object;
 

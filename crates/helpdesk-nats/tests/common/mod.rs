@@ -199,6 +199,7 @@ pub async fn more<N: Notifier>(
     let reply = Command::Reply {
         comment: helpdesk_engine::new_comment_id(),
         body: "Try the other tray".into(),
+        attachments: Vec::new(),
     };
     desk.execute(Request::new(admin.clone(), id, reply))
         .await

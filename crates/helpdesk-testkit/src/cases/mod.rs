@@ -41,7 +41,7 @@ pub use answers::{
 };
 pub use feed::{feed_is_in_commit_order, feed_skips_nothing_under_concurrent_appends};
 pub use numbers::{
-    message_ids_are_bound_once_per_tenant,
+    appends_bind_their_mail_with_their_events, message_ids_are_bound_once_per_tenant,
     ticket_numbers_are_unique_per_tenant_under_concurrent_opens,
     tickets_are_found_by_number_in_their_tenant_only,
 };

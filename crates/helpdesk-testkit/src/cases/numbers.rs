@@ -8,7 +8,8 @@ use helpdesk_core::{
     decide,
 };
 use helpdesk_engine::store::{
-    Append, CommandRecord, Filter, Fingerprint, MessageId, Order, StoredEvent, TicketQuery,
+    Append, Appended, CommandRecord, Filter, Fingerprint, MessageId, Order, StoredEvent,
+    TicketQuery,
 };
 use helpdesk_engine::{Clock, CommandId, EventId, Request, Store, StoreError};
 
@@ -386,4 +387,123 @@ pub async fn message_ids_are_bound_once_per_tenant<S: Store + 'static>(store: S)
         "the longest id is kept"
     );
     assert_eq!(find(f.tenant, long).await, Some(second));
+}
+
+/// Given appends carrying a mail's Message-ID ([`Append::message`]), then
+/// an append that is written binds its mail to its ticket (with events or
+/// without), and one that writes nothing binds nothing: a duplicate, a
+/// version conflict, a number taken. A binding made first, by an append or
+/// by `remember_message`, is kept; another tenant finds none of them.
+pub async fn appends_bind_their_mail_with_their_events<S: Store + 'static>(store: S) {
+    let f = Fixture::new(store);
+    let f = &f;
+    let id = |text: &str| MessageId::new(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+    let find = |tenant, message: MessageId| async move {
+        f.store()
+            .ticket_of_message(tenant, &message)
+            .await
+            .unwrap_or_else(|e| panic!("ticket_of_message: {e}"))
+    };
+    let appended = |append: Append| async move { f.store().append(append).await };
+
+    let ticket = helpdesk_engine::new_ticket_id();
+    let number = f
+        .store()
+        .next_ticket_number(f.tenant)
+        .await
+        .unwrap_or_else(|e| panic!("next_ticket_number: {e}"));
+    let mut open = opening_with(f, &f.admin, ticket, number);
+    open.message = Some(id("<first@mail.example.com>"));
+    let written = appended(open.clone()).await;
+    assert!(matches!(written, Ok(Appended::Written)), "{written:?}");
+    assert_eq!(
+        find(f.tenant, id("first@mail.example.com")).await,
+        Some(ticket),
+        "a written append binds its mail to its ticket"
+    );
+
+    type Check = fn(&Result<Appended, StoreError>) -> bool;
+    let refused: [(Append, &str, Check, &str); 3] = [
+        (
+            open.clone(),
+            "again",
+            |r| matches!(r, Ok(Appended::Duplicate(_))),
+            "a duplicate writes nothing, its mail's binding neither",
+        ),
+        (
+            opening_with(f, &f.admin, ticket, number),
+            "late",
+            |r| matches!(r, Err(StoreError::Conflict { .. })),
+            "an append refused for its version binds nothing",
+        ),
+        (
+            opening_with(f, &f.admin, helpdesk_engine::new_ticket_id(), number),
+            "taken",
+            |r| matches!(r, Err(StoreError::NumberTaken { .. })),
+            "an append refused for its number binds nothing",
+        ),
+    ];
+    for (mut append, name, expected, why) in refused {
+        let message = id(&format!("<{name}@mail.example.com>"));
+        append.message = Some(message.clone());
+        let outcome = appended(append).await;
+        assert!(expected(&outcome), "{why}: {outcome:?}");
+        assert_eq!(find(f.tenant, message).await, None, "{why}");
+    }
+
+    let run = |command: Command, message: &str| {
+        let request = Request::new(f.admin.clone(), ticket, command).with_message(id(message));
+        async move {
+            f.desk
+                .execute(request)
+                .await
+                .unwrap_or_else(|e| panic!("execute: {e}"))
+        }
+    };
+    let tag = || Command::Tag { tag: "vpn".into() };
+    assert!(!run(tag(), "<tag@mail.example.com>").await.events.is_empty());
+    let unchanged = run(tag(), "<unchanged@mail.example.com>").await;
+    assert!(unchanged.events.is_empty(), "already tagged");
+    assert_eq!(
+        find(f.tenant, id("unchanged@mail.example.com")).await,
+        Some(ticket),
+        "an append without events binds its mail too"
+    );
+
+    let second = f.open("VPN drops").await;
+    let request =
+        Request::new(f.admin.clone(), second, tag()).with_message(id("<first@mail.example.com>"));
+    f.desk
+        .execute(request)
+        .await
+        .unwrap_or_else(|e| panic!("a mail bound before is no reason to refuse: {e}"));
+    assert_eq!(
+        find(f.tenant, id("first@mail.example.com")).await,
+        Some(ticket),
+        "the first binding wins"
+    );
+    let remembered = id("<remembered@mail.example.com>");
+    f.store()
+        .remember_message(f.tenant, &remembered, ticket)
+        .await
+        .unwrap_or_else(|e| panic!("remember_message: {e}"));
+    let request = Request::new(
+        f.admin.clone(),
+        second,
+        Command::Tag {
+            tag: "printer".into(),
+        },
+    )
+    .with_message(remembered.clone());
+    f.desk
+        .execute(request)
+        .await
+        .unwrap_or_else(|e| panic!("execute: {e}"));
+    assert_eq!(find(f.tenant, remembered.clone()).await, Some(ticket));
+    assert_eq!(
+        find(f.other_tenant, id("first@mail.example.com")).await,
+        None,
+        "another tenant finds nothing"
+    );
+    assert_eq!(find(f.other_tenant, remembered).await, None);
 }
