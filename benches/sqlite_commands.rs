@@ -46,17 +46,7 @@ fn start() -> DateTime<Utc> {
 
 /// An SLA policy, so every command also moves the SLA due instants.
 fn config() -> DeskConfig {
-    serde_json::from_value(serde_json::json!({
-        "sla_policies": [{
-            "key": "standard",
-            "targets": {
-                "first_response": {"P1": "15m", "P2": "30m", "P3": "1h", "P4": "4h", "P5": "8h"},
-                "resolution": {"P1": "2h", "P2": "4h", "P3": "8h", "P4": "24h", "P5": "48h"}
-            },
-            "warnings": [{"percent": 50}]
-        }]
-    }))
-    .expect("valid configuration")
+    helpdesk_testkit::queues::config()
 }
 
 /// One caller's commands: open a ticket, then reply, tag and reply on it.

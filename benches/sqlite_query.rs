@@ -2,116 +2,23 @@
 //! The first page of an agent's queue ordered by SLA due, with 1,000,000
 //! tickets in the SQLite store.
 //!
-//! The database is built once, by bulk appends of real tickets (opened,
-//! routed to one of 20 groups, assigned to one of 200 agents, SLA clocks
-//! running) in transactions of 20,000, into
+//! The database is built once, by bulk appends of real tickets
+//! (`helpdesk_testkit::queues`: opened into one of 20 groups, assigned to
+//! one of 200 agents, SLA clocks running) in transactions of 20,000, into
 //! `target/sqlite-bench/query-<n>.db`, and reused while it exists.
 //! `HELPDESK_BENCH_TICKETS` sets another number of tickets.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use chrono::{DateTime, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
-use helpdesk_core::{
-    Actor, ActorId, Command, Context, DeskConfig, GroupId, NewTicket, Reach, TenantId, Ticket,
-    apply, decide,
-};
-use helpdesk_engine::store::{
-    Append, CommandRecord, Filter, Fingerprint, Order, StoredEvent, TicketQuery,
-};
-use helpdesk_engine::{CommandId, EventId, Store, new_ticket_id};
+use helpdesk_core::Reach;
+use helpdesk_engine::Store;
+use helpdesk_engine::store::{Filter, Order, TicketQuery};
 use helpdesk_sqlite::{SqliteOptions, SqliteStore, Synchronous};
+use helpdesk_testkit::queues::{self, AGENTS, TENANT, agent};
 
-const TENANT: TenantId = TenantId::from_u128(0x9e7);
-const GROUPS: u128 = 20;
-const AGENTS: u128 = 200;
 const CHUNK: usize = 20_000;
-
-fn config() -> DeskConfig {
-    serde_json::from_value(serde_json::json!({
-        "sla_policies": [{
-            "key": "standard",
-            "targets": {
-                "first_response": {"P1": "15m", "P2": "30m", "P3": "1h", "P4": "4h", "P5": "8h"},
-                "resolution": {"P1": "2h", "P2": "4h", "P3": "8h", "P4": "24h", "P5": "48h"}
-            },
-            "warnings": [{"percent": 50}]
-        }]
-    }))
-    .expect("valid configuration")
-}
-
-fn start() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
-        .single()
-        .expect("valid instant")
-}
-
-fn agent(n: u128) -> Actor {
-    Actor::agent(
-        ActorId::from_u128(0xa000 + n),
-        TENANT,
-        [GroupId::from_u128(0x6000 + n % GROUPS)],
-    )
-}
-
-/// The appends of one command on `ticket`.
-fn run(
-    ticket: &mut Ticket,
-    actor: &Actor,
-    at: DateTime<Utc>,
-    command: Command,
-    config: &DeskConfig,
-) -> Append {
-    let ctx = Context::new(actor, at, config);
-    let events = decide(ticket, command, &ctx).expect("valid command");
-    let from_version = ticket.version();
-    let id = CommandId::new();
-    let mut stored = Vec::with_capacity(events.len());
-    for event in events {
-        apply(ticket, &event);
-        stored.push(StoredEvent {
-            id: EventId::new(),
-            tenant: TENANT,
-            ticket: ticket.id(),
-            version: ticket.version(),
-            command: id,
-            event,
-        });
-    }
-    let record = CommandRecord {
-        command: id,
-        ticket: ticket.id(),
-        actor: actor.id,
-        fingerprint: Fingerprint::of(&id),
-        from_version,
-        to_version: ticket.version(),
-    };
-    Append::new(TENANT, record, stored, ticket.clone(), config)
-}
-
-/// Ticket `n`: opened by a requester into a group, assigned to an agent.
-fn ticket(n: u128, config: &DeskConfig) -> Vec<Append> {
-    let owner = agent(n % AGENTS);
-    let at = start() + chrono::Duration::seconds((n * 7 % 86_400) as i64);
-    let mut ticket = Ticket::new(new_ticket_id());
-    let mut new = NewTicket::new(
-        ActorId::from_u128(0x1_0000 + n % 5000),
-        format!("Printer {n} jams on floor {}", n % 12),
-        "Paper jam in tray 2; the display shows E-42",
-    );
-    new.group = Some(GroupId::from_u128(0x6000 + n % GROUPS));
-    let open = run(&mut ticket, &owner, at, Command::Open(new), config);
-    let assign = run(
-        &mut ticket,
-        &owner,
-        at + chrono::Duration::minutes(1),
-        Command::Assign { assignee: owner.id },
-        config,
-    );
-    vec![open, assign]
-}
 
 fn database(runtime: &tokio::runtime::Runtime, tickets: u128) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/sqlite-bench");
@@ -129,13 +36,13 @@ fn database(runtime: &tokio::runtime::Runtime, tickets: u128) -> PathBuf {
         ..SqliteOptions::default()
     };
     let store = SqliteStore::open_with(&path, options).expect("open store");
-    let config = config();
+    let config = queues::config();
     let began = std::time::Instant::now();
     let mut n = 0;
     while n < tickets {
         let mut chunk = Vec::with_capacity(CHUNK);
         while chunk.len() < CHUNK && n < tickets {
-            chunk.extend(ticket(n, &config));
+            chunk.extend(queues::ticket(n, &config));
             n += 1;
         }
         for result in runtime
@@ -155,17 +62,7 @@ fn database(runtime: &tokio::runtime::Runtime, tickets: u128) -> PathBuf {
 }
 
 fn bench(c: &mut Criterion) {
-    // `cargo bench -- --test` runs every bench once to keep it compiling and
-    // working: a small database is enough for that.
-    let default = if std::env::args().any(|a| a == "--test") {
-        2_000
-    } else {
-        1_000_000
-    };
-    let tickets: u128 = std::env::var("HELPDESK_BENCH_TICKETS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(default);
+    let tickets = queues::tickets_to_bench();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("runtime");
@@ -204,7 +101,7 @@ fn bench(c: &mut Criterion) {
         });
     });
     let by_group = Filter {
-        group: Some(GroupId::from_u128(0x6003)),
+        group: Some(queues::group(3)),
         ..Filter::default()
     };
     group.bench_function("group_queue_by_updated_first_page", |b| {
@@ -219,7 +116,7 @@ fn bench(c: &mut Criterion) {
         });
     });
     group.bench_function("due_before_256", |b| {
-        let now = start() + chrono::Duration::hours(2);
+        let now = helpdesk_testkit::start() + chrono::Duration::hours(2);
         b.iter(|| {
             runtime
                 .block_on(store.due_before(now, None, 256))

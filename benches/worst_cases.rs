@@ -13,10 +13,8 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use helpdesk::config::Limits;
-use helpdesk::engine::store::{
-    Append, CommandRecord, Filter, Fingerprint, Order, SearchQuery, StoredEvent, TicketQuery,
-};
-use helpdesk::engine::{CommandId, EventId, Store};
+use helpdesk::engine::Store;
+use helpdesk::engine::store::{Append, Filter, Order, SearchQuery, TicketQuery};
 use helpdesk::*;
 use helpdesk::{SqliteOptions, SqliteStore};
 use helpdesk_sqlite::{SCHEMA_VERSION, Synchronous};
@@ -50,35 +48,7 @@ fn appends(actor: &Actor, commands: Vec<Command>, at: DateTime<Utc>) -> Vec<Appe
     let mut out = Vec::new();
     for command in commands {
         let ctx = Context::new(actor, at, &config);
-        let from_version = ticket.version();
-        let id = CommandId::new();
-        let mut events = Vec::new();
-        for event in decide(&ticket, command, &ctx).expect("valid command") {
-            apply(&mut ticket, &event);
-            events.push(StoredEvent {
-                id: EventId::new(),
-                tenant: actor.tenant,
-                ticket: ticket.id(),
-                version: ticket.version(),
-                command: id,
-                event,
-            });
-        }
-        let record = CommandRecord {
-            command: id,
-            ticket: ticket.id(),
-            actor: actor.id,
-            fingerprint: Fingerprint::of(&id),
-            from_version,
-            to_version: ticket.version(),
-        };
-        out.push(Append::new(
-            actor.tenant,
-            record,
-            events,
-            ticket.clone(),
-            &config,
-        ));
+        out.push(helpdesk_testkit::decided(&mut ticket, &ctx, command));
     }
     out
 }

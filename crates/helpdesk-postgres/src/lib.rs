@@ -45,6 +45,7 @@
 
 mod codec;
 mod error;
+mod feed;
 mod list;
 mod listen;
 mod messages;

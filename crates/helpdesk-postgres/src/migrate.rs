@@ -36,10 +36,15 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "ticket_numbers",
         sql: include_str!("../migrations/0004_ticket_numbers.sql"),
     },
+    Migration {
+        version: 5,
+        name: "feed_sequencer",
+        sql: include_str!("../migrations/0005_feed_sequencer.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i32 = 4;
+pub const SCHEMA_VERSION: i32 = 5;
 
 /// The advisory lock key migrations hold (any stable number).
 const LOCK: i64 = 0x6865_6c70_6465_736b; // "helpdesk"

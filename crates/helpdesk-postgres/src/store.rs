@@ -507,13 +507,11 @@ impl PostgresStore {
             append.events.iter().map(|e| Json(&e.event)).collect();
         let events = tx
             .prepare(
-                // Positions from the head, whose row lock is held until
-                // the COMMIT that follows: positions in commit order.
-                "WITH h AS (UPDATE feed_head SET position = position + cardinality($4::bigint[]) \
-                 RETURNING position - cardinality($4::bigint[]) AS base) \
-                 INSERT INTO events (tenant, ticket, version, id, command, body, position) \
-                 SELECT $1, $2, v, i, $3, b, h.base + n \
-                 FROM h, unnest($4::bigint[], $5::uuid[], $6::jsonb[]) WITH ORDINALITY AS u(v, i, b, n)",
+                // No position: the feed gives it after the commit
+                // (`feed.rs`), so appends never wait for each other.
+                "INSERT INTO events (tenant, ticket, version, id, command, body) \
+                 SELECT $1, $2, v, i, $3, b \
+                 FROM unnest($4::bigint[], $5::uuid[], $6::jsonb[]) AS u(v, i, b)",
                 "append events",
             )
             .await?;
@@ -562,8 +560,6 @@ impl PostgresStore {
         let event_params: [&(dyn ToSql + Sync); 6] = [&t, &id, &command, &versions, &ids, &bodies];
         let outbox_params: [&(dyn ToSql + Sync); 3] = [&t, &id, &messages];
         let text_params: [&(dyn ToSql + Sync); 4] = [&t, &id, &parts, &texts];
-        // The events last, right before the COMMIT: they take the feed's
-        // head, which no other append can take until this one commits.
         let mut statements = binding;
         if !messages.is_empty() {
             statements.push((&outbox, &outbox_params, "write outbox messages"));
@@ -833,36 +829,8 @@ impl PostgresStore {
     }
 
     async fn try_feed(&self, after: Option<u64>, limit: u32) -> Result<Vec<Logged>, Fail> {
-        let after = after.map_or(0, |a| i64::try_from(a).unwrap_or(i64::MAX));
-        let mut tx = self.tx(Scope::All, true, "read the feed").await?;
-        let stmt = tx
-            .prepare(
-                "SELECT position, tenant, ticket, version, id, command, body FROM events \
-                 WHERE position > $1 ORDER BY position LIMIT $2",
-                "read the feed",
-            )
-            .await?;
-        let rows = tx
-            .query(&stmt, &[&after, &i64::from(limit)], "read the feed")
-            .await?;
-        tx.commit().await?;
-        const WHAT: &str = "an event of the feed";
-        rows.iter()
-            .map(|row| {
-                let Json(event) = get(row, 6, WHAT)?;
-                Ok(Logged {
-                    position: codec::version(get(row, 0, WHAT)?, WHAT)?,
-                    event: StoredEvent {
-                        tenant: get::<Uuid>(row, 1, WHAT)?.into(),
-                        ticket: get::<Uuid>(row, 2, WHAT)?.into(),
-                        version: codec::version(get(row, 3, WHAT)?, WHAT)?,
-                        id: get::<Uuid>(row, 4, WHAT)?.into(),
-                        command: get::<Uuid>(row, 5, WHAT)?.into(),
-                        event,
-                    },
-                })
-            })
-            .collect()
+        crate::feed::position(&self.inner.pool).await?;
+        crate::feed::read(&self.inner.pool, after, limit).await
     }
 
     async fn try_revive(&self, position: u64, at: DateTime<Utc>) -> Result<bool, Fail> {
@@ -1010,9 +978,10 @@ impl Store for PostgresStore {
         self.retrying(|| self.try_revive(position, at)).await
     }
 
-    /// Positions are taken under the row lock of `feed_head`, held from the
-    /// append's last statement to its COMMIT, so they grow in commit order
-    /// and a reader never sees one above a commit still in flight.
+    /// Appends write events without a position; each call first gives
+    /// positions to the committed events that lack one, a batch at a time
+    /// under the row lock of `feed_head`, so positions only grow and a
+    /// reader never sees one below a position it has read appear later.
     async fn feed(&self, after: Option<u64>, limit: u32) -> Result<Vec<Logged>, StoreError> {
         self.retrying(|| self.try_feed(after, limit)).await
     }

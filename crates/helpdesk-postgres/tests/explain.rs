@@ -1,6 +1,6 @@
 //! Every query of the port is served by an index: the plans of the queue,
-//! search, due-work, outbox, ticket number and message id queries over
-//! 100,000 tickets contain no sequential scan.
+//! search, due-work, outbox, feed, ticket number and message id queries
+//! over 100,000 tickets contain no sequential scan.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -67,7 +67,13 @@ async fn queue_search_due_and_outbox_queries_use_indexes_over_100_000_tickets() 
              INSERT INTO outbox (tenant, ticket, message, delivered_at)
              SELECT tenant, id, '{{}}'::jsonb,
                  CASE WHEN version % 1 = 0 AND random() < 0.99 THEN now() END FROM tickets;
-             ANALYZE tickets; ANALYZE ticket_text; ANALYZE outbox;
+             INSERT INTO events (tenant, ticket, version, id, command, body, position)
+             SELECT tenant, id, 1, gen_random_uuid(), gen_random_uuid(), '{{}}'::jsonb,
+                 row_number() OVER () FROM tickets;
+             INSERT INTO events (tenant, ticket, version, id, command, body)
+             SELECT tenant, id, 2, gen_random_uuid(), gen_random_uuid(), '{{}}'::jsonb
+             FROM tickets WHERE number % 1000 = 0;
+             ANALYZE tickets; ANALYZE ticket_text; ANALYZE outbox; ANALYZE events;
              ANALYZE ticket_numbers; ANALYZE messages;"
         ))
         .await
@@ -198,6 +204,24 @@ async fn queue_search_due_and_outbox_queries_use_indexes_over_100_000_tickets() 
     )
     .await;
     assert_indexed("outbox claim", &claim);
+    let feed = plan(
+        &client,
+        "*",
+        "SELECT position, tenant, ticket, version, id, command, body FROM events \
+         WHERE position > 4242 ORDER BY position LIMIT 256",
+    )
+    .await;
+    assert_indexed("feed", &feed);
+    let unpositioned = plan(
+        &client,
+        "*",
+        "SELECT tenant, ticket, version, \
+         row_number() OVER (ORDER BY xid, tenant, ticket, version) AS n \
+         FROM events WHERE position IS NULL \
+         ORDER BY xid, tenant, ticket, version LIMIT 10000",
+    )
+    .await;
+    assert_indexed("events the feed numbers next", &unpositioned);
     let history = plan(
         &client,
         TENANT,

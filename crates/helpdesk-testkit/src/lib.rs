@@ -24,11 +24,14 @@
 
 pub mod adversary;
 pub mod cases;
+mod decided;
 mod fixture;
 pub mod generate;
 pub mod notifier_cases;
 mod observed;
+pub mod queues;
 
+pub use decided::decided;
 pub use fixture::{Fixture, Ran, announced, comment, config, pending, reply, start};
 pub use notifier_cases::Received;
 pub use observed::Observed;

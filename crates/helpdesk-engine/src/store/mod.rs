@@ -70,8 +70,11 @@
 //!   [`Store::revive_dead_letter`] makes it claimable again.
 //! - **The log is fed in commit order.** [`Store::feed`] answers every
 //!   tenant's events with a position each: positions grow in the order the
-//!   appends committed (a ticket's events by version), need not be
-//!   contiguous, and are never reused. Only durable commits are fed, and
+//!   appends committed as readers see it (a ticket's events by version;
+//!   an event committed after a reader read another has the higher
+//!   position, while appends that committed between two reads may be
+//!   numbered in the order they began writing), need not be contiguous,
+//!   and are never reused. Only durable commits are fed, and
 //!   never one that could be followed by a commit of a lower position: a
 //!   reader that has read up to a position never later finds a new event
 //!   at or below it, however many appends run concurrently.
