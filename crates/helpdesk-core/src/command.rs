@@ -373,6 +373,22 @@ pub enum Command {
 }
 
 impl Command {
+    /// A public reply without files.
+    ///
+    /// ```
+    /// use helpdesk_core::{Command, CommentId};
+    ///
+    /// let reply = Command::reply(CommentId::from_u128(1), "Looking at it now");
+    /// assert!(matches!(reply, Command::Reply { ref attachments, .. } if attachments.is_empty()));
+    /// ```
+    pub fn reply(comment: CommentId, body: impl Into<String>) -> Self {
+        Command::Reply {
+            comment,
+            body: body.into(),
+            attachments: Vec::new(),
+        }
+    }
+
     /// The command that records this one on the other ticket it names, for
     /// a command on `ticket` that involves two: a merge is accepted by the
     /// ticket that lives on, and a link or unlink is mirrored by the
