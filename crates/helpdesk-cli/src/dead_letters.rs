@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::Outcome;
 use crate::render::{self, Format};
-use crate::source::{Opened, Source, StoreArgs};
+use crate::source::{OnStore, Source, StoreArgs};
 
 /// What `helpdesk dead-letters` does.
 #[derive(Debug, Subcommand)]
@@ -91,14 +91,12 @@ pub fn run(action: Action) -> Outcome {
                 Ok(source) => source,
                 Err(e) => return Outcome::unusable(e),
             };
-            let listed = crate::source::block_on(async {
-                match source.open().await? {
-                    Opened::Sqlite(store) => page(store, tenant, after.as_deref(), limit).await,
-                    #[cfg(feature = "postgres")]
-                    Opened::Postgres(store) => page(store, tenant, after.as_deref(), limit).await,
-                }
-            });
-            match listed {
+            let after = after.as_deref();
+            match source.run(List {
+                tenant,
+                after,
+                limit,
+            }) {
                 Ok(Ok(page)) => Outcome::done(list(&source, tenant, &page, format), false),
                 Ok(Err(e)) => Outcome::unusable(format!("{}: {e}", source.label())),
                 Err(e) => Outcome::unusable(e),
@@ -114,14 +112,7 @@ pub fn run(action: Action) -> Outcome {
                 Ok(source) => source,
                 Err(e) => return Outcome::unusable(e),
             };
-            let revived = crate::source::block_on(async {
-                match source.open().await? {
-                    Opened::Sqlite(store) => revive(store, tenant, id).await,
-                    #[cfg(feature = "postgres")]
-                    Opened::Postgres(store) => revive(store, tenant, id).await,
-                }
-            });
-            match revived {
+            match source.run(Revive { tenant, id }) {
                 Ok(Ok(letter)) => {
                     Outcome::done(revived_text(&source, tenant, &letter, format), false)
                 }
@@ -137,6 +128,39 @@ pub fn run(action: Action) -> Outcome {
     }
 }
 
+/// A page of the tenant's dead letters, as its admin.
+struct List<'a> {
+    tenant: TenantId,
+    after: Option<&'a str>,
+    limit: u32,
+}
+
+impl OnStore for List<'_> {
+    type Output = Result<Page<DeadLetterView>, DeskError>;
+
+    async fn on<S: Store>(self, store: S) -> Result<Self::Output, String> {
+        let admin = admin(self.tenant);
+        Ok(desk(store)?
+            .dead_letters(&admin, self.after, self.limit)
+            .await)
+    }
+}
+
+/// A dead letter of the tenant revived, as its admin.
+struct Revive {
+    tenant: TenantId,
+    id: u64,
+}
+
+impl OnStore for Revive {
+    type Output = Result<DeadLetterView, DeskError>;
+
+    async fn on<S: Store>(self, store: S) -> Result<Self::Output, String> {
+        let admin = admin(self.tenant);
+        Ok(desk(store)?.revive_dead_letter(&admin, self.id).await)
+    }
+}
+
 /// The admin the command line acts as.
 fn admin(tenant: TenantId) -> Actor {
     Actor::admin(ActorId::from_u128(0), tenant)
@@ -144,25 +168,6 @@ fn admin(tenant: TenantId) -> Actor {
 
 fn desk<S: Store>(store: S) -> Result<Desk<S, NoNotifier, SystemClock>, String> {
     Desk::new(DeskConfig::default(), store, NoNotifier, SystemClock).map_err(|e| e.to_string())
-}
-
-async fn page<S: Store>(
-    store: S,
-    tenant: TenantId,
-    after: Option<&str>,
-    limit: u32,
-) -> Result<Result<Page<DeadLetterView>, DeskError>, String> {
-    Ok(desk(store)?
-        .dead_letters(&admin(tenant), after, limit)
-        .await)
-}
-
-async fn revive<S: Store>(
-    store: S,
-    tenant: TenantId,
-    id: u64,
-) -> Result<Result<DeadLetterView, DeskError>, String> {
-    Ok(desk(store)?.revive_dead_letter(&admin(tenant), id).await)
 }
 
 /// `list`'s output.

@@ -5,6 +5,7 @@ use std::future::Future;
 use std::path::PathBuf;
 
 use clap::Args;
+use helpdesk_engine::Store;
 use helpdesk_sqlite::SqliteStore;
 
 /// Where the desk's store is, as the command line says it.
@@ -131,7 +132,7 @@ fn redact(url: &str) -> String {
 impl Source {
     /// Opens the store, with one connection for PostgreSQL; a SQLite file
     /// that does not exist is refused, never created.
-    pub async fn open(&self) -> Result<Opened, String> {
+    async fn open(&self) -> Result<Opened, String> {
         match self {
             Self::Sqlite(db) => {
                 if !db.is_file() {
@@ -165,8 +166,31 @@ impl Source {
     }
 }
 
+/// Work on a desk's store, whichever kind [`Source::run`] opens.
+pub trait OnStore {
+    /// What the work answers.
+    type Output;
+
+    /// Does the work on `store`.
+    async fn on<S: Store>(self, store: S) -> Result<Self::Output, String>;
+}
+
+impl Source {
+    /// Opens the store and does `work` on it, on a runtime of the calling
+    /// thread.
+    pub fn run<W: OnStore>(&self, work: W) -> Result<W::Output, String> {
+        block_on(async {
+            match self.open().await? {
+                Opened::Sqlite(store) => work.on(store).await,
+                #[cfg(feature = "postgres")]
+                Opened::Postgres(store) => work.on(store).await,
+            }
+        })
+    }
+}
+
 /// An opened store.
-pub enum Opened {
+enum Opened {
     /// A SQLite file.
     Sqlite(SqliteStore),
     /// A PostgreSQL database.
@@ -175,7 +199,7 @@ pub enum Opened {
 }
 
 /// Runs `work` to its end on a runtime of the calling thread.
-pub fn block_on<T>(work: impl Future<Output = Result<T, String>>) -> Result<T, String> {
+fn block_on<T>(work: impl Future<Output = Result<T, String>>) -> Result<T, String> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

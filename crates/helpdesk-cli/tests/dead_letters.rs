@@ -4,8 +4,11 @@
 //! (revived already, another tenant's) refused alike.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use common::Run;
 
 use helpdesk_core::{Actor, ActorId, Command as DeskCommand, NewTicket, TenantId, TicketId};
 use helpdesk_engine::{Desk, ManualClock, Request};
@@ -83,32 +86,10 @@ fn given_dead_letters() -> Given {
     Given { dir, ours, theirs }
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap()
-    }
-}
-
 /// Runs `helpdesk dead-letters` with `args` in the file's directory, so
 /// its name in the output is as short as the user would type it.
 fn dead_letters(given: &Given, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .arg("dead-letters")
-        .args(args)
-        .current_dir(given.dir.path())
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+    common::helpdesk_in(given.dir.path(), &[&["dead-letters"], args].concat())
 }
 
 fn tickets(page: &Value) -> Vec<String> {

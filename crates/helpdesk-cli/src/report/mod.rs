@@ -17,7 +17,7 @@ use helpdesk_engine::Store;
 use serde::Serialize;
 
 use crate::Outcome;
-use crate::source::{Opened, Source};
+use crate::source::{OnStore, Source};
 
 /// How `helpdesk report` writes its result.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
@@ -162,7 +162,7 @@ pub fn run(args: &Args) -> Outcome {
         },
         None => DeskConfig::default(),
     };
-    let (metrics, events) = match crate::source::block_on(read(&args.source, config)) {
+    let (metrics, events) = match args.source.run(Project(config)) {
         Ok(projected) => projected,
         Err(e) => return Outcome::unusable(e),
     };
@@ -179,12 +179,14 @@ pub fn run(args: &Args) -> Outcome {
     Outcome::done(out, false)
 }
 
-/// Opens the store of `source` and reads its feed into a projection.
-async fn read(source: &Source, config: DeskConfig) -> Result<(Metrics, u64), String> {
-    match source.open().await? {
-        Opened::Sqlite(store) => project(&store, config).await,
-        #[cfg(feature = "postgres")]
-        Opened::Postgres(store) => project(&store, config).await,
+/// Reads a store's feed into a projection under the configuration.
+struct Project(DeskConfig);
+
+impl OnStore for Project {
+    type Output = (Metrics, u64);
+
+    async fn on<S: Store>(self, store: S) -> Result<Self::Output, String> {
+        project(&store, self.0).await
     }
 }
 
