@@ -240,3 +240,60 @@ async fn a_bad_page_size_or_cursor_is_refused_naming_it() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_page_past_many_letters_of_another_tenant_ends_early_and_leads_on() {
+    // Given one dead letter of the tenant, then more of the other tenant's
+    // than a page reads, then one more of the tenant's
+    let store = Arc::new(MemoryStore::new());
+    let f = Fixture::new(store.clone());
+    let first = f.open("Before the storm").await;
+    let foreign_requester = Actor::requester(ActorId::from_u128(0xf1), f.other_tenant);
+    for n in 0..5_100 {
+        f.open_as(
+            &f.foreign_admin,
+            foreign_requester.id,
+            &format!("Storm {n}"),
+            None,
+        )
+        .await;
+    }
+    let last = f.open("After the storm").await;
+    let dispatcher = Desk::new(
+        helpdesk_testkit::config(),
+        store,
+        Outage::down(),
+        f.clock.clone(),
+    )
+    .unwrap();
+    while dispatcher
+        .run_dispatch(f.clock.now())
+        .await
+        .unwrap()
+        .claimed
+        > 0
+    {}
+
+    // When the tenant's admin pages through their letters
+    let mut seen = Vec::new();
+    let mut pages = 0;
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = f
+            .desk
+            .dead_letters(&f.admin, cursor.as_deref(), 10)
+            .await
+            .unwrap();
+        pages += 1;
+        seen.extend(page.items.iter().map(|l| l.ticket));
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+
+    // Then they find both, and no page read all of the other tenant's:
+    // the first ended early with a cursor that led on
+    assert_eq!(seen, [first, last]);
+    assert_eq!(pages, 2);
+}
