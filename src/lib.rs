@@ -71,7 +71,10 @@ pub mod engine {
 }
 
 pub use helpdesk_engine::store::{Filter, Order, TicketQuery};
-pub use helpdesk_engine::view::{CommentView, EventView, Outcome, Page, TicketSummary, TicketView};
+pub use helpdesk_engine::view::{
+    CommentView, DEAD_LETTER_PAGE_MAX, DeadLetterView, EventView, Outcome, Page, TicketSummary,
+    TicketView,
+};
 pub use helpdesk_engine::{
     ByEmailFuture, Channels, Clock, CommandId, ConfigDirectory, Contact, DeliveryId, Desk,
     DeskError, DeskOptions, Directory, DirectoryError, DirectoryFuture, DispatchOptions,

@@ -60,6 +60,8 @@
 //! | `POST /tickets/{id}/resolve`, `/reopen`, `/close`, `/merge`, `/links` | resolve, reopen, close, merge, link |
 //! | `DELETE /tickets/{id}/links/{kind}/{other}` | unlink |
 //! | `GET /search?q=` | search |
+//! | `GET /dead-letters` | the tenant's dead letters, paged (admins only: `403` for anyone else) |
+//! | `POST /dead-letters/{id}/revive` | revive one (admins only: `404` for anyone else, as for a letter that does not exist) |
 //! | `GET /openapi.json` | this API's OpenAPI document |
 //!
 //! Serving it: axum's `serve` leaves Nagle's algorithm on, so an answer
@@ -86,6 +88,7 @@
 #![allow(clippy::result_large_err)]
 
 mod bodies;
+mod dead_letters;
 mod events;
 mod extract;
 mod handlers;
@@ -231,6 +234,8 @@ where
             axum::routing::delete(handlers::unlink),
         )
         .route("/search", get(handlers::search))
+        .route("/dead-letters", get(dead_letters::list))
+        .route("/dead-letters/{id}/revive", post(dead_letters::revive))
         .route("/openapi.json", get(openapi_json))
         .fallback(handlers::no_route)
         .layer(DefaultBodyLimit::max(limit))

@@ -5,6 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::bodies;
+use crate::dead_letters;
 use crate::events;
 use crate::handlers;
 use crate::problem::Problem;
@@ -43,6 +44,8 @@ use crate::problem::Problem;
         handlers::link,
         handlers::unlink,
         handlers::search,
+        dead_letters::list,
+        dead_letters::revive,
     ),
     components(schemas(
         Problem,
@@ -53,6 +56,7 @@ use crate::problem::Problem;
     tags(
         (name = "commands", description = "Changes: each takes an `Idempotency-Key` and an `If-Match`."),
         (name = "reads", description = "Tickets, histories, queues, searches and event streams, as the caller may see them."),
+        (name = "dead letters", description = "Notifications whose every attempt failed, listed and revived by the tenant's admins."),
     ),
 )]
 struct ApiDoc;

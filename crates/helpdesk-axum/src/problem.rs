@@ -19,8 +19,8 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 /// | code | status | when |
 /// |------|--------|------|
 /// | `unauthorized` | 401 | the host's resolver found no actor |
-/// | `forbidden` | 403 | the actor's role may not do this |
-/// | `not_found` | 404 | no such ticket the actor may see (missing, out of reach, another tenant's) |
+/// | `forbidden` | 403 | the actor's role may not do this (dead letters: not an admin of the tenant) |
+/// | `not_found` | 404 | no such ticket the actor may see (missing, out of reach, another tenant's), or no dead letter of that id for the actor to revive |
 /// | `already_exists` | 409 | the ticket id is taken |
 /// | `illegal_transition` | 409 | the lifecycle does not allow it now |
 /// | `version_mismatch` | 412 | `If-Match` names a version the ticket moved on from |
@@ -123,6 +123,10 @@ impl From<DeskError> for Problem {
                 }
                 _ => internal(),
             },
+            DeskError::AdminOnly { .. } => Problem::new(StatusCode::FORBIDDEN, "forbidden", detail),
+            DeskError::NoDeadLetter { .. } => {
+                Problem::new(StatusCode::NOT_FOUND, "not_found", detail)
+            }
             DeskError::VersionMismatch { .. } => {
                 Problem::new(StatusCode::PRECONDITION_FAILED, "version_mismatch", detail)
                     .field("If-Match")

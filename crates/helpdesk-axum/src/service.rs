@@ -7,7 +7,7 @@ use std::sync::Arc;
 use futures_util::future::BoxFuture;
 use helpdesk_core::{Actor, ActorId, Role, TenantId, TicketId, TicketNumber};
 use helpdesk_engine::store::{Filter, Order};
-use helpdesk_engine::view::{EventView, Outcome, Page, TicketSummary, TicketView};
+use helpdesk_engine::view::{DeadLetterView, EventView, Outcome, Page, TicketSummary, TicketView};
 use helpdesk_engine::{Clock, Desk, DeskError, Executed, Notifier, Request, Store};
 
 /// The events after a version that an actor may see, and the ticket's
@@ -68,6 +68,19 @@ pub(crate) trait Service: Send + Sync + 'static {
     ) -> BoxFuture<'_, Result<Seen, DeskError>>;
 
     fn history_page_max(&self) -> u32;
+
+    fn dead_letters(
+        &self,
+        actor: Actor,
+        cursor: Option<String>,
+        limit: u32,
+    ) -> BoxFuture<'_, Result<Page<DeadLetterView>, DeskError>>;
+
+    fn revive_dead_letter(
+        &self,
+        actor: Actor,
+        id: u64,
+    ) -> BoxFuture<'_, Result<DeadLetterView, DeskError>>;
 
     /// The role the desk's directory knows `actor` of `tenant` in, if it
     /// says.
@@ -180,6 +193,23 @@ where
 
     fn history_page_max(&self) -> u32 {
         u32::try_from(self.config().limits.history_page_max).unwrap_or(u32::MAX)
+    }
+
+    fn dead_letters(
+        &self,
+        actor: Actor,
+        cursor: Option<String>,
+        limit: u32,
+    ) -> BoxFuture<'_, Result<Page<DeadLetterView>, DeskError>> {
+        Box::pin(async move { Desk::dead_letters(self, &actor, cursor.as_deref(), limit).await })
+    }
+
+    fn revive_dead_letter(
+        &self,
+        actor: Actor,
+        id: u64,
+    ) -> BoxFuture<'_, Result<DeadLetterView, DeskError>> {
+        Box::pin(async move { Desk::revive_dead_letter(self, &actor, id).await })
     }
 
     fn known_role(

@@ -84,6 +84,27 @@
 //!     --tz Europe/Berlin --by group --format html > morning.html
 //! ```
 //!
+//! # `helpdesk dead-letters list DB --tenant TENANT` and `helpdesk dead-letters revive ID DB --tenant TENANT`
+//!
+//! The notifications of a tenant whose every attempt failed (an endpoint
+//! that answered HTTP 410, a mailbox that refused, too many timeouts), over
+//! the desk's SQLite file `DB` or a PostgreSQL database (`--postgres URL`,
+//! `--schema`, as `report` takes them). `list` shows each with its id, the
+//! event, ticket, channel and recipient, the attempts, when it died and
+//! the last error, oldest first, `--limit` a page (50 by default) and
+//! `--after CURSOR` for the next; `revive` makes one claimable again, its
+//! attempts kept, and a desk's dispatcher sends it on its next run. The
+//! command acts as an admin of `--tenant`: whoever may open the store may
+//! handle its dead letters. Both take `--format json`.
+//!
+//! ```text
+//! $ helpdesk dead-letters list desk.db --tenant 3f0c…
+//! desk.db: 1 dead letter of tenant 3f0c…
+//!   id  event   ticket  channel  recipient       attempts  died                      last error
+//!   17  opened  9b1e…   webhook  endpoint:audit  8         Mon 2026-03-02 09:40 UTC  HTTP 503
+//! $ helpdesk dead-letters revive 17 desk.db --tenant 3f0c…
+//! ```
+//!
 //! # Output and exit status
 //!
 //! `check` and `explain` take `--format json` for one JSON document on standard
@@ -95,8 +116,8 @@
 //! | status | meaning |
 //! |--------|---------|
 //! | 0 | done; `check` found no errors (warnings allowed) |
-//! | 1 | the configuration has errors |
-//! | 2 | a file cannot be read or parsed, the ticket is rejected, or the command line is wrong |
+//! | 1 | the configuration has errors; `dead-letters revive` found no dead letter of that id in the tenant |
+//! | 2 | a file or store cannot be read or parsed, the ticket is rejected, or the command line is wrong |
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -106,10 +127,12 @@ use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 
 mod check;
+mod dead_letters;
 mod explain;
 mod load;
 mod render;
 mod report;
+mod source;
 
 use render::Format;
 
@@ -170,18 +193,8 @@ enum Commands {
     /// Exits 2 when the file cannot be read, an argument is wrong, or the
     /// configuration cannot be read.
     Report {
-        /// The desk's SQLite file, or a PostgreSQL URL
-        /// (postgres://user@host/db).
-        #[arg(required_unless_present = "postgres")]
-        db: Option<String>,
-        /// Read a PostgreSQL store instead: a URL or a libpq connection
-        /// string ("host=127.0.0.1 user=postgres dbname=test").
-        #[arg(long, value_name = "URL", conflicts_with = "db")]
-        postgres: Option<String>,
-        /// With PostgreSQL, the schema holding the desk's tables (the
-        /// connection's search path by default).
-        #[arg(long)]
-        schema: Option<String>,
+        #[command(flatten)]
+        store: source::StoreArgs,
         /// The desk configuration (.toml or .json), for SLA calendars and
         /// the names of groups and agents.
         #[arg(long)]
@@ -208,6 +221,13 @@ enum Commands {
         /// How to write the report.
         #[arg(long, value_enum, default_value_t = report::ReportFormat::Text)]
         format: report::ReportFormat,
+    },
+    /// List a tenant's dead letters (notifications whose every attempt
+    /// failed) and revive them, over a desk's SQLite file or PostgreSQL
+    /// database.
+    DeadLetters {
+        #[command(subcommand)]
+        action: dead_letters::Action,
     },
 }
 
@@ -281,9 +301,7 @@ fn main() -> ExitCode {
             explain::run(&desk, &ticket, at, format)
         }
         Commands::Report {
-            db,
-            postgres,
-            schema,
+            store,
             desk,
             from,
             to,
@@ -292,7 +310,7 @@ fn main() -> ExitCode {
             tz,
             tenant,
             format,
-        } => match report::Source::from_args(db, postgres, schema) {
+        } => match store.source() {
             Ok(source) => report::run(&report::Args {
                 source,
                 desk,
@@ -306,6 +324,7 @@ fn main() -> ExitCode {
             }),
             Err(e) => Outcome::unusable(e),
         },
+        Commands::DeadLetters { action } => dead_letters::run(action),
     };
     // A closed pipe (`helpdesk check desk.toml | head`) is not an error.
     let _ = std::io::stdout().write_all(outcome.stdout.as_bytes());

@@ -2,53 +2,16 @@
 //! tickets: exit statuses and the key lines of its output.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::path::PathBuf;
-use std::process::Command;
 
-/// What one run of the binary printed, and how it ended.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn lines(&self) -> Vec<&str> {
-        self.stdout.lines().collect()
-    }
-
-    /// Asserts that `expected` appear in the output as consecutive lines.
-    fn has_lines(&self, expected: &[&str]) {
-        let lines = self.lines();
-        let found = lines
-            .windows(expected.len())
-            .any(|window| window == expected);
-        assert!(
-            found,
-            "expected lines\n{}\nin output\n{}",
-            expected.join("\n"),
-            self.stdout
-        );
-    }
-
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout).unwrap()
-    }
-}
+use common::Run;
 
 /// Runs `helpdesk` with `args` in the fixtures directory, so file names in
 /// the output are as short as the user would type them.
 fn helpdesk(args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .args(args)
-        .current_dir(fixtures())
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+    common::helpdesk_in(&fixtures(), args)
 }
 
 fn fixtures() -> PathBuf {

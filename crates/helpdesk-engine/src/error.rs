@@ -1,7 +1,7 @@
 //! [`DeskError`]: why the desk did not execute a command.
 
 use helpdesk_core::config::Diagnostic;
-use helpdesk_core::{DomainError, TicketId};
+use helpdesk_core::{DomainError, Role, TicketId};
 
 use crate::ids::CommandId;
 use crate::notification::DirectoryError;
@@ -96,6 +96,22 @@ pub enum DeskError {
         command: CommandId,
         /// What differs from its first use.
         differs: Reuse,
+    },
+    /// Only a tenant's admins handle this (the outbox's dead letters);
+    /// the actor is not one. Told whatever the outbox holds.
+    #[error("only a tenant's admins handle dead letters; a {role} may not")]
+    AdminOnly {
+        /// The actor's role.
+        role: Role,
+    },
+    /// No dead letter of that id is the actor's to revive: none was ever
+    /// there, it was revived already, it is another tenant's, or the
+    /// actor is not an admin of the tenant. One answer for all, so it
+    /// tells nothing of letters the actor may not handle.
+    #[error("no dead letter {id} to revive in this tenant")]
+    NoDeadLetter {
+        /// The dead letter's id, as asked for.
+        id: u64,
     },
 }
 

@@ -29,12 +29,14 @@ mod fixture;
 pub mod generate;
 pub mod notifier_cases;
 mod observed;
+mod outage;
 pub mod queues;
 
 pub use decided::decided;
 pub use fixture::{Fixture, Ran, announced, comment, config, pending, reply, start};
 pub use notifier_cases::Received;
 pub use observed::Observed;
+pub use outage::Outage;
 
 /// Generates one `#[tokio::test]` per conformance case, each on a fresh
 /// store from `$make` (a closure returning a future of the store).

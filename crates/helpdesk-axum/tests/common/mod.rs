@@ -10,8 +10,9 @@ use axum::http::request::Parts;
 use helpdesk_axum::{RouterOptions, Unauthorized, router_with};
 use helpdesk_core::{Actor, ActorId, DeskConfig, GroupId, Role, TenantId};
 use helpdesk_engine::{
-    Contact, Desk, Directory, DirectoryFuture, MemoryStore, NoNotifier, SystemClock,
+    Contact, Desk, Directory, DirectoryFuture, MemoryStore, NoNotifier, Notifier, SystemClock,
 };
+use helpdesk_testkit::Outage;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
@@ -101,13 +102,41 @@ pub async fn start() -> Server {
         NoNotifier,
         SystemClock,
     )
-    .expect("the default configuration validates")
-    .with_directory(Accounts);
+    .expect("the default configuration validates");
+    serve(desk).await
+}
+
+/// A server whose desk tells an audit endpoint of every event (the test
+/// kit's configuration) through `outage`; the desk, to run its
+/// dispatcher.
+pub async fn start_with_outbox(outage: Outage) -> (Server, Arc<OutboxDesk>) {
+    let desk = Arc::new(
+        Desk::new(
+            helpdesk_testkit::config(),
+            MemoryStore::new(),
+            outage,
+            SystemClock,
+        )
+        .expect("the test kit's configuration validates")
+        .with_directory(Accounts),
+    );
+    (serve_arc(desk.clone()).await, desk)
+}
+
+/// The desk of [`start_with_outbox`].
+pub type OutboxDesk = Desk<MemoryStore, Outage, SystemClock>;
+
+/// Serves `desk`, with the accounts as its directory.
+async fn serve<N: Notifier + 'static>(desk: Desk<MemoryStore, N, SystemClock>) -> Server {
+    serve_arc(Arc::new(desk.with_directory(Accounts))).await
+}
+
+async fn serve_arc<N: Notifier + 'static>(desk: Arc<Desk<MemoryStore, N, SystemClock>>) -> Server {
     let options = RouterOptions {
         body_limit: 8 * 1024,
         poll_interval: Duration::from_millis(50),
     };
-    let app = router_with(Arc::new(desk), resolve, options);
+    let app = router_with(desk, resolve, options);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("a free port");

@@ -14,10 +14,10 @@ use clap::ValueEnum;
 use helpdesk_core::metrics::{Dimension, Interval, Metrics, Report, ReportSpec, TrendSpec, Trends};
 use helpdesk_core::{DeskConfig, TenantId};
 use helpdesk_engine::Store;
-use helpdesk_sqlite::SqliteStore;
 use serde::Serialize;
 
 use crate::Outcome;
+use crate::source::{OnStore, Source};
 
 /// How `helpdesk report` writes its result.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
@@ -31,103 +31,6 @@ pub enum ReportFormat {
     Csv,
     /// A self-contained HTML page with inline SVG charts.
     Html,
-}
-
-/// Where a desk's events are read from: both stores answer the same
-/// [`Store::feed`], so the report is the same whichever holds the desk.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
-    /// A SQLite file.
-    Sqlite(PathBuf),
-    /// A PostgreSQL database.
-    Postgres {
-        /// A URL (`postgres://user@host/db`) or a libpq connection string
-        /// (`host=127.0.0.1 user=postgres dbname=test`).
-        url: String,
-        /// The schema holding the desk's tables; the connection's search
-        /// path when `None`.
-        schema: Option<String>,
-    },
-}
-
-impl Source {
-    /// The source the command line names: `db` (a SQLite file, or a
-    /// `postgres://` or `postgresql://` URL), or `--postgres URL`, with
-    /// `--schema` only for PostgreSQL.
-    pub fn from_args(
-        db: Option<String>,
-        postgres: Option<String>,
-        schema: Option<String>,
-    ) -> Result<Self, String> {
-        let source = match (db, postgres) {
-            (Some(_), Some(_)) => {
-                return Err("give either DB or --postgres URL, not both".to_owned());
-            }
-            (None, None) => {
-                return Err(
-                    "give the desk's SQLite file, or a PostgreSQL database with --postgres URL"
-                        .to_owned(),
-                );
-            }
-            (None, Some(url)) => Self::Postgres { url, schema },
-            (Some(db), None) if is_postgres_url(&db) => Self::Postgres { url: db, schema },
-            (Some(db), None) => {
-                if let Some(schema) = schema {
-                    return Err(format!(
-                        "--schema {schema:?} names a PostgreSQL schema; give --postgres URL (or a postgres:// URL) with it"
-                    ));
-                }
-                Self::Sqlite(PathBuf::from(db))
-            }
-        };
-        Ok(source)
-    }
-
-    /// The source for people, without a password.
-    pub fn label(&self) -> String {
-        match self {
-            Self::Sqlite(path) => path.display().to_string(),
-            Self::Postgres { url, schema } => {
-                let url = redact(url);
-                match schema {
-                    Some(schema) => format!("{url} (schema {schema})"),
-                    None => url,
-                }
-            }
-        }
-    }
-}
-
-/// Whether `text` is a PostgreSQL URL rather than a file name.
-fn is_postgres_url(text: &str) -> bool {
-    text.starts_with("postgres://") || text.starts_with("postgresql://")
-}
-
-/// A connection string with its password replaced by `***`.
-fn redact(url: &str) -> String {
-    if is_postgres_url(url) {
-        let Some((scheme, rest)) = url.split_once("://") else {
-            return url.to_owned();
-        };
-        let end = rest.find(['/', '?']).unwrap_or(rest.len());
-        let (authority, path) = rest.split_at(end);
-        if let Some((user, host)) = authority.rsplit_once('@')
-            && let Some((name, _)) = user.split_once(':')
-        {
-            return format!("{scheme}://{name}:***@{host}{path}");
-        }
-        return url.to_owned();
-    }
-    url.split_whitespace()
-        .map(|pair| {
-            if pair.starts_with("password=") {
-                "password=***"
-            } else {
-                pair
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// What the command line asked for.
@@ -259,23 +162,7 @@ pub fn run(args: &Args) -> Outcome {
         },
         None => DeskConfig::default(),
     };
-    if let Source::Sqlite(db) = &args.source
-        && !db.is_file()
-    {
-        return Outcome::unusable(format!(
-            "{}: no such file; give the SQLite file of a desk",
-            db.display()
-        ));
-    }
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => return Outcome::unusable(format!("starting the runtime: {e}")),
-    };
-    let projected = runtime.block_on(read(&args.source, config));
-    let (metrics, events) = match projected {
+    let (metrics, events) = match args.source.run(Project(config)) {
         Ok(projected) => projected,
         Err(e) => return Outcome::unusable(e),
     };
@@ -292,30 +179,14 @@ pub fn run(args: &Args) -> Outcome {
     Outcome::done(out, false)
 }
 
-/// Opens the store of `source` and reads its feed into a projection.
-async fn read(source: &Source, config: DeskConfig) -> Result<(Metrics, u64), String> {
-    match source {
-        Source::Sqlite(db) => {
-            let store = SqliteStore::open(db).map_err(|e| format!("{}: {e}", db.display()))?;
-            project(&store, config).await
-        }
-        #[cfg(feature = "postgres")]
-        Source::Postgres { url, schema } => {
-            let options = helpdesk_postgres::PostgresOptions {
-                schema: schema.clone(),
-                max_connections: 1,
-                ..helpdesk_postgres::PostgresOptions::default()
-            };
-            let store = helpdesk_postgres::PostgresStore::connect(url, options)
-                .await
-                .map_err(|e| format!("{}: {e}", source.label()))?;
-            project(&store, config).await
-        }
-        #[cfg(not(feature = "postgres"))]
-        Source::Postgres { .. } => Err(format!(
-            "{}: this helpdesk was built without PostgreSQL; build it with the feature \"postgres\"",
-            source.label()
-        )),
+/// Reads a store's feed into a projection under the configuration.
+struct Project(DeskConfig);
+
+impl OnStore for Project {
+    type Output = (Metrics, u64);
+
+    async fn on<S: Store>(self, store: S) -> Result<Self::Output, String> {
+        project(&store, self.0).await
     }
 }
 

@@ -41,11 +41,13 @@
 //! # }
 //! ```
 
+mod dead_letter;
 mod desk;
 mod names;
 #[cfg(feature = "openapi")]
 pub mod schema;
 
+pub use dead_letter::{DEAD_LETTER_PAGE_MAX, DeadLetterView};
 pub use names::Named;
 
 use std::collections::BTreeMap;
