@@ -180,20 +180,75 @@ async fn read(
 
 /// The tickets of `tenant` in `reach` whose search text holds every word
 /// of `query`, each as a substring of a part the reader may find, most
-/// recently updated first. Each word is one trigram-indexed lookup of
-/// `ticket_text`, through the function `search_text` (see the migration).
+/// recently updated first.
+///
+/// The words' matches are counted first, each up to `common`
+/// ([`PostgresOptions::common_word`](crate::PostgresOptions::common_word);
+/// `search_count`, see the migrations), in the query's order until one has
+/// fewer than a quarter of that. A word with none ends the search. The
+/// tickets come from the trigram-indexed lookup (`search_text`) of the
+/// rarest word counted, when it is rarer than `common`, and the other words
+/// are checked on each of them (`search_has`); when every word is common,
+/// the tenant's tickets in reach are checked in their order until the page
+/// is full.
 pub(crate) async fn search(
     tx: &mut Tx,
     tenant: TenantId,
     reach: &Reach,
     query: &SearchQuery,
+    common: u32,
 ) -> Result<Vec<TicketRow>, Fail> {
+    let common = i32::try_from(common).unwrap_or(i32::MAX);
+    let internal = reach.finds_internal_text();
+    let count = tx
+        .prepare(
+            "SELECT search_count($1, $2, $3, $4)",
+            "count a search word's matches",
+        )
+        .await?;
+    // Counting a common word reads its whole index entry, so counting stops
+    // at the first word rare enough to lead (a quarter of `common`); the
+    // words after it count as common.
+    let rare = i64::from(common / 4);
+    let mut words = Vec::with_capacity(query.words.len());
+    let mut lead = None;
+    for word in &query.words {
+        let pattern = codec::contains_pattern(word);
+        if lead.is_some() {
+            words.push((i64::from(common), pattern));
+            continue;
+        }
+        let rows = tx
+            .query(
+                &count,
+                &[&tenant.as_uuid(), &pattern, &internal, &common],
+                "count a search word's matches",
+            )
+            .await?;
+        let found: i64 = match rows.first() {
+            Some(row) => codec::get(row, 0, "a search word's count")?,
+            None => 0,
+        };
+        if found == 0 {
+            return Ok(Vec::new());
+        }
+        if found < rare {
+            lead = Some(found);
+        }
+        words.push((found, pattern));
+    }
+    words.sort_by_key(|(found, _)| *found);
     let mut params = Params::default();
     let mut conditions = tenant_and_reach(tenant, reach, &mut params);
-    let internal = params.push(reach.finds_internal_text());
-    for word in &query.words {
-        let w = params.push(codec::contains_pattern(word));
+    let internal = params.push(internal);
+    let mut words = words.into_iter().peekable();
+    if let Some((_, rarest)) = words.next_if(|(found, _)| *found < i64::from(common)) {
+        let w = params.push(rarest);
         conditions.push(format!("t.id IN (SELECT search_text($1, {w}, {internal}))"));
+    }
+    for (_, pattern) in words {
+        let w = params.push(pattern);
+        conditions.push(format!("search_has($1, t.id, {w}, {internal})"));
     }
     let l = params.push(i64::from(query.limit));
     let sql = format!(

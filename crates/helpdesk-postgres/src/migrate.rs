@@ -41,10 +41,15 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "feed_sequencer",
         sql: include_str!("../migrations/0005_feed_sequencer.sql"),
     },
+    Migration {
+        version: 6,
+        name: "search_rarest_word",
+        sql: include_str!("../migrations/0006_search_rarest_word.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i32 = 5;
+pub const SCHEMA_VERSION: i32 = 6;
 
 /// The advisory lock key migrations hold (any stable number).
 const LOCK: i64 = 0x6865_6c70_6465_736b; // "helpdesk"

@@ -51,6 +51,14 @@ pub struct PostgresOptions {
     /// its connection broke (see [`PostgresError::is_transient`](crate::PostgresError::is_transient)).
     /// Appends are repeated safely: a command id is written once.
     pub retries: u32,
+    /// How many matches make a search word common. A search takes its
+    /// tickets from the trigram lookup of its rarest word when that word
+    /// has fewer matches, and checks the other words on those tickets
+    /// alone; when every word has at least this many, it walks the tenant's
+    /// tickets in reach in the page's order and checks each, which fills a
+    /// page soon since such words match often. Counting stops at this
+    /// number, so a larger one costs more on searches of common words.
+    pub common_word: u32,
 }
 
 impl Default for PostgresOptions {
@@ -63,6 +71,7 @@ impl Default for PostgresOptions {
             due_batch: 16,
             host: None,
             retries: 3,
+            common_word: 5_000,
         }
     }
 }

@@ -631,7 +631,14 @@ impl PostgresStore {
             return Ok(Vec::new());
         }
         let mut tx = self.tx(Scope::Tenant(tenant), true, "search").await?;
-        let rows = crate::list::search(&mut tx, tenant, reach, query).await?;
+        let rows = crate::list::search(
+            &mut tx,
+            tenant,
+            reach,
+            query,
+            self.inner.options.common_word,
+        )
+        .await?;
         tx.commit().await?;
         Ok(rows)
     }

@@ -149,6 +149,19 @@ async fn queue_search_due_and_outbox_queries_use_indexes_over_100_000_tickets() 
     )
     .await;
     assert_indexed("search", &search);
+    // A search whose words are all common checks them ticket by ticket, in
+    // the order of the page.
+    let common_words = plan(
+        &client,
+        TENANT,
+        &format!(
+            "SELECT {columns} FROM tickets AS t WHERE t.tenant = '{TENANT}' \
+             AND search_has('{TENANT}', t.id, '%printer%', false) \
+             ORDER BY t.updated_at DESC, t.id LIMIT 20"
+        ),
+    )
+    .await;
+    assert_indexed("search of common words", &common_words);
     // The function's own query, as it runs inside it.
     let text = plan(
         &client,
@@ -177,6 +190,20 @@ async fn queue_search_due_and_outbox_queries_use_indexes_over_100_000_tickets() 
     assert!(
         text_as_owner.contains("ticket_text_body"),
         "the search function's query uses the trigram index:\n{text_as_owner}"
+    );
+    // The other words, checked on one ticket inside `search_has`.
+    let has = plan(
+        &owner,
+        TENANT,
+        &format!(
+            "SELECT 1 FROM ticket_text AS x WHERE x.tenant = '{TENANT}' \
+             AND x.ticket = '{TENANT}' AND x.body LIKE '%printer%' AND (false OR NOT x.internal)"
+        ),
+    )
+    .await;
+    assert!(
+        has.contains("ticket_text_ticket"),
+        "a word is checked on one ticket through the ticket's index:\n{has}"
     );
     assert!(
         !text.contains("ticket_text_body"),

@@ -42,6 +42,8 @@ async fn tickets_written_before_version_4_are_numbered_in_opening_order_per_tena
         .await
         .batch_execute(&format!(
             "SET search_path = {schema}, public;
+             DROP FUNCTION search_count; DROP FUNCTION search_has;
+             DELETE FROM schema_migrations WHERE version = 6;
              DROP INDEX events_unpositioned; ALTER TABLE events DROP COLUMN xid;
              ALTER TABLE events ALTER COLUMN position SET NOT NULL;
              DELETE FROM schema_migrations WHERE version = 5;

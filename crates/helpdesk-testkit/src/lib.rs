@@ -99,6 +99,7 @@ macro_rules! store_conformance {
             due_order,
             filters,
             search,
+            rare_and_common_words_search_alike,
             unicode_and_large_bodies,
             outbox_is_written_with_the_events,
             concurrent_appends,

@@ -27,6 +27,7 @@ use helpdesk_engine::{CommandId, DeliveryId, EventId, Request, Store, StoreError
 use crate::{Fixture, pending, reply};
 
 mod answers;
+mod common_words;
 mod feed;
 mod numbers;
 mod outbox;
@@ -39,6 +40,7 @@ pub use answers::{
     history_from_zero_and_past_the_end, merges_and_links_are_recorded_on_both_tickets,
     targets_are_checked,
 };
+pub use common_words::rare_and_common_words_search_alike;
 pub use feed::{feed_is_in_commit_order, feed_skips_nothing_under_concurrent_appends};
 pub use numbers::{
     appends_bind_their_mail_with_their_events, message_ids_are_bound_once_per_tenant,
