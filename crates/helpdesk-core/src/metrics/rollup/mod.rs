@@ -27,6 +27,9 @@ use day::{Day, Entry};
 /// The days of one tenant's group (or of its tickets without a group).
 type Key = (TenantId, Option<GroupId>);
 
+/// An entry and the instant whose day it goes on.
+type Placed = (DateTime<Utc>, Entry);
+
 /// Per group, per local day of `zone`, what the tickets add to reports;
 /// and every span a ticket spent unresolved, by its end, for the backlog
 /// at a period's end.
@@ -53,11 +56,10 @@ pub(crate) struct Mark {
     spans: usize,
     open: bool,
     escalated: bool,
-    full: Option<Entry>,
-    full_at: Option<DateTime<Utc>>,
+    full: Option<Placed>,
     cohort: Option<Entry>,
     /// The SLA cycle the event names: its index, and its settled entry.
-    cycle: Option<(usize, Option<(DateTime<Utc>, Entry)>)>,
+    cycle: Option<(usize, Option<Placed>)>,
 }
 
 fn key(facts: &TicketFacts) -> Key {
@@ -65,7 +67,7 @@ fn key(facts: &TicketFacts) -> Key {
 }
 
 /// The entry of the final resolution, and its instant.
-fn full(facts: &TicketFacts) -> Option<(DateTime<Utc>, Entry)> {
+fn full(facts: &TicketFacts) -> Option<Placed> {
     facts.final_resolution().map(|last| {
         let ms = (last.at - facts.created_at).num_milliseconds();
         let business = facts.resolution_business_ms.unwrap_or(ms);
@@ -82,7 +84,7 @@ fn cohort(facts: &TicketFacts) -> Option<Entry> {
 }
 
 /// The settled entry of cycle `index`.
-fn settled(facts: &TicketFacts, index: usize) -> Option<(DateTime<Utc>, Entry)> {
+fn settled(facts: &TicketFacts, index: usize) -> Option<Placed> {
     let cycle = facts.sla.get(index)?;
     let met = match cycle.result {
         CycleResult::Met => true,
@@ -118,7 +120,6 @@ fn named_cycle(facts: &TicketFacts, event: &Event) -> Option<usize> {
 impl Mark {
     /// What `event` may change of `facts`, before it is applied.
     pub(crate) fn before(facts: &TicketFacts, event: &Event) -> Self {
-        let full = full(facts);
         Self {
             group: facts.dimensions.group,
             resolutions: facts.resolutions.len(),
@@ -131,8 +132,7 @@ impl Mark {
             spans: facts.unresolved.len(),
             open: facts.unresolved.last().is_some_and(|s| s.to.is_none()),
             escalated: facts.escalations > 0,
-            full_at: full.map(|f| f.0),
-            full: full.map(|f| f.1),
+            full: full(facts),
             cohort: cohort(facts),
             cycle: named_cycle(facts, event).map(|i| (i, settled(facts, i))),
         }
@@ -286,36 +286,30 @@ impl Rollup {
             }
         }
         self.update_spans(before, facts, key);
-        let full_now = full(facts);
-        if (before.full_at, before.full) != (full_now.map(|f| f.0), full_now.map(|f| f.1)) {
-            if let (Some(at), Some(entry)) = (before.full_at, before.full) {
-                self.put(key, at, entry, -1);
-            }
-            if let Some((at, entry)) = full_now {
-                self.put(key, at, entry, 1);
-            }
-        }
-        let cohort_now = cohort(facts);
-        if before.cohort != cohort_now
-            && let Some(first) = facts.resolutions.first()
-        {
-            if let Some(entry) = before.cohort {
-                self.put(key, first.at, entry, -1);
-            }
-            if let Some(entry) = cohort_now {
-                self.put(key, first.at, entry, 1);
-            }
+        self.replace(key, before.full, full(facts));
+        if let Some(first) = facts.resolutions.first() {
+            let at = first.at;
+            self.replace(
+                key,
+                before.cohort.map(|e| (at, e)),
+                cohort(facts).map(|e| (at, e)),
+            );
         }
         if let Some((index, was)) = before.cycle {
-            let now = settled(facts, index);
-            if was != now {
-                if let Some((at, entry)) = was {
-                    self.put(key, at, entry, -1);
-                }
-                if let Some((at, entry)) = now {
-                    self.put(key, at, entry, 1);
-                }
-            }
+            self.replace(key, was, settled(facts, index));
+        }
+    }
+
+    /// Takes `was` out and puts `now` in, when they differ.
+    fn replace(&mut self, key: Key, was: Option<Placed>, now: Option<Placed>) {
+        if was == now {
+            return;
+        }
+        if let Some((at, entry)) = was {
+            self.put(key, at, entry, -1);
+        }
+        if let Some((at, entry)) = now {
+            self.put(key, at, entry, 1);
         }
     }
 
