@@ -193,11 +193,15 @@ fn local_midnight(tz: Tz, date: NaiveDate) -> DateTime<Utc> {
         .map_or_else(|| midnight.and_utc(), |at| at.with_timezone(&Utc))
 }
 
-/// Reads every event of the store's feed into a projection; answers it
-/// with the number of events read.
-pub async fn project<S: Store>(store: &S, config: DeskConfig) -> Result<(Metrics, u64), String> {
+/// Reads every event of the store's feed into a projection summing days in
+/// `tz`; answers it with the number of events read.
+pub async fn project<S: Store>(
+    store: &S,
+    config: DeskConfig,
+    tz: Tz,
+) -> Result<(Metrics, u64), String> {
     const PAGE: u32 = 20_000;
-    let mut metrics = Metrics::new(config);
+    let mut metrics = Metrics::in_zone(config, tz);
     let mut events = 0;
     loop {
         let page = store
@@ -274,7 +278,7 @@ pub fn run(args: &Args) -> Outcome {
         Ok(runtime) => runtime,
         Err(e) => return Outcome::unusable(format!("starting the runtime: {e}")),
     };
-    let projected = runtime.block_on(read(&args.source, config));
+    let projected = runtime.block_on(read(&args.source, config, args.tz));
     let (metrics, events) = match projected {
         Ok(projected) => projected,
         Err(e) => return Outcome::unusable(e),
@@ -293,11 +297,11 @@ pub fn run(args: &Args) -> Outcome {
 }
 
 /// Opens the store of `source` and reads its feed into a projection.
-async fn read(source: &Source, config: DeskConfig) -> Result<(Metrics, u64), String> {
+async fn read(source: &Source, config: DeskConfig, tz: Tz) -> Result<(Metrics, u64), String> {
     match source {
         Source::Sqlite(db) => {
             let store = SqliteStore::open(db).map_err(|e| format!("{}: {e}", db.display()))?;
-            project(&store, config).await
+            project(&store, config, tz).await
         }
         #[cfg(feature = "postgres")]
         Source::Postgres { url, schema } => {
@@ -309,7 +313,7 @@ async fn read(source: &Source, config: DeskConfig) -> Result<(Metrics, u64), Str
             let store = helpdesk_postgres::PostgresStore::connect(url, options)
                 .await
                 .map_err(|e| format!("{}: {e}", source.label()))?;
-            project(&store, config).await
+            project(&store, config, tz).await
         }
         #[cfg(not(feature = "postgres"))]
         Source::Postgres { .. } => Err(format!(
