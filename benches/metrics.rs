@@ -19,6 +19,8 @@
 //! first 2,000,000 events of the feed; the feed benches read every event.
 //! The rebuild reads the feed on one thread and folds it on another, a page
 //! behind; the floor reads the same pages on one thread and folds nothing.
+//! `HELPDESK_BENCH_ONE_PASS=1` also times one pass of each before the
+//! samples, for desks too large to sample ten times in a run.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -259,6 +261,20 @@ fn bench(c: &mut Criterion) {
     let path = desk(&rt, tickets);
     let store = SqliteStore::open_with(&path, options()).expect("open");
     let events = rt.block_on(read_feed(&store));
+    if std::env::var_os("HELPDESK_BENCH_ONE_PASS").is_some() {
+        // One pass of each, for desks too large to sample ten times in a
+        // run (`-- "metrics report"` skips the feed benches).
+        let started = std::time::Instant::now();
+        rt.block_on(read_feed(&store));
+        let floor = started.elapsed();
+        let started = std::time::Instant::now();
+        drop(rebuild(&store));
+        let rebuilt = started.elapsed();
+        eprintln!(
+            "one pass over {events} events: floor {floor:.2?}, rebuild {rebuilt:.2?} ({:.2}x)",
+            rebuilt.as_secs_f64() / floor.as_secs_f64()
+        );
+    }
     let log = rt.block_on(read_log(&store, IN_MEMORY));
 
     let mut group = c.benchmark_group("metrics");

@@ -62,11 +62,6 @@ impl Ranked {
         self.fresh.clear();
     }
 
-    /// How many values are at most `bound`.
-    fn at_most(&self, bound: i64) -> usize {
-        self.long.partition_point(|v| *v <= bound) + self.fresh.partition_point(|v| *v <= bound)
-    }
-
     fn min(&self) -> Option<i64> {
         match (self.long.first(), self.fresh.first()) {
             (Some(a), Some(b)) => Some(*a.min(b)),
@@ -96,17 +91,42 @@ pub(crate) fn times(parts: &[&Ranked]) -> Times {
 
 /// The nearest-rank `p`-th percentile of the `count` values of `parts`:
 /// the smallest value with at least `ceil(p/100 * count)` values at or
-/// below it, found by bisecting the range of values.
+/// below it, found by bisecting the range of values. Each sorted run keeps
+/// the window of positions the answer can still be at, so later steps
+/// search ever shorter windows.
 fn select(parts: &[&Ranked], count: usize, p: u64) -> Option<i64> {
     let rank = (p * count as u64).div_ceil(100).max(1) as usize;
     let mut lo = parts.iter().filter_map(|r| r.min()).min()?;
     let mut hi = parts.iter().filter_map(|r| r.max()).max()?;
+    // Per run: the run, and the window [from, to) of it between lo and hi;
+    // values before the window are below lo, values after it above hi.
+    let mut runs: Vec<(&[i64], usize, usize)> = parts
+        .iter()
+        .flat_map(|r| [r.long.as_slice(), r.fresh.as_slice()])
+        .filter(|run| !run.is_empty())
+        .map(|run| (run, 0, run.len()))
+        .collect();
+    let mut cuts = vec![0; runs.len()];
     while lo < hi {
         let mid = ((i128::from(lo) + i128::from(hi)).div_euclid(2)) as i64;
-        if parts.iter().map(|r| r.at_most(mid)).sum::<usize>() >= rank {
+        let mut at_most = 0;
+        for ((run, from, to), cut) in runs.iter().zip(cuts.iter_mut()) {
+            *cut = from
+                + run
+                    .get(*from..*to)
+                    .map_or(0, |w| w.partition_point(|v| *v <= mid));
+            at_most += *cut;
+        }
+        if at_most >= rank {
             hi = mid;
+            for ((_, _, to), cut) in runs.iter_mut().zip(&cuts) {
+                *to = *cut;
+            }
         } else {
             lo = mid + 1;
+            for ((_, from, _), cut) in runs.iter_mut().zip(&cuts) {
+                *from = *cut;
+            }
         }
     }
     Some(lo)

@@ -101,14 +101,28 @@ impl<'a> Sum<'a> {
     }
 }
 
-/// The backlog at the start of day `day`: spans begun before it and not
-/// ended before it.
-fn backlog(parts: &[&Days], day: i32) -> u64 {
-    let (starts, ends) = parts
-        .iter()
-        .flat_map(|p| p.range(..day))
-        .fold((0u64, 0u64), |(s, e), (_, d)| (s + d.starts, e + d.ends));
-    starts.saturating_sub(ends)
+/// The backlog at the start of each day of `bounds` (in order): spans
+/// begun before it and not ended before it.
+fn backlogs(parts: &[&Days], bounds: &[i32]) -> Vec<u64> {
+    let mut sums = vec![0i64; bounds.len()];
+    let Some(last) = bounds.last() else {
+        return Vec::new();
+    };
+    for part in parts {
+        let mut sum = 0i64;
+        let mut at = 0;
+        for (day, d) in part.range(..last) {
+            while bounds.get(at).is_some_and(|b| b <= day) {
+                sums[at] += sum;
+                at += 1;
+            }
+            sum += d.starts as i64 - d.ends as i64;
+        }
+        for total in sums.iter_mut().skip(at) {
+            *total += sum;
+        }
+    }
+    sums.into_iter().map(|s| s.max(0) as u64).collect()
 }
 
 impl Rollup {
@@ -145,7 +159,7 @@ impl Rollup {
             .filter(|(k, _)| spec.tenant.is_none_or(|t| t == k.0))
             .collect();
         let group = |key: String, parts: &[&Days]| {
-            let backlogs: Vec<u64> = bounds.iter().map(|d| backlog(parts, *d)).collect();
+            let backlogs = backlogs(parts, &bounds);
             let last = backlogs.len() - 1;
             let series = if spec.every.is_some() {
                 bounds
