@@ -14,8 +14,7 @@
 //!
 //! `v` is the schema version ([`Event::SCHEMA_VERSION`]); `type` names the
 //! change and `data` holds its fields (absent for changes without any);
-//! fields may come in any order, but `type` comes before `data`, as every
-//! event this library writes has it.
+//! fields may come in any order.
 //! Reading an event of a newer schema version fails with a clear error
 //! rather than guessing. Golden files under `tests/golden/events/` pin the
 //! form of every change type.
