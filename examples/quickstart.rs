@@ -528,7 +528,8 @@ pub(crate) async fn day<S: Store + 'static>(
 
     // The morning report: the store's event feed folded into the metrics
     // projection (what `helpdesk report` does on a desk's file).
-    let mut metrics = metrics::Metrics::new(host.desk.config().clone());
+    let mut metrics =
+        metrics::Metrics::in_zone(host.desk.config().clone(), chrono_tz::Europe::Berlin);
     loop {
         let page = host.desk.store().feed(metrics.position(), 1_000).await?;
         if page.is_empty() {

@@ -303,3 +303,47 @@ fn events_of_a_newer_schema_version_are_refused_with_a_clear_error() {
     let unknown = golden.replace("\"closed\"", "\"exploded\"");
     assert!(serde_json::from_str::<Event>(&unknown).is_err());
 }
+
+#[test]
+fn fields_are_read_in_any_order() {
+    // Given an event with data, and the same fields in other orders
+    let event = sample(Change::Tagged {
+        tag: Tag::new("vpn").unwrap(),
+    });
+    let by = r#"{"id":"00000000-0000-0000-0000-000000000200","role":"agent"}"#;
+    let orders = [
+        format!(
+            r#"{{"type":"tagged","v":1,"by":{by},"data":{{"tag":"vpn"}},"at":"2026-03-02T09:15:30Z"}}"#
+        ),
+        format!(
+            r#"{{"v":1,"type":"tagged","at":"2026-03-02T09:15:30Z","extra":[1,{{"x":2}}],"by":{by},"data":{{"tag":"vpn"}}}}"#
+        ),
+    ];
+
+    // When they are read, then they are the event
+    for json in &orders {
+        assert_eq!(
+            serde_json::from_str::<Event>(json).unwrap(),
+            event,
+            "{json}"
+        );
+    }
+
+    // And data before its type, as PostgreSQL's jsonb orders keys, with
+    // a cause after the type, is read too
+    let mut caused = event.clone();
+    caused.cause = Some(Cause::RoutingRule {
+        rule: "VPN to network".into(),
+    });
+    let data_first = format!(
+        r#"{{"v":1,"at":"2026-03-02T09:15:30Z","by":{by},"data":{{"tag":"vpn"}},"type":"tagged","cause":{{"kind":"routing_rule","rule":"VPN to network"}}}}"#
+    );
+    assert_eq!(serde_json::from_str::<Event>(&data_first).unwrap(), caused);
+    let data_first = format!(
+        r#"{{"data":{{"tag":"vpn"}},"v":1,"at":"2026-03-02T09:15:30Z","type":"tagged","by":{by}}}"#
+    );
+    assert_eq!(serde_json::from_str::<Event>(&data_first).unwrap(), event);
+    // And a change with fields but no data is refused
+    let no_data = format!(r#"{{"v":1,"type":"tagged","at":"2026-03-02T09:15:30Z","by":{by}}}"#);
+    assert!(serde_json::from_str::<Event>(&no_data).is_err());
+}

@@ -96,11 +96,15 @@ fn local_midnight(tz: Tz, date: NaiveDate) -> DateTime<Utc> {
         .map_or_else(|| midnight.and_utc(), |at| at.with_timezone(&Utc))
 }
 
-/// Reads every event of the store's feed into a projection; answers it
-/// with the number of events read.
-pub async fn project<S: Store>(store: &S, config: DeskConfig) -> Result<(Metrics, u64), String> {
+/// Reads every event of the store's feed into a projection summing days in
+/// `tz`; answers it with the number of events read.
+pub async fn project<S: Store>(
+    store: &S,
+    config: DeskConfig,
+    tz: Tz,
+) -> Result<(Metrics, u64), String> {
     const PAGE: u32 = 20_000;
-    let mut metrics = Metrics::new(config);
+    let mut metrics = Metrics::in_zone(config, tz);
     let mut events = 0;
     loop {
         let page = store
@@ -162,7 +166,7 @@ pub fn run(args: &Args) -> Outcome {
         },
         None => DeskConfig::default(),
     };
-    let (metrics, events) = match args.source.run(Project(config)) {
+    let (metrics, events) = match args.source.run(Project(config, args.tz)) {
         Ok(projected) => projected,
         Err(e) => return Outcome::unusable(e),
     };
@@ -180,13 +184,13 @@ pub fn run(args: &Args) -> Outcome {
 }
 
 /// Reads a store's feed into a projection under the configuration.
-struct Project(DeskConfig);
+struct Project(DeskConfig, Tz);
 
 impl OnStore for Project {
     type Output = (Metrics, u64);
 
     async fn on<S: Store>(self, store: S) -> Result<Self::Output, String> {
-        project(&store, self.0).await
+        project(&store, self.0, self.1).await
     }
 }
 

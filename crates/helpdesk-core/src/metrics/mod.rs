@@ -45,11 +45,18 @@
 //!
 //! [`Metrics`] takes the log's events one at a time in commit order (the
 //! engine's `Store::feed` reads them with their positions) and answers
-//! reports without reading history again.
+//! reports without reading history again. As it folds each event into the
+//! ticket's facts, it adds what the event changes of the ticket's figures
+//! to per-group sums of the local day each figure falls on (times kept
+//! sorted, so medians and 90th percentiles stay exact); a report over whole
+//! local days in the projection's zone, ungrouped or grouped by group,
+//! adds up the days of its period instead of visiting every ticket.
 
 mod facts;
 mod projection;
+mod ranked;
 mod report;
+mod rollup;
 mod stats;
 mod trend;
 

@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::config::DeskConfig;
-use crate::id::{ActorId, TenantId};
+use crate::id::{ActorId, GroupId, TenantId};
 use crate::metrics::facts::{CycleResult, TicketFacts};
 use crate::metrics::stats::{AGES, Bin, RESPONSES, Ratio, Times};
 use crate::sla::Metric;
@@ -84,11 +84,7 @@ impl Dimension {
         let d = &facts.dimensions;
         let one = |label: Option<String>| vec![label.unwrap_or_else(|| NONE.to_owned())];
         match self {
-            Dimension::Group => one(d.group.map(|g| {
-                config
-                    .group_key(g)
-                    .map_or_else(|| g.to_string(), str::to_owned)
-            })),
+            Dimension::Group => vec![group_label(d.group, config)],
             Dimension::Tier => one(d.tier.clone()),
             Dimension::Assignee => one(d.assignee.map(|a| agent_label(a, config))),
             Dimension::Priority => one(Some(d.priority.to_string())),
@@ -101,6 +97,18 @@ impl Dimension {
             Dimension::Organization => one(d.organization.clone()),
         }
     }
+}
+
+/// A group's key in the configuration, or its id; `"(none)"` without one.
+pub(crate) fn group_label(group: Option<GroupId>, config: &DeskConfig) -> String {
+    group.map_or_else(
+        || "(none)".to_owned(),
+        |g| {
+            config
+                .group_key(g)
+                .map_or_else(|| g.to_string(), str::to_owned)
+        },
+    )
 }
 
 /// An agent's key in the configuration, or their id.
@@ -385,13 +393,13 @@ impl Acc {
 
 /// The buckets of a period: their bounds, clipped to it.
 #[derive(Debug)]
-struct Buckets {
+pub(crate) struct Buckets {
     /// `bounds[i]..bounds[i + 1]` is bucket `i`.
-    bounds: Vec<DateTime<Utc>>,
+    pub(crate) bounds: Vec<DateTime<Utc>>,
 }
 
 impl Buckets {
-    fn new(spec: &ReportSpec) -> Result<Self, ReportError> {
+    pub(crate) fn new(spec: &ReportSpec) -> Result<Self, ReportError> {
         let Some(interval) = spec.every else {
             return Ok(Self {
                 bounds: vec![spec.from, spec.to],
