@@ -458,3 +458,44 @@ async fn a_runaway_sender_is_stopped_after_its_rate() {
     });
     assert_eq!(outcomes[2..], [limited.clone(), limited]);
 }
+
+#[tokio::test]
+async fn a_mail_whose_text_holds_nul_characters_opens_a_ticket_and_replies_without_them() {
+    // Given Ann's ticket, and a new mail and a reply whose texts hold NUL
+    // characters (the desk refuses them in any text it keeps).
+    let w = world();
+    let ticket = w.anns_ticket().await;
+    let new = mail(
+        "Bob <bob@customer.test>",
+        "nul-new@customer.test",
+        "Log attached",
+        "",
+        "The log says:\0\0 disk full\r\n",
+    );
+    let reply = mail(
+        "Ann <ann@customer.test>",
+        "nul-reply@customer.test",
+        &format!("Re: [{}] VPN drops every hour", ticket.number().unwrap()),
+        PASS,
+        "Still\0 dropping.\r\n",
+    );
+
+    // When both are ingested.
+    let first = w.ingest(&new).await;
+    let replied = w.ingest(&reply).await;
+
+    // Then the new mail opens a ticket and the reply lands on Ann's, their
+    // texts without the NUL characters (the whole mails are attached).
+    let new_ticket = w.ticket(opened(&first)).await;
+    assert_eq!(new_ticket.description(), "The log says: disk full");
+    let Outcome::Replied {
+        ticket: on,
+        comment,
+    } = replied
+    else {
+        panic!("expected a reply, got {replied:?}")
+    };
+    assert_eq!(on, ticket.id());
+    let body = w.ticket(on).await.comment(comment).unwrap().body.clone();
+    assert_eq!(body, "Still dropping.");
+}

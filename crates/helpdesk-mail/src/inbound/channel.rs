@@ -548,11 +548,14 @@ fn one_line(text: &str) -> String {
     spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// `text` within `max` bytes: cut at a character boundary with a note when
-/// longer (the whole mail is attached as `original.eml`); `(no text)` when
-/// empty.
+/// `text` within `max` bytes, without NUL characters (the desk refuses
+/// them, and a mail may hold them): cut at a character boundary with a note
+/// when longer (the whole mail is attached as `original.eml`); `(no text)`
+/// when empty.
 fn within(text: &str, max: usize) -> String {
     const CUT: &str = "\n\n[cut: the whole mail is attached as original.eml]";
+    let text = text.replace('\0', "");
+    let text = text.as_str();
     if text.is_empty() {
         return "(no text)".into();
     }
