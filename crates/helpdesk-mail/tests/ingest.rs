@@ -201,6 +201,30 @@ async fn a_reply_to_the_desks_own_mail_threads_by_its_root_id() {
 }
 
 #[tokio::test]
+async fn the_reply_token_vouches_for_a_reply_that_also_answers_the_tickets_mail() {
+    // Given Ann's ticket, and her reply to its mail, sent to the ticket's
+    // reply address, from a domain without DMARC.
+    let w = world();
+    let ticket = w.anns_ticket().await;
+    let to = w.reply_to.address_for(TENANT, ticket.id());
+    let raw = format!(
+        "From: ann@customer.test\r\nTo: {to}\r\nSubject: Re: VPN drops every hour\r\n\
+         Message-ID: <tok-and-id@customer.test>\r\nIn-Reply-To: <first@customer.test>\r\n\
+         Authentication-Results: mx.example.com; dmarc=none header.from=customer.test\r\n\r\n\
+         Still broken.\r\n"
+    );
+
+    // When it is ingested.
+    let outcome = w.ingest(raw.as_bytes()).await;
+
+    // Then the token vouches for her, as it does without the In-Reply-To.
+    assert!(
+        matches!(outcome, Outcome::Replied { ticket: t, .. } if t == ticket.id()),
+        "{outcome:?}"
+    );
+}
+
+#[tokio::test]
 async fn the_reply_token_vouches_where_dmarc_does_not() {
     let w = world();
     let ticket = w.anns_ticket().await;
