@@ -26,6 +26,7 @@ use helpdesk_mail::{
     Arrival, FsAttachments, Held, Ignored, InboundConfig, Mail, MailChannel, NoSenders, Outcome,
     Unverified,
 };
+use helpdesk_smtp::{ReplyKey, ReplyTo};
 use helpdesk_sqlite::SqliteStore;
 
 const TENANT: TenantId = TenantId::from_u128(1);
@@ -234,13 +235,21 @@ impl Rates {
     }
 }
 
+/// The reply address the desk of our manifest writes into its mail
+/// (`support+{token}@acme.example`), with the key that signs its tokens.
+fn acme_reply_to() -> ReplyTo {
+    let key = ReplyKey::new(*b"the acme corpus reply key, fixed").unwrap();
+    ReplyTo::new("support@acme.example", vec![key])
+}
+
 /// The desk of our manifest: the mailbox `support@acme.example`, whose
 /// receiving server `mx.acme.example` writes the `Authentication-Results`
-/// that count, and which holds mail naming a ticket from a sender nothing
-/// vouches for.
+/// that count, which signs reply tokens, and which holds mail naming a
+/// ticket from a sender nothing vouches for.
 fn acme() -> World {
     world_at("support@acme.example", |config| {
         config.trusted_servers = vec!["mx.acme.example".into()];
+        config.reply_to = Some(acme_reply_to());
         config.unverified = Unverified::Hold;
     })
 }
@@ -370,6 +379,11 @@ async fn given_our_corpus_in_order_when_each_mail_is_ingested_then_each_lands_wh
         }
         if let Outcome::Opened { ticket, .. } = outcome {
             tickets.insert(case.mail.clone(), ticket);
+            println!(
+                "TOKEN {} {}",
+                case.mail,
+                acme_reply_to().address_for(TENANT, ticket)
+            );
             if let Some(sent) = &case.desk_sent {
                 let left = MessageId::new(sent).unwrap().id_left().unwrap();
                 w.desk
