@@ -270,15 +270,18 @@ async fn judge(
             .unwrap_or_else(|| panic!("{}: {mail} opened no ticket before it", case.mail))
     });
     let reason = case.reason.as_deref();
+    let mut files = None;
     let (ticket, text) = match (case.outcome.as_str(), outcome) {
         ("opened", Outcome::Opened { ticket, .. }) => {
             let t = w.desk.store().load(TENANT, *ticket).await.unwrap().unwrap();
+            files = Some(t.attachments().to_vec());
             (Some(*ticket), Some(t.description().to_string()))
         }
         ("replied", Outcome::Replied { ticket, comment }) => {
             let t = w.desk.store().load(TENANT, *ticket).await.unwrap().unwrap();
-            let body = t.comment(*comment).map(|c| c.body.clone());
-            (Some(*ticket), body)
+            let comment = t.comment(*comment);
+            files = comment.map(|c| c.attachments.clone());
+            (Some(*ticket), comment.map(|c| c.body.clone()))
         }
         ("delivery-failed", Outcome::DeliveryFailed { ticket, .. }) => {
             let t = w.desk.store().load(TENANT, *ticket).await.unwrap().unwrap();
@@ -320,6 +323,17 @@ async fn judge(
             "on ticket {ticket:?}, not {:?}'s",
             case.ticket_of.as_deref().unwrap_or_default()
         ));
+    }
+    if let Some(expected) = &case.attachments {
+        let got: Vec<(String, String)> = files
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|f| f.name != "original.eml")
+            .map(|f| (f.name, f.content_type))
+            .collect();
+        if &got != expected {
+            wrong.push(format!("files {got:?}, expected {expected:?}"));
+        }
     }
     let text = text.map(|t| t.replace("\r\n", "\n"));
     let wants_text = case.text.is_some() || !case.contains.is_empty();

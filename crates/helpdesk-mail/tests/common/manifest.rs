@@ -48,6 +48,11 @@ pub struct Expected {
     /// Lines that text must not hold.
     #[serde(default)]
     pub not_contains: Vec<String>,
+    /// The files the new ticket's description or the reply carries,
+    /// besides the whole mail (`original.eml`), by name and detected type;
+    /// unchecked when absent.
+    #[serde(default)]
+    pub attachments: Option<Vec<(String, String)>>,
     /// Why the channel's answer differs from what the mail's kind calls
     /// for: the case is counted apart, and fails once it passes.
     #[serde(default)]
