@@ -7,8 +7,8 @@
 use std::time::Duration;
 
 use helpdesk_core::{
-    Actor, ActorId, Channel, Command, DeskConfig, Resolution, ResolutionCode, Role, TenantId,
-    Ticket, TicketId,
+    Actor, ActorId, Channel, Command, DeskConfig, Resolution, ResolutionCode, Role, StatusCategory,
+    TenantId, Ticket, TicketId,
 };
 use helpdesk_engine::{Desk, ManualClock, NoNotifier, Request, Store};
 use helpdesk_mail::{
@@ -447,6 +447,42 @@ async fn a_reply_past_the_reopen_window_opens_a_ticket_that_follows_the_old_one(
     assert_eq!(follows, Some(ticket.id()));
     let new = w.ticket(new).await;
     assert!(new.links().iter().any(|l| l.ticket == ticket.id()));
+}
+
+#[tokio::test]
+async fn a_late_reply_offered_again_is_answered_as_before_and_leaves_the_old_ticket_resolved() {
+    // Given Ann's ticket, resolved 30 days ago, and her late reply, which
+    // opened a new ticket that follows it (linking both).
+    let w = world();
+    let ticket = w.anns_ticket().await;
+    let agent = Actor::system(ActorId::from_u128(1), TENANT);
+    let resolve = Command::Resolve {
+        resolution: Resolution::new(ResolutionCode::Solved, "New VPN client."),
+        sub_status: None,
+    };
+    w.desk
+        .execute(Request::new(agent, ticket.id(), resolve))
+        .await
+        .unwrap();
+    w.clock.advance(chrono::Duration::days(30));
+    let late = mail(
+        "ann@customer.test",
+        "late@customer.test",
+        "Re: VPN drops every hour",
+        &format!("In-Reply-To: <first@customer.test>\r\n{PASS}"),
+        "It is back.\r\n",
+    );
+    let first = w.ingest(&late).await;
+
+    // When the same mail is offered again.
+    let again = w.channel.ingest(&w.desk, &late, &Arrival::default()).await;
+
+    // Then it is answered as the first time: the link did not restart the
+    // old ticket's reopen window, which still counts from its resolution.
+    assert_eq!(again.unwrap(), first);
+    assert!(matches!(first, Outcome::Opened { follows: Some(old), .. } if old == ticket.id()));
+    let old = w.ticket(ticket.id()).await;
+    assert_eq!(old.status().category, StatusCategory::Resolved);
 }
 
 #[tokio::test]

@@ -3,10 +3,9 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use helpdesk_core::{
-    Actor, AttachmentRef, Channel, Command, Link, LinkKind, NewTicket, Role, StatusCategory,
-    Ticket, TicketId, Vouched,
+    Actor, AttachmentRef, Change, Channel, Command, Link, LinkKind, NewTicket, Role,
+    StatusCategory, Ticket, TicketId, Vouched,
 };
 use helpdesk_engine::store::MessageId;
 use helpdesk_engine::{Clock, CommandId, Desk, Notifier, Request, Store};
@@ -145,7 +144,7 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                 let actor = participant(&ticket, known.as_ref(), &from);
                 match (vouched, actor) {
                     (true, Some(actor)) => {
-                        if self.reopens(&ticket, desk.clock().now()) {
+                        if self.reopens(desk, &ticket, &step).await? {
                             return self
                                 .reply(desk, &mail, raw, &key, actor, &ticket, &step)
                                 .await;
@@ -200,15 +199,34 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
 
     /// Whether a reply may still go on `ticket`: it is not closed, merged
     /// away or cancelled, and not resolved longer than the reopen window.
-    fn reopens(&self, ticket: &Ticket, now: DateTime<Utc>) -> bool {
+    /// The window counts from the resolution, which the ticket's later
+    /// changes (a link from the ticket a late reply opened) do not move.
+    async fn reopens<S: Store, N: Notifier, C: Clock>(
+        &self,
+        desk: &Desk<S, N, C>,
+        ticket: &Ticket,
+        step: &Step<'_>,
+    ) -> Result<bool, IngestError> {
         match ticket.status().category {
-            StatusCategory::Closed | StatusCategory::Merged | StatusCategory::Cancelled => false,
+            StatusCategory::Closed | StatusCategory::Merged | StatusCategory::Cancelled => {
+                Ok(false)
+            }
             StatusCategory::Resolved => {
+                let history = desk
+                    .store()
+                    .history(self.config.tenant, ticket.id(), 1)
+                    .await
+                    .map_err(|e| step.store("read when the ticket was resolved", e))?;
+                let resolved = history
+                    .iter()
+                    .rev()
+                    .find(|stored| matches!(stored.event.change, Change::Resolved { .. }))
+                    .map_or(ticket.updated_at(), |stored| stored.event.at);
                 let window = chrono::Duration::from_std(self.config.reopen_window)
                     .unwrap_or(chrono::Duration::MAX);
-                now - ticket.updated_at() <= window
+                Ok(desk.clock().now() - resolved <= window)
             }
-            _ => true,
+            _ => Ok(true),
         }
     }
 
