@@ -18,7 +18,8 @@ use std::collections::BTreeMap;
 use common::manifest::{Expected, manifest};
 use common::{Case, Tally, cases};
 use helpdesk_core::{
-    Actor, ActorId, Command, DeskConfig, NewTicket, TenantId, TicketId, Visibility,
+    Actor, ActorId, Command, DeskConfig, NewTicket, Resolution, ResolutionCode, TenantId, TicketId,
+    Visibility,
 };
 use helpdesk_engine::store::MessageId;
 use helpdesk_engine::{Desk, ManualClock, NoNotifier, Request, Store};
@@ -254,6 +255,19 @@ fn acme() -> World {
     })
 }
 
+/// An agent resolves `ticket`.
+async fn resolve(w: &World, ticket: TicketId) {
+    let agent = Actor::system(ActorId::from_u128(1), TENANT);
+    let resolve = Command::Resolve {
+        resolution: Resolution::new(ResolutionCode::Solved, "Restarted the device."),
+        sub_status: None,
+    };
+    w.desk
+        .execute(Request::new(agent, ticket, resolve))
+        .await
+        .unwrap();
+}
+
 /// What is wrong with `outcome` for `case`, given the tickets earlier
 /// mails landed on; empty when nothing is.
 async fn judge(
@@ -272,10 +286,15 @@ async fn judge(
     let reason = case.reason.as_deref();
     let mut files = None;
     let (ticket, text) = match (case.outcome.as_str(), outcome) {
-        ("opened", Outcome::Opened { ticket, .. }) => {
+        (
+            "opened",
+            Outcome::Opened {
+                ticket, follows, ..
+            },
+        ) => {
             let t = w.desk.store().load(TENANT, *ticket).await.unwrap().unwrap();
             files = Some(t.attachments().to_vec());
-            (Some(*ticket), Some(t.description().to_string()))
+            (*follows, Some(t.description().to_string()))
         }
         ("replied", Outcome::Replied { ticket, comment }) => {
             let t = w.desk.store().load(TENANT, *ticket).await.unwrap().unwrap();
@@ -318,7 +337,7 @@ async fn judge(
             return wrong;
         }
     };
-    if expected_ticket.is_some() && ticket != expected_ticket {
+    if (expected_ticket.is_some() || case.outcome == "opened") && ticket != expected_ticket {
         wrong.push(format!(
             "on ticket {ticket:?}, not {:?}'s",
             case.ticket_of.as_deref().unwrap_or_default()
@@ -372,6 +391,12 @@ async fn given_our_corpus_in_order_when_each_mail_is_ingested_then_each_lands_wh
     let mut rates = Rates::default();
     let mut failures = Vec::new();
     for case in &cases {
+        if let Some(days) = case.resolved_days_before {
+            let mail = case.ticket_of.as_ref().unwrap();
+            resolve(&w, tickets[mail]).await;
+            w.desk.clock().advance(chrono::Duration::days(days));
+        }
+
         // When each mail is ingested in the manifest's order, and again.
         let raw = case.raw();
         let outcome = w.channel.ingest(&w.desk, &raw, &Arrival::default()).await;

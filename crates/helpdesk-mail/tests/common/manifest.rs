@@ -26,9 +26,14 @@ pub struct Expected {
     #[serde(default)]
     pub reason: Option<String>,
     /// For a reply, a delivery failure or a held mail: the earlier mail
-    /// whose ticket it is on.
+    /// whose ticket it is on; for a new ticket, the earlier mail whose
+    /// ticket it names but cannot reopen, which the new one follows.
     #[serde(default)]
     pub ticket_of: Option<String>,
+    /// Before this mail comes, an agent resolved `ticket_of`'s ticket and
+    /// this many days passed.
+    #[serde(default)]
+    pub resolved_days_before: Option<i64>,
     /// The Message-ID the desk's acknowledgement of this mail went out
     /// under: bound to the mail's ticket as the dispatcher binds what it
     /// sends, so replies and bounces can name it.
