@@ -486,6 +486,27 @@ async fn a_late_reply_offered_again_is_answered_as_before_and_leaves_the_old_tic
 }
 
 #[tokio::test]
+async fn a_mail_from_an_address_longer_than_any_server_delivers_is_ignored_as_malformed() {
+    // Given a mail whose From address is 4,000 bytes long (the desk keeps
+    // no requester address past its field limit).
+    let w = world();
+    let from = format!("{}@customer.test", "a".repeat(4000));
+    let raw = mail(&from, "long-from@customer.test", "Hello", "", "Hi\r\n");
+
+    // When it is ingested.
+    let outcome = w.ingest(&raw).await;
+
+    // Then it is ignored as malformed, the reason naming the field.
+    let Outcome::Ignored(Ignored::Malformed { reason }) = outcome else {
+        panic!("expected a malformed mail, got {outcome:?}")
+    };
+    assert_eq!(
+        reason,
+        "field `From`: the address is 4014 bytes long, past the 254 RFC 5321 allows"
+    );
+}
+
+#[tokio::test]
 async fn a_runaway_sender_is_stopped_after_its_rate() {
     let dir = tempfile::tempdir().unwrap();
     let w = world();
