@@ -507,6 +507,32 @@ async fn a_mail_from_an_address_longer_than_any_server_delivers_is_ignored_as_ma
 }
 
 #[tokio::test]
+async fn a_mail_tagged_with_the_number_its_own_ticket_gets_is_answered_the_same_when_offered_again()
+{
+    // Given a first mail whose subject carries the tag of the number the
+    // desk will give its ticket (a number nobody had yet).
+    let w = world();
+    let raw = mail(
+        "Ann <ann@customer.test>",
+        "tagged-ahead@customer.test",
+        "[#1] Printer",
+        PASS,
+        "The printer jams.\r\n",
+    );
+    let first = w.ingest(&raw).await;
+    assert!(
+        matches!(&first, Outcome::Opened { number: Some(n), .. } if n.get() == 1),
+        "{first:?}"
+    );
+
+    // When it is offered again, the tag now naming its own ticket.
+    let again = w.channel.ingest(&w.desk, &raw, &Arrival::default()).await;
+
+    // Then it is answered as the first time, not as a reply to itself.
+    assert_eq!(again.unwrap(), first);
+}
+
+#[tokio::test]
 async fn a_runaway_sender_is_stopped_after_its_rate() {
     let dir = tempfile::tempdir().unwrap();
     let w = world();

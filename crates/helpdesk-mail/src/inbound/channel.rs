@@ -129,7 +129,10 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         )
         .await
         .map_err(|e| step.store("thread the mail", e))?;
-        if let Some(named) = named {
+        // Offered again, a mail that opened a ticket does not answer that
+        // ticket: a tag or id naming it was written before it existed.
+        let own = keys::ticket_of(tenant, &identity);
+        if let Some(named) = named.filter(|named| named.ticket() != own) {
             let ticket = desk
                 .store()
                 .load(tenant, named.ticket())
