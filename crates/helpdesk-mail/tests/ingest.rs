@@ -533,6 +533,31 @@ async fn a_mail_tagged_with_the_number_its_own_ticket_gets_is_answered_the_same_
 }
 
 #[tokio::test]
+async fn a_reply_that_came_before_its_original_is_answered_the_same_when_offered_again() {
+    // Given Ann's reply, which arrived before the mail it answers and so
+    // opened a ticket of its own, and then that first mail.
+    let w = world();
+    let reply = mail(
+        "ann@customer.test",
+        "early-reply@customer.test",
+        "Re: VPN drops every hour",
+        &format!("In-Reply-To: <first@customer.test>\r\n{PASS}"),
+        "Also at home.\r\n",
+    );
+    let first = w.ingest(&reply).await;
+    let original = w.anns_ticket().await;
+
+    // When the reply is offered again, its original now known.
+    let again = w.channel.ingest(&w.desk, &reply, &Arrival::default()).await;
+
+    // Then it is answered as the first time: applied once, on its own
+    // ticket, and the original's ticket gets no reply from it.
+    assert_eq!(again.unwrap(), first);
+    assert!(matches!(first, Outcome::Opened { follows: None, .. }));
+    assert_eq!(w.ticket(original.id()).await.conversation().len(), 0);
+}
+
+#[tokio::test]
 async fn a_runaway_sender_is_stopped_after_its_rate() {
     let dir = tempfile::tempdir().unwrap();
     let w = world();

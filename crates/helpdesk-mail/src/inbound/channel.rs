@@ -121,6 +121,22 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         }
         let tenant = self.config.tenant;
         let known = self.senders.actor(tenant, &from).await;
+        // Offered again, a mail that opened a ticket is answered as then,
+        // whatever it names now (its own ticket by a tag of its number, or a
+        // ticket whose mail came after it).
+        let own = keys::ticket_of(tenant, &identity);
+        let opened_before = desk
+            .store()
+            .load(tenant, own)
+            .await
+            .map_err(|e| step.store("look for the mail's ticket", e))?
+            .is_some();
+        if opened_before {
+            let follows = self.followed(desk, own, &step).await?;
+            return self
+                .open(desk, &mail, raw, &key, known, &from, follows, &step)
+                .await;
+        }
         let named = thread::named(
             desk.store(),
             &self.config,
@@ -129,10 +145,7 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         )
         .await
         .map_err(|e| step.store("thread the mail", e))?;
-        // Offered again, a mail that opened a ticket does not answer that
-        // ticket: a tag or id naming it was written before it existed.
-        let own = keys::ticket_of(tenant, &identity);
-        if let Some(named) = named.filter(|named| named.ticket() != own) {
+        if let Some(named) = named {
             let ticket = desk
                 .store()
                 .load(tenant, named.ticket())
@@ -231,6 +244,38 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
             }
             _ => Ok(true),
         }
+    }
+
+    /// The older ticket the mail's own ticket `own` was linked to when the
+    /// mail opened it, read back from that link's command and events.
+    async fn followed<S: Store, N: Notifier, C: Clock>(
+        &self,
+        desk: &Desk<S, N, C>,
+        own: TicketId,
+        step: &Step<'_>,
+    ) -> Result<Option<TicketId>, IngestError> {
+        let tenant = self.config.tenant;
+        let system = Actor::system(self.config.system, tenant);
+        let id = CommandId::for_client_key(&system, &follows_key(step.identity));
+        let store = desk.store();
+        let Some(record) = store
+            .command(tenant, id)
+            .await
+            .map_err(|e| step.store("read the link to the older ticket", e))?
+        else {
+            return Ok(None);
+        };
+        let events = store
+            .history(tenant, own, record.from_version + 1)
+            .await
+            .map_err(|e| step.store("read the link to the older ticket", e))?;
+        Ok(events
+            .iter()
+            .filter(|stored| stored.version <= record.to_version)
+            .find_map(|stored| match &stored.event.change {
+                Change::Linked { link } => Some(link.ticket),
+                _ => None,
+            }))
     }
 
     /// The ticket a merged ticket went into (a few hops at most).
@@ -363,7 +408,7 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                     ticket: old,
                 },
             };
-            let key = format!("{} follows", step.identity);
+            let key = follows_key(step.identity);
             desk.execute(keyed(&system, ticket, link, &key))
                 .await
                 .map_err(|e| step.desk("link the older ticket", e))?;
@@ -513,6 +558,12 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
             .map_err(|e| step.store("remember the Message-ID", e))?;
         Ok(())
     }
+}
+
+/// The client key of the link from a mail's new ticket to the older one it
+/// follows.
+fn follows_key(identity: &str) -> String {
+    format!("{identity} follows")
 }
 
 /// `command` by `actor` on `ticket`, under the command id of the client
