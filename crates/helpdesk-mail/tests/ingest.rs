@@ -109,6 +109,35 @@ impl World {
     }
 }
 
+impl World {
+    /// Given: Ann's ticket, resolved by an agent `days` days ago.
+    async fn anns_ticket_resolved_days_ago(&self, days: i64) -> Ticket {
+        let ticket = self.anns_ticket().await;
+        let agent = Actor::system(ActorId::from_u128(1), TENANT);
+        let resolve = Command::Resolve {
+            resolution: Resolution::new(ResolutionCode::Solved, "New VPN client."),
+            sub_status: None,
+        };
+        self.desk
+            .execute(Request::new(agent, ticket.id(), resolve))
+            .await
+            .unwrap();
+        self.clock.advance(chrono::Duration::days(days));
+        ticket
+    }
+}
+
+/// Ann's reply to her first mail, written long after.
+fn late_reply() -> Vec<u8> {
+    mail(
+        "ann@customer.test",
+        "late@customer.test",
+        "Re: VPN drops every hour",
+        &format!("In-Reply-To: <first@customer.test>\r\n{PASS}"),
+        "It is back.\r\n",
+    )
+}
+
 fn opened(outcome: &Outcome) -> TicketId {
     match outcome {
         Outcome::Opened { ticket, .. } => *ticket,
@@ -417,25 +446,8 @@ async fn a_mail_naming_another_tenants_ticket_opens_a_ticket_here() {
 #[tokio::test]
 async fn a_reply_past_the_reopen_window_opens_a_ticket_that_follows_the_old_one() {
     let w = world();
-    let ticket = w.anns_ticket().await;
-    let agent = Actor::system(ActorId::from_u128(1), TENANT);
-    let resolve = Command::Resolve {
-        resolution: Resolution::new(ResolutionCode::Solved, "New VPN client."),
-        sub_status: None,
-    };
-    w.desk
-        .execute(Request::new(agent, ticket.id(), resolve))
-        .await
-        .unwrap();
-    w.clock.advance(chrono::Duration::days(30));
-    let late = mail(
-        "ann@customer.test",
-        "late@customer.test",
-        "Re: VPN drops every hour",
-        &format!("In-Reply-To: <first@customer.test>\r\n{PASS}"),
-        "It is back.\r\n",
-    );
-    let outcome = w.ingest(&late).await;
+    let ticket = w.anns_ticket_resolved_days_ago(30).await;
+    let outcome = w.ingest(&late_reply()).await;
     let Outcome::Opened {
         ticket: new,
         follows,
@@ -454,24 +466,8 @@ async fn a_late_reply_offered_again_is_answered_as_before_and_leaves_the_old_tic
     // Given Ann's ticket, resolved 30 days ago, and her late reply, which
     // opened a new ticket that follows it (linking both).
     let w = world();
-    let ticket = w.anns_ticket().await;
-    let agent = Actor::system(ActorId::from_u128(1), TENANT);
-    let resolve = Command::Resolve {
-        resolution: Resolution::new(ResolutionCode::Solved, "New VPN client."),
-        sub_status: None,
-    };
-    w.desk
-        .execute(Request::new(agent, ticket.id(), resolve))
-        .await
-        .unwrap();
-    w.clock.advance(chrono::Duration::days(30));
-    let late = mail(
-        "ann@customer.test",
-        "late@customer.test",
-        "Re: VPN drops every hour",
-        &format!("In-Reply-To: <first@customer.test>\r\n{PASS}"),
-        "It is back.\r\n",
-    );
+    let ticket = w.anns_ticket_resolved_days_ago(30).await;
+    let late = late_reply();
     let first = w.ingest(&late).await;
 
     // When the same mail is offered again.
