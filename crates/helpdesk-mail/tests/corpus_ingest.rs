@@ -294,6 +294,13 @@ async fn judge(
         ) => {
             let t = w.desk.store().load(TENANT, *ticket).await.unwrap().unwrap();
             files = Some(t.attachments().to_vec());
+            if case.subject.as_deref().is_some_and(|s| s != t.subject()) {
+                wrong.push(format!(
+                    "subject {:?}, expected {:?}",
+                    t.subject(),
+                    case.subject
+                ));
+            }
             (*follows, Some(t.description().to_string()))
         }
         ("replied", Outcome::Replied { ticket, comment }) => {

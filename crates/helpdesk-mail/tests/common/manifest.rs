@@ -43,6 +43,9 @@ pub struct Expected {
     /// documentation, the outcome is what is checked.
     #[serde(default)]
     pub threaded_by: Option<String>,
+    /// For a new ticket, its subject, exactly.
+    #[serde(default)]
+    pub subject: Option<String>,
     /// The text the ticket's description, the reply or the delivery note
     /// holds, exactly.
     #[serde(default)]
