@@ -284,6 +284,14 @@ async fn judge(
             .unwrap_or_else(|| panic!("{}: {mail} opened no ticket before it", case.mail))
     });
     let reason = case.reason.as_deref();
+    let lands_on_a_ticket = matches!(case.outcome.as_str(), "replied" | "delivery-failed")
+        || reason == Some("unverified");
+    assert!(
+        !lands_on_a_ticket || expected_ticket.is_some(),
+        "{}: a {} names the mail whose ticket it lands on (ticket_of)",
+        case.mail,
+        case.outcome
+    );
     let mut files = None;
     let (ticket, text) = match (case.outcome.as_str(), outcome) {
         (
