@@ -82,7 +82,8 @@ impl Mail {
     ///
     /// [`MailError::OverLimit`] naming the first limit the message is past,
     /// [`MailError::Unparseable`] when no header field can be read, and
-    /// [`MailError::MissingFrom`] when there is no sender address.
+    /// [`MailError::MissingFrom`] when there is no sender address, and
+    /// [`MailError::FromTooLong`] when it is longer than any server delivers.
     pub fn parse_with(raw: &[u8], limits: &Limits) -> Result<Mail, MailError> {
         if raw.len() > limits.max_message_bytes {
             return Err(MailError::OverLimit {
@@ -117,6 +118,12 @@ impl Mail {
             .and_then(first_mailbox)
             .or_else(|| message.sender().and_then(first_mailbox))
             .ok_or(MailError::MissingFrom)?;
+        if from.address().len() > Mailbox::MAX_ADDRESS_BYTES {
+            return Err(MailError::FromTooLong {
+                length: from.address().len(),
+                max: Mailbox::MAX_ADDRESS_BYTES,
+            });
+        }
         let headers = header_fields(&message);
         Ok(Mail {
             message_id: message.message_id().and_then(message_id),

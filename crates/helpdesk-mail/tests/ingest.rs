@@ -7,8 +7,8 @@
 use std::time::Duration;
 
 use helpdesk_core::{
-    Actor, ActorId, Channel, Command, DeskConfig, Resolution, ResolutionCode, Role, TenantId,
-    Ticket, TicketId,
+    Actor, ActorId, Channel, Command, DeskConfig, Resolution, ResolutionCode, Role, StatusCategory,
+    TenantId, Ticket, TicketId,
 };
 use helpdesk_engine::store::MessageId;
 use helpdesk_engine::{Desk, ManualClock, NoNotifier, Request, Store};
@@ -108,6 +108,35 @@ impl World {
         };
         self.ticket(ticket).await
     }
+}
+
+impl World {
+    /// Given: Ann's ticket, resolved by an agent `days` days ago.
+    async fn anns_ticket_resolved_days_ago(&self, days: i64) -> Ticket {
+        let ticket = self.anns_ticket().await;
+        let agent = Actor::system(ActorId::from_u128(1), TENANT);
+        let resolve = Command::Resolve {
+            resolution: Resolution::new(ResolutionCode::Solved, "New VPN client."),
+            sub_status: None,
+        };
+        self.desk
+            .execute(Request::new(agent, ticket.id(), resolve))
+            .await
+            .unwrap();
+        self.clock.advance(chrono::Duration::days(days));
+        ticket
+    }
+}
+
+/// Ann's reply to her first mail, written long after.
+fn late_reply() -> Vec<u8> {
+    mail(
+        "ann@customer.test",
+        "late@customer.test",
+        "Re: VPN drops every hour",
+        &format!("In-Reply-To: <first@customer.test>\r\n{PASS}"),
+        "It is back.\r\n",
+    )
 }
 
 fn opened(outcome: &Outcome) -> TicketId {
@@ -250,6 +279,30 @@ async fn a_reply_to_the_desks_own_mail_threads_by_its_root_id() {
     );
     assert!(
         matches!(w.ingest(&reply).await, Outcome::Replied { ticket: t, .. } if t == ticket.id())
+    );
+}
+
+#[tokio::test]
+async fn the_reply_token_vouches_for_a_reply_that_also_answers_the_tickets_mail() {
+    // Given Ann's ticket, and her reply to its mail, sent to the ticket's
+    // reply address, from a domain without DMARC.
+    let w = world();
+    let ticket = w.anns_ticket().await;
+    let to = w.reply_to.address_for(TENANT, ticket.id());
+    let raw = format!(
+        "From: ann@customer.test\r\nTo: {to}\r\nSubject: Re: VPN drops every hour\r\n\
+         Message-ID: <tok-and-id@customer.test>\r\nIn-Reply-To: <first@customer.test>\r\n\
+         Authentication-Results: mx.example.com; dmarc=none header.from=customer.test\r\n\r\n\
+         Still broken.\r\n"
+    );
+
+    // When it is ingested.
+    let outcome = w.ingest(raw.as_bytes()).await;
+
+    // Then the token vouches for her, as it does without the In-Reply-To.
+    assert!(
+        matches!(outcome, Outcome::Replied { ticket: t, .. } if t == ticket.id()),
+        "{outcome:?}"
     );
 }
 
@@ -446,25 +499,8 @@ async fn a_mail_naming_another_tenants_ticket_opens_a_ticket_here() {
 #[tokio::test]
 async fn a_reply_past_the_reopen_window_opens_a_ticket_that_follows_the_old_one() {
     let w = world();
-    let ticket = w.anns_ticket().await;
-    let agent = Actor::system(ActorId::from_u128(1), TENANT);
-    let resolve = Command::Resolve {
-        resolution: Resolution::new(ResolutionCode::Solved, "New VPN client."),
-        sub_status: None,
-    };
-    w.desk
-        .execute(Request::new(agent, ticket.id(), resolve))
-        .await
-        .unwrap();
-    w.clock.advance(chrono::Duration::days(30));
-    let late = mail(
-        "ann@customer.test",
-        "late@customer.test",
-        "Re: VPN drops every hour",
-        &format!("In-Reply-To: <first@customer.test>\r\n{PASS}"),
-        "It is back.\r\n",
-    );
-    let outcome = w.ingest(&late).await;
+    let ticket = w.anns_ticket_resolved_days_ago(30).await;
+    let outcome = w.ingest(&late_reply()).await;
     let Outcome::Opened {
         ticket: new,
         follows,
@@ -476,6 +512,98 @@ async fn a_reply_past_the_reopen_window_opens_a_ticket_that_follows_the_old_one(
     assert_eq!(follows, Some(ticket.id()));
     let new = w.ticket(new).await;
     assert!(new.links().iter().any(|l| l.ticket == ticket.id()));
+}
+
+#[tokio::test]
+async fn a_late_reply_offered_again_is_answered_as_before_and_leaves_the_old_ticket_resolved() {
+    // Given Ann's ticket, resolved 30 days ago, and her late reply, which
+    // opened a new ticket that follows it (linking both).
+    let w = world();
+    let ticket = w.anns_ticket_resolved_days_ago(30).await;
+    let late = late_reply();
+    let first = w.ingest(&late).await;
+
+    // When the same mail is offered again.
+    let again = w.channel.ingest(&w.desk, &late, &Arrival::default()).await;
+
+    // Then it is answered as the first time: the link did not restart the
+    // old ticket's reopen window, which still counts from its resolution.
+    assert_eq!(again.unwrap(), first);
+    assert!(matches!(first, Outcome::Opened { follows: Some(old), .. } if old == ticket.id()));
+    let old = w.ticket(ticket.id()).await;
+    assert_eq!(old.status().category, StatusCategory::Resolved);
+}
+
+#[tokio::test]
+async fn a_mail_from_an_address_longer_than_any_server_delivers_is_ignored_as_malformed() {
+    // Given a mail whose From address is 4,000 bytes long (the desk keeps
+    // no requester address past its field limit).
+    let w = world();
+    let from = format!("{}@customer.test", "a".repeat(4000));
+    let raw = mail(&from, "long-from@customer.test", "Hello", "", "Hi\r\n");
+
+    // When it is ingested.
+    let outcome = w.ingest(&raw).await;
+
+    // Then it is ignored as malformed, the reason naming the field.
+    let Outcome::Ignored(Ignored::Malformed { reason }) = outcome else {
+        panic!("expected a malformed mail, got {outcome:?}")
+    };
+    assert_eq!(
+        reason,
+        "field `From`: the address is 4014 bytes long, past the 254 RFC 5321 allows"
+    );
+}
+
+#[tokio::test]
+async fn a_mail_tagged_with_the_number_its_own_ticket_gets_is_answered_the_same_when_offered_again()
+{
+    // Given a first mail whose subject carries the tag of the number the
+    // desk will give its ticket (a number nobody had yet).
+    let w = world();
+    let raw = mail(
+        "Ann <ann@customer.test>",
+        "tagged-ahead@customer.test",
+        "[#1] Printer",
+        PASS,
+        "The printer jams.\r\n",
+    );
+    let first = w.ingest(&raw).await;
+    assert!(
+        matches!(&first, Outcome::Opened { number: Some(n), .. } if n.get() == 1),
+        "{first:?}"
+    );
+
+    // When it is offered again, the tag now naming its own ticket.
+    let again = w.channel.ingest(&w.desk, &raw, &Arrival::default()).await;
+
+    // Then it is answered as the first time, not as a reply to itself.
+    assert_eq!(again.unwrap(), first);
+}
+
+#[tokio::test]
+async fn a_reply_that_came_before_its_original_is_answered_the_same_when_offered_again() {
+    // Given Ann's reply, which arrived before the mail it answers and so
+    // opened a ticket of its own, and then that first mail.
+    let w = world();
+    let reply = mail(
+        "ann@customer.test",
+        "early-reply@customer.test",
+        "Re: VPN drops every hour",
+        &format!("In-Reply-To: <first@customer.test>\r\n{PASS}"),
+        "Also at home.\r\n",
+    );
+    let first = w.ingest(&reply).await;
+    let original = w.anns_ticket().await;
+
+    // When the reply is offered again, its original now known.
+    let again = w.channel.ingest(&w.desk, &reply, &Arrival::default()).await;
+
+    // Then it is answered as the first time: applied once, on its own
+    // ticket, and the original's ticket gets no reply from it.
+    assert_eq!(again.unwrap(), first);
+    assert!(matches!(first, Outcome::Opened { follows: None, .. }));
+    assert_eq!(w.ticket(original.id()).await.conversation().len(), 0);
 }
 
 #[tokio::test]
@@ -510,4 +638,45 @@ async fn a_runaway_sender_is_stopped_after_its_rate() {
         address: "bot@customer.test".into(),
     });
     assert_eq!(outcomes[2..], [limited.clone(), limited]);
+}
+
+#[tokio::test]
+async fn a_mail_whose_text_holds_nul_characters_opens_a_ticket_and_replies_without_them() {
+    // Given Ann's ticket, and a new mail and a reply whose texts hold NUL
+    // characters (the desk refuses them in any text it keeps).
+    let w = world();
+    let ticket = w.anns_ticket().await;
+    let new = mail(
+        "Bob <bob@customer.test>",
+        "nul-new@customer.test",
+        "Log attached",
+        "",
+        "The log says:\0\0 disk full\r\n",
+    );
+    let reply = mail(
+        "Ann <ann@customer.test>",
+        "nul-reply@customer.test",
+        &format!("Re: [{}] VPN drops every hour", ticket.number().unwrap()),
+        PASS,
+        "Still\0 dropping.\r\n",
+    );
+
+    // When both are ingested.
+    let first = w.ingest(&new).await;
+    let replied = w.ingest(&reply).await;
+
+    // Then the new mail opens a ticket and the reply lands on Ann's, their
+    // texts without the NUL characters (the whole mails are attached).
+    let new_ticket = w.ticket(opened(&first)).await;
+    assert_eq!(new_ticket.description(), "The log says: disk full");
+    let Outcome::Replied {
+        ticket: on,
+        comment,
+    } = replied
+    else {
+        panic!("expected a reply, got {replied:?}")
+    };
+    assert_eq!(on, ticket.id());
+    let body = w.ticket(on).await.comment(comment).unwrap().body.clone();
+    assert_eq!(body, "Still dropping.");
 }

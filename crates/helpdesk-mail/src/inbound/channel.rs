@@ -3,10 +3,9 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use helpdesk_core::{
-    Actor, AttachmentRef, Channel, Command, Link, LinkKind, NewTicket, Role, StatusCategory,
-    Ticket, TicketId, Vouched,
+    Actor, AttachmentRef, Change, Channel, Command, Link, LinkKind, NewTicket, Role,
+    StatusCategory, Ticket, TicketId, Vouched,
 };
 use helpdesk_engine::store::MessageId;
 use helpdesk_engine::{Clock, CommandId, Desk, Notifier, Request, Store};
@@ -122,6 +121,22 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         }
         let tenant = self.config.tenant;
         let known = self.senders.actor(tenant, &from).await;
+        // Offered again, a mail that opened a ticket is answered as then,
+        // whatever it names now (its own ticket by a tag of its number, or a
+        // ticket whose mail came after it).
+        let own = keys::ticket_of(tenant, &identity);
+        let opened_before = desk
+            .store()
+            .load(tenant, own)
+            .await
+            .map_err(|e| step.store("look for the mail's ticket", e))?
+            .is_some();
+        if opened_before {
+            let follows = self.followed(desk, own, &step).await?;
+            return self
+                .open(desk, &mail, raw, &key, known, &from, follows, &step)
+                .await;
+        }
         let named = thread::named(
             desk.store(),
             &self.config,
@@ -145,7 +160,7 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                 let actor = participant(&ticket, known.as_ref(), &from);
                 match (vouched, actor) {
                     (true, Some(actor)) => {
-                        if self.reopens(&ticket, desk.clock().now()) {
+                        if self.reopens(desk, &ticket, &step).await? {
                             return self
                                 .reply(desk, &mail, raw, &key, actor, &ticket, &step)
                                 .await;
@@ -200,16 +215,67 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
 
     /// Whether a reply may still go on `ticket`: it is not closed, merged
     /// away or cancelled, and not resolved longer than the reopen window.
-    fn reopens(&self, ticket: &Ticket, now: DateTime<Utc>) -> bool {
+    /// The window counts from the resolution, which the ticket's later
+    /// changes (a link from the ticket a late reply opened) do not move.
+    async fn reopens<S: Store, N: Notifier, C: Clock>(
+        &self,
+        desk: &Desk<S, N, C>,
+        ticket: &Ticket,
+        step: &Step<'_>,
+    ) -> Result<bool, IngestError> {
         match ticket.status().category {
-            StatusCategory::Closed | StatusCategory::Merged | StatusCategory::Cancelled => false,
+            StatusCategory::Closed | StatusCategory::Merged | StatusCategory::Cancelled => {
+                Ok(false)
+            }
             StatusCategory::Resolved => {
+                let history = desk
+                    .store()
+                    .history(self.config.tenant, ticket.id(), 1)
+                    .await
+                    .map_err(|e| step.store("read when the ticket was resolved", e))?;
+                let resolved = history
+                    .iter()
+                    .rev()
+                    .find(|stored| matches!(stored.event.change, Change::Resolved { .. }))
+                    .map_or(ticket.updated_at(), |stored| stored.event.at);
                 let window = chrono::Duration::from_std(self.config.reopen_window)
                     .unwrap_or(chrono::Duration::MAX);
-                now - ticket.updated_at() <= window
+                Ok(desk.clock().now() - resolved <= window)
             }
-            _ => true,
+            _ => Ok(true),
         }
+    }
+
+    /// The older ticket the mail's own ticket `own` was linked to when the
+    /// mail opened it, read back from that link's command and events.
+    async fn followed<S: Store, N: Notifier, C: Clock>(
+        &self,
+        desk: &Desk<S, N, C>,
+        own: TicketId,
+        step: &Step<'_>,
+    ) -> Result<Option<TicketId>, IngestError> {
+        let tenant = self.config.tenant;
+        let system = Actor::system(self.config.system, tenant);
+        let id = CommandId::for_client_key(&system, &follows_key(step.identity));
+        let store = desk.store();
+        let Some(record) = store
+            .command(tenant, id)
+            .await
+            .map_err(|e| step.store("read the link to the older ticket", e))?
+        else {
+            return Ok(None);
+        };
+        let events = store
+            .history(tenant, own, record.from_version + 1)
+            .await
+            .map_err(|e| step.store("read the link to the older ticket", e))?;
+        Ok(events
+            .iter()
+            .filter(|stored| stored.version <= record.to_version)
+            .find_map(|stored| match &stored.event.change {
+                Change::Linked { link } => Some(link.ticket),
+                _ => None,
+            }))
     }
 
     /// The ticket a merged ticket went into (a few hops at most).
@@ -337,7 +403,7 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                     ticket: old,
                 },
             };
-            let key = format!("{} follows", step.identity);
+            let key = follows_key(step.identity);
             desk.execute(keyed(&system, ticket, link, &key))
                 .await
                 .map_err(|e| step.desk("link the older ticket", e))?;
@@ -467,6 +533,12 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
     }
 }
 
+/// The client key of the link from a mail's new ticket to the older one it
+/// follows.
+fn follows_key(identity: &str) -> String {
+    format!("{identity} follows")
+}
+
 /// `command` by `actor` on `ticket`, under the command id of the client
 /// key `key`, so the same mail gives the same id however often it comes.
 fn keyed(actor: &Actor, ticket: TicketId, command: Command, key: &str) -> Request {
@@ -521,11 +593,14 @@ fn one_line(text: &str) -> String {
     spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// `text` within `max` bytes: cut at a character boundary with a note when
-/// longer (the whole mail is attached as `original.eml`); `(no text)` when
-/// empty.
+/// `text` within `max` bytes, without NUL characters (the desk refuses
+/// them, and a mail may hold them): cut at a character boundary with a note
+/// when longer (the whole mail is attached as `original.eml`); `(no text)`
+/// when empty.
 fn within(text: &str, max: usize) -> String {
     const CUT: &str = "\n\n[cut: the whole mail is attached as original.eml]";
+    let text = text.replace('\0', "");
+    let text = text.as_str();
     if text.is_empty() {
         return "(no text)".into();
     }

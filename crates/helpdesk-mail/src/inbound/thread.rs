@@ -43,24 +43,20 @@ pub(crate) async fn named<S: Store>(
         .in_reply_to()
         .iter()
         .chain(mail.references().iter().rev());
+    let token = by_token(config, mail, recipient);
     for id in ids {
         let Ok(id) = MessageId::new(id) else { continue };
         if let Some(ticket) = by_message_id(store, config, &id).await? {
+            // The token of the same ticket vouches for the sender, as it
+            // would alone.
+            if token == Some(ticket) {
+                return Ok(Some(Named::Token(ticket)));
+            }
             return Ok(Some(Named::MessageId(ticket)));
         }
     }
-    if let Some(reply_to) = &config.reply_to {
-        let delivered = mail.header_values("Delivered-To").map(str::trim);
-        let addresses = recipient
-            .into_iter()
-            .chain(delivered)
-            .chain(mail.to().iter().map(|m| m.address()))
-            .chain(mail.cc().iter().map(|m| m.address()));
-        for address in addresses {
-            if let Some(ticket) = reply_to.ticket_of(address, tenant) {
-                return Ok(Some(Named::Token(ticket)));
-            }
-        }
+    if let Some(ticket) = token {
+        return Ok(Some(Named::Token(ticket)));
     }
     if let Some(number) = mail
         .subject()
@@ -72,6 +68,19 @@ pub(crate) async fn named<S: Store>(
         }
     }
     Ok(None)
+}
+
+/// The ticket whose signed reply token is in an address the mail was sent
+/// to: the envelope recipient, `Delivered-To`, `To` or `Cc`.
+fn by_token(config: &InboundConfig, mail: &Mail, recipient: Option<&str>) -> Option<TicketId> {
+    let reply_to = config.reply_to.as_ref()?;
+    let delivered = mail.header_values("Delivered-To").map(str::trim);
+    recipient
+        .into_iter()
+        .chain(delivered)
+        .chain(mail.to().iter().map(|m| m.address()))
+        .chain(mail.cc().iter().map(|m| m.address()))
+        .find_map(|address| reply_to.ticket_of(address, config.tenant))
 }
 
 /// The ticket of a Message-ID the desk sent or received.

@@ -38,6 +38,11 @@ impl fmt::Display for Limit {
 /// let err = Mail::parse(b"Subject: no sender\r\n\r\nHello").unwrap_err();
 /// assert!(matches!(err, MailError::MissingFrom));
 /// assert_eq!(err.to_string(), "field `From`: the message names no sender address");
+///
+/// let long = format!("From: {}@example.com\r\n\r\nHello", "a".repeat(300));
+/// let err = Mail::parse(long.as_bytes()).unwrap_err();
+/// assert_eq!(err, MailError::FromTooLong { length: 312, max: 254 });
+/// assert_eq!(err.to_string(), "field `From`: the address is 312 bytes long, past the 254 RFC 5321 allows");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -51,6 +56,15 @@ pub enum MailError {
     /// The message has no `From` header, or one without an address.
     #[error("field `From`: the message names no sender address")]
     MissingFrom,
+    /// The sender's address is longer than any mail server delivers
+    /// ([`Mailbox::MAX_ADDRESS_BYTES`](crate::Mailbox::MAX_ADDRESS_BYTES)).
+    #[error("field `From`: the address is {length} bytes long, past the {max} RFC 5321 allows")]
+    FromTooLong {
+        /// The address's length in bytes.
+        length: usize,
+        /// [`Mailbox::MAX_ADDRESS_BYTES`](crate::Mailbox::MAX_ADDRESS_BYTES).
+        max: usize,
+    },
     /// The message is bigger, or has more parts, than the limits allow.
     #[error("limit `{limit}`: the message has {actual}, at most {allowed} allowed")]
     OverLimit {

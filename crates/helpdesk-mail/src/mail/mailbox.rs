@@ -17,6 +17,10 @@ pub struct Mailbox {
 }
 
 impl Mailbox {
+    /// The longest address a mail server delivers to or from, in bytes:
+    /// RFC 5321's 256 octets of a path, less its angle brackets.
+    pub const MAX_ADDRESS_BYTES: usize = 254;
+
     /// A mailbox from an address and an optional display name; the address is
     /// trimmed and lower-cased, a blank name or one equal to the address is
     /// dropped. `None` when the address is blank.

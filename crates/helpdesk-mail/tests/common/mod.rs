@@ -8,6 +8,8 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
+pub mod manifest;
+
 /// The corpus directory; a test fails when it is missing.
 pub fn corpus_dir() -> PathBuf {
     let dir = std::env::var_os("HELPDESK_MAILCORPUS")

@@ -1,0 +1,56 @@
+//! Corpus mails in any order through one desk: whatever came before, each
+//! mail is answered, and answered the same when it is offered again (a
+//! mail fetched twice is applied once).
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::manifest::manifest;
+use helpdesk_core::{ActorId, DeskConfig, TenantId};
+use helpdesk_engine::{Desk, ManualClock, MemoryStore, NoNotifier};
+use helpdesk_mail::{Arrival, FsAttachments, InboundConfig, MailChannel, NoSenders, Unverified};
+use proptest::prelude::*;
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 48,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn given_corpus_mails_in_any_order_when_each_is_offered_twice_then_both_answers_agree(
+        picks in prop::collection::vec(any::<prop::sample::Index>(), 1..40),
+        authenticated in any::<Option<bool>>(),
+    ) {
+        // Given one desk, and mails of our corpus in a random order (some
+        // more than once).
+        let mails = manifest();
+        let files = tempfile::tempdir().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().unwrap());
+        let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, clock).unwrap();
+        let mut config = InboundConfig::new(TenantId::from_u128(1), ActorId::from_u128(1), "support@acme.example");
+        config.trusted_servers = vec!["mx.acme.example".into()];
+        config.unverified = Unverified::Hold;
+        let channel = MailChannel::new(config, FsAttachments::new(files.path()), NoSenders);
+        let arrival = Arrival { authenticated, ..Arrival::default() };
+
+        for pick in picks {
+            let case = &mails[pick.index(mails.len())];
+            let raw = case.raw();
+
+            // When each is ingested, and offered again at once.
+            let first = runtime.block_on(channel.ingest(&desk, &raw, &arrival));
+            let again = runtime.block_on(channel.ingest(&desk, &raw, &arrival));
+
+            // Then both are the same answer.
+            prop_assert!(first.is_ok(), "{}: {first:?}", case.mail);
+            prop_assert!(
+                again.as_ref().ok() == first.as_ref().ok(),
+                "{}: offered again: {again:?}, first: {first:?}",
+                case.mail
+            );
+        }
+    }
+}
