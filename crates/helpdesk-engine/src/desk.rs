@@ -648,8 +648,8 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     /// Refuses a command whose targets are not what it may act on: a merge
     /// or a link to a ticket missing from the tenant or out of the actor's
     /// reach (answered as the target not found), an assignment to someone
-    /// who is not an agent of the desk's directory (when it lists agents).
-    /// Answers the target ticket of a merge or a link, as loaded.
+    /// who is not an agent of the desk's directory, or a staff watcher who
+    /// is not one (when it lists agents). Answers the target ticket of a merge or a link, as loaded.
     async fn check_targets(&self, request: &Request) -> Result<Option<Ticket>, DeskError> {
         let target = match &request.command {
             Command::Merge { into } => Some(*into),
@@ -661,6 +661,23 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
                     return Err(DomainError::from(ValidationError::new(
                         "assignee",
                         format!("{assignee} is not an agent of the desk's directory"),
+                    ))
+                    .into());
+                }
+                None
+            }
+            // A person the configuration does not list as an agent watches
+            // as a requester: staff watchers are told internal notes.
+            Command::Watch { watcher } if watcher.role.is_staff() => {
+                let agents = &self.config.agents;
+                if !agents.is_empty() && self.config.agent_by_id(watcher.id).is_none() {
+                    return Err(DomainError::from(ValidationError::new(
+                        "watcher.role",
+                        format!(
+                            "{} is not an agent of the desk's directory, so watches as a requester, not as {}",
+                            watcher.id,
+                            watcher.role.with_article()
+                        ),
                     ))
                     .into());
                 }

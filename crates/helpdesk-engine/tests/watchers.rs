@@ -357,17 +357,47 @@ async fn a_watcher_named_in_a_role_the_directory_contradicts_is_refused_naming_t
     given.watch(ERIN, Role::Requester).await;
     given.watch(MARIA, Role::Agent).await;
     let stranger = ActorId::from_u128(0x51);
-    given.watch(stranger, Role::Agent).await;
+    given.watch(stranger, Role::Requester).await;
     let watching = given.watchers().await;
     let roles: Vec<(ActorId, Role)> = watching.iter().map(|w| (w.id, w.role)).collect();
     assert_eq!(
         roles,
         [
             (MARIA, Role::Agent),
-            (stranger, Role::Agent),
+            (stranger, Role::Requester),
             (ERIN, Role::Requester)
         ]
     );
+}
+
+#[tokio::test]
+async fn a_staff_watcher_must_be_an_agent_of_the_configuration_that_lists_them() {
+    // Given Alice's ticket on a desk whose configuration lists its agents
+    // and whose directory knows no roles
+    let given = Given::opened(ConfigDirectory::new(&config())).await;
+    let stranger = ActorId::from_u128(0x51);
+    for role in [Role::Agent, Role::Supervisor, Role::Admin] {
+        // When Jonas adds someone the configuration does not list, as staff
+        let refused = given.try_watch(stranger, role).await.err().unwrap();
+        // Then the watch is refused, naming the field
+        let DeskError::Rejected(DomainError::Invalid(invalid)) = &refused else {
+            panic!("{role:?}: {refused:?}");
+        };
+        assert_eq!(invalid.field, "watcher.role");
+        assert!(refused.to_string().contains("is not an agent"), "{refused}");
+    }
+    assert!(given.watchers().await.is_empty(), "nothing was written");
+    // While the same person watches as a requester, and a listed agent as
+    // an agent
+    given.watch(stranger, Role::Requester).await;
+    given.watch(MARIA, Role::Agent).await;
+    let roles: Vec<(ActorId, Role)> = given
+        .watchers()
+        .await
+        .iter()
+        .map(|w| (w.id, w.role))
+        .collect();
+    assert_eq!(roles, [(MARIA, Role::Agent), (stranger, Role::Requester)]);
 }
 
 #[tokio::test]
