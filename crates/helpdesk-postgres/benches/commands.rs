@@ -134,8 +134,10 @@ fn commands(c: &mut Criterion) {
 
 /// Commands per second with 1, 4 and 16 hosts, each a desk with its own
 /// pool of two connections, each sending 8 commands at once on tickets of
-/// its own; beside it, the floor: the same number of connections each
-/// inserting and committing 8 event-sized rows.
+/// its own; beside it, the floor: the same number of connections writing
+/// the same rows per command (a command record, the ticket row with its
+/// snapshot, the event, the outbox rows) into tables shaped like the
+/// store's, each command one transaction sent in one round trip.
 fn hosts(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -170,6 +172,7 @@ fn hosts(c: &mut Criterion) {
             (desks, tickets)
         });
         group.throughput(criterion::Throughput::Elements((n * EACH) as u64));
+        let before = rt.block_on(written(&schema));
         let mut round = 0u64;
         group.bench_function(format!("{n}/desk"), |b| {
             b.to_async(&rt).iter(|| {
@@ -191,38 +194,58 @@ fn hosts(c: &mut Criterion) {
                 }
             })
         });
+        // The floor writes, per command, the rows an append of a tag
+        // change writes (a command record, the ticket row with its snapshot,
+        // an event, and as many outbox rows as the desk wrote per command),
+        // into tables shaped like the store's, over as many connections.
         let clients = rt.block_on(async {
             let mut clients = Vec::new();
-            for _ in 0..2 * n {
+            for k in 0..2 * n {
                 let (client, connection) = tokio_postgres::connect(&url(), tokio_postgres::NoTls)
                     .await
                     .unwrap();
                 tokio::spawn(connection);
                 client
-                    .batch_execute(&format!(
-                        "SET search_path = {schema}, public; CREATE TABLE IF NOT EXISTS floor \
-                         (id bigserial PRIMARY KEY, body jsonb NOT NULL)"
-                    ))
+                    .batch_execute(&format!("SET search_path = {schema}, public"))
                     .await
                     .unwrap();
-                let insert = client
-                    .prepare("INSERT INTO floor (body) VALUES ($1)")
-                    .await
-                    .unwrap();
-                clients.push(Arc::new((client, insert)));
+                if k == 0 {
+                    client.batch_execute(FLOOR_TABLES).await.unwrap();
+                }
+                clients.push(client);
             }
-            clients
+            let outbox_per_command = outbox_per_command(before, written(&schema).await);
+            let mut floors = Vec::new();
+            for client in clients {
+                let write = client.prepare(FLOOR_WRITE).await.unwrap();
+                let outbox = client.prepare(FLOOR_OUTBOX).await.unwrap();
+                floors.push(Arc::new(Floor {
+                    client,
+                    write,
+                    outbox,
+                    outbox_per_command,
+                    held: tokio::sync::Mutex::new(()),
+                }));
+            }
+            floors
         });
-        let body = Arc::new(serde_json::json!({"v": 1, "type": "tagged", "tag": "hot"}));
+        let floor_tickets: Vec<TicketId> = tickets.iter().flatten().copied().collect();
+        let body = Arc::new(serde_json::json!({
+            "v": 1, "tenant": "00000000-0000-0000-0000-000000000001",
+            "at": "2026-12-06T14:00:00.000000Z",
+            "by": {"id": "00000000-0000-0000-0000-000000000001", "role": "admin"},
+            "type": "tagged", "data": {"tag": "hot"}
+        }));
         group.bench_function(format!("{n}/floor_insert"), |b| {
             b.to_async(&rt).iter(|| {
                 let mut runs = Vec::new();
-                for k in 0..n * EACH {
-                    let client = clients[k % clients.len()].clone();
+                for (k, ticket) in floor_tickets.iter().enumerate() {
+                    let floor = clients[k % clients.len()].clone();
                     let body = body.clone();
-                    runs.push(tokio::spawn(async move {
-                        client.0.execute(&client.1, &[&*body]).await.unwrap()
-                    }));
+                    let ticket = *ticket;
+                    runs.push(tokio::spawn(
+                        async move { floor.command(ticket, &body).await },
+                    ));
                 }
                 async move {
                     for run in runs {
@@ -243,6 +266,97 @@ fn hosts(c: &mut Criterion) {
             .await
             .unwrap();
     });
+}
+
+/// Tables shaped like the store's (columns, keys, indexes; no row-level
+/// security), holding a copy of the bench's tickets, made again for each
+/// number of hosts.
+const FLOOR_TABLES: &str = "\
+    DROP TABLE IF EXISTS floor_events, floor_outbox, floor_commands, floor_tickets; \
+    CREATE TABLE floor_tickets (LIKE tickets INCLUDING ALL); \
+    CREATE TABLE floor_commands (LIKE commands INCLUDING ALL); \
+    CREATE TABLE floor_events (LIKE events INCLUDING ALL); \
+    CREATE TABLE floor_outbox (LIKE outbox INCLUDING ALL); \
+    ALTER TABLE floor_events ADD FOREIGN KEY (tenant, ticket) REFERENCES floor_tickets (tenant, id); \
+    INSERT INTO floor_tickets SELECT * FROM tickets";
+
+/// A command record, the ticket row moved on with its snapshot rewritten,
+/// and the event at the new version, in one statement as the store writes
+/// them.
+const FLOOR_WRITE: &str = "\
+    WITH c AS (INSERT INTO floor_commands \
+        (tenant, id, ticket, actor, fingerprint, from_version, to_version) \
+        SELECT tenant, gen_random_uuid(), id, requester, sha256(snapshot::text::bytea), version, version + 1 \
+        FROM floor_tickets WHERE id = $1), \
+    t AS (UPDATE floor_tickets SET version = version + 1, updated_at = now(), \
+        snapshot = jsonb_set(snapshot, '{version}', to_jsonb(version + 1)) \
+        WHERE id = $1 RETURNING tenant, id, version) \
+    INSERT INTO floor_events (tenant, ticket, version, id, command, body) \
+    SELECT tenant, id, version, gen_random_uuid(), gen_random_uuid(), $2 FROM t";
+
+/// One outbox row of the command's event.
+const FLOOR_OUTBOX: &str = "INSERT INTO floor_outbox (tenant, ticket, message) \
+    SELECT tenant, id, $2 FROM floor_tickets WHERE id = $1";
+
+/// How many outbox rows and command records `schema` holds.
+async fn written(schema: &str) -> (i64, i64) {
+    let (client, connection) = tokio_postgres::connect(&url(), tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let row = client
+        .query_one(
+            &format!(
+                "SELECT (SELECT count(*) FROM {schema}.outbox), (SELECT count(*) FROM {schema}.commands)"
+            ),
+            &[],
+        )
+        .await
+        .unwrap();
+    (row.get(0), row.get(1))
+}
+
+/// The outbox rows the desk wrote per command since `before` (rounded).
+fn outbox_per_command(before: (i64, i64), after: (i64, i64)) -> usize {
+    let commands = (after.1 - before.1).max(1);
+    ((after.0 - before.0) as f64 / commands as f64).round() as usize
+}
+
+/// One connection of the floor.
+struct Floor {
+    client: tokio_postgres::Client,
+    write: tokio_postgres::Statement,
+    outbox: tokio_postgres::Statement,
+    outbox_per_command: usize,
+    held: tokio::sync::Mutex<()>,
+}
+
+impl Floor {
+    /// The rows of one command, in one transaction sent in one round trip
+    /// (as the store pipelines its appends), the connection held until its
+    /// commit.
+    async fn command(&self, ticket: TicketId, body: &serde_json::Value) {
+        let _held = self.held.lock().await;
+        let id = ticket.as_uuid();
+        let client = &self.client;
+        let params: [&(dyn tokio_postgres::types::ToSql + Sync); 2] = [&id, body];
+        let outbox = async {
+            for _ in 0..self.outbox_per_command {
+                client.execute(&self.outbox, &params).await?;
+            }
+            Ok::<_, tokio_postgres::Error>(())
+        };
+        let (begin, write, outbox, commit) = tokio::join!(
+            client.batch_execute("BEGIN"),
+            client.execute(&self.write, &params),
+            outbox,
+            client.batch_execute("COMMIT")
+        );
+        begin.unwrap();
+        write.unwrap();
+        outbox.unwrap();
+        commit.unwrap();
+    }
 }
 
 criterion_group!(benches, commands, hosts);
