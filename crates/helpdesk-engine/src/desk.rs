@@ -645,6 +645,11 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
         }
     }
 
+    /// Whether the configuration lists agents and `actor` is not one.
+    fn unlisted_agent(&self, actor: ActorId) -> bool {
+        !self.config.agents.is_empty() && self.config.agent_by_id(actor).is_none()
+    }
+
     /// Refuses a command whose targets are not what it may act on: a merge
     /// or a link to a ticket missing from the tenant or out of the actor's
     /// reach (answered as the target not found), an assignment to someone
@@ -656,8 +661,7 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
             Command::AcceptMerge { from } => Some(*from),
             Command::Link { link } | Command::Unlink { link } => Some(link.ticket),
             Command::Assign { assignee } => {
-                let agents = &self.config.agents;
-                if !agents.is_empty() && self.config.agent_by_id(*assignee).is_none() {
+                if self.unlisted_agent(*assignee) {
                     return Err(DomainError::from(ValidationError::new(
                         "assignee",
                         format!("{assignee} is not an agent of the desk's directory"),
@@ -669,8 +673,7 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
             // A person the configuration does not list as an agent watches
             // as a requester: staff watchers are told internal notes.
             Command::Watch { watcher } if watcher.role.is_staff() => {
-                let agents = &self.config.agents;
-                if !agents.is_empty() && self.config.agent_by_id(watcher.id).is_none() {
+                if self.unlisted_agent(watcher.id) {
                     return Err(DomainError::from(ValidationError::new(
                         "watcher.role",
                         format!(
