@@ -211,10 +211,10 @@ pub(crate) async fn search(
     // words after it count as common.
     let rare = i64::from(common / 4);
     let mut words = Vec::with_capacity(query.words.len());
-    let mut lead = None;
+    let mut led = false;
     for word in &query.words {
         let pattern = codec::contains_pattern(word);
-        if lead.is_some() {
+        if led {
             words.push((i64::from(common), pattern));
             continue;
         }
@@ -232,9 +232,7 @@ pub(crate) async fn search(
         if found == 0 {
             return Ok(Vec::new());
         }
-        if found < rare {
-            lead = Some(found);
-        }
+        led = found < rare;
         words.push((found, pattern));
     }
     words.sort_by_key(|(found, _)| *found);
