@@ -90,6 +90,11 @@ pub struct NewTicket {
     /// it: the host vouches for it.
     #[serde(default)]
     pub organization: Option<String>,
+    /// Files that came with it, attached to its description by the rules
+    /// of [`Command::Attach`] (none by default), so a ticket and its files
+    /// are one change.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<AttachmentRef>,
 }
 
 impl NewTicket {
@@ -115,7 +120,23 @@ impl NewTicket {
             assets: Vec::new(),
             requester_email: None,
             organization: None,
+            attachments: Vec::new(),
         }
+    }
+
+    /// Adds a file, stored in the host's attachment store, to the
+    /// description.
+    ///
+    /// ```
+    /// use helpdesk_core::{ActorId, AttachmentRef, NewTicket};
+    ///
+    /// let log = AttachmentRef::new("fs:ab12cd34", "vpn.log", "text/plain", 2_048);
+    /// let new = NewTicket::new(ActorId::from_u128(1), "VPN drops", "Log attached.").attachment(log);
+    /// assert_eq!(new.attachments.len(), 1);
+    /// ```
+    pub fn attachment(mut self, file: AttachmentRef) -> Self {
+        self.attachments.push(file);
+        self
     }
 
     /// Sets the requester's email address.

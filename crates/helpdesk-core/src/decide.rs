@@ -356,6 +356,7 @@ fn open(new: NewTicket, ctx: &Context<'_>) -> Result<Vec<Event>, DomainError> {
     for (field, value) in facts {
         input::fact(field, value.unwrap_or_default(), limits)?;
     }
+    check_files(0, &new.attachments)?;
     let impact = new.impact.unwrap_or(Impact::Medium);
     let urgency = new.urgency.unwrap_or(Urgency::Medium);
     let mut out = Events::new(ctx);
@@ -380,6 +381,13 @@ fn open(new: NewTicket, ctx: &Context<'_>) -> Result<Vec<Event>, DomainError> {
         organization: vouched.organization.clone().or(new.organization),
         number: ctx.number,
     })));
+    if !new.attachments.is_empty() {
+        out.push(Change::Attached {
+            comment: None,
+            visibility: Visibility::Public,
+            attachments: new.attachments,
+        });
+    }
     Ok(out.events)
 }
 

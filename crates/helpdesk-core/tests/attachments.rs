@@ -5,7 +5,7 @@
 mod support;
 
 use helpdesk_core::*;
-use support::{Desk, example};
+use support::{Desk, Driven, example};
 
 fn file(name: &str) -> AttachmentRef {
     AttachmentRef::new("0".repeat(64), name, "text/plain", 12)
@@ -239,4 +239,78 @@ fn a_reply_with_a_bad_file_is_refused_whole() {
 
     // Then neither the reply nor any file was recorded.
     assert_eq!(driven.ticket, before);
+}
+
+#[test]
+fn a_new_ticket_carries_its_files_in_the_same_decision() {
+    // Given no ticket yet.
+    let desk = Desk::new();
+    let mut driven = Driven::new(TicketId::from_u128(2000));
+
+    // When the requester opens one with a screenshot.
+    let new = NewTicket::new(desk.requester.id, "Printer jams", "Photo attached.")
+        .attachment(file("jam.png"));
+    let events = desk
+        .run(&mut driven, &desk.requester, Command::Open(new))
+        .unwrap();
+
+    // Then the ticket and its file are recorded together: the file on the
+    // description, public, by its creator, and searchable.
+    let kinds: Vec<&str> = events.iter().map(|e| e.change.type_name()).collect();
+    assert_eq!(kinds, ["opened", "attached"]);
+    assert!(events.iter().all(|e| e.is_visible_to(Role::Requester)));
+    assert_eq!(driven.ticket.attachments(), [file("jam.png")]);
+    assert_eq!(
+        driven.ticket.created_by().map(|by| by.id),
+        Some(desk.requester.id)
+    );
+    assert!(
+        SearchText::of(&events)
+            .public
+            .contains(&"jam.png".to_string())
+    );
+}
+
+#[test]
+fn a_new_ticket_with_a_bad_file_is_refused_whole() {
+    // Given no ticket yet.
+    let desk = Desk::new();
+    let mut driven = Driven::new(TicketId::from_u128(2001));
+
+    // When it is opened with a file whose name holds a path, or with too
+    // many files.
+    let open = |files: Vec<AttachmentRef>| {
+        let mut new = NewTicket::new(desk.requester.id, "Printer jams", "");
+        new.attachments = files;
+        Command::Open(new)
+    };
+    let err = desk
+        .run(
+            &mut driven,
+            &desk.requester,
+            open(vec![file("../../etc/passwd")]),
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "attachments[0].name: may not contain a path separator or a control character"
+    );
+    let err = desk
+        .run(
+            &mut driven,
+            &desk.requester,
+            open(vec![file("a.txt"); MAX_ATTACHMENTS + 1]),
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("attachments: a comment holds at most {MAX_ATTACHMENTS} files")
+    );
+
+    // Then nothing was recorded; and without files the JSON of the command
+    // is what it was.
+    assert!(driven.history.is_empty());
+    let plain =
+        serde_json::to_string(&Command::Open(NewTicket::new(desk.requester.id, "x", ""))).unwrap();
+    assert!(!plain.contains("attachments"), "{plain}");
 }

@@ -180,7 +180,26 @@ Content-Disposition: attachment; filename=\"../../report.pdf\"\r\n\r\n%PDF-1.7 t
         .collect();
     assert_eq!(names, ["original.eml", "report.pdf"]);
     assert_eq!(ticket.attachments()[1].content_type, "application/pdf");
-    assert_eq!(ticket.version(), 2, "open and attach, once each");
+
+    // And one command opened it with both files and bound the mail to it;
+    // the second offer wrote nothing.
+    let history = w
+        .desk
+        .store()
+        .history(TENANT, ticket.id(), 1)
+        .await
+        .unwrap();
+    let commands: std::collections::BTreeSet<_> = history.iter().map(|e| e.command).collect();
+    assert_eq!(commands.len(), 1, "{history:?}");
+    let kinds: Vec<&str> = history.iter().map(|e| e.event.change.type_name()).collect();
+    assert_eq!(kinds, ["opened", "attached"]);
+    let bound = w
+        .desk
+        .store()
+        .ticket_of_message(TENANT, &MessageId::new("m1@customer.test").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(bound, Some(ticket.id()));
 }
 
 #[tokio::test]
@@ -416,7 +435,7 @@ async fn automatic_mail_never_opens_a_ticket_or_replies() {
     assert_eq!(
         page.len(),
         2,
-        "only the first mail's open and attach were written"
+        "only the first mail's ticket and its files were written"
     );
 }
 

@@ -30,6 +30,18 @@ pub struct Driven {
     pub clock: i64,
 }
 
+impl Driven {
+    /// A ticket not opened yet.
+    #[allow(dead_code)] // not every test file opens its own tickets
+    pub fn new(id: TicketId) -> Self {
+        Self {
+            ticket: Ticket::new(id),
+            history: Vec::new(),
+            clock: 0,
+        }
+    }
+}
+
 impl Desk {
     pub fn new() -> Self {
         let tenant = TenantId::from_u128(1);
@@ -111,11 +123,7 @@ impl Desk {
 
     /// A new incident of the requester, opened by the admin in `group`.
     pub fn opened(&self) -> Driven {
-        let mut driven = Driven {
-            ticket: Ticket::new(TicketId::from_u128(1000)),
-            history: Vec::new(),
-            clock: 0,
-        };
+        let mut driven = Driven::new(TicketId::from_u128(1000));
         let new = NewTicket::new(self.requester.id, "VPN drops every hour", "Since Monday.")
             .group(self.group);
         self.run(&mut driven, &self.admin, Command::Open(new))

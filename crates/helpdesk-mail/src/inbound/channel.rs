@@ -384,14 +384,21 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         let subject = one_line(&ticket_subject(mail.subject().unwrap_or_default()));
         let subject: String = subject.chars().take(limits.subject_max_chars).collect();
         let description = within(mail.text().trim(), limits.body_max_bytes);
+        // The ticket, its files and the mail's binding in one append, or,
+        // when it follows an older ticket, the binding in the link's: a
+        // mail bound is a mail wholly taken in.
         let mut new = NewTicket::new(actor.id, subject, description);
+        new.attachments = self.store_files(mail, raw, key).await?;
         if !actor.role.is_staff() {
             new.requester = actor.id;
         }
         let vouched = Vouched::new().requester_email(from).channel(Channel::Email);
-        let request = keyed(&actor, ticket, Command::Open(new), step.identity).vouched(vouched);
+        let mut open = keyed(&actor, ticket, Command::Open(new), step.identity).vouched(vouched);
+        if follows.is_none() {
+            open = open.with_message(key.clone());
+        }
         let executed = desk
-            .execute(request)
+            .execute(open)
             .await
             .map_err(|e| step.desk("open the ticket", e))?;
         let number = executed.ticket.as_ref().and_then(Ticket::number);
@@ -403,21 +410,11 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                     ticket: old,
                 },
             };
-            let key = follows_key(step.identity);
-            desk.execute(keyed(&system, ticket, link, &key))
+            let key_of_link = follows_key(step.identity);
+            desk.execute(keyed(&system, ticket, link, &key_of_link).with_message(key.clone()))
                 .await
                 .map_err(|e| step.desk("link the older ticket", e))?;
         }
-        // The files and the mail's binding in the last append: a mail
-        // bound is a mail wholly taken in.
-        let attach = Command::Attach {
-            comment: None,
-            attachments: self.store_files(mail, raw, key).await?,
-        };
-        let files = format!("{} files", step.identity);
-        desk.execute(keyed(&actor, ticket, attach, &files).with_message(key.clone()))
-            .await
-            .map_err(|e| step.desk("attach the files", e))?;
         Ok(Outcome::Opened {
             ticket,
             number,
