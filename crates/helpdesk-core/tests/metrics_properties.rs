@@ -43,6 +43,11 @@ fn config() -> DeskConfig {
                    "field": {"id": "00000000-0000-0000-0000-00000000000b", "name": "Field"}},
         "agents": {"bob": {"id": "00000000-0000-0000-0000-0000000000c8", "name": "Bob", "groups": ["desk", "field"]},
                    "carol": {"id": "00000000-0000-0000-0000-0000000000c9", "name": "Carol", "groups": ["desk", "field"]}},
+        "tiers": [{"key": "l1", "name": "First line", "group": "desk", "entry": true},
+                  {"key": "l2", "name": "Field", "group": "field"}],
+        "escalations": [{"name": "up", "from": "l1", "to": "l2", "when": "manual"},
+                        {"name": "late", "from": "l1", "to": "l2", "when": {"sla_breach": "first_response"}}],
+        "routing_rules": [{"name": "triage", "then": {"tier": "l1"}}],
         "sla_policies": [
             {"key": "vip", "calendar": "berlin", "when": {"tags_any": ["vip"]},
              "targets": {"first_response": {"P1": "10m", "P3": "20m", "P5": "1h"},
@@ -80,6 +85,8 @@ enum Step {
     Tag(bool),
     Asset,
     Group(Option<u128>),
+    Route,
+    Escalate,
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -108,6 +115,8 @@ fn step() -> impl Strategy<Value = Step> {
         1 => any::<bool>().prop_map(Step::Tag),
         1 => Just(Step::Asset),
         1 => prop_oneof![Just(None), Just(Some(10)), Just(Some(11))].prop_map(Step::Group),
+        2 => Just(Step::Route),
+        2 => Just(Step::Escalate),
     ]
 }
 
@@ -257,6 +266,17 @@ fn world(steps: &[(u128, i64, Step)]) -> World {
                 &bob,
                 Command::AddAsset {
                     asset: "laptop:SN-1".into(),
+                },
+            ),
+            Step::Route => (
+                &system,
+                Command::Route(helpdesk_core::routing::RouteInput::default()),
+            ),
+            Step::Escalate => (
+                &bob,
+                Command::Escalate {
+                    rule: "up".into(),
+                    reason: "needs a visit".into(),
                 },
             ),
         };
@@ -424,6 +444,12 @@ proptest! {
             prop_assert_eq!(&facts.dimensions.assets, ticket.assets());
             prop_assert_eq!(facts.dimensions.tier.as_deref(), ticket.tier());
             prop_assert_eq!(facts.reassignments, ticket.reassignments());
+            let escalations = world
+                .log
+                .iter()
+                .filter(|(_, t, e)| t == id && matches!(e.change, Change::Escalated(_)))
+                .count();
+            prop_assert_eq!(facts.escalations as usize, escalations);
             prop_assert_eq!(facts.created_at, ticket.created_at());
             prop_assert_eq!(facts.sla.len(), ticket.sla().len());
             for cycle in ticket.sla() {
@@ -466,4 +492,34 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn the_generated_logs_route_and_escalate() {
+    // Given the steps a case may draw: a ticket routed, then escalated by
+    // hand; another left to breach its first response with a check.
+    let steps = [
+        (0, 0, Step::Route),
+        (0, 5, Step::Escalate),
+        (1, 5, Step::Route),
+        (1, 600, Step::Check),
+    ];
+
+    // When they run
+    let world = world(&steps);
+
+    // Then both tickets were escalated, one by hand and one by its breach,
+    // so the properties above see escalations.
+    let escalated: Vec<TicketId> = world
+        .log
+        .iter()
+        .filter(|(_, _, e)| matches!(e.change, Change::Escalated(_)))
+        .map(|(_, t, _)| *t)
+        .collect();
+    assert_eq!(
+        escalated,
+        [TicketId::from_u128(1000), TicketId::from_u128(1001)]
+    );
+    let facts = rebuild(&world.log, &world.config);
+    assert!(facts.values().all(|f| f.escalations == 1));
 }
