@@ -164,9 +164,7 @@ impl Metrics {
             return self.report_from_facts(spec);
         }
         let buckets = Buckets::new(spec)?;
-        Ok(self
-            .rollup
-            .answer(&self.tickets, spec, &buckets, &self.config))
+        Ok(self.rollup.answer(spec, &buckets, &self.config))
     }
 
     /// The [`report`] of `spec` computed from every ticket's facts, as

@@ -7,8 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 
 use crate::config::DeskConfig;
-use crate::id::{TenantId, TicketId};
-use crate::metrics::facts::TicketFacts;
+use crate::id::ActorId;
 use crate::metrics::ranked::{Ranked, times};
 use crate::metrics::report::{
     AgentLoad, Buckets, Compliance, Dimension, Figures, GroupReport, Point, Report, ReportSpec,
@@ -143,7 +142,6 @@ impl Rollup {
     /// [`answers`](Self::answers)) over the bucket bounds `buckets`.
     pub(crate) fn answer(
         &self,
-        tickets: &HashMap<(TenantId, TicketId), TicketFacts>,
         spec: &ReportSpec,
         buckets: &Buckets,
         config: &DeskConfig,
@@ -216,24 +214,19 @@ impl Rollup {
             }
         }
         let mut ages = AGES.empty();
-        let from = (
-            spec.to,
-            TenantId::from_u128(0),
-            TicketId::from_u128(0),
-            DateTime::<Utc>::MIN_UTC,
-        );
-        for (_, tenant, ticket, start) in self.spans.range(from..) {
-            if *start >= spec.to || spec.tenant.is_some_and(|t| t != *tenant) {
+        let mut open: HashMap<ActorId, u64> = HashMap::new();
+        for span in self.backlog.open_at(spec.to) {
+            if spec.tenant.is_some_and(|t| t != span.tenant) {
                 continue;
             }
-            let Some(facts) = tickets.get(&(*tenant, *ticket)) else {
-                continue;
-            };
-            let age = (spec.to - facts.created_at).num_milliseconds();
+            let age = (spec.to - span.created).num_milliseconds();
             ages[AGES.index(age)].count += 1;
-            if let Some(assignee) = facts.dimensions.assignee {
-                loads.entry(agent_label(assignee, config)).or_default().0 += 1;
+            if let Some(assignee) = span.assignee {
+                *open.entry(assignee).or_default() += 1;
             }
+        }
+        for (assignee, count) in open {
+            loads.entry(agent_label(assignee, config)).or_default().0 += count;
         }
         Report {
             from: spec.from,

@@ -10,18 +10,20 @@
 //! medians and 90th percentiles stay exact.
 
 mod answer;
+mod backlog;
 mod day;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
 
 use crate::event::{Change, Event};
-use crate::id::{GroupId, TenantId, TicketId};
+use crate::id::{ActorId, GroupId, TenantId};
 use crate::metrics::facts::{CycleResult, TicketFacts};
 use crate::sla::Metric;
 
+use backlog::Backlog;
 use day::{Day, Entry};
 
 /// The days of one tenant's group (or of its tickets without a group).
@@ -31,21 +33,20 @@ type Key = (TenantId, Option<GroupId>);
 type Placed = (DateTime<Utc>, Entry);
 
 /// Per group, per local day of `zone`, what the tickets add to reports;
-/// and every span a ticket spent unresolved, by its end, for the backlog
-/// at a period's end.
+/// and every span a ticket spent unresolved, for the backlog at a
+/// period's end.
 #[derive(Debug, Clone)]
 pub(crate) struct Rollup {
     zone: Tz,
     days: HashMap<Key, BTreeMap<i32, Day>>,
-    /// `(end, tenant, ticket, start)`; `DateTime::<Utc>::MAX_UTC` while it
-    /// lasts.
-    spans: BTreeSet<(DateTime<Utc>, TenantId, TicketId, DateTime<Utc>)>,
+    backlog: Backlog,
 }
 
 /// What of a ticket's facts an event may change, taken before it is
 /// applied and compared after.
 pub(crate) struct Mark {
     group: Option<GroupId>,
+    assignee: Option<ActorId>,
     resolutions: usize,
     next_responses: usize,
     desk_replies: usize,
@@ -122,6 +123,7 @@ impl Mark {
     pub(crate) fn before(facts: &TicketFacts, event: &Event) -> Self {
         Self {
             group: facts.dimensions.group,
+            assignee: facts.dimensions.assignee,
             resolutions: facts.resolutions.len(),
             next_responses: facts.next_responses.len(),
             desk_replies: facts.desk_replies.len(),
@@ -145,7 +147,7 @@ impl Rollup {
         Self {
             zone,
             days: HashMap::new(),
-            spans: BTreeSet::new(),
+            backlog: Backlog::default(),
         }
     }
 
@@ -228,20 +230,17 @@ impl Rollup {
     /// Adds a ticket just opened.
     pub(crate) fn opened(&mut self, facts: &TicketFacts) {
         self.put_all(key(facts), facts, 1);
-        for span in &facts.unresolved {
-            self.spans.insert((
-                span.to.unwrap_or(DateTime::<Utc>::MAX_UTC),
-                facts.tenant,
-                facts.ticket,
-                span.from,
-            ));
-        }
+        self.backlog.opened(facts);
     }
 
     /// Brings the ticket's entries up to date after an event changed
     /// `facts` from what `before` marked.
     pub(crate) fn update(&mut self, before: &Mark, facts: &TicketFacts) {
         let key = key(facts);
+        if before.assignee != facts.dimensions.assignee {
+            self.backlog
+                .reassigned(facts, before.spans, before.open, before.assignee);
+        }
         if before.group != facts.dimensions.group {
             // Only the group changed: every entry moves.
             self.put_all((facts.tenant, before.group), facts, -1);
@@ -315,24 +314,16 @@ impl Rollup {
 
     /// Records a span begun or ended by the event.
     fn update_spans(&mut self, before: &Mark, facts: &TicketFacts, key: Key) {
-        let (tenant, ticket) = (facts.tenant, facts.ticket);
         if before.open
             && let Some(span) = facts.unresolved.get(before.spans - 1)
             && let Some(to) = span.to
         {
             self.put(key, to, Entry::SpanEnd, 1);
-            self.spans
-                .remove(&(DateTime::<Utc>::MAX_UTC, tenant, ticket, span.from));
-            self.spans.insert((to, tenant, ticket, span.from));
+            self.backlog.ended(facts, before.spans - 1);
         }
         if let Some(span) = facts.unresolved.get(before.spans) {
             self.put(key, span.from, Entry::SpanStart, 1);
-            self.spans.insert((
-                span.to.unwrap_or(DateTime::<Utc>::MAX_UTC),
-                tenant,
-                ticket,
-                span.from,
-            ));
+            self.backlog.begun(facts, before.spans);
         }
     }
 }
