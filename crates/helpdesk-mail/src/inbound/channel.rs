@@ -129,10 +129,23 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
             .store()
             .load(tenant, own)
             .await
-            .map_err(|e| step.store("look for the mail's ticket", e))?
-            .is_some();
-        if opened_before {
+            .map_err(|e| step.store("look for the mail's ticket", e))?;
+        if let Some(ticket) = opened_before {
             let follows = self.followed(desk, own, &step).await?;
+            // Wholly taken in (the binding is written last): answered from
+            // what it left, whichever version of the channel took it in.
+            let bound = desk
+                .store()
+                .ticket_of_message(tenant, &key)
+                .await
+                .map_err(|e| step.store("look for the mail's binding", e))?;
+            if bound == Some(own) {
+                return Ok(Outcome::Opened {
+                    ticket: own,
+                    number: ticket.number(),
+                    follows,
+                });
+            }
             return self
                 .open(desk, &mail, raw, &key, known, &from, follows, &step)
                 .await;
@@ -315,6 +328,14 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
     ) -> Result<Outcome, IngestError> {
         let tenant = self.config.tenant;
         let comment = keys::comment_of(tenant, step.identity);
+        if ticket.conversation().any(|c| c.id == comment) {
+            // Taken in before: answered from what it left, whichever
+            // version of the channel took it in.
+            return Ok(Outcome::Replied {
+                ticket: ticket.id(),
+                comment,
+            });
+        }
         let body = within(&reply_text(mail), desk.config().limits.body_max_bytes);
         // The reply, its files and the mail's binding: one append.
         let attachments = self.store_files(mail, raw, key).await?;
@@ -538,7 +559,7 @@ fn follows_key(identity: &str) -> String {
 
 /// `command` by `actor` on `ticket`, under the command id of the client
 /// key `key`, so the same mail gives the same id however often it comes.
-fn keyed(actor: &Actor, ticket: TicketId, command: Command, key: &str) -> Request {
+pub(super) fn keyed(actor: &Actor, ticket: TicketId, command: Command, key: &str) -> Request {
     Request {
         id: CommandId::for_client_key(actor, key),
         ..Request::new(actor.clone(), ticket, command)

@@ -5,6 +5,8 @@ mod authentication;
 mod channel;
 mod config;
 mod directory_senders;
+#[cfg(test)]
+mod earlier_versions;
 mod keys;
 mod outcome;
 mod rate;
