@@ -1,9 +1,11 @@
 //! Any bytes offered to the inbound mail channel: no panic, and the work
 //! bounded by the mail's size (the mail limits refuse what is too big,
-//! reply extraction is linear). Each input runs through a desk on the
-//! memory store, as a mail server would hand it over.
+//! reply extraction is linear). Each input runs through a fresh desk on the
+//! memory store and a fresh attachment directory, as a mail server would
+//! hand it to a new desk, so nothing grows from one input to the next.
 #![no_main]
 
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use helpdesk_core::{ActorId, DeskConfig, TenantId};
@@ -13,8 +15,7 @@ use libfuzzer_sys::fuzz_target;
 
 struct World {
     runtime: tokio::runtime::Runtime,
-    desk: Desk<MemoryStore, NoNotifier, ManualClock>,
-    channel: MailChannel<FsAttachments, NoSenders>,
+    files: PathBuf,
 }
 
 fn world() -> &'static World {
@@ -33,27 +34,27 @@ fn world() -> &'static World {
                 fuzzer_hook(info);
             }
         }));
-        let dir = std::env::temp_dir().join(format!("helpdesk-fuzz-ingest-{}", std::process::id()));
-        let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().expect("instant"));
-        let desk =
-            Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, clock).expect("desk");
-        let config = InboundConfig::new(
-            TenantId::from_u128(1),
-            ActorId::from_u128(1),
-            "support@example.com",
-        );
         World {
             runtime: tokio::runtime::Builder::new_current_thread()
                 .build()
                 .expect("runtime"),
-            desk,
-            channel: MailChannel::new(config, FsAttachments::new(dir), NoSenders),
+            files: std::env::temp_dir()
+                .join(format!("helpdesk-fuzz-ingest-{}", std::process::id())),
         }
     })
 }
 
 fuzz_target!(|data: &[u8]| {
     let world = world();
+    let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().expect("instant"));
+    let desk =
+        Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, clock).expect("desk");
+    let config = InboundConfig::new(
+        TenantId::from_u128(1),
+        ActorId::from_u128(1),
+        "support@example.com",
+    );
+    let channel = MailChannel::new(config, FsAttachments::new(&world.files), NoSenders);
     let arrival = Arrival {
         authenticated: Some(data.first() == Some(&b'F')),
         ..Arrival::default()
@@ -61,5 +62,7 @@ fuzz_target!(|data: &[u8]| {
     // Errors are answers (a store failure, say); only a panic is a finding.
     let _ = world
         .runtime
-        .block_on(world.channel.ingest(&world.desk, data, &arrival));
+        .block_on(channel.ingest(&desk, data, &arrival));
+    drop(channel);
+    let _ = std::fs::remove_dir_all(&world.files);
 });
