@@ -421,7 +421,12 @@ pub(crate) async fn day<S: Store + 'static>(
         }
     }
     if dead > 0 {
-        for letter in host.desk.store().dead_letters(None, 10).await? {
+        for letter in host
+            .desk
+            .store()
+            .dead_letters(host.tenant, None, 10)
+            .await?
+        {
             println!("  dead letter: {}", letter.last_error);
         }
     }

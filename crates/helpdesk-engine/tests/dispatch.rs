@@ -189,7 +189,13 @@ async fn every_message_is_delivered_once_in_its_tickets_order_through_failures()
         "two failures, then delivered"
     );
     assert!(store.pending_outbox(10).await.unwrap().is_empty());
-    assert!(store.dead_letters(None, 10).await.unwrap().is_empty());
+    assert!(
+        store
+            .dead_letters(TenantId::from_u128(1), None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -223,7 +229,10 @@ async fn what_cannot_be_delivered_becomes_a_dead_letter_and_can_be_revived() {
         .map(|(_, id)| id)
         .collect();
     assert_eq!(delivered, outbox[&fine]);
-    let dead = store.dead_letters(None, 100).await.unwrap();
+    let dead = store
+        .dead_letters(TenantId::from_u128(1), None, 100)
+        .await
+        .unwrap();
     let dead_of = |ticket: TicketId| -> Vec<(DeliveryId, u32, String)> {
         dead.iter()
             .filter(|d| d.message.ticket == ticket)
@@ -254,7 +263,7 @@ async fn what_cannot_be_delivered_becomes_a_dead_letter_and_can_be_revived() {
     let first = dead.iter().find(|d| d.message.ticket == down).unwrap();
     assert!(
         store
-            .revive_dead_letter(first.position, clock.now())
+            .revive_dead_letter(TenantId::from_u128(1), first.position, clock.now())
             .await
             .unwrap()
     );

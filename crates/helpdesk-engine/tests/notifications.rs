@@ -226,7 +226,12 @@ async fn nobody_without_an_address_is_emailed_and_the_delivery_is_a_dead_letter_
     let sent = given.dispatched().await;
     assert_eq!(to(&sent, ALICE).len(), 1);
     assert!(to(&sent, LENA).is_empty());
-    let dead = given.desk.store().dead_letters(None, 10).await.unwrap();
+    let dead = given
+        .desk
+        .store()
+        .dead_letters(TENANT, None, 10)
+        .await
+        .unwrap();
     assert_eq!(dead.len(), 2, "the assignment and the reply to Lena");
     assert!(
         dead.iter()
@@ -332,7 +337,12 @@ async fn a_delivery_that_sends_no_mail_binds_no_message_id() {
     let sent = given.dispatched().await;
     assert!(to(&sent, LENA).is_empty(), "nothing is sent to Lena");
     // Then no message id of hers leads to the ticket
-    let dead = given.desk.store().dead_letters(None, 10).await.unwrap();
+    let dead = given
+        .desk
+        .store()
+        .dead_letters(TENANT, None, 10)
+        .await
+        .unwrap();
     assert!(!dead.is_empty(), "her deliveries are dead letters");
     for letter in dead {
         let key = MessageId::of_delivery(letter.message.id);

@@ -101,17 +101,19 @@ impl Store for Failing {
     }
     async fn dead_letters(
         &self,
+        tenant: TenantId,
         after: Option<u64>,
         limit: u32,
     ) -> Result<Vec<DeadLetter>, StoreError> {
-        self.inner.dead_letters(after, limit).await
+        self.inner.dead_letters(tenant, after, limit).await
     }
     async fn revive_dead_letter(
         &self,
+        tenant: TenantId,
         position: u64,
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        self.inner.revive_dead_letter(position, at).await
+        self.inner.revive_dead_letter(tenant, position, at).await
     }
 
     async fn feed(

@@ -284,7 +284,13 @@ async fn a_dropped_connection_gives_retryable_errors_and_the_dispatcher_delivers
     // dropped as duplicates.
     assert_eq!(delivered, pending.len());
     assert!(desk.store().pending_outbox(1).await.unwrap().is_empty());
-    assert!(desk.store().dead_letters(None, 1).await.unwrap().is_empty());
+    assert!(
+        desk.store()
+            .dead_letters(TenantId::from_u128(1), None, 1)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let outbox: Vec<Notification> = sent.into_iter().chain(pending).collect();
     assert_stored_once(&scratch, &outbox).await;
     proxy.cut();
@@ -377,7 +383,7 @@ async fn refusals_are_permanent_and_become_dead_letters() {
         "{:?}",
         report.errors
     );
-    let dead = lost.store().dead_letters(None, 10).await.unwrap();
+    let dead = lost.store().dead_letters(tenant, None, 10).await.unwrap();
     assert_eq!(
         dead.iter().map(|d| d.attempts).collect::<Vec<_>>(),
         vec![1; outbox.len()]
@@ -579,7 +585,11 @@ async fn an_endpoint_the_stream_does_not_capture_is_refused_for_good() {
         "{:?}",
         report.errors
     );
-    let dead = desk.store().dead_letters(None, 100).await.unwrap();
+    let dead = desk
+        .store()
+        .dead_letters(TenantId::from_u128(1), None, 100)
+        .await
+        .unwrap();
     assert_eq!(dead.len(), outbox.len());
     for letter in &dead {
         assert_eq!(letter.attempts, 1);

@@ -14,6 +14,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
+use helpdesk_core::TenantId;
 use helpdesk_engine::store::{Claimed, DeadLetter, Outcome};
 use tokio_postgres::types::Json;
 use uuid::Uuid;
@@ -191,9 +192,10 @@ pub(crate) async fn settle(
     Ok(rows.len() == 1)
 }
 
-/// Up to `limit` dead letters after `after`.
+/// Up to `limit` of `tenant`'s dead letters after `after`.
 pub(crate) async fn dead_letters(
     tx: &mut Tx,
+    tenant: TenantId,
     after: Option<u64>,
     limit: u32,
 ) -> Result<Vec<DeadLetter>, Fail> {
@@ -201,13 +203,18 @@ pub(crate) async fn dead_letters(
     let stmt = tx
         .prepare(
             "SELECT position, message, attempts, last_error, dead_at FROM outbox \
-             WHERE dead_at IS NOT NULL AND position > $1 ORDER BY position LIMIT $2",
+             WHERE dead_at IS NOT NULL AND tenant = $3 AND position > $1 \
+             ORDER BY position LIMIT $2",
             "read dead letters",
         )
         .await?;
     let after = after.map_or(0, position);
     let rows = tx
-        .query(&stmt, &[&after, &i64::from(limit)], "read dead letters")
+        .query(
+            &stmt,
+            &[&after, &i64::from(limit), &tenant.as_uuid()],
+            "read dead letters",
+        )
         .await?;
     rows.iter()
         .map(|row| {
@@ -223,17 +230,26 @@ pub(crate) async fn dead_letters(
         .collect()
 }
 
-/// Makes the dead letter at `at` claimable from `from`.
-pub(crate) async fn revive(tx: &mut Tx, at: u64, from: DateTime<Utc>) -> Result<bool, Fail> {
+/// Makes `tenant`'s dead letter at `at` claimable from `from`.
+pub(crate) async fn revive(
+    tx: &mut Tx,
+    tenant: TenantId,
+    at: u64,
+    from: DateTime<Utc>,
+) -> Result<bool, Fail> {
     let stmt = tx
         .prepare(
             "UPDATE outbox SET dead_at = NULL, next_at = $2 \
-             WHERE position = $1 AND dead_at IS NOT NULL RETURNING 1",
+             WHERE position = $1 AND tenant = $3 AND dead_at IS NOT NULL RETURNING 1",
             "revive a dead letter",
         )
         .await?;
     let rows = tx
-        .query(&stmt, &[&position(at), &from], "revive a dead letter")
+        .query(
+            &stmt,
+            &[&position(at), &from, &tenant.as_uuid()],
+            "revive a dead letter",
+        )
         .await?;
     Ok(rows.len() == 1)
 }

@@ -777,11 +777,14 @@ impl PostgresStore {
 
     async fn try_dead_letters(
         &self,
+        tenant: TenantId,
         after: Option<u64>,
         limit: u32,
     ) -> Result<Vec<DeadLetter>, Fail> {
-        let mut tx = self.tx(Scope::All, true, "read dead letters").await?;
-        let dead = crate::outbox::dead_letters(&mut tx, after, limit).await?;
+        let mut tx = self
+            .tx(Scope::Tenant(tenant), true, "read dead letters")
+            .await?;
+        let dead = crate::outbox::dead_letters(&mut tx, tenant, after, limit).await?;
         tx.commit().await?;
         Ok(dead)
     }
@@ -840,9 +843,16 @@ impl PostgresStore {
         crate::feed::read(&self.inner.pool, after, limit).await
     }
 
-    async fn try_revive(&self, position: u64, at: DateTime<Utc>) -> Result<bool, Fail> {
-        let mut tx = self.tx(Scope::All, false, "revive a dead letter").await?;
-        let revived = crate::outbox::revive(&mut tx, position, at).await?;
+    async fn try_revive(
+        &self,
+        tenant: TenantId,
+        position: u64,
+        at: DateTime<Utc>,
+    ) -> Result<bool, Fail> {
+        let mut tx = self
+            .tx(Scope::Tenant(tenant), false, "revive a dead letter")
+            .await?;
+        let revived = crate::outbox::revive(&mut tx, tenant, position, at).await?;
         tx.commit().await?;
         Ok(revived)
     }
@@ -971,18 +981,22 @@ impl Store for PostgresStore {
 
     async fn dead_letters(
         &self,
+        tenant: TenantId,
         after: Option<u64>,
         limit: u32,
     ) -> Result<Vec<DeadLetter>, StoreError> {
-        self.retrying(|| self.try_dead_letters(after, limit)).await
+        self.retrying(|| self.try_dead_letters(tenant, after, limit))
+            .await
     }
 
     async fn revive_dead_letter(
         &self,
+        tenant: TenantId,
         position: u64,
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        self.retrying(|| self.try_revive(position, at)).await
+        self.retrying(|| self.try_revive(tenant, position, at))
+            .await
     }
 
     /// Appends write events without a position; each call first gives

@@ -87,7 +87,7 @@ async fn an_outage_then_refusals_then_recovery_delivers_every_mail_under_its_one
     // letter, and each ticket's mail came in order.
     assert!(
         desk.store()
-            .dead_letters(None, 100)
+            .dead_letters(TenantId::from_u128(1), None, 100)
             .await
             .unwrap()
             .is_empty()
@@ -207,7 +207,11 @@ async fn a_refused_recipient_and_a_mailbox_busy_past_every_attempt_are_exactly_t
             .map(|m| m.id)
             .collect()
     };
-    let dead = desk.store().dead_letters(None, 100).await.unwrap();
+    let dead = desk
+        .store()
+        .dead_letters(TenantId::from_u128(1), None, 100)
+        .await
+        .unwrap();
     let dead_ids: BTreeSet<DeliveryId> = dead.iter().map(|d| d.message.id).collect();
     let expected: BTreeSet<DeliveryId> = ids_to("gone").union(&ids_to("busy")).copied().collect();
     assert_eq!(dead_ids, expected);

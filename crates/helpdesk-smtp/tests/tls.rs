@@ -174,7 +174,11 @@ async fn a_wrong_password_is_permanent_names_the_login_and_becomes_a_dead_letter
     assert!(!planned.is_empty());
     let report = desk.run_dispatch(clock.now()).await.unwrap();
     assert_eq!((report.delivered, report.dead), (0, planned.len()));
-    let dead = desk.store().dead_letters(None, 100).await.unwrap();
+    let dead = desk
+        .store()
+        .dead_letters(TenantId::from_u128(1), None, 100)
+        .await
+        .unwrap();
     assert_eq!(dead.len(), planned.len());
     for letter in &dead {
         assert_eq!(letter.attempts, 1);

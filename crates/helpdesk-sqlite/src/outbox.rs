@@ -12,11 +12,12 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
+use helpdesk_core::TenantId;
 use helpdesk_engine::StoreError;
 use helpdesk_engine::store::{Claimed, DeadLetter, OutboxMessage, Outcome, StoredEvent};
 use rusqlite::{Connection, Row, params};
 
-use crate::codec::{self, from_json, id, int, text, version};
+use crate::codec::{self, from_json, id, int, key, text, version};
 use crate::error::failed;
 
 /// The columns [`message`] reads, from the tables `o` (outbox), `t`
@@ -205,10 +206,11 @@ pub(crate) fn settle(
     Ok(changed == 1)
 }
 
-/// Up to `limit` dead letters after `after`.
+/// Up to `limit` of `tenant`'s dead letters after `after`.
 pub(crate) fn dead_letters(
     conn: &Connection,
     path: &Path,
+    tenant: TenantId,
     after: Option<u64>,
     limit: u32,
 ) -> Result<Vec<DeadLetter>, StoreError> {
@@ -217,12 +219,13 @@ pub(crate) fn dead_letters(
         .prepare_cached(&format!(
             "SELECT o.seq, o.attempts, o.last_error, o.dead_at, {MESSAGE_COLUMNS} \
              FROM outbox AS o INDEXED BY outbox_dead {MESSAGE_JOINS} \
-             WHERE o.dead_at IS NOT NULL AND o.seq > ?1 ORDER BY o.seq LIMIT ?2"
+             WHERE o.dead_at IS NOT NULL AND o.seq > ?1 AND t.tenant = ?3 \
+             ORDER BY o.seq LIMIT ?2"
         ))
         .map_err(failed(path, "prepare dead letters"))?;
     let after = after.map_or(0, |a| i64::try_from(a).unwrap_or(i64::MAX));
     let mut rows = stmt
-        .query(params![after, limit])
+        .query(params![after, limit, key(tenant)])
         .map_err(failed(path, "read dead letters"))?;
     let mut dead = Vec::new();
     while let Some(row) = rows.next().map_err(failed(path, "read dead letters"))? {
@@ -239,22 +242,25 @@ pub(crate) fn dead_letters(
     Ok(dead)
 }
 
-/// Makes the dead letter at `position` claimable from `at`.
+/// Makes `tenant`'s dead letter at `position` claimable from `at`.
 pub(crate) fn revive(
     conn: &Connection,
     path: &Path,
+    tenant: TenantId,
     position: u64,
     at: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let changed = conn
         .prepare_cached(
             "UPDATE outbox SET dead_at = NULL, next_at = ?2 \
-             WHERE seq = ?1 AND dead_at IS NOT NULL",
+             WHERE seq = ?1 AND dead_at IS NOT NULL \
+             AND ticket IN (SELECT no FROM tickets WHERE tenant = ?3)",
         )
         .map_err(failed(path, "prepare revival"))?
         .execute(params![
             i64::try_from(position).unwrap_or(i64::MAX),
-            codec::nanos(path, at)?
+            codec::nanos(path, at)?,
+            key(tenant)
         ])
         .map_err(failed(path, "revive dead letter"))?;
     Ok(changed == 1)

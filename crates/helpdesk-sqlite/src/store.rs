@@ -496,19 +496,21 @@ impl Store for SqliteStore {
 
     async fn dead_letters(
         &self,
+        tenant: TenantId,
         after: Option<u64>,
         limit: u32,
     ) -> Result<Vec<DeadLetter>, StoreError> {
-        self.read(move |conn, path| outbox::dead_letters(conn, path, after, limit))
+        self.read(move |conn, path| outbox::dead_letters(conn, path, tenant, after, limit))
             .await
     }
 
     async fn revive_dead_letter(
         &self,
+        tenant: TenantId,
         position: u64,
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        self.on_writer(move |conn, path| outbox::revive(conn, path, position, at))
+        self.on_writer(move |conn, path| outbox::revive(conn, path, tenant, position, at))
             .await
     }
 

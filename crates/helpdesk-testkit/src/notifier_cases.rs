@@ -140,11 +140,15 @@ where
         }
         clock.advance(chrono::Duration::seconds(3));
     }
-    let dead = desk
-        .store()
-        .dead_letters(None, 100)
-        .await
-        .unwrap_or_else(|e| panic!("dead letters: {e}"));
+    let mut dead = Vec::new();
+    for tenant in [1, 2] {
+        dead.extend(
+            desk.store()
+                .dead_letters(TenantId::from_u128(tenant), None, 100)
+                .await
+                .unwrap_or_else(|e| panic!("dead letters: {e}")),
+        );
+    }
     assert!(
         dead.is_empty(),
         "a working destination leaves no dead letter: {:?}",

@@ -167,18 +167,20 @@ impl<S: Store> Store for Observed<S> {
 
     async fn dead_letters(
         &self,
+        tenant: TenantId,
         after: Option<u64>,
         limit: u32,
     ) -> Result<Vec<DeadLetter>, StoreError> {
-        self.inner.dead_letters(after, limit).await
+        self.inner.dead_letters(tenant, after, limit).await
     }
 
     async fn revive_dead_letter(
         &self,
+        tenant: TenantId,
         position: u64,
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        self.inner.revive_dead_letter(position, at).await
+        self.inner.revive_dead_letter(tenant, position, at).await
     }
 
     async fn feed(&self, after: Option<u64>, limit: u32) -> Result<Vec<Logged>, StoreError> {

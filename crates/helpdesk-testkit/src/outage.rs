@@ -19,17 +19,18 @@ use helpdesk_engine::{DeliveryId, Notification, Notifier, NotifyError};
 /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
 /// let outage = Outage::down();
 /// let desk = Desk::new(helpdesk_testkit::config(), MemoryStore::new(), outage.clone(), SystemClock)?;
-/// let admin = Actor::admin(ActorId::from_u128(1), TenantId::from_u128(1));
+/// let tenant = TenantId::from_u128(1);
+/// let admin = Actor::admin(ActorId::from_u128(1), tenant);
 /// let open = Command::Open(NewTicket::new(admin.id, "Printer jams", ""));
 /// desk.execute(Request::new(admin, helpdesk_engine::new_ticket_id(), open)).await?;
 ///
 /// desk.run_dispatch(chrono::Utc::now()).await?;
-/// let dead = desk.store().dead_letters(None, 10).await?;
+/// let dead = desk.store().dead_letters(tenant, None, 10).await?;
 /// assert_eq!(dead[0].last_error, Outage::REFUSAL);
 /// assert!(outage.taken().is_empty());
 ///
 /// outage.recover();
-/// desk.store().revive_dead_letter(dead[0].position, chrono::Utc::now()).await?;
+/// desk.store().revive_dead_letter(tenant, dead[0].position, chrono::Utc::now()).await?;
 /// desk.run_dispatch(chrono::Utc::now()).await?;
 /// assert_eq!(outage.taken(), [dead[0].message.id]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -370,7 +370,13 @@ async fn retries_carry_the_same_id_until_the_endpoint_recovers() {
         outbox.len() + 3,
         "three 503s, then each once"
     );
-    assert!(store.dead_letters(None, 10).await.unwrap().is_empty());
+    assert!(
+        store
+            .dead_letters(TenantId::from_u128(1), None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -392,7 +398,10 @@ async fn gone_makes_a_dead_letter_after_one_attempt() {
     assert_eq!((report.dead, report.retried), (outbox.len(), 0));
     assert_eq!(again.claimed, 0);
     assert_eq!(server.requests().len(), outbox.len());
-    let dead = store.dead_letters(None, 100).await.unwrap();
+    let dead = store
+        .dead_letters(TenantId::from_u128(1), None, 100)
+        .await
+        .unwrap();
     assert_eq!(dead.len(), outbox.len());
     for letter in &dead {
         assert_eq!(letter.attempts, 1);
@@ -892,7 +901,10 @@ async fn an_endpoint_on_a_refused_address_makes_dead_letters_after_one_attempt()
         "{report:?}"
     );
     assert_eq!(again.claimed, 0);
-    let dead = store.dead_letters(None, 100).await.unwrap();
+    let dead = store
+        .dead_letters(TenantId::from_u128(1), None, 100)
+        .await
+        .unwrap();
     assert_eq!(dead.len(), outbox.len());
     for letter in &dead {
         assert_eq!(letter.attempts, 1);

@@ -184,18 +184,20 @@ impl Store for MemoryStore {
 
     async fn dead_letters(
         &self,
+        tenant: TenantId,
         after: Option<u64>,
         limit: u32,
     ) -> Result<Vec<DeadLetter>, StoreError> {
-        Ok(self.state().dead_letters(after, limit as usize))
+        Ok(self.state().dead_letters(tenant, after, limit as usize))
     }
 
     async fn revive_dead_letter(
         &self,
+        tenant: TenantId,
         position: u64,
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        Ok(self.state().revive_dead_letter(position, at))
+        Ok(self.state().revive_dead_letter(tenant, position, at))
     }
 
     async fn next_ticket_number(&self, tenant: TenantId) -> Result<TicketNumber, StoreError> {

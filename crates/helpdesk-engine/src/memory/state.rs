@@ -185,21 +185,28 @@ impl State {
         self.deliveries.settle(position, holder, outcome, now)
     }
 
-    /// Up to `limit` dead letters after `after`.
-    pub(super) fn dead_letters(&self, after: Option<u64>, limit: usize) -> Vec<DeadLetter> {
-        let dead: Vec<u64> = self
+    /// Up to `limit` of `tenant`'s dead letters after `after`.
+    pub(super) fn dead_letters(
+        &self,
+        tenant: TenantId,
+        after: Option<u64>,
+        limit: usize,
+    ) -> Vec<DeadLetter> {
+        let mut dead: Vec<u64> = self
             .deliveries
             .dead()
             .into_iter()
             .filter(|p| after.is_none_or(|a| *p > a))
-            .take(limit)
             .collect();
+        dead.sort_unstable();
         let Some(&first) = dead.first() else {
             return Vec::new();
         };
         self.outbox_from(first)
-            .filter(|(position, _, _)| dead.contains(position))
-            .take(dead.len())
+            .filter(|(position, (owner, _), _)| {
+                *owner == tenant && dead.binary_search(position).is_ok()
+            })
+            .take(limit)
             .map(|(position, _, build)| {
                 let state = self.deliveries.get(position);
                 DeadLetter {
@@ -214,8 +221,17 @@ impl State {
     }
 
     /// Revives the dead letter at `position` from `at`.
-    pub(super) fn revive_dead_letter(&mut self, position: u64, at: DateTime<Utc>) -> bool {
-        self.deliveries.revive(position, at)
+    pub(super) fn revive_dead_letter(
+        &mut self,
+        tenant: TenantId,
+        position: u64,
+        at: DateTime<Utc>,
+    ) -> bool {
+        let owned = self
+            .outbox_from(position)
+            .next()
+            .is_some_and(|(p, (owner, _), _)| p == position && owner == tenant);
+        owned && self.deliveries.revive(position, at)
     }
 
     /// Writes `append` whole, or nothing (see the store contract).

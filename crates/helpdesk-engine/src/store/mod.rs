@@ -312,18 +312,21 @@ pub trait Store: Send + Sync {
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
-    /// Across tenants, up to `limit` dead letters after `after` (a
-    /// position), oldest first.
+    /// Up to `limit` of `tenant`'s dead letters after `after` (a
+    /// position), oldest first; never another tenant's.
     fn dead_letters(
         &self,
+        tenant: TenantId,
         after: Option<u64>,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<DeadLetter>, StoreError>> + Send;
 
-    /// Makes the dead letter at `position` claimable again from `at`, its
-    /// attempts kept; `false` when there is no dead letter there.
+    /// Makes `tenant`'s dead letter at `position` claimable again from
+    /// `at`, its attempts kept; `false` (and nothing written) when `tenant`
+    /// has no dead letter there.
     fn revive_dead_letter(
         &self,
+        tenant: TenantId,
         position: u64,
         at: DateTime<Utc>,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
@@ -475,18 +478,20 @@ impl<S: Store> Store for std::sync::Arc<S> {
 
     fn dead_letters(
         &self,
+        tenant: TenantId,
         after: Option<u64>,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<DeadLetter>, StoreError>> + Send {
-        (**self).dead_letters(after, limit)
+        (**self).dead_letters(tenant, after, limit)
     }
 
     fn revive_dead_letter(
         &self,
+        tenant: TenantId,
         position: u64,
         at: DateTime<Utc>,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send {
-        (**self).revive_dead_letter(position, at)
+        (**self).revive_dead_letter(tenant, position, at)
     }
 
     fn feed(

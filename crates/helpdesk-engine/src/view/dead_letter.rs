@@ -27,15 +27,6 @@ use crate::view::Page;
 /// The most dead letters one page holds.
 pub const DEAD_LETTER_PAGE_MAX: u32 = 1_000;
 
-/// How many dead letters of all tenants one page reads at most; a page
-/// that reached it before filling ends early, with a cursor past what it
-/// read, so its cost stays bounded however many letters other tenants
-/// have.
-const SCAN_MAX: usize = 5_000;
-
-/// How many dead letters one read of the store asks for.
-const BATCH: u32 = 500;
-
 /// A dead letter as its tenant's admin sees it: a delivery whose every
 /// attempt failed, built by [`Desk::dead_letters`] only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -98,9 +89,8 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     /// [`DeskError::AdminOnly`], whatever the outbox holds. A `limit` out
     /// of `1..=`[`DEAD_LETTER_PAGE_MAX`] is refused with
     /// [`StoreError::InvalidQuery`], a cursor this method did not make
-    /// with [`StoreError::InvalidCursor`]. A page may hold fewer letters
-    /// than `limit` and still have a `next`, when other tenants' letters
-    /// filled the part of the outbox it read.
+    /// with [`StoreError::InvalidCursor`]. A page has a `next` only when
+    /// more letters follow it.
     ///
     /// ```
     /// use helpdesk_core::{Actor, ActorId, Command, NewTicket, TenantId};
@@ -156,30 +146,16 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
             }
             .into());
         }
-        let mut after = cursor.map(parse_cursor).transpose()?;
-        let wanted = limit as usize;
-        let mut items: Vec<DeadLetterView> = Vec::new();
-        let mut scanned = 0;
-        let next = 'scan: loop {
-            let batch = self.store().dead_letters(after, BATCH).await?;
-            let last_batch = batch.len() < BATCH as usize;
-            for letter in &batch {
-                if letter.message.tenant == actor.tenant {
-                    if items.len() == wanted {
-                        break 'scan items.last().map(|item| item.id);
-                    }
-                    items.push(DeadLetterView::of(letter));
-                }
-                after = Some(letter.position);
-                scanned += 1;
-            }
-            if last_batch {
-                break None;
-            }
-            if scanned >= SCAN_MAX {
-                break after;
-            }
-        };
+        let after = cursor.map(parse_cursor).transpose()?;
+        // One more than asked says whether a next page holds any.
+        let mut letters = self
+            .store()
+            .dead_letters(actor.tenant, after, limit + 1)
+            .await?;
+        let more = letters.len() > limit as usize;
+        letters.truncate(limit as usize);
+        let items: Vec<DeadLetterView> = letters.iter().map(DeadLetterView::of).collect();
+        let next = letters.last().map(|l| l.position).filter(|_| more);
         Ok(Page {
             items,
             next: next.map(|position| format!("dl{position}")),
@@ -239,16 +215,16 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
         if actor.role != Role::Admin {
             return Err(missing);
         }
-        let found = self.store().dead_letters(id.checked_sub(1), 1).await?;
-        let Some(letter) = found
-            .first()
-            .filter(|l| l.position == id && l.message.tenant == actor.tenant)
-        else {
+        let found = self
+            .store()
+            .dead_letters(actor.tenant, id.checked_sub(1), 1)
+            .await?;
+        let Some(letter) = found.first().filter(|l| l.position == id) else {
             return Err(missing);
         };
         if !self
             .store()
-            .revive_dead_letter(id, self.clock().now())
+            .revive_dead_letter(actor.tenant, id, self.clock().now())
             .await?
         {
             // Revived by someone else since it was read.

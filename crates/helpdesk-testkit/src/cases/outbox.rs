@@ -205,9 +205,14 @@ pub async fn outbox_messages_are_claimed_settled_and_revived<S: Store + 'static>
         error: "410 Gone".into(),
     };
     assert!(settle(f.store(), "host-d", dead, outcome, retry_at).await);
+    let (owner, stranger) = if after_retry[0].message.tenant == f.tenant {
+        (f.tenant, f.other_tenant)
+    } else {
+        (f.other_tenant, f.tenant)
+    };
     let letters = f
         .store()
-        .dead_letters(None, 10)
+        .dead_letters(owner, None, 10)
         .await
         .unwrap_or_else(|e| panic!("dead letters: {e}"));
     assert_eq!(
@@ -221,7 +226,15 @@ pub async fn outbox_messages_are_claimed_settled_and_revived<S: Store + 'static>
     assert_eq!(letters[0].message, after_retry[0].message);
     assert!(
         f.store()
-            .dead_letters(Some(dead), 10)
+            .dead_letters(stranger, None, 10)
+            .await
+            .unwrap_or_else(|e| panic!("dead letters: {e}"))
+            .is_empty(),
+        "another tenant's dead letters are never listed"
+    );
+    assert!(
+        f.store()
+            .dead_letters(owner, Some(dead), 10)
             .await
             .unwrap_or_else(|e| panic!("dead letters: {e}"))
             .is_empty(),
@@ -235,15 +248,31 @@ pub async fn outbox_messages_are_claimed_settled_and_revived<S: Store + 'static>
             .all(|c| c.position != dead),
         "a dead letter is never claimed"
     );
+    assert!(
+        !f.store()
+            .revive_dead_letter(stranger, dead, much_later)
+            .await
+            .unwrap_or_else(|e| panic!("revive: {e}")),
+        "another tenant's dead letter is not revived"
+    );
+    assert_eq!(
+        f.store()
+            .dead_letters(owner, None, 10)
+            .await
+            .unwrap_or_else(|e| panic!("dead letters: {e}"))
+            .len(),
+        1,
+        "a dead letter another tenant tried to revive stays dead"
+    );
     let revived = f
         .store()
-        .revive_dead_letter(dead, much_later)
+        .revive_dead_letter(owner, dead, much_later)
         .await
         .unwrap_or_else(|e| panic!("revive: {e}"));
     assert!(revived, "a dead letter is revived");
     assert!(
         !f.store()
-            .revive_dead_letter(dead, much_later)
+            .revive_dead_letter(owner, dead, much_later)
             .await
             .unwrap_or_else(|e| panic!("revive: {e}")),
         "only a dead letter is revived"
