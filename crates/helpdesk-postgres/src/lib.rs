@@ -43,6 +43,7 @@
 //! ```
 #![warn(missing_docs)]
 
+mod announce;
 mod codec;
 mod error;
 mod feed;

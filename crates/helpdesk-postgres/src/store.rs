@@ -17,6 +17,7 @@ use tokio_postgres::NoTls;
 use tokio_postgres::types::{Json, ToSql};
 use uuid::Uuid;
 
+use crate::announce::Announcer;
 use crate::codec::{self, get, sql_version};
 use crate::error::PostgresError;
 use crate::listen::Wakeups;
@@ -59,6 +60,7 @@ struct Inner {
     options: PostgresOptions,
     host: String,
     channel: String,
+    announcer: Announcer,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -183,6 +185,7 @@ impl PostgresStore {
                 options,
                 host,
                 channel,
+                announcer: Announcer::default(),
             }),
         };
         // Fail now, not at the first command, if the role cannot be taken.
@@ -231,6 +234,38 @@ impl PostgresStore {
                 Err(Fail::Pg(e)) => return Err(e.into()),
             }
         }
+    }
+
+    /// Announces what a committed append changed to every host that
+    /// listens, sent after the commit by one task of this store at a time
+    /// ([`Announcer`]), which starts here when none is sending.
+    fn announce(&self, outbox: bool, due: Option<DateTime<Utc>>) {
+        if !self.inner.announcer.add(outbox, due) {
+            return;
+        }
+        /// The sending task's hold on the store; dropped before `take`
+        /// ended the sending (the runtime shut down, say), it ends it.
+        struct Sending(Option<Arc<Inner>>);
+        impl Drop for Sending {
+            fn drop(&mut self) {
+                if let Some(inner) = self.0.take() {
+                    inner.announcer.stopped();
+                }
+            }
+        }
+        let mut sending = Sending(Some(Arc::clone(&self.inner)));
+        tokio::spawn(async move {
+            while let Some(inner) = sending.0.as_ref() {
+                let Some(sql) = inner.announcer.take(&inner.channel) else {
+                    sending.0.take();
+                    break;
+                };
+                // A hint only: a send that fails fails no append.
+                if let Ok(client) = inner.pool.get().await {
+                    let _ = client.batch_execute(&sql).await;
+                }
+            }
+        });
     }
 
     async fn tx(&self, scope: Scope, read_only: bool, what: &'static str) -> Result<Tx, Fail> {
@@ -484,7 +519,7 @@ impl PostgresStore {
                     .query(&stmt, &[&t, &id], "read a ticket's version")
                     .await?;
                 if found.is_empty() {
-                    tx.commit_with(&binding, None).await?;
+                    tx.commit_with(&binding).await?;
                     return Ok(Appended::Written);
                 }
             }
@@ -492,7 +527,7 @@ impl PostgresStore {
             return self.refused(tenant, record).await;
         }
         if append.events.is_empty() {
-            tx.commit_with(&binding, None).await?;
+            tx.commit_with(&binding).await?;
             return Ok(Appended::Written);
         }
         // The events, the outbox, the search text and the wake-up, then
@@ -540,23 +575,6 @@ impl PostgresStore {
                 "write search text",
             )
             .await?;
-        // The wake-up is sent after the commit, in a transaction of its own
-        // that does not wait for its WAL flush: NOTIFY holds a lock of the
-        // whole database through its transaction's commit, and inside the
-        // append it would serialize every host's commits.
-        let channel = &self.inner.channel;
-        let mut wake = String::new();
-        if !append.outbox.is_empty() {
-            wake.push_str(&format!("SELECT pg_notify('{channel}', 'outbox'); "));
-        }
-        if let Some(due) = row.next_due {
-            let at = due.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
-            wake.push_str(&format!("SELECT pg_notify('{channel}', 'due {at}'); "));
-        }
-        // The channel is a checked identifier and the payloads are ours:
-        // nothing to quote.
-        let wake = (!wake.is_empty())
-            .then(|| format!("BEGIN; SET LOCAL synchronous_commit = off; {wake}COMMIT"));
         let event_params: [&(dyn ToSql + Sync); 6] = [&t, &id, &command, &versions, &ids, &bodies];
         let outbox_params: [&(dyn ToSql + Sync); 3] = [&t, &id, &messages];
         let text_params: [&(dyn ToSql + Sync); 4] = [&t, &id, &parts, &texts];
@@ -568,7 +586,8 @@ impl PostgresStore {
             statements.push((&text, &text_params, "write search text"));
         }
         statements.push((&events, &event_params, "append events"));
-        tx.commit_with(&statements, wake.as_deref()).await?;
+        tx.commit_with(&statements).await?;
+        self.announce(!append.outbox.is_empty(), row.next_due);
         Ok(Appended::Written)
     }
 

@@ -123,13 +123,11 @@ impl Tx {
     }
 
     /// `statements` (each with its parameters and what it does) pipelined
-    /// in order, then `COMMIT`, then `after` (a script run on its own,
-    /// whether or not the commit succeeded), in one round trip; the first
-    /// failure is answered, and the transaction is then rolled back.
+    /// in order, then `COMMIT`, in one round trip; the first failure is
+    /// answered, and the transaction is then rolled back.
     pub(crate) async fn commit_with(
         mut self,
         statements: &[(&Statement, &[&(dyn ToSql + Sync)], &'static str)],
-        after: Option<&str>,
     ) -> Result<(), PostgresError> {
         let Some(client) = self.client.take() else {
             return Ok(());
@@ -147,14 +145,8 @@ impl Tx {
                     .iter()
                     .map(|(statement, params, _)| client.execute(*statement, params)),
             );
-            let then = async {
-                // A hint only: its failure does not fail the commit.
-                if let Some(sql) = after {
-                    let _ = client.batch_execute(sql).await;
-                }
-            };
-            let (began, results, committed, ()) =
-                tokio::join!(begun, sent, client.batch_execute("COMMIT"), then);
+            let (began, results, committed) =
+                tokio::join!(begun, sent, client.batch_execute("COMMIT"));
             began.map_err(|e| PostgresError::query("begin a transaction", e))?;
             for (result, (_, _, what)) in results.into_iter().zip(statements) {
                 result.map_err(|e| PostgresError::query(what, e))?;
@@ -170,7 +162,7 @@ impl Tx {
 
     /// Commits.
     pub(crate) async fn commit(self) -> Result<(), PostgresError> {
-        self.commit_with(&[], None).await
+        self.commit_with(&[]).await
     }
 
     /// Rolls back, ignoring a failure (a broken connection is dropped by
