@@ -28,15 +28,16 @@ pub(crate) struct Backlog {
 }
 
 impl Backlog {
-    /// The span `index` of `facts`, as its ticket had `assignee` and the
-    /// span ended at `end`.
+    /// Span `index` of `facts` as stored while its ticket had `assignee`:
+    /// lasting, or ended when the facts say.
     fn span(
         facts: &TicketFacts,
         index: usize,
-        end: Option<DateTime<Utc>>,
+        lasting: bool,
         assignee: Option<ActorId>,
     ) -> Option<Span> {
         let span = facts.unresolved.get(index)?;
+        let end = if lasting { None } else { span.to };
         Some(Span {
             end: end.unwrap_or(DateTime::<Utc>::MAX_UTC),
             tenant: facts.tenant,
@@ -47,12 +48,18 @@ impl Backlog {
         })
     }
 
+    /// Takes `old` out and puts `new` in.
+    fn replace(&mut self, old: Option<Span>, new: Option<Span>) {
+        if let Some(old) = old {
+            self.spans.remove(&old);
+        }
+        self.spans.extend(new);
+    }
+
     /// Adds every span of a ticket just opened.
     pub(crate) fn opened(&mut self, facts: &TicketFacts) {
-        for (index, span) in facts.unresolved.iter().enumerate() {
-            let assignee = facts.dimensions.assignee;
-            self.spans
-                .extend(Self::span(facts, index, span.to, assignee));
+        for index in 0..facts.unresolved.len() {
+            self.begun(facts, index);
         }
     }
 
@@ -67,34 +74,29 @@ impl Backlog {
     ) {
         for index in 0..spans {
             let lasting = open && index + 1 == spans;
-            let end = if lasting {
-                None
-            } else {
-                facts.unresolved.get(index).and_then(|s| s.to)
-            };
-            if let Some(old) = Self::span(facts, index, end, was) {
-                self.spans.remove(&old);
-            }
-            self.spans
-                .extend(Self::span(facts, index, end, facts.dimensions.assignee));
+            let now = facts.dimensions.assignee;
+            self.replace(
+                Self::span(facts, index, lasting, was),
+                Self::span(facts, index, lasting, now),
+            );
         }
     }
 
     /// Ends span `index` of `facts`, which lasted until now.
     pub(crate) fn ended(&mut self, facts: &TicketFacts, index: usize) {
         let assignee = facts.dimensions.assignee;
-        if let Some(lasting) = Self::span(facts, index, None, assignee) {
-            self.spans.remove(&lasting);
-        }
-        let end = facts.unresolved.get(index).and_then(|s| s.to);
-        self.spans.extend(Self::span(facts, index, end, assignee));
+        self.replace(
+            Self::span(facts, index, true, assignee),
+            Self::span(facts, index, false, assignee),
+        );
     }
 
     /// Adds span `index` of `facts`, just begun.
     pub(crate) fn begun(&mut self, facts: &TicketFacts, index: usize) {
-        let end = facts.unresolved.get(index).and_then(|s| s.to);
-        self.spans
-            .extend(Self::span(facts, index, end, facts.dimensions.assignee));
+        self.replace(
+            None,
+            Self::span(facts, index, false, facts.dimensions.assignee),
+        );
     }
 
     /// The spans that had begun before `at` and not ended before it: the
