@@ -9,12 +9,10 @@
 //!   refuses it as inconsistent instead of letting the assertion unwind.
 #![allow(clippy::unwrap_used)]
 
-use helpdesk_core::{ActorId, DeskConfig, TenantId};
-use helpdesk_engine::{Desk, ManualClock, MemoryStore, NoNotifier};
-use helpdesk_mail::{
-    Arrival, FsAttachments, Ignored, InboundConfig, Mail, MailChannel, MailError, NoSenders,
-    Outcome,
-};
+mod common;
+
+use common::memory::memory_desk;
+use helpdesk_mail::{Arrival, Ignored, Mail, MailError, Outcome};
 
 fn findings() -> Vec<(String, Vec<u8>)> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_findings");
@@ -34,14 +32,7 @@ fn findings() -> Vec<(String, Vec<u8>)> {
 async fn every_finding_is_answered_without_a_panic_and_the_same_twice() {
     // Given a desk and the channel, and the inputs the fuzzer found.
     let dir = tempfile::tempdir().unwrap();
-    let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().unwrap());
-    let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, clock).unwrap();
-    let config = InboundConfig::new(
-        TenantId::from_u128(1),
-        ActorId::from_u128(1),
-        "support@example.com",
-    );
-    let channel = MailChannel::new(config, FsAttachments::new(dir.path()), NoSenders);
+    let (desk, channel) = memory_desk(dir.path(), |_| {});
     let findings = findings();
     assert!(!findings.is_empty());
 

@@ -14,9 +14,8 @@ mod common;
 use std::alloc::System;
 
 use common::manifest::manifest;
-use helpdesk_core::{ActorId, DeskConfig, TenantId};
-use helpdesk_engine::{Desk, ManualClock, MemoryStore, NoNotifier};
-use helpdesk_mail::{Arrival, FsAttachments, InboundConfig, MailChannel, NoSenders};
+use common::memory::{MemoryDesk, memory_desk};
+use helpdesk_mail::{Arrival, FsAttachments, MailChannel, NoSenders};
 use proptest::prelude::*;
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
@@ -138,26 +137,19 @@ fn apply(mut raw: Vec<u8>, mutations: &[Mutation]) -> Vec<u8> {
 /// A desk of its own on the memory store, with the channel of our corpus.
 struct World {
     runtime: tokio::runtime::Runtime,
-    desk: Desk<MemoryStore, NoNotifier, ManualClock>,
+    desk: MemoryDesk,
     channel: MailChannel<FsAttachments, NoSenders>,
 }
 
 fn world(files: &std::path::Path) -> World {
-    let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().unwrap());
-    let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, clock).unwrap();
-    let mut config = InboundConfig::new(
-        TenantId::from_u128(1),
-        ActorId::from_u128(1),
-        "support@acme.example",
-    );
-    config.trusted_servers = vec!["mx.acme.example".into()];
+    let (desk, channel) = memory_desk(files, |_| {});
     World {
         runtime: tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .unwrap(),
         desk,
-        channel: MailChannel::new(config, FsAttachments::new(files), NoSenders),
+        channel,
     }
 }
 

@@ -6,9 +6,8 @@
 mod common;
 
 use common::manifest::manifest;
-use helpdesk_core::{ActorId, DeskConfig, TenantId};
-use helpdesk_engine::{Desk, ManualClock, MemoryStore, NoNotifier};
-use helpdesk_mail::{Arrival, FsAttachments, InboundConfig, MailChannel, NoSenders, Unverified};
+use common::memory::memory_desk;
+use helpdesk_mail::{Arrival, Unverified};
 use proptest::prelude::*;
 
 proptest! {
@@ -28,12 +27,7 @@ proptest! {
         let mails = manifest();
         let files = tempfile::tempdir().unwrap();
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().unwrap());
-        let desk = Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, clock).unwrap();
-        let mut config = InboundConfig::new(TenantId::from_u128(1), ActorId::from_u128(1), "support@acme.example");
-        config.trusted_servers = vec!["mx.acme.example".into()];
-        config.unverified = Unverified::Hold;
-        let channel = MailChannel::new(config, FsAttachments::new(files.path()), NoSenders);
+        let (desk, channel) = memory_desk(files.path(), |config| config.unverified = Unverified::Hold);
         let arrival = Arrival { authenticated, ..Arrival::default() };
 
         for pick in picks {

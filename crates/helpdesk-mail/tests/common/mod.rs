@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 pub mod manifest;
+pub mod memory;
 
 /// The corpus directory; a test fails when it is missing.
 pub fn corpus_dir() -> PathBuf {
