@@ -14,7 +14,7 @@ use crate::error::{ConfigError, DeskError, Reuse};
 use crate::ids::{CommandId, EventId};
 use crate::notification::{ConfigDirectory, Directory, Templates, watcher};
 use crate::notifier::Notifier;
-use crate::recent::Recent;
+use crate::store::TicketCache;
 use crate::store::{
     Append, Appended, CommandRecord, Fingerprint, MessageId, Page, SearchQuery, Store, StoreError,
     StoredEvent, TicketQuery, TicketRow,
@@ -292,7 +292,7 @@ pub struct Desk<S, N, C> {
     notifier: N,
     clock: C,
     options: DeskOptions,
-    recent: Recent,
+    recent: TicketCache,
     templates: Arc<Templates>,
     directory: Arc<dyn Directory>,
 }
@@ -364,7 +364,7 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
             store,
             notifier,
             clock,
-            recent: Recent::new(options.recent_tickets),
+            recent: TicketCache::new(options.recent_tickets),
             options,
         })
     }

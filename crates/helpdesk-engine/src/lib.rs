@@ -17,7 +17,6 @@ mod ids;
 mod memory;
 mod notification;
 mod notifier;
-mod recent;
 mod scheduler;
 pub mod store;
 pub mod view;

@@ -8,7 +8,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use helpdesk_core::{Reach, TenantId, Ticket, TicketId, TicketNumber};
 use helpdesk_engine::store::{
     Append, Appended, Claimed, CommandRecord, DeadLetter, DueTicket, Logged, MessageId,
-    OutboxMessage, Outcome, Page, SearchQuery, StoredEvent, TicketQuery, TicketRow,
+    OutboxMessage, Outcome, Page, SearchQuery, StoredEvent, TicketCache, TicketQuery, TicketRow,
 };
 use helpdesk_engine::{CommandId, Store, StoreError};
 use rusqlite::Connection;
@@ -81,6 +81,9 @@ pub struct SqliteStore {
     inflight: Arc<InFlight>,
     durable: Arc<Durable>,
     gate: Arc<Gate>,
+    /// Tickets as written or read lately, checked against the ticket's
+    /// version at each load.
+    tickets: Arc<TicketCache>,
     jobs: Option<mpsc::Sender<Job>>,
     writer: Option<JoinHandle<()>>,
 }
@@ -213,6 +216,7 @@ impl SqliteStore {
             inflight,
             durable,
             gate,
+            tickets: Arc::new(TicketCache::new(options.cached_tickets)),
             jobs: Some(jobs),
             writer: Some(writer),
         })
@@ -354,8 +358,14 @@ impl Store for SqliteStore {
     /// sync of the commit that wrote the version it found.
     async fn load(&self, tenant: TenantId, ticket: TicketId) -> Result<Option<Ticket>, StoreError> {
         self.inflight.settled((tenant, ticket)).await;
+        let tickets = self.tickets.clone();
         self.read_durable(move |conn, path, durable| {
-            let loaded = read::load(conn, path, tenant, ticket)?;
+            let key = (tenant, ticket);
+            let loaded = read::load(conn, path, tenant, ticket, tickets.get(key))?;
+            match &loaded {
+                Some(found) => tickets.put(key, found.clone()),
+                None => tickets.forget(key),
+            }
             let wait = match &loaded {
                 Some(found) => durable.event(conn, path, tenant, ticket, found.version())?,
                 None => Wait::Nothing,
@@ -410,14 +420,18 @@ impl Store for SqliteStore {
         // statements.
         let encoded = append::encode(&self.path, &append)?;
         let key = (append.tenant, append.command.ticket);
-        drop(append);
+        let after = append.ticket;
         let (reply, answer) = oneshot::channel();
         self.inflight.start(key);
         if let Err(e) = self.send(Job::Append(Box::new(encoded), reply)) {
             self.inflight.finish(key);
             return Err(e);
         }
-        answer.await.map_err(|_| self.stopped())?
+        let appended = answer.await.map_err(|_| self.stopped())?;
+        if matches!(appended, Ok(Appended::Written)) && after.exists() {
+            self.tickets.put(key, after);
+        }
+        appended
     }
 
     async fn query(

@@ -209,6 +209,57 @@ async fn snapshots_are_written_now_and_then_and_loads_apply_the_rest() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kept_ticket_is_read_again_only_as_far_as_another_store_moved_it() {
+    // Given two stores on one file (two processes), the first of which
+    // wrote a ticket and the second read it, and the ticket's snapshot made
+    // unreadable.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let first = desk(SqliteStore::open(&path).unwrap());
+    let second = desk(SqliteStore::open(&path).unwrap());
+    let ticket = busy_ticket(&first, "Kept").await;
+    second.store().load(TENANT, ticket).await.unwrap().unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute("UPDATE snapshots SET body = 'not a ticket'", [])
+        .unwrap();
+
+    // Then the first store answers from the ticket it keeps; a store that
+    // keeps none reads the snapshot and says what is wrong with it.
+    let kept = first.store().load(TENANT, ticket).await.unwrap().unwrap();
+    assert_eq!(kept.subject(), "Kept");
+    let fresh = SqliteStore::open(&path).unwrap();
+    assert!(matches!(
+        fresh.load(TENANT, ticket).await,
+        Err(StoreError::Corrupt { .. })
+    ));
+
+    // When the second store adds three replies to the ticket it keeps.
+    let mut last = None;
+    for n in 0..3 {
+        let reply = Command::Reply {
+            comment: new_comment_id(),
+            body: format!("Reply {n}"),
+            attachments: Vec::new(),
+        };
+        let done = second.execute(Request::new(agent(), ticket, reply)).await;
+        last = done.unwrap().ticket;
+    }
+    conn.execute("UPDATE snapshots SET body = 'not a ticket'", [])
+        .unwrap();
+
+    // Then the first store's load is the second's ticket: the kept one
+    // with the three replies applied, the snapshot never read.
+    let loaded = first.store().load(TENANT, ticket).await.unwrap();
+    assert_eq!(loaded, last);
+    assert_eq!(loaded.unwrap().version(), kept.version() + 3);
+
+    // And a ticket gone from the file is gone from the store that kept it.
+    conn.execute_batch("PRAGMA foreign_keys = OFF; DELETE FROM snapshots; DELETE FROM tickets;")
+        .unwrap();
+    assert_eq!(first.store().load(TENANT, ticket).await.unwrap(), None);
+}
+
 #[tokio::test]
 async fn an_empty_file_is_migrated_from_version_0() {
     let dir = tempfile::tempdir().unwrap();

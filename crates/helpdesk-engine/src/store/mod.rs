@@ -114,6 +114,7 @@ mod query;
 mod record;
 mod row;
 mod search;
+mod ticket_cache;
 
 use std::future::Future;
 
@@ -130,6 +131,7 @@ pub use query::{Cursor, Filter, Order, Page, SortKey, TicketQuery, sort_key};
 pub use record::{Append, Appended, CommandRecord, StoredEvent};
 pub use row::TicketRow;
 pub use search::SearchQuery;
+pub use ticket_cache::TicketCache;
 
 use crate::ids::CommandId;
 

@@ -1,12 +1,18 @@
-//! [`Recent`]: the tickets a desk executed commands on lately, so the next
-//! command on one of them decides without reading the store.
+//! [`TicketCache`]: tickets kept decoded, by tenant and id, so the next
+//! use of one of them needs no read or decoding.
 //!
-//! A ticket here may be stale: another desk on the same store may have
-//! moved it on. That is safe, because the store refuses an append whose
-//! expected version is not the ticket's ([`StoreError::Conflict`]), and a
-//! stale ticket's version is always behind. The desk then forgets the
-//! entry and loads the ticket. A command refused on a cached ticket is
-//! decided again on a loaded one, since the newer state may allow it.
+//! A desk keeps the tickets it executed commands on lately, so the next
+//! command on one of them decides without reading the store. A ticket kept
+//! there may be stale: another desk on the same store may have moved it
+//! on. That is safe, because the store refuses an append whose expected
+//! version is not the ticket's ([`StoreError::Conflict`]), and a stale
+//! ticket's version is always behind. The desk then forgets the entry and
+//! loads the ticket. A command refused on a cached ticket is decided again
+//! on a loaded one, since the newer state may allow it.
+//!
+//! A store may keep the tickets it wrote and read the same way, and answer
+//! a load from one once it has checked the ticket's version in the store
+//! (replaying the events past it, if any).
 //!
 //! [`StoreError::Conflict`]: crate::StoreError::Conflict
 
@@ -15,14 +21,30 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use helpdesk_core::{TenantId, Ticket, TicketId};
 
+/// A ticket's tenant and id.
 type Key = (TenantId, TicketId);
 
 /// At most twice `capacity` tickets, in two generations: entries go into
 /// the young one; when it is full it becomes the old one and the old one
 /// is dropped. A hit in the old generation moves the ticket back to the
-/// young one, so tickets in use stay.
+/// young one, so tickets in use stay. A [`Ticket`]'s clones share its
+/// contents, so reading a kept ticket copies none of them.
+///
+/// ```
+/// use helpdesk_core::{TenantId, Ticket, TicketId};
+/// use helpdesk_engine::store::TicketCache;
+///
+/// let cache = TicketCache::new(100);
+/// let key = (TenantId::from_u128(1), TicketId::from_u128(7));
+/// cache.put(key, Ticket::new(key.1));
+/// assert_eq!(cache.get(key).map(|t| t.id()), Some(key.1));
+/// // Another tenant's key finds nothing.
+/// assert!(cache.get((TenantId::from_u128(2), key.1)).is_none());
+/// cache.forget(key);
+/// assert!(cache.get(key).is_none());
+/// ```
 #[derive(Debug)]
-pub(crate) struct Recent {
+pub struct TicketCache {
     capacity: usize,
     generations: Mutex<Generations>,
 }
@@ -33,9 +55,9 @@ struct Generations {
     old: HashMap<Key, Ticket, foldhash::fast::RandomState>,
 }
 
-impl Recent {
+impl TicketCache {
     /// A cache of up to twice `capacity` tickets; 0 keeps none.
-    pub(crate) fn new(capacity: usize) -> Self {
+    pub fn new(capacity: usize) -> Self {
         Self {
             capacity,
             generations: Mutex::default(),
@@ -48,8 +70,8 @@ impl Recent {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The ticket as this desk last wrote it, if it is still kept.
-    pub(crate) fn get(&self, key: Key) -> Option<Ticket> {
+    /// The ticket kept under `key`, if it is still kept.
+    pub fn get(&self, key: Key) -> Option<Ticket> {
         if self.capacity == 0 {
             return None;
         }
@@ -62,8 +84,9 @@ impl Recent {
         Some(ticket)
     }
 
-    /// Keeps `ticket`, as this desk just wrote it.
-    pub(crate) fn put(&self, key: Key, ticket: Ticket) {
+    /// Keeps `ticket` under `key` (its tenant and id), replacing what was
+    /// kept there.
+    pub fn put(&self, key: Key, ticket: Ticket) {
         if self.capacity > 0 {
             self.generations().insert(self.capacity, key, ticket);
         }
@@ -71,7 +94,7 @@ impl Recent {
 
     /// Forgets the ticket: the store holds a newer one, or it is unknown
     /// what the store holds.
-    pub(crate) fn forget(&self, key: Key) {
+    pub fn forget(&self, key: Key) {
         if self.capacity > 0 {
             let mut generations = self.generations();
             generations.young.remove(&key);
@@ -104,7 +127,7 @@ mod tests {
 
     #[test]
     fn keeps_at_most_twice_its_capacity_and_what_is_in_use() {
-        let recent = Recent::new(2);
+        let recent = TicketCache::new(2);
         for n in 1..=4 {
             recent.put(key(n), ticket(n));
         }
@@ -120,11 +143,11 @@ mod tests {
 
     #[test]
     fn forgets_and_keeps_nothing_at_capacity_zero() {
-        let recent = Recent::new(4);
+        let recent = TicketCache::new(4);
         recent.put(key(1), ticket(1));
         recent.forget(key(1));
         assert!(recent.get(key(1)).is_none());
-        let none = Recent::new(0);
+        let none = TicketCache::new(0);
         none.put(key(1), ticket(1));
         assert!(none.get(key(1)).is_none());
     }
