@@ -13,6 +13,10 @@
 //! `ingest/64 in flight` and `ingest/256 in flight` replies on as many
 //! conversations as mails in flight, as when mail arrives from many people,
 //! so SQLite's group commit and the attachment store's share each sync.
+//!
+//! The files (each mail's original) go to a `SqliteAttachments` database
+//! beside the store; `ingest/64 in flight, files on disk` keeps them in
+//! `FsAttachments` instead, a file each.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -22,7 +26,10 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use futures_util::StreamExt;
 use helpdesk_core::{ActorId, DeskConfig, TenantId};
 use helpdesk_engine::{Desk, ManualClock, NoNotifier};
-use helpdesk_mail::{Arrival, FsAttachments, InboundConfig, Mail, MailChannel, NoSenders, Outcome};
+use helpdesk_mail::{
+    Arrival, AttachmentStore, FsAttachments, InboundConfig, Mail, MailChannel, NoSenders, Outcome,
+    SqliteAttachments,
+};
 use helpdesk_sqlite::SqliteStore;
 
 const TENANT: TenantId = TenantId::from_u128(0xbe7c);
@@ -74,19 +81,20 @@ In-Reply-To: <first-{thread}@customer.test>\r\nReferences: <first-{thread}@custo
     raw
 }
 
-struct Bench {
+struct Bench<A> {
     runtime: tokio::runtime::Runtime,
     desk: Desk<SqliteStore, NoNotifier, ManualClock>,
-    channel: MailChannel<FsAttachments, NoSenders>,
+    channel: MailChannel<A, NoSenders>,
     next: AtomicU64,
     /// How many tickets the replies in flight are spread over.
     tickets: u64,
     _dir: tempfile::TempDir,
 }
 
-impl Bench {
-    /// Replies spread over `tickets` tickets at a time.
-    fn new(tickets: u64) -> Self {
+impl<A: AttachmentStore> Bench<A> {
+    /// Replies spread over `tickets` tickets at a time, their files kept in
+    /// what `attachments` makes in the bench's directory.
+    fn new(tickets: u64, attachments: impl FnOnce(&std::path::Path) -> A) -> Self {
         let dir = tempfile::tempdir().expect("temporary directory");
         let store = SqliteStore::open(dir.path().join("desk.db")).expect("SQLite store");
         let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().expect("instant"));
@@ -94,11 +102,7 @@ impl Bench {
         let mut config =
             InboundConfig::new(TENANT, ActorId::from_u128(1), "support@help.example.com");
         config.trusted_servers = vec!["mx.example.com".into()];
-        let channel = MailChannel::new(
-            config,
-            FsAttachments::new(dir.path().join("files")),
-            NoSenders,
-        );
+        let channel = MailChannel::new(config, attachments(dir.path()), NoSenders);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -160,7 +164,7 @@ Subject: VPN drops every hour\r\nMessage-ID: <first-{thread}@customer.test>\r\n\
 
 /// `iters` times `in_flight` mails ingested on `bench`, `in_flight` of
 /// them at any moment: each one done makes room for the next.
-fn in_flight(bench: &Bench, in_flight: u64, iters: u64) -> Duration {
+fn in_flight<A: AttachmentStore>(bench: &Bench<A>, in_flight: u64, iters: u64) -> Duration {
     bench.runtime.block_on(async {
         let start = Instant::now();
         let mails = futures_util::stream::iter(0..iters * in_flight).map(|_| bench.ingest());
@@ -191,7 +195,7 @@ fn mail(c: &mut Criterion) {
     // Each bench's desk is made when it first runs, so a filtered run
     // makes only the one it measures.
     let one_ticket = OnceLock::new();
-    let one_ticket = || one_ticket.get_or_init(|| Bench::new(1));
+    let one_ticket = || one_ticket.get_or_init(|| Bench::new(1, in_database));
     group.bench_function("ingest/one at a time", |b| {
         let bench = one_ticket();
         b.iter_custom(|iters| {
@@ -213,11 +217,23 @@ fn mail(c: &mut Criterion) {
         let bench = OnceLock::new();
         group.throughput(Throughput::Elements(n));
         group.bench_function(format!("ingest/{n} in flight"), |b| {
-            let bench = bench.get_or_init(|| Bench::new(n));
+            let bench = bench.get_or_init(|| Bench::new(n, in_database));
             b.iter_custom(|iters| in_flight(bench, n, iters))
         });
     }
+    group.throughput(Throughput::Elements(64));
+    let on_disk = OnceLock::new();
+    group.bench_function("ingest/64 in flight, files on disk", |b| {
+        let bench =
+            on_disk.get_or_init(|| Bench::new(64, |dir| FsAttachments::new(dir.join("files"))));
+        b.iter_custom(|iters| in_flight(bench, 64, iters))
+    });
     group.finish();
+}
+
+/// The bench's attachments: a SQLite database beside the store.
+fn in_database(dir: &std::path::Path) -> SqliteAttachments {
+    SqliteAttachments::new(dir.join("attachments.db"))
 }
 
 criterion_group! {

@@ -34,4 +34,6 @@ pub use inbound::{
 
 #[cfg(feature = "object-store")]
 pub use storage::ObjectStoreAttachments;
+#[cfg(feature = "sqlite")]
+pub use storage::SqliteAttachments;
 pub use storage::{AttachmentError, AttachmentKey, AttachmentStore, FsAttachments};

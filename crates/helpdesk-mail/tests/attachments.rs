@@ -1,5 +1,6 @@
 //! Attachment stores keep content by tenant and key, idempotently: on the
-//! file system, and (with the `object-store` feature) in an object store.
+//! file system, (with the `sqlite` feature) in a SQLite database file, and
+//! (with the `object-store` feature) in an object store.
 #![allow(clippy::unwrap_used)]
 
 use helpdesk_mail::{AttachmentKey, AttachmentStore, FsAttachments};
@@ -58,6 +59,58 @@ async fn the_file_system_store_keeps_content_by_tenant_and_key() {
         .filter(|p| AttachmentKey::parse(p.rsplit('/').next().unwrap_or_default()).is_none())
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[cfg(feature = "sqlite")]
+#[tokio::test]
+async fn a_sqlite_database_keeps_content_by_tenant_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("attachments.db");
+    let store = helpdesk_mail::SqliteAttachments::new(&path);
+    // Given nothing stored yet, a get creates nothing.
+    let key = AttachmentKey::of(b"invoice.pdf bytes");
+    assert_eq!(store.get(Uuid::from_u128(1), &key).await.unwrap(), None);
+    assert!(!path.exists());
+    keeps_content_by_tenant_and_key(&store).await;
+
+    // And a second store on the same file (another process, or after a
+    // restart) reads what the first wrote, a file of 5 MB included.
+    let large: Vec<u8> = (0..5_000_000u32).map(|i| (i % 251) as u8).collect();
+    let large_key = store.put(Uuid::from_u128(1), &large).await.unwrap();
+    let reopened = helpdesk_mail::SqliteAttachments::new(&path);
+    assert_eq!(
+        reopened
+            .get(Uuid::from_u128(1), &key)
+            .await
+            .unwrap()
+            .unwrap(),
+        b"invoice.pdf bytes"
+    );
+    assert_eq!(
+        reopened
+            .get(Uuid::from_u128(1), &large_key)
+            .await
+            .unwrap()
+            .unwrap(),
+        large
+    );
+}
+
+#[cfg(feature = "sqlite")]
+#[tokio::test]
+async fn a_sqlite_database_that_cannot_be_opened_names_its_file() {
+    // Given a path whose directory is a file.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("blocked"), b"a file").unwrap();
+    let store = helpdesk_mail::SqliteAttachments::new(dir.path().join("blocked/a.db"));
+
+    // When a file is put, the error names the store, the operation and the
+    // key.
+    let error = store.put(Uuid::from_u128(1), b"bytes").await.unwrap_err();
+    assert_eq!(error.operation, "put");
+    assert_eq!(error.key, AttachmentKey::of(b"bytes"));
+    assert!(error.store.ends_with("blocked/a.db"), "{error}");
+    assert!(error.reason.starts_with("open:"), "{error}");
 }
 
 #[cfg(feature = "object-store")]

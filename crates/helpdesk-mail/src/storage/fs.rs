@@ -1,13 +1,11 @@
 //! [`FsAttachments`]: attachments in a directory.
 
 use std::path::PathBuf;
-use std::sync::mpsc::Sender;
-use std::sync::{Arc, OnceLock};
 
-use tokio::sync::oneshot;
 use uuid::Uuid;
 
 use super::fs_batch::{self, Job};
+use super::writer::Writer;
 use super::{AttachmentError, AttachmentKey, AttachmentStore};
 
 /// Keeps attachments as files under a root directory, one directory per
@@ -35,9 +33,7 @@ use super::{AttachmentError, AttachmentKey, AttachmentStore};
 #[derive(Debug, Clone)]
 pub struct FsAttachments {
     root: PathBuf,
-    /// The writer thread's queue, started by the first put (or why it
-    /// could not start).
-    writer: Arc<OnceLock<Result<Sender<Job>, String>>>,
+    writer: Writer<Job>,
 }
 
 impl FsAttachments {
@@ -45,7 +41,7 @@ impl FsAttachments {
     pub fn new(root: impl Into<PathBuf>) -> Self {
         Self {
             root: root.into(),
-            writer: Arc::default(),
+            writer: Writer::default(),
         }
     }
 
@@ -55,34 +51,22 @@ impl FsAttachments {
         key: &AttachmentKey,
         e: impl ToString,
     ) -> AttachmentError {
-        AttachmentError {
-            store: self.root.display().to_string(),
-            operation,
-            key: key.clone(),
-            reason: e.to_string(),
-        }
+        AttachmentError::new(self.root.display(), operation, key, e)
     }
 }
 
 impl AttachmentStore for FsAttachments {
     async fn put(&self, tenant: Uuid, bytes: &[u8]) -> Result<AttachmentKey, AttachmentError> {
         let key = AttachmentKey::of(bytes);
-        let writer = self
-            .writer
-            .get_or_init(|| fs_batch::start().map_err(|e| format!("start the writer: {e}")))
-            .as_ref()
-            .map_err(|e| self.error("put", &key, e))?;
-        let (reply, answer) = oneshot::channel();
-        let job = Job {
+        let start = || fs_batch::start().map_err(|e| format!("start the writer: {e}"));
+        let job = |reply| Job {
             path: self.root.join(key.path(tenant)),
             bytes: bytes.to_vec(),
             reply,
         };
-        let stopped = || self.error("put", &key, "the writer stopped");
-        writer.send(job).map_err(|_| stopped())?;
-        answer
+        self.writer
+            .write(start, job)
             .await
-            .map_err(|_| stopped())?
             .map_err(|e| self.error("put", &key, e))?;
         Ok(key)
     }

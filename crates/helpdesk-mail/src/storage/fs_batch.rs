@@ -19,7 +19,8 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
 
 use tempfile::NamedTempFile;
-use tokio::sync::oneshot;
+
+use super::writer::Reply;
 
 /// The most files one batch writes before it is made durable.
 const MAX_BATCH: usize = 256;
@@ -31,7 +32,7 @@ const SYNC_THREADS: usize = 8;
 pub(super) struct Job {
     pub(super) path: PathBuf,
     pub(super) bytes: Vec<u8>,
-    pub(super) reply: oneshot::Sender<Result<(), String>>,
+    pub(super) reply: Reply,
 }
 
 /// Starts the writer thread; it ends once every sender is dropped.

@@ -6,14 +6,19 @@
 //! once, and a key names the same bytes forever. Each tenant's files are
 //! kept apart: a key looked up under another tenant finds nothing.
 //!
-//! [`FsAttachments`] keeps them in a directory; with the `object-store`
-//! feature, [`ObjectStoreAttachments`] keeps them in any `object_store`
-//! backend (S3 and compatible services, Azure, GCS).
+//! [`FsAttachments`] keeps them in a directory; with the `sqlite` feature,
+//! [`SqliteAttachments`] keeps them in a SQLite database file (no file per
+//! attachment); with the `object-store` feature, [`ObjectStoreAttachments`]
+//! keeps them in any `object_store` backend (S3 and compatible services,
+//! Azure, GCS).
 
 mod fs;
 mod fs_batch;
 #[cfg(feature = "object-store")]
 mod object;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+mod writer;
 
 use std::fmt;
 use std::future::Future;
@@ -24,6 +29,8 @@ use uuid::Uuid;
 pub use fs::FsAttachments;
 #[cfg(feature = "object-store")]
 pub use object::ObjectStoreAttachments;
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteAttachments;
 
 /// The key of stored content: the hex SHA-256 of its bytes.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -84,6 +91,23 @@ pub struct AttachmentError {
     pub key: AttachmentKey,
     /// The underlying error.
     pub reason: String,
+}
+
+impl AttachmentError {
+    /// The failure of `operation` on `key` in `store`, for `reason`.
+    pub(crate) fn new(
+        store: impl fmt::Display,
+        operation: &'static str,
+        key: &AttachmentKey,
+        reason: impl ToString,
+    ) -> Self {
+        Self {
+            store: store.to_string(),
+            operation,
+            key: key.clone(),
+            reason: reason.to_string(),
+        }
+    }
 }
 
 /// Keeps attachment bytes by tenant and content key. Implement it to keep

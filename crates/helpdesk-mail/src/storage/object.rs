@@ -52,12 +52,8 @@ impl ObjectStoreAttachments {
         key: &AttachmentKey,
         e: impl ToString,
     ) -> AttachmentError {
-        AttachmentError {
-            store: format!("{} ({})", self.store, self.prefix),
-            operation,
-            key: key.clone(),
-            reason: e.to_string(),
-        }
+        let store = format!("{} ({})", self.store, self.prefix);
+        AttachmentError::new(store, operation, key, e)
     }
 }
 
