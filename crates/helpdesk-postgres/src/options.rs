@@ -59,6 +59,12 @@ pub struct PostgresOptions {
     /// page soon since such words match often. Counting stops at this
     /// number, so a larger one costs more on searches of common words.
     pub common_word: u32,
+    /// How many decoded tickets the store keeps (up to twice this many).
+    /// A load of a kept ticket whose row is still at its version is
+    /// answered without sending or decoding the snapshot; a row that moved
+    /// on (another host wrote) sends its snapshot as before. 0 keeps none.
+    /// Default: 1,000.
+    pub cached_tickets: usize,
 }
 
 impl Default for PostgresOptions {
@@ -72,6 +78,7 @@ impl Default for PostgresOptions {
             host: None,
             retries: 3,
             common_word: 5_000,
+            cached_tickets: 1_000,
         }
     }
 }

@@ -9,8 +9,8 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use helpdesk_core::{Reach, TenantId, Ticket, TicketId, TicketNumber};
 use helpdesk_engine::store::{
     Append, Appended, Claimed, CommandRecord, DeadLetter, DueTicket, Fingerprint, Logged,
-    MessageId, OutboxMessage, Outcome, Page, SearchQuery, StoredEvent, TicketQuery, TicketRow,
-    lease_until,
+    MessageId, OutboxMessage, Outcome, Page, SearchQuery, StoredEvent, TicketCache, TicketQuery,
+    TicketRow, lease_until,
 };
 use helpdesk_engine::{CommandId, Store, StoreError};
 use tokio_postgres::NoTls;
@@ -61,6 +61,9 @@ struct Inner {
     host: String,
     channel: String,
     announcer: Announcer,
+    /// Tickets as written or read lately, checked against the row's
+    /// version at each load.
+    tickets: TicketCache,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -178,6 +181,7 @@ impl PostgresStore {
             Some(schema) => format!("helpdesk.{schema}"),
             None => "helpdesk".to_owned(),
         };
+        let tickets = TicketCache::new(options.cached_tickets);
         let store = Self {
             inner: Arc::new(Inner {
                 pool,
@@ -186,6 +190,7 @@ impl PostgresStore {
                 host,
                 channel,
                 announcer: Announcer::default(),
+                tickets,
             }),
         };
         // Fail now, not at the first command, if the role cannot be taken.
@@ -272,30 +277,52 @@ impl PostgresStore {
         Ok(Tx::start(&self.inner.pool, scope, read_only, what).await?)
     }
 
+    /// The ticket kept, when its row is still at the kept version (the
+    /// snapshot is then not sent); else the row's snapshot, kept for the
+    /// next load.
     async fn try_load(&self, tenant: TenantId, ticket: TicketId) -> Result<Option<Ticket>, Fail> {
+        let key = (tenant, ticket);
+        let kept = self.inner.tickets.get(key);
+        let kept_version = kept
+            .as_ref()
+            .and_then(|kept| i64::try_from(kept.version()).ok())
+            .unwrap_or(-1);
         let mut tx = self
             .tx(Scope::Tenant(tenant), true, "load a ticket")
             .await?;
         let stmt = tx
             .prepare(
-                "SELECT version, snapshot FROM tickets WHERE tenant = $1 AND id = $2",
+                "SELECT version, CASE WHEN version = $3 THEN NULL ELSE snapshot END \
+                 FROM tickets WHERE tenant = $1 AND id = $2",
                 "load a ticket",
             )
             .await?;
         let rows = tx
             .query(
                 &stmt,
-                &[&tenant.as_uuid(), &ticket.as_uuid()],
+                &[&tenant.as_uuid(), &ticket.as_uuid(), &kept_version],
                 "load a ticket",
             )
             .await?;
         tx.commit().await?;
         let Some(row) = rows.first() else {
+            self.inner.tickets.forget(key);
             return Ok(None);
         };
         let what = format!("ticket {ticket}");
         let version: i64 = get(row, 0, &what)?;
-        let Json(loaded): Json<Ticket> = get(row, 1, &what)?;
+        let snapshot: Option<Json<Ticket>> = get(row, 1, &what)?;
+        let loaded = match (snapshot, kept) {
+            (Some(Json(loaded)), _) => loaded,
+            (None, Some(kept)) => kept,
+            (None, None) => {
+                return Err(StoreError::Corrupt {
+                    what,
+                    reason: "its row has no snapshot".into(),
+                }
+                .into());
+            }
+        };
         if i64::try_from(loaded.version()).ok() != Some(version) {
             return Err(StoreError::Corrupt {
                 what,
@@ -306,6 +333,7 @@ impl PostgresStore {
             }
             .into());
         }
+        self.inner.tickets.put(key, loaded.clone());
         Ok(Some(loaded))
     }
 
@@ -939,7 +967,12 @@ impl Store for PostgresStore {
     }
 
     async fn append(&self, append: Append) -> Result<Appended, StoreError> {
-        self.retrying(|| self.try_append(&append)).await
+        let appended = self.retrying(|| self.try_append(&append)).await;
+        if matches!(appended, Ok(Appended::Written)) && append.ticket.exists() {
+            let key = (append.tenant, append.command.ticket);
+            self.inner.tickets.put(key, append.ticket);
+        }
+        appended
     }
 
     async fn query(
