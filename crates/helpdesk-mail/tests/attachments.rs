@@ -98,11 +98,12 @@ async fn a_sqlite_database_keeps_content_by_tenant_and_key() {
 
 #[cfg(feature = "sqlite")]
 #[tokio::test]
-async fn a_sqlite_database_that_cannot_be_opened_names_its_file() {
+async fn a_sqlite_database_that_cannot_be_opened_names_its_file_until_it_can() {
     // Given a path whose directory is a file.
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("blocked"), b"a file").unwrap();
-    let store = helpdesk_mail::SqliteAttachments::new(dir.path().join("blocked/a.db"));
+    let blocked = dir.path().join("blocked");
+    std::fs::write(&blocked, b"a file").unwrap();
+    let store = helpdesk_mail::SqliteAttachments::new(blocked.join("a.db"));
 
     // When a file is put, the error names the store, the operation and the
     // key.
@@ -111,6 +112,13 @@ async fn a_sqlite_database_that_cannot_be_opened_names_its_file() {
     assert_eq!(error.key, AttachmentKey::of(b"bytes"));
     assert!(error.store.ends_with("blocked/a.db"), "{error}");
     assert!(error.reason.starts_with("open:"), "{error}");
+
+    // When the directory is there, the next put opens the database.
+    std::fs::remove_file(&blocked).unwrap();
+    std::fs::create_dir(&blocked).unwrap();
+    let key = store.put(Uuid::from_u128(1), b"bytes").await.unwrap();
+    let read = store.get(Uuid::from_u128(1), &key).await.unwrap();
+    assert_eq!(read.as_deref(), Some(&b"bytes"[..]));
 }
 
 #[cfg(feature = "object-store")]

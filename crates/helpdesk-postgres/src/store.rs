@@ -277,9 +277,9 @@ impl PostgresStore {
         Ok(Tx::start(&self.inner.pool, scope, read_only, what).await?)
     }
 
-    /// The ticket kept, when its row is still at the kept version (the
-    /// snapshot is then not sent); else the row's snapshot, kept for the
-    /// next load.
+    /// The ticket kept, when its row is still at the kept version and time
+    /// of update (the snapshot is then not sent); else the row's snapshot,
+    /// kept for the next load.
     async fn try_load(&self, tenant: TenantId, ticket: TicketId) -> Result<Option<Ticket>, Fail> {
         let key = (tenant, ticket);
         let kept = self.inner.tickets.get(key);
@@ -287,12 +287,16 @@ impl PostgresStore {
             .as_ref()
             .and_then(|kept| i64::try_from(kept.version()).ok())
             .unwrap_or(-1);
+        let kept_update = kept
+            .as_ref()
+            .map_or(DateTime::<Utc>::UNIX_EPOCH, Ticket::updated_at);
         let mut tx = self
             .tx(Scope::Tenant(tenant), true, "load a ticket")
             .await?;
         let stmt = tx
             .prepare(
-                "SELECT version, CASE WHEN version = $3 THEN NULL ELSE snapshot END \
+                "SELECT version, \
+                 CASE WHEN version = $3 AND updated_at = $4 THEN NULL ELSE snapshot END \
                  FROM tickets WHERE tenant = $1 AND id = $2",
                 "load a ticket",
             )
@@ -300,7 +304,12 @@ impl PostgresStore {
         let rows = tx
             .query(
                 &stmt,
-                &[&tenant.as_uuid(), &ticket.as_uuid(), &kept_version],
+                &[
+                    &tenant.as_uuid(),
+                    &ticket.as_uuid(),
+                    &kept_version,
+                    &kept_update,
+                ],
                 "load a ticket",
             )
             .await?;

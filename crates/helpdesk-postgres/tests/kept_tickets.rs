@@ -60,6 +60,18 @@ async fn a_kept_ticket_is_answered_until_another_host_moves_it_on() {
         None
     );
 
+    // When the row is changed at the same version (as a restore or a
+    // rewrite would), the kept ticket is no longer trusted.
+    let shift = |by: &str| {
+        format!("UPDATE {schema}.tickets SET updated_at = updated_at {by} interval '1 microsecond'")
+    };
+    client.batch_execute(&shift("+")).await.unwrap();
+    assert!(matches!(
+        first.store().load(tenant, id).await,
+        Err(StoreError::Corrupt { .. })
+    ));
+    client.batch_execute(&shift("-")).await.unwrap();
+
     // When the second host adds a note (writing a good snapshot).
     let note = Command::AddNote {
         comment: helpdesk_engine::new_comment_id(),

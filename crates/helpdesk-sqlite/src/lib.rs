@@ -158,7 +158,7 @@
 //! | `tickets` | `no`; unique `(tenant, id)`, unique `(tenant, number)` | the projection: `number` (the ticket's number in its tenant), `version`, `subject`, `status`, `sub_status`, `priority`, `group_id`, `assignee`, `requester`, `tags` (JSON), `next_due`, `created_at`, `updated_at` |
 //! | `ticket_numbers` | `tenant` | `last`: the tenant's last number handed out, moved by one statement on the writer's connection |
 //! | `messages` | `(tenant, message_id)` | `ticket`: the ticket a mail's message id (normalised, case kept) was first bound to |
-//! | `snapshots` | `ticket` (its `no`) | `version`, `body` (the ticket's JSON at that version), written at a ticket's first append and then every [`SNAPSHOT_EVERY`] events; a load applies the events after it |
+//! | `snapshots` | `ticket` (its `no`) | `version`, `body` (the ticket's JSON at that version), written at a ticket's first append and then every [`SNAPSHOT_EVERY`] events; a load applies the events after it (unless the store keeps the ticket decoded at the row's version and time of update) |
 //! | `events` | `seq` (write order); unique `(ticket, version)` | `id`, `command`, `at`, `type`, `body` (the event's JSON): the source of truth |
 //! | `ticket_tags` | `(ticket, tag)` | one row per tag, with the ticket's `tenant`, `id`, `next_due` and `updated_at` copied for the tag's list |
 //! | `commands` | `(tenant, command)` | `ticket`, `from_version`, `to_version`: answers retries |

@@ -68,11 +68,12 @@ pub struct SqliteOptions {
     /// log grows; the writer does it itself at eight times as many. Default: 4,096 pages (16 MiB with 4 KiB pages). With the other
     /// settings SQLite checkpoints at 1,000 pages, on the writer.
     pub checkpoint_pages: u32,
-    /// How many decoded tickets the store keeps (up to twice this many),
-    /// so a load of a ticket it wrote or read lately reads the ticket's
-    /// version and nothing else when the ticket has not moved on since,
-    /// and only the events after it when it has. 0 keeps none. Default:
-    /// 1,000.
+    /// How many decoded tickets the store keeps (up to twice this many).
+    /// A load of a ticket it wrote or read lately reads the ticket's row,
+    /// and answers the kept ticket while the row is at its version and
+    /// time of update, without reading or decoding the snapshot and events
+    /// (it still waits for the commit that wrote that version to be
+    /// synced). 0 keeps none. Default: 1,000.
     pub cached_tickets: usize,
 }
 

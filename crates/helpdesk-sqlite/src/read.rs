@@ -16,10 +16,10 @@ use crate::error::failed;
 use crate::outbox::{MESSAGE_COLUMNS, MESSAGE_JOINS};
 
 /// The ticket as of its last event, read in one read transaction: `kept`
-/// (a ticket decoded earlier) when the ticket's row is at its version, or
-/// `kept` with the events after it applied when the row is ahead; else its
-/// latest snapshot (see [`SNAPSHOT_EVERY`](crate::append::SNAPSHOT_EVERY))
-/// with the events after it applied.
+/// (a ticket decoded earlier) while the ticket's row is at its version and
+/// time of update; else its latest snapshot (see
+/// [`SNAPSHOT_EVERY`](crate::append::SNAPSHOT_EVERY)) with the events after
+/// it applied.
 pub(crate) fn load(
     conn: &Connection,
     path: &Path,
@@ -30,53 +30,52 @@ pub(crate) fn load(
     let read = conn
         .unchecked_transaction()
         .map_err(failed(path, "begin load"))?;
-    let found: Option<(i64, i64)> = read
-        .prepare_cached("SELECT no, version FROM tickets WHERE tenant = ?1 AND id = ?2")
+    if let Some(kept) = kept {
+        let row: Option<(i64, i64)> = read
+            .prepare_cached("SELECT version, updated_at FROM tickets WHERE tenant = ?1 AND id = ?2")
+            .map_err(failed(path, "prepare load"))?
+            .query_row(params![key(tenant), key(ticket)], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()
+            .map_err(failed(path, "load ticket"))?;
+        let Some((version, updated_at)) = row else {
+            return Ok(None);
+        };
+        if i64::try_from(kept.version()).ok() == Some(version)
+            && codec::nanos_saturating(kept.updated_at()) == updated_at
+        {
+            return Ok(Some(kept));
+        }
+    }
+    let found: Option<(i64, i64, i64, String)> = read
+        .prepare_cached(
+            "SELECT t.no, t.version, s.version, s.body FROM tickets AS t \
+             JOIN snapshots AS s ON s.ticket = t.no WHERE t.tenant = ?1 AND t.id = ?2",
+        )
         .map_err(failed(path, "prepare load"))?
         .query_row(params![key(tenant), key(ticket)], |r| {
-            Ok((r.get(0)?, r.get(1)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })
         .optional()
         .map_err(failed(path, "load ticket"))?;
-    let Some((no, stored)) = found else {
+    let Some((no, stored, at, body)) = found else {
         return Ok(None);
     };
-    let kept = kept
-        .filter(|kept| i64::try_from(kept.version()).is_ok_and(|at| at <= stored) && kept.exists());
-    let (mut loaded, at) = match kept {
-        Some(kept) => {
-            let at = i64::try_from(kept.version()).unwrap_or(i64::MAX);
-            (kept, at)
-        }
-        None => {
-            let snapshot: Option<(i64, String)> = read
-                .prepare_cached("SELECT version, body FROM snapshots WHERE ticket = ?1")
-                .map_err(failed(path, "prepare load"))?
-                .query_row(params![no], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()
-                .map_err(failed(path, "load ticket"))?;
-            let Some((at, body)) = snapshot else {
-                return Ok(None);
-            };
-            let loaded: Ticket = from_json(&body, &format!("the snapshot of ticket {ticket}"))?;
-            expect_version(ticket, &loaded, at, "its snapshot is of", "it is filed as")?;
-            (loaded, at)
-        }
-    };
-    if at < stored {
-        let what = format!("an event of ticket {ticket}");
-        let mut stmt = read
-            .prepare_cached(
-                "SELECT body FROM events WHERE ticket = ?1 AND version > ?2 ORDER BY version",
-            )
-            .map_err(failed(path, "prepare load"))?;
-        let mut rows = stmt
-            .query(params![no, at])
-            .map_err(failed(path, "load events"))?;
-        while let Some(row) = rows.next().map_err(failed(path, "load events"))? {
-            let event: Event = from_json(text(row, 0, &what)?, &what)?;
-            apply(&mut loaded, &event);
-        }
+    let mut loaded: Ticket = from_json(&body, &format!("the snapshot of ticket {ticket}"))?;
+    expect_version(ticket, &loaded, at, "its snapshot is of", "it is filed as")?;
+    let what = format!("an event of ticket {ticket}");
+    let mut stmt = read
+        .prepare_cached(
+            "SELECT body FROM events WHERE ticket = ?1 AND version > ?2 ORDER BY version",
+        )
+        .map_err(failed(path, "prepare load"))?;
+    let mut rows = stmt
+        .query(params![no, at])
+        .map_err(failed(path, "load events"))?;
+    while let Some(row) = rows.next().map_err(failed(path, "load events"))? {
+        let event: Event = from_json(text(row, 0, &what)?, &what)?;
+        apply(&mut loaded, &event);
     }
     expect_version(
         ticket,

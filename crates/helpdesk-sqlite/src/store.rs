@@ -358,21 +358,24 @@ impl Store for SqliteStore {
     /// sync of the commit that wrote the version it found.
     async fn load(&self, tenant: TenantId, ticket: TicketId) -> Result<Option<Ticket>, StoreError> {
         self.inflight.settled((tenant, ticket)).await;
-        let tickets = self.tickets.clone();
-        self.read_durable(move |conn, path, durable| {
-            let key = (tenant, ticket);
-            let loaded = read::load(conn, path, tenant, ticket, tickets.get(key))?;
-            match &loaded {
-                Some(found) => tickets.put(key, found.clone()),
-                None => tickets.forget(key),
-            }
-            let wait = match &loaded {
-                Some(found) => durable.event(conn, path, tenant, ticket, found.version())?,
-                None => Wait::Nothing,
-            };
-            Ok((loaded, wait))
-        })
-        .await
+        let key = (tenant, ticket);
+        let kept = self.tickets.get(key);
+        let loaded = self
+            .read_durable(move |conn, path, durable| {
+                let loaded = read::load(conn, path, tenant, ticket, kept)?;
+                let wait = match &loaded {
+                    Some(found) => durable.event(conn, path, tenant, ticket, found.version())?,
+                    None => Wait::Nothing,
+                };
+                Ok((loaded, wait))
+            })
+            .await?;
+        // Kept once durable, as an append keeps what it wrote.
+        match &loaded {
+            Some(found) => self.tickets.put(key, found.clone()),
+            None => self.tickets.forget(key),
+        }
+        Ok(loaded)
     }
 
     /// Waits for the sync of the commit that wrote the newest event found.

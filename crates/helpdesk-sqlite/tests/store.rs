@@ -210,7 +210,7 @@ async fn snapshots_are_written_now_and_then_and_loads_apply_the_rest() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_kept_ticket_is_read_again_only_as_far_as_another_store_moved_it() {
+async fn a_kept_ticket_is_answered_only_while_its_row_is_as_it_was() {
     // Given two stores on one file (two processes), the first of which
     // wrote a ticket and the second read it, and the ticket's snapshot made
     // unreadable.
@@ -221,6 +221,9 @@ async fn a_kept_ticket_is_read_again_only_as_far_as_another_store_moved_it() {
     let ticket = busy_ticket(&first, "Kept").await;
     second.store().load(TENANT, ticket).await.unwrap().unwrap();
     let conn = rusqlite::Connection::open(&path).unwrap();
+    let good: String = conn
+        .query_row("SELECT body FROM snapshots", [], |r| r.get(0))
+        .unwrap();
     conn.execute("UPDATE snapshots SET body = 'not a ticket'", [])
         .unwrap();
 
@@ -233,8 +236,24 @@ async fn a_kept_ticket_is_read_again_only_as_far_as_another_store_moved_it() {
         fresh.load(TENANT, ticket).await,
         Err(StoreError::Corrupt { .. })
     ));
+    // And another tenant finds nothing under the same id.
+    let stranger = TenantId::from_u128(0xbad);
+    assert_eq!(first.store().load(stranger, ticket).await.unwrap(), None);
 
-    // When the second store adds three replies to the ticket it keeps.
+    // When the row is changed at the same version (as a restore or a
+    // rewrite would), the kept ticket is no longer trusted.
+    conn.execute("UPDATE tickets SET updated_at = updated_at + 1", [])
+        .unwrap();
+    assert!(matches!(
+        first.store().load(TENANT, ticket).await,
+        Err(StoreError::Corrupt { .. })
+    ));
+    conn.execute("UPDATE tickets SET updated_at = updated_at - 1", [])
+        .unwrap();
+    conn.execute("UPDATE snapshots SET body = ?1", [&good])
+        .unwrap();
+
+    // When the second store adds three replies.
     let mut last = None;
     for n in 0..3 {
         let reply = Command::Reply {
@@ -245,11 +264,8 @@ async fn a_kept_ticket_is_read_again_only_as_far_as_another_store_moved_it() {
         let done = second.execute(Request::new(agent(), ticket, reply)).await;
         last = done.unwrap().ticket;
     }
-    conn.execute("UPDATE snapshots SET body = 'not a ticket'", [])
-        .unwrap();
 
-    // Then the first store's load is the second's ticket: the kept one
-    // with the three replies applied, the snapshot never read.
+    // Then the first store reads the ticket as the second left it.
     let loaded = first.store().load(TENANT, ticket).await.unwrap();
     assert_eq!(loaded, last);
     assert_eq!(loaded.unwrap().version(), kept.version() + 3);

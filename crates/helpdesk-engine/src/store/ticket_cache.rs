@@ -1,20 +1,4 @@
-//! [`TicketCache`]: tickets kept decoded, by tenant and id, so the next
-//! use of one of them needs no read or decoding.
-//!
-//! A desk keeps the tickets it executed commands on lately, so the next
-//! command on one of them decides without reading the store. A ticket kept
-//! there may be stale: another desk on the same store may have moved it
-//! on. That is safe, because the store refuses an append whose expected
-//! version is not the ticket's ([`StoreError::Conflict`]), and a stale
-//! ticket's version is always behind. The desk then forgets the entry and
-//! loads the ticket. A command refused on a cached ticket is decided again
-//! on a loaded one, since the newer state may allow it.
-//!
-//! A store may keep the tickets it wrote and read the same way, and answer
-//! a load from one once it has checked the ticket's version in the store
-//! (replaying the events past it, if any).
-//!
-//! [`StoreError::Conflict`]: crate::StoreError::Conflict
+//! [`TicketCache`]: tickets kept decoded, by tenant and id.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -24,11 +8,28 @@ use helpdesk_core::{TenantId, Ticket, TicketId};
 /// A ticket's tenant and id.
 type Key = (TenantId, TicketId);
 
-/// At most twice `capacity` tickets, in two generations: entries go into
-/// the young one; when it is full it becomes the old one and the old one
-/// is dropped. A hit in the old generation moves the ticket back to the
-/// young one, so tickets in use stay. A [`Ticket`]'s clones share its
-/// contents, so reading a kept ticket copies none of them.
+/// Tickets kept decoded, by tenant and id, so the next use of one of them
+/// needs no read or decoding: at most twice `capacity` tickets, in two
+/// generations. Entries go into the young one; when it is full it becomes
+/// the old one and the old one is dropped. A hit in the old generation
+/// moves the ticket back to the young one, so tickets in use stay. A
+/// [`Ticket`]'s clones share its contents, so reading a kept ticket copies
+/// none of them.
+///
+/// A kept ticket may be stale: another desk or process on the same store
+/// may have moved it on. Whoever answers from one must say how that is
+/// caught:
+///
+/// - A desk keeps the tickets it executed commands on lately and decides
+///   the next command on one without a load. The store refuses an append
+///   whose expected version is not the ticket's
+///   ([`StoreError::Conflict`](crate::StoreError::Conflict)), and a stale
+///   ticket's version is always behind; the desk then forgets the entry
+///   and loads the ticket. A command refused on a kept ticket is decided
+///   again on a loaded one, since the newer state may allow it.
+/// - A store may keep the tickets it wrote and read, and answer a load from
+///   one only after checking, in the same read, that the ticket's row is
+///   still at its version and time of update (see `docs/ADAPTERS.md`).
 ///
 /// ```
 /// use helpdesk_core::{TenantId, Ticket, TicketId};

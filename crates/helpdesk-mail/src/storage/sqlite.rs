@@ -5,7 +5,7 @@ use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use uuid::Uuid;
 
 use super::writer::{Reply, Writer};
@@ -14,7 +14,7 @@ use super::{AttachmentError, AttachmentKey, AttachmentStore};
 /// The most files one transaction writes.
 const MAX_BATCH: usize = 256;
 
-/// The most bytes one transaction writes, past its first file.
+/// The bytes after which a transaction takes no more files.
 const MAX_BATCH_BYTES: usize = 64 << 20;
 
 /// How long a connection waits for another process's lock on the file.
@@ -38,8 +38,9 @@ const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS attachments (
 /// with one sync (group commit). Keep the database apart from the desk's
 /// store, so that attachments do not grow the store's backups.
 ///
-/// The file is opened on first use; several processes may share it. Clones
-/// share the writer thread and the reading connection.
+/// The file is opened by the first put, and by each next one while it
+/// cannot be; several processes may share it. Clones share the writer
+/// thread and the reading connection.
 ///
 /// ```
 /// use helpdesk_mail::{AttachmentStore, SqliteAttachments};
@@ -93,11 +94,11 @@ impl AttachmentStore for SqliteAttachments {
     async fn put(&self, tenant: Uuid, bytes: &[u8]) -> Result<AttachmentKey, AttachmentError> {
         let key = AttachmentKey::of(bytes);
         let start = || {
-            let connection = open(&self.path).map_err(|e| format!("open: {e}"))?;
             let (jobs, receiver) = mpsc::channel();
+            let path = self.path.clone();
             std::thread::Builder::new()
                 .name("helpdesk-attachments".into())
-                .spawn(move || write(connection, &receiver))
+                .spawn(move || write(&path, &receiver))
                 .map_err(|e| format!("start the writer: {e}"))?;
             Ok(jobs)
         };
@@ -125,10 +126,19 @@ impl AttachmentStore for SqliteAttachments {
             let connection = match reader.as_mut() {
                 Some(connection) => connection,
                 None if !path.exists() => return Ok(None),
-                None => reader.insert(open(&path)?),
+                None => reader.insert(open_reader(&path)?),
             };
-            connection
-                .prepare_cached("SELECT bytes FROM attachments WHERE tenant = ?1 AND key = ?2")?
+            let select = "SELECT bytes FROM attachments WHERE tenant = ?1 AND key = ?2";
+            let mut statement = match connection.prepare_cached(select) {
+                // A database whose first write has not made its table yet.
+                Err(rusqlite::Error::SqliteFailure(_, Some(reason)))
+                    if reason.starts_with("no such table") =>
+                {
+                    return Ok(None);
+                }
+                prepared => prepared?,
+            };
+            statement
                 .query_row(params![tenant.as_bytes(), wanted.as_str()], |row| {
                     row.get::<_, Vec<u8>>(0)
                 })
@@ -138,6 +148,16 @@ impl AttachmentStore for SqliteAttachments {
             .map_err(|e| self.error("get", key, e))?
             .map_err(|e| self.error("get", key, e))
     }
+}
+
+/// A connection that reads the database at `path`, and changes nothing.
+fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
+    let connection = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    connection.busy_timeout(BUSY_TIMEOUT)?;
+    Ok(connection)
 }
 
 /// The database at `path`, created with its table if new, in WAL mode with
@@ -152,11 +172,14 @@ fn open(path: &Path) -> rusqlite::Result<Connection> {
 }
 
 /// The writer thread: takes the first file waiting and every other one
-/// already queued (within [`MAX_BATCH`] and [`MAX_BATCH_BYTES`]), writes
-/// them in one transaction, and answers each once it is committed. While
-/// it waits for the disk, new files queue and form the next batch. Ends
-/// once every sender is dropped.
-fn write(mut connection: Connection, jobs: &Receiver<Job>) {
+/// already queued (up to [`MAX_BATCH`] files, and no more once they reach
+/// [`MAX_BATCH_BYTES`]), writes them in one transaction, and answers each
+/// once it is committed. While it waits for the disk, new files queue and
+/// form the next batch. The database at `path` is opened for the first
+/// batch, and again for each next one while it cannot be (each file is
+/// answered with why). Ends once every sender is dropped.
+fn write(path: &Path, jobs: &Receiver<Job>) {
+    let mut connection: Option<Connection> = None;
     while let Ok(first) = jobs.recv() {
         let mut bytes = first.bytes.len();
         let mut batch = vec![first];
@@ -169,7 +192,17 @@ fn write(mut connection: Connection, jobs: &Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let results = write_batch(&mut connection, &batch);
+        let opened = match connection.as_mut() {
+            Some(opened) => Ok(opened),
+            None => open(path).map(|opened| connection.insert(opened)),
+        };
+        let results = match opened {
+            Ok(opened) => write_batch(opened, &batch),
+            Err(e) => {
+                let reason = format!("open: {e}");
+                batch.iter().map(|_| Err(reason.clone())).collect()
+            }
+        };
         tracing::trace!(files = batch.len(), bytes, "attachments committed");
         for (job, result) in batch.into_iter().zip(results) {
             // A caller that stopped waiting still has its file.
@@ -178,34 +211,42 @@ fn write(mut connection: Connection, jobs: &Receiver<Job>) {
     }
 }
 
-/// Writes `batch` in one transaction: each file's result, in order. A file
-/// that fails alone (too large for SQLite, say) fails alone; when the
-/// commit fails, every file does.
+/// Writes `batch` in one transaction, taken at once (so a lock held by
+/// another process is waited for once, not by each file): each file's
+/// result, in order. A file that fails alone (one a trigger refuses, say)
+/// fails alone; when the transaction cannot begin or commit, every file
+/// does.
 fn write_batch(connection: &mut Connection, batch: &[Job]) -> Vec<Result<(), String>> {
-    let written = (|| {
-        let transaction = connection.transaction()?;
-        let results = {
-            let mut insert = transaction.prepare_cached(
-                "INSERT INTO attachments (tenant, key, bytes) VALUES (?1, ?2, ?3) \
-                 ON CONFLICT (tenant, key) DO NOTHING",
-            )?;
-            batch
-                .iter()
-                .map(|job| {
-                    insert
-                        .execute(params![job.tenant.as_bytes(), job.key.as_str(), job.bytes])
-                        .map(drop)
-                        .map_err(|e| e.to_string())
-                })
-                .collect::<Vec<_>>()
-        };
-        transaction.commit()?;
-        Ok::<_, rusqlite::Error>(results)
-    })();
-    written.unwrap_or_else(|e| {
-        let reason = format!("commit: {e}");
+    let every = |step: &str, e: rusqlite::Error| {
+        let reason = format!("{step}: {e}");
         batch.iter().map(|_| Err(reason.clone())).collect()
-    })
+    };
+    let transaction = match connection.transaction_with_behavior(TransactionBehavior::Immediate) {
+        Ok(transaction) => transaction,
+        Err(e) => return every("begin", e),
+    };
+    let results = {
+        let mut insert = match transaction.prepare_cached(
+            "INSERT INTO attachments (tenant, key, bytes) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (tenant, key) DO NOTHING",
+        ) {
+            Ok(insert) => insert,
+            Err(e) => return every("prepare", e),
+        };
+        batch
+            .iter()
+            .map(|job| {
+                insert
+                    .execute(params![job.tenant.as_bytes(), job.key.as_str(), job.bytes])
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            })
+            .collect::<Vec<_>>()
+    };
+    match transaction.commit() {
+        Ok(()) => results,
+        Err(e) => every("commit", e),
+    }
 }
 
 #[cfg(test)]
