@@ -34,16 +34,23 @@ pub(super) fn utf8_headers(raw: &[u8]) -> Cow<'_, [u8]> {
     Cow::Owned(fixed)
 }
 
-/// Where the header section ends: at its blank line, or the whole message.
+/// Where the header section ends: at its blank line (the first `\r\n\r\n`
+/// or `\n\n`, at its first byte), or the whole message. Reads only as far
+/// as the blank line.
 fn header_end(raw: &[u8]) -> usize {
-    let crlf = raw.windows(4).position(|w| w == b"\r\n\r\n");
-    let lf = raw.windows(2).position(|w| w == b"\n\n");
-    match (crlf, lf) {
-        (Some(a), Some(b)) => a.min(b),
-        (Some(a), None) => a,
-        (None, Some(b)) => b,
-        (None, None) => raw.len(),
+    let mut from = 0;
+    while let Some(offset) = raw[from..].iter().position(|&b| b == b'\n') {
+        let newline = from + offset;
+        let rest = &raw[newline + 1..];
+        if rest.starts_with(b"\n") {
+            return newline;
+        }
+        if rest.starts_with(b"\r\n") && newline > 0 && raw[newline - 1] == b'\r' {
+            return newline - 1;
+        }
+        from = newline + 1;
     }
+    raw.len()
 }
 
 /// The first `charset=` label of the message, as an encoding.
@@ -89,6 +96,27 @@ pub(super) fn decode_iso_2022_jp_runs(text: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn the_header_end_is_the_first_blank_line_of_either_kind(
+            raw in proptest::collection::vec(prop_oneof![Just(b'\r'), Just(b'\n'), Just(b'a')], 0..40)
+        ) {
+            // The whole message searched for each kind of blank line.
+            let crlf = raw.windows(4).position(|w| w == b"\r\n\r\n");
+            let lf = raw.windows(2).position(|w| w == b"\n\n");
+            let first = crlf.into_iter().chain(lf).min().unwrap_or(raw.len());
+            prop_assert_eq!(header_end(&raw), first);
+        }
+    }
+
+    #[test]
+    fn the_header_end_is_found_before_the_body_is_read() {
+        assert_eq!(header_end(b"Subject: a\r\n\r\nbody\n\nmore"), 10);
+        assert_eq!(header_end(b"Subject: a\n\nbody\r\n\r\n"), 10);
+        assert_eq!(header_end(b"Subject: a\r\n"), 12);
+    }
 
     #[test]
     fn an_undecoded_iso_2022_jp_run_is_decoded_and_the_rest_kept() {
