@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use futures_util::StreamExt;
 use helpdesk_core::{ActorId, DeskConfig, TenantId};
-use helpdesk_engine::{Desk, DeskOptions, ManualClock, NoNotifier};
+use helpdesk_engine::{Desk, ManualClock, NoNotifier};
 use helpdesk_mail::{
     Arrival, AttachmentStore, FsAttachments, InboundConfig, Mail, MailChannel, NoSenders, Outcome,
     SqliteAttachments,
@@ -104,14 +104,7 @@ impl<A: AttachmentStore + 'static> Bench<A> {
         let dir = tempfile::tempdir().expect("temporary directory");
         let store = SqliteStore::open(dir.path().join("desk.db")).expect("SQLite store");
         let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().expect("instant"));
-        // Up to 64 replies in flight on one ticket contend for its version:
-        // each may be decided again once for every reply ahead of it.
-        let options = DeskOptions {
-            max_attempts: 64,
-            ..DeskOptions::default()
-        };
-        let desk = Desk::with_options(DeskConfig::default(), store, NoNotifier, clock, options)
-            .expect("desk");
+        let desk = Desk::new(DeskConfig::default(), store, NoNotifier, clock).expect("desk");
         let mut config =
             InboundConfig::new(TENANT, ActorId::from_u128(1), "support@help.example.com");
         config.trusted_servers = vec!["mx.example.com".into()];

@@ -19,6 +19,7 @@ use crate::store::{
     Append, Appended, CommandRecord, Fingerprint, MessageId, Page, SearchQuery, Store, StoreError,
     StoredEvent, TicketQuery, TicketRow,
 };
+use crate::turns::Turns;
 
 /// A command as a caller sends it: who, on which ticket, what, under which
 /// caller-chosen id.
@@ -230,7 +231,9 @@ impl Executed {
 #[derive(Debug, Clone)]
 pub struct DeskOptions {
     /// How many times a command is decided again after losing a version
-    /// race before giving up with [`DeskError::Contended`].
+    /// race before giving up with [`DeskError::Contended`]. Only other
+    /// desks on the same store race this one: its own commands on one
+    /// ticket take turns.
     pub max_attempts: u32,
     /// The actor id the SLA scheduler acts as.
     pub scheduler: ActorId,
@@ -293,6 +296,7 @@ pub struct Desk<S, N, C> {
     clock: C,
     options: DeskOptions,
     recent: TicketCache,
+    turns: Turns,
     templates: Arc<Templates>,
     directory: Arc<dyn Directory>,
 }
@@ -365,6 +369,7 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
             notifier,
             clock,
             recent: TicketCache::new(options.recent_tickets),
+            turns: Turns::default(),
             options,
         })
     }
@@ -510,6 +515,8 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     async fn execute_one(&self, request: &Request) -> Result<Executed, DeskError> {
         let tenant = request.actor.tenant;
         let key = (tenant, request.ticket);
+        // This desk's commands on the ticket wait for each other.
+        let _turn = self.turns.take(key).await;
         let fingerprint = request.fingerprint();
         // A ticket being opened is new: it needs no load. If its id is
         // taken after all, the append's version check says so, and the

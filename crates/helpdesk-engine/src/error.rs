@@ -51,7 +51,9 @@ pub enum DeskError {
     #[error(transparent)]
     Rejected(#[from] DomainError),
     /// Other writers kept changing the ticket; the command was decided
-    /// again `attempts` times and still lost the race. Retrying later with
+    /// again `attempts` times and still lost the race. The other writers
+    /// are other desks (other hosts or processes) on the same store: a
+    /// desk's own commands on one ticket take turns. Retrying later with
     /// the same command id is safe.
     #[error("ticket {ticket} kept changing: gave up after {attempts} attempts")]
     Contended {

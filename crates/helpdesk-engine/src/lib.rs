@@ -19,6 +19,7 @@ mod notification;
 mod notifier;
 mod scheduler;
 pub mod store;
+mod turns;
 pub mod view;
 
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -33,13 +33,18 @@ fn agent() -> Actor {
 }
 
 fn desk<S: Store>(store: S) -> Desk<S, NoNotifier, ManualClock> {
+    desk_attempting(store, 64)
+}
+
+/// A desk that decides a command at most `attempts` times.
+fn desk_attempting<S: Store>(store: S, attempts: u32) -> Desk<S, NoNotifier, ManualClock> {
     Desk::with_options(
         helpdesk_testkit::config(),
         store,
         NoNotifier,
         ManualClock::new(helpdesk_testkit::start()),
         DeskOptions {
-            max_attempts: 64,
+            max_attempts: attempts,
             ..DeskOptions::default()
         },
     )
@@ -423,6 +428,39 @@ async fn one_appends_conflict_does_not_fail_its_batch() {
             .unwrap()
             .is_some()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_desks_commands_on_one_ticket_take_turns_and_none_is_decided_twice() {
+    // Given a desk that decides each command once (no second attempt), and
+    // a ticket.
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("turns.db")).unwrap();
+    let desk = Arc::new(desk_attempting(store, 1));
+    let shared = busy_ticket(&desk, "Everyone at once").await;
+    let before = desk.store().load(TENANT, shared).await.unwrap().unwrap();
+
+    // When 64 notes are added to it at once.
+    let notes = (0..64).map(|n| {
+        let desk = desk.clone();
+        tokio::spawn(async move {
+            let admin = Actor::admin(ActorId::from_u128(0xa3), TENANT);
+            let note = Command::AddNote {
+                comment: new_comment_id(),
+                body: format!("note {n}"),
+            };
+            desk.execute(Request::new(admin, shared, note)).await
+        })
+    });
+    let notes: Vec<_> = notes.collect();
+
+    // Then every one is added: they waited for each other, none lost a
+    // race to the store.
+    for note in notes {
+        note.await.unwrap().unwrap();
+    }
+    let after = desk.store().load(TENANT, shared).await.unwrap().unwrap();
+    assert_eq!(after.version(), before.version() + 64);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
