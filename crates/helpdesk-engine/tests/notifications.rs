@@ -7,7 +7,7 @@ mod sent;
 
 use helpdesk_core::notification::{NotificationChannel, NotifyOn, Recipient};
 use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId, TicketId, Vouched};
-use helpdesk_engine::store::MessageId;
+use helpdesk_engine::store::{DeadLetter, MessageId};
 use helpdesk_engine::{
     Contact, Desk, Directory, DirectoryFuture, ManualClock, MemoryStore, Notification, OptOut,
     Request, Store, new_comment_id, new_ticket_id,
@@ -128,6 +128,15 @@ impl Given {
     async fn dispatched(&self) -> Vec<Notification> {
         sent::dispatched(&self.desk, &self.clock).await
     }
+
+    /// The tenant's dead letters, the first ten.
+    async fn dead_letters(&self) -> Vec<DeadLetter> {
+        self.desk
+            .store()
+            .dead_letters(TENANT, None, 10)
+            .await
+            .unwrap()
+    }
 }
 
 #[tokio::test]
@@ -226,12 +235,7 @@ async fn nobody_without_an_address_is_emailed_and_the_delivery_is_a_dead_letter_
     let sent = given.dispatched().await;
     assert_eq!(to(&sent, ALICE).len(), 1);
     assert!(to(&sent, LENA).is_empty());
-    let dead = given
-        .desk
-        .store()
-        .dead_letters(TENANT, None, 10)
-        .await
-        .unwrap();
+    let dead = given.dead_letters().await;
     assert_eq!(dead.len(), 2, "the assignment and the reply to Lena");
     assert!(
         dead.iter()
@@ -337,12 +341,7 @@ async fn a_delivery_that_sends_no_mail_binds_no_message_id() {
     let sent = given.dispatched().await;
     assert!(to(&sent, LENA).is_empty(), "nothing is sent to Lena");
     // Then no message id of hers leads to the ticket
-    let dead = given
-        .desk
-        .store()
-        .dead_letters(TENANT, None, 10)
-        .await
-        .unwrap();
+    let dead = given.dead_letters().await;
     assert!(!dead.is_empty(), "her deliveries are dead letters");
     for letter in dead {
         let key = MessageId::of_delivery(letter.message.id);
