@@ -342,7 +342,14 @@ impl PostgresStore {
             }
             .into());
         }
-        self.inner.tickets.put(key, loaded.clone());
+        // An append that finished while this was read may have kept a newer
+        // version; a row behind the kept ticket (a restored database)
+        // replaces it.
+        if kept_version > version {
+            self.inner.tickets.put(key, loaded.clone());
+        } else {
+            self.inner.tickets.put_unless_newer(key, loaded.clone());
+        }
         Ok(Some(loaded))
     }
 

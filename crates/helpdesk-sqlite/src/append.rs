@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use helpdesk_core::{TenantId, TicketNumber};
+use helpdesk_core::{TenantId, Ticket, TicketNumber};
 use helpdesk_engine::store::{Append, Appended, CommandRecord};
 use helpdesk_engine::{DeliveryId, StoreError};
 use rusqlite::{OptionalExtension, params};
@@ -32,6 +32,8 @@ pub(crate) struct Encoded {
     rows: Option<Rows>,
     /// The mail's Message-ID bound to the ticket with the append.
     message: Option<String>,
+    /// The ticket as the append leaves it, to keep once it is durable.
+    pub(crate) after: Option<Ticket>,
 }
 
 /// The rows an append with events writes.
@@ -145,6 +147,7 @@ pub(crate) fn encode(path: &Path, append: &Append) -> Result<Encoded, StoreError
         next_due: append.row.next_due.map(|d| nanos(path, d)).transpose()?,
         rows,
         message: append.message.as_ref().map(|m| m.as_str().to_owned()),
+        after: append.ticket.exists().then(|| append.ticket.clone()),
     })
 }
 

@@ -1,24 +1,28 @@
 //! Appends on their way to the disk, by ticket, so a load of a ticket
-//! waits for them.
+//! waits for them, and the tickets they wrote, kept decoded.
 //!
 //! Without this, a command that lost a version race reloads the ticket
 //! while the winner's append is still committing, decides on the old
 //! version again, and is bound to lose again. Waiting for the appends in
 //! flight makes every reload see the newest committed version, which
 //! halves the attempts of contended commands.
+//!
+//! An append's ticket is kept before the loads waiting for it are woken,
+//! so that they find it kept instead of reading and decoding it.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use helpdesk_core::{TenantId, TicketId};
+use helpdesk_core::{TenantId, Ticket, TicketId};
+use helpdesk_engine::store::TicketCache;
 use tokio::sync::Notify;
 
 type Key = (TenantId, TicketId);
 
-/// Appends in flight per ticket.
-#[derive(Default)]
+/// Appends in flight per ticket, and the tickets appends and loads left.
 pub(crate) struct InFlight {
     tickets: Mutex<HashMap<Key, Entry>>,
+    kept: TicketCache,
 }
 
 struct Entry {
@@ -27,6 +31,20 @@ struct Entry {
 }
 
 impl InFlight {
+    /// Keeps up to twice `cached_tickets` tickets decoded.
+    pub(crate) fn new(cached_tickets: usize) -> Self {
+        Self {
+            tickets: Mutex::default(),
+            kept: TicketCache::new(cached_tickets),
+        }
+    }
+
+    /// The tickets kept decoded: those the last appends wrote and the
+    /// last loads read, once durable.
+    pub(crate) fn kept(&self) -> &TicketCache {
+        &self.kept
+    }
+
     fn tickets(&self) -> MutexGuard<'_, HashMap<Key, Entry>> {
         self.tickets.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -42,8 +60,13 @@ impl InFlight {
             .count += 1;
     }
 
-    /// Notes that an append to `key` was committed or failed.
-    pub(crate) fn finish(&self, key: Key) {
+    /// Notes that an append to `key` was committed or failed; `wrote`, the
+    /// ticket it left once durable, is kept before any load waiting for
+    /// it is woken.
+    pub(crate) fn finish(&self, key: Key, wrote: Option<Ticket>) {
+        if let Some(ticket) = wrote {
+            self.kept.put(key, ticket);
+        }
         let mut tickets = self.tickets();
         if let Some(entry) = tickets.get_mut(&key) {
             entry.count = entry.count.saturating_sub(1);

@@ -8,7 +8,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use helpdesk_core::{Reach, TenantId, Ticket, TicketId, TicketNumber};
 use helpdesk_engine::store::{
     Append, Appended, Claimed, CommandRecord, DeadLetter, DueTicket, Logged, MessageId,
-    OutboxMessage, Outcome, Page, SearchQuery, StoredEvent, TicketCache, TicketQuery, TicketRow,
+    OutboxMessage, Outcome, Page, SearchQuery, StoredEvent, TicketQuery, TicketRow,
 };
 use helpdesk_engine::{CommandId, Store, StoreError};
 use rusqlite::Connection;
@@ -81,9 +81,6 @@ pub struct SqliteStore {
     inflight: Arc<InFlight>,
     durable: Arc<Durable>,
     gate: Arc<Gate>,
-    /// Tickets as written or read lately, checked against the ticket's
-    /// version at each load.
-    tickets: Arc<TicketCache>,
     jobs: Option<mpsc::Sender<Job>>,
     writer: Option<JoinHandle<()>>,
 }
@@ -176,7 +173,7 @@ impl SqliteStore {
         let (jobs, receiver) = mpsc::channel();
         let max_batch = options.max_batch;
         let writer_path = path.clone();
-        let inflight = Arc::new(InFlight::default());
+        let inflight = Arc::new(InFlight::new(options.cached_tickets));
         let writer_inflight = inflight.clone();
         let gate = Arc::new(Gate::default());
         let (durable, durability) = match pipelined {
@@ -216,7 +213,6 @@ impl SqliteStore {
             inflight,
             durable,
             gate,
-            tickets: Arc::new(TicketCache::new(options.cached_tickets)),
             jobs: Some(jobs),
             writer: Some(writer),
         })
@@ -359,7 +355,8 @@ impl Store for SqliteStore {
     async fn load(&self, tenant: TenantId, ticket: TicketId) -> Result<Option<Ticket>, StoreError> {
         self.inflight.settled((tenant, ticket)).await;
         let key = (tenant, ticket);
-        let kept = self.tickets.get(key);
+        let kept = self.inflight.kept().get(key);
+        let kept_version = kept.as_ref().map(Ticket::version);
         let loaded = self
             .read_durable(move |conn, path, durable| {
                 let loaded = read::load(conn, path, tenant, ticket, kept)?;
@@ -370,10 +367,16 @@ impl Store for SqliteStore {
                 Ok((loaded, wait))
             })
             .await?;
-        // Kept once durable, as an append keeps what it wrote.
+        // Kept once durable, as an append keeps what it wrote, unless an
+        // append that finished meanwhile kept a newer version; a row found
+        // behind the kept ticket (a restored file) replaces it.
+        let kept = self.inflight.kept();
         match &loaded {
-            Some(found) => self.tickets.put(key, found.clone()),
-            None => self.tickets.forget(key),
+            Some(found) if kept_version.is_some_and(|v| v > found.version()) => {
+                kept.put(key, found.clone());
+            }
+            Some(found) => kept.put_unless_newer(key, found.clone()),
+            None => kept.forget(key),
         }
         Ok(loaded)
     }
@@ -423,18 +426,13 @@ impl Store for SqliteStore {
         // statements.
         let encoded = append::encode(&self.path, &append)?;
         let key = (append.tenant, append.command.ticket);
-        let after = append.ticket;
         let (reply, answer) = oneshot::channel();
         self.inflight.start(key);
         if let Err(e) = self.send(Job::Append(Box::new(encoded), reply)) {
-            self.inflight.finish(key);
+            self.inflight.finish(key, None);
             return Err(e);
         }
-        let appended = answer.await.map_err(|_| self.stopped())?;
-        if matches!(appended, Ok(Appended::Written)) && after.exists() {
-            self.tickets.put(key, after);
-        }
-        appended
+        answer.await.map_err(|_| self.stopped())?
     }
 
     async fn query(

@@ -284,8 +284,13 @@ pub(crate) fn answer(
         // a retry with the same command id answers the first result.
         match waiting {
             Waiting::One(append, reply) => {
-                inflight.finish((append.tenant, append.record.ticket));
-                if let Some(result) = results.next() {
+                let result = results.next();
+                let wrote = match &result {
+                    Some(Ok(Appended::Written)) => append.after,
+                    _ => None,
+                };
+                inflight.finish((append.tenant, append.record.ticket), wrote);
+                if let Some(result) = result {
                     let _ = reply.send(result);
                 }
             }

@@ -281,6 +281,73 @@ async fn a_kept_ticket_is_answered_only_while_its_row_is_as_it_was() {
     assert_eq!(first.store().load(TENANT, ticket).await.unwrap(), None);
 }
 
+/// Polls `conn` until `events` events are committed.
+async fn committed_events(conn: &rusqlite::Connection, events: i64) {
+    for _ in 0..10_000 {
+        let found: i64 = conn
+            .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+            .unwrap();
+        if found >= events {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+    panic!("{events} events never committed");
+}
+
+#[tokio::test]
+async fn a_load_waiting_for_an_append_finds_the_ticket_it_wrote_kept() {
+    // Given a ticket whose snapshot is unreadable, a reply to it committed
+    // and waiting for its sync, and a load of it waiting for the reply.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let desk = Arc::new(desk(SqliteStore::open(&path).unwrap()));
+    let ticket = busy_ticket(&desk, "Kept").await;
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute("UPDATE snapshots SET body = 'not a ticket'", [])
+        .unwrap();
+    let before: i64 = conn
+        .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+        .unwrap();
+    let hold = desk.store().hold_syncs();
+    let replied = tokio::spawn({
+        let desk = desk.clone();
+        async move {
+            let reply = Command::Reply {
+                comment: new_comment_id(),
+                body: "Kept for the load".into(),
+                attachments: Vec::new(),
+            };
+            desk.execute(Request::new(agent(), ticket, reply)).await
+        }
+    });
+    committed_events(&conn, before + 1).await;
+    let load = tokio::spawn({
+        let desk = desk.clone();
+        async move { desk.store().load(TENANT, ticket).await }
+    });
+    tokio::task::yield_now().await;
+
+    // When the sync lands.
+    drop(hold);
+
+    // Then the load, woken before the reply's caller, answers the ticket
+    // the reply left without reading the snapshot.
+    let loaded = load.await.unwrap().unwrap().unwrap();
+    let replied = replied.await.unwrap().unwrap().ticket.unwrap();
+    assert_eq!(loaded, replied);
+    let snapshot: i64 = conn
+        .query_row("SELECT max(version) FROM snapshots", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        snapshot < i64::try_from(replied.version()).unwrap(),
+        "the reply wrote a snapshot at {snapshot}, so the test proves nothing"
+    );
+    // And another tenant finds nothing under the same id.
+    let stranger = TenantId::from_u128(0xbad);
+    assert_eq!(desk.store().load(stranger, ticket).await.unwrap(), None);
+}
+
 #[tokio::test]
 async fn an_empty_file_is_migrated_from_version_0() {
     let dir = tempfile::tempdir().unwrap();

@@ -93,6 +93,47 @@ impl TicketCache {
         }
     }
 
+    /// Keeps `ticket` under `key`, unless a newer version of it is kept:
+    /// for a ticket read while an append moved it on, and kept what it
+    /// wrote first.
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use helpdesk_core::{Actor, ActorId, Command, Context, DeskConfig, NewTicket};
+    /// use helpdesk_core::{TenantId, Ticket, TicketId, apply, decide};
+    /// use helpdesk_engine::store::TicketCache;
+    ///
+    /// let admin = Actor::admin(ActorId::from_u128(1), TenantId::from_u128(1));
+    /// let config = DeskConfig::default();
+    /// let ctx = Context::new(&admin, DateTime::UNIX_EPOCH, &config);
+    /// let key = (admin.tenant, TicketId::from_u128(7));
+    /// let before = Ticket::new(key.1);
+    /// let mut opened = before.clone();
+    /// let open = Command::Open(NewTicket::new(admin.id, "Printer jams", ""));
+    /// for event in decide(&opened, open, &ctx).expect("a valid command") {
+    ///     apply(&mut opened, &event);
+    /// }
+    ///
+    /// let cache = TicketCache::new(10);
+    /// cache.put(key, opened.clone());
+    /// // A load that read the ticket before it was opened keeps nothing.
+    /// cache.put_unless_newer(key, before);
+    /// assert_eq!(cache.get(key).map(|t| t.version()), Some(opened.version()));
+    /// ```
+    pub fn put_unless_newer(&self, key: Key, ticket: Ticket) {
+        if self.capacity == 0 {
+            return;
+        }
+        let mut generations = self.generations();
+        let kept = generations
+            .young
+            .get(&key)
+            .or_else(|| generations.old.get(&key));
+        if kept.is_none_or(|kept| kept.version() <= ticket.version()) {
+            generations.insert(self.capacity, key, ticket);
+        }
+    }
+
     /// Forgets the ticket: the store holds a newer one, or it is unknown
     /// what the store holds.
     pub fn forget(&self, key: Key) {
