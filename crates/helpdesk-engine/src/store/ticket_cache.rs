@@ -93,9 +93,10 @@ impl TicketCache {
         }
     }
 
-    /// Keeps `ticket` under `key`, unless a newer version of it is kept:
-    /// for a ticket read while an append moved it on, and kept what it
-    /// wrote first.
+    /// Keeps `ticket` under `key` unless a newer version of it is kept.
+    /// For loads: a load may have read the ticket just before an append
+    /// moved it on and kept what it wrote, and must not put the older
+    /// version back.
     ///
     /// ```
     /// use chrono::DateTime;
