@@ -4,9 +4,8 @@
 //! along.
 #![allow(clippy::unwrap_used)]
 
-use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use helpdesk_engine::store::{Append, Appended};
 use helpdesk_engine::{CommandId, MemoryStore, Store};
@@ -14,7 +13,7 @@ use helpdesk_sqlite::{SqliteOptions, SqliteStore, Synchronous};
 use helpdesk_testkit::{Fixture, Observed};
 
 mod common;
-use common::integrity;
+use common::{committed, integrity};
 
 /// How long an answer that must wait for a held sync is given to come
 /// anyway.
@@ -28,28 +27,6 @@ async fn openings(subjects: &[&str]) -> Vec<Append> {
         f.open(subject).await;
     }
     f.store().appends()
-}
-
-/// Waits until another connection to the file sees `records` command
-/// records: the appends are committed.
-async fn committed(path: &Path, records: i64) {
-    let conn =
-        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .unwrap();
-    let began = Instant::now();
-    loop {
-        let found: i64 = conn
-            .query_row("SELECT count(*) FROM commands", [], |r| r.get(0))
-            .unwrap();
-        if found >= records {
-            return;
-        }
-        assert!(
-            began.elapsed() < Duration::from_secs(30),
-            "{found} of {records} command records committed"
-        );
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
 }
 
 /// Whether `result` is the error of a read of a commit not on disk.

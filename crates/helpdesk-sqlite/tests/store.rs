@@ -14,7 +14,7 @@ use helpdesk_engine::{
 use helpdesk_sqlite::{SCHEMA_VERSION, SNAPSHOT_EVERY, SqliteError, SqliteStore};
 
 mod common;
-use common::{integrity, user_version};
+use common::{committed, integrity, user_version};
 
 /// The search for `text`, at most `limit` rows.
 fn words(text: &str, limit: u32) -> SearchQuery {
@@ -281,20 +281,6 @@ async fn a_kept_ticket_is_answered_only_while_its_row_is_as_it_was() {
     assert_eq!(first.store().load(TENANT, ticket).await.unwrap(), None);
 }
 
-/// Polls `conn` until `events` events are committed.
-async fn committed_events(conn: &rusqlite::Connection, events: i64) {
-    for _ in 0..10_000 {
-        let found: i64 = conn
-            .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
-            .unwrap();
-        if found >= events {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
-    }
-    panic!("{events} events never committed");
-}
-
 #[tokio::test]
 async fn a_load_waiting_for_an_append_finds_the_ticket_it_wrote_kept() {
     // Given a ticket whose snapshot is unreadable, a reply to it committed
@@ -306,8 +292,8 @@ async fn a_load_waiting_for_an_append_finds_the_ticket_it_wrote_kept() {
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute("UPDATE snapshots SET body = 'not a ticket'", [])
         .unwrap();
-    let before: i64 = conn
-        .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+    let records: i64 = conn
+        .query_row("SELECT count(*) FROM commands", [], |r| r.get(0))
         .unwrap();
     let hold = desk.store().hold_syncs();
     let replied = tokio::spawn({
@@ -321,7 +307,7 @@ async fn a_load_waiting_for_an_append_finds_the_ticket_it_wrote_kept() {
             desk.execute(Request::new(agent(), ticket, reply)).await
         }
     });
-    committed_events(&conn, before + 1).await;
+    committed(&path, records + 1).await;
     let load = tokio::spawn({
         let desk = desk.clone();
         async move { desk.store().load(TENANT, ticket).await }

@@ -1,6 +1,8 @@
-//! Checks of a database file that the store's test files share.
+//! Checks of, and waits on, a database file that the store's test files
+//! share.
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 /// SQLite's integrity check, and a note of every row that refers to a
 /// ticket that is not there (appends do not have them checked as they
@@ -30,4 +32,27 @@ pub fn user_version(path: &Path) -> u32 {
     let conn = rusqlite::Connection::open(path).unwrap();
     conn.query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap()
+}
+
+/// Waits until another connection to the file sees `records` command
+/// records: the appends are committed.
+#[allow(dead_code)] // only the tests of held syncs wait for commits
+pub async fn committed(path: &Path, records: i64) {
+    let conn =
+        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let began = Instant::now();
+    loop {
+        let found: i64 = conn
+            .query_row("SELECT count(*) FROM commands", [], |r| r.get(0))
+            .unwrap();
+        if found >= records {
+            return;
+        }
+        assert!(
+            began.elapsed() < Duration::from_secs(30),
+            "{found} of {records} command records committed"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
 }
