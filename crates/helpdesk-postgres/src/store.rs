@@ -283,6 +283,7 @@ impl PostgresStore {
     async fn try_load(&self, tenant: TenantId, ticket: TicketId) -> Result<Option<Ticket>, Fail> {
         let key = (tenant, ticket);
         let kept = self.inner.tickets.get(key);
+        let kept_before = kept.as_ref().map(Ticket::version);
         let kept_version = kept
             .as_ref()
             .and_then(|kept| i64::try_from(kept.version()).ok())
@@ -342,14 +343,9 @@ impl PostgresStore {
             }
             .into());
         }
-        // An append that finished while this was read may have kept a newer
-        // version; a row behind the kept ticket (a restored database)
-        // replaces it.
-        if kept_version > version {
-            self.inner.tickets.put(key, loaded.clone());
-        } else {
-            self.inner.tickets.put_unless_newer(key, loaded.clone());
-        }
+        self.inner
+            .tickets
+            .put_loaded(key, loaded.clone(), kept_before);
         Ok(Some(loaded))
     }
 

@@ -367,15 +367,10 @@ impl Store for SqliteStore {
                 Ok((loaded, wait))
             })
             .await?;
-        // Kept once durable, as an append keeps what it wrote, unless an
-        // append that finished meanwhile kept a newer version; a row found
-        // behind the kept ticket (a restored file) replaces it.
+        // Kept once durable, as an append keeps what it wrote.
         let kept = self.inflight.kept();
         match &loaded {
-            Some(found) if kept_version.is_some_and(|v| v > found.version()) => {
-                kept.put(key, found.clone());
-            }
-            Some(found) => kept.put_unless_newer(key, found.clone()),
+            Some(found) => kept.put_loaded(key, found.clone(), kept_version),
             None => kept.forget(key),
         }
         Ok(loaded)

@@ -93,10 +93,12 @@ impl TicketCache {
         }
     }
 
-    /// Keeps `ticket` under `key` unless a newer version of it is kept.
-    /// For loads: a load may have read the ticket just before an append
-    /// moved it on and kept what it wrote, and must not put the older
-    /// version back.
+    /// Keeps `ticket`, as a load read it, under `key`. `kept_before` is
+    /// the version kept when the load began. A newer version kept since
+    /// (by an append that finished while the load read) stays: the load
+    /// must not put the older one back. A ticket read behind `kept_before`
+    /// replaces what is kept: the store itself went back (a restored
+    /// file), so what is kept is no longer true.
     ///
     /// ```
     /// use chrono::DateTime;
@@ -116,21 +118,27 @@ impl TicketCache {
     /// }
     ///
     /// let cache = TicketCache::new(10);
+    /// // A load began with nothing kept and read the ticket before it was
+    /// // opened; meanwhile the open kept what it wrote, which stays.
     /// cache.put(key, opened.clone());
-    /// // A load that read the ticket before it was opened keeps nothing.
-    /// cache.put_unless_newer(key, before);
+    /// cache.put_loaded(key, before.clone(), None);
     /// assert_eq!(cache.get(key).map(|t| t.version()), Some(opened.version()));
+    /// // A load began with the opened ticket kept and read an older one:
+    /// // the store went back, and the cache goes with it.
+    /// cache.put_loaded(key, before.clone(), Some(opened.version()));
+    /// assert_eq!(cache.get(key).map(|t| t.version()), Some(before.version()));
     /// ```
-    pub fn put_unless_newer(&self, key: Key, ticket: Ticket) {
+    pub fn put_loaded(&self, key: Key, ticket: Ticket, kept_before: Option<u64>) {
         if self.capacity == 0 {
             return;
         }
+        let went_back = kept_before.is_some_and(|kept| kept > ticket.version());
         let mut generations = self.generations();
         let kept = generations
             .young
             .get(&key)
             .or_else(|| generations.old.get(&key));
-        if kept.is_none_or(|kept| kept.version() <= ticket.version()) {
+        if went_back || kept.is_none_or(|kept| kept.version() <= ticket.version()) {
             generations.insert(self.capacity, key, ticket);
         }
     }
