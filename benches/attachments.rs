@@ -1,8 +1,8 @@
 #![allow(missing_docs)] // criterion_group! generates undocumented items
 //! Attachment stores: 20 KB files (a mail's original) put 64 at once, as
 //! the mails in flight of the mail bench put them, into `FsAttachments` (a
-//! file each) and `SqliteAttachments` (a row each), every put durable when
-//! it answers. Each file is new: its bytes carry a counter.
+//! file each) and `SqliteAttachments` (appended to a pack file indexed by
+//! SQLite), every put durable when it answers. Each file is new: its bytes carry a counter.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};

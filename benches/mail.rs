@@ -15,8 +15,8 @@
 //! conversations as mails in flight, as when mail arrives from many people,
 //! so SQLite's group commit and the attachment store's share each sync.
 //!
-//! The files (each mail's original) go to a `SqliteAttachments` database
-//! beside the store; `ingest/64 in flight, files on disk` keeps them in
+//! The files (each mail's original) go to `SqliteAttachments` (a pack file
+//! and its SQLite index) beside the store; `ingest/64 in flight, files on disk` keeps them in
 //! `FsAttachments` instead, a file each.
 
 use std::sync::atomic::{AtomicU64, Ordering};

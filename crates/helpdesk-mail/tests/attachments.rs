@@ -1,6 +1,7 @@
 //! Attachment stores keep content by tenant and key, idempotently: on the
-//! file system, (with the `sqlite` feature) in a SQLite database file, and
-//! (with the `object-store` feature) in an object store.
+//! file system, (with the `sqlite` feature) in a pack file indexed by a
+//! SQLite database, and (with the `object-store` feature) in an object
+//! store.
 #![allow(clippy::unwrap_used)]
 
 use helpdesk_mail::{AttachmentKey, AttachmentStore, FsAttachments};
@@ -119,6 +120,108 @@ async fn a_sqlite_database_that_cannot_be_opened_names_its_file_until_it_can() {
     let key = store.put(Uuid::from_u128(1), b"bytes").await.unwrap();
     let read = store.get(Uuid::from_u128(1), &key).await.unwrap();
     assert_eq!(read.as_deref(), Some(&b"bytes"[..]));
+}
+
+#[cfg(feature = "sqlite")]
+#[tokio::test]
+async fn a_sqlite_pack_written_past_its_index_by_a_crash_is_written_over() {
+    // Given two files kept, and then bytes written to the pack past them
+    // that no commit indexed (a crash in the middle of a batch).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("attachments.db");
+    let tenant = Uuid::from_u128(1);
+    let store = helpdesk_mail::SqliteAttachments::new(&path);
+    let first = store.put(tenant, b"first file").await.unwrap();
+    let second = store.put(tenant, b"second file").await.unwrap();
+    drop(store);
+    let pack = dir.path().join("attachments.db-pack");
+    let kept = std::fs::metadata(&pack).unwrap().len();
+    let mut torn = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&pack)
+        .unwrap();
+    std::io::Write::write_all(&mut torn, &[0xee; 4_000]).unwrap();
+    drop(torn);
+
+    // When the files are opened again and another file is put.
+    let store = helpdesk_mail::SqliteAttachments::new(&path);
+    let third = store.put(tenant, b"third file").await.unwrap();
+
+    // Then every file reads back whole, the new one written where the
+    // indexed bytes ended.
+    for (key, bytes) in [
+        (&first, &b"first file"[..]),
+        (&second, b"second file"),
+        (&third, b"third file"),
+    ] {
+        assert_eq!(
+            store.get(tenant, key).await.unwrap().as_deref(),
+            Some(bytes)
+        );
+    }
+    let mut head = vec![0; kept as usize + 10];
+    std::io::Read::read_exact(&mut std::fs::File::open(&pack).unwrap(), &mut head).unwrap();
+    assert_eq!(&head[kept as usize..], b"third file");
+}
+
+#[cfg(feature = "sqlite")]
+#[tokio::test]
+async fn a_damaged_sqlite_pack_answers_an_error_not_other_bytes() {
+    // Given a file kept, and one of its bytes changed on the disk.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("attachments.db");
+    let tenant = Uuid::from_u128(1);
+    let store = helpdesk_mail::SqliteAttachments::new(&path);
+    let key = store.put(tenant, b"the invoice, 100 EUR").await.unwrap();
+    let pack = dir.path().join("attachments.db-pack");
+    let mut bytes = std::fs::read(&pack).unwrap();
+    bytes[14] = b'9';
+    std::fs::write(&pack, bytes).unwrap();
+
+    // When it is read, the error names the operation and the key and
+    // says why.
+    let error = store.get(tenant, &key).await.unwrap_err();
+    assert_eq!((error.operation, &error.key), ("get", &key));
+    assert!(error.reason.contains("SHA-256 differs"), "{error}");
+}
+
+#[cfg(feature = "sqlite")]
+#[tokio::test]
+async fn a_sqlite_database_of_the_earlier_layout_is_still_read() {
+    // Given a database that kept each file's bytes in its row.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("attachments.db");
+    let (acme, globex) = (Uuid::from_u128(1), Uuid::from_u128(2));
+    let old = AttachmentKey::of(b"kept as a row");
+    let connection = rusqlite::Connection::open(&path).unwrap();
+    connection
+        .execute_batch(
+            "CREATE TABLE attachments (tenant BLOB NOT NULL, key TEXT NOT NULL, \
+             bytes BLOB NOT NULL, PRIMARY KEY (tenant, key));",
+        )
+        .unwrap();
+    connection
+        .execute(
+            "INSERT INTO attachments VALUES (?1, ?2, ?3)",
+            rusqlite::params![acme.as_bytes(), old.as_str(), &b"kept as a row"[..]],
+        )
+        .unwrap();
+    drop(connection);
+
+    // When the store opens it, reads it and puts a new file.
+    let store = helpdesk_mail::SqliteAttachments::new(&path);
+    let found = store.get(acme, &old).await.unwrap();
+    let new = store.put(acme, b"kept in the pack").await.unwrap();
+
+    // Then the old file and the new one both read back, each only for
+    // its tenant.
+    assert_eq!(found.as_deref(), Some(&b"kept as a row"[..]));
+    assert_eq!(
+        store.get(acme, &new).await.unwrap().as_deref(),
+        Some(&b"kept in the pack"[..])
+    );
+    assert_eq!(store.get(globex, &old).await.unwrap(), None);
+    assert_eq!(store.get(globex, &new).await.unwrap(), None);
 }
 
 #[cfg(feature = "object-store")]

@@ -17,6 +17,8 @@ mod fs_batch;
 #[cfg(feature = "object-store")]
 mod object;
 #[cfg(feature = "sqlite")]
+mod pack;
+#[cfg(feature = "sqlite")]
 mod sqlite;
 mod writer;
 
