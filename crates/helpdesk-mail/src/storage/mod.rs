@@ -19,6 +19,8 @@ mod object;
 #[cfg(feature = "sqlite")]
 mod pack;
 #[cfg(feature = "sqlite")]
+mod pack_writer;
+#[cfg(feature = "sqlite")]
 mod sqlite;
 mod writer;
 
@@ -50,8 +52,31 @@ impl AttachmentKey {
     /// assert_eq!(AttachmentKey::parse("../../etc/passwd"), None);
     /// ```
     pub fn of(bytes: &[u8]) -> Self {
-        let digest = Sha256::digest(bytes);
-        Self(digest.iter().map(|b| format!("{b:02x}")).collect())
+        Self::from_digest(&Sha256::digest(bytes).into())
+    }
+
+    /// The key of the content whose SHA-256 is `digest`.
+    pub(crate) fn from_digest(digest: &[u8; 32]) -> Self {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let hex = digest
+            .iter()
+            .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]])
+            .map(char::from)
+            .collect();
+        Self(hex)
+    }
+
+    /// The SHA-256 the key is the hex digits of.
+    pub(crate) fn digest(&self) -> [u8; 32] {
+        let mut digest = [0; 32];
+        for (byte, pair) in digest.iter_mut().zip(self.0.as_bytes().chunks(2)) {
+            let digit = |c: u8| match c {
+                b'0'..=b'9' => c - b'0',
+                _ => c.wrapping_sub(b'a').wrapping_add(10) & 0xf,
+            };
+            *byte = digit(pair[0]) << 4 | digit(pair[1]);
+        }
+        digest
     }
 
     /// A key read back from a reference: 64 lower-case hex digits, or none.

@@ -1,58 +1,24 @@
-//! The writing side of [`SqliteAttachments`](super::SqliteAttachments):
-//! files appended to the pack file beside the database, then indexed in
-//! it.
+//! The pack file of [`SqliteAttachments`](super::SqliteAttachments): the
+//! files, one record after another, each a header and the file's bytes.
 //!
-//! A batch is written under the database's write lock (so processes that
-//! share the files take turns): the files not yet indexed are appended to
-//! the pack at the end the index records, the pack is synced, and then
-//! their rows and the new end are committed. A crash before the commit
-//! leaves bytes past the recorded end, which the next batch writes over;
-//! bytes below it are never written again.
+//! A header is [`HEADER`] bytes: the magic `hdpk`, the tenant's UUID, the
+//! SHA-256 of the bytes (the key) and their length (big-endian). The pack
+//! holds everything needed to find a file; the database beside it is an
+//! index of it, and the records past the end it records are read by
+//! [`records_from`] (after a power loss took the index's last commits).
 
-use std::collections::HashSet;
-use std::fs::{File, OpenOptions};
-use std::io::{Seek, SeekFrom, Write};
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::Receiver;
-use std::time::Duration;
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use uuid::Uuid;
 
 use super::AttachmentKey;
-use super::writer::Reply;
 
-/// The most files one transaction writes.
-const MAX_BATCH: usize = 256;
+/// The bytes of a record's header.
+pub(super) const HEADER: u64 = 60;
 
-/// The bytes after which a transaction takes no more files.
-const MAX_BATCH_BYTES: usize = 64 << 20;
-
-/// How long a connection waits for another process's lock on the file.
-pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// The index: where each tenant's file lies in the pack, and where the
-/// pack's written bytes end. `attachments` is the earlier layout, a row
-/// holding each file's bytes, still read.
-const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS packed (
-    tenant BLOB NOT NULL,
-    key TEXT NOT NULL,
-    start INTEGER NOT NULL,
-    length INTEGER NOT NULL,
-    PRIMARY KEY (tenant, key)
-);
-CREATE TABLE IF NOT EXISTS pack_end (
-    only INTEGER PRIMARY KEY CHECK (only = 1),
-    bytes INTEGER NOT NULL
-);";
-
-/// A file to write, and whom to answer once it is durable.
-pub(super) struct Job {
-    pub(super) tenant: Uuid,
-    pub(super) key: AttachmentKey,
-    pub(super) bytes: Vec<u8>,
-    pub(super) reply: Reply,
-}
+const MAGIC: &[u8; 4] = b"hdpk";
 
 /// The pack file beside the database at `database`.
 pub(super) fn pack_path(database: &Path) -> PathBuf {
@@ -61,272 +27,116 @@ pub(super) fn pack_path(database: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// The database and its pack, open for writing.
-pub(super) struct Pack {
-    index: Connection,
-    file: File,
+/// The header of the record of `length` bytes under `key`, kept for
+/// `tenant`.
+pub(super) fn header(tenant: Uuid, key: &AttachmentKey, length: usize) -> [u8; HEADER as usize] {
+    let mut header = [0; HEADER as usize];
+    header[..4].copy_from_slice(MAGIC);
+    header[4..20].copy_from_slice(tenant.as_bytes());
+    header[20..52].copy_from_slice(&key.digest());
+    header[52..].copy_from_slice(&(length as u64).to_be_bytes());
+    header
 }
 
-impl Pack {
-    /// The database at `path` (created with its tables if new, in WAL mode
-    /// with every commit synced) and its pack file (created if new, its
-    /// directory entry synced).
-    pub(super) fn open(path: &Path) -> Result<Self, String> {
-        let index = Connection::open(path)
-            .and_then(|index| {
-                index.busy_timeout(BUSY_TIMEOUT)?;
-                index.pragma_update(None, "journal_mode", "WAL")?;
-                index.pragma_update(None, "synchronous", "FULL")?;
-                index.execute_batch(SCHEMA)?;
-                Ok(index)
-            })
-            .map_err(|e| e.to_string())?;
-        let pack = pack_path(path);
-        let created = !pack.exists();
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&pack)
-            .map_err(|e| format!("{}: {e}", pack.display()))?;
-        if created {
-            sync_directory(&pack).map_err(|e| format!("{}: {e}", pack.display()))?;
-        }
-        Ok(Self { index, file })
-    }
+/// A record found in the pack: whose file, and where its bytes lie.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Record {
+    pub(super) tenant: Uuid,
+    pub(super) key: AttachmentKey,
+    /// Where the bytes start.
+    pub(super) start: u64,
+    pub(super) length: u64,
+}
 
-    /// Writes `batch` (see the module's documentation): each file's result,
-    /// in order. A file whose row is refused (by a trigger, say) fails
-    /// alone; when the pack cannot be written or synced, or the transaction
-    /// cannot begin or commit, every file does and nothing is indexed.
-    pub(super) fn write(&mut self, batch: &[Job]) -> Vec<Result<(), String>> {
-        let every = |step: &str, e: &dyn std::fmt::Display| {
-            let reason = format!("{step}: {e}");
-            batch.iter().map(|_| Err(reason.clone())).collect()
+impl Record {
+    /// The record's bytes, when they are whole: their SHA-256 is the key.
+    pub(super) fn read(&self, file: &mut File) -> std::io::Result<Option<Vec<u8>>> {
+        let Ok(length) = usize::try_from(self.length) else {
+            return Ok(None);
         };
-        let transaction = match self
-            .index
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-        {
-            Ok(transaction) => transaction,
-            Err(e) => return every("begin", &e),
-        };
-        let (placed, end) = match place(&transaction, batch) {
-            Ok(placed) => placed,
-            Err(e) => return every("read the index", &e),
-        };
-        if let Err(e) = append(&mut self.file, batch, &placed) {
-            return every("write the pack", &e);
-        }
-        let results = match index(&transaction, batch, &placed, end) {
-            Ok(results) => results,
-            Err(e) => return every("index", &e),
-        };
-        match transaction.commit() {
-            Ok(()) => results,
-            Err(e) => every("commit", &e),
-        }
+        let mut bytes = vec![0; length];
+        file.seek(SeekFrom::Start(self.start))?;
+        file.read_exact(&mut bytes)?;
+        Ok((AttachmentKey::of(&bytes) == self.key).then_some(bytes))
     }
 }
 
-/// Where each file of `batch` goes in the pack: `None` for one indexed
-/// already (or earlier in the batch); and where the pack then ends.
-fn place(
-    transaction: &rusqlite::Transaction<'_>,
-    batch: &[Job],
-) -> rusqlite::Result<(Vec<Option<u64>>, u64)> {
-    let mut end: u64 = transaction
-        .query_row("SELECT bytes FROM pack_end", [], |row| row.get(0))
-        .optional()?
-        .unwrap_or(0);
-    let mut indexed =
-        transaction.prepare_cached("SELECT 1 FROM packed WHERE tenant = ?1 AND key = ?2")?;
-    let mut seen = HashSet::new();
-    let mut placed = Vec::with_capacity(batch.len());
-    for job in batch {
-        let new = seen.insert((job.tenant, &job.key))
-            && !indexed.exists(params![job.tenant.as_bytes(), job.key.as_str()])?;
-        placed.push(new.then_some(end));
-        if new {
-            end += job.bytes.len() as u64;
+/// The records from `start` on, up to the first that is not one (a header
+/// cut short or damaged, or bytes reaching past the file's end: what a
+/// crash in the middle of a write leaves). Their bytes are not checked.
+pub(super) fn records_from(file: &mut File, start: u64) -> std::io::Result<Vec<Record>> {
+    let size = file.metadata()?.len();
+    let mut records = Vec::new();
+    let mut at = start;
+    let mut header = [0; HEADER as usize];
+    while size.saturating_sub(at) >= HEADER {
+        file.seek(SeekFrom::Start(at))?;
+        file.read_exact(&mut header)?;
+        let mut key = [0; 32];
+        key.copy_from_slice(&header[20..52]);
+        let mut length = [0; 8];
+        length.copy_from_slice(&header[52..]);
+        let length = u64::from_be_bytes(length);
+        let start = at + HEADER;
+        if &header[..4] != MAGIC || size.saturating_sub(start) < length {
+            break;
         }
+        let mut tenant = [0; 16];
+        tenant.copy_from_slice(&header[4..20]);
+        records.push(Record {
+            tenant: Uuid::from_bytes(tenant),
+            key: AttachmentKey::from_digest(&key),
+            start,
+            length,
+        });
+        at = start + length;
     }
-    Ok((placed, end))
-}
-
-/// Writes the placed files of `batch` into the pack and syncs it.
-fn append(file: &mut File, batch: &[Job], placed: &[Option<u64>]) -> std::io::Result<()> {
-    let mut written = false;
-    for (job, start) in batch.iter().zip(placed) {
-        if let Some(start) = start {
-            file.seek(SeekFrom::Start(*start))?;
-            file.write_all(&job.bytes)?;
-            written = true;
-        }
-    }
-    if written {
-        file.sync_data()?;
-    }
-    Ok(())
-}
-
-/// The rows of the placed files of `batch`, and the pack's new `end`.
-fn index(
-    transaction: &rusqlite::Transaction<'_>,
-    batch: &[Job],
-    placed: &[Option<u64>],
-    end: u64,
-) -> rusqlite::Result<Vec<Result<(), String>>> {
-    let mut insert = transaction.prepare_cached(
-        "INSERT INTO packed (tenant, key, start, length) VALUES (?1, ?2, ?3, ?4)",
-    )?;
-    let results = batch
-        .iter()
-        .zip(placed)
-        .map(|(job, start)| match start {
-            None => Ok(()),
-            Some(start) => insert
-                .execute(params![
-                    job.tenant.as_bytes(),
-                    job.key.as_str(),
-                    start,
-                    job.bytes.len() as u64
-                ])
-                .map(drop)
-                .map_err(|e| e.to_string()),
-        })
-        .collect();
-    transaction.execute(
-        "INSERT INTO pack_end (only, bytes) VALUES (1, ?1) \
-         ON CONFLICT (only) DO UPDATE SET bytes = excluded.bytes",
-        [end],
-    )?;
-    Ok(results)
-}
-
-/// Makes the directory entry of the new file at `path` durable.
-fn sync_directory(path: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    if let Some(directory) = path.parent() {
-        let directory = if directory.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            directory
-        };
-        File::open(directory)?.sync_all()?;
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-    Ok(())
-}
-
-/// The writer thread: takes the first file waiting and every other one
-/// already queued (up to [`MAX_BATCH`] files, and no more once they reach
-/// [`MAX_BATCH_BYTES`]), writes them as one batch, and answers each once it
-/// is committed. While it waits for the disk, new files queue and form the
-/// next batch. The database at `path` and its pack are opened for the
-/// first batch, and again for each next one while they cannot be (each
-/// file is answered with why). Ends once every sender is dropped.
-pub(super) fn run(path: &Path, jobs: &Receiver<Job>) {
-    let mut pack: Option<Pack> = None;
-    while let Ok(first) = jobs.recv() {
-        let mut bytes = first.bytes.len();
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH && bytes < MAX_BATCH_BYTES {
-            match jobs.try_recv() {
-                Ok(job) => {
-                    bytes += job.bytes.len();
-                    batch.push(job);
-                }
-                Err(_) => break,
-            }
-        }
-        let opened = match pack.as_mut() {
-            Some(opened) => Ok(opened),
-            None => Pack::open(path).map(|opened| pack.insert(opened)),
-        };
-        let results = match opened {
-            Ok(opened) => opened.write(&batch),
-            Err(e) => {
-                let reason = format!("open: {e}");
-                batch.iter().map(|_| Err(reason.clone())).collect()
-            }
-        };
-        tracing::trace!(files = batch.len(), bytes, "attachments committed");
-        for (job, result) in batch.into_iter().zip(results) {
-            // A caller that stopped waiting still has its file.
-            let _ = job.reply.send(result);
-        }
-    }
+    Ok(records)
 }
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
 
-    use super::{Job, Pack};
-    use crate::AttachmentKey;
-    use uuid::Uuid;
+    use std::io::Write;
 
-    fn job(tenant: u128, bytes: &[u8]) -> Job {
-        let (reply, _) = tokio::sync::oneshot::channel();
-        Job {
-            tenant: Uuid::from_u128(tenant),
-            key: AttachmentKey::of(bytes),
-            bytes: bytes.to_vec(),
-            reply,
-        }
-    }
-
-    fn count(pack: &Pack, table: &str) -> i64 {
-        pack.index
-            .query_row(&format!("SELECT count(*) FROM {table}"), [], |row| {
-                row.get(0)
-            })
-            .unwrap()
-    }
+    use super::*;
 
     #[test]
-    fn a_batch_fails_only_its_broken_files() {
-        // Given an index that refuses files over 1,000 bytes, and a batch
-        // of four files: one too large, one twice, one for two tenants.
+    fn records_are_read_back_up_to_the_first_cut_short() {
+        // Given two whole records and a third cut in its bytes.
         let dir = tempfile::tempdir().unwrap();
-        let mut pack = Pack::open(&dir.path().join("a.db")).unwrap();
-        pack.index
-            .execute_batch(
-                "CREATE TRIGGER refuse BEFORE INSERT ON packed \
-                 WHEN NEW.length > 1000 BEGIN SELECT RAISE(ABORT, 'too big'); END;",
-            )
+        let path = dir.path().join("p");
+        let mut file = File::options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&path)
             .unwrap();
-        let batch = [
-            job(1, b"first"),
-            job(1, &[7; 2_000]),
-            job(1, b"first"),
-            job(2, b"first"),
-        ];
+        let tenant = Uuid::from_u128(7);
+        for bytes in [&b"first"[..], b"second"] {
+            let key = AttachmentKey::of(bytes);
+            file.write_all(&header(tenant, &key, bytes.len())).unwrap();
+            file.write_all(bytes).unwrap();
+        }
+        let cut = AttachmentKey::of(b"third, cut");
+        file.write_all(&header(tenant, &cut, 10)).unwrap();
+        file.write_all(b"third").unwrap();
 
-        // When it is written.
-        let results = pack.write(&batch);
+        // When they are read from the start.
+        let records = records_from(&mut file, 0).unwrap();
 
-        // Then only the large file failed, and the others are indexed, once
-        // per tenant.
-        assert!(results[0].is_ok() && results[2].is_ok() && results[3].is_ok());
-        assert!(
-            results[1].as_ref().unwrap_err().contains("too big"),
-            "{results:?}"
+        // Then the two whole ones are found, each reading back its bytes.
+        assert_eq!(records.len(), 2);
+        assert_eq!(records[0].key, AttachmentKey::of(b"first"));
+        assert_eq!(records[1].start, 2 * HEADER + 5);
+        assert_eq!(
+            records[1].read(&mut file).unwrap().as_deref(),
+            Some(&b"second"[..])
         );
-        assert_eq!(count(&pack, "packed"), 2);
-
-        // And written again, nothing new reaches the pack.
-        let end = std::fs::metadata(dir.path().join("a.db-pack"))
-            .unwrap()
-            .len();
-        assert!(pack.write(&[job(1, b"first")])[0].is_ok());
-        let again = std::fs::metadata(dir.path().join("a.db-pack"))
-            .unwrap()
-            .len();
-        assert_eq!(end, again);
-        assert_eq!(count(&pack, "packed"), 2);
+        assert!(records.iter().all(|r| r.tenant == tenant));
+        // And from the middle of a record nothing is found.
+        assert_eq!(records_from(&mut file, 3).unwrap(), Vec::new());
     }
 }

@@ -2,7 +2,6 @@
 //! database beside it.
 
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -10,29 +9,34 @@ use std::sync::{Arc, Mutex, PoisonError};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use uuid::Uuid;
 
-use super::pack::{self, BUSY_TIMEOUT, Job};
+use super::pack::{self, Record};
+use super::pack_writer::{self, BUSY_TIMEOUT, Job};
 use super::writer::Writer;
 use super::{AttachmentError, AttachmentKey, AttachmentStore};
 
 /// Keeps attachments in a pack file, each tenant's files found through a
-/// SQLite database beside it: a put that answered survives a crash, and a
-/// reader never sees half a file.
+/// SQLite database beside it: a put that answered survives a crash and a
+/// power loss, and a reader never sees half a file.
 ///
 /// A desk that takes in much mail writes a file or more per mail (the
 /// original is always kept). [`FsAttachments`](crate::FsAttachments) makes
 /// an inode, a rename and a directory entry of each. Here the files put at
-/// once are appended by one thread to one file, `{path}-pack`, with one
-/// sync, and then indexed in the database at `path` in one transaction
-/// (group commit): each file's bytes are written once, in a few large
-/// writes, and only its row of some 100 bytes goes through SQLite's log.
-/// Each read checks the bytes against their key (their SHA-256), so a
-/// damaged pack answers an error, never other bytes.
+/// once are appended by one thread to one file, `{path}-pack`, each behind
+/// a header naming its tenant, key and length, with one sync (group
+/// commit); then their rows, some 100 bytes each, are committed to the
+/// database at `path`. Each file's bytes are written once, in a few large
+/// writes, and a put waits for one sync. The pack is what makes a put
+/// durable: should a power loss take the index's last commits, readers
+/// find those files past the end the index records, and the next writer
+/// to open the files indexes them again. Each read checks the bytes
+/// against their key (their SHA-256), so a damaged pack answers an error,
+/// never other bytes.
 ///
 /// Nothing is ever removed, so the pack only grows, by the size of each
-/// new file (the same bytes put again are kept once per tenant). Keep the
-/// two files apart from the desk's store, so that attachments do not grow
-/// the store's backups, and back them up together, the database first
-/// (bytes the pack holds past what its database names are ignored).
+/// new file and its header (the same bytes put again are kept once per
+/// tenant). Keep the two files apart from the desk's store, so that
+/// attachments do not grow the store's backups, and back them up together,
+/// the database first.
 ///
 /// The files are opened by the first put, and by each next one while they
 /// cannot be; several processes may share them (they take turns through
@@ -98,7 +102,7 @@ impl AttachmentStore for SqliteAttachments {
             let path = self.path.clone();
             std::thread::Builder::new()
                 .name("helpdesk-attachments".into())
-                .spawn(move || pack::run(&path, &receiver))
+                .spawn(move || pack_writer::run(&path, &receiver))
                 .map_err(|e| format!("start the writer: {e}"))?;
             Ok(jobs)
         };
@@ -157,53 +161,86 @@ impl Reader {
     ) -> Result<Option<Vec<u8>>, String> {
         let id = params![tenant.as_bytes(), key.as_str()];
         let place = "SELECT start, length FROM packed WHERE tenant = ?1 AND key = ?2";
-        let placed = match self.index.prepare_cached(place) {
-            Ok(mut statement) => statement
-                .query_row(id, |row| Ok((row.get::<_, u64>(0)?, row.get::<_, u64>(1)?)))
-                .optional()
-                .map_err(|e| e.to_string())?,
-            // A database whose first write has not made its tables yet.
-            Err(e) if no_such_table(&e) => None,
-            Err(e) => return Err(e.to_string()),
-        };
-        let bytes = match placed {
-            Some((start, length)) => Some(self.read_pack(path, start, length)?),
-            None => {
-                let row = "SELECT bytes FROM attachments WHERE tenant = ?1 AND key = ?2";
-                match self.index.prepare_cached(row) {
-                    Ok(mut statement) => statement
-                        .query_row(id, |row| row.get::<_, Vec<u8>>(0))
-                        .optional()
-                        .map_err(|e| e.to_string())?,
-                    Err(e) if no_such_table(&e) => None,
-                    Err(e) => return Err(e.to_string()),
-                }
+        if let Some((start, length)) =
+            self.select(place, id, |row| Ok((row.get(0)?, row.get(1)?)))?
+        {
+            let record = Record {
+                tenant,
+                key: key.clone(),
+                start,
+                length,
+            };
+            let Some(pack) = self.pack(path)? else {
+                return Err(format!("{} is missing", pack::pack_path(path).display()));
+            };
+            return match record.read(pack) {
+                Ok(Some(bytes)) => Ok(Some(bytes)),
+                Ok(None) => Err(format!(
+                    "the {length} bytes at {start} of {} are not the file's: \
+                     their SHA-256 differs from its key",
+                    pack::pack_path(path).display()
+                )),
+                Err(e) => Err(format!(
+                    "{} at {start}: {e}",
+                    pack::pack_path(path).display()
+                )),
+            };
+        }
+        let row = "SELECT bytes FROM attachments WHERE tenant = ?1 AND key = ?2";
+        if let Some(bytes) = self.select(row, id, |row| row.get::<_, Vec<u8>>(0))? {
+            if AttachmentKey::of(&bytes) != *key {
+                return Err(format!(
+                    "the {} bytes of its row are not the file's: their SHA-256 differs from its key",
+                    bytes.len()
+                ));
             }
+            return Ok(Some(bytes));
+        }
+        // Past the indexed end: the records whose rows a power loss took,
+        // until the next writer to open the pack indexes them again.
+        let end = self.select("SELECT bytes FROM pack_end", [], |row| row.get(0))?;
+        let Some(pack) = self.pack(path)? else {
+            return Ok(None);
         };
-        match bytes {
-            Some(bytes) if AttachmentKey::of(&bytes) != *key => Err(format!(
-                "the {} bytes kept are not the file's: their SHA-256 differs from its key",
-                bytes.len()
-            )),
-            bytes => Ok(bytes),
+        let tail = pack::records_from(pack, end.unwrap_or(0)).map_err(|e| e.to_string())?;
+        for record in tail {
+            if record.tenant == tenant && record.key == *key {
+                return record.read(pack).map_err(|e| e.to_string());
+            }
+        }
+        Ok(None)
+    }
+
+    /// The first row `sql` selects with `params`, as `row` reads it; none
+    /// from a table that is not there yet.
+    fn select<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        row: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Option<T>, String> {
+        match self.index.prepare_cached(sql) {
+            Ok(mut statement) => statement
+                .query_row(params, row)
+                .optional()
+                .map_err(|e| e.to_string()),
+            // A database whose first write has not made its tables yet.
+            Err(e) if no_such_table(&e) => Ok(None),
+            Err(e) => Err(e.to_string()),
         }
     }
 
-    /// `length` bytes from `start` in the pack beside `path`.
-    fn read_pack(&mut self, path: &Path, start: u64, length: u64) -> Result<Vec<u8>, String> {
-        let pack_path = pack::pack_path(path);
-        let file = match self.pack.as_mut() {
-            Some(file) => file,
-            None => self.pack.insert(
-                File::open(&pack_path).map_err(|e| format!("{}: {e}", pack_path.display()))?,
-            ),
-        };
-        let length = usize::try_from(length).map_err(|e| e.to_string())?;
-        let mut bytes = vec![0; length];
-        file.seek(SeekFrom::Start(start))
-            .and_then(|_| file.read_exact(&mut bytes))
-            .map_err(|e| format!("{} at {start}, {length} bytes: {e}", pack_path.display()))?;
-        Ok(bytes)
+    /// The pack beside `path`, once there is one.
+    fn pack(&mut self, path: &Path) -> Result<Option<&mut File>, String> {
+        if self.pack.is_none() {
+            let pack_path = pack::pack_path(path);
+            match File::open(&pack_path) {
+                Ok(file) => self.pack = Some(file),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+                Err(e) => return Err(format!("{}: {e}", pack_path.display())),
+            }
+        }
+        Ok(self.pack.as_mut())
     }
 }
 

@@ -1,0 +1,392 @@
+//! The writing side of [`SqliteAttachments`](super::SqliteAttachments):
+//! files appended to the [pack](super::pack) beside the database, then
+//! indexed in it.
+//!
+//! A batch is written under the database's write lock (so processes that
+//! share the files take turns): the records of the files not yet indexed
+//! are appended to the pack at the end the index records, the pack is
+//! synced, and then their rows and the new end are committed, without a
+//! sync of their own. The pack is what makes a put durable: a power loss
+//! may take the index's last commits, and opening the pack again indexes
+//! the whole records it finds past the end recorded (the readers find them
+//! meanwhile). A crash in the middle of a batch leaves bytes past the end,
+//! which the next batch writes over; bytes below it are never written
+//! again.
+
+use std::collections::HashSet;
+use std::fs::{File, OpenOptions};
+use std::io::{BufWriter, Seek, SeekFrom, Write};
+use std::path::Path;
+use std::sync::mpsc::Receiver;
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use uuid::Uuid;
+
+use super::AttachmentKey;
+use super::pack::{self, HEADER};
+use super::writer::Reply;
+
+/// The most files one transaction writes.
+const MAX_BATCH: usize = 256;
+
+/// The bytes after which a transaction takes no more files.
+const MAX_BATCH_BYTES: usize = 64 << 20;
+
+/// How long a connection waits for another process's lock on the file.
+pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The index: where each tenant's file's bytes lie in the pack, and where
+/// the pack's indexed records end. `attachments` is the earlier layout, a
+/// row holding each file's bytes, still read.
+const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS packed (
+    tenant BLOB NOT NULL,
+    key TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    length INTEGER NOT NULL,
+    PRIMARY KEY (tenant, key)
+);
+CREATE TABLE IF NOT EXISTS pack_end (
+    only INTEGER PRIMARY KEY CHECK (only = 1),
+    bytes INTEGER NOT NULL
+);";
+
+/// A file to write, and whom to answer once it is durable.
+pub(super) struct Job {
+    pub(super) tenant: Uuid,
+    pub(super) key: AttachmentKey,
+    pub(super) bytes: Vec<u8>,
+    pub(super) reply: Reply,
+}
+
+/// The database and its pack, open for writing.
+pub(super) struct Pack {
+    index: Connection,
+    file: File,
+}
+
+impl Pack {
+    /// The database at `path` (created with its tables if new, in WAL mode)
+    /// and its pack file (created if new, its directory entry synced), the
+    /// whole records past the indexed end indexed.
+    pub(super) fn open(path: &Path) -> Result<Self, String> {
+        let index = Connection::open(path)
+            .and_then(|index| {
+                index.busy_timeout(BUSY_TIMEOUT)?;
+                index.pragma_update(None, "journal_mode", "WAL")?;
+                // The pack is synced; the index is rebuilt from it.
+                index.pragma_update(None, "synchronous", "NORMAL")?;
+                index.execute_batch(SCHEMA)?;
+                Ok(index)
+            })
+            .map_err(|e| e.to_string())?;
+        let path = pack::pack_path(path);
+        let created = !path.exists();
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        if created {
+            sync_directory(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+        let mut pack = Self { index, file };
+        pack.recover()
+            .map_err(|e| format!("index the records past the end: {e}"))?;
+        Ok(pack)
+    }
+
+    /// Indexes the whole records past the indexed end: those whose index
+    /// rows a power loss took (their bytes were synced first).
+    fn recover(&mut self) -> Result<(), String> {
+        let transaction = self
+            .index
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| e.to_string())?;
+        let mut end = indexed_end(&transaction).map_err(|e| e.to_string())?;
+        let records = pack::records_from(&mut self.file, end).map_err(|e| e.to_string())?;
+        if records.is_empty() {
+            return Ok(());
+        }
+        {
+            let mut insert = transaction
+                .prepare_cached(INSERT)
+                .map_err(|e| e.to_string())?;
+            for record in records {
+                // A record cut short ends what a crash left whole.
+                if record
+                    .read(&mut self.file)
+                    .map_err(|e| e.to_string())?
+                    .is_none()
+                {
+                    break;
+                }
+                insert
+                    .execute(params![
+                        record.tenant.as_bytes(),
+                        record.key.as_str(),
+                        record.start,
+                        record.length
+                    ])
+                    .map_err(|e| e.to_string())?;
+                end = record.start + record.length;
+            }
+        }
+        set_end(&transaction, end).map_err(|e| e.to_string())?;
+        transaction.commit().map_err(|e| e.to_string())
+    }
+
+    /// Writes `batch` (see the module's documentation): each file's result,
+    /// in order. A file whose row is refused (by a trigger, say) fails
+    /// alone; when the pack cannot be written or synced, or the transaction
+    /// cannot begin or commit, every file does and nothing is indexed.
+    pub(super) fn write(&mut self, batch: &[Job]) -> Vec<Result<(), String>> {
+        let every = |step: &str, e: &dyn std::fmt::Display| {
+            let reason = format!("{step}: {e}");
+            batch.iter().map(|_| Err(reason.clone())).collect()
+        };
+        let transaction = match self
+            .index
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+        {
+            Ok(transaction) => transaction,
+            Err(e) => return every("begin", &e),
+        };
+        let (placed, end) = match place(&transaction, batch) {
+            Ok(placed) => placed,
+            Err(e) => return every("read the index", &e),
+        };
+        if let Err(e) = append(&mut self.file, batch, &placed) {
+            return every("write the pack", &e);
+        }
+        let results = match index(&transaction, batch, &placed, end) {
+            Ok(results) => results,
+            Err(e) => return every("index", &e),
+        };
+        match transaction.commit() {
+            Ok(()) => results,
+            Err(e) => every("commit", &e),
+        }
+    }
+}
+
+const INSERT: &str = "INSERT INTO packed (tenant, key, start, length) VALUES (?1, ?2, ?3, ?4) \
+     ON CONFLICT (tenant, key) DO NOTHING";
+
+/// Where the indexed records end.
+fn indexed_end(transaction: &Transaction<'_>) -> rusqlite::Result<u64> {
+    Ok(transaction
+        .query_row("SELECT bytes FROM pack_end", [], |row| row.get(0))
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// Records that the indexed records end at `end`.
+fn set_end(transaction: &Transaction<'_>, end: u64) -> rusqlite::Result<()> {
+    transaction.execute(
+        "INSERT INTO pack_end (only, bytes) VALUES (1, ?1) \
+         ON CONFLICT (only) DO UPDATE SET bytes = excluded.bytes",
+        [end],
+    )?;
+    Ok(())
+}
+
+/// Where the bytes of each file of `batch` go in the pack (past its
+/// record's header): `None` for one indexed already (or earlier in the
+/// batch); and where the pack then ends.
+fn place(
+    transaction: &Transaction<'_>,
+    batch: &[Job],
+) -> rusqlite::Result<(Vec<Option<u64>>, u64)> {
+    let mut end = indexed_end(transaction)?;
+    let mut indexed =
+        transaction.prepare_cached("SELECT 1 FROM packed WHERE tenant = ?1 AND key = ?2")?;
+    let mut seen = HashSet::new();
+    let mut placed = Vec::with_capacity(batch.len());
+    for job in batch {
+        let new = seen.insert((job.tenant, &job.key))
+            && !indexed.exists(params![job.tenant.as_bytes(), job.key.as_str()])?;
+        placed.push(new.then_some(end + HEADER));
+        if new {
+            end += HEADER + job.bytes.len() as u64;
+        }
+    }
+    Ok((placed, end))
+}
+
+/// Writes the records of the placed files of `batch` into the pack, one
+/// after the other, and syncs it.
+fn append(file: &mut File, batch: &[Job], placed: &[Option<u64>]) -> std::io::Result<()> {
+    let Some(first) = placed.iter().flatten().next() else {
+        return Ok(());
+    };
+    file.seek(SeekFrom::Start(first - HEADER))?;
+    let mut out = BufWriter::with_capacity(256 << 10, &mut *file);
+    for (job, _) in batch
+        .iter()
+        .zip(placed)
+        .filter(|(_, start)| start.is_some())
+    {
+        out.write_all(&pack::header(job.tenant, &job.key, job.bytes.len()))?;
+        out.write_all(&job.bytes)?;
+    }
+    out.flush()?;
+    drop(out);
+    file.sync_data()
+}
+
+/// The rows of the placed files of `batch`, and the pack's new `end`.
+fn index(
+    transaction: &Transaction<'_>,
+    batch: &[Job],
+    placed: &[Option<u64>],
+    end: u64,
+) -> rusqlite::Result<Vec<Result<(), String>>> {
+    let mut insert = transaction.prepare_cached(INSERT)?;
+    let results = batch
+        .iter()
+        .zip(placed)
+        .map(|(job, start)| match start {
+            None => Ok(()),
+            Some(start) => insert
+                .execute(params![
+                    job.tenant.as_bytes(),
+                    job.key.as_str(),
+                    start,
+                    job.bytes.len() as u64
+                ])
+                .map(drop)
+                .map_err(|e| e.to_string()),
+        })
+        .collect();
+    set_end(transaction, end)?;
+    Ok(results)
+}
+
+/// Makes the directory entry of the new file at `path` durable.
+fn sync_directory(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    if let Some(directory) = path.parent() {
+        let directory = if directory.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            directory
+        };
+        File::open(directory)?.sync_all()?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// The writer thread: takes the first file waiting and every other one
+/// already queued (up to [`MAX_BATCH`] files, and no more once they reach
+/// [`MAX_BATCH_BYTES`]), writes them as one batch, and answers each once it
+/// is committed. While it waits for the disk, new files queue and form the
+/// next batch. The database at `path` and its pack are opened for the
+/// first batch, and again for each next one while they cannot be (each
+/// file is answered with why). Ends once every sender is dropped.
+pub(super) fn run(path: &Path, jobs: &Receiver<Job>) {
+    let mut pack: Option<Pack> = None;
+    while let Ok(first) = jobs.recv() {
+        let mut bytes = first.bytes.len();
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH && bytes < MAX_BATCH_BYTES {
+            match jobs.try_recv() {
+                Ok(job) => {
+                    bytes += job.bytes.len();
+                    batch.push(job);
+                }
+                Err(_) => break,
+            }
+        }
+        let opened = match pack.as_mut() {
+            Some(opened) => Ok(opened),
+            None => Pack::open(path).map(|opened| pack.insert(opened)),
+        };
+        let results = match opened {
+            Ok(opened) => opened.write(&batch),
+            Err(e) => {
+                let reason = format!("open: {e}");
+                batch.iter().map(|_| Err(reason.clone())).collect()
+            }
+        };
+        tracing::trace!(files = batch.len(), bytes, "attachments committed");
+        for (job, result) in batch.into_iter().zip(results) {
+            // A caller that stopped waiting still has its file.
+            let _ = job.reply.send(result);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::{Job, Pack};
+    use crate::AttachmentKey;
+    use uuid::Uuid;
+
+    fn job(tenant: u128, bytes: &[u8]) -> Job {
+        let (reply, _) = tokio::sync::oneshot::channel();
+        Job {
+            tenant: Uuid::from_u128(tenant),
+            key: AttachmentKey::of(bytes),
+            bytes: bytes.to_vec(),
+            reply,
+        }
+    }
+
+    fn count(pack: &Pack, table: &str) -> i64 {
+        pack.index
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |row| {
+                row.get(0)
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn a_batch_fails_only_its_broken_files() {
+        // Given an index that refuses files over 1,000 bytes, and a batch
+        // of four files: one too large, one twice, one for two tenants.
+        let dir = tempfile::tempdir().unwrap();
+        let mut pack = Pack::open(&dir.path().join("a.db")).unwrap();
+        pack.index
+            .execute_batch(
+                "CREATE TRIGGER refuse BEFORE INSERT ON packed \
+                 WHEN NEW.length > 1000 BEGIN SELECT RAISE(ABORT, 'too big'); END;",
+            )
+            .unwrap();
+        let batch = [
+            job(1, b"first"),
+            job(1, &[7; 2_000]),
+            job(1, b"first"),
+            job(2, b"first"),
+        ];
+
+        // When it is written.
+        let results = pack.write(&batch);
+
+        // Then only the large file failed, and the others are indexed, once
+        // per tenant.
+        assert!(results[0].is_ok() && results[2].is_ok() && results[3].is_ok());
+        assert!(
+            results[1].as_ref().unwrap_err().contains("too big"),
+            "{results:?}"
+        );
+        assert_eq!(count(&pack, "packed"), 2);
+
+        // And written again, nothing new reaches the pack.
+        let end = std::fs::metadata(dir.path().join("a.db-pack"))
+            .unwrap()
+            .len();
+        assert!(pack.write(&[job(1, b"first")])[0].is_ok());
+        let again = std::fs::metadata(dir.path().join("a.db-pack"))
+            .unwrap()
+            .len();
+        assert_eq!(end, again);
+        assert_eq!(count(&pack, "packed"), 2);
+    }
+}
