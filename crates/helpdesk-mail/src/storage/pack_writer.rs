@@ -15,7 +15,7 @@
 
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
-use std::io::{BufWriter, Seek, SeekFrom, Write};
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::sync::mpsc::Receiver;
 use std::time::Duration;
@@ -63,6 +63,8 @@ pub(super) struct Job {
 pub(super) struct Pack {
     index: Connection,
     file: File,
+    /// The pack file's length: written bytes, then zeros.
+    length: u64,
 }
 
 impl Pack {
@@ -92,7 +94,15 @@ impl Pack {
         if created {
             sync_directory(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         }
-        let mut pack = Self { index, file };
+        let length = file
+            .metadata()
+            .map_err(|e| format!("{}: {e}", path.display()))?
+            .len();
+        let mut pack = Self {
+            index,
+            file,
+            length,
+        };
         pack.recover()
             .map_err(|e| format!("index the records past the end: {e}"))?;
         Ok(pack)
@@ -158,7 +168,7 @@ impl Pack {
             Ok(placed) => placed,
             Err(e) => return every("read the index", &e),
         };
-        if let Err(e) = append(&mut self.file, batch, &placed) {
+        if let Err(e) = append(&mut self.file, &mut self.length, batch, &placed, end) {
             return every("write the pack", &e);
         }
         let results = match index(&transaction, batch, &placed, end) {
@@ -171,6 +181,44 @@ impl Pack {
         }
     }
 }
+
+/// Writes the records of the placed files of `batch` into the pack `file`
+/// of `length` bytes, one after the other, up to `end`, and syncs it. The
+/// file grows by [`GROWTH`] of zeros at a time, so that most syncs find its
+/// size and blocks as they were and write only the bytes.
+fn append(
+    file: &mut File,
+    length: &mut u64,
+    batch: &[Job],
+    placed: &[Option<u64>],
+    end: u64,
+) -> std::io::Result<()> {
+    let Some(first) = placed.iter().flatten().next() else {
+        return Ok(());
+    };
+    if end > *length {
+        let grown = end.div_ceil(GROWTH) * GROWTH;
+        file.seek(SeekFrom::Start(*length))?;
+        std::io::copy(&mut std::io::repeat(0).take(grown - *length), file)?;
+        *length = grown;
+    }
+    file.seek(SeekFrom::Start(first - HEADER))?;
+    let mut out = BufWriter::with_capacity(256 << 10, &mut *file);
+    for (job, _) in batch
+        .iter()
+        .zip(placed)
+        .filter(|(_, start)| start.is_some())
+    {
+        out.write_all(&pack::header(job.tenant, &job.key, job.bytes.len()))?;
+        out.write_all(&job.bytes)?;
+    }
+    out.flush()?;
+    drop(out);
+    file.sync_data()
+}
+
+/// How much the pack file grows at a time.
+const GROWTH: u64 = 4 << 20;
 
 const INSERT: &str = "INSERT INTO packed (tenant, key, start, length) VALUES (?1, ?2, ?3, ?4) \
      ON CONFLICT (tenant, key) DO NOTHING";
@@ -214,27 +262,6 @@ fn place(
         }
     }
     Ok((placed, end))
-}
-
-/// Writes the records of the placed files of `batch` into the pack, one
-/// after the other, and syncs it.
-fn append(file: &mut File, batch: &[Job], placed: &[Option<u64>]) -> std::io::Result<()> {
-    let Some(first) = placed.iter().flatten().next() else {
-        return Ok(());
-    };
-    file.seek(SeekFrom::Start(first - HEADER))?;
-    let mut out = BufWriter::with_capacity(256 << 10, &mut *file);
-    for (job, _) in batch
-        .iter()
-        .zip(placed)
-        .filter(|(_, start)| start.is_some())
-    {
-        out.write_all(&pack::header(job.tenant, &job.key, job.bytes.len()))?;
-        out.write_all(&job.bytes)?;
-    }
-    out.flush()?;
-    drop(out);
-    file.sync_data()
 }
 
 /// The rows of the placed files of `batch`, and the pack's new `end`.
@@ -325,7 +352,7 @@ pub(super) fn run(path: &Path, jobs: &Receiver<Job>) {
 mod tests {
     #![allow(clippy::unwrap_used)]
 
-    use super::{Job, Pack};
+    use super::{HEADER, Job, Pack};
     use crate::AttachmentKey;
     use uuid::Uuid;
 
@@ -379,14 +406,15 @@ mod tests {
         assert_eq!(count(&pack, "packed"), 2);
 
         // And written again, nothing new reaches the pack.
-        let end = std::fs::metadata(dir.path().join("a.db-pack"))
-            .unwrap()
-            .len();
+        let end = |pack: &Pack| -> u64 {
+            pack.index
+                .query_row("SELECT bytes FROM pack_end", [], |row| row.get(0))
+                .unwrap()
+        };
+        let before = end(&pack);
+        assert_eq!(before, 3 * HEADER + 5 + 2_000 + 5);
         assert!(pack.write(&[job(1, b"first")])[0].is_ok());
-        let again = std::fs::metadata(dir.path().join("a.db-pack"))
-            .unwrap()
-            .len();
-        assert_eq!(end, again);
+        assert_eq!(end(&pack), before);
         assert_eq!(count(&pack, "packed"), 2);
     }
 }
