@@ -15,7 +15,7 @@
 
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
-use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::sync::mpsc::Receiver;
 use std::time::Duration;
@@ -197,9 +197,10 @@ fn append(
         return Ok(());
     };
     if end > *length {
-        let grown = end.div_ceil(GROWTH) * GROWTH;
-        file.seek(SeekFrom::Start(*length))?;
-        std::io::copy(&mut std::io::repeat(0).take(grown - *length), file)?;
+        // The records fill the file up to `end`; zeros go past them.
+        let grown = (end / GROWTH + 1) * GROWTH;
+        file.seek(SeekFrom::Start(end))?;
+        file.write_all(&vec![0; (grown - end) as usize])?;
         *length = grown;
     }
     file.seek(SeekFrom::Start(first - HEADER))?;
@@ -352,7 +353,7 @@ pub(super) fn run(path: &Path, jobs: &Receiver<Job>) {
 mod tests {
     #![allow(clippy::unwrap_used)]
 
-    use super::{HEADER, Job, Pack};
+    use super::{HEADER, Job, Pack, pack};
     use crate::AttachmentKey;
     use uuid::Uuid;
 
@@ -415,6 +416,11 @@ mod tests {
         assert_eq!(before, 3 * HEADER + 5 + 2_000 + 5);
         assert!(pack.write(&[job(1, b"first")])[0].is_ok());
         assert_eq!(end(&pack), before);
+
+        // And the file holds zeros past the records, which are no record.
+        assert_eq!(pack.file.metadata().unwrap().len(), super::GROWTH);
+        assert!(pack::records_from(&mut pack.file, before).unwrap().is_empty());
+        assert_eq!(pack::records_from(&mut pack.file, 0).unwrap().len(), 3);
         assert_eq!(count(&pack, "packed"), 2);
     }
 }
