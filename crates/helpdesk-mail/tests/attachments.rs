@@ -11,55 +11,70 @@ use uuid::Uuid;
 #[cfg(feature = "sqlite")]
 const HEADER: usize = 60;
 
-async fn keeps_content_by_tenant_and_key(store: &impl AttachmentStore) {
-    let (acme, globex) = (Uuid::from_u128(1), Uuid::from_u128(2));
+mod fs_store {
+    use helpdesk_mail::FsAttachments;
 
-    // Given a file stored twice (a mail fetched twice) and another tenant.
-    let first = store.put(acme, b"invoice.pdf bytes").await.unwrap();
-    let again = store.put(acme, b"invoice.pdf bytes").await.unwrap();
-    let other = store.put(acme, b"photo.jpg bytes").await.unwrap();
-
-    // Then the same content has one key; different content another.
-    assert_eq!(first, again);
-    assert_ne!(first, other);
-    assert_eq!(first, AttachmentKey::of(b"invoice.pdf bytes"));
-    assert_eq!(
-        store.get(acme, &first).await.unwrap().unwrap(),
-        b"invoice.pdf bytes"
-    );
-    assert_eq!(
-        store.get(acme, &other).await.unwrap().unwrap(),
-        b"photo.jpg bytes"
-    );
-
-    // And another tenant finds nothing under the same key.
-    assert_eq!(store.get(globex, &first).await.unwrap(), None);
-    let missing = AttachmentKey::of(b"never stored");
-    assert_eq!(store.get(acme, &missing).await.unwrap(), None);
-
-    // Concurrent puts of the same content all succeed with the same key.
-    let puts = (0..8).map(|_| store.put(globex, b"shared"));
-    let keys = futures_util::future::join_all(puts).await;
-    assert!(
-        keys.iter()
-            .all(|k| k.as_ref().unwrap() == &AttachmentKey::of(b"shared"))
-    );
-    assert_eq!(
-        store
-            .get(globex, &AttachmentKey::of(b"shared"))
-            .await
-            .unwrap()
-            .unwrap(),
-        b"shared"
+    helpdesk_testkit::attachment_store_conformance!(
+        || async {
+            let dir = tempfile::tempdir().unwrap();
+            (FsAttachments::new(dir.path().join("files")), dir)
+        },
+        reopen = |store: FsAttachments| async move { FsAttachments::new(store.root()) }
     );
 }
 
+#[cfg(feature = "sqlite")]
+mod sqlite_store {
+    use helpdesk_mail::SqliteAttachments;
+
+    helpdesk_testkit::attachment_store_conformance!(
+        || async {
+            let dir = tempfile::tempdir().unwrap();
+            (
+                SqliteAttachments::new(dir.path().join("attachments.db")),
+                dir,
+            )
+        },
+        reopen = |store: SqliteAttachments| async move {
+            let path = store.path().to_owned();
+            drop(store);
+            SqliteAttachments::new(path)
+        }
+    );
+}
+
+#[cfg(feature = "object-store")]
+mod object_store_store {
+    use std::sync::Arc;
+
+    use helpdesk_mail::ObjectStoreAttachments;
+    use object_store::local::LocalFileSystem;
+
+    helpdesk_testkit::attachment_store_conformance!(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let bucket = LocalFileSystem::new_with_prefix(dir.path()).unwrap();
+        (
+            ObjectStoreAttachments::new(Arc::new(bucket), "helpdesk"),
+            dir,
+        )
+    });
+}
+
 #[tokio::test]
-async fn the_file_system_store_keeps_content_by_tenant_and_key() {
+async fn the_file_system_store_leaves_no_temporary_file() {
     let dir = tempfile::tempdir().unwrap();
-    keeps_content_by_tenant_and_key(&FsAttachments::new(dir.path().join("attachments"))).await;
-    // No temporary file is left behind.
-    let leftovers: Vec<_> = walk(dir.path())
+    let store = FsAttachments::new(dir.path().join("attachments"));
+    let files: Vec<[u8; 100]> = (0..8u8).map(|i| [i; 100]).collect();
+    let puts = files
+        .iter()
+        .map(|bytes| store.put(Uuid::from_u128(1), bytes));
+    for put in futures_util::future::join_all(puts).await {
+        put.unwrap();
+    }
+    store.put(Uuid::from_u128(1), &[0; 100]).await.unwrap();
+    let files = walk(dir.path());
+    assert_eq!(files.len(), 8, "{files:?}");
+    let leftovers: Vec<_> = files
         .into_iter()
         .filter(|p| AttachmentKey::parse(p.rsplit('/').next().unwrap_or_default()).is_none())
         .collect();
@@ -68,7 +83,7 @@ async fn the_file_system_store_keeps_content_by_tenant_and_key() {
 
 #[cfg(feature = "sqlite")]
 #[tokio::test]
-async fn a_sqlite_database_keeps_content_by_tenant_and_key() {
+async fn a_sqlite_store_creates_nothing_to_read_and_shares_its_files_with_another() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("attachments.db");
     let store = helpdesk_mail::SqliteAttachments::new(&path);
@@ -76,7 +91,10 @@ async fn a_sqlite_database_keeps_content_by_tenant_and_key() {
     let key = AttachmentKey::of(b"invoice.pdf bytes");
     assert_eq!(store.get(Uuid::from_u128(1), &key).await.unwrap(), None);
     assert!(!path.exists());
-    keeps_content_by_tenant_and_key(&store).await;
+    let key = store
+        .put(Uuid::from_u128(1), b"invoice.pdf bytes")
+        .await
+        .unwrap();
 
     // And a second store on the same file (another process, or after a
     // restart) reads what the first wrote, a file of 5 MB included.
@@ -282,13 +300,19 @@ async fn a_sqlite_database_of_the_earlier_layout_is_still_read() {
 
 #[cfg(feature = "object-store")]
 #[tokio::test]
-async fn an_object_store_keeps_content_by_tenant_and_key() {
+async fn an_object_store_keeps_its_files_under_its_prefix() {
     use std::sync::Arc;
     let dir = tempfile::tempdir().unwrap();
     let bucket = object_store::local::LocalFileSystem::new_with_prefix(dir.path()).unwrap();
     let store = helpdesk_mail::ObjectStoreAttachments::new(Arc::new(bucket), "helpdesk");
-    keeps_content_by_tenant_and_key(&store).await;
+    for tenant in 1..3 {
+        store
+            .put(Uuid::from_u128(tenant), b"invoice")
+            .await
+            .unwrap();
+    }
     let files = walk(dir.path());
+    assert_eq!(files.len(), 2, "{files:?}");
     assert!(files.iter().all(|f| f.contains("/helpdesk/")), "{files:?}");
 }
 

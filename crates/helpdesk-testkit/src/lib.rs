@@ -18,11 +18,16 @@
 //! `|| async { MyStore::connect(&url).await.expect("a test database") }`. Each case panics with a message naming the broken promise of the
 //! [store contract](helpdesk_engine::store).
 //!
+//! Notifiers run [`notifier_conformance!`] and, with the `mail` feature,
+//! attachment stores run `attachment_store_conformance!` the same way.
+//!
 //! The [`adversary`] attacks a desk over any store with random sequences
 //! of commands, retries and reads by the actors of two tenants, and fails
 //! when an answer holds something its reader may not see.
 
 pub mod adversary;
+#[cfg(feature = "mail")]
+pub mod attachment_cases;
 pub mod cases;
 mod decided;
 mod fixture;
@@ -196,6 +201,69 @@ macro_rules! notifier_conformance {
             async fn $case() {
                 let (notifier, received) = ($make)().await;
                 $crate::notifier_cases::$case(notifier, received).await;
+            }
+        )*
+    };
+}
+
+/// Generates one `#[tokio::test]` per attachment store conformance case
+/// ([`attachment_cases`], with the `mail` feature), each on a fresh store
+/// from `$make`: a closure returning a future of the pair `(store, keep)`,
+/// where `keep` is whatever must live while the case runs (the temporary
+/// directory of the store's files), `()` when nothing must.
+///
+/// ```
+/// use helpdesk_mail::FsAttachments;
+///
+/// helpdesk_testkit::attachment_store_conformance!(
+///     || async {
+///         let dir = tempfile::tempdir().expect("a temporary directory");
+///         (FsAttachments::new(dir.path().join("files")), dir)
+///     },
+///     reopen = |store: FsAttachments| async move { FsAttachments::new(store.root()) }
+/// );
+///
+/// // Each generated test runs one case of `attachment_cases` on a fresh
+/// // store, as here:
+/// # fn main() -> Result<(), std::io::Error> {
+/// let dir = tempfile::tempdir()?;
+/// let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).build()?;
+/// runtime.block_on(helpdesk_testkit::attachment_cases::tenants_are_kept_apart(
+///     FsAttachments::new(dir.path()),
+/// ));
+/// # Ok(())
+/// # }
+/// ```
+///
+/// A store whose files outlive it also passes a `reopen` hook, which
+/// closes the store and opens a new one on the same files; the macro then
+/// adds [`reopened_store_reads_what_was_put`](attachment_cases::reopened_store_reads_what_was_put).
+#[cfg(feature = "mail")]
+#[macro_export]
+macro_rules! attachment_store_conformance {
+    ($make:expr) => {
+        $crate::attachment_store_conformance!(@cases $make;
+            keys_are_the_contents_sha256,
+            tenants_are_kept_apart,
+            concurrent_puts_all_land,
+            empty_and_large_files_round_trip
+        );
+    };
+    ($make:expr, reopen = $reopen:expr $(,)?) => {
+        $crate::attachment_store_conformance!($make);
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn reopened_store_reads_what_was_put() {
+            let (store, _keep) = ($make)().await;
+            $crate::attachment_cases::reopened_store_reads_what_was_put(store, $reopen).await;
+        }
+    };
+    (@cases $make:expr; $($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                let (store, _keep) = ($make)().await;
+                $crate::attachment_cases::$case(store).await;
             }
         )*
     };

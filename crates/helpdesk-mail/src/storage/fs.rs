@@ -1,6 +1,6 @@
 //! [`FsAttachments`]: attachments in a directory.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use uuid::Uuid;
 
@@ -43,6 +43,17 @@ impl FsAttachments {
             root: root.into(),
             writer: Writer::default(),
         }
+    }
+
+    /// The directory the files are kept under.
+    ///
+    /// ```
+    /// use helpdesk_mail::FsAttachments;
+    ///
+    /// assert_eq!(FsAttachments::new("/var/lib/desk/files").root(), std::path::Path::new("/var/lib/desk/files"));
+    /// ```
+    pub fn root(&self) -> &Path {
+        &self.root
     }
 
     fn error(

@@ -67,6 +67,7 @@ impl AttachmentKey {
     }
 
     /// The SHA-256 the key is the hex digits of.
+    #[cfg(feature = "sqlite")]
     pub(crate) fn digest(&self) -> [u8; 32] {
         let mut digest = [0; 32];
         for (byte, pair) in digest.iter_mut().zip(self.0.as_bytes().chunks(2)) {

@@ -419,7 +419,11 @@ mod tests {
 
         // And the file holds zeros past the records, which are no record.
         assert_eq!(pack.file.metadata().unwrap().len(), super::GROWTH);
-        assert!(pack::records_from(&mut pack.file, before).unwrap().is_empty());
+        assert!(
+            pack::records_from(&mut pack.file, before)
+                .unwrap()
+                .is_empty()
+        );
         assert_eq!(pack::records_from(&mut pack.file, 0).unwrap().len(), 3);
         assert_eq!(count(&pack, "packed"), 2);
     }

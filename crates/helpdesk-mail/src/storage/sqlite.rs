@@ -84,6 +84,19 @@ impl SqliteAttachments {
         }
     }
 
+    /// The database file the store is indexed by (its pack is beside it,
+    /// named with `-pack` added).
+    ///
+    /// ```
+    /// use helpdesk_mail::SqliteAttachments;
+    ///
+    /// let store = SqliteAttachments::new("/var/lib/desk/attachments.db");
+    /// assert_eq!(store.path(), std::path::Path::new("/var/lib/desk/attachments.db"));
+    /// ```
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     fn error(
         &self,
         operation: &'static str,
