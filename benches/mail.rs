@@ -29,7 +29,7 @@ use helpdesk_core::{ActorId, DeskConfig, TenantId};
 use helpdesk_engine::{Desk, ManualClock, NoNotifier};
 use helpdesk_mail::{
     Arrival, AttachmentStore, FsAttachments, InboundConfig, Mail, MailChannel, NoSenders, Outcome,
-    SqliteAttachments,
+    Reply, SqliteAttachments,
 };
 use helpdesk_sqlite::SqliteStore;
 
@@ -201,6 +201,13 @@ fn mail(c: &mut Criterion) {
     });
     group.bench_function("parse (Mail::parse)", |b| {
         b.iter(|| Mail::parse(&raw).is_ok())
+    });
+    let text = Mail::parse(&raw)
+        .expect("the reply parses")
+        .text()
+        .to_string();
+    group.bench_function("extract (Reply::extract)", |b| {
+        b.iter(|| Reply::extract(&text).visible().len())
     });
 
     // Each bench's desk is made when it first runs, so a filtered run

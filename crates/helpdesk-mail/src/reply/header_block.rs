@@ -13,17 +13,10 @@
 //! `Från:`/`Skickat:`, `От:`/`Отправлено:`, `发件人:`…), plain or in bold
 //! (`*From:*`), its values wrapped over several lines.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use super::line::is_blank;
 
-/// A line that starts with a header name and its colon.
-static KEY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*\*{0,2}\s*([^\s:*：][^:*：]{0,24}?)\s*\*{0,2}\s*[:：]\s*\*{0,2}")
-        .expect("the pattern is valid")
-});
+/// The most characters of a header name.
+const MAX_NAME: usize = 25;
 
 /// How many lines past its first one a block may reach.
 const MAX_BLOCK: usize = 16;
@@ -90,8 +83,25 @@ fn field(name: &str) -> Option<Field> {
 
 /// The field `line` starts with, if any.
 fn field_at(line: &str) -> Option<Field> {
-    let captures = KEY.captures(line)?;
-    field(captures.get(1)?.as_str())
+    name_at(line).and_then(field)
+}
+
+/// The header name `line` starts with, if any: at most [`MAX_NAME`]
+/// characters and its colon (`:` or the full-width `：`), either side in
+/// bold (up to two `*`), with spaces around each.
+fn name_at(line: &str) -> Option<&str> {
+    // A name holds no colon, so its colon is the line's first.
+    let colon = line.find([':', '：'])?;
+    let name = strip_stars(line[..colon].trim_start(), str::strip_prefix).trim_start();
+    let name = strip_stars(name.trim_end(), str::strip_suffix).trim_end();
+    let named = !name.is_empty() && !name.contains('*') && name.chars().count() <= MAX_NAME;
+    named.then_some(name)
+}
+
+/// `text` without up to two stars that `strip` takes from one end.
+fn strip_stars<'a>(text: &'a str, strip: fn(&'a str, char) -> Option<&'a str>) -> &'a str {
+    let once = strip(text, '*').unwrap_or(text);
+    strip(once, '*').unwrap_or(once)
 }
 
 /// Whether a header block starts at line `at`: a `From` or `Date` line and,
@@ -136,6 +146,22 @@ pub(crate) fn starts_at(lines: &[&str], at: usize, inspected: &mut usize) -> boo
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The name is what the pattern `^\s*\*{0,2}\s*([^\s:*：][^:*：]{0,24}?)\s*\*{0,2}\s*[:：]`
+        /// captures, trimmed.
+        #[test]
+        fn a_name_is_what_the_pattern_of_a_header_key_captures(
+            line in "[ \t*:：aFé\u{3000}x]{0,40}"
+        ) {
+            let pattern = regex::Regex::new(
+                r"^\s*\*{0,2}\s*([^\s:*：][^:*：]{0,24}?)\s*\*{0,2}\s*[:：]",
+            ).unwrap();
+            let captured = pattern.captures(&line).map(|c| c[1].trim().to_string());
+            prop_assert_eq!(name_at(&line).map(str::to_string), captured);
+        }
+    }
 
     fn block(text: &str) -> bool {
         let lines: Vec<&str> = text.lines().collect();
