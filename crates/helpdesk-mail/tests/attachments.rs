@@ -239,6 +239,47 @@ async fn files_whose_index_rows_a_power_loss_took_are_found_and_indexed_again() 
 }
 
 #[cfg(feature = "sqlite")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_sqlite_stores_on_the_same_files_take_turns() {
+    // Given two stores on the same files, each with its own writer and
+    // connections (as two processes have).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("attachments.db");
+    let (one, two) = (
+        helpdesk_mail::SqliteAttachments::new(&path),
+        helpdesk_mail::SqliteAttachments::new(&path),
+    );
+    let tenant = Uuid::from_u128(1);
+    let files: Vec<Vec<u8>> = (0..120u32)
+        .map(|i| {
+            format!("file {i} ")
+                .repeat(1 + (i as usize % 7) * 300)
+                .into_bytes()
+        })
+        .collect();
+
+    // When both put files at once, some of them the same.
+    let puts = files.iter().enumerate().map(|(i, bytes)| {
+        let store = if i % 2 == 0 { &one } else { &two };
+        store.put(tenant, bytes)
+    });
+    let again = files.iter().take(20).map(|bytes| two.put(tenant, bytes));
+    let (keys, _) = futures_util::future::join(
+        futures_util::future::join_all(puts),
+        futures_util::future::join_all(again),
+    )
+    .await;
+
+    // Then a third store reads every file whole: no batch wrote over
+    // another's records.
+    let third = helpdesk_mail::SqliteAttachments::new(&path);
+    for (bytes, key) in files.iter().zip(keys) {
+        let key = key.unwrap();
+        assert_eq!(third.get(tenant, &key).await.unwrap().as_ref(), Some(bytes));
+    }
+}
+
+#[cfg(feature = "sqlite")]
 #[tokio::test]
 async fn a_damaged_sqlite_pack_answers_an_error_not_other_bytes() {
     // Given a file kept, and one of its bytes changed on the disk.
