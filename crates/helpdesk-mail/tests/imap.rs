@@ -83,6 +83,51 @@ async fn each_message_is_handed_over_once_and_moved_by_its_outcome() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mailbox_past_a_batch_is_handed_over_in_order_and_filed_by_outcome() {
+    // Given 100 mails waiting, every tenth failing, and batches of 64.
+    let server = Dovecot::start(true);
+    let ids: Vec<String> = (0..100)
+        .map(|i| {
+            let fail = if i % 10 == 3 { "-fail" } else { "" };
+            format!("m{i:03}{fail}@example.com")
+        })
+        .collect();
+    for id in &ids {
+        server.deliver("INBOX", &mail(id));
+    }
+    let mut source = ImapSource::connect(server.options()).await.unwrap();
+
+    // When the source polls three times.
+    let (first, seen_first) = poll(&mut source).await;
+    let (second, seen_second) = poll(&mut source).await;
+    let (third, seen_third) = poll(&mut source).await;
+
+    // Then the first poll took a batch and the second the rest, each mail
+    // once and in the order it arrived, and each is filed by its outcome.
+    assert_eq!(first.processed + first.failed, 64);
+    assert_eq!((second.processed, second.failed), (33, 3));
+    assert_eq!(third, PollReport::default());
+    assert!(seen_third.is_empty());
+    let seen: Vec<String> = seen_first.into_iter().chain(seen_second).collect();
+    assert_eq!(seen, ids);
+    assert!(server.message_ids("INBOX").is_empty());
+    let bracketed = |fail: bool| -> Vec<String> {
+        let mut filed: Vec<String> = (ids.iter())
+            .filter(|id| id.contains("fail") == fail)
+            .map(|id| format!("<{id}>"))
+            .collect();
+        filed.sort();
+        filed
+    };
+    let sorted = |mut ids: Vec<String>| {
+        ids.sort();
+        ids
+    };
+    assert_eq!(sorted(server.message_ids("Processed")), bracketed(false));
+    assert_eq!(sorted(server.message_ids("Failed")), bracketed(true));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_without_move_gets_copy_delete_and_expunge() {
     let server = Dovecot::start(false);
     filed_once_by_outcome(&server).await;

@@ -2,20 +2,23 @@
 //! to the host's handler once, and files it away.
 //!
 //! The source logs in, selects the mailbox, and on each
-//! [`poll`](ImapSource::poll) fetches the waiting messages oldest first
-//! (`UID FETCH ... BODY.PEEK[]`, so nothing is marked read before it is
-//! handled), gives each to the handler, and moves it to
-//! [`processed`](ImapOptions::processed) or, when the handler says it
-//! failed, to [`failed`](ImapOptions::failed) (`UID MOVE` where the server
-//! has it, else `UID COPY`, `\Deleted` and `UID EXPUNGE`). Between polls,
-//! [`wait`](ImapSource::wait) holds an `IDLE` until the server announces
-//! new mail, or sleeps where it has no `IDLE`.
+//! [`poll`](ImapSource::poll) fetches a batch of the waiting messages,
+//! oldest first (`UID FETCH ... BODY.PEEK[]`, so nothing is marked read
+//! before it is handled; as many messages a command as hold at most 32
+//! MiB), gives each to the handler in the order it arrived, and then moves
+//! the handled ones to [`processed`](ImapOptions::processed) or, those the
+//! handler says failed, to [`failed`](ImapOptions::failed), one command a
+//! folder (`UID MOVE` where the server has it, else `UID COPY`, `\Deleted`
+//! and `UID EXPUNGE`). A poll thus takes a few round trips to the server,
+//! not two a message. Between polls, [`wait`](ImapSource::wait) holds an
+//! `IDLE` until the server announces new mail, or sleeps where it has no
+//! `IDLE`.
 //!
 //! **Each message is applied once.** A handled message leaves the mailbox;
 //! if the move fails, the source remembers its UID (under the mailbox's
 //! `UIDVALIDITY`) and moves it again on the next poll instead of handing
-//! it over twice. Should the host stop between handling a message and
-//! moving it, the next run hands it over again: the handler must be
+//! it over twice. Should the host stop between handling a poll's messages
+//! and moving them, the next run hands them over again: the handler must be
 //! idempotent, as [`ingest`](crate) is by the message's `Message-ID`.
 
 mod connection;
@@ -127,9 +130,9 @@ impl ImapSource {
     }
 
     /// Fetches the waiting messages (at most [`ImapOptions::batch`],
-    /// oldest first), hands each to `handle`, and moves it as the handler
-    /// decides. Messages handled earlier whose move failed are moved
-    /// first, not handed over again.
+    /// oldest first), hands each to `handle` in that order, and then moves
+    /// them as the handler decided, one command a folder. Messages handled
+    /// earlier whose move failed are moved first, not handed over again.
     ///
     /// On an error the connection is dropped and the next call reconnects.
     pub async fn poll<F, Fut>(&mut self, mut handle: F) -> Result<PollReport, ImapError>
@@ -150,26 +153,37 @@ impl ImapSource {
         Fut: Future<Output = Handled>,
     {
         let mut report = PollReport::default();
-        for (uid, failed) in self.unmoved.clone() {
-            self.file(uid, failed).await?;
-            self.unmoved.remove(&(uid, failed));
-        }
+        self.file_unmoved().await?;
         let uids = self.waiting().await?;
-        for uid in uids {
-            let Some(raw) = self.body(uid).await? else {
-                continue;
-            };
-            let disposition = handle(Fetched { uid, raw }).await;
-            let failed = disposition == Handled::Failed;
-            self.unmoved.insert((uid, failed));
-            self.file(uid, failed).await?;
-            self.unmoved.remove(&(uid, failed));
-            match disposition {
-                Handled::Processed => report.processed += 1,
-                Handled::Failed => report.failed += 1,
+        for chunk in self.chunks(&uids).await? {
+            for (uid, raw) in self.bodies(&chunk).await? {
+                let disposition = handle(Fetched { uid, raw }).await;
+                let failed = disposition == Handled::Failed;
+                self.unmoved.insert((uid, failed));
+                match disposition {
+                    Handled::Processed => report.processed += 1,
+                    Handled::Failed => report.failed += 1,
+                }
             }
         }
+        self.file_unmoved().await?;
         Ok(report)
+    }
+
+    /// Moves the handled messages not moved yet, one command a folder.
+    async fn file_unmoved(&mut self) -> Result<(), ImapError> {
+        for failed in [false, true] {
+            let uids: Vec<u32> = (self.unmoved.iter())
+                .filter(|(_, f)| *f == failed)
+                .map(|(uid, _)| *uid)
+                .collect();
+            if uids.is_empty() {
+                continue;
+            }
+            self.file(&uid_set(&uids), failed).await?;
+            self.unmoved.retain(|(_, f)| *f != failed);
+        }
+        Ok(())
     }
 
     /// Waits for new mail: an `IDLE` until the server announces a change
@@ -234,24 +248,47 @@ impl ImapSource {
         Ok(uids)
     }
 
-    /// One message's bytes, or none when it vanished meanwhile.
-    async fn body(&mut self, uid: u32) -> Result<Option<Vec<u8>>, ImapError> {
+    /// `uids` in runs whose messages together hold at most
+    /// [`FETCH_BYTES`] (a larger message runs alone), in order; a message
+    /// that vanished meanwhile is left out.
+    async fn chunks(&mut self, uids: &[u32]) -> Result<Vec<Vec<u32>>, ImapError> {
+        if uids.is_empty() {
+            return Ok(Vec::new());
+        }
         let session = self.session().await?;
-        let fetched: Result<Vec<_>, _> =
-            match session.uid_fetch(uid.to_string(), "BODY.PEEK[]").await {
-                Ok(stream) => stream.try_collect().await,
-                Err(e) => Err(e),
-            };
-        let fetched = fetched.map_err(|e| self.command("UID FETCH", e))?;
-        Ok(fetched
-            .iter()
-            .find(|f| f.uid == Some(uid))
-            .and_then(|f| f.body())
-            .map(<[u8]>::to_vec))
+        let sizes: Result<Vec<_>, _> = match session.uid_fetch(uid_set(uids), "RFC822.SIZE").await {
+            Ok(stream) => stream.try_collect().await,
+            Err(e) => Err(e),
+        };
+        let sizes = sizes.map_err(|e| self.command("UID FETCH", e))?;
+        let size_of = |uid: u32| {
+            let fetched = sizes.iter().find(|f| f.uid == Some(uid))?;
+            fetched.size.map(u64::from)
+        };
+        Ok(runs(uids, size_of, FETCH_BYTES))
     }
 
-    /// Moves a handled message to its folder.
-    async fn file(&mut self, uid: u32, failed: bool) -> Result<(), ImapError> {
+    /// The bytes of the messages `uids`, in their order, in one command;
+    /// a message that vanished meanwhile is left out.
+    async fn bodies(&mut self, uids: &[u32]) -> Result<Vec<(u32, Vec<u8>)>, ImapError> {
+        let session = self.session().await?;
+        let fetched: Result<Vec<_>, _> = match session.uid_fetch(uid_set(uids), "BODY.PEEK[]").await
+        {
+            Ok(stream) => stream.try_collect().await,
+            Err(e) => Err(e),
+        };
+        let fetched = fetched.map_err(|e| self.command("UID FETCH", e))?;
+        Ok(uids
+            .iter()
+            .filter_map(|&uid| {
+                let body = fetched.iter().find(|f| f.uid == Some(uid))?.body()?;
+                Some((uid, body.to_vec()))
+            })
+            .collect())
+    }
+
+    /// Moves the handled messages of the UID set `set` to their folder.
+    async fn file(&mut self, set: &str, failed: bool) -> Result<(), ImapError> {
         let folder = if failed {
             self.options.failed.clone()
         } else {
@@ -259,15 +296,14 @@ impl ImapSource {
         };
         let can_move = self.can_move;
         let session = self.session().await?;
-        let set = uid.to_string();
         let result = if can_move {
-            session.uid_mv(&set, &folder).await
+            session.uid_mv(set, &folder).await
         } else {
-            copy_and_expunge(session, &set, &folder).await
+            copy_and_expunge(session, set, &folder).await
         };
         result.map_err(|e| ImapError::Command {
             server: server(&self.options),
-            command: format!("move {uid} to {folder}"),
+            command: format!("move {set} to {folder}"),
             reason: e.to_string(),
         })
     }
@@ -367,6 +403,38 @@ impl ImapSource {
     }
 }
 
+/// The most bytes of messages one `UID FETCH` asks for.
+const FETCH_BYTES: u64 = 32 << 20;
+
+/// `uids` in order, in runs whose sizes (by `size_of`) add up to at most
+/// `budget` (a larger one runs alone); those without a size are left out.
+fn runs(uids: &[u32], size_of: impl Fn(u32) -> Option<u64>, budget: u64) -> Vec<Vec<u32>> {
+    let mut runs: Vec<Vec<u32>> = Vec::new();
+    let mut bytes = 0;
+    for &uid in uids {
+        let Some(size) = size_of(uid) else {
+            continue;
+        };
+        match runs.last_mut() {
+            Some(run) if bytes + size <= budget => {
+                run.push(uid);
+                bytes += size;
+            }
+            _ => {
+                runs.push(vec![uid]);
+                bytes = size;
+            }
+        }
+    }
+    runs
+}
+
+/// `uids` as an IMAP sequence set (`3,4,9`).
+fn uid_set(uids: &[u32]) -> String {
+    let set: Vec<String> = uids.iter().map(u32::to_string).collect();
+    set.join(",")
+}
+
 /// `UID COPY`, `\Deleted` and `UID EXPUNGE`: a move on a server without
 /// `MOVE` (RFC 6851).
 async fn copy_and_expunge(
@@ -415,4 +483,31 @@ where
 /// row: 1 s doubling to 5 minutes.
 pub fn reconnect_delay(failures: u32) -> Duration {
     Duration::from_secs(1u64 << failures.min(8)).min(Duration::from_secs(300))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{runs, uid_set};
+
+    #[test]
+    fn messages_are_fetched_in_runs_within_the_budget_in_order() {
+        // Given sizes of 40, 30, 50, 200 and 10 bytes, and one message gone.
+        let size_of = |uid: u32| match uid {
+            1 => Some(40),
+            2 => Some(30),
+            3 => Some(50),
+            4 => Some(200),
+            6 => Some(10),
+            _ => None,
+        };
+
+        // When planned within 100 bytes a fetch.
+        let planned = runs(&[1, 2, 3, 4, 5, 6], size_of, 100);
+
+        // Then the runs keep the order, a larger message runs alone, and
+        // the vanished one is left out.
+        assert_eq!(planned, [vec![1, 2], vec![3], vec![4], vec![6]]);
+        assert_eq!(uid_set(&[3, 4, 9]), "3,4,9");
+        assert!(runs(&[], size_of, 100).is_empty());
+    }
 }

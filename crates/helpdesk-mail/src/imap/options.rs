@@ -53,7 +53,8 @@ pub struct ImapOptions {
     /// Where a message goes when it could not be applied; created when
     /// missing.
     pub failed: String,
-    /// At most this many messages a fetch.
+    /// At most this many messages a poll: handed over, then moved
+    /// together (a host stopped in between is handed them again).
     pub batch: usize,
     /// How long one `IDLE` lasts before it is renewed (servers drop an
     /// idle connection after 30 minutes; RFC 9051 advises renewing within

@@ -11,8 +11,9 @@ use super::{Fetched, Handled, ImapError, ImapOptions, ImapSource, reconnect_dela
 
 /// The IMAP source running in the background, from [`spawn_imap`].
 ///
-/// [`stop`](Self::stop) ends it: a message in hand is handled and filed
-/// first, a wait for new mail ends at once, and the source logs out.
+/// [`stop`](Self::stop) ends it: the messages of a poll in hand are
+/// handled and filed first, a wait for new mail ends at once, and the
+/// source logs out.
 /// Dropping the handle stops the task the same way, without waiting for
 /// it.
 #[derive(Debug)]
