@@ -271,6 +271,13 @@ service stats {{
         );
     }
 
+    /// Moves every message of `from` into `to` on the server's side.
+    pub fn move_all(&self, from: &str, to: &str) {
+        run(self
+            .doveadm()
+            .args(["move", "-u", USER, to, "mailbox", from, "all"]));
+    }
+
     /// The Message-IDs of the messages in `mailbox`, in UID order.
     pub fn message_ids(&self, mailbox: &str) -> Vec<String> {
         let output = run(self.doveadm().args([
