@@ -30,6 +30,7 @@ use std::collections::BTreeSet;
 use std::future::Future;
 use std::time::Duration;
 
+use async_imap::types::Fetch;
 use async_imap::{Client, Session};
 use futures_util::TryStreamExt;
 
@@ -255,12 +256,7 @@ impl ImapSource {
         if uids.is_empty() {
             return Ok(Vec::new());
         }
-        let session = self.session().await?;
-        let sizes: Result<Vec<_>, _> = match session.uid_fetch(uid_set(uids), "RFC822.SIZE").await {
-            Ok(stream) => stream.try_collect().await,
-            Err(e) => Err(e),
-        };
-        let sizes = sizes.map_err(|e| self.command("UID FETCH", e))?;
+        let sizes = self.fetch(uids, "RFC822.SIZE").await?;
         let size_of = |uid: u32| {
             let fetched = sizes.iter().find(|f| f.uid == Some(uid))?;
             fetched.size.map(u64::from)
@@ -271,13 +267,7 @@ impl ImapSource {
     /// The bytes of the messages `uids`, in their order, in one command;
     /// a message that vanished meanwhile is left out.
     async fn bodies(&mut self, uids: &[u32]) -> Result<Vec<(u32, Vec<u8>)>, ImapError> {
-        let session = self.session().await?;
-        let fetched: Result<Vec<_>, _> = match session.uid_fetch(uid_set(uids), "BODY.PEEK[]").await
-        {
-            Ok(stream) => stream.try_collect().await,
-            Err(e) => Err(e),
-        };
-        let fetched = fetched.map_err(|e| self.command("UID FETCH", e))?;
+        let fetched = self.fetch(uids, "BODY.PEEK[]").await?;
         Ok(uids
             .iter()
             .filter_map(|&uid| {
@@ -285,6 +275,16 @@ impl ImapSource {
                 Some((uid, body.to_vec()))
             })
             .collect())
+    }
+
+    /// `UID FETCH` of `items` for the messages `uids`.
+    async fn fetch(&mut self, uids: &[u32], items: &str) -> Result<Vec<Fetch>, ImapError> {
+        let session = self.session().await?;
+        let fetched: Result<Vec<_>, _> = match session.uid_fetch(uid_set(uids), items).await {
+            Ok(stream) => stream.try_collect().await,
+            Err(e) => Err(e),
+        };
+        fetched.map_err(|e| self.command("UID FETCH", e))
     }
 
     /// Moves the handled messages of the UID set `set` to their folder.
