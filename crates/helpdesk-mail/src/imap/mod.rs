@@ -231,7 +231,9 @@ impl ImapSource {
         Ok(())
     }
 
-    /// The UIDs waiting in the mailbox, oldest first, at most a batch.
+    /// The UIDs waiting in the mailbox, oldest first, at most a batch. A
+    /// poll files what it handled before it asks, so none of them is
+    /// handled twice.
     async fn waiting(&mut self) -> Result<Vec<u32>, ImapError> {
         let session = self.session().await?;
         // NOOP lets the server announce mail that arrived since the last
@@ -244,7 +246,6 @@ impl ImapSource {
         let found = found.map_err(|e| self.command("UID SEARCH", e))?;
         let mut uids: Vec<u32> = found.into_iter().collect();
         uids.sort_unstable();
-        uids.retain(|uid| !self.unmoved.iter().any(|(u, _)| u == uid));
         uids.truncate(self.options.batch.max(1));
         Ok(uids)
     }
