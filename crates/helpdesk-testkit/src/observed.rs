@@ -1,5 +1,6 @@
 //! [`Observed`]: a store that records what the desk asks of it.
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
@@ -13,7 +14,9 @@ use helpdesk_engine::{CommandId, Store, StoreError};
 
 /// Any store, with a count of its loads and a copy of every append it was
 /// given: to check what a desk reads, and to replay a workload's appends
-/// against another store or as plain inserts.
+/// against another store or as plain inserts. Loads of chosen tickets can
+/// be made to fail ([`Observed::make_unreadable`]), to check what a host
+/// does with a ticket whose rows cannot be read.
 ///
 /// ```
 /// use helpdesk_core::Command;
@@ -31,6 +34,7 @@ pub struct Observed<S> {
     inner: S,
     loads: AtomicUsize,
     appends: Mutex<Vec<Append>>,
+    unreadable: Mutex<HashSet<TicketId>>,
 }
 
 impl<S> Observed<S> {
@@ -40,6 +44,7 @@ impl<S> Observed<S> {
             inner,
             loads: AtomicUsize::new(0),
             appends: Mutex::new(Vec::new()),
+            unreadable: Mutex::new(HashSet::new()),
         }
     }
 
@@ -79,11 +84,54 @@ impl<S> Observed<S> {
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
     }
+
+    /// From now on, every load of each of `tickets` fails with
+    /// [`StoreError::Corrupt`], as a store's does when a ticket's rows
+    /// cannot be read; the ticket's other reads and its appends go on.
+    ///
+    /// ```
+    /// use helpdesk_engine::{MemoryStore, Store, StoreError};
+    /// use helpdesk_testkit::{Fixture, Observed};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let f = Fixture::new(Observed::new(MemoryStore::new()));
+    /// let id = f.open("Printer jams").await;
+    /// f.store().make_unreadable([id]);
+    /// let load = f.store().load(f.tenant, id).await;
+    /// assert!(matches!(load, Err(StoreError::Corrupt { .. })));
+    /// f.store().make_readable();
+    /// assert!(f.store().load(f.tenant, id).await.unwrap().is_some());
+    /// # });
+    /// ```
+    pub fn make_unreadable(&self, tickets: impl IntoIterator<Item = TicketId>) {
+        self.unreadable
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .extend(tickets);
+    }
+
+    /// Every ticket loads again ([`Observed::make_unreadable`]).
+    pub fn make_readable(&self) {
+        self.unreadable
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
 }
 
 impl<S: Store> Store for Observed<S> {
     async fn load(&self, tenant: TenantId, ticket: TicketId) -> Result<Option<Ticket>, StoreError> {
         self.loads.fetch_add(1, Ordering::SeqCst);
+        let unreadable = self
+            .unreadable
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(&ticket);
+        if unreadable {
+            return Err(StoreError::Corrupt {
+                what: format!("ticket {ticket}"),
+                reason: "made unreadable by the test".into(),
+            });
+        }
         self.inner.load(tenant, ticket).await
     }
 
