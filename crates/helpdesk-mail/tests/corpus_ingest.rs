@@ -433,11 +433,6 @@ async fn given_our_corpus_in_order_when_each_mail_is_ingested_then_each_lands_wh
         }
         if let Outcome::Opened { ticket, .. } = outcome {
             tickets.insert(case.mail.clone(), ticket);
-            println!(
-                "TOKEN {} {}",
-                case.mail,
-                acme_reply_to().address_for(TENANT, ticket)
-            );
             if let Some(sent) = &case.desk_sent {
                 let left = MessageId::new(sent).unwrap().id_left().unwrap();
                 w.desk
