@@ -55,7 +55,7 @@
 //! `--at` is the instant the ticket is opened, in RFC 3339 such as
 //! `2026-03-02T10:00:00+01:00`; it defaults to now. Times are shown in UTC.
 //!
-//! # `helpdesk report DB --from DATE --to DATE [--by DIMENSION] [--every day|week]`
+//! # `helpdesk report DB --from DATE --to DATE [--by DIMENSION] [--every day|week] [--tenant TENANT]`
 //!
 //! The morning report of a desk, read through the store's event feed from
 //! its SQLite file `DB`, or from PostgreSQL: `DB` a `postgres://` URL, or
@@ -72,9 +72,10 @@
 //! near-identical subjects. `helpdesk_core::metrics` defines each figure.
 //!
 //! `--from` and `--to` are dates (midnight in `--tz`, UTC by default) or
-//! RFC 3339 instants; `--to` is excluded. `--by` groups by `group`, `tier`,
-//! `assignee`, `priority`, `channel`, `type`, `tag`, `asset` or
-//! `organization`. `--format` is `text`, `json`, `csv` (a row per group and
+//! RFC 3339 instants; `--to` is excluded. `--tenant` (a UUID) counts only
+//! that tenant's tickets; without it, the report covers every tenant in
+//! the store. `--by` groups by `group`, `tier`, `assignee`, `priority`,
+//! `channel`, `type`, `tag`, `asset` or `organization`. `--format` is `text`, `json`, `csv` (a row per group and
 //! bucket) or `html` (a self-contained page with SVG charts of the backlog,
 //! created against resolved, SLA compliance, first response times and
 //! rising problems):

@@ -1,5 +1,7 @@
 //! The pure help desk domain: tickets, their lifecycle, priorities,
-//! authorization and the events their history is made of.
+//! authorization and the events their history is made of, and the rules a
+//! desk serves them by: SLA clocks on business calendars, routing,
+//! escalation, assignment, notification rules and metrics.
 //!
 //! This crate does no I/O, reads no clock, makes no random numbers and has
 //! no async code. A ticket is an event-sourced aggregate:
@@ -13,6 +15,25 @@
 //!
 //! Ids and instants come in with the command and its [`Context`], so the
 //! same input always gives the same output.
+//!
+//! Besides [`authorization`] and [`lifecycle`], the public modules are:
+//!
+//! - [`config`]: [`DeskConfig`], everything a desk decides for itself;
+//! - [`sla`]: SLA policies, their targets per metric and priority, and
+//!   their clocks, warnings and breaches;
+//! - [`calendar`]: business calendars (working hours in a time zone,
+//!   holidays, exceptions) and exact arithmetic on working time;
+//! - [`routing`]: ordered rules that set a new ticket's group, tier,
+//!   priority, tags, fields and assignment strategy;
+//! - [`escalation`]: escalation tiers and the rules that move a ticket up
+//!   a tier or notify the managers;
+//! - [`assignment`]: assignment strategies, choosing who among a group's
+//!   agents gets a ticket;
+//! - [`notification`]: notification rules, which turn an event into the
+//!   deliveries they call for;
+//! - [`metrics`]: figures from the event log, per ticket and per period
+//!   (by group, by day or week), and problems on the rise;
+//! - [`suggest`]: the closest known name to a misspelt one.
 //!
 //! ```
 //! use chrono::{Duration, TimeZone, Utc};

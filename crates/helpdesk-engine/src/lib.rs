@@ -1,13 +1,16 @@
 //! The help desk application layer: [`Desk`] executes commands of the pure
 //! domain ([`helpdesk_core`]) against a [`Store`], stamps them with a
-//! [`Clock`], writes notifications to an outbox for a [`Notifier`], and
-//! runs the SLA scheduler ([`Desk::run_due`]).
+//! [`Clock`], writes notifications to an outbox, runs the outbox
+//! dispatcher that hands them to a [`Notifier`] ([`Desk::run_dispatch`];
+//! `spawn_dispatcher` runs it in a tokio task), and runs the SLA scheduler
+//! ([`Desk::run_due`]).
 //!
 //! Ports are traits with `async fn`s whose futures are `Send`, so tokio
 //! hosts use them directly and a synchronous host can block on them.
-//! [`MemoryStore`] is the reference store; `helpdesk-sqlite` is the durable
-//! one, and `helpdesk-testkit` checks any store against the
-//! [contract](store).
+//! [`MemoryStore`] is the reference store; `helpdesk-sqlite` (one SQLite
+//! file) and `helpdesk-postgres` (one PostgreSQL database shared by
+//! several hosts) are durable ones, and `helpdesk-testkit` checks any
+//! store against the [contract](store).
 
 mod clock;
 mod desk;

@@ -4,6 +4,18 @@
 //! wrote, the quoted history and signature set apart, its attachments, and
 //! what kind of message it is (a person's mail, an automatic reply, a
 //! delivery status notification).
+//!
+//! [`MailChannel::ingest`] takes one mail in and decides what it is: a new
+//! ticket, a reply on a ticket, or a delivery failure to note on one, each
+//! executed through the desk, or a mail to hold for a person to look at,
+//! or to ignore. [`ImapSource`] fetches mail from an IMAP mailbox and files
+//! each message away once it is handled; [`spawn_imap`] runs one in a
+//! tokio task. The files that come with mail are kept behind the
+//! [`AttachmentStore`] port: [`FsAttachments`] keeps a file each in a
+//! directory, `SqliteAttachments` (feature `sqlite`) appends them to a
+//! pack file, `{path}-pack`, indexed by a SQLite database at `path`, and
+//! `ObjectStoreAttachments` (feature `object-store`) keeps them in any
+//! `object_store` backend.
 #![forbid(unsafe_code)]
 
 mod attachment;

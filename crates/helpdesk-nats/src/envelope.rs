@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 ///  "internal": false,             // true when a requester may not see it (a note)
 ///  "rule": "Everything to the bus", // the notification rule that planned the delivery
 ///  "recipient": {"endpoint": "bus"}, // whom it was planned for: {"endpoint": key} or {"actor": id}
-///  "subject": "[#8f3a2c1d] Printer jams", // the rendered one-line subject
+///  "subject": "[#1042] Printer jams", // the rendered one-line subject
 ///  "text": "Maria replied.\n\n…", // the rendered plain text
 ///  "event": {"v": 1, "type": "replied", "at": "…", "by": {…}, "data": {…}}}
 /// ```

@@ -132,7 +132,17 @@
 //! commits; a migration that would not carry every row over fails and
 //! leaves the database at the version before it. Version 4 moves each
 //! ticket's snapshot into a table of its own, which rewrites `tickets`
-//! once.
+//! once. Version 5 keeps who sent each command and its fingerprint, and
+//! moves the search text into `ticket_parts`, each part public or
+//! internal, rebuilt from the events (notes indexed before become
+//! internal parts). Version 6 keeps how each outbox message's delivery
+//! stands: attempts, retries, leases and dead letters. Version 7 makes an
+//! outbox row one planned delivery, and settles the messages still
+//! pending from before (no rule chose a recipient for them) with the
+//! reason in `last_error`. Version 8 numbers the tickets of each tenant
+//! in the order they were opened, writes each number into the ticket's
+//! `opened` event and snapshot and adds it to its search text, and adds
+//! the tables `ticket_numbers` and `messages`.
 //!
 //! The store opens a new or empty file, a helpdesk database (its `PRAGMA
 //! application_id` is [`APPLICATION_ID`], set at the first open), or a
@@ -161,20 +171,29 @@
 //! | `snapshots` | `ticket` (its `no`) | `version`, `body` (the ticket's JSON at that version), written at a ticket's first append and then every [`SNAPSHOT_EVERY`] events; a load applies the events after it (unless the store keeps the ticket decoded at the row's version and time of update) |
 //! | `events` | `seq` (write order); unique `(ticket, version)` | `id`, `command`, `at`, `type`, `body` (the event's JSON): the source of truth |
 //! | `ticket_tags` | `(ticket, tag)` | one row per tag, with the ticket's `tenant`, `id`, `next_due` and `updated_at` copied for the tag's list |
-//! | `commands` | `(tenant, command)` | `ticket`, `from_version`, `to_version`: answers retries |
-//! | `outbox` | `seq` | `ticket`, `version`: the event the message is of, read back from `events`; `message` (NULL, or the whole message's JSON when it is not one of its append's events), `delivered_at` (NULL while pending) |
-//! | `ticket_text` | rowid | FTS5, trigram tokenizer, `detail = none` (which rows hold a trigram, not where; a GLOB is checked on each candidate row), `columnsize = 0` (no token counts: nothing ranks): `doc` (the ticket's `no`) and `body`, one row per lowercased part of the ticket: subject, description, each comment; written once, when the part is added |
+//! | `commands` | `(tenant, command)` | `ticket`, `from_version`, `to_version`, `actor` (who sent it), `fingerprint` (the SHA-256 of its JSON form; `actor` and `fingerprint` are NULL in records written before version 5): answers retries and refuses a command id sent again with other content |
+//! | `outbox` | `seq` | one planned delivery of an event: `ticket`, `version`: the event, read back from `events`; `message` (NULL, or the whole message's JSON when it is not one of its append's events); `delivery` (when `message` is NULL: the rule, the recipient, the channel and the template, as JSON); `attempts`, `last_error`, `next_at` (not claimable before); `lease_holder`, `lease_until` (the dispatcher's lease); `delivered_at` (NULL while pending), `dead_at` (set when given up: a dead letter, which can be revived) |
+//! | `ticket_parts` | `no`; indexed by `ticket` | `ticket` (its `no`), `internal` (1: only staff may find it), `body`: one row per lowercased part of a ticket's search text: its number (`#1042`), subject and description, each reply's body and each public attachment's name (public), each note's body and each internal attachment's name (internal); written once, when the part is added |
+//! | `ticket_text` | rowid (the part's `no`) | FTS5 over `ticket_parts` as external content, filled by a trigger on its inserts: trigram tokenizer (case-sensitive: the parts are lowercased), `detail = none` (which rows hold a trigram, not where; a GLOB is checked on each candidate row), `columnsize = 0` (no token counts: nothing ranks) |
 //!
 //! Indexes: for lists, `(tenant, [group_id | assignee | status | requester],
 //! next_due, id)` and `(tenant, [...], updated_at DESC, id)` on `tickets`
 //! and `(tenant, tag, next_due, id)`, `(tenant, tag, updated_at DESC, id)`
 //! on `ticket_tags`, so every first page and every keyset
-//! continuation is one index range read in order; `(next_due, id) WHERE
-//! next_due IS NOT NULL` for the SLA scheduler across tenants; `(seq) WHERE
-//! delivered_at IS NULL` for the pending outbox. Search runs one `GLOB
-//! '*word*'` per word on the trigram index, which matches substrings
-//! exactly like the reference store, and keeps the tickets found for
-//! every word (`INTERSECT` of the parts' `doc`s); words are split at
+//! continuation is one index range read in order; `(next_due, tenant, id)
+//! WHERE next_due IS NOT NULL` for the SLA scheduler across tenants;
+//! `(seq) WHERE delivered_at IS NULL` for the pending outbox and `(seq)
+//! WHERE dead_at IS NOT NULL` for its dead letters.
+//!
+//! Search matches each word as a substring (`GLOB '*word*'`), exactly like
+//! the reference store, with an `EXISTS` on the parts of each ticket in
+//! question, through the `ticket_parts` index on `ticket`; a reader who
+//! may not find internal text is matched against public parts only. The
+//! tickets in question are those the trigram index finds holding the
+//! longest word of three characters or more, when at most 2,000 parts
+//! hold it; otherwise (a common word, or only words shorter than three
+//! characters) the tenant's tickets in the reader's reach, read most
+//! recently updated first until the page is full. Words are split at
 //! whitespace, so no word spans two parts.
 
 mod append;

@@ -1,7 +1,7 @@
 //! Conformance suites for helpdesk adapters, and test fixtures.
 //!
-//! Every [`Store`](helpdesk_engine::Store) (memory, SQLite, and yours)
-//! runs the same cases, one test each, with one macro call in an
+//! Every [`Store`](helpdesk_engine::Store) (memory, SQLite, PostgreSQL,
+//! and yours) runs the same cases, one test each, with one macro call in an
 //! integration test of the adapter's crate:
 //!
 //! ```
@@ -24,6 +24,25 @@
 //! The [`adversary`] attacks a desk over any store with random sequences
 //! of commands, retries and reads by the actors of two tenants, and fails
 //! when an answer holds something its reader may not see.
+//!
+//! The crate also holds fixtures for the tests and benches of a host or
+//! an adapter:
+//!
+//! - [`Fixture`] is a small desk over the store under test, with actors
+//!   in two tenants, the configuration [`config`] and a manual clock at
+//!   [`start`]; [`reply`], [`pending`] and [`comment`] make commands and
+//!   comment ids for it, and [`announced`] the outbox message [`config`]
+//!   writes for an event.
+//! - [`Observed`] wraps any store: it counts its loads, keeps a copy of
+//!   every append it is given, and fails the loads of chosen tickets
+//!   ([`Observed::make_unreadable`], until [`Observed::make_readable`]).
+//! - [`Outage`] is a notifier that refuses every message for good while it
+//!   is down, so each becomes a dead letter, and takes every message once
+//!   it recovers.
+//! - [`decided()`] builds a command's append without a desk; [`queues`]
+//!   builds many tickets in agents' and groups' queues that way, to fill a
+//!   store quickly; [`generate`] makes weeks of tickets, run through a
+//!   real desk in time order, for reports, benches and cross-checks.
 
 pub mod adversary;
 #[cfg(feature = "mail")]

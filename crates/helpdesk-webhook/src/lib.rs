@@ -50,7 +50,7 @@
 //!  "at": "2026-03-02T09:15:00Z",
 //!  "rule": "Conversation to the chat", // the notification rule that planned it
 //!  "recipient": {"endpoint": "chat"},  // whom it was planned for: {"endpoint": key} or {"actor": id}
-//!  "subject": "[#8f3a2c1d] Printer jams", // the rendered one-line subject
+//!  "subject": "[#1042] Printer jams", // the rendered one-line subject
 //!  "text": "Maria replied.\n\n…", // the rendered plain text
 //!  "event": {"v": 1, "at": "…", "by": {"id": "…", "role": "agent"},
 //!            "type": "replied", "data": {"comment": "…", "body": "…"}}}
@@ -144,8 +144,8 @@
 //! | an address refused (below) | permanent, naming the address |
 //! | an endpoint's target that is not an `https` or `http` URL | permanent, naming it |
 //!
-//! A `Retry-After` header on a `429` or `5xx` (seconds, or an HTTP date)
-//! is heeded: the next attempt waits at least that long
+//! A `Retry-After` header on a `429`, `408` or `5xx` (seconds, or an HTTP
+//! date) is heeded: the next attempt waits at least that long
 //! ([`NotifyError::retry_after`](helpdesk_engine::NotifyError::retry_after)),
 //! at most the dispatcher's longest backoff
 //! ([`Backoff::max`](helpdesk_engine::Backoff::max)), so an endpoint cannot

@@ -7,11 +7,13 @@
 //! suite of `helpdesk-testkit` checks each of them.
 //!
 //! - **Tenants are sealed.** Every method that reads or writes tickets takes
-//!   a tenant, and never returns or touches another tenant's data. Three
-//!   reads are system-wide: [`Store::due_before`], for the SLA scheduler,
-//!   [`Store::pending_outbox`], for delivering notifications, and
-//!   [`Store::feed`], for projections such as metrics. Each returns every
-//!   tenant's entries, each with its own tenant id.
+//!   a tenant, and never returns or touches another tenant's data. Five
+//!   methods are system-wide: [`Store::due_before`], for the SLA
+//!   scheduler; [`Store::claim_outbox`] and [`Store::settle_outbox`], for
+//!   the dispatcher that delivers notifications; [`Store::pending_outbox`],
+//!   for what waits to be delivered; and [`Store::feed`], for projections
+//!   such as metrics. Each read returns every tenant's entries, each with
+//!   its own tenant id.
 //! - **Reach is applied inside the store.** [`Store::query`] and
 //!   [`Store::search`] take the reader's [`Reach`] and answer only tickets
 //!   in it, before the limit and the cursor: a page holds `limit` rows
