@@ -40,8 +40,8 @@ pub use imap::{
 
 pub use inbound::{
     Arrival, Authentication, DirectorySenders, Held, Ignored, InboundConfig, IngestError,
-    MailChannel, NoSenders, Outcome, SenderRate, Senders, UnknownSenders, Unverified, subject_tag,
-    ticket_subject,
+    MailChannel, NoSenders, Outcome, Release, SenderRate, Senders, UnknownSenders, Unverified,
+    subject_tag, ticket_subject,
 };
 
 #[cfg(feature = "object-store")]

@@ -13,8 +13,8 @@ use helpdesk_core::{
 use helpdesk_engine::store::MessageId;
 use helpdesk_engine::{Desk, ManualClock, NoNotifier, Request, Store};
 use helpdesk_mail::{
-    Arrival, FsAttachments, Held, Ignored, InboundConfig, MailChannel, NoSenders, Outcome,
-    Unverified,
+    Arrival, FsAttachments, Held, Ignored, InboundConfig, MailChannel, NoSenders, Outcome, Release,
+    UnknownSenders, Unverified,
 };
 use helpdesk_smtp::{ReplyKey, ReplyTo};
 use helpdesk_sqlite::SqliteStore;
@@ -90,6 +90,18 @@ impl World {
             .unwrap()
     }
 
+    /// Offers `raw` again with a person's decision on it.
+    async fn release(&self, raw: &[u8], release: Release) -> Outcome {
+        let arrival = Arrival {
+            release: Some(release),
+            ..Arrival::default()
+        };
+        self.channel
+            .ingest(&self.desk, raw, &arrival)
+            .await
+            .unwrap()
+    }
+
     async fn ticket(&self, id: TicketId) -> Ticket {
         self.desk.store().load(TENANT, id).await.unwrap().unwrap()
     }
@@ -114,17 +126,22 @@ impl World {
     /// Given: Ann's ticket, resolved by an agent `days` days ago.
     async fn anns_ticket_resolved_days_ago(&self, days: i64) -> Ticket {
         let ticket = self.anns_ticket().await;
+        self.resolve_days_ago(ticket.id(), days).await;
+        ticket
+    }
+
+    /// Given: `ticket` resolved by an agent, `days` days ago.
+    async fn resolve_days_ago(&self, ticket: TicketId, days: i64) {
         let agent = Actor::system(ActorId::from_u128(1), TENANT);
         let resolve = Command::Resolve {
             resolution: Resolution::new(ResolutionCode::Solved, "New VPN client."),
             sub_status: None,
         };
         self.desk
-            .execute(Request::new(agent, ticket.id(), resolve))
+            .execute(Request::new(agent, ticket, resolve))
             .await
             .unwrap();
         self.clock.advance(chrono::Duration::days(days));
-        ticket
     }
 }
 
@@ -386,6 +403,140 @@ async fn a_spoofed_sender_never_replies_on_someone_elses_ticket() {
     );
 }
 
+/// Ann's mail answering her first one, which no server vouches for.
+fn unvouched_reply() -> Vec<u8> {
+    mail(
+        "ann@customer.test",
+        "unvouched@customer.test",
+        "Re: VPN drops every hour",
+        "In-Reply-To: <first@customer.test>\r\n",
+        "It dropped again.\r\n",
+    )
+}
+
+#[tokio::test]
+async fn a_held_reply_released_as_vouched_goes_on_the_ticket_once() {
+    // Given Ann's ticket, and her reply held because nothing vouches for
+    // it.
+    let w = world_with(|c| c.unverified = Unverified::Hold);
+    let ticket = w.anns_ticket().await;
+    let raw = unvouched_reply();
+    assert!(matches!(
+        w.ingest(&raw).await,
+        Outcome::Held(Held::Unverified { .. })
+    ));
+    assert_eq!(
+        w.ticket(ticket.id()).await,
+        ticket,
+        "a held mail writes nothing"
+    );
+
+    // When a person releases it as vouched for, twice.
+    let released = w.release(&raw, Release::Vouched).await;
+    let again = w.release(&raw, Release::Vouched).await;
+
+    // Then it is Ann's reply on her ticket, once.
+    let Outcome::Replied {
+        ticket: on,
+        comment,
+    } = released
+    else {
+        panic!("{released:?}")
+    };
+    assert_eq!(on, ticket.id());
+    assert_eq!(again, released);
+    let after = w.ticket(on).await;
+    let replies: Vec<_> = after.conversation().filter(|c| c.id == comment).collect();
+    assert_eq!(replies.len(), 1);
+    assert_eq!(replies[0].body, "It dropped again.");
+    assert_eq!(replies[0].author.id, ticket.requester());
+
+    // And offered again as it arrived (fetched twice), it is answered as
+    // released, not held.
+    assert_eq!(w.ingest(&raw).await, released);
+    assert_eq!(w.ticket(on).await, after);
+}
+
+#[tokio::test]
+async fn a_held_reply_released_as_a_new_ticket_leaves_the_named_ticket_untouched() {
+    // Given Ann's ticket and her reply held.
+    let w = world_with(|c| c.unverified = Unverified::Hold);
+    let ticket = w.anns_ticket().await;
+    let raw = unvouched_reply();
+    assert!(matches!(w.ingest(&raw).await, Outcome::Held(_)));
+
+    // When a person releases it as a ticket of its own.
+    let released = w.release(&raw, Release::NewTicket).await;
+
+    // Then a new ticket from Ann's address, and hers is as it was; offered
+    // again, it is answered the same.
+    let new = opened(&released);
+    assert_ne!(new, ticket.id());
+    assert_eq!(
+        w.ticket(new).await.requester_email(),
+        Some("ann@customer.test")
+    );
+    assert_eq!(w.ticket(ticket.id()).await, ticket);
+    assert_eq!(w.ingest(&raw).await, released);
+}
+
+#[tokio::test]
+async fn a_release_never_puts_a_strangers_mail_on_someone_elses_ticket() {
+    // Given Ann's ticket, and Bob's mail answering hers, held (Bob takes
+    // no part in her ticket).
+    let w = world_with(|c| c.unverified = Unverified::Hold);
+    let ticket = w.anns_ticket().await;
+    let raw = mail(
+        "bob@customer.test",
+        "bob@customer.test",
+        "Re: VPN drops every hour",
+        "In-Reply-To: <first@customer.test>\r\n",
+        "Send me the logs too.\r\n",
+    );
+    assert!(matches!(w.ingest(&raw).await, Outcome::Held(_)));
+
+    // When a person releases it as vouched for.
+    let released = w.release(&raw, Release::Vouched).await;
+
+    // Then Bob gets a ticket of his own, and Ann's ticket is untouched.
+    let theirs = opened(&released);
+    assert_ne!(theirs, ticket.id());
+    assert_eq!(
+        w.ticket(theirs).await.requester_email(),
+        Some("bob@customer.test")
+    );
+    assert_eq!(w.ticket(ticket.id()).await, ticket);
+}
+
+#[tokio::test]
+async fn a_held_unknown_sender_released_opens_their_ticket_once() {
+    // Given a desk that holds mail from addresses it does not know.
+    let w = world_with(|c| c.unknown_senders = UnknownSenders::Hold);
+    let raw = mail(
+        "Carl <carl@customer.test>",
+        "carl@customer.test",
+        "Printer on floor 3",
+        PASS,
+        "It jams.\r\n",
+    );
+    assert_eq!(
+        w.ingest(&raw).await,
+        Outcome::Held(Held::UnknownSender {
+            address: "carl@customer.test".into()
+        })
+    );
+
+    // When a person releases it, and it is offered again as it arrived.
+    let released = w.release(&raw, Release::Vouched).await;
+    let again = w.ingest(&raw).await;
+
+    // Then one ticket, Carl its requester, answered the same both times.
+    let ticket = w.ticket(opened(&released)).await;
+    assert_eq!(ticket.requester_email(), Some("carl@customer.test"));
+    assert_eq!(ticket.description(), "It jams.");
+    assert_eq!(again, released);
+}
+
 #[tokio::test]
 async fn an_authenticated_stranger_gets_a_ticket_of_their_own() {
     let w = world();
@@ -513,6 +664,26 @@ async fn a_mail_naming_another_tenants_ticket_opens_a_ticket_here() {
         1,
         "the other tenant's ticket is untouched"
     );
+}
+
+#[tokio::test]
+async fn a_reply_taken_in_is_answered_the_same_after_its_ticket_is_resolved_for_good() {
+    // Given Ann's reply taken in on her ticket, which was then resolved
+    // longer ago than the reopen window.
+    let w = world();
+    let ticket = w.anns_ticket().await;
+    let replied = w.ingest(&late_reply()).await;
+    assert!(matches!(replied, Outcome::Replied { .. }), "{replied:?}");
+    w.resolve_days_ago(ticket.id(), 30).await;
+    let resolved = w.ticket(ticket.id()).await;
+
+    // When the reply is fetched again.
+    let again = w.ingest(&late_reply()).await;
+
+    // Then it is answered as the reply it was: no new ticket follows the
+    // old one, which is as it was.
+    assert_eq!(again, replied);
+    assert_eq!(w.ticket(ticket.id()).await, resolved);
 }
 
 #[tokio::test]

@@ -1,13 +1,14 @@
-//! Corpus mails in any order through one desk: whatever came before, each
-//! mail is answered, and answered the same when it is offered again (a
-//! mail fetched twice is applied once).
+//! Corpus mails in any order through one desk, some released by a person
+//! after being held: whatever came before, each mail is answered, and
+//! answered the same when it is offered again (a mail fetched twice is
+//! applied once).
 #![allow(clippy::unwrap_used)]
 
 mod common;
 
 use common::manifest::manifest;
 use common::memory::memory_desk;
-use helpdesk_mail::{Arrival, Unverified};
+use helpdesk_mail::{Arrival, Release, UnknownSenders, Unverified};
 use proptest::prelude::*;
 
 proptest! {
@@ -19,20 +20,24 @@ proptest! {
 
     #[test]
     fn given_corpus_mails_in_any_order_when_each_is_offered_twice_then_both_answers_agree(
-        picks in prop::collection::vec(any::<prop::sample::Index>(), 1..40),
+        picks in prop::collection::vec((any::<prop::sample::Index>(), release()), 1..40),
         authenticated in any::<Option<bool>>(),
     ) {
-        // Given one desk, and mails of our corpus in a random order (some
-        // more than once).
+        // Given one desk that holds what it cannot vouch for, and mails of
+        // our corpus in a random order (some more than once, some with a
+        // person's release).
         let mails = manifest();
         let files = tempfile::tempdir().unwrap();
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let (desk, channel) = memory_desk(files.path(), |config| config.unverified = Unverified::Hold);
-        let arrival = Arrival { authenticated, ..Arrival::default() };
+        let (desk, channel) = memory_desk(files.path(), |config| {
+            config.unverified = Unverified::Hold;
+            config.unknown_senders = UnknownSenders::Hold;
+        });
 
-        for pick in picks {
+        for (pick, release) in picks {
             let case = &mails[pick.index(mails.len())];
             let raw = case.raw();
+            let arrival = Arrival { authenticated, release, ..Arrival::default() };
 
             // When each is ingested, and offered again at once.
             let first = runtime.block_on(channel.ingest(&desk, &raw, &arrival));
@@ -47,4 +52,13 @@ proptest! {
             );
         }
     }
+}
+
+/// No release, or one of a person's decisions on a held mail.
+fn release() -> impl Strategy<Value = Option<Release>> {
+    prop_oneof![
+        Just(None),
+        Just(Some(Release::Vouched)),
+        Just(Some(Release::NewTicket)),
+    ]
 }

@@ -15,6 +15,7 @@ use super::config::{InboundConfig, UnknownSenders, Unverified};
 use super::keys;
 use super::outcome::{Held, Ignored, IngestError, Outcome};
 use super::rate::SenderRate;
+use super::release::Release;
 use super::senders::Senders;
 use super::subject::ticket_subject;
 use super::thread::{self, Named};
@@ -34,6 +35,10 @@ pub struct Arrival {
     /// `Some(true)` vouches for the `From` address; `None` reads the
     /// `Authentication-Results` of the trusted servers instead.
     pub authenticated: Option<bool>,
+    /// What a person decided about this mail after the channel held it
+    /// ([`Outcome::Held`]); `None` for mail as it arrives. A released mail
+    /// is never held again.
+    pub release: Option<Release>,
 }
 
 /// The desk's inbound mail: decides what each mail is and does it.
@@ -44,7 +49,10 @@ pub struct Arrival {
 /// ticket it names (by the Message-IDs it answers, the reply token, or the
 /// `[#1042]` tag), when its sender is vouched for and takes part in the
 /// ticket; or a new ticket. Each is executed with ids derived from the
-/// Message-ID, so a mail offered twice is applied once.
+/// Message-ID, so a mail offered twice is applied once. A mail the
+/// configuration holds for a person ([`Outcome::Held`]) writes nothing; the
+/// host keeps it, and offers it again with the person's decision in
+/// [`Arrival::release`].
 ///
 /// [`ingest`](Self::ingest) takes `&self`: one channel serves every task
 /// that takes in mail, and mails ingested at once share the store's and
@@ -129,7 +137,14 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
             }));
         }
         let tenant = self.config.tenant;
-        let known = self.senders.actor(tenant, &from).await;
+        // A person who released the mail takes in a sender the host does
+        // not know, as the channel's `UnknownSenders::Accept` does.
+        let known = match self.senders.actor(tenant, &from).await {
+            None if arrival.release.is_some() => {
+                Some(Actor::requester(keys::sender_of(tenant, &from), tenant))
+            }
+            known => known,
+        };
         // Offered again, a mail that opened a ticket is answered as then,
         // whatever it names now (its own ticket by a tag of its number, or a
         // ticket whose mail came after it).
@@ -175,9 +190,22 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                 .map_err(|e| step.store("load the named ticket", e))?;
             if let Some(ticket) = ticket {
                 let ticket = self.follow_merges(desk, ticket, &step).await?;
-                let vouched = match named {
-                    Named::Token(_) => true,
-                    Named::MessageId(_) | Named::Tag(_) => self.authenticated(&mail, arrival),
+                // Offered again, a reply taken in is answered as then,
+                // whatever is decided about it now.
+                let comment = keys::comment_of(tenant, &identity);
+                if ticket.conversation().any(|c| c.id == comment) {
+                    return Ok(Outcome::Replied {
+                        ticket: ticket.id(),
+                        comment,
+                    });
+                }
+                let vouched = match (arrival.release, named) {
+                    // A ticket of its own: the named one is left alone.
+                    (Some(Release::NewTicket), _) => false,
+                    (_, Named::Token(_)) | (Some(Release::Vouched), _) => true,
+                    (None, Named::MessageId(_) | Named::Tag(_)) => {
+                        self.authenticated(&mail, arrival)
+                    }
                 };
                 let actor = participant(&ticket, known.as_ref(), &from);
                 match (vouched, actor) {
@@ -200,7 +228,9 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                             )
                             .await;
                     }
-                    _ if self.config.unverified == Unverified::Hold => {
+                    _ if self.config.unverified == Unverified::Hold
+                        && arrival.release.is_none() =>
+                    {
                         return Ok(Outcome::Held(Held::Unverified {
                             ticket: ticket.id(),
                             address: from,

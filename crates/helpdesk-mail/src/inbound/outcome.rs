@@ -33,7 +33,9 @@ pub enum Outcome {
     },
     /// Nothing was done.
     Ignored(Ignored),
-    /// Set aside for a person to look at.
+    /// Set aside for a person to look at: nothing was written. Offered
+    /// again with [`Arrival::release`](crate::Arrival::release), it is
+    /// applied as the person decided.
     Held(Held),
 }
 
