@@ -687,6 +687,41 @@ async fn a_reply_taken_in_is_answered_the_same_after_its_ticket_is_resolved_for_
 }
 
 #[tokio::test]
+async fn a_reply_taken_in_is_answered_the_same_after_its_ticket_is_merged_away() {
+    // Given Ann's reply taken in on her ticket, which an agent then merged
+    // into another one.
+    let w = world();
+    let ticket = w.anns_ticket().await;
+    let replied = w.ingest(&late_reply()).await;
+    assert!(matches!(replied, Outcome::Replied { .. }), "{replied:?}");
+    let other = opened(
+        &w.ingest(&mail(
+            "ann@customer.test",
+            "other@customer.test",
+            "VPN again",
+            PASS,
+            "Still dropping.\r\n",
+        ))
+        .await,
+    );
+    let agent = Actor::system(ActorId::from_u128(1), TENANT);
+    let merge = Command::Merge { into: other };
+    w.desk
+        .execute(Request::new(agent, ticket.id(), merge))
+        .await
+        .unwrap();
+    let (merged, into) = (w.ticket(ticket.id()).await, w.ticket(other).await);
+
+    // When the reply is fetched again.
+    let again = w.ingest(&late_reply()).await;
+
+    // Then it is answered as the reply it was, and neither ticket changes.
+    assert_eq!(again, replied);
+    assert_eq!(w.ticket(ticket.id()).await, merged);
+    assert_eq!(w.ticket(other).await, into);
+}
+
+#[tokio::test]
 async fn a_reply_past_the_reopen_window_opens_a_ticket_that_follows_the_old_one() {
     let w = world();
     let ticket = w.anns_ticket_resolved_days_ago(30).await;

@@ -189,15 +189,23 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                 .await
                 .map_err(|e| step.store("load the named ticket", e))?;
             if let Some(ticket) = ticket {
-                let ticket = self.follow_merges(desk, ticket, &step).await?;
                 // Offered again, a reply taken in is answered as then,
-                // whatever is decided about it now.
+                // whatever is decided about it now, and wherever its ticket
+                // was merged since.
                 let comment = keys::comment_of(tenant, &identity);
-                if ticket.conversation().any(|c| c.id == comment) {
-                    return Ok(Outcome::Replied {
-                        ticket: ticket.id(),
+                let taken_in = |ticket: &Ticket| {
+                    let id = ticket.id();
+                    (ticket.conversation().any(|c| c.id == comment)).then_some(Outcome::Replied {
+                        ticket: id,
                         comment,
-                    });
+                    })
+                };
+                if let Some(answer) = taken_in(&ticket) {
+                    return Ok(answer);
+                }
+                let ticket = self.follow_merges(desk, ticket, &step).await?;
+                if let Some(answer) = taken_in(&ticket) {
+                    return Ok(answer);
                 }
                 let vouched = match (arrival.release, named) {
                     // A ticket of its own: the named one is left alone.
@@ -366,15 +374,9 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         step: &Step<'_>,
     ) -> Result<Outcome, IngestError> {
         let tenant = self.config.tenant;
+        // A reply taken in before was answered from what it left before
+        // this is called, whichever version of the channel took it in.
         let comment = keys::comment_of(tenant, step.identity);
-        if ticket.conversation().any(|c| c.id == comment) {
-            // Taken in before: answered from what it left, whichever
-            // version of the channel took it in.
-            return Ok(Outcome::Replied {
-                ticket: ticket.id(),
-                comment,
-            });
-        }
         let body = within(&reply_text(mail), desk.config().limits.body_max_bytes);
         // The reply, its files and the mail's binding: one append.
         let attachments = self.store_files(mail, raw, key).await?;
