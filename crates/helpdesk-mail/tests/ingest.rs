@@ -651,6 +651,16 @@ async fn a_mail_naming_another_tenants_ticket_opens_a_ticket_here() {
     );
     let ours = opened(&w.ingest(&raw).await);
     assert_ne!(ours, other);
+    // A person's release of a mail naming it changes nothing of that.
+    let released = mail(
+        "ann@customer.test",
+        "cross-released@customer.test",
+        "Re: Theirs",
+        &format!("References: <ticket-{other}@{DOMAIN}>\r\n"),
+        "Hello again?\r\n",
+    );
+    let also_ours = opened(&w.release(&released, Release::Vouched).await);
+    assert!(![ours, other].contains(&also_ours));
     assert_eq!(w.desk.store().load(TENANT, other).await.unwrap(), None);
     let theirs = w
         .desk
