@@ -418,9 +418,11 @@ impl Command {
     ///
     /// Both sides are decided for the same actor, so the actor must reach
     /// both tickets; a host or engine decides both before appending either,
-    /// so that neither side is recorded alone. A counterpart that is
-    /// already recorded decides to no events, so issuing it again is
-    /// harmless.
+    /// so that neither side is recorded alone. The one exception is a link
+    /// or unlink whose other ticket is closed, merged or cancelled, and so
+    /// changes no more: the engine keeps it on this side only. A
+    /// counterpart that is already recorded decides to no events, so
+    /// issuing it again is harmless.
     ///
     /// ```
     /// use helpdesk_core::{Command, Link, LinkKind, TicketId};

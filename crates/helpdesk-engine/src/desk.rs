@@ -501,7 +501,18 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
                 .await?
                 .is_none()
         {
-            return Err(refused.into());
+            // A closed, merged or cancelled ticket changes no more: a link
+            // to it (or its unlink) is kept on this side only. The domain
+            // checks who may act before the lifecycle, so a refusal by the
+            // lifecycle means the actor may link there. A merge into such a
+            // ticket is refused.
+            let kept_here = matches!(other.command, Command::Link { .. } | Command::Unlink { .. })
+                && matches!(refused, DomainError::IllegalTransition { .. })
+                && ticket.status().category.is_terminal();
+            if !kept_here {
+                return Err(refused.into());
+            }
+            return self.execute_one(&request).await;
         }
         let done = self.execute_one(&request).await?;
         // Written (or replayed) on this ticket: record the other side. A

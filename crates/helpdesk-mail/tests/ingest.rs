@@ -750,6 +750,39 @@ async fn a_reply_past_the_reopen_window_opens_a_ticket_that_follows_the_old_one(
 }
 
 #[tokio::test]
+async fn a_reply_to_a_closed_ticket_opens_one_that_follows_it_and_leaves_it_closed() {
+    // Given Ann's ticket, resolved and then closed for good.
+    let w = world();
+    let ticket = w.anns_ticket_resolved_days_ago(1).await;
+    let agent = Actor::system(ActorId::from_u128(1), TENANT);
+    w.desk
+        .execute(Request::new(agent, ticket.id(), Command::Close))
+        .await
+        .unwrap();
+    let closed = w.ticket(ticket.id()).await;
+
+    // When her reply comes, and is fetched again.
+    let outcome = w.ingest(&late_reply()).await;
+    let again = w.ingest(&late_reply()).await;
+
+    // Then a new ticket that follows the closed one, which is unchanged;
+    // the same answer both times.
+    let Outcome::Opened {
+        ticket: new,
+        follows,
+        ..
+    } = &outcome
+    else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(*follows, Some(ticket.id()));
+    let new = w.ticket(*new).await;
+    assert!(new.links().iter().any(|l| l.ticket == ticket.id()));
+    assert_eq!(w.ticket(ticket.id()).await, closed);
+    assert_eq!(again, outcome);
+}
+
+#[tokio::test]
 async fn a_late_reply_offered_again_is_answered_as_before_and_leaves_the_old_ticket_resolved() {
     // Given Ann's ticket, resolved 30 days ago, and her late reply, which
     // opened a new ticket that follows it (linking both).

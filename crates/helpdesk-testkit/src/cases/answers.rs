@@ -427,7 +427,9 @@ pub async fn due_work_is_paged_past_stale_instants<S: Store + 'static>(store: S)
 /// A merge and a link are recorded on both tickets: the other ticket
 /// records what was merged into it and the inverse link, each under a
 /// command id derived from the request's, so a retry writes neither twice.
-/// A command the other side refuses writes nothing on either.
+/// A command the other side refuses writes nothing on either, except a
+/// link to a closed ticket, which changes no more: the link is kept on
+/// this side only.
 pub async fn merges_and_links_are_recorded_on_both_tickets<S: Store + 'static>(store: S) {
     let f = Fixture::new(store);
     let problem = f.open("Mail is down for everyone").await;
@@ -502,5 +504,44 @@ pub async fn merges_and_links_are_recorded_on_both_tickets<S: Store + 'static>(s
         (f.history(problem, 1).await, f.history(duplicate, 1).await),
         (before_a, before_b),
         "a merge either side refuses writes nothing on either"
+    );
+
+    // A link to a closed ticket is kept on this side only; a merge into it
+    // is refused.
+    let closed = f.open("Mail was down last month").await;
+    let resolve = Command::Resolve {
+        resolution: Resolution::new(ResolutionCode::Solved, "Done"),
+        sub_status: None,
+    };
+    f.run(&f.agent, closed, resolve).await;
+    f.run(&f.agent, closed, Command::Close).await;
+    let before = f.history(closed, 1).await;
+    let follow_up = Command::Link {
+        link: Link {
+            kind: LinkKind::Related,
+            ticket: closed,
+        },
+    };
+    let linked = f.run(&f.agent, problem, follow_up).await;
+    assert!(
+        linked.ticket.links().iter().any(|l| l.ticket == closed),
+        "the link to a closed ticket is kept on this side"
+    );
+    let merged = f
+        .desk
+        .execute(Request::new(
+            f.agent.clone(),
+            problem,
+            Command::Merge { into: closed },
+        ))
+        .await;
+    assert!(
+        merged.is_err(),
+        "a merge into a closed ticket is refused, got {merged:?}"
+    );
+    assert_eq!(
+        f.history(closed, 1).await,
+        before,
+        "a closed ticket changes no more"
     );
 }
