@@ -56,38 +56,6 @@ proptest! {
             );
         }
     }
-}
-
-/// One step of a desk's life beside its inbox.
-#[derive(Debug, Clone)]
-enum Step {
-    /// A corpus mail offered, with or without a person's release.
-    Offer(prop::sample::Index, Option<Release>),
-    /// An agent resolves a ticket the mail opened, and a month passes
-    /// (past the reopen window).
-    Resolve(prop::sample::Index),
-    /// An agent closes such a ticket (once resolved) for good.
-    Close(prop::sample::Index),
-    /// An agent merges one such ticket into another.
-    Merge(prop::sample::Index, prop::sample::Index),
-}
-
-fn step() -> impl Strategy<Value = Step> {
-    prop_oneof![
-        4 => (any::<prop::sample::Index>(), release()).prop_map(|(m, r)| Step::Offer(m, r)),
-        1 => any::<prop::sample::Index>().prop_map(Step::Resolve),
-        1 => any::<prop::sample::Index>().prop_map(Step::Close),
-        1 => (any::<prop::sample::Index>(), any::<prop::sample::Index>())
-            .prop_map(|(a, b)| Step::Merge(a, b)),
-    ]
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: 48,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    })]
 
     #[test]
     fn given_agents_changing_the_tickets_when_a_mail_is_offered_again_later_then_it_is_answered_as_it_was(
@@ -153,6 +121,30 @@ proptest! {
             }
         }
     }
+}
+
+/// One step of a desk's life beside its inbox.
+#[derive(Debug, Clone)]
+enum Step {
+    /// A corpus mail offered, with or without a person's release.
+    Offer(prop::sample::Index, Option<Release>),
+    /// An agent resolves a ticket the mail opened, and a month passes
+    /// (past the reopen window).
+    Resolve(prop::sample::Index),
+    /// An agent closes such a ticket (once resolved) for good.
+    Close(prop::sample::Index),
+    /// An agent merges one such ticket into another.
+    Merge(prop::sample::Index, prop::sample::Index),
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        4 => (any::<prop::sample::Index>(), release()).prop_map(|(m, r)| Step::Offer(m, r)),
+        1 => any::<prop::sample::Index>().prop_map(Step::Resolve),
+        1 => any::<prop::sample::Index>().prop_map(Step::Close),
+        1 => (any::<prop::sample::Index>(), any::<prop::sample::Index>())
+            .prop_map(|(a, b)| Step::Merge(a, b)),
+    ]
 }
 
 /// The corpus mails of the conversations `picks` choose: those whose
