@@ -15,7 +15,8 @@
 //! directory, `SqliteAttachments` (feature `sqlite`) appends them to a
 //! pack file, `{path}-pack`, indexed by a SQLite database at `path`, and
 //! `ObjectStoreAttachments` (feature `object-store`) keeps them in any
-//! `object_store` backend.
+//! `object_store` backend; feature `s3` adds its S3 client, for S3 and the
+//! services that speak its protocol.
 #![forbid(unsafe_code)]
 
 mod attachment;

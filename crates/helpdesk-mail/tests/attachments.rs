@@ -1,8 +1,11 @@
 //! Attachment stores keep content by tenant and key, idempotently: on the
 //! file system, (with the `sqlite` feature) in a pack file indexed by a
-//! SQLite database, and (with the `object-store` feature) in an object
-//! store.
+//! SQLite database, (with the `object-store` feature) in an object store,
+//! and (with the `s3` feature) in a real S3-compatible server's bucket.
 #![allow(clippy::unwrap_used)]
+
+#[cfg(feature = "s3")]
+mod s3_server;
 
 use helpdesk_mail::{AttachmentKey, AttachmentStore, FsAttachments};
 use uuid::Uuid;
@@ -58,6 +61,80 @@ mod object_store_store {
             dir,
         )
     });
+}
+
+#[cfg(feature = "s3")]
+mod s3_store {
+    use helpdesk_mail::ObjectStoreAttachments;
+
+    use crate::s3_server;
+
+    helpdesk_testkit::attachment_store_conformance!(
+        || async {
+            let store = ObjectStoreAttachments::new(s3_server::bucket(), s3_server::fresh_prefix());
+            (store, ())
+        },
+        reopen = |store: ObjectStoreAttachments| async move {
+            let prefix = store.prefix().to_owned();
+            drop(store);
+            ObjectStoreAttachments::new(s3_server::bucket(), prefix)
+        }
+    );
+}
+
+/// Given files put in S3 by two tenants, when the bucket is listed, then
+/// each is one object under the store's prefix and its tenant.
+#[cfg(feature = "s3")]
+#[tokio::test]
+async fn an_s3_store_keeps_each_file_as_one_object_under_its_prefix_and_tenant() {
+    use futures_util::TryStreamExt;
+    use object_store::ObjectStore;
+
+    let bucket = s3_server::bucket();
+    let prefix = s3_server::fresh_prefix();
+    let store = helpdesk_mail::ObjectStoreAttachments::new(bucket.clone(), prefix.clone());
+    let (acme, globex) = (Uuid::from_u128(1), Uuid::from_u128(2));
+    let key = store.put(acme, b"invoice").await.unwrap();
+    store.put(globex, b"invoice").await.unwrap();
+    store.put(acme, b"invoice").await.unwrap();
+
+    let listed: Vec<_> = bucket
+        .list(Some(&object_store::path::Path::from(prefix.as_str())))
+        .map_ok(|object| object.location.to_string())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 2, "one object a tenant: {listed:?}");
+    for tenant in [acme, globex] {
+        assert!(
+            listed.contains(&format!("{prefix}/{tenant}/{}/{key}", &key.as_str()[..2])),
+            "{tenant} under {prefix}: {listed:?}"
+        );
+    }
+}
+
+/// Given an S3 endpoint nothing listens on, when a file is put or read,
+/// then the error names the store, the operation and the key, and nothing
+/// panics.
+#[cfg(feature = "s3")]
+#[tokio::test]
+async fn an_unreachable_s3_endpoint_answers_errors_naming_the_store_and_key() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let store =
+        helpdesk_mail::ObjectStoreAttachments::new(s3_server::bucket_at(&endpoint), "helpdesk");
+    let tenant = Uuid::from_u128(1);
+
+    let put = store.put(tenant, b"invoice").await.unwrap_err().to_string();
+    let key = AttachmentKey::of(b"invoice");
+    for part in [s3_server::BUCKET, "helpdesk", "put", key.as_str()] {
+        assert!(put.contains(part), "{part:?} in {put:?}");
+    }
+    let get = store.get(tenant, &key).await.unwrap_err().to_string();
+    for part in [s3_server::BUCKET, "get", key.as_str()] {
+        assert!(get.contains(part), "{part:?} in {get:?}");
+    }
 }
 
 #[tokio::test]
@@ -382,4 +459,52 @@ fn walk(dir: &std::path::Path) -> Vec<String> {
         }
     }
     out
+}
+
+/// Given a channel over a desk on a SQLite file whose files go to an S3
+/// bucket, when a mail with a PDF opens a ticket, then the ticket's
+/// original and PDF read back from the bucket byte for byte, and another
+/// tenant reads neither.
+#[cfg(all(feature = "s3", feature = "sqlite"))]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mails_files_taken_in_read_back_from_s3_for_its_tenant_only() {
+    use helpdesk_core::{ActorId, DeskConfig, TenantId};
+    use helpdesk_engine::{Desk, ManualClock, NoNotifier, Store};
+    use helpdesk_mail::{
+        Arrival, InboundConfig, MailChannel, NoSenders, ObjectStoreAttachments, Outcome,
+    };
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = helpdesk_sqlite::SqliteStore::open(dir.path().join("desk.db")).unwrap();
+    let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().unwrap());
+    let desk = Desk::new(DeskConfig::default(), store, NoNotifier, clock).unwrap();
+    let tenant = TenantId::from_u128(1);
+    let files = ObjectStoreAttachments::new(s3_server::bucket(), s3_server::fresh_prefix());
+    let config = InboundConfig::new(tenant, ActorId::from_u128(1), "support@help.example.com");
+    let channel = MailChannel::new(config, files.clone(), NoSenders);
+    let raw = b"From: Ann <ann@customer.test>\r\nTo: support@help.example.com\r\n\
+Subject: Printer on floor 3\r\nMessage-ID: <s3@customer.test>\r\n\
+Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n\
+The printer jams.\r\n--b\r\nContent-Type: application/pdf\r\n\
+Content-Disposition: attachment; filename=\"report.pdf\"\r\n\
+Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjcgdGVzdAo=\r\n--b--\r\n";
+
+    let outcome = channel
+        .ingest(&desk, raw, &Arrival::default())
+        .await
+        .unwrap();
+
+    let Outcome::Opened { ticket, .. } = outcome else {
+        panic!("expected a new ticket, got {outcome:?}")
+    };
+    let ticket = desk.store().load(tenant, ticket).await.unwrap().unwrap();
+    let attached: Vec<_> = ticket.attachments().to_vec();
+    assert_eq!(attached.len(), 2, "{attached:?}");
+    for (file, expected) in attached.iter().zip([&raw[..], b"%PDF-1.7 test\n"]) {
+        let key = AttachmentKey::parse(&file.key).unwrap();
+        let read = files.get(tenant.into(), &key).await.unwrap();
+        assert_eq!(read.as_deref(), Some(expected), "{}", file.name);
+        let other = files.get(Uuid::from_u128(2), &key).await.unwrap();
+        assert_eq!(other, None, "another tenant reads {}", file.name);
+    }
 }

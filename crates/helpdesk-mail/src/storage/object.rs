@@ -9,8 +9,16 @@ use uuid::Uuid;
 use super::{AttachmentError, AttachmentKey, AttachmentStore};
 
 /// Keeps attachments in any [`ObjectStore`]: S3 and S3-compatible services
-/// (MinIO, Ceph, R2) with `object_store`'s `aws` feature, Azure, GCS, or
-/// the local file system; under `{prefix}/{tenant}/{..}/{key}`.
+/// (MinIO, Ceph, R2) with this crate's `s3` feature, Azure, GCS, or the
+/// local file system; each file one object under
+/// `{prefix}/{tenant}/{first two digits of its key}/{key}`.
+///
+/// A put answers once the object store has taken the whole file (an S3
+/// `PUT` answered). While the service cannot be reached, `object_store`
+/// retries each request as its `RetryConfig` says (by default up to 10
+/// times within 3 minutes), and an ingest waits for it; a host that would
+/// rather fail fast and offer the mail again later sets a shorter one with
+/// the builder's `with_retry`.
 ///
 /// ```
 /// use std::sync::Arc;
@@ -22,6 +30,26 @@ use super::{AttachmentError, AttachmentKey, AttachmentStore};
 /// let key = store.put(tenant, b"hello").await.unwrap();
 /// assert_eq!(store.get(tenant, &key).await.unwrap().as_deref(), Some(&b"hello"[..]));
 /// # });
+/// ```
+///
+/// On S3, with the credentials, region and endpoint of the `AWS_*`
+/// environment variables:
+///
+/// ```no_run
+/// # #[cfg(feature = "s3")]
+/// # fn main() -> Result<(), object_store::Error> {
+/// use std::sync::Arc;
+/// use helpdesk_mail::ObjectStoreAttachments;
+/// use object_store::aws::AmazonS3Builder;
+///
+/// let bucket = AmazonS3Builder::from_env()
+///     .with_bucket_name("helpdesk-files")
+///     .build()?;
+/// let files = ObjectStoreAttachments::new(Arc::new(bucket), "helpdesk");
+/// # Ok(())
+/// # }
+/// # #[cfg(not(feature = "s3"))]
+/// # fn main() {}
 /// ```
 #[derive(Debug, Clone)]
 pub struct ObjectStoreAttachments {
@@ -36,6 +64,18 @@ impl ObjectStoreAttachments {
             store,
             prefix: prefix.into(),
         }
+    }
+
+    /// The prefix its files are kept under.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use helpdesk_mail::ObjectStoreAttachments;
+    /// let bucket = Arc::new(object_store::memory::InMemory::new());
+    /// assert_eq!(ObjectStoreAttachments::new(bucket, "helpdesk").prefix(), "helpdesk");
+    /// ```
+    pub fn prefix(&self) -> &str {
+        &self.prefix
     }
 
     fn location(&self, tenant: Uuid, key: &AttachmentKey) -> Path {
