@@ -56,6 +56,7 @@ fn fixture() -> Fixture {
             1 => Command::AddNote {
                 comment: CommentId::from_u128(i),
                 body: "Looks like the DHCP lease.".into(),
+                attachments: Vec::new(),
             },
             2 => Command::Tag {
                 tag: format!("t{i}"),

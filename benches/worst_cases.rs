@@ -76,6 +76,7 @@ fn ticket(t: u128, n: u128) -> Vec<Append> {
         Command::AddNote {
             comment: helpdesk::engine::new_comment_id(),
             body: format!("Vendor case VC-{n}: fuser unit suspected"),
+            attachments: Vec::new(),
         },
     ];
     appends(

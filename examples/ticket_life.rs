@@ -169,6 +169,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         Command::AddNote {
             comment: CommentId::from_u128(3),
             body: "Whole floor affected; handing to network.".into(),
+            attachments: Vec::new(),
         },
     )?;
     host.run(
@@ -242,6 +243,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             Command::AddNote {
                 comment: CommentId::from_u128(6),
                 body: "psst".into(),
+                attachments: Vec::new(),
             },
         ),
         (
@@ -249,6 +251,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             Command::AddNote {
                 comment: CommentId::from_u128(6),
                 body: "still mine?".into(),
+                attachments: Vec::new(),
             },
         ),
         (

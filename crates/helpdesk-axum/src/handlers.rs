@@ -244,6 +244,7 @@ change_path!(
         change(&state, actor, ticket, pre, |id| Command::AddNote {
             comment: comment_id(id),
             body: body.body,
+            attachments: Vec::new(),
         })
         .await
     }

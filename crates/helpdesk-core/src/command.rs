@@ -229,12 +229,17 @@ pub enum Command {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         attachments: Vec<AttachmentRef>,
     },
-    /// Add an internal note, never shown to requesters.
+    /// Add an internal note, never shown to requesters, with the files that
+    /// came with it (by the same rules as [`Command::Attach`], kept
+    /// internal; none by default), so a note and its files are one change.
     AddNote {
         /// The new comment's id.
         comment: CommentId,
         /// The text.
         body: String,
+        /// The files, stored in the host's attachment store.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<AttachmentRef>,
     },
     /// Attach files to a comment of the ticket, or (with no comment) to its
     /// description: by the comment's author or the ticket's creator, with
@@ -404,6 +409,22 @@ impl Command {
     /// ```
     pub fn reply(comment: CommentId, body: impl Into<String>) -> Self {
         Command::Reply {
+            comment,
+            body: body.into(),
+            attachments: Vec::new(),
+        }
+    }
+
+    /// An internal note without files.
+    ///
+    /// ```
+    /// use helpdesk_core::{Command, CommentId};
+    ///
+    /// let note = Command::note(CommentId::from_u128(1), "Known issue INC-42");
+    /// assert!(matches!(note, Command::AddNote { ref attachments, .. } if attachments.is_empty()));
+    /// ```
+    pub fn note(comment: CommentId, body: impl Into<String>) -> Self {
+        Command::AddNote {
             comment,
             body: body.into(),
             attachments: Vec::new(),

@@ -135,11 +135,25 @@ pub fn decide(
             }
             reply_moves_status(ticket, ctx.actor.role, &mut out);
         }
-        Command::AddNote { comment, body } => {
+        Command::AddNote {
+            comment,
+            body,
+            attachments,
+        } => {
             input::body("body", &body, &ctx.config.limits, false)?;
             check_comment_id(ticket, comment)?;
             check_room(ticket, &body, &ctx.config.limits)?;
+            if !attachments.is_empty() {
+                check_files(0, &attachments)?;
+            }
             out.push(Change::NoteAdded { comment, body });
+            if !attachments.is_empty() {
+                out.push(Change::Attached {
+                    comment: Some(comment),
+                    visibility: Visibility::Internal,
+                    attachments,
+                });
+            }
         }
         Command::Attach {
             comment,

@@ -314,3 +314,46 @@ fn a_new_ticket_with_a_bad_file_is_refused_whole() {
         serde_json::to_string(&Command::Open(NewTicket::new(desk.requester.id, "x", ""))).unwrap();
     assert!(!plain.contains("attachments"), "{plain}");
 }
+
+#[test]
+fn a_note_carries_its_files_in_the_same_decision_and_keeps_them_internal() {
+    // Given an open ticket.
+    let desk = Desk::new();
+    let mut driven = desk.opened();
+
+    // When the agent adds a note with a file.
+    let note = Command::AddNote {
+        comment: CommentId::from_u128(11),
+        body: "Customer's VPN config, for us.".into(),
+        attachments: vec![file("vpn.conf")],
+    };
+    let events = desk.run(&mut driven, &desk.agent, note).unwrap();
+
+    // Then the note and its file are recorded together, the file on the
+    // note and internal like it: the requester sees neither, and only
+    // staff find the file's name.
+    let kinds: Vec<&str> = events.iter().map(|e| e.change.type_name()).collect();
+    assert_eq!(kinds, ["note_added", "attached"], "{kinds:?}");
+    assert!(events.iter().all(|e| !e.is_visible_to(Role::Requester)));
+    let comment = driven
+        .ticket
+        .conversation()
+        .find(|c| c.id == CommentId::from_u128(11))
+        .unwrap();
+    assert_eq!(comment.visibility, Visibility::Internal);
+    assert_eq!(comment.attachments, [file("vpn.conf")]);
+    let text = SearchText::of(&events);
+    assert!(text.internal.contains(&"vpn.conf".to_string()));
+    assert!(!text.public.contains(&"vpn.conf".to_string()));
+
+    // And a requester may not add one.
+    let by_requester = Command::AddNote {
+        comment: CommentId::from_u128(12),
+        body: "Mine.".into(),
+        attachments: vec![file("mine.txt")],
+    };
+    assert!(
+        desk.run(&mut driven, &desk.requester, by_requester)
+            .is_err()
+    );
+}

@@ -319,6 +319,7 @@ fn the_example_desk_tells_the_requester_of_replies_and_the_managers_of_escalatio
     let note = Command::AddNote {
         comment: CommentId::from_u128(2),
         body: "Mailbox is 49 GB.".into(),
+        attachments: Vec::new(),
     };
     assert_eq!(told(&run(&mut ticket, &agent, note, at), &ticket), []);
     // Four hours without another agent answer, L1 escalates to its

@@ -584,7 +584,7 @@ impl Model {
                     && !self.comments.contains_key(comment)
                     && !attachments.iter().any(|a| a.name.contains('/'))
             }
-            Command::AddNote { comment, body } => {
+            Command::AddNote { comment, body, .. } => {
                 body_ok(body, false) && !self.comments.contains_key(comment)
             }
             Command::SetGroup { .. }
@@ -969,7 +969,7 @@ fn command() -> impl Strategy<Value = Command> {
                     .into_iter()
                     .collect(),
             }),
-        3 => (comment_id(), body()).prop_map(|(comment, body)| Command::AddNote { comment, body }),
+        3 => (comment_id(), body()).prop_map(|(comment, body)| Command::AddNote { comment, body, attachments: Vec::new() }),
         2 => (comment_id(), prop::sample::select(vec!["log.txt", "../etc/passwd"])).prop_map(
             |(comment, name)| Command::Attach {
                 comment: Some(comment),
@@ -1230,6 +1230,7 @@ fn a_full_life_follows_the_tables() {
     let note = |id: u128| Command::AddNote {
         comment: CommentId::from_u128(id),
         body: "Known issue".into(),
+        attachments: Vec::new(),
     };
     let override_p1 = Command::OverridePriority {
         priority: Some(Priority::P1),

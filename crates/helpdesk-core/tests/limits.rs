@@ -88,6 +88,7 @@ fn note(id: u128, body: &str) -> Command {
     Command::AddNote {
         comment: CommentId::from_u128(id),
         body: body.into(),
+        attachments: Vec::new(),
     }
 }
 

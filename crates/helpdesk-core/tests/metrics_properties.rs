@@ -212,6 +212,7 @@ fn world(steps: &[(u128, i64, Step)]) -> World {
                 Command::AddNote {
                     comment,
                     body: "…".into(),
+                    attachments: Vec::new(),
                 },
             ),
             Step::Status(status) => (

@@ -13,7 +13,7 @@ use crate::error::DeskError;
 use crate::notification::Notification;
 use crate::notification::prepare::{Prepared, Preparer};
 use crate::notifier::{Notifier, NotifyError};
-use crate::store::{MessageId, OutboxMessage, Outcome, Store};
+use crate::store::{OutboxMessage, Outcome, Store};
 
 /// How a desk's dispatcher claims and retries; part of
 /// [`DeskOptions`](crate::DeskOptions).
@@ -343,7 +343,7 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
         self.store()
             .remember_message(
                 notification.tenant,
-                &MessageId::of_delivery(notification.id),
+                &notification.message_key(),
                 notification.ticket,
             )
             .await

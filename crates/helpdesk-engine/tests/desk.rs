@@ -140,6 +140,7 @@ async fn actors_list_and_read_only_what_they_may_see() {
         Command::AddNote {
             comment: helpdesk_engine::new_comment_id(),
             body: "internal".into(),
+            attachments: Vec::new(),
         },
     )
     .await;

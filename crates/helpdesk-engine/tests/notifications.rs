@@ -6,7 +6,9 @@
 mod sent;
 
 use helpdesk_core::notification::{NotificationChannel, NotifyOn, Recipient};
-use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId, TicketId, Vouched};
+use helpdesk_core::{
+    Actor, ActorId, Change, Command, DeskConfig, NewTicket, TenantId, TicketId, Vouched,
+};
 use helpdesk_engine::store::{DeadLetter, MessageId};
 use helpdesk_engine::{
     Contact, Desk, Directory, DirectoryFuture, ManualClock, MemoryStore, Notification, OptOut,
@@ -120,6 +122,7 @@ impl Given {
         let note = Command::AddNote {
             comment: new_comment_id(),
             body: body.into(),
+            attachments: Vec::new(),
         };
         self.run(agent, note).await;
     }
@@ -333,6 +336,49 @@ async fn a_mail_names_the_ticket_by_its_number_and_its_message_id_leads_back_to_
 }
 
 #[tokio::test]
+async fn a_mail_about_an_internal_note_is_bound_under_its_internal_key() {
+    // Given a ticket of Alice's assigned to Maria
+    let given = Given::ticket(MARIA).await;
+    // When Jonas adds a note and the dispatcher sends Maria its mail
+    given.note(JONAS, "Known issue INC-42").await;
+    let sent = given.dispatched().await;
+    let maria: Vec<_> = to(&sent, MARIA)
+        .into_iter()
+        .filter(|n| matches!(n.event.event.change, Change::NoteAdded { .. }))
+        .collect();
+    assert_eq!(maria.len(), 1, "{sent:?}");
+    // Then the mail tells of what requesters may not see, and the store
+    // leads its internal key, not its plain one, back to the ticket
+    let mail = maria[0];
+    assert!(mail.is_internal());
+    assert_eq!(mail.message_key(), MessageId::of_internal_delivery(mail.id));
+    let store = given.desk.store();
+    assert_eq!(
+        store
+            .ticket_of_message(TENANT, &MessageId::of_internal_delivery(mail.id))
+            .await
+            .unwrap(),
+        Some(given.ticket)
+    );
+    assert_eq!(
+        store
+            .ticket_of_message(TENANT, &MessageId::of_delivery(mail.id))
+            .await
+            .unwrap(),
+        None
+    );
+    // And a mail about a public reply is bound under its plain key
+    given.reply(JONAS, "Restart the client").await;
+    let public = given.dispatched().await;
+    let reply = public
+        .iter()
+        .find(|n| matches!(n.event.event.change, Change::Replied { .. }))
+        .unwrap();
+    assert!(!reply.is_internal());
+    assert_eq!(reply.message_key(), MessageId::of_delivery(reply.id));
+}
+
+#[tokio::test]
 async fn a_delivery_that_sends_no_mail_binds_no_message_id() {
     // Given a ticket whose assignee Lena has no address
     let given = Given::ticket(LENA).await;
@@ -344,15 +390,19 @@ async fn a_delivery_that_sends_no_mail_binds_no_message_id() {
     let dead = given.dead_letters().await;
     assert!(!dead.is_empty(), "her deliveries are dead letters");
     for letter in dead {
-        let key = MessageId::of_delivery(letter.message.id);
-        assert_eq!(
-            given
-                .desk
-                .store()
-                .ticket_of_message(TENANT, &key)
-                .await
-                .unwrap(),
-            None
-        );
+        for key in [
+            MessageId::of_delivery(letter.message.id),
+            MessageId::of_internal_delivery(letter.message.id),
+        ] {
+            assert_eq!(
+                given
+                    .desk
+                    .store()
+                    .ticket_of_message(TENANT, &key)
+                    .await
+                    .unwrap(),
+                None
+            );
+        }
     }
 }

@@ -189,7 +189,15 @@ impl Given {
     async fn note(&self, agent: ActorId, body: &str) {
         let comment = new_comment_id();
         let body = body.into();
-        self.run(agent, Command::AddNote { comment, body }).await;
+        self.run(
+            agent,
+            Command::AddNote {
+                comment,
+                body,
+                attachments: Vec::new(),
+            },
+        )
+        .await;
     }
 
     /// Runs the dispatcher until nothing is due; what was sent.

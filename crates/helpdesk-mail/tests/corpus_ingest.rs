@@ -123,7 +123,7 @@ async fn check(w: &World, case: &Case, raw: &[u8], tally: &mut Tally) {
         );
     }
     if let Some(parent) = parent_ticket {
-        let threaded = matches!(outcome, Outcome::Replied { ticket, .. } | Outcome::DeliveryFailed { ticket, .. } if ticket == parent);
+        let threaded = matches!(outcome, Outcome::Replied { ticket, .. } | Outcome::DeliveryFailed { ticket, .. } | Outcome::DeliveryDelayed { ticket, .. } if ticket == parent);
         tally.check(case, "threads onto its parent", threaded, || {
             format!("{outcome:?}")
         });

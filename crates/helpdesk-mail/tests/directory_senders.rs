@@ -5,10 +5,13 @@
 
 use std::sync::Arc;
 
-use helpdesk_core::{Actor, ActorId, ActorRef, Change, DeskConfig, GroupId, Role, TenantId};
+use helpdesk_core::{
+    Actor, ActorId, ActorRef, Change, DeskConfig, GroupId, Role, TenantId, TicketId, Visibility,
+};
+use helpdesk_engine::store::MessageId;
 use helpdesk_engine::{
-    ByEmailFuture, Contact, Desk, Directory, DirectoryError, DirectoryFuture, ManualClock,
-    NoNotifier, Store,
+    ByEmailFuture, Contact, DeliveryId, Desk, Directory, DirectoryError, DirectoryFuture,
+    ManualClock, NoNotifier, Store,
 };
 use helpdesk_mail::{
     Arrival, DirectorySenders, FsAttachments, InboundConfig, MailChannel, Outcome, Senders,
@@ -161,4 +164,153 @@ async fn a_mail_from_staff_replies_as_the_agent_the_directory_names() {
         role: Role::Agent,
     };
     assert_eq!(replies, [maria]);
+}
+
+/// A desk, its channel sharing the host's accounts, and Ann's ticket,
+/// opened by her mail `a1@customer.test`.
+async fn anns_ticket(
+    dir: &tempfile::TempDir,
+) -> (
+    Desk<SqliteStore, NoNotifier, ManualClock>,
+    MailChannel<FsAttachments, DirectorySenders<Arc<Accounts>>>,
+    TicketId,
+) {
+    let accounts = Arc::new(Accounts);
+    let store = SqliteStore::open(dir.path().join("desk.db")).unwrap();
+    let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().unwrap());
+    let desk = Desk::new(DeskConfig::default(), store, NoNotifier, clock)
+        .unwrap()
+        .with_directory(accounts.clone());
+    let mut config = InboundConfig::new(TENANT, ActorId::from_u128(1), "support@help.example.com");
+    config.trusted_servers = vec!["mx.example.com".into()];
+    config.message_domains = vec!["help.example.com".into()];
+    let files = FsAttachments::new(dir.path().join("files"));
+    let channel = MailChannel::new(config, files, DirectorySenders::new(accounts));
+    let first = mail(
+        "Ann <ann@customer.test>",
+        "a1@customer.test",
+        "",
+        "It drops.\r\n",
+    );
+    let opened = channel
+        .ingest(&desk, &first, &Arrival::default())
+        .await
+        .unwrap();
+    let Outcome::Opened { ticket, .. } = opened else {
+        panic!("{opened:?}")
+    };
+    (desk, channel, ticket)
+}
+
+/// The desk's mail to staff about an internal note on `ticket`, bound as
+/// the dispatcher binds it: its key.
+async fn internal_mail_sent(
+    desk: &Desk<SqliteStore, NoNotifier, ManualClock>,
+    ticket: TicketId,
+) -> MessageId {
+    let sent = MessageId::of_internal_delivery(DeliveryId::from_uuid(uuid::Uuid::from_u128(0xde1)));
+    desk.store()
+        .remember_message(TENANT, &sent, ticket)
+        .await
+        .unwrap();
+    sent
+}
+
+#[tokio::test]
+async fn a_staff_answer_to_the_desks_mail_about_an_internal_note_stays_internal() {
+    // Given Ann's ticket, and the desk's mail to Maria about an internal
+    // note on it, bound as the dispatcher binds it
+    let dir = tempfile::tempdir().unwrap();
+    let (desk, channel, ticket) = anns_ticket(&dir).await;
+    let sent = internal_mail_sent(&desk, ticket).await;
+
+    // When Maria answers it, quoting the note
+    let answer = mail(
+        "Maria <maria@help.example.com>",
+        "m2@help.example.com",
+        &format!("In-Reply-To: <{}@help.example.com>\r\n", sent.as_str()),
+        "Agreed, it is the known issue.\r\n\r\n\
+         On Mon, 2 Mar 2026 at 09:30, Support <support@help.example.com> wrote:\r\n\
+         > Internal: INC-42, the workaround is to roll back the gateway.\r\n",
+    );
+    let outcome = channel
+        .ingest(&desk, &answer, &Arrival::default())
+        .await
+        .unwrap();
+
+    // Then it is Maria's internal note, with the original kept on it
+    let Outcome::Noted { comment, .. } = outcome else {
+        panic!("{outcome:?}")
+    };
+    let loaded = desk.store().load(TENANT, ticket).await.unwrap().unwrap();
+    let note = loaded.conversation().find(|c| c.id == comment).unwrap();
+    assert_eq!(note.visibility, Visibility::Internal);
+    assert_eq!(note.body, "Agreed, it is the known issue.");
+    assert_eq!(note.author.id, MARIA);
+    let names: Vec<&str> = note.attachments.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["original.eml"]);
+
+    // And Ann learns nothing of it: not the note, not the original, not
+    // by search, and no event of it in her history
+    let ann = Actor::requester(ANN, TENANT);
+    let hers = desk.ticket(&ann, ticket).await.unwrap().unwrap();
+    assert!(hers.conversation().all(|c| c.id != comment));
+    assert!(
+        hers.attachments()
+            .iter()
+            .all(|a| !note.attachments.contains(a))
+    );
+    assert!(desk.search(&ann, "inc-42", 10).await.unwrap().is_empty());
+    assert!(desk.search(&ann, "agreed", 10).await.unwrap().is_empty());
+    let history = desk.history(&ann, ticket).await.unwrap();
+    assert!(
+        history.iter().all(|e| !matches!(
+            e.event.change,
+            Change::NoteAdded { .. }
+                | Change::Attached {
+                    visibility: Visibility::Internal,
+                    ..
+                }
+        )),
+        "{history:?}"
+    );
+
+    // And offered again, it is answered the same and written once
+    let again = channel
+        .ingest(&desk, &answer, &Arrival::default())
+        .await
+        .unwrap();
+    assert_eq!(again, outcome);
+    let after = desk.store().load(TENANT, ticket).await.unwrap().unwrap();
+    assert_eq!(after.version(), loaded.version());
+}
+
+#[tokio::test]
+async fn a_requesters_mail_naming_the_desks_internal_mail_is_still_a_public_reply() {
+    // Given Ann's ticket and the desk's mail to staff about an internal note
+    let dir = tempfile::tempdir().unwrap();
+    let (desk, channel, ticket) = anns_ticket(&dir).await;
+    let sent = internal_mail_sent(&desk, ticket).await;
+
+    // When Ann's mail names that mail in its In-Reply-To (she cannot have
+    // had it; she made it up or was forwarded it)
+    let reply = mail(
+        "Ann <ann@customer.test>",
+        "a2@customer.test",
+        &format!("In-Reply-To: <{}@help.example.com>\r\n", sent.as_str()),
+        "Any news?\r\n",
+    );
+    let outcome = channel
+        .ingest(&desk, &reply, &Arrival::default())
+        .await
+        .unwrap();
+
+    // Then it is her public reply, as any of hers: a requester writes no note
+    let Outcome::Replied { comment, .. } = outcome else {
+        panic!("{outcome:?}")
+    };
+    let loaded = desk.store().load(TENANT, ticket).await.unwrap().unwrap();
+    let found = loaded.conversation().find(|c| c.id == comment).unwrap();
+    assert_eq!(found.visibility, Visibility::Public);
+    assert_eq!(found.author.id, ANN);
 }

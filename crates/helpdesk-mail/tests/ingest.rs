@@ -220,6 +220,58 @@ Content-Disposition: attachment; filename=\"../../report.pdf\"\r\n\r\n%PDF-1.7 t
 }
 
 #[tokio::test]
+async fn files_past_a_limit_are_left_out_and_named_and_the_original_keeps_them() {
+    // Given a mailbox taking at most 1,000 bytes a file and 1,500 a mail,
+    // and a mail with files of 400, 1,200, 900 and 800 bytes.
+    let w = world_with(|config| {
+        config.max_file_bytes = 1_000;
+        config.max_attachment_bytes = 1_500;
+    });
+    let part = |name: &str, size: usize| {
+        format!(
+            "--b\r\nContent-Type: text/plain\r\n\
+             Content-Disposition: attachment; filename=\"{name}\"\r\n\r\n{}\r\n",
+            "x".repeat(size)
+        )
+    };
+    let raw = format!(
+        "From: Ann <ann@customer.test>\r\nTo: support@help.example.com\r\n\
+Subject: Logs\r\nMessage-ID: <files@customer.test>\r\n\
+Content-Type: multipart/mixed; boundary=b\r\n\r\n\
+--b\r\nContent-Type: text/plain\r\n\r\nThe logs.\r\n{}{}{}{}--b--\r\n",
+        part("a.log", 400),
+        part("big.log", 1_200),
+        part("c.log", 900),
+        part("d.log", 800),
+    );
+
+    // When it opens a ticket.
+    let ticket = w.ticket(opened(&w.ingest(raw.as_bytes()).await)).await;
+
+    // Then the files within both limits are kept, the others are named
+    // with their size and the limit they are past, and the original holds
+    // every one.
+    let names: Vec<&str> = ticket
+        .attachments()
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect();
+    assert_eq!(names, ["original.eml", "a.log", "c.log"]);
+    assert_eq!(ticket.attachments()[0].size, raw.len() as u64);
+    let description = ticket.description();
+    assert!(description.starts_with("The logs."), "{description}");
+    assert!(
+        description.contains("big.log (1200 bytes, over 1000 bytes a file)"),
+        "{description}"
+    );
+    assert!(
+        description.contains("d.log (800 bytes, past 1500 bytes of files a mail)"),
+        "{description}"
+    );
+    assert!(!description.contains("a.log") && !description.contains("c.log"));
+}
+
+#[tokio::test]
 async fn a_reply_threads_by_message_id_and_keeps_only_the_new_text() {
     let w = world();
     let ticket = w.anns_ticket().await;
@@ -629,6 +681,71 @@ Diagnostic-Code: smtp; 550 5.1.1 user unknown\r\n\r\n\
     let ann = Actor::requester(ticket.requester(), TENANT);
     let seen = after.view_for(&ann).unwrap();
     assert!(seen.conversation().all(|c| !c.body.contains("5.1.1")));
+}
+
+/// A delivery status notification from `mx.customer.test` about the
+/// desk's mail `sent` to Ann, whose one recipient line says `action` and
+/// `status`.
+fn dsn(sent: &str, action: &str, status: &str) -> Vec<u8> {
+    format!(
+        "From: MAILER-DAEMON@mx.customer.test\r\nTo: support@help.example.com\r\n\
+Subject: Delivery Status Notification\r\nMessage-ID: <dsn-{action}@mx.customer.test>\r\n\
+Auto-Submitted: auto-replied\r\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=r\r\n\r\n\
+--r\r\nContent-Type: text/plain\r\n\r\nA notice about your mail.\r\n\
+--r\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.customer.test\r\n\r\n\
+Final-Recipient: rfc822; ann@customer.test\r\nAction: {action}\r\nStatus: {status}\r\n\r\n\
+--r\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <{sent}>\r\nSubject: [#1] VPN\r\n\r\n--r--\r\n"
+    )
+    .into_bytes()
+}
+
+#[tokio::test]
+async fn a_delay_notice_is_noted_as_a_delay_and_a_failure_after_it_as_a_failure() {
+    // Given Ann's ticket and the desk's mail to her about it.
+    let w = world();
+    let ticket = w.anns_ticket().await;
+    let delivery = helpdesk_engine::DeliveryId::from_uuid(uuid::Uuid::from_u128(78));
+    w.desk
+        .store()
+        .remember_message(TENANT, &MessageId::of_delivery(delivery), ticket.id())
+        .await
+        .unwrap();
+    let sent = format!("{delivery}@{DOMAIN}");
+    let ann = Actor::requester(ticket.requester(), TENANT);
+
+    // When her server says the mail is delayed, still being tried.
+    let delayed = w.ingest(&dsn(&sent, "delayed", "4.4.7")).await;
+
+    // Then the ticket notes a delay, not a failure, for staff only.
+    assert_eq!(
+        delayed,
+        Outcome::DeliveryDelayed {
+            ticket: ticket.id(),
+            recipients: vec!["ann@customer.test".into()]
+        }
+    );
+    let after = w.ticket(ticket.id()).await;
+    let note = after.conversation().last().unwrap();
+    assert!(note.body.starts_with("Delivery delayed"), "{}", note.body);
+    assert!(!note.body.contains("failed"), "{}", note.body);
+    assert!(note.body.contains("4.4.7"), "{}", note.body);
+    let seen = after.view_for(&ann).unwrap();
+    assert!(seen.conversation().all(|c| !c.body.contains("4.4.7")));
+
+    // And when it then gives up, the failure is noted as one.
+    let failed = w.ingest(&dsn(&sent, "failed", "5.4.7")).await;
+    assert_eq!(
+        failed,
+        Outcome::DeliveryFailed {
+            ticket: ticket.id(),
+            recipients: vec!["ann@customer.test".into()]
+        }
+    );
+    let after = w.ticket(ticket.id()).await;
+    let note = after.conversation().last().unwrap();
+    assert!(note.body.starts_with("Delivery failed"), "{}", note.body);
+    assert!(note.body.contains("5.4.7"), "{}", note.body);
 }
 
 #[tokio::test]

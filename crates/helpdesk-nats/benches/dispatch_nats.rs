@@ -63,6 +63,7 @@ fn filled(
                     Command::AddNote {
                         comment,
                         body: body.into(),
+                        attachments: Vec::new(),
                     }
                 } else {
                     Command::Reply {

@@ -26,6 +26,7 @@ async fn two_tenants() -> (String, TenantId, TenantId) {
         let note = Command::AddNote {
             comment: helpdesk_engine::new_comment_id(),
             body: "internal".into(),
+            attachments: Vec::new(),
         };
         desk.execute(Request::new(admin, id, note)).await.unwrap();
         let message = "<first@mail.example.com>".parse().unwrap();

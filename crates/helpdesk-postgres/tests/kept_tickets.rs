@@ -76,6 +76,7 @@ async fn a_kept_ticket_is_answered_until_another_host_moves_it_on() {
     let note = Command::AddNote {
         comment: helpdesk_engine::new_comment_id(),
         body: "checked the cable".into(),
+        attachments: Vec::new(),
     };
     let noted = second
         .execute(Request::new(admin, id, note))

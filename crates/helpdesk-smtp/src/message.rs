@@ -33,6 +33,14 @@ pub(crate) fn message_id(domain: &str, id: DeliveryId) -> String {
     format!("<{id}@{domain}>")
 }
 
+/// The `Message-ID` of `notification`'s mail: `<{key}@{domain}>`, its key
+/// the one the desk binds it under ([`Notification::message_key`]):
+/// `{delivery id}.internal` for a mail telling of what requesters may not
+/// see, so a reply to it is kept internal, and the delivery id otherwise.
+pub(crate) fn notification_message_id(domain: &str, notification: &Notification) -> String {
+    format!("<{}@{domain}>", notification.message_key().as_str())
+}
+
 /// `<ticket-{ticket id}@{domain}>`.
 pub(crate) fn thread_root(domain: &str, ticket: TicketId) -> String {
     format!("<ticket-{ticket}@{domain}>")
@@ -70,7 +78,7 @@ impl Composer {
             .to(Mailbox::new(to.name.clone(), address))
             .subject(subject.as_str())
             .date(SystemTime::from(now))
-            .message_id(Some(message_id(&self.domain, notification.id)))
+            .message_id(Some(notification_message_id(&self.domain, notification)))
             .in_reply_to(root.clone())
             .references(root)
             .raw_header(HeaderValue::new(

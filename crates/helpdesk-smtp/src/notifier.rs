@@ -113,7 +113,10 @@ impl<C: Clock> SmtpNotifier<C> {
     }
 
     /// The `Message-ID` of a delivery's mail: `<{delivery id}@{domain}>`,
-    /// the same on every attempt.
+    /// the same on every attempt. A mail telling of what requesters may not
+    /// see (an internal note) is sent as `<{delivery id}.internal@{domain}>`
+    /// instead ([`Notification::message_key`](helpdesk_engine::Notification::message_key)),
+    /// so that a reply to it is kept internal.
     ///
     /// ```
     /// # use helpdesk_smtp::{SmtpNotifier, SmtpOptions};

@@ -10,8 +10,10 @@ use std::time::Duration;
 
 use common::{DOMAIN, Server, delivery_of, notification, parse, raw_header, reply_to};
 use helpdesk_core::{
-    Actor, ActorId, Command, DeskConfig, NewTicket, Resolution, ResolutionCode, TenantId, Vouched,
+    Actor, ActorId, Change, Command, CommentId, DeskConfig, NewTicket, Resolution, ResolutionCode,
+    TenantId, Vouched,
 };
+use helpdesk_engine::store::MessageId;
 use helpdesk_engine::{Clock, Desk, ManualClock, MemoryStore, Notifier, Request, Store};
 use helpdesk_smtp::SmtpNotifier;
 use mail_parser::MimeHeaders;
@@ -96,6 +98,39 @@ async fn a_mail_arrives_with_its_ids_threading_and_loop_guards_byte_for_byte() {
         parsed.body_html(0).unwrap().replace("\r\n", "\n"),
         sent.content.html.clone().unwrap()
     );
+}
+
+#[tokio::test]
+async fn a_mail_about_an_internal_note_is_sent_under_its_internal_message_id() {
+    // Given a running server and a notification of an internal note, to
+    // an agent.
+    let server = Server::start();
+    let notifier = server.notifier(&clock());
+    let mut sent = notification();
+    sent.event.event.change = Change::NoteAdded {
+        comment: CommentId::from_u128(7),
+        body: "Known issue INC-42".into(),
+    };
+
+    // When it is sent.
+    notifier.notify(&sent).await.unwrap();
+
+    // Then its Message-ID is the internal key the desk binds it under, so
+    // that a reply to it is known to answer what requesters may not see;
+    // its thread is the ticket's as ever.
+    let mail = server.mail();
+    let raw = &mail[0];
+    let written = raw_header(raw, "Message-ID").unwrap();
+    assert_eq!(written, format!("<{}.internal@{DOMAIN}>", sent.id));
+    let quoted: MessageId = written.parse().unwrap();
+    let key = quoted.id_left().unwrap();
+    assert_eq!(key, sent.message_key());
+    assert!(key.tells_internal());
+    assert_eq!(
+        raw_header(raw, "In-Reply-To").unwrap(),
+        format!("<ticket-{}@{DOMAIN}>", sent.ticket)
+    );
+    assert_eq!(delivery_of(raw), sent.id);
 }
 
 #[tokio::test]

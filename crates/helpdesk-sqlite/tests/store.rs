@@ -501,6 +501,7 @@ async fn a_desks_commands_on_one_ticket_take_turns_and_none_is_decided_twice() {
             let note = Command::AddNote {
                 comment: new_comment_id(),
                 body: format!("note {n}"),
+                attachments: Vec::new(),
             };
             desk.execute(Request::new(admin, shared, note)).await
         })
@@ -534,6 +535,7 @@ async fn concurrent_commands_lose_no_update() {
                     let note = Command::AddNote {
                         comment: new_comment_id(),
                         body: format!("task {task} note {n}"),
+                        attachments: Vec::new(),
                     };
                     desk.execute(Request::new(admin.clone(), shared, note))
                         .await

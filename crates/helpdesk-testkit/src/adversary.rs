@@ -1235,7 +1235,11 @@ impl<S: Store> Run<S> {
         let marker = self.model.plant(self.model.kind(actor, ticket, note));
         if note {
             let body = format!("{marker} internal only");
-            Command::AddNote { comment, body }
+            Command::AddNote {
+                comment,
+                body,
+                attachments: Vec::new(),
+            }
         } else {
             let body = format!("{marker} still broken");
             Command::Reply {

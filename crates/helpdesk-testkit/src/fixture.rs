@@ -342,10 +342,7 @@ pub fn pending() -> Command {
 /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
 /// let f = Fixture::new(MemoryStore::new());
 /// let id = f.open("Printer jams").await;
-/// let note = || Command::AddNote {
-///     comment: helpdesk_testkit::comment(1),
-///     body: "Toner is low.".into(),
-/// };
+/// let note = || Command::note(helpdesk_testkit::comment(1), "Toner is low.");
 /// f.run(&f.agent, id, note()).await;
 /// // Another command adding a comment with the same id is refused.
 /// let again = f.desk.execute(Request::new(f.agent.clone(), id, note())).await;

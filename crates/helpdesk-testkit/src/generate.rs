@@ -264,6 +264,7 @@ pub async fn generate<S: Store, N: Notifier>(
                 Command::AddNote {
                     comment: helpdesk_engine::new_comment_id(),
                     body: "Checked the logs.".into(),
+                    attachments: Vec::new(),
                 },
             ),
         };

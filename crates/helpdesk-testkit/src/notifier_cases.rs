@@ -117,6 +117,7 @@ where
             Command::AddNote {
                 comment: helpdesk_engine::new_comment_id(),
                 body: "Known issue".into(),
+                attachments: Vec::new(),
             },
         ];
         for command in commands {

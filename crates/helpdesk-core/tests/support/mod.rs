@@ -192,6 +192,7 @@ pub fn example(kind: CommandKind, seq: u128) -> Command {
         CommandKind::AddNote => Command::AddNote {
             comment: CommentId::from_u128(seq),
             body: "Checked logs.".into(),
+            attachments: Vec::new(),
         },
         CommandKind::Attach => Command::Attach {
             comment: Some(CommentId::from_u128(seq)),

@@ -2,12 +2,12 @@
 //! sends it.
 
 use helpdesk_core::notification::{NotificationChannel, Recipient};
-use helpdesk_core::{TenantId, TicketId};
+use helpdesk_core::{Role, TenantId, TicketId};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::DeliveryId;
 use crate::notification::Rendered;
-use crate::store::StoredEvent;
+use crate::store::{MessageId, StoredEvent};
 
 /// Whom a notification goes to, as the directory or the configuration's
 /// endpoints resolved them.
@@ -54,4 +54,24 @@ pub struct Notification {
     pub to: Addressee,
     /// What to say.
     pub content: Rendered,
+}
+
+impl Notification {
+    /// Whether it tells of what requesters may not see (an internal note,
+    /// a staff watcher): it goes to staff only.
+    pub fn is_internal(&self) -> bool {
+        !self.event.event.is_visible_to(Role::Requester)
+    }
+
+    /// The key its mail is remembered under, the `id-left` of the mail's
+    /// `Message-ID`: [`MessageId::of_internal_delivery`] when it
+    /// [is internal](Notification::is_internal), so a mail answering it is
+    /// kept internal too, and [`MessageId::of_delivery`] otherwise.
+    pub fn message_key(&self) -> MessageId {
+        if self.is_internal() {
+            MessageId::of_internal_delivery(self.id)
+        } else {
+            MessageId::of_delivery(self.id)
+        }
+    }
 }

@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::DeliveryId;
 
+/// What ends the key of a mail the desk sent about what requesters may
+/// not see.
+const INTERNAL: &str = ".internal";
+
 /// A mail's `Message-ID` (or one of its `In-Reply-To` and `References`
 /// entries), normalised to the key [`Store::remember_message`] and
 /// [`Store::ticket_of_message`] use:
@@ -120,6 +124,41 @@ impl MessageId {
     /// ```
     pub fn of_delivery(delivery: DeliveryId) -> Self {
         Self(delivery.to_string())
+    }
+
+    /// The key a mail the desk sent for `delivery` is remembered under
+    /// when it told of what requesters may not see (an internal note):
+    /// `{delivery id}.internal`, the `id-left` of its `Message-ID`. A mail
+    /// answering it is internal too (see [`MessageId::tells_internal`]).
+    ///
+    /// ```
+    /// use helpdesk_engine::DeliveryId;
+    /// use helpdesk_engine::store::MessageId;
+    ///
+    /// let delivery = DeliveryId::from_uuid(uuid::Uuid::from_u128(0xabc));
+    /// let sent = MessageId::of_internal_delivery(delivery);
+    /// assert_eq!(sent.as_str(), "00000000-0000-0000-0000-000000000abc.internal");
+    /// assert!(sent.tells_internal());
+    /// assert!(!MessageId::of_delivery(delivery).tells_internal());
+    /// ```
+    pub fn of_internal_delivery(delivery: DeliveryId) -> Self {
+        Self(format!("{delivery}{INTERNAL}"))
+    }
+
+    /// Whether this is the key of a mail the desk sent about what
+    /// requesters may not see ([`MessageId::of_internal_delivery`]): a
+    /// delivery id, then `.internal`.
+    ///
+    /// ```
+    /// use helpdesk_engine::store::MessageId;
+    ///
+    /// let made_up = MessageId::new("hello.internal").unwrap();
+    /// assert!(!made_up.tells_internal());
+    /// ```
+    pub fn tells_internal(&self) -> bool {
+        self.0
+            .strip_suffix(INTERNAL)
+            .is_some_and(|delivery| uuid::Uuid::try_parse(delivery).is_ok())
     }
 
     /// The part before the last `@` (RFC 5322's `id-left`) as an id of its

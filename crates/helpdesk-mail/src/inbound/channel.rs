@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use helpdesk_core::{
     Actor, AttachmentRef, Change, Channel, Command, Link, LinkKind, NewTicket, Role,
-    StatusCategory, Ticket, TicketId, Vouched,
+    StatusCategory, Ticket, TicketId, Visibility, Vouched,
 };
 use helpdesk_engine::store::MessageId;
 use helpdesk_engine::{Clock, CommandId, Desk, Notifier, Request, Store};
@@ -18,7 +18,7 @@ use super::rate::SenderRate;
 use super::release::Release;
 use super::senders::Senders;
 use super::subject::ticket_subject;
-use super::thread::{self, Named};
+use super::thread::{self, Named, Thread};
 use crate::automated::Automation;
 use crate::bounce::Bounce;
 use crate::mail::Mail;
@@ -182,7 +182,11 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         )
         .await
         .map_err(|e| step.store("thread the mail", e))?;
-        if let Some(named) = named {
+        if let Some(Thread {
+            named,
+            answers_internal,
+        }) = named
+        {
             let ticket = desk
                 .store()
                 .load(tenant, named.ticket())
@@ -195,9 +199,16 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                 let comment = keys::comment_of(tenant, &identity);
                 let taken_in = |ticket: &Ticket| {
                     let id = ticket.id();
-                    (ticket.conversation().any(|c| c.id == comment)).then_some(Outcome::Replied {
-                        ticket: id,
-                        comment,
+                    let found = ticket.conversation().find(|c| c.id == comment)?;
+                    Some(match found.visibility {
+                        Visibility::Public => Outcome::Replied {
+                            ticket: id,
+                            comment,
+                        },
+                        Visibility::Internal => Outcome::Noted {
+                            ticket: id,
+                            comment,
+                        },
                     })
                 };
                 if let Some(answer) = taken_in(&ticket) {
@@ -219,8 +230,16 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                 match (vouched, actor) {
                     (true, Some(actor)) => {
                         if self.reopens(desk, &ticket, &step).await? {
+                            // Staff answering a mail about what requesters
+                            // may not see answer among staff: what they
+                            // write and quote stays internal.
+                            let visibility = if answers_internal && actor.role.is_staff() {
+                                Visibility::Internal
+                            } else {
+                                Visibility::Public
+                            };
                             return self
-                                .reply(desk, &mail, raw, &key, actor, &ticket, &step)
+                                .reply(desk, &mail, raw, &key, actor, &ticket, visibility, &step)
                                 .await;
                         }
                         return self
@@ -371,28 +390,46 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         key: &MessageId,
         actor: Actor,
         ticket: &Ticket,
+        visibility: Visibility,
         step: &Step<'_>,
     ) -> Result<Outcome, IngestError> {
         let tenant = self.config.tenant;
         // A reply taken in before was answered from what it left before
         // this is called, whichever version of the channel took it in.
         let comment = keys::comment_of(tenant, step.identity);
-        let body = within(&reply_text(mail), desk.config().limits.body_max_bytes);
-        // The reply, its files and the mail's binding: one append.
-        let attachments = self.store_files(mail, raw, key).await?;
-        let command = Command::Reply {
-            comment,
-            body,
-            attachments,
+        // The reply (or note), its files and the mail's binding: one append.
+        let files = self.store_files(mail, raw, key).await?;
+        let body = files.under(&reply_text(mail), desk.config().limits.body_max_bytes);
+        let attachments = files.kept;
+        let (command, outcome) = match visibility {
+            Visibility::Public => (
+                Command::Reply {
+                    comment,
+                    body,
+                    attachments,
+                },
+                Outcome::Replied {
+                    ticket: ticket.id(),
+                    comment,
+                },
+            ),
+            Visibility::Internal => (
+                Command::AddNote {
+                    comment,
+                    body,
+                    attachments,
+                },
+                Outcome::Noted {
+                    ticket: ticket.id(),
+                    comment,
+                },
+            ),
         };
         let request = keyed(&actor, ticket.id(), command, step.identity).with_message(key.clone());
         desk.execute(request)
             .await
             .map_err(|e| step.desk("add the reply", e))?;
-        Ok(Outcome::Replied {
-            ticket: ticket.id(),
-            comment,
-        })
+        Ok(outcome)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -445,12 +482,13 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         let limits = &desk.config().limits;
         let subject = one_line(&ticket_subject(mail.subject().unwrap_or_default()));
         let subject: String = subject.chars().take(limits.subject_max_chars).collect();
-        let description = within(mail.text().trim(), limits.body_max_bytes);
         // The ticket, its files and the mail's binding in one append, or,
         // when it follows an older ticket, the binding in the link's: a
         // mail bound is a mail wholly taken in.
+        let files = self.store_files(mail, raw, key).await?;
+        let description = files.under(mail.text().trim(), limits.body_max_bytes);
         let mut new = NewTicket::new(actor.id, subject, description);
-        new.attachments = self.store_files(mail, raw, key).await?;
+        new.attachments = files.kept;
         if !actor.role.is_staff() {
             new.requester = actor.id;
         }
@@ -524,19 +562,32 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                 .to_string()
             })
             .collect();
-        let body = format!(
-            "Delivery failed for the mail {original}:\n{}",
-            lines.join("\n")
-        );
+        let delayed = bounce.is_delay();
+        let body = if delayed {
+            format!(
+                "Delivery delayed for the mail {original}; the server is still trying:\n{}",
+                lines.join("\n")
+            )
+        } else {
+            format!(
+                "Delivery failed for the mail {original}:\n{}",
+                lines.join("\n")
+            )
+        };
         let system = Actor::system(self.config.system, tenant);
         let note = Command::AddNote {
             comment: keys::comment_of(tenant, step.identity),
             body,
+            attachments: Vec::new(),
         };
         desk.execute(keyed(&system, ticket, note, step.identity))
             .await
             .map_err(|e| step.desk("note the delivery failure", e))?;
-        Ok(Outcome::DeliveryFailed { ticket, recipients })
+        Ok(if delayed {
+            Outcome::DeliveryDelayed { ticket, recipients }
+        } else {
+            Outcome::DeliveryFailed { ticket, recipients }
+        })
     }
 
     /// Stores the whole original and the mail's files (within the
@@ -546,19 +597,19 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         mail: &Mail,
         raw: &[u8],
         key: &MessageId,
-    ) -> Result<Vec<AttachmentRef>, IngestError> {
+    ) -> Result<Files, IngestError> {
         let tenant = self.config.tenant;
         let stored = |e| IngestError::Attachment {
             message_id: key.to_string(),
             source: e,
         };
-        let mut files = Vec::new();
+        let mut files = Files::default();
         let original = self
             .attachments
             .put(tenant.into(), raw)
             .await
             .map_err(stored)?;
-        files.push(AttachmentRef::new(
+        files.kept.push(AttachmentRef::new(
             original.as_str(),
             "original.eml",
             "message/rfc822",
@@ -566,29 +617,70 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         ));
         let mut budget = self.config.max_attachment_bytes;
         for (i, file) in mail.attachments().iter().enumerate() {
-            if file.size() > budget || files.len() >= helpdesk_core::MAX_ATTACHMENTS {
-                continue;
-            }
-            budget -= file.size();
-            let stored_key = self
-                .attachments
-                .put(tenant.into(), file.bytes())
-                .await
-                .map_err(stored)?;
             let name = file
                 .file_name()
                 .map(safe_name)
                 .filter(|n| !n.is_empty())
                 .unwrap_or_else(|| format!("attachment-{}", i + 1));
+            let size = file.size();
+            let past = if size > self.config.max_file_bytes {
+                Some(format!("over {} bytes a file", self.config.max_file_bytes))
+            } else if size > budget {
+                Some(format!(
+                    "past {} bytes of files a mail",
+                    self.config.max_attachment_bytes
+                ))
+            } else if files.kept.len() >= helpdesk_core::MAX_ATTACHMENTS {
+                Some(format!(
+                    "past {} files a comment",
+                    helpdesk_core::MAX_ATTACHMENTS
+                ))
+            } else {
+                None
+            };
+            if let Some(why) = past {
+                files.left_out.push(format!("{name} ({size} bytes, {why})"));
+                continue;
+            }
+            budget -= size;
+            let stored_key = self
+                .attachments
+                .put(tenant.into(), file.bytes())
+                .await
+                .map_err(stored)?;
             let content_type = file.detected_type().unwrap_or("application/octet-stream");
-            files.push(AttachmentRef::new(
+            files.kept.push(AttachmentRef::new(
                 stored_key.as_str(),
                 name,
                 content_type,
-                file.size() as u64,
+                size as u64,
             ));
         }
         Ok(files)
+    }
+}
+
+/// A mail's files as stored: the references of those kept (the original
+/// first), and a line for each one left out, naming it, its size and the
+/// limit it is past. The original keeps them all.
+#[derive(Default)]
+struct Files {
+    kept: Vec<AttachmentRef>,
+    left_out: Vec<String>,
+}
+
+impl Files {
+    /// `text` with the files left out named after it, within `max` bytes.
+    fn under(&self, text: &str, max: usize) -> String {
+        if self.left_out.is_empty() {
+            return within(text, max);
+        }
+        let note = format!(
+            "\n\n[Files left out, kept only in original.eml: {}]",
+            self.left_out.join("; ")
+        );
+        let text = within(text, max.saturating_sub(note.len()));
+        within(&format!("{text}{note}"), max)
     }
 }
 

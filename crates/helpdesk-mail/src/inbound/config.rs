@@ -73,15 +73,20 @@ pub struct InboundConfig {
     pub reopen_window: Duration,
     /// What one message may hold.
     pub limits: Limits,
-    /// At most this many bytes of attachments a mail (the rest are left
-    /// out and named in the comment).
+    /// At most this many bytes of attachments a mail: files past it are
+    /// left out and named, with their size and the limit, at the end of the
+    /// ticket's description or the reply; the original mail, kept whole
+    /// (within [`Limits::max_message_bytes`]), still holds them.
     pub max_attachment_bytes: usize,
+    /// At most this many bytes an attachment: a larger file is left out
+    /// and named as above.
+    pub max_file_bytes: usize,
 }
 
 impl InboundConfig {
     /// A mailbox at `address` for `tenant`: anyone may write in, unverified
     /// mail on a ticket opens a new one, replies reopen within 14 days,
-    /// default limits and 25 MB of attachments a mail.
+    /// default limits, 25 MiB of attachments a mail and 20 MiB a file.
     pub fn new(tenant: TenantId, system: ActorId, address: impl Into<String>) -> Self {
         let address = address.into();
         let domain = address.rsplit_once('@').map(|(_, d)| d.to_string());
@@ -97,6 +102,7 @@ impl InboundConfig {
             reopen_window: Duration::from_secs(14 * 24 * 3600),
             limits: Limits::default(),
             max_attachment_bytes: 25 * 1024 * 1024,
+            max_file_bytes: 20 * 1024 * 1024,
         }
     }
 

@@ -23,12 +23,31 @@ pub enum Outcome {
         /// The new comment.
         comment: CommentId,
     },
+    /// An internal note on a ticket: a staff member's answer to a mail the
+    /// desk sent about what requesters may not see (an internal note), so
+    /// what they wrote and quoted, and the original, stay among staff.
+    Noted {
+        /// The ticket.
+        ticket: TicketId,
+        /// The new note.
+        comment: CommentId,
+    },
     /// A delivery status notification about a mail the desk sent for a
     /// ticket, recorded on it as an internal note.
     DeliveryFailed {
         /// The ticket.
         ticket: TicketId,
         /// The addresses the mail did not reach.
+        recipients: Vec<String>,
+    },
+    /// A delivery status notification saying a mail the desk sent for a
+    /// ticket is only delayed (every recipient's action `delayed`: the
+    /// server is still trying), recorded on it as an internal note that
+    /// says so, not as a failure.
+    DeliveryDelayed {
+        /// The ticket.
+        ticket: TicketId,
+        /// The addresses the mail has not reached yet.
         recipients: Vec<String>,
     },
     /// Nothing was done.
@@ -59,6 +78,7 @@ pub enum Ignored {
     },
     /// A delivery failure about no mail the desk knows.
     UnknownBounce,
+
     /// A sender the desk refuses ([`UnknownSenders::Refuse`](crate::UnknownSenders::Refuse)).
     UnknownSender {
         /// The address.

@@ -30,13 +30,25 @@ impl Named {
     }
 }
 
+/// The ticket a mail names, and whether the mail it answers told of what
+/// requesters may not see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Thread {
+    /// The ticket, and how it was named.
+    pub(crate) named: Named,
+    /// Whether the mail answers one the desk sent about what requesters
+    /// may not see (an internal note): the mail's `In-Reply-To`, or the
+    /// newest of its `References` the desk knows, is one.
+    pub(crate) answers_internal: bool,
+}
+
 /// The ticket `mail` names, if any, in the config's tenant.
 pub(crate) async fn named<S: Store>(
     store: &S,
     config: &InboundConfig,
     mail: &Mail,
     recipient: Option<&str>,
-) -> Result<Option<Named>, StoreError> {
+) -> Result<Option<Thread>, StoreError> {
     let tenant = config.tenant;
     // In-Reply-To first, then References from the newest back.
     let ids = mail
@@ -49,14 +61,25 @@ pub(crate) async fn named<S: Store>(
         if let Some(ticket) = by_message_id(store, config, &id).await? {
             // The token of the same ticket vouches for the sender, as it
             // would alone.
-            if token == Some(ticket) {
-                return Ok(Some(Named::Token(ticket)));
-            }
-            return Ok(Some(Named::MessageId(ticket)));
+            let named = if token == Some(ticket) {
+                Named::Token(ticket)
+            } else {
+                Named::MessageId(ticket)
+            };
+            return Ok(Some(Thread {
+                named,
+                answers_internal: tells_internal(config, &id),
+            }));
         }
     }
+    let plain = |named| {
+        Some(Thread {
+            named,
+            answers_internal: false,
+        })
+    };
     if let Some(ticket) = token {
-        return Ok(Some(Named::Token(ticket)));
+        return Ok(plain(Named::Token(ticket)));
     }
     if let Some(number) = mail
         .subject()
@@ -64,10 +87,26 @@ pub(crate) async fn named<S: Store>(
         .and_then(TicketNumber::new)
     {
         if let Some(ticket) = store.ticket_by_number(tenant, number).await? {
-            return Ok(Some(Named::Tag(ticket)));
+            return Ok(plain(Named::Tag(ticket)));
         }
     }
     Ok(None)
+}
+
+/// Whether `id` is of a mail the desk sent, at one of its domains, about
+/// what requesters may not see.
+fn tells_internal(config: &InboundConfig, id: &MessageId) -> bool {
+    desk_domain(config, id) && id.id_left().is_some_and(|left| left.tells_internal())
+}
+
+/// Whether `id` is at one of the desk's own domains.
+fn desk_domain(config: &InboundConfig, id: &MessageId) -> bool {
+    id.as_str().rsplit_once('@').is_some_and(|(_, domain)| {
+        config
+            .message_domains
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(domain))
+    })
 }
 
 /// The ticket whose signed reply token is in an address the mail was sent
@@ -102,14 +141,10 @@ async fn sent_by_desk<S: Store>(
     config: &InboundConfig,
     id: &MessageId,
 ) -> Result<Option<TicketId>, StoreError> {
-    let Some((left, domain)) = id.as_str().rsplit_once('@') else {
+    let Some((left, _)) = id.as_str().rsplit_once('@') else {
         return Ok(None);
     };
-    if !config
-        .message_domains
-        .iter()
-        .any(|d| d.eq_ignore_ascii_case(domain))
-    {
+    if !desk_domain(config, id) {
         return Ok(None);
     }
     if let Some(ticket) = left.strip_prefix("ticket-") {

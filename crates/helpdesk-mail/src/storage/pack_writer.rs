@@ -15,7 +15,7 @@
 
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
-use std::io::{BufWriter, Seek, SeekFrom, Write};
+use std::io::{IoSlice, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::sync::mpsc::Receiver;
 use std::time::Duration;
@@ -203,22 +203,43 @@ fn append(
         *length = grown;
     }
     file.seek(SeekFrom::Start(first - HEADER))?;
-    let mut out = BufWriter::with_capacity(256 << 10, &mut *file);
-    for (job, _) in batch
+    // Written from where the bytes are, with their headers, in one call.
+    let records: Vec<&Job> = batch
         .iter()
         .zip(placed)
         .filter(|(_, start)| start.is_some())
-    {
-        out.write_all(&pack::header(job.tenant, &job.key, job.bytes.len()))?;
-        out.write_all(&job.bytes)?;
-    }
-    out.flush()?;
-    drop(out);
+        .map(|(job, _)| job)
+        .collect();
+    let headers: Vec<_> = records
+        .iter()
+        .map(|job| pack::header(job.tenant, &job.key, job.bytes.len()))
+        .collect();
+    let mut slices: Vec<IoSlice<'_>> = records
+        .iter()
+        .zip(&headers)
+        .flat_map(|(job, header)| [IoSlice::new(header), IoSlice::new(&job.bytes)])
+        .collect();
+    write_all_vectored(file, &mut slices)?;
     file.sync_data()
 }
 
 /// How much the pack file grows at a time.
 const GROWTH: u64 = 4 << 20;
+
+/// Writes every byte of `slices` at `file`'s position, however few each
+/// call takes.
+fn write_all_vectored(file: &mut File, mut slices: &mut [IoSlice<'_>]) -> std::io::Result<()> {
+    IoSlice::advance_slices(&mut slices, 0);
+    while !slices.is_empty() {
+        match file.write_vectored(slices) {
+            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+            Ok(written) => IoSlice::advance_slices(&mut slices, written),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
 
 /// Grows `file` from `length` to `grown` bytes, of which the records end
 /// at `end`: blocks reserved without writing them where the file system

@@ -207,6 +207,7 @@ pub async fn more<N: Notifier>(
     let note = Command::AddNote {
         comment: helpdesk_engine::new_comment_id(),
         body: "Tray 2 is broken".into(),
+        attachments: Vec::new(),
     };
     desk.execute(Request::new(admin, id, note)).await.unwrap();
 }

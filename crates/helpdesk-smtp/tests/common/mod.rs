@@ -266,14 +266,19 @@ pub fn raw_header(raw: &[u8], name: &str) -> Option<String> {
 }
 
 /// The delivery id of a stored message: its `Message-ID` is
-/// `<{delivery id}@DOMAIN>`.
+/// `<{delivery id}@DOMAIN>`, or `<{delivery id}.internal@DOMAIN>` for a
+/// mail about what requesters may not see.
 pub fn delivery_of(raw: &[u8]) -> DeliveryId {
     let id = raw_header(raw, "Message-ID").unwrap();
     let inner = id
         .strip_prefix('<')
         .and_then(|id| id.strip_suffix(&format!("@{DOMAIN}>")))
         .unwrap_or_else(|| panic!("a Message-ID of the notifier's domain: {id}"));
-    inner.parse().unwrap()
+    inner
+        .strip_suffix(".internal")
+        .unwrap_or(inner)
+        .parse()
+        .unwrap()
 }
 
 /// A notification of a public reply on ticket 3 of tenant 2, to Alice.

@@ -41,6 +41,7 @@ pub async fn answers_are_seen_as_the_actor_may<S: Store + 'static>(store: S) {
         Command::AddNote {
             comment: helpdesk_engine::new_comment_id(),
             body: "Requester's account is flagged".into(),
+            attachments: Vec::new(),
         },
     );
     let noted = f
@@ -133,6 +134,7 @@ pub async fn command_ids_are_bound<S: Store + 'static>(store: S) {
         Command::AddNote {
             comment: helpdesk_engine::new_comment_id(),
             body: "Secret: the VPN key is in the wiki".into(),
+            attachments: Vec::new(),
         },
     );
     f.desk

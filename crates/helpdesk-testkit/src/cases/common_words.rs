@@ -33,6 +33,7 @@ pub async fn rare_and_common_words_search_alike<S: Store + 'static>(store: S) {
     let note = Command::AddNote {
         comment: comment(1),
         body: "Firmware 4242 is at fault".into(),
+        attachments: Vec::new(),
     };
     f.run(&f.agent, noted, note).await;
     f.advance(Duration::seconds(1));

@@ -181,6 +181,7 @@ pub async fn feed_skips_nothing_under_concurrent_appends<S: Store + 'static>(sto
                 let command = Command::AddNote {
                     comment: helpdesk_engine::new_comment_id(),
                     body: format!("task {task} note {n}"),
+                    attachments: Vec::new(),
                 };
                 f.desk
                     .execute(Request::new(f.admin.clone(), ticket, command))

@@ -1174,6 +1174,7 @@ pub async fn concurrent_appends<S: Store + 'static>(store: S) {
                 let command = Command::AddNote {
                     comment: helpdesk_engine::new_comment_id(),
                     body,
+                    attachments: Vec::new(),
                 };
                 let request = Request::new(f.admin.clone(), ticket, command);
                 f.desk

@@ -165,6 +165,7 @@ pub async fn requesters_never_find_internal_text<S: Store + 'static>(store: S) {
         Command::AddNote {
             comment: helpdesk_engine::new_comment_id(),
             body: "Requester owes us: ZEBRA-7731".into(),
+            attachments: Vec::new(),
         },
     )
     .await;

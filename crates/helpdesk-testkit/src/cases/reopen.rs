@@ -121,6 +121,7 @@ where
             Command::AddNote {
                 comment: helpdesk_engine::new_comment_id(),
                 body: format!("Secret {n}"),
+                attachments: Vec::new(),
             },
             Command::Tag {
                 tag: "printer".into(),
