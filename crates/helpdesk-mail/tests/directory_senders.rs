@@ -14,7 +14,8 @@ use helpdesk_engine::{
     ManualClock, NoNotifier, Store,
 };
 use helpdesk_mail::{
-    Arrival, DirectorySenders, FsAttachments, InboundConfig, MailChannel, Outcome, Senders,
+    Arrival, DirectorySenders, FsAttachments, Held, Ignored, InboundConfig, MailChannel, Outcome,
+    Senders, UnknownSenders,
 };
 use helpdesk_sqlite::SqliteStore;
 
@@ -117,27 +118,8 @@ async fn a_mail_from_staff_replies_as_the_agent_the_directory_names() {
     // Given a desk and its mail channel sharing the host's accounts, and
     // Ann's mail that opened a ticket
     let dir = tempfile::tempdir().unwrap();
-    let accounts = Arc::new(Accounts);
-    let store = SqliteStore::open(dir.path().join("desk.db")).unwrap();
-    let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().unwrap());
-    let desk = Desk::new(DeskConfig::default(), store, NoNotifier, clock)
-        .unwrap()
-        .with_directory(accounts.clone());
-    let mut config = InboundConfig::new(TENANT, ActorId::from_u128(1), "support@help.example.com");
-    config.trusted_servers = vec!["mx.example.com".into()];
-    let files = FsAttachments::new(dir.path().join("files"));
-    let channel = MailChannel::new(config, files, DirectorySenders::new(accounts));
+    let (desk, channel, ticket) = anns_ticket(&dir).await;
     let arrival = Arrival::default();
-    let first = mail(
-        "Ann <ann@customer.test>",
-        "a1@customer.test",
-        "",
-        "It drops.\r\n",
-    );
-    let opened = channel.ingest(&desk, &first, &arrival).await.unwrap();
-    let Outcome::Opened { ticket, .. } = opened else {
-        panic!("{opened:?}")
-    };
 
     // When Maria answers Ann's mail from her own mailbox
     let answer = mail(
@@ -166,15 +148,15 @@ async fn a_mail_from_staff_replies_as_the_agent_the_directory_names() {
     assert_eq!(replies, [maria]);
 }
 
-/// A desk, its channel sharing the host's accounts, and Ann's ticket,
-/// opened by her mail `a1@customer.test`.
-async fn anns_ticket(
+type AccountsDesk = Desk<SqliteStore, NoNotifier, ManualClock>;
+type AccountsChannel = MailChannel<FsAttachments, DirectorySenders<Arc<Accounts>>>;
+
+/// A desk on a SQLite file in `dir` and its channel, sharing the host's
+/// accounts, the channel's configuration as `adjust` leaves it.
+fn desk_and_channel(
     dir: &tempfile::TempDir,
-) -> (
-    Desk<SqliteStore, NoNotifier, ManualClock>,
-    MailChannel<FsAttachments, DirectorySenders<Arc<Accounts>>>,
-    TicketId,
-) {
+    adjust: impl FnOnce(&mut InboundConfig),
+) -> (AccountsDesk, AccountsChannel) {
     let accounts = Arc::new(Accounts);
     let store = SqliteStore::open(dir.path().join("desk.db")).unwrap();
     let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().unwrap());
@@ -184,8 +166,16 @@ async fn anns_ticket(
     let mut config = InboundConfig::new(TENANT, ActorId::from_u128(1), "support@help.example.com");
     config.trusted_servers = vec!["mx.example.com".into()];
     config.message_domains = vec!["help.example.com".into()];
+    adjust(&mut config);
     let files = FsAttachments::new(dir.path().join("files"));
     let channel = MailChannel::new(config, files, DirectorySenders::new(accounts));
+    (desk, channel)
+}
+
+/// A desk, its channel sharing the host's accounts, and Ann's ticket,
+/// opened by her mail `a1@customer.test`.
+async fn anns_ticket(dir: &tempfile::TempDir) -> (AccountsDesk, AccountsChannel, TicketId) {
+    let (desk, channel) = desk_and_channel(dir, |_| {});
     let first = mail(
         "Ann <ann@customer.test>",
         "a1@customer.test",
@@ -202,12 +192,58 @@ async fn anns_ticket(
     (desk, channel, ticket)
 }
 
+#[tokio::test]
+async fn refusing_or_holding_strangers_still_takes_in_the_people_the_host_knows() {
+    for (setting, stranger_answer) in [
+        (
+            UnknownSenders::Refuse,
+            Outcome::Ignored(Ignored::UnknownSender {
+                address: "stranger@example.test".into(),
+            }),
+        ),
+        (
+            UnknownSenders::Hold,
+            Outcome::Held(Held::UnknownSender {
+                address: "stranger@example.test".into(),
+            }),
+        ),
+    ] {
+        // Given a mailbox that refuses, or holds, mail from addresses the
+        // host does not know
+        let dir = tempfile::tempdir().unwrap();
+        let (desk, channel) = desk_and_channel(&dir, |c| c.unknown_senders = setting);
+
+        // When Ann, whom the accounts know, and a stranger write in
+        let ann = mail("Ann <ann@customer.test>", "k1@customer.test", "", "Hi.\r\n");
+        let stranger = mail("stranger@example.test", "s1@example.test", "", "Hi.\r\n");
+        let from_ann = channel.ingest(&desk, &ann, &Arrival::default()).await;
+        let from_stranger = channel.ingest(&desk, &stranger, &Arrival::default()).await;
+
+        // Then Ann's mail opens her ticket, and the stranger's is refused
+        // or held, writing nothing, and answered the same when offered again
+        let Ok(Outcome::Opened { ticket, .. }) = from_ann else {
+            panic!("{setting:?}: {from_ann:?}")
+        };
+        let opened = desk.store().load(TENANT, ticket).await.unwrap().unwrap();
+        assert_eq!(opened.requester(), ANN, "{setting:?}");
+        assert_eq!(from_stranger.unwrap(), stranger_answer, "{setting:?}");
+        let again = channel.ingest(&desk, &stranger, &Arrival::default()).await;
+        assert_eq!(again.unwrap(), stranger_answer, "{setting:?}");
+        let held_key = MessageId::new("s1@example.test").unwrap();
+        assert_eq!(
+            desk.store()
+                .ticket_of_message(TENANT, &held_key)
+                .await
+                .unwrap(),
+            None,
+            "{setting:?}"
+        );
+    }
+}
+
 /// The desk's mail to staff about an internal note on `ticket`, bound as
 /// the dispatcher binds it: its key.
-async fn internal_mail_sent(
-    desk: &Desk<SqliteStore, NoNotifier, ManualClock>,
-    ticket: TicketId,
-) -> MessageId {
+async fn internal_mail_sent(desk: &AccountsDesk, ticket: TicketId) -> MessageId {
     let sent = MessageId::of_internal_delivery(DeliveryId::from_uuid(uuid::Uuid::from_u128(0xde1)));
     desk.store()
         .remember_message(TENANT, &sent, ticket)
