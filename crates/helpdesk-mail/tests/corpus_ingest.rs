@@ -152,6 +152,7 @@ async fn every_corpus_mail_is_ingested_as_its_kind_says() {
         "bounce: no ticket",
         "applied once",
         "threads onto its parent",
+        "person: a ticket",
     ] {
         let (passed, total) = tally.total(check);
         assert!(total > 0, "{check}: no case");
@@ -162,13 +163,6 @@ async fn every_corpus_mail_is_ingested_as_its_kind_says() {
             tally.report()
         );
     }
-    let (passed, total) = tally.total("person: a ticket");
-    assert_eq!(
-        passed,
-        total,
-        "person: {passed}/{total}\n{}",
-        tally.report()
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
