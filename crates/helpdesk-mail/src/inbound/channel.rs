@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use helpdesk_core::{
-    Actor, AttachmentRef, Change, Channel, Command, Link, LinkKind, NewTicket, Role,
+    Actor, AttachmentRef, Change, Channel, Command, CommentId, Link, LinkKind, NewTicket, Role,
     StatusCategory, Ticket, TicketId, Visibility, Vouched,
 };
 use helpdesk_engine::store::MessageId;
@@ -200,16 +200,7 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                 let taken_in = |ticket: &Ticket| {
                     let id = ticket.id();
                     let found = ticket.conversation().find(|c| c.id == comment)?;
-                    Some(match found.visibility {
-                        Visibility::Public => Outcome::Replied {
-                            ticket: id,
-                            comment,
-                        },
-                        Visibility::Internal => Outcome::Noted {
-                            ticket: id,
-                            comment,
-                        },
-                    })
+                    Some(commented(found.visibility, id, comment))
                 };
                 if let Some(answer) = taken_in(&ticket) {
                     return Ok(answer);
@@ -401,35 +392,23 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         let files = self.store_files(mail, raw, key).await?;
         let body = files.under(&reply_text(mail), desk.config().limits.body_max_bytes);
         let attachments = files.kept;
-        let (command, outcome) = match visibility {
-            Visibility::Public => (
-                Command::Reply {
-                    comment,
-                    body,
-                    attachments,
-                },
-                Outcome::Replied {
-                    ticket: ticket.id(),
-                    comment,
-                },
-            ),
-            Visibility::Internal => (
-                Command::AddNote {
-                    comment,
-                    body,
-                    attachments,
-                },
-                Outcome::Noted {
-                    ticket: ticket.id(),
-                    comment,
-                },
-            ),
+        let command = match visibility {
+            Visibility::Public => Command::Reply {
+                comment,
+                body,
+                attachments,
+            },
+            Visibility::Internal => Command::AddNote {
+                comment,
+                body,
+                attachments,
+            },
         };
         let request = keyed(&actor, ticket.id(), command, step.identity).with_message(key.clone());
         desk.execute(request)
             .await
             .map_err(|e| step.desk("add the reply", e))?;
-        Ok(outcome)
+        Ok(commented(visibility, ticket.id(), comment))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -563,17 +542,15 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
             })
             .collect();
         let delayed = bounce.is_delay();
-        let body = if delayed {
-            format!(
-                "Delivery delayed for the mail {original}; the server is still trying:\n{}",
-                lines.join("\n")
-            )
+        let (what, still) = if delayed {
+            ("delayed", "; the server is still trying")
         } else {
-            format!(
-                "Delivery failed for the mail {original}:\n{}",
-                lines.join("\n")
-            )
+            ("failed", "")
         };
+        let body = format!(
+            "Delivery {what} for the mail {original}{still}:\n{}",
+            lines.join("\n")
+        );
         let system = Actor::system(self.config.system, tenant);
         let note = Command::AddNote {
             comment: keys::comment_of(tenant, step.identity),
@@ -657,6 +634,15 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
             ));
         }
         Ok(files)
+    }
+}
+
+/// What a mail taken in as a comment of `visibility` on `ticket` became:
+/// a public reply, or a staff member's internal note.
+fn commented(visibility: Visibility, ticket: TicketId, comment: CommentId) -> Outcome {
+    match visibility {
+        Visibility::Public => Outcome::Replied { ticket, comment },
+        Visibility::Internal => Outcome::Noted { ticket, comment },
     }
 }
 
