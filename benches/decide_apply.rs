@@ -53,11 +53,7 @@ fn fixture() -> Fixture {
                 body: "Could you send the logs?".into(),
                 attachments: Vec::new(),
             },
-            1 => Command::AddNote {
-                comment: CommentId::from_u128(i),
-                body: "Looks like the DHCP lease.".into(),
-                attachments: Vec::new(),
-            },
+            1 => Command::note(CommentId::from_u128(i), "Looks like the DHCP lease."),
             2 => Command::Tag {
                 tag: format!("t{i}"),
             },

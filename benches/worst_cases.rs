@@ -73,11 +73,10 @@ fn ticket(t: u128, n: u128) -> Vec<Append> {
             body: format!("Please try tray {} and restart the printer", (n + 1) % 4),
             attachments: Vec::new(),
         },
-        Command::AddNote {
-            comment: helpdesk::engine::new_comment_id(),
-            body: format!("Vendor case VC-{n}: fuser unit suspected"),
-            attachments: Vec::new(),
-        },
+        Command::note(
+            helpdesk::engine::new_comment_id(),
+            format!("Vendor case VC-{n}: fuser unit suspected"),
+        ),
     ];
     appends(
         &staff,

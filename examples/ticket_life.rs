@@ -166,11 +166,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     host.run(
         5,
         &bob,
-        Command::AddNote {
-            comment: CommentId::from_u128(3),
-            body: "Whole floor affected; handing to network.".into(),
-            attachments: Vec::new(),
-        },
+        Command::note(
+            CommentId::from_u128(3),
+            "Whole floor affected; handing to network.",
+        ),
     )?;
     host.run(
         2,
@@ -238,22 +237,8 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     // What the domain refuses, and why.
     let refused = [
-        (
-            &alice,
-            Command::AddNote {
-                comment: CommentId::from_u128(6),
-                body: "psst".into(),
-                attachments: Vec::new(),
-            },
-        ),
-        (
-            &bob,
-            Command::AddNote {
-                comment: CommentId::from_u128(6),
-                body: "still mine?".into(),
-                attachments: Vec::new(),
-            },
-        ),
+        (&alice, Command::note(CommentId::from_u128(6), "psst")),
+        (&bob, Command::note(CommentId::from_u128(6), "still mine?")),
         (
             &dave,
             Command::ChangeStatus {

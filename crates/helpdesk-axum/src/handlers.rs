@@ -241,10 +241,8 @@ change_path!(
         pre: Preconditions,
         JsonBody(body): JsonBody<CommentBody>,
     ) -> Answer {
-        change(&state, actor, ticket, pre, |id| Command::AddNote {
-            comment: comment_id(id),
-            body: body.body,
-            attachments: Vec::new(),
+        change(&state, actor, ticket, pre, |id| {
+            Command::note(comment_id(id), body.body)
         })
         .await
     }

@@ -542,7 +542,7 @@ impl Ticket {
     /// let mut ticket = Ticket::new(TicketId::from_u128(100));
     /// for (actor, command) in [
     ///     (&alice, Command::Open(NewTicket::new(alice.id, "Printer jams", ""))),
-    ///     (&bob, Command::AddNote { comment: CommentId::from_u128(1), body: "Known issue".into(), attachments: Vec::new() }),
+    ///     (&bob, Command::note(CommentId::from_u128(1), "Known issue")),
     /// ] {
     ///     for event in decide(&ticket, command, &Context::new(actor, now, &config))? {
     ///         apply(&mut ticket, &event);
@@ -620,14 +620,7 @@ mod tests {
                     attachments: Vec::new(),
                 },
             ),
-            (
-                &bob,
-                Command::AddNote {
-                    comment: CommentId::from_u128(2),
-                    body: "Known".into(),
-                    attachments: Vec::new(),
-                },
-            ),
+            (&bob, Command::note(CommentId::from_u128(2), "Known")),
             (
                 &bob,
                 Command::Tag {

@@ -316,11 +316,7 @@ fn the_example_desk_tells_the_requester_of_replies_and_the_managers_of_escalatio
         )]
     );
     // A note tells nobody: its author is the assignee, and never the requester.
-    let note = Command::AddNote {
-        comment: CommentId::from_u128(2),
-        body: "Mailbox is 49 GB.".into(),
-        attachments: Vec::new(),
-    };
+    let note = Command::note(CommentId::from_u128(2), "Mailbox is 49 GB.");
     assert_eq!(told(&run(&mut ticket, &agent, note, at), &ticket), []);
     // Four hours without another agent answer, L1 escalates to its
     // manager: Maria is told by email, the chat room by webhook.

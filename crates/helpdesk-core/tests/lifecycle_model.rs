@@ -969,7 +969,7 @@ fn command() -> impl Strategy<Value = Command> {
                     .into_iter()
                     .collect(),
             }),
-        3 => (comment_id(), body()).prop_map(|(comment, body)| Command::AddNote { comment, body, attachments: Vec::new() }),
+        3 => (comment_id(), body()).prop_map(|(comment, body)| Command::note(comment, body)),
         2 => (comment_id(), prop::sample::select(vec!["log.txt", "../etc/passwd"])).prop_map(
             |(comment, name)| Command::Attach {
                 comment: Some(comment),
@@ -1227,11 +1227,7 @@ fn reply(id: u128, body: &str) -> Command {
 #[test]
 fn a_full_life_follows_the_tables() {
     use Outcome::{Accepted, Forbidden, IllegalTransition, Invalid, NotFound};
-    let note = |id: u128| Command::AddNote {
-        comment: CommentId::from_u128(id),
-        body: "Known issue".into(),
-        attachments: Vec::new(),
-    };
+    let note = |id: u128| Command::note(CommentId::from_u128(id), "Known issue");
     let override_p1 = Command::OverridePriority {
         priority: Some(Priority::P1),
         reason: "VIP".into(),

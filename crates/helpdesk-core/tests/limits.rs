@@ -85,11 +85,7 @@ fn reply(id: u128, body: &str) -> Command {
 }
 
 fn note(id: u128, body: &str) -> Command {
-    Command::AddNote {
-        comment: CommentId::from_u128(id),
-        body: body.into(),
-        attachments: Vec::new(),
-    }
+    Command::note(CommentId::from_u128(id), body)
 }
 
 fn invalid(err: DomainError) -> String {

@@ -207,14 +207,7 @@ fn world(steps: &[(u128, i64, Step)]) -> World {
             Step::OtherAgentReply => (&carol, reply()),
             Step::RequesterReply => (&requester, reply()),
             Step::SystemReply => (&system, reply()),
-            Step::Note => (
-                &bob,
-                Command::AddNote {
-                    comment,
-                    body: "…".into(),
-                    attachments: Vec::new(),
-                },
-            ),
+            Step::Note => (&bob, Command::note(comment, "…")),
             Step::Status(status) => (
                 &bob,
                 Command::ChangeStatus {

@@ -140,11 +140,7 @@ fn commands_name_the_bad_field_and_apply_nothing() {
             "body: must not be empty",
         ),
         (
-            Command::AddNote {
-                comment: CommentId::from_u128(1),
-                body: "again".into(),
-                attachments: Vec::new(),
-            },
+            Command::note(CommentId::from_u128(1), "again"),
             "comment: comment id 00000000-0000-0000-0000-000000000001 is already used on this ticket; make a new id per comment",
         ),
         (

@@ -856,7 +856,7 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
     /// let id = helpdesk_engine::new_ticket_id();
     /// let open = Command::Open(NewTicket::new(alice.id, "Printer jams", ""));
     /// desk.execute(Request::new(alice.clone(), id, open)).await?;
-    /// let note = Command::AddNote { comment: new_comment_id(), body: "Toner is low.".into(), attachments: Vec::new() };
+    /// let note = Command::note(new_comment_id(), "Toner is low.");
     /// desk.execute(Request::new(agent.clone(), id, note)).await?;
     ///
     /// let full = desk.history(&agent, id).await?;

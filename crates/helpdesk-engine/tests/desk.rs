@@ -137,11 +137,7 @@ async fn actors_list_and_read_only_what_they_may_see() {
     f.run(
         &f.agent,
         mine,
-        Command::AddNote {
-            comment: helpdesk_engine::new_comment_id(),
-            body: "internal".into(),
-            attachments: Vec::new(),
-        },
+        Command::note(helpdesk_engine::new_comment_id(), "internal"),
     )
     .await;
     let everything = TicketQuery::new(Filter::default(), Order::UpdatedAt, 50);

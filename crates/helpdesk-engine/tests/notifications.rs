@@ -119,11 +119,7 @@ impl Given {
     }
 
     async fn note(&self, agent: ActorId, body: &str) {
-        let note = Command::AddNote {
-            comment: new_comment_id(),
-            body: body.into(),
-            attachments: Vec::new(),
-        };
+        let note = Command::note(new_comment_id(), body);
         self.run(agent, note).await;
     }
 

@@ -187,17 +187,7 @@ impl Given {
     }
 
     async fn note(&self, agent: ActorId, body: &str) {
-        let comment = new_comment_id();
-        let body = body.into();
-        self.run(
-            agent,
-            Command::AddNote {
-                comment,
-                body,
-                attachments: Vec::new(),
-            },
-        )
-        .await;
+        self.run(agent, Command::note(new_comment_id(), body)).await;
     }
 
     /// Runs the dispatcher until nothing is due; what was sent.

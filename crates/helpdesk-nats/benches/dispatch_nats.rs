@@ -60,11 +60,7 @@ fn filled(
             for body in ["Which tray?", "Tray 2 is broken", "Try tray 1"] {
                 let comment = helpdesk_engine::new_comment_id();
                 let command = if body.starts_with("Tray") {
-                    Command::AddNote {
-                        comment,
-                        body: body.into(),
-                        attachments: Vec::new(),
-                    }
+                    Command::note(comment, body)
                 } else {
                     Command::Reply {
                         comment,

@@ -23,11 +23,7 @@ async fn two_tenants() -> (String, TenantId, TenantId) {
         desk.execute(Request::new(admin.clone(), id, open))
             .await
             .unwrap();
-        let note = Command::AddNote {
-            comment: helpdesk_engine::new_comment_id(),
-            body: "internal".into(),
-            attachments: Vec::new(),
-        };
+        let note = Command::note(helpdesk_engine::new_comment_id(), "internal");
         desk.execute(Request::new(admin, id, note)).await.unwrap();
         let message = "<first@mail.example.com>".parse().unwrap();
         desk.store()

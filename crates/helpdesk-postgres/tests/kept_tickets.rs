@@ -73,11 +73,7 @@ async fn a_kept_ticket_is_answered_until_another_host_moves_it_on() {
     client.batch_execute(&shift("-")).await.unwrap();
 
     // When the second host adds a note (writing a good snapshot).
-    let note = Command::AddNote {
-        comment: helpdesk_engine::new_comment_id(),
-        body: "checked the cable".into(),
-        attachments: Vec::new(),
-    };
+    let note = Command::note(helpdesk_engine::new_comment_id(), "checked the cable");
     let noted = second
         .execute(Request::new(admin, id, note))
         .await

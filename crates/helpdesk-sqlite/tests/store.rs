@@ -498,11 +498,7 @@ async fn a_desks_commands_on_one_ticket_take_turns_and_none_is_decided_twice() {
         let desk = desk.clone();
         tokio::spawn(async move {
             let admin = Actor::admin(ActorId::from_u128(0xa3), TENANT);
-            let note = Command::AddNote {
-                comment: new_comment_id(),
-                body: format!("note {n}"),
-                attachments: Vec::new(),
-            };
+            let note = Command::note(new_comment_id(), format!("note {n}"));
             desk.execute(Request::new(admin, shared, note)).await
         })
     });
@@ -532,11 +528,7 @@ async fn concurrent_commands_lose_no_update() {
             tasks.push(tokio::spawn(async move {
                 let admin = Actor::admin(ActorId::from_u128(0xa3), TENANT);
                 for n in 0..10 {
-                    let note = Command::AddNote {
-                        comment: new_comment_id(),
-                        body: format!("task {task} note {n}"),
-                        attachments: Vec::new(),
-                    };
+                    let note = Command::note(new_comment_id(), format!("task {task} note {n}"));
                     desk.execute(Request::new(admin.clone(), shared, note))
                         .await
                         .unwrap();

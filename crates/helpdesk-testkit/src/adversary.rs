@@ -1235,11 +1235,7 @@ impl<S: Store> Run<S> {
         let marker = self.model.plant(self.model.kind(actor, ticket, note));
         if note {
             let body = format!("{marker} internal only");
-            Command::AddNote {
-                comment,
-                body,
-                attachments: Vec::new(),
-            }
+            Command::note(comment, body)
         } else {
             let body = format!("{marker} still broken");
             Command::Reply {

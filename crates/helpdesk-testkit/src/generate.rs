@@ -261,11 +261,7 @@ pub async fn generate<S: Store, N: Notifier>(
             ),
             _ => (
                 agent.clone(),
-                Command::AddNote {
-                    comment: helpdesk_engine::new_comment_id(),
-                    body: "Checked the logs.".into(),
-                    attachments: Vec::new(),
-                },
+                Command::note(helpdesk_engine::new_comment_id(), "Checked the logs."),
             ),
         };
         desk.execute(Request::new(actor, id, command)).await?;

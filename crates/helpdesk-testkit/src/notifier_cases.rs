@@ -114,11 +114,7 @@ where
                 body: "Looking at it".into(),
                 attachments: Vec::new(),
             },
-            Command::AddNote {
-                comment: helpdesk_engine::new_comment_id(),
-                body: "Known issue".into(),
-                attachments: Vec::new(),
-            },
+            Command::note(helpdesk_engine::new_comment_id(), "Known issue"),
         ];
         for command in commands {
             desk.execute(Request::new(admin.clone(), id, command))

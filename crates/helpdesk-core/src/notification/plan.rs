@@ -109,7 +109,7 @@ pub struct Delivery {
 /// assert_eq!(to, [Recipient::Actor(alice.id), Recipient::Actor(bob.id)]);
 ///
 /// // Bob adds a note: he wrote it, so nobody is told, and never the requester.
-/// let note = run(&mut ticket, &bob, Command::AddNote { comment: CommentId::from_u128(2), body: "VIP".into(), attachments: Vec::new() })?;
+/// let note = run(&mut ticket, &bob, Command::note(CommentId::from_u128(2), "VIP"))?;
 /// assert_eq!(plan(&note[0], &ticket, &config), []);
 /// # Ok::<(), DomainError>(())
 /// ```

@@ -189,11 +189,7 @@ pub fn example(kind: CommandKind, seq: u128) -> Command {
             body: "Any news?".into(),
             attachments: Vec::new(),
         },
-        CommandKind::AddNote => Command::AddNote {
-            comment: CommentId::from_u128(seq),
-            body: "Checked logs.".into(),
-            attachments: Vec::new(),
-        },
+        CommandKind::AddNote => Command::note(CommentId::from_u128(seq), "Checked logs."),
         CommandKind::Attach => Command::Attach {
             comment: Some(CommentId::from_u128(seq)),
             attachments: vec![helpdesk_core::AttachmentRef::new(

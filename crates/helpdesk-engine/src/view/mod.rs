@@ -28,7 +28,7 @@
 //! let id = helpdesk_engine::new_ticket_id();
 //! let open = Command::Open(NewTicket::new(alice.id, "Printer jams", ""));
 //! desk.execute(Request::new(alice.clone(), id, open)).await?;
-//! let note = Command::AddNote { comment: new_comment_id(), body: "Known issue".into(), attachments: Vec::new() };
+//! let note = Command::note(new_comment_id(), "Known issue");
 //! desk.execute(Request::new(agent.clone(), id, note)).await?;
 //!
 //! let hers: TicketView = desk.ticket_view(&alice, id).await?.expect("her ticket");
@@ -468,7 +468,7 @@ impl EventView {
     /// let id = helpdesk_engine::new_ticket_id();
     /// let open = Command::Open(NewTicket::new(alice.id, "Printer jams", ""));
     /// desk.execute(Request::new(alice.clone(), id, open)).await?;
-    /// let note = Command::AddNote { comment: new_comment_id(), body: "Known issue".into(), attachments: Vec::new() };
+    /// let note = Command::note(new_comment_id(), "Known issue");
     /// let noted = desk.execute(Request::new(agent.clone(), id, note)).await?;
     ///
     /// let event = &noted.events[0];

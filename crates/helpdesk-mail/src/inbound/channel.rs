@@ -552,11 +552,7 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
             lines.join("\n")
         );
         let system = Actor::system(self.config.system, tenant);
-        let note = Command::AddNote {
-            comment: keys::comment_of(tenant, step.identity),
-            body,
-            attachments: Vec::new(),
-        };
+        let note = Command::note(keys::comment_of(tenant, step.identity), body);
         desk.execute(keyed(&system, ticket, note, step.identity))
             .await
             .map_err(|e| step.desk("note the delivery failure", e))?;

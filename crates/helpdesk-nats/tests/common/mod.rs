@@ -204,10 +204,6 @@ pub async fn more<N: Notifier>(
     desk.execute(Request::new(admin.clone(), id, reply))
         .await
         .unwrap();
-    let note = Command::AddNote {
-        comment: helpdesk_engine::new_comment_id(),
-        body: "Tray 2 is broken".into(),
-        attachments: Vec::new(),
-    };
+    let note = Command::note(helpdesk_engine::new_comment_id(), "Tray 2 is broken");
     desk.execute(Request::new(admin, id, note)).await.unwrap();
 }

@@ -38,11 +38,10 @@ pub async fn answers_are_seen_as_the_actor_may<S: Store + 'static>(store: S) {
     let note = Request::new(
         f.agent.clone(),
         id,
-        Command::AddNote {
-            comment: helpdesk_engine::new_comment_id(),
-            body: "Requester's account is flagged".into(),
-            attachments: Vec::new(),
-        },
+        Command::note(
+            helpdesk_engine::new_comment_id(),
+            "Requester's account is flagged",
+        ),
     );
     let noted = f
         .desk
@@ -131,11 +130,10 @@ pub async fn command_ids_are_bound<S: Store + 'static>(store: S) {
     let first = Request::new(
         f.agent.clone(),
         id,
-        Command::AddNote {
-            comment: helpdesk_engine::new_comment_id(),
-            body: "Secret: the VPN key is in the wiki".into(),
-            attachments: Vec::new(),
-        },
+        Command::note(
+            helpdesk_engine::new_comment_id(),
+            "Secret: the VPN key is in the wiki",
+        ),
     );
     f.desk
         .execute(first.clone())

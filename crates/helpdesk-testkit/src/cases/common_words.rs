@@ -30,11 +30,7 @@ pub async fn rare_and_common_words_search_alike<S: Store + 'static>(store: S) {
     let both = f.open("Printer error 4242").await;
     f.advance(Duration::seconds(1));
     let noted = f.open("Printer is slow").await;
-    let note = Command::AddNote {
-        comment: comment(1),
-        body: "Firmware 4242 is at fault".into(),
-        attachments: Vec::new(),
-    };
+    let note = Command::note(comment(1), "Firmware 4242 is at fault");
     f.run(&f.agent, noted, note).await;
     f.advance(Duration::seconds(1));
     let scanner = f.open("Scanner error 4242").await;

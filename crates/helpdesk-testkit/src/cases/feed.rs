@@ -178,11 +178,10 @@ pub async fn feed_skips_nothing_under_concurrent_appends<S: Store + 'static>(sto
         writers.push(tokio::spawn(async move {
             for n in 0..10u32 {
                 let ticket = tickets[((task + n) % 4) as usize];
-                let command = Command::AddNote {
-                    comment: helpdesk_engine::new_comment_id(),
-                    body: format!("task {task} note {n}"),
-                    attachments: Vec::new(),
-                };
+                let command = Command::note(
+                    helpdesk_engine::new_comment_id(),
+                    format!("task {task} note {n}"),
+                );
                 f.desk
                     .execute(Request::new(f.admin.clone(), ticket, command))
                     .await

@@ -1171,11 +1171,7 @@ pub async fn concurrent_appends<S: Store + 'static>(store: S) {
             for n in 0..10u32 {
                 let ticket = if n % 2 == 0 { shared } else { own };
                 let body = format!("task {task} note {n}");
-                let command = Command::AddNote {
-                    comment: helpdesk_engine::new_comment_id(),
-                    body,
-                    attachments: Vec::new(),
-                };
+                let command = Command::note(helpdesk_engine::new_comment_id(), body);
                 let request = Request::new(f.admin.clone(), ticket, command);
                 f.desk
                     .execute(request)

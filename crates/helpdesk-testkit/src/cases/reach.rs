@@ -162,11 +162,10 @@ pub async fn requesters_never_find_internal_text<S: Store + 'static>(store: S) {
     f.run(
         &f.agent,
         id,
-        Command::AddNote {
-            comment: helpdesk_engine::new_comment_id(),
-            body: "Requester owes us: ZEBRA-7731".into(),
-            attachments: Vec::new(),
-        },
+        Command::note(
+            helpdesk_engine::new_comment_id(),
+            "Requester owes us: ZEBRA-7731",
+        ),
     )
     .await;
     f.run(&f.agent, id, crate::reply("Which tray?")).await;

@@ -118,11 +118,7 @@ where
         let id = f.open(&format!("Printer {n} jams")).await;
         for command in [
             reply("Which tray?"),
-            Command::AddNote {
-                comment: helpdesk_engine::new_comment_id(),
-                body: format!("Secret {n}"),
-                attachments: Vec::new(),
-            },
+            Command::note(helpdesk_engine::new_comment_id(), format!("Secret {n}")),
             Command::Tag {
                 tag: "printer".into(),
             },
