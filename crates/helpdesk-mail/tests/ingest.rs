@@ -422,6 +422,103 @@ async fn the_number_tag_threads_an_authenticated_reply() {
     assert!(matches!(w.ingest(&raw).await, Outcome::Replied { ticket: t, .. } if t == ticket.id()));
 }
 
+/// Given: Ann's second ticket, opened by a mail of its own.
+async fn anns_second_ticket(w: &World) -> Ticket {
+    let raw = mail(
+        "Ann <ann@customer.test>",
+        "second@customer.test",
+        "Printer jams",
+        PASS,
+        "The printer jams on every page.\r\n",
+    );
+    w.ticket(opened(&w.ingest(&raw).await)).await
+}
+
+/// Ann's mail to `to`, with `subject` and `headers`, whose DMARC `verdict`
+/// the trusted server reports.
+fn anns_mail_to(to: &str, id: &str, subject: &str, headers: &str, verdict: &str) -> Vec<u8> {
+    format!(
+        "From: ann@customer.test\r\nTo: {to}\r\nSubject: {subject}\r\nMessage-ID: <{id}>\r\n\
+         {headers}Authentication-Results: mx.example.com; dmarc={verdict} header.from=customer.test\r\n\r\n\
+         Which one is it?\r\n"
+    )
+    .into_bytes()
+}
+
+#[tokio::test]
+async fn a_mail_naming_tickets_three_ways_goes_on_the_one_its_message_ids_name() {
+    // Given Ann's two tickets, and her mail answering the first one's
+    // mail, sent to the second one's reply address with the second one's
+    // number in its subject.
+    let w = world();
+    let first = w.anns_ticket().await;
+    let second = anns_second_ticket(&w).await;
+    let to = w.reply_to.address_for(TENANT, second.id());
+    let subject = format!("Re: [{}] VPN", second.number().unwrap());
+    let raw = anns_mail_to(
+        &to,
+        "three-ways@customer.test",
+        &subject,
+        "In-Reply-To: <first@customer.test>\r\n",
+        "pass",
+    );
+
+    // When it is ingested.
+    let outcome = w.ingest(&raw).await;
+
+    // Then it is a reply on the first ticket; the second is untouched.
+    assert!(
+        matches!(outcome, Outcome::Replied { ticket, .. } if ticket == first.id()),
+        "{outcome:?}"
+    );
+    assert_eq!(w.ticket(second.id()).await, second);
+}
+
+#[tokio::test]
+async fn a_token_outranks_a_tag_naming_another_ticket() {
+    // Given Ann's two tickets, and her mail to the second one's reply
+    // address tagged with the first one's number, from a domain without
+    // DMARC.
+    let w = world();
+    let first = w.anns_ticket().await;
+    let second = anns_second_ticket(&w).await;
+    let to = w.reply_to.address_for(TENANT, second.id());
+    let subject = format!("Re: [{}] VPN", first.number().unwrap());
+    let raw = anns_mail_to(&to, "token-and-tag@customer.test", &subject, "", "none");
+
+    // When it is ingested: a reply on the second, vouched for by its token.
+    let outcome = w.ingest(&raw).await;
+    assert!(
+        matches!(outcome, Outcome::Replied { ticket, .. } if ticket == second.id()),
+        "{outcome:?}"
+    );
+    assert_eq!(w.ticket(first.id()).await, first);
+}
+
+#[tokio::test]
+async fn a_token_for_one_ticket_never_vouches_for_a_reply_on_another() {
+    // Given Ann's two tickets, and a mail from her address that no server
+    // vouches for, answering the first one's mail but sent to the second
+    // one's reply address (a token anyone she wrote to may have seen).
+    let w = world();
+    let first = w.anns_ticket().await;
+    let second = anns_second_ticket(&w).await;
+    let to = w.reply_to.address_for(TENANT, second.id());
+    let raw = anns_mail_to(
+        &to,
+        "borrowed-token@customer.test",
+        "Re: VPN drops every hour",
+        "In-Reply-To: <first@customer.test>\r\n",
+        "fail",
+    );
+
+    // When it is ingested: neither ticket takes it; it opens its own.
+    let outcome = w.ingest(&raw).await;
+    assert!(![first.id(), second.id()].contains(&opened(&outcome)));
+    assert_eq!(w.ticket(first.id()).await, first);
+    assert_eq!(w.ticket(second.id()).await, second);
+}
+
 #[tokio::test]
 async fn a_spoofed_sender_never_replies_on_someone_elses_ticket() {
     // Given Ann's ticket, and a mail claiming to be from Ann that no
