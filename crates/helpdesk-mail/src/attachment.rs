@@ -75,6 +75,35 @@ impl Attachment {
         self.detected_type
     }
 
+    /// The type the desk records for the file, read from its bytes: the
+    /// [detected type](Self::detected_type) where the bytes have a
+    /// signature (an Office document by the parts its zip holds); text
+    /// without one keeps a declared plain-text type (`text/csv`,
+    /// `application/json`) and is otherwise `text/plain`, so a declaration
+    /// never makes text something a viewer would render or run; anything
+    /// else is `application/octet-stream`.
+    ///
+    /// ```
+    /// use helpdesk_mail::Mail;
+    ///
+    /// let raw = b"From: a@example.com\r\n\
+    /// Content-Type: multipart/mixed; boundary=b\r\n\r\n\
+    /// --b\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n\
+    /// --b\r\nContent-Type: text/csv; name=seats.csv\r\n\
+    /// Content-Disposition: attachment; filename=seats.csv\r\n\r\nname,seat\r\nAnn,12\r\n\
+    /// --b\r\nContent-Type: application/octet-stream; name=vpn.log\r\n\
+    /// Content-Disposition: attachment; filename=vpn.log\r\n\r\nlink down\r\n\
+    /// --b\r\nContent-Type: application/octet-stream; name=blob\r\n\
+    /// Content-Disposition: attachment; filename=blob\r\n\
+    /// Content-Transfer-Encoding: base64\r\n\r\nAAECAw==\r\n--b--\r\n";
+    /// let mail = Mail::parse(raw).unwrap();
+    /// let types: Vec<_> = mail.attachments().iter().map(|f| f.recorded_type()).collect();
+    /// assert_eq!(types, ["text/csv", "text/plain", "application/octet-stream"]);
+    /// ```
+    pub fn recorded_type(&self) -> &str {
+        crate::file_type::recorded(&self.declared_type, self.detected_type, &self.bytes)
+    }
+
     /// Whether the bytes are a known kind of file other than the declared
     /// one. A generic declaration (`application/octet-stream`) or bytes of
     /// no known signature never mismatch.

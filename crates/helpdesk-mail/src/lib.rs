@@ -22,6 +22,7 @@
 mod attachment;
 mod automated;
 mod bounce;
+mod file_type;
 mod imap;
 mod inbound;
 mod mail;

@@ -621,11 +621,10 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                 .put(tenant.into(), file.bytes())
                 .await
                 .map_err(stored)?;
-            let content_type = file.detected_type().unwrap_or("application/octet-stream");
             files.kept.push(AttachmentRef::new(
                 stored_key.as_str(),
                 name,
-                content_type,
+                file.recorded_type(),
                 size as u64,
             ));
         }
