@@ -1,6 +1,8 @@
 //! The IMAP source against a real Dovecot: each message handed over once,
 //! filed by its outcome, woken by IDLE, over plain IMAP, STARTTLS and
-//! implicit TLS, on servers with and without IDLE and MOVE.
+//! implicit TLS, on servers with and without IDLE and MOVE; a move that
+//! failed retried without handing the mail over again, and UIDs forgotten
+//! when the mailbox is another one under the same name.
 #![allow(clippy::unwrap_used)]
 
 mod imap_server;
@@ -231,6 +233,96 @@ async fn the_source_reconnects_after_its_connection_is_cut() {
     }
     assert_eq!(fetched.len(), 1);
     assert_eq!(server.message_ids("Processed"), ["<after@example.com>"]);
+}
+
+/// Polls once, recording the Message-ID of each message handed over, and
+/// deleting the processed folder on the server while the first is handled,
+/// so that the poll's move fails.
+async fn poll_losing_the_processed_folder(
+    source: &mut ImapSource,
+    server: &Dovecot,
+) -> (Result<PollReport, ImapError>, Vec<String>) {
+    let mut seen = Vec::new();
+    let report = source
+        .poll(|fetched| {
+            if seen.is_empty() {
+                server.delete_mailbox("Processed");
+            }
+            seen.push(message_id_of(&fetched.raw));
+            async { Handled::Processed }
+        })
+        .await;
+    (report, seen)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_move_that_failed_is_retried_and_the_mail_never_handed_over_again() {
+    // Given two mails handled by a poll whose move then failed (the
+    // processed folder was deleted under it).
+    let server = Dovecot::start(true);
+    for id in ["one@example.com", "two@example.com"] {
+        server.deliver("INBOX", &mail(id));
+    }
+    let mut source = ImapSource::connect(server.options()).await.unwrap();
+    let (failed, seen) = poll_losing_the_processed_folder(&mut source, &server).await;
+    assert!(failed.is_err(), "{failed:?}");
+    assert_eq!(seen, ["one@example.com", "two@example.com"]);
+    assert_eq!(server.message_ids("INBOX").len(), 2);
+
+    // When the source polls again, and once more after a third arrives.
+    let (retried, again) = poll(&mut source).await;
+    server.deliver("INBOX", &mail("three@example.com"));
+    let (next, seen_next) = poll(&mut source).await;
+
+    // Then the two are filed without being handed over again, and the
+    // third is handed over once.
+    assert_eq!(retried, PollReport::default());
+    assert!(again.is_empty(), "{again:?}");
+    assert_eq!(next.processed, 1);
+    assert_eq!(seen_next, ["three@example.com"]);
+    assert!(server.message_ids("INBOX").is_empty());
+    assert_eq!(
+        server.message_ids("Processed"),
+        [
+            "<one@example.com>",
+            "<two@example.com>",
+            "<three@example.com>"
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uids_left_to_move_are_forgotten_when_the_mailbox_is_another_one() {
+    // Given a source on the mailbox Support, whose two mails it handled
+    // but could not move.
+    let server = Dovecot::start(true);
+    server.create_mailbox("Support");
+    for id in ["old-1@example.com", "old-2@example.com"] {
+        server.deliver("Support", &mail(id));
+    }
+    let mut options = server.options();
+    options.mailbox = "Support".into();
+    let mut source = ImapSource::connect(options).await.unwrap();
+    let (failed, _) = poll_losing_the_processed_folder(&mut source, &server).await;
+    assert!(failed.is_err(), "{failed:?}");
+
+    // When Support is deleted and made again (a new UIDVALIDITY), and two
+    // new mails arrive in it under the same UIDs as the old ones.
+    server.delete_mailbox("Support");
+    server.create_mailbox("Support");
+    for id in ["new-1@example.com", "new-2@example.com"] {
+        server.deliver("Support", &mail(id));
+    }
+    let (report, seen) = poll(&mut source).await;
+
+    // Then the new mails are handed over, not filed unread as the old
+    // UIDs' moves.
+    assert_eq!(seen, ["new-1@example.com", "new-2@example.com"]);
+    assert_eq!(report.processed, 2);
+    assert_eq!(
+        server.message_ids("Processed"),
+        ["<new-1@example.com>", "<new-2@example.com>"]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

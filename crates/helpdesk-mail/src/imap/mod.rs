@@ -173,6 +173,10 @@ impl ImapSource {
 
     /// Moves the handled messages not moved yet, one command a folder.
     async fn file_unmoved(&mut self) -> Result<(), ImapError> {
+        // Reconnect first: selecting the mailbox forgets the UIDs of the
+        // one that was under its name before (another UIDVALIDITY), which
+        // now name other messages.
+        self.session().await?;
         for failed in [false, true] {
             let uids: Vec<u32> = (self.unmoved.iter())
                 .filter(|(_, f)| *f == failed)

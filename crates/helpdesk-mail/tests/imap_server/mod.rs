@@ -324,6 +324,21 @@ pub fn mail(id: &str) -> Vec<u8> {
 }
 
 impl Dovecot {
+    /// Creates `mailbox` on the server's side.
+    pub fn create_mailbox(&self, mailbox: &str) {
+        run(self
+            .doveadm()
+            .args(["mailbox", "create", "-u", USER, mailbox]));
+    }
+
+    /// Deletes `mailbox` and the messages in it on the server's side, as a
+    /// person tidying the account might.
+    pub fn delete_mailbox(&self, mailbox: &str) {
+        run(self
+            .doveadm()
+            .args(["mailbox", "delete", "-u", USER, mailbox]));
+    }
+
     /// Disconnects every session of the account, as a server restart would.
     pub fn kick(&self) {
         run(self.doveadm().args(["kick", USER]));
