@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use helpdesk_core::notification::Recipient;
 use helpdesk_core::{
     Actor, ActorId, Command, Context, DeskConfig, DomainError, Reach, Ticket, TicketId,
     TicketNumber, ValidationError, Vouched, apply, decide,
@@ -68,6 +69,11 @@ pub struct Request {
     /// ([`Append::message`]), so a mail is never half taken in: its
     /// comment without its binding, or the reverse.
     pub message: Option<MessageId>,
+    /// Whether the actor asked not to be answered automatically (a mail's
+    /// `X-Loop` or `X-Auto-Response-Suppress`, RFC 3834): the command's
+    /// notifications to its actor are not planned; everyone else is told
+    /// as the rules say. Not part of the command's fingerprint.
+    pub no_auto_response: bool,
 }
 
 impl Request {
@@ -81,6 +87,7 @@ impl Request {
             vouched: Vouched::new(),
             expected_version: None,
             message: None,
+            no_auto_response: false,
         }
     }
 
@@ -107,6 +114,43 @@ impl Request {
     /// ```
     pub fn with_message(mut self, message: MessageId) -> Self {
         self.message = Some(message);
+        self
+    }
+
+    /// The request telling its actor nothing automatically (see
+    /// [`Request::no_auto_response`]): for a mail whose sender asked not
+    /// to be answered by machines.
+    ///
+    /// ```
+    /// use helpdesk_core::notification::Recipient;
+    /// use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};
+    /// use helpdesk_engine::{Desk, MemoryStore, NoNotifier, Request, Store, SystemClock};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// let config: DeskConfig = serde_json::from_str(r#"{
+    ///     "notification_rules": [
+    ///         {"name": "acknowledge", "on": ["opened"], "to": ["requester"], "via": "email",
+    ///          "skip_actor": false}
+    ///     ]
+    /// }"#)?;
+    /// let desk = Desk::new(config, MemoryStore::new(), NoNotifier, SystemClock)?;
+    /// let alice = Actor::requester(ActorId::from_u128(1), TenantId::from_u128(1));
+    /// let open = |subject: &str| Command::Open(NewTicket::new(alice.id, subject, ""));
+    /// let id = helpdesk_engine::new_ticket_id;
+    /// desk.execute(Request::new(alice.clone(), id(), open("VPN drops"))).await?;
+    /// desk.execute(Request::new(alice.clone(), id(), open("Printer jams")).without_auto_response())
+    ///     .await?;
+    ///
+    /// // Only the first opening is acknowledged.
+    /// let outbox = desk.store().pending_outbox(100).await?;
+    /// assert_eq!(outbox.len(), 1);
+    /// assert_eq!(outbox[0].delivery.recipient, Recipient::Actor(alice.id));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })
+    /// # }
+    /// ```
+    pub fn without_auto_response(mut self) -> Self {
+        self.no_auto_response = true;
         self
     }
 
@@ -492,6 +536,7 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
             vouched: Vouched::new(),
             expected_version: None,
             message: None,
+            no_auto_response: request.no_auto_response,
         };
         let ctx = Context::new(&other.actor, self.clock.now(), &self.config);
         if let Err(refused) = decide(&ticket, other.command.clone(), &ctx)
@@ -633,6 +678,10 @@ impl<S: Store, N: Notifier, C: Clock> Desk<S, N, C> {
             };
             let mut append = Append::new(tenant, record, stored, after, &self.config);
             append.message = request.message.clone();
+            if request.no_auto_response {
+                let actor = Recipient::Actor(request.actor.id);
+                append.outbox.retain(|m| m.delivery.recipient != actor);
+            }
             let stored = append.events.clone();
             let after = append.ticket.clone();
             match self.store.append(append).await {

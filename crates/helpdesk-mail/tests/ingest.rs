@@ -44,10 +44,14 @@ fn config(tenant: TenantId, reply_to: &ReplyTo) -> InboundConfig {
 }
 
 fn world_with(adjust: impl FnOnce(&mut InboundConfig)) -> World {
+    world_of(DeskConfig::default(), adjust)
+}
+
+fn world_of(desk_config: DeskConfig, adjust: impl FnOnce(&mut InboundConfig)) -> World {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(dir.path().join("desk.db")).unwrap();
     let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().unwrap());
-    let desk = Desk::new(DeskConfig::default(), store, NoNotifier, clock.clone()).unwrap();
+    let desk = Desk::new(desk_config, store, NoNotifier, clock.clone()).unwrap();
     let reply_to = ReplyTo::new(
         "support@help.example.com",
         vec![ReplyKey::new([7u8; 32]).unwrap()],
@@ -737,6 +741,67 @@ async fn automatic_mail_never_opens_a_ticket_or_replies() {
         2,
         "only the first mail's ticket and its files were written"
     );
+}
+
+/// A desk that acknowledges by mail every ticket opened and every public
+/// reply to its requester, and tells the endpoint `log` of both.
+fn acknowledging() -> DeskConfig {
+    serde_json::from_str(
+        r#"{
+            "endpoints": {"log": {"via": "webhook", "target": "https://log.example.com"}},
+            "notification_rules": [
+                {"name": "acknowledge", "on": ["opened", "public_reply"], "to": ["requester"], "via": "email", "skip_actor": false},
+                {"name": "log", "on": ["opened", "public_reply"], "to": [{"endpoint": "log"}], "via": "webhook"}
+            ]
+        }"#,
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_mail_that_asks_for_no_automatic_answer_is_taken_in_and_its_sender_told_nothing() {
+    use helpdesk_core::notification::Recipient;
+    // Given a desk acknowledging what requesters send, and Ann's ticket.
+    let w = world_of(acknowledging(), |_| {});
+    let ticket = w.anns_ticket().await;
+    let acknowledged = |outbox: &[helpdesk_engine::store::OutboxMessage]| {
+        outbox
+            .iter()
+            .filter(|m| m.delivery.recipient == Recipient::Actor(ticket.requester()))
+            .count()
+    };
+    let outbox = w.desk.store().pending_outbox(100).await.unwrap();
+    assert_eq!(acknowledged(&outbox), 1, "the opening is acknowledged");
+
+    // When Ann's reply and her new mail come through a system that marks
+    // what it relays (X-Loop), and another asks for no automatic answer.
+    let relayed = mail(
+        "ann@customer.test",
+        "relayed@customer.test",
+        "Re: VPN drops every hour",
+        &format!("In-Reply-To: <first@customer.test>\r\nX-Loop: relay.customer.test\r\n{PASS}"),
+        "Still dropping.\r\n",
+    );
+    let new = mail(
+        "ann@customer.test",
+        "no-answer@customer.test",
+        "Printer jams",
+        &format!("X-Loop: relay.customer.test\r\n{PASS}"),
+        "The printer jams.\r\n",
+    );
+    let replied = w.ingest(&relayed).await;
+    let opened_quietly = opened(&w.ingest(&new).await);
+
+    // Then both are taken in, the endpoint hears of both, and Ann is
+    // acknowledged of neither.
+    assert!(matches!(replied, Outcome::Replied { .. }), "{replied:?}");
+    let outbox = w.desk.store().pending_outbox(100).await.unwrap();
+    assert_eq!(acknowledged(&outbox), 1, "{outbox:#?}");
+    let logged: Vec<_> = (outbox.iter())
+        .filter(|m| m.delivery.recipient == Recipient::Endpoint("log".into()))
+        .map(|m| m.ticket)
+        .collect();
+    assert_eq!(logged, [ticket.id(), ticket.id(), opened_quietly]);
 }
 
 #[tokio::test]

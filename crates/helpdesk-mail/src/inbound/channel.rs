@@ -114,9 +114,11 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         };
         let key = keys::message_key(&mail, raw);
         let identity = keys::identity(&key, &mail);
+        let automation = Automation::of(&mail);
         let step = Step {
             key: &key,
             identity: &identity,
+            no_auto_response: automation.suppress_auto_response(),
         };
         let from = mail.from().address().to_string();
         if self.config.is_own_address(&from) {
@@ -125,7 +127,6 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         if let Some(bounce) = Bounce::of(&mail) {
             return self.bounce(desk, &bounce, &step).await;
         }
-        let automation = Automation::of(&mail);
         if automation.is_automatic() {
             let header = automation
                 .reason()
@@ -404,7 +405,9 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                 attachments,
             },
         };
-        let request = keyed(&actor, ticket.id(), command, step.identity).with_message(key.clone());
+        let request = step
+            .sent(keyed(&actor, ticket.id(), command, step.identity))
+            .with_message(key.clone());
         desk.execute(request)
             .await
             .map_err(|e| step.desk("add the reply", e))?;
@@ -472,7 +475,9 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
             new.requester = actor.id;
         }
         let vouched = Vouched::new().requester_email(from).channel(Channel::Email);
-        let mut open = keyed(&actor, ticket, Command::Open(new), step.identity).vouched(vouched);
+        let mut open = step
+            .sent(keyed(&actor, ticket, Command::Open(new), step.identity))
+            .vouched(vouched);
         if follows.is_none() {
             open = open.with_message(key.clone());
         }
@@ -762,9 +767,22 @@ struct Step<'a> {
     key: &'a MessageId,
     /// What the mail's commands are keyed by ([`keys::identity`]).
     identity: &'a str,
+    /// Whether the mail asks not to be answered automatically
+    /// ([`Automation::suppress_auto_response`]).
+    no_auto_response: bool,
 }
 
 impl Step<'_> {
+    /// `request`, a command of the mail's sender, telling them nothing
+    /// automatically when the mail asks so.
+    fn sent(&self, request: Request) -> Request {
+        if self.no_auto_response {
+            request.without_auto_response()
+        } else {
+            request
+        }
+    }
+
     fn desk(&self, step: &'static str, source: helpdesk_engine::DeskError) -> IngestError {
         IngestError::Desk {
             message_id: self.key.to_string(),
