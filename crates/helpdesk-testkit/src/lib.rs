@@ -142,6 +142,7 @@ macro_rules! store_conformance {
             feed_skips_nothing_under_concurrent_appends,
             ticket_numbers_are_unique_per_tenant_under_concurrent_opens,
             tickets_are_found_by_number_in_their_tenant_only,
+            opens_number_past_the_gaps_failed_opens_leave,
             message_ids_are_bound_once_per_tenant,
             appends_bind_their_mail_with_their_events
         );

@@ -170,6 +170,53 @@ pub async fn ticket_numbers_are_unique_per_tenant_under_concurrent_opens<S: Stor
     }
 }
 
+/// Given a ticket numbered, then numbers taken by opens that failed (one
+/// taken from the counter and never used, one by an open the domain
+/// refused after the desk took its number), when more tickets open, then
+/// they number past the gaps, in the order they opened, each found by its
+/// number, and no number of a gap finds a ticket.
+pub async fn opens_number_past_the_gaps_failed_opens_leave<S: Store + 'static>(store: S) {
+    let f = Fixture::new(store);
+    let admin = f.admin.clone();
+    let (first, one) = open_numbered(&f, &admin, "Printer jams").await;
+    let taken = f
+        .store()
+        .next_ticket_number(f.tenant)
+        .await
+        .unwrap_or_else(|e| panic!("next_ticket_number: {e}"));
+    assert!(taken > one, "the counter moves past the numbers it gave");
+    let refused = Command::Open(NewTicket::new(admin.id, "   ", ""));
+    let id = helpdesk_engine::new_ticket_id();
+    let outcome = f
+        .desk
+        .execute(Request::new(admin.clone(), id, refused))
+        .await;
+    assert!(outcome.is_err(), "an open without a subject is refused");
+    assert!(f.load(id).await.is_none(), "a refused open writes nothing");
+
+    let (second, two) = open_numbered(&f, &admin, "VPN drops").await;
+    let (third, three) = open_numbered(&f, &admin, "Mail bounces").await;
+    assert!(
+        one < taken && taken < two && two < three,
+        "opens number past the gaps, in order: {one}, gap {taken}, {two}, {three}"
+    );
+    for (number, ticket) in [
+        (one, Some(first)),
+        (two, Some(second)),
+        (three, Some(third)),
+    ]
+    .into_iter()
+    .chain((one.get() + 1..two.get()).filter_map(|n| Some((TicketNumber::new(n)?, None))))
+    {
+        let found = f
+            .store()
+            .ticket_by_number(f.tenant, number)
+            .await
+            .unwrap_or_else(|e| panic!("ticket_by_number: {e}"));
+        assert_eq!(found, ticket, "number {number} finds {ticket:?}");
+    }
+}
+
 /// Given tickets numbered in two tenants, then a number finds a ticket in
 /// its tenant only, a number no ticket has finds nothing, search finds a
 /// ticket by `#n` and by `n`, and an append opening a ticket with a number

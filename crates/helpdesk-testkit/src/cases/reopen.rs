@@ -99,7 +99,8 @@ async fn answers<S: Store>(
 /// tickets, histories, command records (actor and fingerprint included),
 /// pages for every reach, searches (public and internal text kept apart),
 /// due work and the outbox; a retry of a recorded command is still a
-/// duplicate, and new commands continue each ticket's versions.
+/// duplicate, new commands continue each ticket's versions, and the next
+/// ticket is numbered past every number given before.
 ///
 /// `reopen` takes the store, closes it, and opens a new one on the same
 /// data (the same file, schema or database).
@@ -182,5 +183,15 @@ where
     assert_eq!(
         last.version, expected,
         "a reopened store continues the ticket's versions"
+    );
+    let given = (before.tickets.iter())
+        .filter_map(|(ticket, _)| ticket.as_ref()?.number())
+        .max()
+        .unwrap_or_else(|| panic!("the workload's tickets are numbered"));
+    let next = f.open("After a restart").await;
+    let number = f.load(next).await.and_then(|t| t.number());
+    assert!(
+        number.is_some_and(|n| n > given),
+        "a reopened store numbers past every number it gave ({given}): {number:?}"
     );
 }
