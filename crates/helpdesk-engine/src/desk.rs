@@ -69,10 +69,11 @@ pub struct Request {
     /// ([`Append::message`]), so a mail is never half taken in: its
     /// comment without its binding, or the reverse.
     pub message: Option<MessageId>,
-    /// Whether the actor asked not to be answered automatically (a mail's
-    /// `X-Loop` or `X-Auto-Response-Suppress`, RFC 3834): the command's
-    /// notifications to its actor are not planned; everyone else is told
-    /// as the rules say. Not part of the command's fingerprint.
+    /// Whether the actor asked not to be answered automatically (a mail
+    /// marked `X-Loop` by a system that guards against loops, its sender
+    /// vouched for): the command's notifications to its actor are not
+    /// planned; everyone else is told as the rules say. Not part of the
+    /// command's fingerprint.
     pub no_auto_response: bool,
 }
 

@@ -76,12 +76,13 @@ impl Attachment {
     }
 
     /// The type the desk records for the file, read from its bytes: the
-    /// [detected type](Self::detected_type) where the bytes have a
-    /// signature (an Office document by the parts its zip holds); text
-    /// without one keeps a declared plain-text type (`text/csv`,
-    /// `application/json`) and is otherwise `text/plain`, so a declaration
-    /// never makes text something a viewer would render or run; anything
-    /// else is `application/octet-stream`.
+    /// [detected type](Self::detected_type) where the bytes have a binary
+    /// signature (an Office document by the parts its zip holds); text,
+    /// markup and scripts included, keeps a declared plain-text type
+    /// (`text/csv`, `application/json`) and is otherwise `text/plain`, so
+    /// neither a declaration nor the text itself makes the file something
+    /// a viewer would render or run; anything else is
+    /// `application/octet-stream`.
     ///
     /// ```
     /// use helpdesk_mail::Mail;

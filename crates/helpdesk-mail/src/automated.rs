@@ -95,11 +95,6 @@ impl Automation {
             .or_else(|| {
                 mail.header("x-loop")
                     .map(|value| Reason::new("X-Loop", value))
-            })
-            .or_else(|| {
-                mail.header("x-auto-response-suppress")
-                    .filter(|value| asks_no_auto_reply(value))
-                    .map(|value| Reason::new("X-Auto-Response-Suppress", value))
             });
         match decided {
             Some((kind, reason)) => Automation {
@@ -131,12 +126,13 @@ impl Automation {
     }
 
     /// Whether the mail must not be answered automatically: it is
-    /// automatic, or its sender asked so (`X-Auto-Response-Suppress` with
-    /// `All`, `OOF` or `AutoReply`; asking only for no delivery or read
-    /// reports, `DR` or `RN`, is no such request), or it has been through a
-    /// loop already (`X-Loop`). [`MailChannel`](crate::MailChannel) takes
-    /// a person's mail of this kind in and tells its sender nothing
-    /// automatically ([`Request::without_auto_response`]).
+    /// automatic (an `X-Auto-Response-Suppress` with `All`, `OOF` or
+    /// `AutoReply` makes it so; one asking only for no delivery or read
+    /// reports, `DR` or `RN`, does not), or it has been through a system
+    /// that guards against loops (`X-Loop`). [`MailChannel`](crate::MailChannel)
+    /// takes a person's `X-Loop` mail in and, when a server vouches for its
+    /// sender, tells them nothing automatically
+    /// ([`Request::without_auto_response`]).
     ///
     /// [`Request::without_auto_response`]: helpdesk_engine::Request::without_auto_response
     ///

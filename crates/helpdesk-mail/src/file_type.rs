@@ -6,10 +6,14 @@
 /// Office Open XML documents are zip files whose signature `infer` reads
 /// off the first entries' names only; producers that write other entries
 /// first (`docProps/`, a thumbnail) leave them as `application/zip`. Such a
-/// zip holding `[Content_Types].xml` and a `word/`, `xl/` or `ppt/` part is
-/// the document it holds.
+/// zip whose own entries (its central directory's, not those of files
+/// stored inside it) include `[Content_Types].xml` and a `word/`, `xl/` or
+/// `ppt/` part is the document it holds. A reader of the bytes that panics
+/// (the OLE2 one parses whole compound files) counts as no signature.
 pub(crate) fn detected(bytes: &[u8]) -> Option<&'static str> {
-    let kind = infer::get(bytes)?.mime_type();
+    let kind = std::panic::catch_unwind(|| infer::get(bytes))
+        .ok()??
+        .mime_type();
     if kind == "application/zip" {
         return Some(office_document(bytes).unwrap_or(kind));
     }
@@ -17,12 +21,12 @@ pub(crate) fn detected(bytes: &[u8]) -> Option<&'static str> {
 }
 
 /// The type recorded for a file declared as `declared` whose bytes showed
-/// `detected`: the detected type where the bytes have a signature; for
-/// text without one, the declared type when it names a kind of text a viewer
-/// shows as it is (`text/csv`, `application/json`, a forwarded
-/// `message/rfc822`), else `text/plain`; anything else is
-/// `application/octet-stream`. A declaration never makes a file a type
-/// that a viewer would run or render (`text/html` text is `text/plain`).
+/// `detected`: the detected type where the bytes have a binary signature;
+/// for text, the declared type when it names a kind of text a viewer shows
+/// as it is (`text/csv`, `application/json`), else `text/plain`; anything
+/// else is `application/octet-stream`. Neither a declaration nor text that
+/// looks like markup (`<html>`, `<?xml`, `#!`) makes a file a type that a
+/// viewer would render or run.
 pub(crate) fn recorded<'a>(declared: &'a str, detected: Option<&'a str>, bytes: &[u8]) -> &'a str {
     const TEXT_KINDS: &[&str] = &[
         "text/plain",
@@ -34,9 +38,10 @@ pub(crate) fn recorded<'a>(declared: &'a str, detected: Option<&'a str>, bytes: 
         "text/markdown",
         "text/x-log",
         "application/json",
-        "message/rfc822",
     ];
-    match detected {
+    /// What `infer` reads off text: markup and scripts.
+    const SNIFFED_TEXT: &[&str] = &["text/html", "text/xml", "text/x-shellscript"];
+    match detected.filter(|kind| !SNIFFED_TEXT.contains(kind)) {
         Some(detected) => detected,
         None if is_text(bytes) => TEXT_KINDS
             .iter()
@@ -58,75 +63,119 @@ fn is_text(bytes: &[u8]) -> bool {
 
 /// The Office Open XML type of a zip file, from its entries' names.
 fn office_document(zip: &[u8]) -> Option<&'static str> {
+    const PARTS: [(&[u8], &str); 3] = [
+        (
+            b"word/",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        (
+            b"xl/",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        (
+            b"ppt/",
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        ),
+    ];
     let mut content_types = false;
     let mut part = None;
-    for name in entry_names(zip) {
+    for name in entry_names(zip)? {
         if name == b"[Content_Types].xml" {
             content_types = true;
         } else if part.is_none() {
-            part = [
-                (
-                    &b"word/"[..],
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                ),
-                (
-                    b"xl/",
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                ),
-                (
-                    b"ppt/",
-                    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                ),
-            ]
-            .into_iter()
-            .find_map(|(prefix, kind)| name.starts_with(prefix).then_some(kind));
-        }
-        if content_types && part.is_some() {
-            return part;
+            part =
+                (PARTS.iter()).find_map(|(prefix, kind)| name.starts_with(prefix).then_some(*kind));
         }
     }
-    None
+    part.filter(|_| content_types)
 }
 
-/// The names of a zip file's entries, from their local file headers, in
-/// the order they are stored.
-fn entry_names(zip: &[u8]) -> impl Iterator<Item = &[u8]> {
-    const LOCAL_HEADER: &[u8] = b"PK\x03\x04";
-    const FIXED: usize = 30;
-    let mut at = 0;
-    std::iter::from_fn(move || {
-        while let Some(found) = zip.get(at..)?.windows(4).position(|w| w == LOCAL_HEADER) {
-            let header = at + found;
-            at = header + LOCAL_HEADER.len();
-            let fixed = zip.get(header..header + FIXED)?;
-            let name_len = usize::from(u16::from_le_bytes([fixed[26], fixed[27]]));
-            if let Some(name) = zip.get(header + FIXED..header + FIXED + name_len) {
-                return Some(name);
-            }
+/// The names of a zip file's entries, from its central directory, found
+/// by the end of central directory record; `None` when the bytes hold no
+/// such record (a cut-off or unusual zip).
+fn entry_names(zip: &[u8]) -> Option<impl Iterator<Item = &[u8]>> {
+    const END: &[u8] = b"PK\x05\x06";
+    const END_FIXED: usize = 22;
+    const CENTRAL: &[u8] = b"PK\x01\x02";
+    const CENTRAL_FIXED: usize = 46;
+    let u16_at = move |at: usize| -> Option<usize> {
+        let b = zip.get(at..at + 2)?;
+        Some(usize::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    let u32_at = move |at: usize| -> Option<usize> {
+        let b = zip.get(at..at + 4)?;
+        usize::try_from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])).ok()
+    };
+    // The record ends the file, after a comment of at most 64 KiB.
+    let earliest = zip.len().saturating_sub(END_FIXED + usize::from(u16::MAX));
+    let end = (earliest..=zip.len().checked_sub(END_FIXED)?)
+        .rev()
+        .find(|&at| zip.get(at..at + 4) == Some(END))?;
+    let entries = u16_at(end + 10)?;
+    let mut at = u32_at(end + 16)?;
+    let mut left = entries;
+    Some(std::iter::from_fn(move || {
+        if left == 0 || zip.get(at..at + 4) != Some(CENTRAL) {
+            return None;
         }
-        None
-    })
+        left -= 1;
+        let name_len = u16_at(at + 28)?;
+        let skip = name_len + u16_at(at + 30)? + u16_at(at + 32)?;
+        let name = zip.get(at + CENTRAL_FIXED..at + CENTRAL_FIXED + name_len)?;
+        at += CENTRAL_FIXED + skip;
+        Some(name)
+    }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A stored zip of `names`, each entry holding `<x/>`.
-    fn zip(names: &[&str]) -> Vec<u8> {
+    /// A zip storing `entries` (name and bytes) uncompressed, with its
+    /// central directory and end record.
+    fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
         let mut out = Vec::new();
-        for name in names {
-            out.extend_from_slice(b"PK\x03\x04");
-            out.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-            out.extend_from_slice(&[0; 4]); // crc-32
-            out.extend_from_slice(&4u32.to_le_bytes());
-            out.extend_from_slice(&4u32.to_le_bytes());
-            out.extend_from_slice(&(name.len() as u16).to_le_bytes());
-            out.extend_from_slice(&[0, 0]);
-            out.extend_from_slice(name.as_bytes());
-            out.extend_from_slice(b"<x/>");
+        let mut central = Vec::new();
+        for (name, data) in entries {
+            let offset = out.len() as u32;
+            let header = |signature: &[u8], out: &mut Vec<u8>, central: bool| {
+                out.extend_from_slice(signature);
+                if central {
+                    out.extend_from_slice(&[20, 0]); // made by
+                }
+                out.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+                out.extend_from_slice(&[0; 4]); // crc-32
+                out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+                out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+                out.extend_from_slice(&(name.len() as u16).to_le_bytes());
+                out.extend_from_slice(&[0, 0]); // extra
+                if central {
+                    out.extend_from_slice(&[0; 6]); // comment, disk, internal attributes
+                    out.extend_from_slice(&[0; 4]); // external attributes
+                    out.extend_from_slice(&offset.to_le_bytes());
+                }
+                out.extend_from_slice(name.as_bytes());
+            };
+            header(b"PK\x03\x04", &mut out, false);
+            out.extend_from_slice(data);
+            header(b"PK\x01\x02", &mut central, true);
         }
+        let (at, size) = (out.len() as u32, central.len() as u32);
+        out.extend_from_slice(&central);
+        out.extend_from_slice(b"PK\x05\x06\0\0\0\0");
+        let count = (entries.len() as u16).to_le_bytes();
+        out.extend_from_slice(&count);
+        out.extend_from_slice(&count);
+        out.extend_from_slice(&size.to_le_bytes());
+        out.extend_from_slice(&at.to_le_bytes());
+        out.extend_from_slice(&[0, 0]); // comment
         out
+    }
+
+    /// A zip of `names`, each entry holding `<x/>`.
+    fn zip(names: &[&str]) -> Vec<u8> {
+        let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (*n, &b"<x/>"[..])).collect();
+        zip_of(&entries)
     }
 
     #[test]
@@ -181,6 +230,13 @@ mod tests {
     }
 
     #[test]
+    fn a_zip_storing_a_document_is_a_zip() {
+        let document = zip(&["[Content_Types].xml", "_rels/.rels", "word/document.xml"]);
+        let archive = zip_of(&[("notes/readme.txt", b"hello"), ("report.docx", &document)]);
+        assert_eq!(detected(&archive), Some("application/zip"));
+    }
+
+    #[test]
     fn a_cut_off_zip_is_a_zip_and_never_panics() {
         let whole = zip(&["a", "b", "[Content_Types].xml", "word/document.xml"]);
         for end in 4..whole.len() {
@@ -201,6 +257,17 @@ mod tests {
             "application/json"
         );
         assert_eq!(recorded("text/html", None, b"click here"), "text/plain");
+        for markup in [
+            &b"<script>alert(1)</script>"[..],
+            b"<?xml version=\"1.0\"?><html xmlns=\"http://www.w3.org/1999/xhtml\"/>",
+            b"<!DOCTYPE html><p>hi</p>",
+            b"#!/bin/sh\nrm -rf /\n",
+        ] {
+            let sniffed = detected(markup);
+            assert!(sniffed.is_some(), "{sniffed:?}");
+            assert_eq!(recorded("text/plain", sniffed, markup), "text/plain");
+            assert_eq!(recorded("text/html", sniffed, markup), "text/plain");
+        }
         assert_eq!(
             recorded("application/octet-stream", None, b"a log\r\n"),
             "text/plain"

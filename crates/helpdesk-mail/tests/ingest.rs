@@ -764,17 +764,25 @@ async fn a_mail_that_asks_for_no_automatic_answer_is_taken_in_and_its_sender_tol
     // Given a desk acknowledging what requesters send, and Ann's ticket.
     let w = world_of(acknowledging(), |_| {});
     let ticket = w.anns_ticket().await;
-    let acknowledged = |outbox: &[helpdesk_engine::store::OutboxMessage]| {
-        outbox
-            .iter()
-            .filter(|m| m.delivery.recipient == Recipient::Actor(ticket.requester()))
-            .count()
+    let told = |recipient: Recipient| {
+        let w = &w;
+        async move {
+            let outbox = w.desk.store().pending_outbox(100).await.unwrap();
+            (outbox.into_iter())
+                .filter(|m| m.delivery.recipient == recipient)
+                .map(|m| m.ticket)
+                .collect::<Vec<_>>()
+        }
     };
-    let outbox = w.desk.store().pending_outbox(100).await.unwrap();
-    assert_eq!(acknowledged(&outbox), 1, "the opening is acknowledged");
+    let ann = Recipient::Actor(ticket.requester());
+    assert_eq!(
+        told(ann.clone()).await,
+        [ticket.id()],
+        "the opening is acknowledged"
+    );
 
     // When Ann's reply and her new mail come through a system that marks
-    // what it relays (X-Loop), and another asks for no automatic answer.
+    // what it relays against loops (X-Loop), vouched for by DMARC.
     let relayed = mail(
         "ann@customer.test",
         "relayed@customer.test",
@@ -790,18 +798,29 @@ async fn a_mail_that_asks_for_no_automatic_answer_is_taken_in_and_its_sender_tol
         "The printer jams.\r\n",
     );
     let replied = w.ingest(&relayed).await;
-    let opened_quietly = opened(&w.ingest(&new).await);
+    let quiet = opened(&w.ingest(&new).await);
 
     // Then both are taken in, the endpoint hears of both, and Ann is
     // acknowledged of neither.
     assert!(matches!(replied, Outcome::Replied { .. }), "{replied:?}");
-    let outbox = w.desk.store().pending_outbox(100).await.unwrap();
-    assert_eq!(acknowledged(&outbox), 1, "{outbox:#?}");
-    let logged: Vec<_> = (outbox.iter())
-        .filter(|m| m.delivery.recipient == Recipient::Endpoint("log".into()))
-        .map(|m| m.ticket)
-        .collect();
-    assert_eq!(logged, [ticket.id(), ticket.id(), opened_quietly]);
+    assert_eq!(told(ann.clone()).await, [ticket.id()]);
+    assert_eq!(
+        told(Recipient::Endpoint("log".into())).await,
+        [ticket.id(), ticket.id(), quiet]
+    );
+
+    // But a mail no server vouches for cannot silence the desk: opened in
+    // Ann's name with X-Loop, it is acknowledged to her all the same.
+    let forged = mail(
+        "ann@customer.test",
+        "forged-quiet@evil.test",
+        "Please reset my password",
+        "X-Loop: relay.customer.test\r\n\
+         Authentication-Results: mx.example.com; dmarc=fail header.from=customer.test\r\n",
+        "Send the new password here.\r\n",
+    );
+    let forged = opened(&w.ingest(&forged).await);
+    assert_eq!(told(ann).await, [ticket.id(), forged]);
 }
 
 #[tokio::test]

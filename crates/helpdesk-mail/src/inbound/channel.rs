@@ -118,7 +118,11 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         let step = Step {
             key: &key,
             identity: &identity,
-            no_auto_response: automation.suppress_auto_response(),
+            // Only a sender the receiving server vouched for may silence
+            // what the desk tells them: a forged `From` with `X-Loop`
+            // would otherwise open a ticket in someone's name unseen.
+            no_auto_response: automation.suppress_auto_response()
+                && self.authenticated(&mail, arrival),
         };
         let from = mail.from().address().to_string();
         if self.config.is_own_address(&from) {
@@ -768,7 +772,8 @@ struct Step<'a> {
     /// What the mail's commands are keyed by ([`keys::identity`]).
     identity: &'a str,
     /// Whether the mail asks not to be answered automatically
-    /// ([`Automation::suppress_auto_response`]).
+    /// ([`Automation::suppress_auto_response`]) and its sender is vouched
+    /// for.
     no_auto_response: bool,
 }
 
