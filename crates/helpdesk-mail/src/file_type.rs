@@ -236,6 +236,28 @@ mod tests {
         assert_eq!(detected(&archive), Some("application/zip"));
     }
 
+    proptest::proptest! {
+        #[test]
+        fn a_damaged_zip_is_read_without_panic_as_a_zip_or_a_document(
+            damage in proptest::collection::vec((0usize..512, proptest::prelude::any::<u8>()), 0..24)
+        ) {
+            let mut bytes = zip(&["a", "[Content_Types].xml", "word/document.xml", "b"]);
+            for (at, byte) in damage {
+                let at = at % bytes.len();
+                // The signature stays, so the reading of the rest is what
+                // the damage reaches.
+                if at >= 4 {
+                    bytes[at] = byte;
+                }
+            }
+            let kind = detected(&bytes);
+            proptest::prop_assert!(
+                kind.is_some_and(|k| k.contains("zip") || k.contains("openxml")),
+                "{kind:?}"
+            );
+        }
+    }
+
     #[test]
     fn a_cut_off_zip_is_a_zip_and_never_panics() {
         let whole = zip(&["a", "b", "[Content_Types].xml", "word/document.xml"]);
