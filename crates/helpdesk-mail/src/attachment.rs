@@ -4,8 +4,9 @@
 /// One attachment or inline file of a [`Mail`](crate::Mail), decoded.
 ///
 /// The declared type is what the sender's headers say; the detected type
-/// is read from the leading bytes (magic numbers), so a file named
-/// `invoice.pdf` that is really a Windows executable shows as such.
+/// is read from the bytes (their signature), so a file named `invoice.pdf`
+/// that is really a Windows executable shows as such; the recorded type is
+/// what the desk keeps for it.
 ///
 /// ```
 /// use helpdesk_mail::Mail;
@@ -69,8 +70,9 @@ impl Attachment {
         &self.declared_type
     }
 
-    /// The content type the bytes show, if their leading bytes are a known
-    /// file signature.
+    /// The content type the bytes show, if they carry a known file
+    /// signature (an Office Open XML document by the parts its zip's
+    /// directory lists).
     pub fn detected_type(&self) -> Option<&'static str> {
         self.detected_type
     }
