@@ -114,15 +114,10 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         };
         let key = keys::message_key(&mail, raw);
         let identity = keys::identity(&key, &mail);
-        let automation = Automation::of(&mail);
-        let step = Step {
+        let mut step = Step {
             key: &key,
             identity: &identity,
-            // Only a sender the receiving server vouched for may silence
-            // what the desk tells them: a forged `From` with `X-Loop`
-            // would otherwise open a ticket in someone's name unseen.
-            no_auto_response: automation.suppress_auto_response()
-                && self.authenticated(&mail, arrival),
+            no_auto_response: false,
         };
         let from = mail.from().address().to_string();
         if self.config.is_own_address(&from) {
@@ -131,6 +126,7 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         if let Some(bounce) = Bounce::of(&mail) {
             return self.bounce(desk, &bounce, &step).await;
         }
+        let automation = Automation::of(&mail);
         if automation.is_automatic() {
             let header = automation
                 .reason()
@@ -141,6 +137,11 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                 header,
             }));
         }
+        // Only a sender the receiving server vouched for may silence what
+        // the desk tells them: a forged `From` with `X-Loop` would
+        // otherwise open a ticket in someone's name unseen.
+        step.no_auto_response =
+            automation.suppress_auto_response() && self.authenticated(&mail, arrival);
         let tenant = self.config.tenant;
         // A person who released the mail takes in a sender the host does
         // not know, as the channel's `UnknownSenders::Accept` does.
