@@ -426,8 +426,10 @@ async fn the_number_tag_threads_an_authenticated_reply() {
     assert!(matches!(w.ingest(&raw).await, Outcome::Replied { ticket: t, .. } if t == ticket.id()));
 }
 
-/// Given: Ann's second ticket, opened by a mail of its own.
-async fn anns_second_ticket(w: &World) -> Ticket {
+/// Given: Ann's first ticket, her second one opened by a mail of its own,
+/// and the second one's reply address.
+async fn anns_two_tickets(w: &World) -> (Ticket, Ticket, String) {
+    let first = w.anns_ticket().await;
     let raw = mail(
         "Ann <ann@customer.test>",
         "second@customer.test",
@@ -435,7 +437,9 @@ async fn anns_second_ticket(w: &World) -> Ticket {
         PASS,
         "The printer jams on every page.\r\n",
     );
-    w.ticket(opened(&w.ingest(&raw).await)).await
+    let second = w.ticket(opened(&w.ingest(&raw).await)).await;
+    let to = w.reply_to.address_for(TENANT, second.id());
+    (first, second, to)
 }
 
 /// Ann's mail to `to`, with `subject` and `headers`, whose DMARC `verdict`
@@ -455,9 +459,7 @@ async fn a_mail_naming_tickets_three_ways_goes_on_the_one_its_message_ids_name()
     // mail, sent to the second one's reply address with the second one's
     // number in its subject.
     let w = world();
-    let first = w.anns_ticket().await;
-    let second = anns_second_ticket(&w).await;
-    let to = w.reply_to.address_for(TENANT, second.id());
+    let (first, second, to) = anns_two_tickets(&w).await;
     let subject = format!("Re: [{}] VPN", second.number().unwrap());
     let raw = anns_mail_to(
         &to,
@@ -484,9 +486,7 @@ async fn a_token_outranks_a_tag_naming_another_ticket() {
     // address tagged with the first one's number, from a domain without
     // DMARC.
     let w = world();
-    let first = w.anns_ticket().await;
-    let second = anns_second_ticket(&w).await;
-    let to = w.reply_to.address_for(TENANT, second.id());
+    let (first, second, to) = anns_two_tickets(&w).await;
     let subject = format!("Re: [{}] VPN", first.number().unwrap());
     let raw = anns_mail_to(&to, "token-and-tag@customer.test", &subject, "", "none");
 
@@ -505,9 +505,7 @@ async fn a_token_for_one_ticket_never_vouches_for_a_reply_on_another() {
     // vouches for, answering the first one's mail but sent to the second
     // one's reply address (a token anyone she wrote to may have seen).
     let w = world();
-    let first = w.anns_ticket().await;
-    let second = anns_second_ticket(&w).await;
-    let to = w.reply_to.address_for(TENANT, second.id());
+    let (first, second, to) = anns_two_tickets(&w).await;
     let raw = anns_mail_to(
         &to,
         "borrowed-token@customer.test",
