@@ -29,7 +29,7 @@
 pub struct Attachment {
     pub(crate) file_name: Option<String>,
     pub(crate) declared_type: String,
-    pub(crate) detected_type: Option<&'static str>,
+    pub(crate) detected: Option<crate::file_type::Kind>,
     pub(crate) bytes: Vec<u8>,
     pub(crate) disposition: Disposition,
     pub(crate) content_id: Option<String>,
@@ -74,7 +74,7 @@ impl Attachment {
     /// signature (an Office Open XML document by the parts its zip's
     /// directory lists).
     pub fn detected_type(&self) -> Option<&'static str> {
-        self.detected_type
+        self.detected.map(|kind| kind.mime)
     }
 
     /// The type the desk records for the file, read from its bytes: the
@@ -104,14 +104,36 @@ impl Attachment {
     /// assert_eq!(types, ["text/csv", "text/plain", "application/octet-stream"]);
     /// ```
     pub fn recorded_type(&self) -> &str {
-        crate::file_type::recorded(&self.declared_type, self.detected_type, &self.bytes)
+        crate::file_type::recorded(&self.declared_type, self.detected, &self.bytes)
+    }
+
+    /// The extension of a file of its [recorded type](Self::recorded_type)
+    /// (`pdf`, `docx`, `txt`, `ics`), and `eml` for a forwarded message;
+    /// `None` for bytes of no known kind. The channel names a file that
+    /// came without a name by it.
+    ///
+    /// ```
+    /// use helpdesk_mail::Mail;
+    ///
+    /// let raw = b"From: a@example.com\r\n\
+    /// Content-Type: multipart/mixed; boundary=b\r\n\r\n\
+    /// --b\r\nContent-Type: text/plain\r\n\r\nSee the invitation.\r\n\
+    /// --b\r\nContent-Type: text/calendar; method=REQUEST\r\n\r\nBEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n\
+    /// --b\r\nContent-Type: application/octet-stream\r\n\
+    /// Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjcK\r\n--b--\r\n";
+    /// let mail = Mail::parse(raw).unwrap();
+    /// let extensions: Vec<_> = mail.attachments().iter().map(|f| f.extension()).collect();
+    /// assert_eq!(extensions, [Some("ics"), Some("pdf")]);
+    /// ```
+    pub fn extension(&self) -> Option<&'static str> {
+        crate::file_type::extension(&self.declared_type, self.detected, &self.bytes)
     }
 
     /// Whether the bytes are a known kind of file other than the declared
     /// one. A generic declaration (`application/octet-stream`) or bytes of
     /// no known signature never mismatch.
     pub fn type_mismatch(&self) -> bool {
-        match self.detected_type {
+        match self.detected_type() {
             Some(detected) => {
                 self.declared_type != "application/octet-stream"
                     && !same_type(&self.declared_type, detected)

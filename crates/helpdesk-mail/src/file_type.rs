@@ -10,15 +10,48 @@
 /// stored inside it) include `[Content_Types].xml` and a `word/`, `xl/` or
 /// `ppt/` part is the document it holds. A reader of the bytes that panics
 /// (the OLE2 one parses whole compound files) counts as no signature.
-pub(crate) fn detected(bytes: &[u8]) -> Option<&'static str> {
-    let kind = std::panic::catch_unwind(|| infer::get(bytes))
-        .ok()??
-        .mime_type();
-    if kind == "application/zip" {
+///
+/// Three of `infer`'s signatures say too little to count: a certificate by
+/// `-----BEGIN` (which every armored PGP message, key or signing request
+/// also starts with) or by the two bytes of an ASN.1 sequence (an S/MIME
+/// signature too), and an object file by two bytes. Recorded as a CA
+/// certificate, a PGP message would ask a browser to install it.
+pub(crate) fn detected(bytes: &[u8]) -> Option<Kind> {
+    const WEAK: [&str; 3] = ["pem", "der", "obj"];
+    let kind = std::panic::catch_unwind(|| infer::get(bytes)).ok()??;
+    if WEAK.contains(&kind.extension()) {
+        return None;
+    }
+    let kind = Kind {
+        mime: kind.mime_type(),
+        extension: kind.extension(),
+    };
+    if kind.mime == "application/zip" {
         return Some(office_document(bytes).unwrap_or(kind));
     }
     Some(kind)
 }
+
+/// A kind of file: its content type and the extension a file of it takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Kind {
+    pub(crate) mime: &'static str,
+    pub(crate) extension: &'static str,
+}
+
+/// The kinds of text a viewer shows as they are, which a text file keeps
+/// when declared as one, with their extensions.
+const TEXT_KINDS: [(&str, &str); 9] = [
+    ("text/plain", "txt"),
+    ("text/csv", "csv"),
+    ("text/tab-separated-values", "tsv"),
+    ("text/calendar", "ics"),
+    ("text/vcard", "vcf"),
+    ("text/x-vcard", "vcf"),
+    ("text/markdown", "md"),
+    ("text/x-log", "log"),
+    ("application/json", "json"),
+];
 
 /// The type recorded for a file declared as `declared` whose bytes showed
 /// `detected`: the detected type where the bytes have a binary signature;
@@ -27,27 +60,43 @@ pub(crate) fn detected(bytes: &[u8]) -> Option<&'static str> {
 /// else is `application/octet-stream`. Neither a declaration nor text that
 /// looks like markup (`<html>`, `<?xml`, `#!`) makes a file a type that a
 /// viewer would render or run.
-pub(crate) fn recorded<'a>(declared: &'a str, detected: Option<&'a str>, bytes: &[u8]) -> &'a str {
-    const TEXT_KINDS: &[&str] = &[
-        "text/plain",
-        "text/csv",
-        "text/tab-separated-values",
-        "text/calendar",
-        "text/vcard",
-        "text/x-vcard",
-        "text/markdown",
-        "text/x-log",
-        "application/json",
-    ];
+pub(crate) fn recorded<'a>(declared: &'a str, detected: Option<Kind>, bytes: &[u8]) -> &'a str {
+    recorded_kind(declared, detected, bytes).map_or("application/octet-stream", |(mime, _)| mime)
+}
+
+/// The extension for a file of no name: that of its [recorded] type, and
+/// `eml` for a forwarded message (recorded as text).
+pub(crate) fn extension(
+    declared: &str,
+    detected: Option<Kind>,
+    bytes: &[u8],
+) -> Option<&'static str> {
+    if declared == "message/rfc822" {
+        return Some("eml");
+    }
+    recorded_kind(declared, detected, bytes).map(|(_, extension)| extension)
+}
+
+/// The recorded type and its extension; `None` for bytes of no signature
+/// that are not text.
+fn recorded_kind<'a>(
+    declared: &'a str,
+    detected: Option<Kind>,
+    bytes: &[u8],
+) -> Option<(&'a str, &'static str)> {
     /// What `infer` reads off text: markup and scripts.
     const SNIFFED_TEXT: &[&str] = &["text/html", "text/xml", "text/x-shellscript"];
-    match detected.filter(|kind| !SNIFFED_TEXT.contains(kind)) {
-        Some(detected) => detected,
-        None if is_text(bytes) => TEXT_KINDS
-            .iter()
-            .find(|t| **t == declared)
-            .map_or("text/plain", |_| declared),
-        None => "application/octet-stream",
+    match detected.filter(|kind| !SNIFFED_TEXT.contains(&kind.mime)) {
+        Some(kind) => Some((kind.mime, kind.extension)),
+        None if is_text(bytes) => Some(
+            TEXT_KINDS
+                .iter()
+                .find(|(mime, _)| *mime == declared)
+                .map_or(("text/plain", "txt"), |(_, extension)| {
+                    (declared, *extension)
+                }),
+        ),
+        None => None,
     }
 }
 
@@ -62,19 +111,28 @@ fn is_text(bytes: &[u8]) -> bool {
 }
 
 /// The Office Open XML type of a zip file, from its entries' names.
-fn office_document(zip: &[u8]) -> Option<&'static str> {
-    const PARTS: [(&[u8], &str); 3] = [
+fn office_document(zip: &[u8]) -> Option<Kind> {
+    const PARTS: [(&[u8], Kind); 3] = [
         (
             b"word/",
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Kind {
+                mime: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                extension: "docx",
+            },
         ),
         (
             b"xl/",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Kind {
+                mime: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                extension: "xlsx",
+            },
         ),
         (
             b"ppt/",
-            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            Kind {
+                mime: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                extension: "pptx",
+            },
         ),
     ];
     let mut content_types = false;
@@ -130,6 +188,11 @@ fn entry_names(zip: &[u8]) -> Option<impl Iterator<Item = &[u8]>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The detected type of `bytes`.
+    fn mime(bytes: &[u8]) -> Option<&'static str> {
+        detected(bytes).map(|kind| kind.mime)
+    }
 
     /// A zip storing `entries` (name and bytes) uncompressed, with its
     /// central directory and end record.
@@ -188,7 +251,7 @@ mod tests {
             "word/document.xml",
         ]);
         assert_eq!(
-            detected(&late_word),
+            mime(&late_word),
             Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         );
         let sheet = zip(&[
@@ -198,7 +261,7 @@ mod tests {
             "[Content_Types].xml",
         ]);
         assert_eq!(
-            detected(&sheet),
+            mime(&sheet),
             Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         );
     }
@@ -215,25 +278,25 @@ mod tests {
     #[test]
     fn an_office_97_file_is_known_by_its_class() {
         let sheet = ole2("00020820-0000-0000-c000-000000000046");
-        assert_eq!(detected(&sheet), Some("application/vnd.ms-excel"));
+        assert_eq!(mime(&sheet), Some("application/vnd.ms-excel"));
         let document = ole2("00020906-0000-0000-c000-000000000046");
-        assert_eq!(detected(&document), Some("application/msword"));
+        assert_eq!(mime(&document), Some("application/msword"));
         // An Outlook item is no Office document, but still an OLE2 file.
         let item = ole2("00020d0b-0000-0000-c000-000000000046");
-        assert_eq!(detected(&item), Some("application/x-ole-storage"));
+        assert_eq!(mime(&item), Some("application/x-ole-storage"));
     }
 
     #[test]
     fn a_zip_of_a_folder_named_word_is_a_zip() {
         let folder = zip(&["notes/a.txt", "notes/b.txt", "word/draft.txt"]);
-        assert_eq!(detected(&folder), Some("application/zip"));
+        assert_eq!(mime(&folder), Some("application/zip"));
     }
 
     #[test]
     fn a_zip_storing_a_document_is_a_zip() {
         let document = zip(&["[Content_Types].xml", "_rels/.rels", "word/document.xml"]);
         let archive = zip_of(&[("notes/readme.txt", b"hello"), ("report.docx", &document)]);
-        assert_eq!(detected(&archive), Some("application/zip"));
+        assert_eq!(mime(&archive), Some("application/zip"));
     }
 
     proptest::proptest! {
@@ -252,7 +315,7 @@ mod tests {
             }
             let kind = detected(&bytes);
             proptest::prop_assert!(
-                kind.is_some_and(|k| k.contains("zip") || k.contains("openxml")),
+                kind.is_some_and(|k| k.mime.contains("zip") || k.mime.contains("openxml")),
                 "{kind:?}"
             );
         }
@@ -264,10 +327,35 @@ mod tests {
         for end in 4..whole.len() {
             let kind = detected(&whole[..end]);
             assert!(
-                kind.is_some_and(|k| k.contains("zip") || k.contains("openxml")),
+                kind.is_some_and(|k| k.mime.contains("zip") || k.mime.contains("openxml")),
                 "{kind:?}"
             );
         }
+    }
+
+    #[test]
+    fn prefixes_much_else_begins_with_are_no_signature() {
+        let pgp = b"-----BEGIN PGP MESSAGE-----\r\n\r\nhQEMA1\r\n-----END PGP MESSAGE-----\r\n";
+        assert_eq!(mime(pgp), None);
+        assert_eq!(
+            recorded("application/octet-stream", None, pgp),
+            "text/plain"
+        );
+        // An S/MIME signature's ASN.1 sequence, and data starting 00 02.
+        for binary in [
+            &b"\x30\x82\x03\x5c\x30\x82\x02\x44\xa0\x03"[..],
+            b"\x00\x02\x10\xff\x00",
+        ] {
+            assert_eq!(mime(binary), None);
+            assert_eq!(
+                recorded("application/pkcs7-signature", None, binary),
+                "application/octet-stream"
+            );
+        }
+        // What the weak ones stood before stays known.
+        let mut elf = b"\x7fELF\x02\x01\x01".to_vec();
+        elf.resize(64, 0);
+        assert_eq!(mime(&elf), Some("application/x-executable"));
     }
 
     #[test]
@@ -303,7 +391,7 @@ mod tests {
             "application/octet-stream"
         );
         assert_eq!(
-            recorded("text/plain", Some("application/pdf"), b"%PDF-"),
+            recorded("text/plain", detected(b"%PDF-1.7"), b"%PDF-1.7"),
             "application/pdf"
         );
     }

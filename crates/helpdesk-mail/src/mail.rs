@@ -236,6 +236,35 @@ impl Mail {
         &self.content_type
     }
 
+    /// Whether the message's content is sealed for its recipient, which
+    /// the desk cannot read: OpenPGP (`multipart/encrypted`) or S/MIME
+    /// enveloped data (`application/pkcs7-mime`, not `smime-type=signed-data`).
+    /// A signed message whose text is readable (`multipart/signed`) is not.
+    ///
+    /// ```
+    /// use helpdesk_mail::Mail;
+    ///
+    /// let raw = b"From: a@example.com\r\n\
+    /// Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m\r\n\
+    /// Content-Transfer-Encoding: base64\r\n\r\nMIAGCSqGSIb3DQEHA6CAMIACAQA=\r\n";
+    /// assert!(Mail::parse(raw).unwrap().is_encrypted());
+    /// assert!(!Mail::parse(b"From: a@example.com\r\n\r\nHi").unwrap().is_encrypted());
+    /// ```
+    pub fn is_encrypted(&self) -> bool {
+        match self.content_type.as_str() {
+            "multipart/encrypted" => true,
+            "application/pkcs7-mime" | "application/x-pkcs7-mime" => {
+                !self.header("content-type").is_some_and(|value| {
+                    value
+                        .to_ascii_lowercase()
+                        .replace(['"', ' '], "")
+                        .contains("smime-type=signed-data")
+                })
+            }
+            _ => false,
+        }
+    }
+
     /// The value of the first header field named `name` (any case),
     /// unfolded and undecoded.
     ///

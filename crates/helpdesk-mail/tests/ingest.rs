@@ -1244,3 +1244,45 @@ async fn a_mail_whose_text_holds_nul_characters_opens_a_ticket_and_replies_witho
     let body = w.ticket(on).await.comment(comment).unwrap().body.clone();
     assert_eq!(body, "Still dropping.");
 }
+
+#[tokio::test]
+async fn a_mail_sealed_for_the_desk_opens_a_ticket_that_says_so_and_keeps_its_parts() {
+    // Given an OpenPGP/MIME mail, as Thunderbird sends one: a version
+    // part without a name and the armored message.
+    let w = world();
+    let raw = format!(
+        "From: Ann <ann@customer.test>\r\nTo: support@help.example.com\r\n\
+Subject: Credentials\r\nMessage-ID: <sealed@customer.test>\r\n{PASS}MIME-Version: 1.0\r\n\
+Content-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\"; boundary=\"enig\"\r\n\r\n\
+This is an OpenPGP/MIME encrypted message (RFC 4880 and 3156)\r\n--enig\r\n\
+Content-Type: application/pgp-encrypted\r\nContent-Description: PGP/MIME version identification\r\n\r\n\
+Version: 1\r\n\r\n--enig\r\nContent-Type: application/octet-stream; name=\"encrypted.asc\"\r\n\
+Content-Description: OpenPGP encrypted message\r\nContent-Disposition: inline; filename=\"encrypted.asc\"\r\n\r\n\
+-----BEGIN PGP MESSAGE-----\r\n\r\nhQEMA1n0Y3f2mYwHAQf/dGVzdA==\r\n=abcd\r\n-----END PGP MESSAGE-----\r\n\r\n--enig--\r\n"
+    );
+
+    // When it is ingested.
+    let ticket = w.ticket(opened(&w.ingest(raw.as_bytes()).await)).await;
+
+    // Then the ticket says the desk cannot read it, and keeps the original
+    // and both parts as text: the unnamed one named by its kind, the
+    // armored message never taken for a certificate.
+    assert!(
+        ticket.description().starts_with("(encrypted:"),
+        "{:?}",
+        ticket.description()
+    );
+    let files: Vec<(&str, &str)> = ticket
+        .attachments()
+        .iter()
+        .map(|a| (a.name.as_str(), a.content_type.as_str()))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ("original.eml", "message/rfc822"),
+            ("attachment-1.txt", "text/plain"),
+            ("encrypted.asc", "text/plain"),
+        ]
+    );
+}

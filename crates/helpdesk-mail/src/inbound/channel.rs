@@ -473,7 +473,7 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         // when it follows an older ticket, the binding in the link's: a
         // mail bound is a mail wholly taken in.
         let files = self.store_files(mail, raw, key).await?;
-        let description = files.under(mail.text().trim(), limits.body_max_bytes);
+        let description = files.under(whole_text(mail), limits.body_max_bytes);
         let mut new = NewTicket::new(actor.id, subject, description);
         new.attachments = files.kept;
         if !actor.role.is_staff() {
@@ -604,7 +604,10 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                 .file_name()
                 .map(safe_name)
                 .filter(|n| !n.is_empty())
-                .unwrap_or_else(|| format!("attachment-{}", i + 1));
+                .unwrap_or_else(|| match file.extension() {
+                    Some(extension) => format!("attachment-{}.{extension}", i + 1),
+                    None => format!("attachment-{}", i + 1),
+                });
             let size = file.size();
             let past = if size > self.config.max_file_bytes {
                 Some(format!("over {} bytes a file", self.config.max_file_bytes))
@@ -717,11 +720,17 @@ fn reply_text(mail: &Mail) -> String {
     if !visible.is_empty() {
         return visible.to_string();
     }
-    let whole = mail.text().trim();
-    if whole.is_empty() {
-        "(no text)".into()
-    } else {
-        whole.to_string()
+    whole_text(mail).to_string()
+}
+
+/// The mail's whole text, trimmed; for a mail sealed for its recipient,
+/// a line saying so.
+fn whole_text(mail: &Mail) -> &str {
+    match mail.text().trim() {
+        "" if mail.is_encrypted() => {
+            "(encrypted: the desk cannot read it; the mail is attached as it came)"
+        }
+        text => text,
     }
 }
 

@@ -114,7 +114,7 @@ fn attachment(part: &MessagePart<'_>) -> Attachment {
             .map(|name| decode_iso_2022_jp_runs(name).trim().to_string())
             .filter(|name| !name.is_empty()),
         declared_type: content_type(part),
-        detected_type: crate::file_type::detected(&bytes),
+        detected: crate::file_type::detected(&bytes),
         bytes,
         disposition: if inline {
             Disposition::Inline
