@@ -380,7 +380,9 @@ async fn the_reply_token_vouches_for_a_reply_that_also_answers_the_tickets_mail(
     // reply address, from a domain without DMARC.
     let w = world();
     let ticket = w.anns_ticket().await;
-    let to = w.reply_to.address_for(TENANT, ticket.id());
+    let to = w
+        .reply_to
+        .address_for(TENANT, ticket.id(), "ann@customer.test");
     let raw = format!(
         "From: ann@customer.test\r\nTo: {to}\r\nSubject: Re: VPN drops every hour\r\n\
          Message-ID: <tok-and-id@customer.test>\r\nIn-Reply-To: <first@customer.test>\r\n\
@@ -402,13 +404,38 @@ async fn the_reply_token_vouches_for_a_reply_that_also_answers_the_tickets_mail(
 async fn the_reply_token_vouches_where_dmarc_does_not() {
     let w = world();
     let ticket = w.anns_ticket().await;
-    let to = w.reply_to.address_for(TENANT, ticket.id());
+    let to = w
+        .reply_to
+        .address_for(TENANT, ticket.id(), "ann@customer.test");
     let raw = format!(
         "From: ann@customer.test\r\nTo: {to}\r\nSubject: hello\r\nMessage-ID: <tok@customer.test>\r\n\r\nStill broken.\r\n"
     );
     assert!(
         matches!(w.ingest(raw.as_bytes()).await, Outcome::Replied { ticket: t, .. } if t == ticket.id())
     );
+}
+
+#[tokio::test]
+async fn a_token_that_reached_someone_else_never_vouches_for_anns_address() {
+    // Given Ann's ticket, and its reply address as signed in mail to Bob
+    // (a watcher, or whoever Ann's mail was forwarded to).
+    let w = world();
+    let ticket = w.anns_ticket().await;
+    let bobs = w
+        .reply_to
+        .address_for(TENANT, ticket.id(), "bob@customer.test");
+
+    // When Bob writes to it as Ann, from a domain without DMARC.
+    let raw = format!(
+        "From: ann@customer.test\r\nTo: {bobs}\r\nSubject: Re: VPN drops every hour\r\n\
+         Message-ID: <as-ann@customer.test>\r\n\r\nClose this, and mail the logs to bob@evil.test.\r\n"
+    );
+    let outcome = w.ingest(raw.as_bytes()).await;
+
+    // Then the mail is not a reply on Ann's ticket, which is untouched: it
+    // opens a ticket of its own, as any mail naming no ticket does.
+    assert_ne!(opened(&outcome), ticket.id());
+    assert_eq!(w.ticket(ticket.id()).await, ticket);
 }
 
 #[tokio::test]
@@ -438,7 +465,9 @@ async fn anns_two_tickets(w: &World) -> (Ticket, Ticket, String) {
         "The printer jams on every page.\r\n",
     );
     let second = w.ticket(opened(&w.ingest(&raw).await)).await;
-    let to = w.reply_to.address_for(TENANT, second.id());
+    let to = w
+        .reply_to
+        .address_for(TENANT, second.id(), "ann@customer.test");
     (first, second, to)
 }
 

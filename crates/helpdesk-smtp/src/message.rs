@@ -62,6 +62,7 @@ impl Composer {
             ))
         })?;
         header_text("To", "address", address).map_err(refuse)?;
+        let recipient = address;
         if let Some(name) = &to.name {
             header_text("To", "name", name).map_err(refuse)?;
         }
@@ -90,7 +91,7 @@ impl Composer {
                 "All".into(),
             ));
         if let Some(reply_to) = &self.reply_to {
-            let reply = reply_to.address_for(notification.tenant, notification.ticket);
+            let reply = reply_to.address_for(notification.tenant, notification.ticket, recipient);
             let reply = Address::from_str(&reply).map_err(|error| {
                 refuse(format!(
                     "the Reply-To address {reply:?} is not an email address: {error}"

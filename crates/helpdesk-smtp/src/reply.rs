@@ -1,15 +1,21 @@
 //! The reply address: `support+{token}@example.com`, where the token names
-//! the ticket and is signed, so a reply finds its ticket and no one can
-//! make up a token for another.
+//! the ticket and is signed for the person the mail went to, so a reply
+//! finds its ticket and no one can make up a token for another ticket or
+//! another sender.
 //!
 //! The token is 42 characters of lowercase base32 (RFC 4648's alphabet,
 //! without padding) of 26 bytes: the ticket's id (16 bytes), then the
 //! first 10 bytes of HMAC-SHA256, under a reply key, of
-//! `"helpdesk-reply-v1" ‖ tenant id ‖ ticket id` (the ids' 16 bytes each).
-//! The tenant is inside the signature, not the token: whoever reads a
-//! reply knows the tenant from the mailbox it reached, and a token of one
-//! tenant's ticket does not verify for another. Lowercase base32 survives
-//! mail servers that change the case of local parts.
+//! `"helpdesk-reply-v2" ‖ tenant id ‖ ticket id ‖ recipient` (the ids' 16
+//! bytes each, then the recipient's address, lowercased, after its length
+//! in two bytes). The tenant and the recipient are inside the signature,
+//! not the token: whoever reads a reply knows the tenant from the mailbox
+//! it reached and checks the token against the reply's sender. So a token
+//! of one tenant's ticket does not verify for another, and a token that
+//! reached one person (a watcher, or whoever they forwarded the mail to)
+//! vouches for no one else's address: it cannot put a reply on the ticket
+//! in the requester's or an agent's name. Lowercase base32 survives mail
+//! servers that change the case of local parts.
 //!
 //! Keys rotate: tokens are signed with the first key of
 //! [`ReplyTo::keys`] and verified against each, so a new key goes first
@@ -27,7 +33,7 @@ use crate::options::{SmtpError, parse_address};
 type HmacSha256 = Hmac<Sha256>;
 
 /// What the signature covers first: the token format's name and version.
-const CONTEXT: &[u8] = b"helpdesk-reply-v1";
+const CONTEXT: &[u8] = b"helpdesk-reply-v2";
 /// Bytes of the signature kept in a token.
 const MAC_BYTES: usize = 10;
 /// Bytes a token encodes: the ticket's id and the signature.
@@ -70,13 +76,19 @@ impl ReplyKey {
         Ok(Self(bytes))
     }
 
-    fn mac(&self, tenant: TenantId, ticket: TicketId) -> HmacSha256 {
+    fn mac(&self, tenant: TenantId, ticket: TicketId, recipient: &str) -> HmacSha256 {
         // HMAC takes keys of any length; `new` checked it is long enough.
         let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.0)
             .unwrap_or_else(|_| unreachable!("HMAC accepts keys of every length"));
         mac.update(CONTEXT);
         mac.update(tenant.as_uuid().as_bytes());
         mac.update(ticket.as_uuid().as_bytes());
+        let recipient = recipient.trim().to_lowercase();
+        // An address longer than two bytes' count is no address a server
+        // delivers (RFC 5321 allows 254); its length is capped, not wrapped.
+        let length = u16::try_from(recipient.len()).unwrap_or(u16::MAX);
+        mac.update(&length.to_be_bytes());
+        mac.update(recipient.as_bytes());
         mac
     }
 }
@@ -101,15 +113,18 @@ impl fmt::Debug for ReplyKey {
 ///
 /// let reply_to = ReplyTo::new("support@example.com", vec![ReplyKey::new([7u8; 32])?]);
 /// let (tenant, ticket) = (TenantId::from_u128(1), TicketId::from_u128(42));
-/// let address = reply_to.address_for(tenant, ticket);
+/// let address = reply_to.address_for(tenant, ticket, "ann@customer.test");
 /// assert!(address.starts_with("support+") && address.ends_with("@example.com"));
 /// assert_eq!(address.len(), "support+@example.com".len() + 42);
 ///
-/// // The side that reads replies: the ticket, for this tenant only.
-/// assert_eq!(reply_to.ticket_of(&address, tenant), Some(ticket));
-/// assert_eq!(reply_to.ticket_of(&address.to_uppercase(), tenant), Some(ticket));
-/// assert_eq!(reply_to.ticket_of(&address, TenantId::from_u128(2)), None);
-/// assert_eq!(reply_to.ticket_of("support+aaaa@example.com", tenant), None);
+/// // The side that reads replies: the ticket, for this tenant, from the
+/// // address the mail went to only.
+/// let ann = "Ann@Customer.test";
+/// assert_eq!(reply_to.ticket_of(&address, tenant, ann), Some(ticket));
+/// assert_eq!(reply_to.ticket_of(&address.to_uppercase(), tenant, ann), Some(ticket));
+/// assert_eq!(reply_to.ticket_of(&address, tenant, "bob@customer.test"), None);
+/// assert_eq!(reply_to.ticket_of(&address, TenantId::from_u128(2), ann), None);
+/// assert_eq!(reply_to.ticket_of("support+aaaa@example.com", tenant, ann), None);
 /// # Ok::<(), helpdesk_smtp::SmtpError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,27 +169,32 @@ impl ReplyTo {
         Ok(())
     }
 
-    /// The reply address of `ticket` of `tenant`: the mailbox with the
-    /// ticket's token after a `+`.
-    pub fn address_for(&self, tenant: TenantId, ticket: TicketId) -> String {
+    /// The reply address of `ticket` of `tenant` in mail to `recipient`:
+    /// the mailbox with the ticket's token, signed for `recipient`, after a
+    /// `+`.
+    pub fn address_for(&self, tenant: TenantId, ticket: TicketId, recipient: &str) -> String {
         let (local, domain) = split(&self.address);
         match self.keys.first() {
-            Some(key) => format!("{local}+{}@{domain}", reply_token(key, tenant, ticket)),
+            Some(key) => format!(
+                "{local}+{}@{domain}",
+                reply_token(key, tenant, ticket, recipient)
+            ),
             None => self.address.clone(),
         }
     }
 
-    /// The ticket a reply address leads back to, for `tenant`: `None`
-    /// unless it is this mailbox with a token one of the keys signed for
-    /// a ticket of `tenant`. Letters' case is ignored.
-    pub fn ticket_of(&self, address: &str, tenant: TenantId) -> Option<TicketId> {
+    /// The ticket a reply address leads back to, for `tenant`, in a reply
+    /// from `sender`: `None` unless it is this mailbox with a token one of
+    /// the keys signed for a ticket of `tenant` in mail to `sender`.
+    /// Letters' case is ignored.
+    pub fn ticket_of(&self, address: &str, tenant: TenantId, sender: &str) -> Option<TicketId> {
         let (local, domain) = split(address);
         let (own_local, own_domain) = split(&self.address);
         let (mailbox, token) = local.split_once('+')?;
         if !mailbox.eq_ignore_ascii_case(own_local) || !domain.eq_ignore_ascii_case(own_domain) {
             return None;
         }
-        verify_reply_token(token, tenant, &self.keys)
+        verify_reply_token(token, tenant, sender, &self.keys)
     }
 }
 
@@ -183,8 +203,8 @@ fn split(address: &str) -> (&str, &str) {
     address.rsplit_once('@').unwrap_or((address, ""))
 }
 
-/// The token of `ticket` of `tenant`, signed with `key`: 42 characters of
-/// lowercase base32.
+/// The token of `ticket` of `tenant` in mail to `recipient`, signed with
+/// `key`: 42 characters of lowercase base32.
 ///
 /// ```
 /// use helpdesk_core::{TenantId, TicketId};
@@ -193,30 +213,37 @@ fn split(address: &str) -> (&str, &str) {
 /// let keys = [ReplyKey::new([1u8; 32])?, ReplyKey::new([2u8; 32])?];
 /// let (tenant, ticket) = (TenantId::from_u128(1), TicketId::from_u128(42));
 /// // Signed with the old key, still read after the new one went first.
-/// let token = reply_token(&keys[1], tenant, ticket);
+/// let token = reply_token(&keys[1], tenant, ticket, "ann@customer.test");
 /// assert_eq!(token.len(), 42);
-/// assert_eq!(verify_reply_token(&token, tenant, &keys), Some(ticket));
-/// assert_eq!(verify_reply_token(&token, tenant, &keys[..1]), None);
+/// assert_eq!(verify_reply_token(&token, tenant, "ann@customer.test", &keys), Some(ticket));
+/// assert_eq!(verify_reply_token(&token, tenant, "ann@customer.test", &keys[..1]), None);
+/// assert_eq!(verify_reply_token(&token, tenant, "bob@customer.test", &keys), None);
 /// # Ok::<(), helpdesk_smtp::SmtpError>(())
 /// ```
-pub fn reply_token(key: &ReplyKey, tenant: TenantId, ticket: TicketId) -> String {
+pub fn reply_token(key: &ReplyKey, tenant: TenantId, ticket: TicketId, recipient: &str) -> String {
     let mut bytes = [0u8; TOKEN_BYTES];
     bytes[..16].copy_from_slice(ticket.as_uuid().as_bytes());
-    let signature = key.mac(tenant, ticket).finalize().into_bytes();
+    let signature = key.mac(tenant, ticket, recipient).finalize().into_bytes();
     bytes[16..].copy_from_slice(&signature[..MAC_BYTES]);
     encode(&bytes)
 }
 
-/// The ticket `token` names, if one of `keys` signed it for `tenant`;
-/// letters' case is ignored. The signature is compared in constant time.
-pub fn verify_reply_token(token: &str, tenant: TenantId, keys: &[ReplyKey]) -> Option<TicketId> {
+/// The ticket `token` names, if one of `keys` signed it for `tenant` in
+/// mail to `sender` (whose letters' case is ignored, as the token's is).
+/// The signature is compared in constant time.
+pub fn verify_reply_token(
+    token: &str,
+    tenant: TenantId,
+    sender: &str,
+    keys: &[ReplyKey],
+) -> Option<TicketId> {
     let bytes = decode(token)?;
     let mut id = [0u8; 16];
     id.copy_from_slice(&bytes[..16]);
     let ticket = TicketId::from_uuid(uuid::Uuid::from_bytes(id));
     keys.iter()
         .any(|key| {
-            key.mac(tenant, ticket)
+            key.mac(tenant, ticket, sender)
                 .verify_truncated_left(&bytes[16..])
                 .is_ok()
         })
@@ -273,24 +300,38 @@ mod tests {
 
     #[test]
     fn tokens_round_trip_and_forgeries_fail() {
+        const ANN: &str = "ann@customer.test";
         let key = ReplyKey::new([9u8; 32]).expect("long enough");
         let tenant = TenantId::from_u128(7);
         for n in [0u128, 1, u128::MAX, 0x0123_4567_89ab_cdef] {
             let ticket = TicketId::from_u128(n);
-            let token = reply_token(&key, tenant, ticket);
+            let token = reply_token(&key, tenant, ticket, ANN);
             assert_eq!(token.len(), TOKEN_LEN);
             assert!(token.bytes().all(|b| ALPHABET.contains(&b)));
             assert_eq!(
-                verify_reply_token(&token, tenant, std::slice::from_ref(&key)),
+                verify_reply_token(&token, tenant, ANN, std::slice::from_ref(&key)),
                 Some(ticket)
             );
+            // Another sender, even one the address only starts or ends
+            // like, is refused.
+            for sender in [
+                "bob@customer.test",
+                "ann@customer.tes",
+                "nn@customer.test",
+                "",
+            ] {
+                assert_eq!(
+                    verify_reply_token(&token, tenant, sender, std::slice::from_ref(&key)),
+                    None
+                );
+            }
             // Every single changed character is refused.
             for i in 0..token.len() {
                 let mut forged = token.clone().into_bytes();
                 forged[i] = if forged[i] == b'a' { b'b' } else { b'a' };
                 let forged = String::from_utf8(forged).expect("ascii");
                 assert_eq!(
-                    verify_reply_token(&forged, tenant, std::slice::from_ref(&key)),
+                    verify_reply_token(&forged, tenant, ANN, std::slice::from_ref(&key)),
                     None
                 );
             }

@@ -64,10 +64,16 @@ async fn a_mail_arrives_with_its_ids_threading_and_loop_guards_byte_for_byte() {
         .and_then(|r| r.strip_suffix('>'))
         .unwrap();
     assert!(address.starts_with("support+"), "{address}");
+    let recipient = sent.to.address.as_deref().unwrap();
     assert_eq!(
-        reply_to().ticket_of(address, sent.tenant),
+        reply_to().ticket_of(address, sent.tenant, recipient),
         Some(sent.ticket),
-        "the reply address leads back to the ticket"
+        "the reply address leads back to the ticket, in a reply from its recipient"
+    );
+    assert_eq!(
+        reply_to().ticket_of(address, sent.tenant, "someone.else@example.test"),
+        None,
+        "and vouches for no one else"
     );
     // The subject's words beyond ASCII are sent as RFC 2047 encoded words.
     let subject = raw_header(raw, "Subject").unwrap();
@@ -395,7 +401,7 @@ async fn a_tickets_mails_thread_under_one_root_and_reply_to_it() {
         let parsed = parse(raw);
         let reply = parsed.reply_to().unwrap().first().unwrap();
         assert_eq!(
-            reply_to().ticket_of(reply.address().unwrap(), tenant),
+            reply_to().ticket_of(reply.address().unwrap(), tenant, "alice@example.test"),
             Some(ticket)
         );
         assert_eq!(

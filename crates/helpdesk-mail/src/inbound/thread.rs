@@ -110,7 +110,8 @@ fn desk_domain(config: &InboundConfig, id: &MessageId) -> bool {
 }
 
 /// The ticket whose signed reply token is in an address the mail was sent
-/// to: the envelope recipient, `Delivered-To`, `To` or `Cc`.
+/// to (the envelope recipient, `Delivered-To`, `To` or `Cc`), signed for the
+/// mail's sender: a token that reached someone else vouches for no one.
 fn by_token(config: &InboundConfig, mail: &Mail, recipient: Option<&str>) -> Option<TicketId> {
     let reply_to = config.reply_to.as_ref()?;
     let delivered = mail.header_values("Delivered-To").map(str::trim);
@@ -119,7 +120,7 @@ fn by_token(config: &InboundConfig, mail: &Mail, recipient: Option<&str>) -> Opt
         .chain(delivered)
         .chain(mail.to().iter().map(|m| m.address()))
         .chain(mail.cc().iter().map(|m| m.address()))
-        .find_map(|address| reply_to.ticket_of(address, config.tenant))
+        .find_map(|address| reply_to.ticket_of(address, config.tenant, mail.from().address()))
 }
 
 /// The ticket of a Message-ID the desk sent or received.
