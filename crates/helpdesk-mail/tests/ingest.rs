@@ -909,6 +909,62 @@ Final-Recipient: rfc822; ann@customer.test\r\nAction: {action}\r\nStatus: {statu
 }
 
 #[tokio::test]
+async fn a_notice_about_mail_the_desk_received_is_no_bounce_of_the_desks() {
+    // Given Ann's ticket, opened by her mail `first@customer.test`, whose
+    // Message-ID anyone copied on it knows.
+    let w = world();
+    let ticket = w.anns_ticket().await;
+
+    // When a delivery failure notice names that mail.
+    let outcome = w
+        .ingest(&dsn("first@customer.test", "failed", "5.1.1"))
+        .await;
+
+    // Then it names no mail the desk sent: ignored, the ticket untouched.
+    assert_eq!(outcome, Outcome::Ignored(Ignored::UnknownBounce));
+    assert_eq!(w.ticket(ticket.id()).await, ticket);
+}
+
+#[tokio::test]
+async fn a_bounce_whose_diagnostic_is_huge_or_holds_nul_is_noted_within_the_limits() {
+    // Given Ann's ticket and the desk's mail to her about it, and a
+    // server's notice whose diagnostic holds a NUL and 200 KB of text.
+    let w = world();
+    let ticket = w.anns_ticket().await;
+    let delivery = helpdesk_engine::DeliveryId::from_uuid(uuid::Uuid::from_u128(79));
+    w.desk
+        .store()
+        .remember_message(TENANT, &MessageId::of_delivery(delivery), ticket.id())
+        .await
+        .unwrap();
+    let sent = format!("{delivery}@{DOMAIN}");
+    let long = "x".repeat(200_000);
+    let raw = String::from_utf8(dsn(&sent, "failed", "5.1.1"))
+        .unwrap()
+        .replace(
+            "Status: 5.1.1\r\n",
+            &format!("Status: 5.1.1\r\nDiagnostic-Code: smtp; 550 no\0such user {long}\r\n"),
+        );
+
+    // When it is ingested, twice.
+    let first = w.ingest(raw.as_bytes()).await;
+    let again = w.ingest(raw.as_bytes()).await;
+
+    // Then the failure is noted once, its note within the desk's limit
+    // and without the NUL.
+    assert!(matches!(first, Outcome::DeliveryFailed { .. }), "{first:?}");
+    assert_eq!(first, again);
+    let after = w.ticket(ticket.id()).await;
+    assert_eq!(
+        after.conversation().count(),
+        ticket.conversation().count() + 1
+    );
+    let note = after.conversation().last().unwrap();
+    assert!(note.body.len() <= w.desk.config().limits.body_max_bytes);
+    assert!(note.body.contains("5.1.1") && !note.body.contains('\0'));
+}
+
+#[tokio::test]
 async fn a_delay_notice_is_noted_as_a_delay_and_a_failure_after_it_as_a_failure() {
     // Given Ann's ticket and the desk's mail to her about it.
     let w = world();

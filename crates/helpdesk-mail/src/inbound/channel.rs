@@ -525,7 +525,10 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         else {
             return Ok(Outcome::Ignored(Ignored::UnknownBounce));
         };
-        let lookup = thread::by_message_id(desk.store(), &self.config, &original)
+        // Only the desk's own mail bounces back to it: a notice naming a
+        // mail the desk received (whose Message-ID anyone copied on it
+        // knows) names no mail of the desk's.
+        let lookup = thread::sent_by_desk(desk.store(), &self.config, &original)
             .await
             .map_err(|e| step.store("find the bounced mail", e))?;
         let Some(ticket) = lookup else {
@@ -542,13 +545,11 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
             .map(|r| {
                 let status = r.status().map(|s| s.to_string()).unwrap_or_default();
                 let diagnostic = r.diagnostic().unwrap_or_default();
-                format!(
+                one_line(&format!(
                     "- {} {status} ({:?}) {diagnostic}",
                     r.address(),
                     r.severity()
-                )
-                .trim_end()
-                .to_string()
+                ))
             })
             .collect();
         let delayed = bounce.is_delay();
@@ -561,6 +562,7 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
             "Delivery {what} for the mail {original}{still}:\n{}",
             lines.join("\n")
         );
+        let body = cut(&body, desk.config().limits.body_max_bytes, "\n[cut]");
         let system = Actor::system(self.config.system, tenant);
         let note = Command::note(keys::comment_of(tenant, step.identity), body);
         desk.execute(keyed(&system, ticket, note, step.identity))
@@ -749,20 +751,30 @@ fn one_line(text: &str) -> String {
 /// when longer (the whole mail is attached as `original.eml`); `(no text)`
 /// when empty.
 fn within(text: &str, max: usize) -> String {
-    const CUT: &str = "\n\n[cut: the whole mail is attached as original.eml]";
-    let text = text.replace('\0', "");
-    let text = text.as_str();
+    let text = cut(
+        text,
+        max,
+        "\n\n[cut: the whole mail is attached as original.eml]",
+    );
     if text.is_empty() {
-        return "(no text)".into();
+        "(no text)".into()
+    } else {
+        text
     }
+}
+
+/// `text` without NUL characters, cut to at most `max` bytes ending in
+/// `note` when longer.
+fn cut(text: &str, max: usize, note: &str) -> String {
+    let text = text.replace('\0', "");
     if text.len() <= max {
-        return text.to_string();
+        return text;
     }
-    let mut end = max.saturating_sub(CUT.len());
+    let mut end = max.saturating_sub(note.len());
     while end > 0 && !text.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}{CUT}", &text[..end])
+    format!("{}{note}", &text[..end])
 }
 
 /// A file name without path separators or control characters.

@@ -137,7 +137,7 @@ pub(crate) async fn by_message_id<S: Store>(
 
 /// A Message-ID the desk made: `<ticket-{id}@domain>` (the thread's root)
 /// or `<{delivery id}@domain>` (one notification), at one of its domains.
-async fn sent_by_desk<S: Store>(
+pub(crate) async fn sent_by_desk<S: Store>(
     store: &S,
     config: &InboundConfig,
     id: &MessageId,
