@@ -158,6 +158,97 @@ async fn the_file_system_store_leaves_no_temporary_file() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
+/// The file `store` keeps `key` in for `tenant`.
+fn kept_file(store: &FsAttachments, tenant: Uuid, key: &AttachmentKey) -> std::path::PathBuf {
+    store
+        .root()
+        .join(tenant.to_string())
+        .join(&key.as_str()[..2])
+        .join(key.as_str())
+}
+
+#[tokio::test]
+async fn a_damaged_or_cut_file_answers_an_error_naming_its_key_not_other_bytes() {
+    // Given two files kept, one with a byte changed on the disk and the
+    // other cut short.
+    let dir = tempfile::tempdir().unwrap();
+    let store = FsAttachments::new(dir.path().join("attachments"));
+    let tenant = Uuid::from_u128(1);
+    let changed = store.put(tenant, b"the invoice, 100 EUR").await.unwrap();
+    let cut = store.put(tenant, b"the contract, 12 pages").await.unwrap();
+    std::fs::write(kept_file(&store, tenant, &changed), b"the invoice, 900 EUR").unwrap();
+    std::fs::write(kept_file(&store, tenant, &cut), b"the contract").unwrap();
+
+    for key in [&changed, &cut] {
+        // When it is read.
+        let error = store.get(tenant, key).await.unwrap_err();
+
+        // Then the error names the operation and the key, and says the
+        // bytes stored are damaged.
+        assert_eq!((error.operation, &error.key), ("get", key));
+        assert!(error.reason.contains("damaged"), "{error}");
+        assert!(error.to_string().contains(key.as_str()), "{error}");
+    }
+}
+
+#[tokio::test]
+async fn putting_the_same_bytes_again_writes_a_damaged_or_cut_file_anew() {
+    // Given two files kept, one with a byte changed on the disk and the
+    // other cut short.
+    let dir = tempfile::tempdir().unwrap();
+    let store = FsAttachments::new(dir.path().join("attachments"));
+    let tenant = Uuid::from_u128(1);
+    let (invoice, contract) = (&b"the invoice, 100 EUR"[..], &b"the contract, 12 pages"[..]);
+    let changed = store.put(tenant, invoice).await.unwrap();
+    let cut = store.put(tenant, contract).await.unwrap();
+    std::fs::write(kept_file(&store, tenant, &changed), b"the invoice, 900 EUR").unwrap();
+    std::fs::write(kept_file(&store, tenant, &cut), b"the contract").unwrap();
+
+    // When the same bytes are put again.
+    assert_eq!(store.put(tenant, invoice).await.unwrap(), changed);
+    assert_eq!(store.put(tenant, contract).await.unwrap(), cut);
+
+    // Then each reads back whole, and no temporary file is left.
+    assert_eq!(
+        store.get(tenant, &changed).await.unwrap().as_deref(),
+        Some(invoice)
+    );
+    assert_eq!(
+        store.get(tenant, &cut).await.unwrap().as_deref(),
+        Some(contract)
+    );
+    assert_eq!(walk(dir.path()).len(), 2, "{:?}", walk(dir.path()));
+}
+
+/// Given a file kept in S3 whose object was replaced by other bytes behind
+/// the store's back, when it is read, then the error names the key and
+/// says the bytes are damaged.
+#[cfg(feature = "s3")]
+#[tokio::test]
+async fn a_damaged_s3_object_answers_an_error_naming_its_key_not_other_bytes() {
+    use object_store::{ObjectStoreExt, PutPayload};
+
+    let bucket = s3_server::bucket();
+    let prefix = s3_server::fresh_prefix();
+    let store = helpdesk_mail::ObjectStoreAttachments::new(bucket.clone(), prefix.clone());
+    let tenant = Uuid::from_u128(1);
+    let key = store.put(tenant, b"the invoice, 100 EUR").await.unwrap();
+    let location = format!("{prefix}/{tenant}/{}/{key}", &key.as_str()[..2]);
+    bucket
+        .put(
+            &object_store::path::Path::from(location),
+            PutPayload::from_static(b"the invoice, 900 EUR"),
+        )
+        .await
+        .unwrap();
+
+    let error = store.get(tenant, &key).await.unwrap_err();
+
+    assert_eq!((error.operation, &error.key), ("get", &key));
+    assert!(error.reason.contains("damaged"), "{error}");
+    assert!(error.to_string().contains(key.as_str()), "{error}");
+}
+
 #[cfg(feature = "sqlite")]
 #[tokio::test]
 async fn a_sqlite_store_creates_nothing_to_read_and_shares_its_files_with_another() {

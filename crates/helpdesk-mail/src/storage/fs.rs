@@ -10,8 +10,10 @@ use super::{AttachmentError, AttachmentKey, AttachmentStore};
 
 /// Keeps attachments as files under a root directory, one directory per
 /// tenant; each file is written to a temporary name, synced, then renamed
-/// into place, and its directory synced, so a reader never sees half a
-/// file and a put that answered survives a crash.
+/// into place, and its directories synced, so a reader never sees half a
+/// file and a put that answered survives a crash. Each read checks the
+/// bytes against their key (their SHA-256), so a damaged file answers an
+/// error, never other bytes; putting the same bytes again writes it anew.
 ///
 /// Files put at once are written together by one thread and made durable
 /// with one round of syncs (group commit): many mails ingested at once do
@@ -71,6 +73,7 @@ impl AttachmentStore for FsAttachments {
         let key = AttachmentKey::of(bytes);
         let start = || fs_batch::start().map_err(|e| format!("start the writer: {e}"));
         let job = |reply| Job {
+            root: self.root.clone(),
             path: self.root.join(key.path(tenant)),
             bytes: bytes.to_vec(),
             reply,
@@ -87,10 +90,23 @@ impl AttachmentStore for FsAttachments {
         tenant: Uuid,
         key: &AttachmentKey,
     ) -> Result<Option<Vec<u8>>, AttachmentError> {
-        match tokio::fs::read(self.root.join(key.path(tenant))).await {
-            Ok(bytes) => Ok(Some(bytes)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(self.error("get", key, e)),
-        }
+        let (path, wanted) = (self.root.join(key.path(tenant)), key.clone());
+        let read = tokio::task::spawn_blocking(move || read_checked(&path, &wanted));
+        read.await
+            .map_err(|e| self.error("get", key, e))?
+            .map_err(|e| self.error("get", key, e))
+    }
+}
+
+/// The bytes of the file at `path`, or none, once checked against `key`:
+/// a file damaged on the disk answers why, never other bytes.
+fn read_checked(path: &Path, key: &AttachmentKey) -> Result<Option<Vec<u8>>, String> {
+    match std::fs::read(path) {
+        Ok(bytes) => match key.check(&bytes) {
+            Ok(()) => Ok(Some(bytes)),
+            Err(damaged) => Err(format!("{}: {damaged}", path.display())),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e.to_string()),
     }
 }

@@ -2,19 +2,23 @@
 //! writes every file waiting, and makes the whole batch durable together.
 //!
 //! A file is durable once its bytes are synced, it is renamed into place,
-//! and the directory holding the new name is synced. Done file by file, each
+//! and the directories from the store's root to it are synced: each holds
+//! the name of the next, and the store may have made them (or another
+//! writer, which stopped before syncing them). Done file by file, each
 //! put pays a journal commit of its own; mails ingested at once would wait
 //! for each other's syncs one after the other. The writer takes the first
 //! file waiting and every other one already queued, writes each to a
 //! temporary name, syncs them, renames them into place, then syncs each
-//! directory that gained a name once, and only then answers every caller.
+//! of their directories once, and only then answers every caller. A file
+//! already in place is checked against the bytes put, and written again
+//! when it is damaged.
 //! While it waits for the disk, new files queue and form the next batch, as
 //! the SQLite store's writer gathers appends.
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
 use std::fs::File;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
 
@@ -30,6 +34,8 @@ const SYNC_THREADS: usize = 8;
 
 /// A file to write: where, what, and whom to answer once it is durable.
 pub(super) struct Job {
+    /// The store's root, under which `path` lies.
+    pub(super) root: PathBuf,
     pub(super) path: PathBuf,
     pub(super) bytes: Vec<u8>,
     pub(super) reply: Reply,
@@ -56,7 +62,7 @@ fn run(jobs: &Receiver<Job>) {
         let written = write_batch(&batch);
         tracing::trace!(
             files = batch.len(),
-            directories = written.directories_synced,
+            directories = written.directories.len(),
             "attachments written and synced"
         );
         for (job, result) in batch.into_iter().zip(written.results) {
@@ -66,18 +72,19 @@ fn run(jobs: &Receiver<Job>) {
     }
 }
 
-/// What writing a batch did: each file's result, in order, and how many
+/// What writing a batch did: each file's result, in order, and the
 /// directories it synced.
 pub(super) struct Written {
     pub(super) results: Vec<Result<(), String>>,
-    pub(super) directories_synced: usize,
+    pub(super) directories: Vec<PathBuf>,
 }
 
 /// Writes every file of `batch` and makes them durable together: each
-/// file's result, in the batch's order. A file already in place counts as
-/// written once its directory is synced (its name may not be durable yet
-/// when another process wrote it and stopped). The same path twice is
-/// written once.
+/// file's result, in the batch's order. A file already in place with the
+/// bytes put counts as written once its directories are synced (its name
+/// may not be durable yet when another process wrote it and stopped); one
+/// that holds other bytes (damaged, cut short) is written again. The same
+/// path twice is written once.
 pub(super) fn write_batch(batch: &[Job]) -> Written {
     let mut results: Vec<Result<(), String>> = vec![Ok(()); batch.len()];
     // The first job of each path, and the temporary file it wrote.
@@ -95,8 +102,14 @@ pub(super) fn write_batch(batch: &[Job]) -> Written {
             continue;
         };
         if job.path.exists() {
-            directories.insert(dir.to_path_buf());
-            continue;
+            if intact(&job.path, &job.bytes) {
+                directories.extend(path_directories(job));
+                continue;
+            }
+            tracing::warn!(
+                file = %job.path.display(),
+                "an attachment file holds other bytes than its key's: writing it again"
+            );
         }
         match temporary(dir, &job.bytes, &mut directories) {
             Ok(file) => pending.push((i, file)),
@@ -115,21 +128,13 @@ pub(super) fn write_batch(batch: &[Job]) -> Written {
         if results[i].is_err() {
             continue;
         }
-        let path = &batch[i].path;
-        match file.persist(path) {
-            Ok(_) => {
-                if let Some(dir) = path.parent() {
-                    directories.insert(dir.to_path_buf());
-                }
-            }
+        match file.persist(&batch[i].path) {
+            Ok(_) => directories.extend(path_directories(&batch[i])),
             Err(e) => results[i] = Err(e.error.to_string()),
         }
     }
     let directories: Vec<PathBuf> = directories.into_iter().collect();
-    let synced = in_parallel(&directories, |dir| {
-        File::open(dir).and_then(|d| d.sync_all())
-    });
-    let directories_synced = synced.len();
+    let synced = in_parallel(&directories, |dir| sync_directory(dir));
     let failed: Vec<(&PathBuf, String)> = directories
         .iter()
         .zip(synced)
@@ -148,8 +153,63 @@ pub(super) fn write_batch(batch: &[Job]) -> Written {
     }
     Written {
         results,
-        directories_synced,
+        directories,
     }
+}
+
+/// Whether the file at `path` holds exactly `bytes` (its length first,
+/// then its bytes, read a piece at a time). One that cannot be read is
+/// not: it is written again.
+fn intact(path: &Path, bytes: &[u8]) -> bool {
+    let Ok(mut file) = File::open(path) else {
+        return false;
+    };
+    if !file
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+    {
+        return false;
+    }
+    let mut piece = vec![0; 64 << 10];
+    let mut rest = bytes;
+    loop {
+        match file.read(&mut piece) {
+            Ok(0) => return rest.is_empty(),
+            Ok(read) => match rest.split_at_checked(read) {
+                Some((expected, after)) if *expected == piece[..read] => rest = after,
+                _ => return false,
+            },
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
+}
+
+/// The directories from the one holding `job`'s file up to the store's
+/// root: each holds the name of the next.
+fn path_directories(job: &Job) -> Vec<PathBuf> {
+    let Some(dir) = job.path.parent() else {
+        return Vec::new();
+    };
+    let mut directories = vec![dir.to_path_buf()];
+    directories.extend(
+        dir.ancestors()
+            .skip(1)
+            .take_while(|above| above.starts_with(&job.root))
+            .map(Path::to_path_buf),
+    );
+    directories
+}
+
+/// Makes the names in the directory `dir` durable (the current directory
+/// for a relative root's empty parent).
+fn sync_directory(dir: &Path) -> io::Result<()> {
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    File::open(dir)?.sync_all()
 }
 
 /// `sync` run on every item, by up to [`SYNC_THREADS`] threads at once:
@@ -231,12 +291,13 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::{Job, write_batch};
-    use std::path::PathBuf;
+    use std::path::Path;
 
-    fn job(path: PathBuf, bytes: &[u8]) -> Job {
+    fn job(root: &Path, file: impl AsRef<Path>, bytes: &[u8]) -> Job {
         let (reply, _) = tokio::sync::oneshot::channel();
         Job {
-            path,
+            root: root.to_path_buf(),
+            path: root.join(file),
             bytes: bytes.to_vec(),
             reply,
         }
@@ -252,13 +313,14 @@ mod tests {
             .map(|i| {
                 let dir = if i % 2 == 0 { "aa" } else { "bb" };
                 job(
-                    root.path().join("t").join(dir).join(format!("{i}")),
+                    root.path(),
+                    Path::new("t").join(dir).join(format!("{i}")),
                     &[i as u8; 100],
                 )
             })
             .collect();
-        batch.push(job(root.path().join("t/aa/0"), &[0; 100]));
-        batch.push(job(root.path().join("blocked/x"), b"nowhere"));
+        batch.push(job(root.path(), "t/aa/0", &[0; 100]));
+        batch.push(job(root.path(), "blocked/x", b"nowhere"));
 
         // When it is written.
         let written = write_batch(&batch);
@@ -272,7 +334,7 @@ mod tests {
         }
         // And the two directories, their parent (new) and the root (which
         // gained it) were each synced once: four syncs for 41 files.
-        assert_eq!(written.directories_synced, 4);
+        assert_eq!(written.directories.len(), 4);
         // And no temporary file is left.
         let names: Vec<_> = std::fs::read_dir(root.path().join("t/aa"))
             .unwrap()
@@ -281,9 +343,35 @@ mod tests {
         assert_eq!(names.len(), 20, "{names:?}");
 
         // When the same batch is written again, everything is in place:
-        // nothing is written, the directories are synced again.
+        // nothing is written, the four directories are synced again.
         let again = write_batch(&batch[..41]);
         assert!(again.results.iter().all(Result::is_ok));
-        assert_eq!(again.directories_synced, 2);
+        assert_eq!(again.directories.len(), 4);
+    }
+
+    #[test]
+    fn every_directory_from_the_root_is_synced_for_files_in_directories_made_by_another() {
+        // Given a file in place, with its directories, written by another
+        // writer that stopped before syncing any of them.
+        let root = tempfile::tempdir().unwrap();
+        let root = root.path().join("files");
+        std::fs::create_dir_all(root.join("t/aa")).unwrap();
+        std::fs::write(root.join("t/aa/kept"), b"kept").unwrap();
+
+        // When a batch puts it again, and a new file beside it.
+        let batch = [
+            job(&root, "t/aa/kept", b"kept"),
+            job(&root, "t/aa/new", b"new"),
+        ];
+        let written = write_batch(&batch);
+
+        // Then both are in place, and each directory holding a name on
+        // their way from the root was synced, once, and none above it.
+        assert!(written.results.iter().all(Result::is_ok));
+        assert_eq!(std::fs::read(root.join("t/aa/new")).unwrap(), b"new");
+        assert_eq!(
+            written.directories,
+            [root.clone(), root.join("t"), root.join("t/aa")]
+        );
     }
 }

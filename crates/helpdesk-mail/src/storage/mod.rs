@@ -10,7 +10,8 @@
 //! [`SqliteAttachments`] keeps them in a SQLite database file (no file per
 //! attachment); with the `object-store` feature, [`ObjectStoreAttachments`]
 //! keeps them in any `object_store` backend (S3 and compatible services,
-//! Azure, GCS).
+//! Azure, GCS), as durably as the backend keeps what it answered (its
+//! local file system does not sync: see [`ObjectStoreAttachments`]).
 
 mod fs;
 mod fs_batch;
@@ -94,6 +95,18 @@ impl AttachmentKey {
         &self.0
     }
 
+    /// Checks that `bytes`, read back under this key, are its content: a
+    /// store answers no other bytes than the key's.
+    pub(crate) fn check(&self, bytes: &[u8]) -> Result<(), Damaged> {
+        if Self::of(bytes) == *self {
+            Ok(())
+        } else {
+            Err(Damaged {
+                length: bytes.len(),
+            })
+        }
+    }
+
     /// Where a tenant's content lives under a store's root:
     /// `{tenant}/{first two digits}/{key}`.
     pub(crate) fn path(&self, tenant: Uuid) -> String {
@@ -105,6 +118,15 @@ impl fmt::Display for AttachmentKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// Bytes read back under a key whose SHA-256 they are not: the copy kept
+/// was changed or cut short after it was put.
+#[derive(Debug, thiserror::Error)]
+#[error("the {length} bytes stored are damaged: their SHA-256 differs from the key")]
+pub(crate) struct Damaged {
+    /// How many bytes were read back.
+    length: usize,
 }
 
 /// Why an attachment store failed.

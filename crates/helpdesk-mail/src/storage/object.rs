@@ -9,12 +9,21 @@ use uuid::Uuid;
 use super::{AttachmentError, AttachmentKey, AttachmentStore};
 
 /// Keeps attachments in any [`ObjectStore`]: S3 and S3-compatible services
-/// (MinIO, Ceph, R2) with this crate's `s3` feature, Azure, GCS, or the
-/// local file system; each file one object under
-/// `{prefix}/{tenant}/{first two digits of its key}/{key}`.
+/// (MinIO, Ceph, R2) with this crate's `s3` feature, Azure or GCS; each
+/// file one object under
+/// `{prefix}/{tenant}/{first two digits of its key}/{key}`. Each read
+/// checks the bytes against their key (their SHA-256), so an object
+/// damaged or replaced answers an error, never other bytes.
 ///
 /// A put answers once the object store has taken the whole file (an S3
-/// `PUT` answered). While the service cannot be reached, `object_store`
+/// `PUT` answered), so it is as durable as the backend makes what it has
+/// answered: S3 and the services like it keep an object durably before
+/// they answer its `PUT`. `object_store`'s `LocalFileSystem` does not: it
+/// writes a temporary file and renames it without syncing either, so a put
+/// that answered may not survive a power loss. Keep attachments on a local
+/// disk with [`FsAttachments`](crate::FsAttachments) (or
+/// `SqliteAttachments`), which sync before they answer; `LocalFileSystem`
+/// is for tests. While the service cannot be reached, `object_store`
 /// retries each request as its `RetryConfig` says (by default up to 10
 /// times within 3 minutes), and an ingest waits for it; a host that would
 /// rather fail fast and offer the mail again later sets a shorter one with
@@ -113,13 +122,22 @@ impl AttachmentStore for ObjectStoreAttachments {
         tenant: Uuid,
         key: &AttachmentKey,
     ) -> Result<Option<Vec<u8>>, AttachmentError> {
-        match self.store.get(&self.location(tenant, key)).await {
-            Ok(found) => {
-                let bytes = found.bytes().await.map_err(|e| self.error("get", key, e))?;
-                Ok(Some(bytes.to_vec()))
-            }
-            Err(object_store::Error::NotFound { .. }) => Ok(None),
-            Err(e) => Err(self.error("get", key, e)),
-        }
+        let location = self.location(tenant, key);
+        let bytes = match self.store.get(&location).await {
+            Ok(found) => found.bytes().await.map_err(|e| self.error("get", key, e))?,
+            Err(object_store::Error::NotFound { .. }) => return Ok(None),
+            Err(e) => return Err(self.error("get", key, e)),
+        };
+        // Hashed off the runtime's threads: a file may be large.
+        let wanted = key.clone();
+        let checked = tokio::task::spawn_blocking(move || match wanted.check(&bytes) {
+            Ok(()) => Ok(bytes.to_vec()),
+            Err(damaged) => Err(format!("{location}: {damaged}")),
+        });
+        let bytes = checked
+            .await
+            .map_err(|e| self.error("get", key, e))?
+            .map_err(|e| self.error("get", key, e))?;
+        Ok(Some(bytes))
     }
 }

@@ -13,7 +13,8 @@
 //! which the next batch writes over; bytes below it are never written
 //! again.
 
-use std::collections::HashSet;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io::{IoSlice, Seek, SeekFrom, Write};
 use std::path::Path;
@@ -150,7 +151,7 @@ impl Pack {
 
     /// Writes `batch` (see the module's documentation): each file's result,
     /// in order. A file whose row is refused (by a trigger, say) fails
-    /// alone; when the pack cannot be written or synced, or the transaction
+    /// alone, with its copies in the batch; when the pack cannot be written or synced, or the transaction
     /// cannot begin or commit, every file does and nothing is indexed.
     pub(super) fn write(&mut self, batch: &[Job]) -> Vec<Result<(), String>> {
         let every = |step: &str, e: &dyn std::fmt::Display| {
@@ -307,7 +308,8 @@ fn place(
     Ok((placed, end))
 }
 
-/// The rows of the placed files of `batch`, and the pack's new `end`.
+/// The rows of the placed files of `batch`, and the pack's new `end`:
+/// each file's result, a copy later in the batch sharing its first's.
 fn index(
     transaction: &Transaction<'_>,
     batch: &[Job],
@@ -315,7 +317,7 @@ fn index(
     end: u64,
 ) -> rusqlite::Result<Vec<Result<(), String>>> {
     let mut insert = transaction.prepare_cached(INSERT)?;
-    let results = batch
+    let mut results: Vec<_> = batch
         .iter()
         .zip(placed)
         .map(|(job, start)| match start {
@@ -331,8 +333,23 @@ fn index(
                 .map_err(|e| e.to_string()),
         })
         .collect();
+    share_with_copies(batch, &mut results);
     set_end(transaction, end)?;
     Ok(results)
+}
+
+/// Gives each file of `batch` put again in it (the same tenant and key)
+/// the result of its first copy, the only one written.
+fn share_with_copies(batch: &[Job], results: &mut [Result<(), String>]) {
+    let mut first = HashMap::new();
+    for (i, job) in batch.iter().enumerate() {
+        match first.entry((job.tenant, &job.key)) {
+            Entry::Vacant(entry) => {
+                entry.insert(i);
+            }
+            Entry::Occupied(entry) => results[i] = results[*entry.get()].clone(),
+        }
+    }
 }
 
 /// Makes the directory entry of the new file at `path` durable.
@@ -468,6 +485,33 @@ mod tests {
         );
         assert_eq!(pack::records_from(&mut pack.file, 0).unwrap().len(), 3);
         assert_eq!(count(&pack, "packed"), 2);
+    }
+
+    #[test]
+    fn a_file_twice_in_a_batch_whose_row_is_refused_fails_both_times() {
+        // Given an index that refuses files over 1,000 bytes.
+        let dir = tempfile::tempdir().unwrap();
+        let mut pack = Pack::open(&dir.path().join("a.db")).unwrap();
+        pack.index
+            .execute_batch(
+                "CREATE TRIGGER refuse BEFORE INSERT ON packed \
+                 WHEN NEW.length > 1000 BEGIN SELECT RAISE(ABORT, 'too big'); END;",
+            )
+            .unwrap();
+
+        // When a batch holds a file too large twice, with a small one
+        // between.
+        let batch = [job(1, &[7; 2_000]), job(1, b"small"), job(1, &[7; 2_000])];
+        let results = pack.write(&batch);
+
+        // Then both copies of the large file fail, as its row was refused,
+        // and only the small one is indexed.
+        for i in [0, 2] {
+            let error = results[i].as_ref().unwrap_err();
+            assert!(error.contains("too big"), "copy {i}: {results:?}");
+        }
+        assert!(results[1].is_ok(), "{results:?}");
+        assert_eq!(count(&pack, "packed"), 1);
     }
 
     #[test]
