@@ -18,6 +18,7 @@ use helpdesk_mail::{
 };
 use helpdesk_smtp::{ReplyKey, ReplyTo};
 use helpdesk_sqlite::SqliteStore;
+use helpdesk_testkit::Observed;
 
 const TENANT: TenantId = TenantId::from_u128(1);
 const OTHER_TENANT: TenantId = TenantId::from_u128(2);
@@ -25,7 +26,9 @@ const DOMAIN: &str = "help.example.com";
 const PASS: &str =
     "Authentication-Results: mx.example.com; dmarc=pass header.from=customer.test\r\n";
 
-type TestDesk = Desk<SqliteStore, NoNotifier, ManualClock>;
+/// A desk on a SQLite file, observed, so that a test can make its appends
+/// fail as a store that went away.
+type TestDesk = Desk<Observed<SqliteStore>, NoNotifier, ManualClock>;
 
 struct World {
     desk: TestDesk,
@@ -49,7 +52,7 @@ fn world_with(adjust: impl FnOnce(&mut InboundConfig)) -> World {
 
 fn world_of(desk_config: DeskConfig, adjust: impl FnOnce(&mut InboundConfig)) -> World {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(dir.path().join("desk.db")).unwrap();
+    let store = Observed::new(SqliteStore::open(dir.path().join("desk.db")).unwrap());
     let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().unwrap());
     let desk = Desk::new(desk_config, store, NoNotifier, clock.clone()).unwrap();
     let reply_to = ReplyTo::new(
@@ -1128,6 +1131,51 @@ async fn a_reply_past_the_reopen_window_opens_a_ticket_that_follows_the_old_one(
     assert_eq!(follows, Some(ticket.id()));
     let new = w.ticket(new).await;
     assert!(new.links().iter().any(|l| l.ticket == ticket.id()));
+}
+
+#[tokio::test]
+async fn a_late_reply_whose_link_failed_is_linked_and_bound_when_offered_again() {
+    // Given Ann's ticket resolved 30 days ago, and a store that fails the
+    // first append linking a ticket.
+    let w = world();
+    let old = w.anns_ticket_resolved_days_ago(30).await;
+    w.desk.store().fail_appends_of("linked", 1);
+
+    // When her late reply is taken in: its ticket opens, its link fails.
+    let failed = w
+        .channel
+        .ingest(&w.desk, &late_reply(), &Arrival::default())
+        .await;
+    assert!(failed.is_err(), "{failed:?}");
+
+    // Then offered again, it is answered as a whole first offer is: its
+    // ticket follows the old one, linked, the mail bound to it, and the
+    // same answer after.
+    let again = w.ingest(&late_reply()).await;
+    let Outcome::Opened {
+        ticket: new,
+        follows,
+        ..
+    } = again
+    else {
+        panic!("{again:?}")
+    };
+    assert_eq!(follows, Some(old.id()));
+    assert!(
+        w.ticket(new)
+            .await
+            .links()
+            .iter()
+            .any(|l| l.ticket == old.id())
+    );
+    let bound = w
+        .desk
+        .store()
+        .ticket_of_message(TENANT, &MessageId::new("late@customer.test").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(bound, Some(new));
+    assert_eq!(w.ingest(&late_reply()).await, again);
 }
 
 #[tokio::test]

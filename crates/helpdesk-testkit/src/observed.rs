@@ -16,7 +16,9 @@ use helpdesk_engine::{CommandId, Store, StoreError};
 /// given: to check what a desk reads, and to replay a workload's appends
 /// against another store or as plain inserts. Loads of chosen tickets can
 /// be made to fail ([`Observed::make_unreadable`]), to check what a host
-/// does with a ticket whose rows cannot be read.
+/// does with a ticket whose rows cannot be read, and appends of a kind of
+/// event ([`Observed::fail_appends_of`]), as a store that goes away between
+/// two of a host's commands.
 ///
 /// ```
 /// use helpdesk_core::Command;
@@ -35,6 +37,8 @@ pub struct Observed<S> {
     loads: AtomicUsize,
     appends: Mutex<Vec<Append>>,
     unreadable: Mutex<HashSet<TicketId>>,
+    /// Appends writing an event of this type fail, this many times more.
+    failing: Mutex<Option<(&'static str, usize)>>,
 }
 
 impl<S> Observed<S> {
@@ -45,6 +49,7 @@ impl<S> Observed<S> {
             loads: AtomicUsize::new(0),
             appends: Mutex::new(Vec::new()),
             unreadable: Mutex::new(HashSet::new()),
+            failing: Mutex::new(None),
         }
     }
 
@@ -109,6 +114,47 @@ impl<S> Observed<S> {
             .extend(tickets);
     }
 
+    /// The next `times` appends that write an event of type `event` (its
+    /// [`type_name`](helpdesk_core::Change::type_name), such as `"linked"`)
+    /// fail as a backend that went away would, writing nothing.
+    ///
+    /// ```
+    /// use helpdesk_core::Command;
+    /// use helpdesk_engine::{DeskError, MemoryStore, Request};
+    /// use helpdesk_testkit::{Fixture, Observed};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let f = Fixture::new(Observed::new(MemoryStore::new()));
+    /// let id = f.open("Printer jams").await;
+    /// f.store().fail_appends_of("tagged", 1);
+    /// let tag = Command::Tag { tag: "printer".into() };
+    /// let request = || Request::new(f.agent.clone(), id, tag.clone());
+    /// let failed = f.desk.execute(request()).await;
+    /// assert!(matches!(failed, Err(DeskError::Store(_))), "{failed:?}");
+    /// assert!(f.desk.execute(request()).await.is_ok(), "once only");
+    /// # });
+    /// ```
+    pub fn fail_appends_of(&self, event: &'static str, times: usize) {
+        *self.failing.lock().unwrap_or_else(PoisonError::into_inner) = Some((event, times));
+    }
+
+    /// Whether `append` is to fail, counting it when it is.
+    fn fails(&self, append: &Append) -> bool {
+        let mut failing = self.failing.lock().unwrap_or_else(PoisonError::into_inner);
+        match failing.as_mut() {
+            Some((event, times))
+                if *times > 0
+                    && append
+                        .events
+                        .iter()
+                        .any(|stored| stored.event.change.type_name() == *event) =>
+            {
+                *times -= 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Every ticket loads again ([`Observed::make_unreadable`]).
     pub fn make_readable(&self) {
         self.unreadable
@@ -153,6 +199,12 @@ impl<S: Store> Store for Observed<S> {
     }
 
     async fn append(&self, append: Append) -> Result<Appended, StoreError> {
+        if self.fails(&append) {
+            return Err(StoreError::backend(
+                "observed",
+                std::io::Error::other("appends made to fail by the test"),
+            ));
+        }
         self.appends
             .lock()
             .unwrap_or_else(PoisonError::into_inner)

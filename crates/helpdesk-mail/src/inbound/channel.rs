@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use helpdesk_core::{
     Actor, AttachmentRef, Change, Channel, Command, CommentId, Link, LinkKind, NewTicket, Role,
-    StatusCategory, Ticket, TicketId, Visibility, Vouched,
+    StatusCategory, Ticket, TicketId, TicketNumber, Visibility, Vouched,
 };
 use helpdesk_engine::store::MessageId;
 use helpdesk_engine::{Clock, CommandId, Desk, Notifier, Request, Store};
@@ -176,8 +176,16 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                     follows,
                 });
             }
+            // Opened, but not bound: its link to the older ticket its
+            // thread names, which carries the binding, was not written.
+            // Written now; the ticket is not opened again (the mail's
+            // bytes, and so its files, may differ from the first offer's).
+            let follows = match follows {
+                Some(older) => Some(older),
+                None => self.older_named(desk, &mail, arrival, own, &step).await?,
+            };
             return self
-                .open(desk, &mail, raw, &key, known, &from, follows, &step)
+                .follow(desk, own, ticket.number(), follows, &key, &step)
                 .await;
         }
         let named = thread::named(
@@ -491,24 +499,90 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
             .await
             .map_err(|e| step.desk("open the ticket", e))?;
         let number = executed.ticket.as_ref().and_then(Ticket::number);
-        if let Some(old) = follows {
-            let system = Actor::system(self.config.system, tenant);
-            let link = Command::Link {
-                link: Link {
-                    kind: LinkKind::Related,
-                    ticket: old,
-                },
-            };
-            let key_of_link = follows_key(step.identity);
-            desk.execute(keyed(&system, ticket, link, &key_of_link).with_message(key.clone()))
-                .await
-                .map_err(|e| step.desk("link the older ticket", e))?;
+        match follows {
+            Some(_) => self.follow(desk, ticket, number, follows, key, step).await,
+            None => Ok(Outcome::Opened {
+                ticket,
+                number,
+                follows,
+            }),
+        }
+    }
+
+    /// Links the mail's ticket `own` to the older ticket it `follows`,
+    /// binding the mail in the link's append; with no older ticket, binds
+    /// the mail alone.
+    async fn follow<S: Store, N: Notifier, C: Clock>(
+        &self,
+        desk: &Desk<S, N, C>,
+        own: TicketId,
+        number: Option<TicketNumber>,
+        follows: Option<TicketId>,
+        key: &MessageId,
+        step: &Step<'_>,
+    ) -> Result<Outcome, IngestError> {
+        let tenant = self.config.tenant;
+        match follows {
+            Some(older) => {
+                let system = Actor::system(self.config.system, tenant);
+                let link = Command::Link {
+                    link: Link {
+                        kind: LinkKind::Related,
+                        ticket: older,
+                    },
+                };
+                let key_of_link = follows_key(step.identity);
+                desk.execute(keyed(&system, own, link, &key_of_link).with_message(key.clone()))
+                    .await
+                    .map_err(|e| step.desk("link the older ticket", e))?;
+            }
+            None => {
+                let store = desk.store();
+                store
+                    .remember_message(tenant, key, own)
+                    .await
+                    .map_err(|e| step.store("bind the mail to its ticket", e))?;
+            }
         }
         Ok(Outcome::Opened {
-            ticket,
+            ticket: own,
             number,
             follows,
         })
+    }
+
+    /// The ticket other than `own` that the mail's thread names, once
+    /// merges are followed: the older ticket a mail that opened `own`
+    /// follows.
+    async fn older_named<S: Store, N: Notifier, C: Clock>(
+        &self,
+        desk: &Desk<S, N, C>,
+        mail: &Mail,
+        arrival: &Arrival,
+        own: TicketId,
+        step: &Step<'_>,
+    ) -> Result<Option<TicketId>, IngestError> {
+        let named = thread::named(
+            desk.store(),
+            &self.config,
+            mail,
+            arrival.recipient.as_deref(),
+        )
+        .await
+        .map_err(|e| step.store("thread the mail", e))?;
+        let Some(thread) = named else {
+            return Ok(None);
+        };
+        let ticket = desk
+            .store()
+            .load(self.config.tenant, thread.named.ticket())
+            .await
+            .map_err(|e| step.store("load the named ticket", e))?;
+        let Some(ticket) = ticket else {
+            return Ok(None);
+        };
+        let older = self.follow_merges(desk, ticket, step).await?.id();
+        Ok((older != own).then_some(older))
     }
 
     /// Notes a delivery failure on the ticket whose mail bounced.
