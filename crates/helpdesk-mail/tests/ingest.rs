@@ -1338,6 +1338,44 @@ async fn a_runaway_sender_is_stopped_after_its_rate() {
 }
 
 #[tokio::test]
+async fn mail_forged_in_anns_name_or_failing_to_open_never_uses_up_her_rate() {
+    // Given a mailbox opening at most one ticket an hour per sender.
+    let dir = tempfile::tempdir().unwrap();
+    let w = world();
+    let channel = MailChannel::new(
+        w.channel.config().clone(),
+        FsAttachments::new(dir.path()),
+        NoSenders,
+    )
+    .with_rate(1, Duration::from_secs(3600));
+    let ingest = |id: &str, headers: &str| {
+        let raw = mail("ann@customer.test", id, "Printer", headers, "It jams.\r\n");
+        let channel = &channel;
+        let desk = &w.desk;
+        async move { channel.ingest(desk, &raw, &Arrival::default()).await }
+    };
+
+    // When a mail forged in Ann's name (no server vouches for it) opens a
+    // ticket, and her own mail's open fails once, as a store gone away.
+    let forged = ingest("forged@evil.test", "").await.unwrap();
+    w.desk.store().fail_appends_of("opened", 1);
+    let failed = ingest("ann-1@customer.test", PASS).await;
+
+    // Then neither counts against her: her mail offered again opens her
+    // ticket, and only her next one is held back.
+    assert!(matches!(forged, Outcome::Opened { .. }), "{forged:?}");
+    assert!(failed.is_err(), "{failed:?}");
+    let opened = ingest("ann-1@customer.test", PASS).await.unwrap();
+    assert!(matches!(opened, Outcome::Opened { .. }), "{opened:?}");
+    assert_eq!(
+        ingest("ann-2@customer.test", PASS).await.unwrap(),
+        Outcome::Ignored(Ignored::RateLimited {
+            address: "ann@customer.test".into()
+        })
+    );
+}
+
+#[tokio::test]
 async fn a_mail_whose_text_holds_nul_characters_opens_a_ticket_and_replies_without_them() {
     // Given Ann's ticket, and a new mail and a reply whose texts hold NUL
     // characters (the desk refuses them in any text it keeps).

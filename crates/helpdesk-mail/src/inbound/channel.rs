@@ -82,6 +82,9 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
     }
 
     /// The channel with at most `max` new tickets per sender in `window`.
+    /// Mail no one vouches for is counted apart from the same address's
+    /// vouched mail, so mail forged in a person's name never uses up what
+    /// their own may open; a mail whose ticket did not open does not count.
     pub fn with_rate(mut self, max: usize, window: Duration) -> Self {
         self.rate = Some(SenderRate::new(max, window));
         self
@@ -118,6 +121,7 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
             key: &key,
             identity: &identity,
             no_auto_response: false,
+            vouched: false,
         };
         let from = mail.from().address().to_string();
         if self.config.is_own_address(&from) {
@@ -140,8 +144,8 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         // Only a sender the receiving server vouched for may silence what
         // the desk tells them: a forged `From` with `X-Loop` would
         // otherwise open a ticket in someone's name unseen.
-        step.no_auto_response =
-            automation.suppress_auto_response() && self.authenticated(&mail, arrival);
+        step.vouched = self.authenticated(&mail, arrival);
+        step.no_auto_response = automation.suppress_auto_response() && step.vouched;
         let tenant = self.config.tenant;
         // A person who released the mail takes in a sender the host does
         // not know, as the channel's `UnknownSenders::Accept` does.
@@ -227,9 +231,7 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                     // A ticket of its own: the named one is left alone.
                     (Some(Release::NewTicket), _) => false,
                     (_, Named::Token(_)) | (Some(Release::Vouched), _) => true,
-                    (None, Named::MessageId(_) | Named::Tag(_)) => {
-                        self.authenticated(&mail, arrival)
-                    }
+                    (None, Named::MessageId(_) | Named::Tag(_)) => step.vouched,
                 };
                 let actor = participant(&ticket, known.as_ref(), &from);
                 match (vouched, actor) {
@@ -465,15 +467,63 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
             .await
             .map_err(|e| step.store("look for the mail's ticket", e))?
             .is_some();
-        if !opened_before {
-            if let Some(rate) = &self.rate {
-                if !rate.admit(from, desk.clock().now()) {
+        // A sender nothing vouches for counts apart: mail forged in a
+        // person's name never uses up what their own mail may open.
+        let rated = match step.vouched {
+            true => from.to_string(),
+            false => format!("{from} (not vouched for)"),
+        };
+        let now = desk.clock().now();
+        let admitted = match &self.rate {
+            Some(rate) if !opened_before => {
+                if !rate.admit(&rated, now) {
                     return Ok(Outcome::Ignored(Ignored::RateLimited {
                         address: from.to_string(),
                     }));
                 }
+                Some(rate)
             }
+            _ => None,
+        };
+        let opened = self
+            .open_ticket(desk, mail, raw, key, &actor, from, ticket, follows, step)
+            .await;
+        let number = match (opened, admitted) {
+            (Ok(number), _) => number,
+            // A mail whose ticket did not open is offered again: it counts
+            // once its ticket opens.
+            (Err(e), Some(rate)) => {
+                rate.forget(&rated, now);
+                return Err(e);
+            }
+            (Err(e), None) => return Err(e),
+        };
+        match follows {
+            Some(_) => self.follow(desk, ticket, number, follows, key, step).await,
+            None => Ok(Outcome::Opened {
+                ticket,
+                number,
+                follows,
+            }),
         }
+    }
+
+    /// Opens the mail's ticket `ticket` for `actor`, with the mail's files,
+    /// bound to the mail unless it follows an older ticket (whose link
+    /// binds it); answers the ticket's number.
+    #[allow(clippy::too_many_arguments)]
+    async fn open_ticket<S: Store, N: Notifier, C: Clock>(
+        &self,
+        desk: &Desk<S, N, C>,
+        mail: &Mail,
+        raw: &[u8],
+        key: &MessageId,
+        actor: &Actor,
+        from: &str,
+        ticket: TicketId,
+        follows: Option<TicketId>,
+        step: &Step<'_>,
+    ) -> Result<Option<TicketNumber>, IngestError> {
         let limits = &desk.config().limits;
         let subject = one_line(&ticket_subject(mail.subject().unwrap_or_default()));
         let subject: String = subject.chars().take(limits.subject_max_chars).collect();
@@ -489,7 +539,7 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         }
         let vouched = Vouched::new().requester_email(from).channel(Channel::Email);
         let mut open = step
-            .sent(keyed(&actor, ticket, Command::Open(new), step.identity))
+            .sent(keyed(actor, ticket, Command::Open(new), step.identity))
             .vouched(vouched);
         if follows.is_none() {
             open = open.with_message(key.clone());
@@ -498,15 +548,7 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
             .execute(open)
             .await
             .map_err(|e| step.desk("open the ticket", e))?;
-        let number = executed.ticket.as_ref().and_then(Ticket::number);
-        match follows {
-            Some(_) => self.follow(desk, ticket, number, follows, key, step).await,
-            None => Ok(Outcome::Opened {
-                ticket,
-                number,
-                follows,
-            }),
-        }
+        Ok(executed.ticket.as_ref().and_then(Ticket::number))
     }
 
     /// Links the mail's ticket `own` to the older ticket it `follows`,
@@ -871,6 +913,9 @@ struct Step<'a> {
     /// ([`Automation::suppress_auto_response`]) and its sender is vouched
     /// for.
     no_auto_response: bool,
+    /// Whether the host or a trusted server vouched for the `From`
+    /// address ([`MailChannel::authenticated`]).
+    vouched: bool,
 }
 
 impl Step<'_> {

@@ -63,4 +63,31 @@ impl SenderRate {
         times.push_back(now);
         true
     }
+
+    /// Takes back one ticket `sender` was admitted at `at` that did not
+    /// open, so that offering its mail again is not held back by it.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use chrono::{TimeZone, Utc};
+    /// use helpdesk_mail::SenderRate;
+    ///
+    /// let rate = SenderRate::new(1, Duration::from_secs(3600));
+    /// let nine = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    /// assert!(rate.admit("ann@example.com", nine));
+    /// rate.forget("Ann@example.com", nine);
+    /// assert!(rate.admit("ann@example.com", nine));
+    /// assert!(!rate.admit("ann@example.com", nine));
+    /// ```
+    pub fn forget(&self, sender: &str, at: DateTime<Utc>) {
+        let mut opened = self
+            .opened
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(times) = opened.get_mut(&sender.to_ascii_lowercase()) {
+            if let Some(last) = times.iter().rposition(|t| *t == at) {
+                times.remove(last);
+            }
+        }
+    }
 }
