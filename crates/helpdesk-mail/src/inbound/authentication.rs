@@ -46,7 +46,7 @@ impl Authentication {
     ) -> Self {
         let Some(header) = headers.into_iter().find(|header| {
             let id = authserv_id(header);
-            trusted.iter().any(|t| t.eq_ignore_ascii_case(id))
+            trusted.iter().any(|t| t.eq_ignore_ascii_case(&id))
         }) else {
             return Self::Absent;
         };
@@ -62,47 +62,108 @@ impl Authentication {
 }
 
 /// One `method=result property=value ...` clause.
-struct MethodResult<'a> {
-    method: &'a str,
-    value: &'a str,
-    properties: Vec<(&'a str, &'a str)>,
+struct MethodResult {
+    method: String,
+    value: String,
+    properties: Vec<(String, String)>,
 }
 
-impl<'a> MethodResult<'a> {
-    fn property(&self, name: &str) -> Option<&'a str> {
+impl MethodResult {
+    fn property(&self, name: &str) -> Option<&str> {
         self.properties
             .iter()
             .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| *value)
+            .map(|(_, value)| value.as_str())
     }
 }
 
-/// The authserv-id: the header's first token, before any `;` or space.
-fn authserv_id(header: &str) -> &str {
-    header
-        .split(|c: char| c == ';' || c.is_whitespace())
-        .find(|token| !token.is_empty())
-        .unwrap_or("")
+/// The authserv-id: the header's first word.
+fn authserv_id(header: &str) -> String {
+    clauses(header)
+        .into_iter()
+        .next()
+        .and_then(|words| words.into_iter().next())
+        .unwrap_or_default()
 }
 
-/// The clauses after the authserv-id, with comments `( ... )` dropped.
-fn results(header: &str) -> impl Iterator<Item = MethodResult<'_>> {
-    header.split(';').skip(1).filter_map(|clause| {
-        let mut words = clause
-            .split_whitespace()
-            .filter(|w| !w.starts_with('(') && !w.ends_with(')'));
-        let (method, value) = words.next()?.split_once('=')?;
-        let method = method.split('/').next().unwrap_or(method);
+/// The clauses after the authserv-id.
+fn results(header: &str) -> impl Iterator<Item = MethodResult> {
+    clauses(header).into_iter().skip(1).filter_map(|words| {
+        let mut words = words.into_iter();
+        let first = words.next()?;
+        let (method, value) = first.split_once('=')?;
+        let method = method.split('/').next().unwrap_or(method).to_string();
         let properties = words
-            .filter_map(|w| w.split_once('='))
-            .map(|(k, v)| (k, v.trim_matches('"')))
+            .filter_map(|w| {
+                let (k, v) = w.split_once('=')?;
+                Some((k.to_string(), v.trim_matches('"').to_string()))
+            })
             .collect();
         Some(MethodResult {
             method,
-            value,
+            value: value.to_string(),
             properties,
         })
     })
+}
+
+/// The header's clauses (separated by `;`), each a list of words, read as
+/// RFC 8601's grammar (RFC 5322's lexicon) reads them: a comment `( ... )`,
+/// nested and with `\` escapes, separates words and is dropped; a quoted
+/// string `"..."`, with `\` escapes, belongs to its word whatever it holds.
+/// So a `;`, `dmarc=pass` or `header.from=` inside a comment or a quoted
+/// local part (which a server copies from the envelope the sender chose)
+/// is never read as a clause of the server's.
+fn clauses(header: &str) -> Vec<Vec<String>> {
+    fn end(word: &mut String, words: &mut Vec<String>) {
+        if !word.is_empty() {
+            words.push(std::mem::take(word));
+        }
+    }
+    let (mut clauses, mut words, mut word) = (Vec::new(), Vec::new(), String::new());
+    let mut chars = header.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '(' => {
+                end(&mut word, &mut words);
+                let mut depth = 1;
+                while depth > 0 {
+                    match chars.next() {
+                        Some('\\') => {
+                            chars.next();
+                        }
+                        Some('(') => depth += 1,
+                        Some(')') => depth -= 1,
+                        Some(_) => {}
+                        None => break,
+                    }
+                }
+            }
+            '"' => {
+                word.push('"');
+                loop {
+                    match chars.next() {
+                        Some('\\') => word.extend(chars.next()),
+                        Some('"') => {
+                            word.push('"');
+                            break;
+                        }
+                        Some(c) => word.push(c),
+                        None => break,
+                    }
+                }
+            }
+            ';' => {
+                end(&mut word, &mut words);
+                clauses.push(std::mem::take(&mut words));
+            }
+            c if c.is_whitespace() => end(&mut word, &mut words),
+            c => word.push(c),
+        }
+    }
+    end(&mut word, &mut words);
+    clauses.push(words);
+    clauses
 }
 
 #[cfg(test)]
@@ -132,6 +193,31 @@ mod tests {
         ];
         assert_eq!(
             Authentication::of(headers, &TRUSTED, "bank.test"),
+            Authentication::Pass
+        );
+    }
+
+    #[test]
+    fn a_pass_inside_a_quoted_string_or_a_comment_is_no_clause() {
+        // Given the real verdict, a DMARC failure, after text the sender
+        // chose: a quoted envelope local part and a comment holding `;`
+        // and a pass for the forged domain.
+        let headers = [
+            "mx.example.com; spf=pass smtp.mailfrom=\"x;dmarc=pass header.from=bank.test y\"@attacker.test; dmarc=fail header.from=bank.test",
+            "mx.example.com; spf=pass (sender \"x;dmarc=pass header.from=bank.test\" permitted; dmarc=pass header.from=bank.test) smtp.mailfrom=attacker.test; dmarc=fail header.from=bank.test",
+            "mx.example.com; spf=pass (nested (a; dmarc=pass header.from=bank.test) and \\) escaped; dmarc=pass header.from=bank.test) smtp.mailfrom=attacker.test; dmarc=fail header.from=bank.test",
+        ];
+        for header in headers {
+            assert_eq!(
+                Authentication::of([header], &TRUSTED, "bank.test"),
+                Authentication::NotPassed,
+                "{header}"
+            );
+        }
+        // A pass with its comments and a quoted value still counts.
+        let pass = "mx.example.com; dmarc=pass (p=reject; dis=none) header.from=\"bank.test\"";
+        assert_eq!(
+            Authentication::of([pass], &TRUSTED, "bank.test"),
             Authentication::Pass
         );
     }
