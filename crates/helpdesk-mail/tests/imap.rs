@@ -1,8 +1,12 @@
 //! The IMAP source against a real Dovecot: each message handed over once,
 //! filed by its outcome, woken by IDLE, over plain IMAP, STARTTLS and
 //! implicit TLS, on servers with and without IDLE and MOVE; a move that
-//! failed retried without handing the mail over again, and UIDs forgotten
-//! when the mailbox is another one under the same name.
+//! failed retried without handing the mail over again (nor copying it
+//! again), UIDs forgotten when the mailbox is another one under the same
+//! name, every command bounded by the timeout (through a proxy that goes
+//! silent), a plain EXPUNGE without UIDPLUS, mail announced during a poll
+//! not left waiting for the next IDLE, and messages too large or
+//! unreadable filed as failed instead of holding up the rest.
 #![allow(clippy::unwrap_used)]
 
 mod imap_server;
@@ -10,8 +14,9 @@ mod imap_server;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use helpdesk_mail::{Handled, ImapError, ImapSecurity, ImapSource, PollReport};
-use imap_server::{Dovecot, mail, message_id_of};
+use helpdesk_mail::{Handled, ImapError, ImapOptions, ImapSecurity, ImapSource, PollReport};
+use imap_server::proxy::Proxy;
+use imap_server::{Dovecot, RFC_3501, mail, message_id_of};
 
 /// Polls once, recording the Message-ID line of each message handed over
 /// and failing those whose id contains "fail".
@@ -37,7 +42,7 @@ async fn poll(source: &mut ImapSource) -> (PollReport, Vec<String>) {
     (report, seen)
 }
 
-async fn filed_once_by_outcome(server: &Dovecot) {
+async fn filed_once_by_outcome(server: &Dovecot, options: ImapOptions) {
     // Given three mails waiting, the second of which the handler fails.
     for id in [
         "one@example.com",
@@ -46,7 +51,7 @@ async fn filed_once_by_outcome(server: &Dovecot) {
     ] {
         server.deliver("INBOX", &mail(id));
     }
-    let mut source = ImapSource::connect(server.options()).await.unwrap();
+    let mut source = ImapSource::connect(options).await.unwrap();
 
     // When the source polls twice.
     let (first, seen) = poll(&mut source).await;
@@ -65,7 +70,8 @@ async fn filed_once_by_outcome(server: &Dovecot) {
         first,
         PollReport {
             processed: 2,
-            failed: 1
+            failed: 1,
+            rejected: 0
         }
     );
     assert_eq!(second, PollReport::default());
@@ -81,7 +87,7 @@ async fn filed_once_by_outcome(server: &Dovecot) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_message_is_handed_over_once_and_moved_by_its_outcome() {
     let server = Dovecot::start(true);
-    filed_once_by_outcome(&server).await;
+    filed_once_by_outcome(&server, server.options()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -132,7 +138,66 @@ async fn a_mailbox_past_a_batch_is_handed_over_in_order_and_filed_by_outcome() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_without_move_gets_copy_delete_and_expunge() {
     let server = Dovecot::start(false);
-    filed_once_by_outcome(&server).await;
+    filed_once_by_outcome(&server, server.options()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_without_move_or_uidplus_gets_a_plain_expunge() {
+    // Given a server with neither MOVE nor UIDPLUS, which refuses UID
+    // EXPUNGE as such a server would (Dovecot answers it regardless).
+    let server = Dovecot::start_with(Some(RFC_3501), "");
+    let proxy = Proxy::start(server.port).await;
+    proxy.refuse("UID EXPUNGE", "BAD", usize::MAX);
+    let mut options = server.options();
+    options.port = proxy.port;
+
+    // When the source polls three mails, one failing, twice; and once
+    // more after a fourth arrives.
+    filed_once_by_outcome(&server, options.clone()).await;
+    server.deliver("INBOX", &mail("four@example.com"));
+    let mut source = ImapSource::connect(options).await.unwrap();
+    let (report, seen) = poll(&mut source).await;
+
+    // Then every mail was handed over once and filed once by its outcome
+    // (above), the fourth too, with a plain EXPUNGE, never a UID EXPUNGE.
+    assert_eq!((report.processed, seen.len()), (1, 1));
+    assert!(server.message_ids("INBOX").is_empty());
+    assert_eq!(server.message_ids("Processed").len(), 3);
+    let sent = proxy.commands();
+    assert!(sent.iter().any(|c| c == "EXPUNGE"), "{sent:?}");
+    assert!(
+        !sent.iter().any(|c| c.starts_with("UID EXPUNGE")),
+        "{sent:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_copied_before_its_expunge_failed_is_not_copied_again() {
+    // Given a server without MOVE whose first UID EXPUNGE fails.
+    let server = Dovecot::start(false);
+    let proxy = Proxy::start(server.port).await;
+    proxy.refuse("UID EXPUNGE", "NO", 1);
+    let mut options = server.options();
+    options.port = proxy.port;
+    for id in ["one@example.com", "two@example.com"] {
+        server.deliver("INBOX", &mail(id));
+    }
+
+    // When the source polls, the move failing after the copy, and again.
+    let mut source = ImapSource::connect(options).await.unwrap();
+    let first = source.poll(|_| async { Handled::Processed }).await;
+    let (second, again) = poll(&mut source).await;
+
+    // Then the second poll only expunged: each mail is in Processed once,
+    // and none was handed over again.
+    assert!(first.is_err(), "{first:?}");
+    assert_eq!(second, PollReport::default());
+    assert!(again.is_empty(), "{again:?}");
+    assert!(server.message_ids("INBOX").is_empty());
+    assert_eq!(
+        server.message_ids("Processed"),
+        ["<one@example.com>", "<two@example.com>"]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -158,6 +223,56 @@ async fn idle_wakes_the_source_when_mail_arrives() {
     let (report, seen) = poll(&mut source).await;
     assert_eq!(report.processed, 1);
     assert_eq!(seen, ["late@example.com"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_announced_during_a_poll_ends_the_next_wait_at_once() {
+    // Given a source with a renewal far beyond the test's patience, and a
+    // mail that arrives while the poll handles another (so the server
+    // announces it in the answer to the poll's move).
+    let server = Dovecot::start(true);
+    server.deliver("INBOX", &mail("first@example.com"));
+    let mut options = server.options();
+    options.idle = Duration::from_secs(600);
+    let mut source = ImapSource::connect(options).await.unwrap();
+    let report = source
+        .poll(|_| {
+            server.deliver("INBOX", &mail("second@example.com"));
+            async { Handled::Processed }
+        })
+        .await
+        .unwrap();
+    assert_eq!(report.processed, 1);
+
+    // When the source waits for new mail.
+    let waited = tokio::time::timeout(Duration::from_secs(10), source.wait()).await;
+
+    // Then the wait ends at once, and the next poll fetches the mail.
+    waited
+        .expect("the wait missed mail announced before it")
+        .unwrap();
+    let (report, seen) = poll(&mut source).await;
+    assert_eq!(report.processed, 1);
+    assert_eq!(seen, ["second@example.com"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_ends_after_its_renewal_time_despite_the_servers_keepalives() {
+    // Given a server that says it is still there every second while idling,
+    // and a source that renews its IDLE every three.
+    let server = Dovecot::start_with(None, "imap_idle_notify_interval = 1 secs");
+    let mut options = server.options();
+    options.idle = Duration::from_secs(3);
+    let mut source = ImapSource::connect(options).await.unwrap();
+
+    // When it waits on an empty mailbox.
+    let started = tokio::time::Instant::now();
+    let waited = tokio::time::timeout(Duration::from_secs(15), source.wait()).await;
+
+    // Then the wait ends after the renewal time, and the source polls on.
+    waited.expect("the IDLE outlived its renewal time").unwrap();
+    assert!(started.elapsed() >= Duration::from_secs(3));
+    assert_eq!(poll(&mut source).await.0, PollReport::default());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -383,14 +498,16 @@ async fn mail_fetched_from_imap_becomes_tickets_and_replies_once() {
         first,
         PollReport {
             processed: 3,
-            failed: 0
+            failed: 0,
+            rejected: 0
         }
     );
     assert_eq!(
         second,
         PollReport {
             processed: 3,
-            failed: 0
+            failed: 0,
+            rejected: 0
         }
     );
     let feed = desk.store().feed(None, 1000).await.unwrap();
@@ -406,4 +523,177 @@ async fn mail_fetched_from_imap_becomes_tickets_and_replies_once() {
     assert_eq!(replies, 1);
     assert_eq!(server.message_ids("Processed").len(), 6);
     assert!(server.message_ids("INBOX").is_empty());
+}
+
+/// Polls `server` through a proxy that goes silent `bytes` bytes into its
+/// answer to the command naming `words`, with a timeout of a second; the
+/// poll's outcome, or `None` when it did not end within ten seconds.
+async fn poll_frozen_at(
+    server: &Dovecot,
+    words: &str,
+    bytes: usize,
+) -> Option<Result<PollReport, ImapError>> {
+    let proxy = Proxy::start(server.port).await;
+    let mut options = server.options();
+    options.port = proxy.port;
+    options.timeout = Duration::from_secs(1);
+    let mut source = ImapSource::connect(options).await.unwrap();
+    proxy.freeze_after(words, bytes);
+    let polled = source.poll(|_| async { Handled::Processed });
+    let outcome = tokio::time::timeout(Duration::from_secs(10), polled).await;
+    // Then the source recovers on a connection that answers.
+    if outcome.is_ok() {
+        let (report, _) = poll(&mut source).await;
+        assert_eq!(report.failed, 0);
+    }
+    outcome.ok()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_poll_command_is_bounded_by_the_timeout() {
+    for (extensions, words, bytes, step) in [
+        (true, "NOOP", 0, "NOOP"),
+        (true, "UID SEARCH", 0, "UID SEARCH"),
+        (true, "RFC822.SIZE", 0, "UID FETCH"),
+        // Partway through the message's bytes.
+        (true, "BODY.PEEK[]", 60, "UID FETCH"),
+        (true, "UID MOVE", 0, "UID MOVE"),
+        (false, "UID COPY", 0, "UID COPY"),
+        (false, "UID STORE", 0, "UID STORE"),
+        (false, "UID EXPUNGE", 0, "UID EXPUNGE"),
+    ] {
+        // Given a mail waiting, and a connection that goes silent in the
+        // answer to one of the poll's commands.
+        let server = Dovecot::start(extensions);
+        server.deliver("INBOX", &mail("stuck@example.com"));
+
+        // When the source polls with a timeout of a second.
+        let outcome = poll_frozen_at(&server, words, bytes).await;
+
+        // Then the poll ends in a timeout naming the command, and the next
+        // one files the mail.
+        let Some(Err(ImapError::Timeout { step: named, .. })) = outcome else {
+            panic!("a silence in the answer to {words}: {outcome:?}");
+        };
+        assert_eq!(named, step);
+        assert!(server.message_ids("INBOX").is_empty(), "{words}");
+        let mut filed = server.message_ids("Processed");
+        if words == "UID COPY" {
+            // A copy whose answer never came may have been made: it is
+            // made again rather than the mail risked.
+            filed.dedup();
+        }
+        assert_eq!(filed, ["<stuck@example.com>"], "{words}");
+    }
+}
+
+/// A mail with `id` as its Message-ID and a body of `bytes` bytes.
+fn large_mail(id: &str, bytes: usize) -> Vec<u8> {
+    let mut raw = mail(id);
+    let line = format!("{}\r\n", "x".repeat(76));
+    raw.extend(line.as_bytes().iter().cycle().take(bytes));
+    raw
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_over_the_size_limit_is_filed_as_failed_unread() {
+    // Given a mail over the source's size limit waiting before two others.
+    let server = Dovecot::start(true);
+    server.deliver("INBOX", &large_mail("large@example.com", 20_000));
+    for id in ["one@example.com", "two@example.com"] {
+        server.deliver("INBOX", &mail(id));
+    }
+    let mut options = server.options();
+    options.max_size = 10_000;
+    let mut source = ImapSource::connect(options).await.unwrap();
+
+    // When the source polls.
+    let (report, seen) = poll(&mut source).await;
+
+    // Then the others are handed over and the large one, never handed
+    // over, is filed as failed.
+    assert_eq!(seen, ["one@example.com", "two@example.com"]);
+    assert_eq!(
+        report,
+        PollReport {
+            processed: 2,
+            failed: 0,
+            rejected: 1
+        }
+    );
+    assert!(server.message_ids("INBOX").is_empty());
+    assert_eq!(server.message_ids("Failed"), ["<large@example.com>"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_the_server_cannot_read_is_filed_as_failed_without_holding_up_the_rest() {
+    // Given three mails waiting, the oldest of which the server cannot
+    // read (Dovecot says BYE and hangs up when asked for its bytes).
+    let server = Dovecot::start(true);
+    for id in ["broken@example.com", "one@example.com", "two@example.com"] {
+        server.deliver("INBOX", &mail(id));
+    }
+    server.break_message("broken@example.com");
+    let mut source = ImapSource::connect(server.options()).await.unwrap();
+
+    // When the source polls a few times, its polls failing meanwhile.
+    let mut seen = Vec::new();
+    let mut total = PollReport::default();
+    for _ in 0..4 {
+        let polled = source
+            .poll(|fetched| {
+                seen.push(message_id_of(&fetched.raw));
+                async { Handled::Processed }
+            })
+            .await;
+        if let Ok(report) = polled {
+            total.processed += report.processed;
+            total.rejected += report.rejected;
+        }
+    }
+
+    // Then the readable ones are handed over once, the broken one is
+    // filed as failed unread, and nothing is left.
+    assert_eq!(seen, ["one@example.com", "two@example.com"]);
+    assert_eq!(total.rejected, 1);
+    assert!(server.message_ids("INBOX").is_empty());
+    server.mend_message("broken@example.com");
+    assert_eq!(server.message_ids("Failed"), ["<broken@example.com>"]);
+    assert_eq!(
+        server.message_ids("Processed"),
+        ["<one@example.com>", "<two@example.com>"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_the_server_refuses_to_give_is_filed_as_failed_at_once() {
+    // Given three mails waiting, and a server that answers NO to a fetch of
+    // the oldest one's bytes (and so to the fetch of all three).
+    let server = Dovecot::start(true);
+    for id in ["refused@example.com", "one@example.com", "two@example.com"] {
+        server.deliver("INBOX", &mail(id));
+    }
+    let proxy = Proxy::start(server.port).await;
+    proxy.refuse("UID FETCH 1,2,3 BODY.PEEK[]", "NO", usize::MAX);
+    proxy.refuse("UID FETCH 1 BODY.PEEK[]", "NO", usize::MAX);
+    let mut options = server.options();
+    options.port = proxy.port;
+    let mut source = ImapSource::connect(options).await.unwrap();
+
+    // When the source polls.
+    let (report, seen) = poll(&mut source).await;
+
+    // Then the others are handed over, and the refused one is filed as
+    // failed unread.
+    assert_eq!(seen, ["one@example.com", "two@example.com"]);
+    assert_eq!(
+        report,
+        PollReport {
+            processed: 2,
+            failed: 0,
+            rejected: 1
+        }
+    );
+    assert!(server.message_ids("INBOX").is_empty());
+    assert_eq!(server.message_ids("Failed"), ["<refused@example.com>"]);
 }

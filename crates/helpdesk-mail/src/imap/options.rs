@@ -31,6 +31,7 @@ pub enum ImapSecurity {
 /// assert_eq!((options.mailbox.as_str(), options.processed.as_str(), options.failed.as_str()),
 ///            ("INBOX", "Processed", "Failed"));
 /// options.idle = Duration::from_secs(60);
+/// assert_eq!(options.max_size, 50 * 1024 * 1024);
 /// // The password never shows in logs.
 /// assert!(!format!("{options:?}").contains("secret"));
 /// ```
@@ -62,8 +63,17 @@ pub struct ImapOptions {
     pub idle: Duration,
     /// How long to wait between fetches on a server without `IDLE`.
     pub poll: Duration,
-    /// How long connecting, logging in or one command may take.
+    /// How long connecting, logging in or one command may take; a command
+    /// that takes longer ends the poll or wait in
+    /// [`ImapError::Timeout`](super::ImapError::Timeout), and the next one
+    /// reconnects.
     pub timeout: Duration,
+    /// The largest message handed over, in bytes, by the size the server
+    /// gives (`RFC822.SIZE`). A larger one is moved to
+    /// [`failed`](Self::failed) unread (counted in
+    /// [`PollReport::rejected`](super::PollReport::rejected)), so that it
+    /// cannot hold up the mail behind it.
+    pub max_size: u64,
     /// DER certificates trusted besides the platform's roots (a private
     /// certificate authority).
     pub extra_roots: Vec<Vec<u8>>,
@@ -72,7 +82,8 @@ pub struct ImapOptions {
 impl ImapOptions {
     /// Implicit TLS to `host:port` as `username`, fetching from `INBOX`
     /// into `Processed` and `Failed`, 64 messages a fetch, `IDLE` renewed
-    /// every 25 minutes, polling every minute without it, 30 s a command.
+    /// every 25 minutes, polling every minute without it, 30 s a command,
+    /// messages of at most 50 MiB.
     pub fn new(
         host: impl Into<String>,
         port: u16,
@@ -92,6 +103,7 @@ impl ImapOptions {
             idle: Duration::from_secs(25 * 60),
             poll: Duration::from_secs(60),
             timeout: Duration::from_secs(30),
+            max_size: 50 << 20,
             extra_roots: Vec::new(),
         }
     }
@@ -112,6 +124,7 @@ impl fmt::Debug for ImapOptions {
             .field("idle", &self.idle)
             .field("poll", &self.poll)
             .field("timeout", &self.timeout)
+            .field("max_size", &self.max_size)
             .field("extra_roots", &self.extra_roots.len())
             .finish()
     }

@@ -43,9 +43,10 @@ impl ImapTask {
 /// message to `handle` once and filing it as the handler says, until the
 /// returned [`ImapTask`] is stopped.
 ///
-/// Each poll is reported through `tracing`: the messages processed and
-/// failed (`info`), an empty mailbox (`debug`), a failure to connect, poll
-/// or wait (`warn`, with the error and the delay before the next try).
+/// Each poll is reported through `tracing`: the messages processed,
+/// failed and rejected (`info`), an empty mailbox (`debug`), a failure to
+/// connect, poll or wait (`warn`, with the error and the delay before the
+/// next try).
 /// After a poll that filled a batch the source polls again at once;
 /// otherwise it waits for new mail ([`ImapSource::wait`]: `IDLE`, or a
 /// sleep of [`ImapOptions::poll`]). After a failure it tries again after
@@ -104,12 +105,13 @@ where
         let waited = match current.poll(&mut handle).await {
             Ok(report) => {
                 failures = 0;
-                let handled = report.processed + report.failed;
+                let handled = report.processed + report.failed + report.rejected;
                 if handled > 0 {
                     tracing::info!(
                         %server,
                         processed = report.processed,
                         failed = report.failed,
+                        rejected = report.rejected,
                         "IMAP mail handled"
                     );
                 } else {

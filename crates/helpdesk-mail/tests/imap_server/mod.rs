@@ -5,6 +5,8 @@
 //! packages.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod proxy;
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -121,10 +123,24 @@ fn dovecot_binary() -> PathBuf {
     );
 }
 
+/// The capabilities of a server without `IDLE` and `MOVE`.
+pub const WITHOUT_IDLE_AND_MOVE: &str = "IMAP4rev1 LITERAL+ SASL-IR UIDPLUS";
+/// The capabilities of a plain RFC 3501 server: no `IDLE`, `MOVE` or
+/// `UIDPLUS`.
+pub const RFC_3501: &str = "IMAP4rev1 LITERAL+ SASL-IR";
+
 impl Dovecot {
-    /// Starts a server with one account, `idle` telling whether it offers
-    /// `IDLE` and `MOVE` (a plain RFC 3501 server when false).
+    /// Starts a server with one account, `extensions` telling whether it
+    /// offers `IDLE` and `MOVE` (a server with `UIDPLUS` only when false).
     pub fn start(extensions: bool) -> Self {
+        let capability = (!extensions).then_some(WITHOUT_IDLE_AND_MOVE);
+        Self::start_with(capability, "")
+    }
+
+    /// Starts a server with one account announcing `capability` (all of
+    /// Dovecot's when `None`), with the lines `extra` added to its
+    /// configuration.
+    pub fn start_with(capability: Option<&str>, extra: &str) -> Self {
         let binary = dovecot_binary();
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
@@ -155,10 +171,9 @@ impl Dovecot {
             // The mail processes reach the directory through its parents.
             run(Command::new("chmod").arg("755").arg(root));
         }
-        let capabilities = if extensions {
-            String::new()
-        } else {
-            "imap_capability = IMAP4rev1 LITERAL+ SASL-IR UIDPLUS\n".to_string()
+        let capabilities = match capability {
+            None => String::new(),
+            Some(capability) => format!("imap_capability = {capability}\n"),
         };
         let r = root.display();
         let config = format!(
@@ -174,7 +189,8 @@ disable_plaintext_auth = no
 auth_mechanisms = plain login
 mail_location = maildir:{r}/mail/%u
 first_valid_uid = 1
-{capabilities}passdb {{
+{capabilities}{extra}
+passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {r}/passwd
 }}
@@ -337,6 +353,48 @@ impl Dovecot {
         run(self
             .doveadm()
             .args(["mailbox", "delete", "-u", USER, mailbox]));
+    }
+
+    /// The files of the account's messages whose text contains `needle`,
+    /// in every folder.
+    fn message_files(&self, needle: &str) -> Vec<PathBuf> {
+        let mut found = Vec::new();
+        let mut folders = vec![self.dir.path().join("mail").join(USER)];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if matches!(
+                    path.parent().and_then(Path::file_name),
+                    Some(name) if name == "cur" || name == "new"
+                ) && std::fs::read(&path)
+                    .unwrap()
+                    .windows(needle.len())
+                    .any(|w| w == needle.as_bytes())
+                {
+                    found.push(path);
+                }
+            }
+        }
+        found
+    }
+
+    /// Makes the message with the Message-ID `id` unreadable to the
+    /// server, as a damaged disk would: it can list and move it, but not
+    /// give its bytes.
+    pub fn break_message(&self, id: &str) {
+        let files = self.message_files(&format!("<{id}>"));
+        assert_eq!(files.len(), 1, "{id}: {files:?}");
+        run(Command::new("chmod").arg("000").arg(&files[0]));
+    }
+
+    /// Makes the message with the Message-ID `id` readable again, wherever
+    /// it is now.
+    pub fn mend_message(&self, id: &str) {
+        for file in self.message_files(&format!("<{id}>")) {
+            run(Command::new("chmod").arg("644").arg(file));
+        }
     }
 
     /// Disconnects every session of the account, as a server restart would.

@@ -1,0 +1,178 @@
+//! A TCP proxy in front of Dovecot, for the failures a real server will
+//! not produce on demand: it passes bytes both ways and records the
+//! client's command lines, and when told, goes silent partway through its
+//! answer to a command (a connection dropped without a word) or refuses a
+//! command itself (a server that lacks it). Stopped when dropped.
+
+use std::sync::{Arc, Mutex};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::{JoinHandle, JoinSet};
+
+/// What the proxy does to the commands it sees.
+#[derive(Default)]
+struct Rules {
+    /// Go silent this many bytes into the answer to the next command
+    /// naming these words.
+    freeze: Option<(String, usize)>,
+    /// Answer the next commands naming these words with this status
+    /// (`NO`, `BAD`) instead of passing them on, this many more times.
+    refuse: Vec<(String, String, usize)>,
+    /// Every command line the client sent, without its tag.
+    commands: Vec<String>,
+}
+
+/// What becomes of one command line.
+enum Action {
+    Pass,
+    /// Pass it, then go silent this many bytes into the answer.
+    Freeze(usize),
+    /// Answer it with this status.
+    Refuse(String),
+}
+
+impl Rules {
+    fn on_command(&mut self, command: &str) -> Action {
+        self.commands.push(command.to_string());
+        let names = |words: &str| format!(" {command} ").contains(&format!(" {words} "));
+        for (words, status, times) in &mut self.refuse {
+            if *times > 0 && names(words) {
+                *times -= 1;
+                return Action::Refuse(status.clone());
+            }
+        }
+        match self.freeze.take() {
+            Some((words, bytes)) if names(&words) => Action::Freeze(bytes),
+            other => {
+                self.freeze = other;
+                Action::Pass
+            }
+        }
+    }
+}
+
+/// A proxy listening on `127.0.0.1:port`.
+pub struct Proxy {
+    /// The port to connect to instead of the server's.
+    pub port: u16,
+    rules: Arc<Mutex<Rules>>,
+    task: JoinHandle<()>,
+}
+
+impl Proxy {
+    /// Starts a proxy to the plain IMAP port `target` on this machine.
+    pub async fn start(target: u16) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let rules = Arc::new(Mutex::new(Rules::default()));
+        let shared = rules.clone();
+        let task = tokio::spawn(async move {
+            // Dropping the set (the proxy stopped) ends every connection.
+            let mut connections = JoinSet::new();
+            while let Ok((client, _)) = listener.accept().await {
+                connections.spawn(serve(client, target, shared.clone()));
+            }
+        });
+        Self { port, rules, task }
+    }
+
+    /// Goes silent `bytes` bytes into the server's answer to the next
+    /// command naming `words` (`"UID MOVE"`, `"BODY.PEEK[]"`): the rest of
+    /// that answer and everything after it is held back for good.
+    pub fn freeze_after(&self, words: &str, bytes: usize) {
+        self.rules.lock().unwrap().freeze = Some((words.to_string(), bytes));
+    }
+
+    /// Answers the next `times` commands naming `words` with `status`
+    /// (`"NO"`, `"BAD"`) itself, without passing them to the server.
+    pub fn refuse(&self, words: &str, status: &str, times: usize) {
+        let rule = (words.to_string(), status.to_string(), times);
+        self.rules.lock().unwrap().refuse.push(rule);
+    }
+
+    /// The command lines the clients sent so far, without their tags.
+    pub fn commands(&self) -> Vec<String> {
+        self.rules.lock().unwrap().commands.clone()
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn serve(client: TcpStream, target: u16, rules: Arc<Mutex<Rules>>) {
+    let Ok(server) = TcpStream::connect(("127.0.0.1", target)).await else {
+        return;
+    };
+    let (mut from_client, to_client) = client.into_split();
+    let (from_server, mut to_server) = server.into_split();
+    let to_client = Arc::new(tokio::sync::Mutex::new(to_client));
+    let budget = Arc::new(Mutex::new(None));
+    let answers = tokio::spawn(answer(from_server, to_client.clone(), budget.clone()));
+    let mut pending = Vec::new();
+    let mut buffer = [0; 4096];
+    while let Ok(read @ 1..) = from_client.read(&mut buffer).await {
+        pending.extend_from_slice(&buffer[..read]);
+        while let Some(end) = pending.windows(2).position(|w| w == b"\r\n") {
+            let line: Vec<u8> = pending.drain(..end + 2).collect();
+            let text = String::from_utf8_lossy(&line[..end]).to_string();
+            let (tag, command) = text.split_once(' ').unwrap_or(("", &text));
+            let action = rules.lock().unwrap().on_command(command);
+            let sent = match action {
+                Action::Pass => to_server.write_all(&line).await,
+                Action::Freeze(bytes) => {
+                    *budget.lock().unwrap() = Some(bytes);
+                    to_server.write_all(&line).await
+                }
+                Action::Refuse(status) => {
+                    let reply = format!("{tag} {status} refused by the test proxy\r\n");
+                    to_client.lock().await.write_all(reply.as_bytes()).await
+                }
+            };
+            if sent.is_err() {
+                answers.abort();
+                return;
+            }
+        }
+    }
+    answers.abort();
+}
+
+/// Passes the server's bytes to the client, at most `budget` of them once
+/// it is set.
+async fn answer(
+    mut from_server: OwnedReadHalf,
+    to_client: Arc<tokio::sync::Mutex<OwnedWriteHalf>>,
+    budget: Arc<Mutex<Option<usize>>>,
+) {
+    let mut buffer = [0; 4096];
+    while let Ok(read @ 1..) = from_server.read(&mut buffer).await {
+        let (pass, silent) = {
+            let mut budget = budget.lock().unwrap();
+            match *budget {
+                None => (read, false),
+                Some(left) => {
+                    let pass = left.min(read);
+                    *budget = Some(left - pass);
+                    (pass, left == pass)
+                }
+            }
+        };
+        if to_client
+            .lock()
+            .await
+            .write_all(&buffer[..pass])
+            .await
+            .is_err()
+        {
+            return;
+        }
+        if silent {
+            std::future::pending::<()>().await;
+        }
+    }
+}
