@@ -1,13 +1,15 @@
 //! [`spawn_imap`]: an [`ImapSource`] run in the background, as the
-//! engine's `spawn_dispatcher` and `spawn_scheduler` run theirs.
+//! engine's `spawn_dispatcher` and `spawn_scheduler` run theirs, and
+//! [`reconnect_delay`], how long it waits before it tries again.
 
 use std::future::Future;
 use std::pin::pin;
+use std::time::Duration;
 
 use futures_util::future::{Either, select};
 use tokio::sync::watch;
 
-use super::{Fetched, Handled, ImapError, ImapOptions, ImapSource, reconnect_delay};
+use super::{Fetched, Handled, ImapError, ImapOptions, ImapSource};
 
 /// The IMAP source running in the background, from [`spawn_imap`].
 ///
@@ -143,6 +145,12 @@ where
         tracing::debug!(%error, "the IMAP source could not log out");
     }
     tracing::debug!(%server, "the IMAP task stopped");
+}
+
+/// How long to wait before reconnecting after `failures` failures in a
+/// row: 1 s doubling to 5 minutes.
+pub fn reconnect_delay(failures: u32) -> Duration {
+    Duration::from_secs(1u64 << failures.min(8)).min(Duration::from_secs(300))
 }
 
 /// Reports `error` (the source `what`) and waits [`reconnect_delay`] for
