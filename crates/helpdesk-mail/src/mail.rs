@@ -152,12 +152,15 @@ impl Mail {
         self.message_id.as_deref()
     }
 
-    /// The ids of `In-Reply-To`, without angle brackets.
+    /// The ids of `In-Reply-To`, without angle brackets: at most the last
+    /// 100 distinct ones.
     pub fn in_reply_to(&self) -> &[String] {
         &self.in_reply_to
     }
 
-    /// The ids of `References`, oldest first, without angle brackets.
+    /// The ids of `References`, oldest first, without angle brackets: at
+    /// most the newest 100 distinct ones (threading reads them from the
+    /// newest back), so a header of thousands costs no more than that.
     pub fn references(&self) -> &[String] {
         &self.references
     }

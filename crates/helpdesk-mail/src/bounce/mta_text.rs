@@ -3,12 +3,13 @@
 //! notices, and others of the same shape.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use super::codes::{reply_code_in, status_in};
-use super::{FailedRecipient, StatusCode};
+use super::{FailedRecipient, MAX_RECIPIENTS, StatusCode};
 use crate::Mail;
 
 /// A line that names one recipient: the address first (bare, in angle
@@ -40,17 +41,18 @@ const RETURNED_MAIL_MARKERS: &[&str] = &[
 const DIAGNOSTIC_LINES: usize = 12;
 
 /// The recipients the bounce's text names, with what it says about each;
-/// `X-Failed-Recipients` names them where the text does not.
+/// `X-Failed-Recipients` names them where the text does not. At most
+/// [`MAX_RECIPIENTS`], each once.
 pub(super) fn failed_recipients(mail: &Mail) -> Vec<FailedRecipient> {
     let text = notice_text(mail);
     let head = diagnostic_text(&text);
     let mut recipients = recipient_blocks(mail);
-    let failed_header: Vec<String> = mail
-        .header_values("x-failed-recipients")
-        .flat_map(|value| value.split(','))
-        .map(|address| address.trim().trim_matches(['<', '>']).to_lowercase())
-        .filter(|address| address.contains('@'))
-        .collect();
+    let failed_header = distinct(
+        mail.header_values("x-failed-recipients")
+            .flat_map(|value| value.split(','))
+            .map(|address| address.trim().trim_matches(['<', '>']).to_lowercase())
+            .filter(|address| address.contains('@')),
+    );
     if !failed_header.is_empty() {
         // The MTA's own list is authoritative; the text adds what it says.
         recipients = failed_header
@@ -65,16 +67,20 @@ pub(super) fn failed_recipients(mail: &Mail) -> Vec<FailedRecipient> {
             })
             .collect();
     }
-    if recipients.is_empty() {
+    // Only a mail system's notice returns a copy: in a person's mail the
+    // `To:` below the text is a quoted reply's.
+    if recipients.is_empty() && super::looks_like_notice(mail) {
         recipients = returned_recipients(&text)
             .into_iter()
             .map(|address| (address, String::new()))
             .collect();
     }
     let single = recipients.len() == 1;
+    let head_status = permanence(head);
+    let mut seen: HashSet<String> = HashSet::new();
     let mut failed: Vec<FailedRecipient> = Vec::new();
     for (address, block) in recipients {
-        if failed.iter().any(|known| known.address == address) {
+        if !seen.insert(address.clone()) {
             continue;
         }
         // With one recipient the whole notice is about it (Gmail writes the
@@ -89,7 +95,7 @@ pub(super) fn failed_recipients(mail: &Mail) -> Vec<FailedRecipient> {
             .or_else(|| {
                 reply_code.and_then(|code| StatusCode::new(u8::try_from(code / 100).ok()?, 0, 0))
             })
-            .or_else(|| permanence(head));
+            .or(head_status);
         let diagnostic = text.trim();
         failed.push(FailedRecipient {
             address,
@@ -111,6 +117,15 @@ static ADDRESS: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"[A-Za-z0-9._%+\-=/!#$&'*?^`{|}~]+@[A-Za-z0-9.\-]+[A-Za-z0-9]").ok()
 });
 
+/// At most [`MAX_RECIPIENTS`] of `addresses`, each once, in order.
+fn distinct(addresses: impl Iterator<Item = String>) -> Vec<String> {
+    let mut seen: HashSet<String> = HashSet::new();
+    addresses
+        .filter(|address| seen.insert(address.clone()))
+        .take(MAX_RECIPIENTS)
+        .collect()
+}
+
 /// The recipients of the returned mail, for a notice that names none
 /// itself: the `To:` of the copy below its diagnostics.
 fn returned_recipients(text: &str) -> Vec<String> {
@@ -122,23 +137,23 @@ fn returned_recipients(text: &str) -> Vec<String> {
     to.captures(copy)
         .and_then(|found| found.get(1))
         .map(|line| {
-            address
-                .find_iter(line.as_str())
-                .map(|found| found.as_str().to_lowercase())
-                .collect()
+            distinct(
+                address
+                    .find_iter(line.as_str())
+                    .map(|found| found.as_str().to_lowercase()),
+            )
         })
         .unwrap_or_default()
 }
 
 /// Each address the notice's text names on a line of its own, with the
-/// lines about it; the notice's own sender and addressees left out.
+/// lines about it; the notice's own sender and addressees left out. At
+/// most the first [`MAX_RECIPIENTS`] are kept.
 pub(super) fn recipient_blocks(mail: &Mail) -> Vec<(String, String)> {
-    let own_addresses: Vec<&str> = std::iter::once(mail.from().address())
+    let own_addresses: HashSet<&str> = std::iter::once(mail.from().address())
         .chain(mail.to().iter().map(|to| to.address()))
         .collect();
-    let mut blocks = recipients_in(diagnostic_text(&notice_text(mail)));
-    blocks.retain(|(address, _)| !own_addresses.contains(&address.as_str()));
-    blocks
+    recipients_in(diagnostic_text(&notice_text(mail)), &own_addresses)
 }
 
 /// The notice's text: its text body, or, where a broken structure left
@@ -170,22 +185,32 @@ fn diagnostic_text(text: &str) -> &str {
 }
 
 /// Each recipient line's address with the lines that follow it, up to the
-/// next recipient line.
-fn recipients_in(head: &str) -> Vec<(String, String)> {
+/// next recipient line; lines naming one of `own_addresses` (and those
+/// after them) skipped. Reading stops after [`MAX_RECIPIENTS`] of them.
+fn recipients_in(head: &str, own_addresses: &HashSet<&str>) -> Vec<(String, String)> {
     let Some(regex) = RECIPIENT_LINE.as_ref() else {
         return Vec::new();
     };
     let mut found: Vec<(String, String)> = Vec::new();
+    let mut in_block = false;
     let mut lines_read = 0;
     for line in head.lines() {
         if let Some(address) = regex.captures(line).and_then(|c| c.get(1)) {
+            let address_lower = address.as_str().to_lowercase();
+            lines_read = 0;
+            in_block = !own_addresses.contains(address_lower.as_str());
+            if !in_block {
+                continue;
+            }
+            if found.len() == MAX_RECIPIENTS {
+                break;
+            }
             let rest = line.get(address.end()..).unwrap_or_default();
             found.push((
-                address.as_str().to_lowercase(),
+                address_lower,
                 format!("{}\n", rest.trim_start_matches(['>', '"', ':', ' '])),
             ));
-            lines_read = 0;
-        } else if let Some((_, block)) = found.last_mut() {
+        } else if let Some((_, block)) = found.last_mut().filter(|_| in_block) {
             if lines_read < DIAGNOSTIC_LINES {
                 block.push_str(line.trim());
                 block.push('\n');
@@ -212,5 +237,92 @@ fn permanence(head: &str) -> Option<StatusCode> {
         StatusCode::new(4, 0, 0)
     } else {
         StatusCode::new(5, 0, 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An Exim notice naming `recipients` in `X-Failed-Recipients` and
+    /// `lines` of the text, one address a line.
+    fn exim_notice(recipients: &[String], lines: &[String]) -> Mail {
+        let raw = format!(
+            "From: Mail Delivery System <Mailer-Daemon@mx.example.com>\r\n\
+             To: support@desk.example\r\n\
+             X-Failed-Recipients: {}\r\n\
+             Subject: Mail delivery failed: returning message to sender\r\n\r\n\
+             The following address(es) failed:\r\n\r\n{}\r\n",
+            recipients.join(",\r\n "),
+            lines
+                .iter()
+                .map(|line| format!("  {line}\r\n    550 5.1.1 User unknown\r\n"))
+                .collect::<String>(),
+        );
+        Mail::parse(raw.as_bytes()).expect("the notice parses")
+    }
+
+    /// `count` distinct addresses.
+    fn addresses(count: usize) -> Vec<String> {
+        (0..count).map(|n| format!("user{n}@example.org")).collect()
+    }
+
+    #[test]
+    fn given_repeated_failed_recipients_when_read_then_each_is_kept_once_in_order() {
+        // Given a notice whose header and text name recipients twice, in
+        // other cases, beside the notice's own addressee
+        let header = ["b@example.org", "A@example.org", "b@example.org"].map(String::from);
+        let lines = ["a@example.org", "support@desk.example", "B@example.org"].map(String::from);
+        let mail = exim_notice(&header, &lines);
+
+        // When its failed recipients are read
+        let failed = failed_recipients(&mail);
+
+        // Then each is there once, in the header's order, with the text's
+        // diagnostic
+        let found: Vec<&str> = failed.iter().map(FailedRecipient::address).collect();
+        assert_eq!(found, ["b@example.org", "a@example.org"]);
+        assert!(failed.iter().all(|recipient| {
+            recipient
+                .diagnostic()
+                .is_some_and(|text| text.contains("User unknown"))
+                && recipient.status().map(|status| status.to_string()) == Some("5.1.1".into())
+        }));
+    }
+
+    #[test]
+    fn given_200_000_failed_recipients_when_read_then_the_first_100_are_kept() {
+        // Given a notice naming 200,000 recipients in its header, twice
+        // over, and 200,000 in its text
+        let many = addresses(200_000);
+        let twice: Vec<String> = many.iter().chain(&many).cloned().collect();
+        let mail = exim_notice(&twice, &many);
+
+        // When it is read
+        let failed = failed_recipients(&mail);
+
+        // Then the first 100 are kept, once each, with what the text says
+        let found: Vec<&str> = failed.iter().map(FailedRecipient::address).collect();
+        assert_eq!(found, many[..MAX_RECIPIENTS]);
+        assert!(failed.iter().all(|r| r.reply_code() == Some(550)));
+    }
+
+    #[test]
+    fn given_200_000_recipient_lines_when_read_then_the_first_100_blocks_are_kept() {
+        // Given a notice naming 200,000 recipients in its text only
+        let many = addresses(200_000);
+        let mail = exim_notice(&[], &many);
+
+        // When its recipient blocks and failed recipients are read
+        let blocks = recipient_blocks(&mail);
+        let failed = failed_recipients(&mail);
+
+        // Then the first 100 are kept
+        assert_eq!(blocks.len(), MAX_RECIPIENTS);
+        assert_eq!(failed.len(), MAX_RECIPIENTS);
+        assert_eq!(
+            failed.last().map(FailedRecipient::address),
+            Some("user99@example.org")
+        );
     }
 }
