@@ -241,7 +241,8 @@ impl Mail {
 
     /// Whether the message's content is sealed for its recipient, which
     /// the desk cannot read: OpenPGP (`multipart/encrypted`) or S/MIME
-    /// enveloped data (`application/pkcs7-mime`, not `smime-type=signed-data`).
+    /// enveloped data (`application/pkcs7-mime` with `smime-type=enveloped-data`
+    /// or `authEnveloped-data`, or none).
     /// A signed message whose text is readable (`multipart/signed`) is not.
     ///
     /// ```
@@ -252,16 +253,20 @@ impl Mail {
     /// Content-Transfer-Encoding: base64\r\n\r\nMIAGCSqGSIb3DQEHA6CAMIACAQA=\r\n";
     /// assert!(Mail::parse(raw).unwrap().is_encrypted());
     /// assert!(!Mail::parse(b"From: a@example.com\r\n\r\nHi").unwrap().is_encrypted());
+    /// let compressed = b"From: a@example.com\r\n\
+    /// Content-Type: application/pkcs7-mime; smime-type=compressed-data\r\n\r\nMIAG\r\n";
+    /// assert!(!Mail::parse(compressed).unwrap().is_encrypted());
     /// ```
     pub fn is_encrypted(&self) -> bool {
         match self.content_type.as_str() {
             "multipart/encrypted" => true,
             "application/pkcs7-mime" | "application/x-pkcs7-mime" => {
-                !self.header("content-type").is_some_and(|value| {
-                    value
-                        .to_ascii_lowercase()
-                        .replace(['"', ' '], "")
-                        .contains("smime-type=signed-data")
+                self.header("content-type").is_some_and(|value| {
+                    let value = value.to_ascii_lowercase().replace(['"', ' '], "");
+                    // Enveloped data, or no smime-type (older clients).
+                    value.contains("smime-type=enveloped-data")
+                        || value.contains("smime-type=authenveloped-data")
+                        || !value.contains("smime-type=")
                 })
             }
             _ => false,

@@ -1179,6 +1179,36 @@ async fn a_late_reply_whose_link_failed_is_linked_and_bound_when_offered_again()
 }
 
 #[tokio::test]
+async fn a_strangers_mail_reusing_a_bound_message_id_never_links_the_ticket_its_tag_names() {
+    // Given Ann's ticket, and a stranger's mail no server vouches for that
+    // reuses the Message-ID of Ann's first mail and tags her ticket.
+    let w = world();
+    let ticket = w.anns_ticket().await;
+    let subject = format!("[{}] hello", ticket.number().unwrap());
+    let raw = mail(
+        "mallory@evil.test",
+        "first@customer.test",
+        &subject,
+        "",
+        "Hi.\r\n",
+    );
+
+    // When it is offered twice.
+    let first = w.ingest(&raw).await;
+    let again = w.ingest(&raw).await;
+
+    // Then it opens a ticket of its own, answered the same both times, and
+    // Ann's ticket is untouched: no link to the stranger's.
+    assert!(
+        matches!(first, Outcome::Opened { follows: None, .. }),
+        "{first:?}"
+    );
+    assert_ne!(opened(&first), ticket.id());
+    assert_eq!(again, first);
+    assert_eq!(w.ticket(ticket.id()).await, ticket);
+}
+
+#[tokio::test]
 async fn a_reply_to_a_closed_ticket_opens_one_that_follows_it_and_leaves_it_closed() {
     // Given Ann's ticket, resolved and then closed for good.
     let w = world();

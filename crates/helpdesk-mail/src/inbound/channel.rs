@@ -82,9 +82,11 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
     }
 
     /// The channel with at most `max` new tickets per sender in `window`.
-    /// Mail no one vouches for is counted apart from the same address's
-    /// vouched mail, so mail forged in a person's name never uses up what
-    /// their own may open; a mail whose ticket did not open does not count.
+    /// Mail neither the host nor a trusted server's DMARC pass vouches for
+    /// is counted apart from the same address's vouched mail, so mail
+    /// forged in a person's name never uses up what their vouched mail may
+    /// open (a person whose domain publishes no DMARC shares the forger's
+    /// count); a mail whose ticket did not open does not count.
     pub fn with_rate(mut self, max: usize, window: Duration) -> Self {
         self.rate = Some(SenderRate::new(max, window));
         self
@@ -173,7 +175,10 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                 .ticket_of_message(tenant, &key)
                 .await
                 .map_err(|e| step.store("look for the mail's binding", e))?;
-            if bound == Some(own) {
+            // A Message-ID keeps its first binding: a mail reusing one bound
+            // elsewhere opened its ticket bound to nothing, and is answered
+            // as then too.
+            if bound.is_some() {
                 return Ok(Outcome::Opened {
                     ticket: own,
                     number: ticket.number(),
@@ -182,7 +187,8 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
             }
             // Opened, but not bound: its link to the older ticket its
             // thread names, which carries the binding, was not written.
-            // Written now; the ticket is not opened again (the mail's
+            // Written now, for a sender vouched for as the first offer's
+            // link needed; the ticket is not opened again (the mail's
             // bytes, and so its files, may differ from the first offer's).
             let follows = match follows {
                 Some(older) => Some(older),
@@ -227,12 +233,7 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                 if let Some(answer) = taken_in(&ticket) {
                     return Ok(answer);
                 }
-                let vouched = match (arrival.release, named) {
-                    // A ticket of its own: the named one is left alone.
-                    (Some(Release::NewTicket), _) => false,
-                    (_, Named::Token(_)) | (Some(Release::Vouched), _) => true,
-                    (None, Named::MessageId(_) | Named::Tag(_)) => step.vouched,
-                };
+                let vouched = vouches(arrival.release, named, &step);
                 let actor = participant(&ticket, known.as_ref(), &from);
                 match (vouched, actor) {
                     (true, Some(actor)) => {
@@ -612,7 +613,7 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         )
         .await
         .map_err(|e| step.store("thread the mail", e))?;
-        let Some(thread) = named else {
+        let Some(thread) = named.filter(|t| vouches(arrival.release, t.named, step)) else {
             return Ok(None);
         };
         let ticket = desk
@@ -793,6 +794,18 @@ impl Files {
         );
         let text = within(text, max.saturating_sub(note.len()));
         within(&format!("{text}{note}"), max)
+    }
+}
+
+/// Whether a mail naming a ticket as `named` may act on it as its sender:
+/// a person's release decides; a token signed for the sender vouches;
+/// otherwise the host's or a trusted server's verdict.
+fn vouches(release: Option<Release>, named: Named, step: &Step<'_>) -> bool {
+    match (release, named) {
+        // A ticket of its own: the named one is left alone.
+        (Some(Release::NewTicket), _) => false,
+        (_, Named::Token(_)) | (Some(Release::Vouched), _) => true,
+        (None, Named::MessageId(_) | Named::Tag(_)) => step.vouched,
     }
 }
 
