@@ -5,8 +5,10 @@
 //! again), UIDs forgotten when the mailbox is another one under the same
 //! name, every command bounded by the timeout (through a proxy that goes
 //! silent), a plain EXPUNGE without UIDPLUS, mail announced during a poll
-//! not left waiting for the next IDLE, and messages too large or
-//! unreadable filed as failed instead of holding up the rest.
+//! not left waiting for the next IDLE, messages too large or unreadable
+//! filed as failed instead of holding up the rest, and none filed as
+//! failed for the server's or the link's trouble (a NO to every fetch for
+//! a while, connections dropped, a slow link).
 #![allow(clippy::unwrap_used)]
 
 mod imap_server;
@@ -666,7 +668,7 @@ async fn a_message_the_server_cannot_read_is_filed_as_failed_without_holding_up_
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_message_the_server_refuses_to_give_is_filed_as_failed_at_once() {
+async fn a_message_the_server_refuses_to_give_while_giving_others_is_filed_as_failed() {
     // Given three mails waiting, and a server that answers NO to a fetch of
     // the oldest one's bytes (and so to the fetch of all three).
     let server = Dovecot::start(true);
@@ -680,20 +682,133 @@ async fn a_message_the_server_refuses_to_give_is_filed_as_failed_at_once() {
     options.port = proxy.port;
     let mut source = ImapSource::connect(options).await.unwrap();
 
-    // When the source polls.
-    let (report, seen) = poll(&mut source).await;
+    // When the source polls, and polls again.
+    let (first, seen) = poll(&mut source).await;
+    let (second, again) = poll(&mut source).await;
 
-    // Then the others are handed over, and the refused one is filed as
-    // failed unread.
+    // Then the others are handed over at once, and the refused one, once
+    // refused again, is filed as failed unread.
     assert_eq!(seen, ["one@example.com", "two@example.com"]);
+    assert!(again.is_empty());
     assert_eq!(
-        report,
-        PollReport {
-            processed: 2,
-            failed: 0,
-            rejected: 1
-        }
+        (first, second),
+        (
+            PollReport {
+                processed: 2,
+                failed: 0,
+                rejected: 0
+            },
+            PollReport {
+                processed: 0,
+                failed: 0,
+                rejected: 1
+            }
+        )
     );
     assert!(server.message_ids("INBOX").is_empty());
     assert_eq!(server.message_ids("Failed"), ["<refused@example.com>"]);
+}
+
+/// Polls `source` `times` times, handing every message over as processed;
+/// the Message-IDs handed over, and how many polls failed.
+async fn poll_through_errors(source: &mut ImapSource, times: usize) -> (Vec<String>, usize) {
+    let (mut seen, mut errors) = (Vec::new(), 0);
+    for _ in 0..times {
+        let polled = source
+            .poll(|fetched| {
+                seen.push(message_id_of(&fetched.raw));
+                async { Handled::Processed }
+            })
+            .await;
+        errors += usize::from(polled.is_err());
+    }
+    (seen, errors)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_refusing_every_fetch_for_a_while_fails_no_message() {
+    for (words, times) in [("RFC822.SIZE", 2), ("BODY.PEEK[]", 8)] {
+        // Given three mails waiting, and a server that answers NO to every
+        // fetch (of their sizes, or of their bytes) for a while.
+        let server = Dovecot::start(true);
+        let ids = ["one@example.com", "two@example.com", "three@example.com"];
+        for id in ids {
+            server.deliver("INBOX", &mail(id));
+        }
+        let proxy = Proxy::start(server.port).await;
+        let mut options = server.options();
+        options.port = proxy.port;
+        let mut source = ImapSource::connect(options).await.unwrap();
+        proxy.refuse(words, "NO", times);
+
+        // When the source polls through it.
+        let (seen, errors) = poll_through_errors(&mut source, 4).await;
+
+        // Then its polls fail meanwhile, and afterwards every message is
+        // handed over once and none is filed as failed.
+        assert_eq!(errors, 2, "{words}");
+        assert_eq!(seen, ids, "{words}");
+        assert!(server.message_ids("Failed").is_empty(), "{words}");
+        assert_eq!(server.message_ids("Processed").len(), 3, "{words}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lone_message_is_not_failed_for_its_connection_dropping_on_consecutive_polls() {
+    // Given one mail waiting, behind a connection that goes silent in
+    // the answer to its size twice, then to its bytes twice.
+    let server = Dovecot::start(true);
+    server.deliver("INBOX", &mail("lone@example.com"));
+    let proxy = Proxy::start(server.port).await;
+    let mut options = server.options();
+    options.port = proxy.port;
+    options.timeout = Duration::from_secs(1);
+    let mut source = ImapSource::connect(options).await.unwrap();
+    let mut errors = 0;
+    for (words, bytes) in [
+        ("RFC822.SIZE", 0),
+        ("RFC822.SIZE", 0),
+        ("BODY.PEEK[]", 60),
+        ("BODY.PEEK[]", 60),
+    ] {
+        proxy.freeze_after(words, bytes);
+        let (seen, failed) = poll_through_errors(&mut source, 1).await;
+        assert!(seen.is_empty(), "{words}");
+        errors += failed;
+    }
+
+    // When the source polls on a connection that answers.
+    let (seen, _) = poll_through_errors(&mut source, 1).await;
+
+    // Then the mail is handed over and processed.
+    assert_eq!(errors, 4);
+    assert_eq!(seen, ["lone@example.com"]);
+    assert!(server.message_ids("Failed").is_empty());
+    assert_eq!(server.message_ids("Processed"), ["<lone@example.com>"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_message_on_a_slow_link_is_given_time_by_its_size() {
+    // Given a mail of 1.5 MiB waiting, behind a link passing 512 KiB a
+    // second (three seconds for it), and a timeout of a second.
+    let server = Dovecot::start(true);
+    server.deliver("INBOX", &large_mail("large@example.com", 3 << 19));
+    let proxy = Proxy::start(server.port).await;
+    let mut options = server.options();
+    options.port = proxy.port;
+    options.timeout = Duration::from_secs(1);
+    let mut source = ImapSource::connect(options).await.unwrap();
+    proxy.throttle(512 << 10);
+
+    // When the source polls.
+    let (seen, errors) = poll_through_errors(&mut source, 1).await;
+
+    // Then the mail is handed over within the time its size takes at the
+    // floor rate, and processed.
+    assert_eq!(
+        (seen.as_slice(), errors),
+        (["large@example.com".to_string()].as_slice(), 0)
+    );
+    assert!(server.message_ids("Failed").is_empty());
+    assert_eq!(server.message_ids("Processed"), ["<large@example.com>"]);
 }

@@ -1,15 +1,26 @@
 //! What a poll fetches, and how: the UIDs waiting, their sizes, then
 //! their bytes (`BODY.PEEK[]`) in runs of at most [`FETCH_BYTES`] a
-//! command; a message missing from an answer is fetched again alone, one
+//! command, each given [`ImapOptions::timeout`](super::ImapOptions::timeout)
+//! plus the time its bytes take at [`FLOOR_RATE`]; a message missing from
+//! an answer (or in a run the server refused) is fetched again alone; one
 //! in a fetch that broke the connection becomes a suspect, fetched alone
-//! after the others and given up after [`FETCH_ATTEMPTS`]; and why a
-//! message is filed as failed unread ([`Rejection`]).
+//! after the others; and why a message is filed as failed unread
+//! ([`Rejection`]).
+//!
+//! A failure counts against a message (a strike) only when its bytes were
+//! fetched alone: a fetch of it as a suspect that broke the connection or
+//! ran out of time, an answer `OK` without it, or a `NO` while the server
+//! gave other messages (or refused it before too). A fetch that fails
+//! otherwise (a run of messages, the sizes, a `NO` to everything) ends the
+//! poll in an error, retried on the next one. After [`FETCH_ATTEMPTS`]
+//! strikes the message is filed as failed unread.
 
-use async_imap::types::Fetch;
-use futures_util::TryStreamExt;
+use std::time::Duration;
 
-use super::session::{command_error, timed};
-use super::{ImapError, ImapSource, PollReport};
+use async_imap::imap_proto::{AttributeValue, Response, Status};
+
+use super::session::{command_error, timed, timed_for};
+use super::{ImapError, ImapOptions, ImapSource, PollReport};
 
 impl ImapSource {
     /// The UIDs waiting in the mailbox, oldest first. A poll files what it
@@ -44,8 +55,8 @@ impl ImapSource {
         Ok(uids)
     }
 
-    /// `uids` in runs whose messages together hold at most
-    /// [`FETCH_BYTES`] (a larger message runs alone), in order, each
+    /// `uids` with their sizes, in runs whose messages together hold at
+    /// most [`FETCH_BYTES`] (a larger message runs alone), in order, each
     /// suspect alone after them; and those not to be fetched: larger than
     /// [`ImapOptions::max_size`](super::ImapOptions::max_size), or without
     /// a size (vanished meanwhile, or the server cannot say).
@@ -53,7 +64,7 @@ impl ImapSource {
         if uids.is_empty() {
             return Ok((Vec::new(), Vec::new()));
         }
-        let sizes = self.fetch_each(uids, "RFC822.SIZE", |f| f.size).await?;
+        let sizes = self.sizes(uids).await?;
         let limit = self.options.max_size;
         let mut rejected = Vec::new();
         let (mut fetchable, mut suspects) = (Vec::new(), Vec::new());
@@ -63,120 +74,235 @@ impl ImapSource {
                 Some(size) if size > limit => {
                     rejected.push((uid, Rejection::TooLarge { size, limit }));
                 }
-                Some(_) if self.suspects.contains_key(&uid) => suspects.push(vec![uid]),
+                Some(size) if self.suspects.contains_key(&uid) => {
+                    suspects.push(vec![(uid, size)]);
+                }
                 Some(size) => fetchable.push((uid, size)),
             }
         }
         let uids: Vec<u32> = fetchable.iter().map(|(uid, _)| *uid).collect();
         let size_of = |uid| Some(fetchable.iter().find(|(u, _)| *u == uid)?.1);
-        let mut chunks = runs(&uids, size_of, FETCH_BYTES);
+        let mut chunks: Vec<Vec<(u32, u64)>> = (runs(&uids, size_of, FETCH_BYTES).into_iter())
+            .map(|run| {
+                run.into_iter()
+                    .filter_map(|uid| Some((uid, size_of(uid)?)))
+                    .collect()
+            })
+            .collect();
         chunks.append(&mut suspects);
         Ok((chunks, rejected))
     }
 
-    /// The bytes of the messages `uids`, in their order; `None` for a
-    /// message the server did not give (see
-    /// [`fetch_each`](Self::fetch_each)).
-    pub(super) async fn bodies(
-        &mut self,
-        uids: &[u32],
-    ) -> Result<Vec<(u32, Option<Vec<u8>>)>, ImapError> {
-        self.fetch_each(uids, "BODY.PEEK[]", |f| f.body().map(<[u8]>::to_vec))
-            .await
-    }
-
-    /// What `pick` takes from the `UID FETCH` of `items` for each of the
-    /// messages `uids`, in their order: the others in one command, each
-    /// suspect alone. Those missing from an answer are fetched again
-    /// alone, so that one message the server will not give does not keep
-    /// back the others (async-imap ends a fetch the server refuses as if
-    /// it had worked, with what it got); `None` for a message missing from
-    /// its own answer on a connection that still works.
-    async fn fetch_each<T>(
-        &mut self,
-        uids: &[u32],
-        items: &str,
-        pick: impl Fn(&Fetch) -> Option<T>,
-    ) -> Result<Vec<(u32, Option<T>)>, ImapError> {
-        let pick_uid = |fetched: &[Fetch], uid| pick(fetched.iter().find(|f| f.uid == Some(uid))?);
-        let together: Vec<u32> = (uids.iter())
-            .filter(|uid| uids.len() > 1 && !self.suspects.contains_key(uid))
-            .copied()
-            .collect();
-        let fetched = if together.is_empty() {
-            Vec::new()
-        } else {
-            self.fetch_guarded(&together, items).await?
-        };
+    /// The `RFC822.SIZE` of each of the messages `uids`, in their order,
+    /// fetched together; one missing from the answer is asked for again
+    /// alone, and is `None` when missing from that answer too. A fetch
+    /// that fails or that the server refuses ends the poll: it never
+    /// counts against a message.
+    async fn sizes(&mut self, uids: &[u32]) -> Result<Vec<(u32, Option<u32>)>, ImapError> {
+        let timeout = self.options.timeout;
+        let together = self.fetch(uids, "RFC822.SIZE", timeout).await?;
+        let together = together.map_err(|e| self.command("UID FETCH", e))?;
         let mut each = Vec::with_capacity(uids.len());
         for &uid in uids {
-            let mut picked = pick_uid(&fetched, uid);
-            if picked.is_none() {
-                picked = pick_uid(&self.fetch_guarded(&[uid], items).await?, uid);
-                if picked.is_none() {
-                    self.still_connected(uid).await?;
-                }
+            let mut size = find(&together, uid).and_then(|item| item.size);
+            if size.is_none() && uids.len() > 1 {
+                let alone = self.fetch(&[uid], "RFC822.SIZE", timeout).await?;
+                let alone = alone.map_err(|e| self.command("UID FETCH", e))?;
+                size = find(&alone, uid).and_then(|item| item.size);
             }
-            each.push((uid, picked));
+            each.push((uid, size));
         }
         Ok(each)
     }
 
-    /// [`fetch`](Self::fetch), which on a failure makes suspects of
-    /// `uids`, or counts the failure against the one message fetched
-    /// alone.
-    async fn fetch_guarded(&mut self, uids: &[u32], items: &str) -> Result<Vec<Fetch>, ImapError> {
-        let fetched = self.fetch(uids, items).await;
+    /// The bytes of the messages `uids` (with their sizes), in their
+    /// order: fetched together (a suspect is alone in its run), those
+    /// missing from the answer, or all of them when the server refused
+    /// the run, again alone. A fetch that breaks the connection or runs
+    /// out of time ends the poll, making suspects of its messages (and a
+    /// strike against a suspect fetched alone).
+    pub(super) async fn bodies(
+        &mut self,
+        uids: &[(u32, u64)],
+    ) -> Result<Vec<(u32, Body)>, ImapError> {
+        let together: Vec<u32> = uids.iter().map(|(uid, _)| *uid).collect();
+        let bytes = uids.iter().map(|(_, size)| size).sum();
+        let (mut fetched, refused) = match self.fetch_guarded(&together, bytes).await? {
+            Ok(fetched) => (fetched, None),
+            Err(refused) => (Vec::new(), Some(refused.to_string())),
+        };
+        let mut each = Vec::with_capacity(uids.len());
+        for &(uid, size) in uids {
+            let body = match take_body(&mut fetched, uid) {
+                Some(body) => Body::Given(body),
+                // Fetched alone already.
+                None if uids.len() == 1 => refused.clone().map_or(Body::Missing, Body::Refused),
+                None => match self.fetch_guarded(&[uid], size).await? {
+                    Ok(mut alone) => take_body(&mut alone, uid).map_or(Body::Missing, Body::Given),
+                    Err(refused) => Body::Refused(refused.to_string()),
+                },
+            };
+            each.push((uid, body));
+        }
+        Ok(each)
+    }
+
+    /// [`fetch`](Self::fetch) of the bytes of `uids`, `bytes` in all: on
+    /// a failure (not a refusal) they become suspects, and a suspect
+    /// fetched alone gets a strike.
+    async fn fetch_guarded(&mut self, uids: &[u32], bytes: u64) -> Result<Answer, ImapError> {
+        let budget = body_budget(&self.options, bytes);
+        let fetched = self.fetch(uids, "BODY.PEEK[]", budget).await;
         if fetched.is_err() {
-            self.suspect(uids);
+            for &uid in uids {
+                match self.suspects.get_mut(&uid) {
+                    Some(strikes) if uids.len() == 1 => *strikes += 1,
+                    Some(_) => {}
+                    None => {
+                        self.suspects.insert(uid, 0);
+                    }
+                }
+            }
         }
         fetched
     }
 
-    /// Makes suspects of `uids`, or counts a failure against the one
-    /// message fetched alone.
-    fn suspect(&mut self, uids: &[u32]) {
-        for &uid in uids {
-            let failures = self.suspects.entry(uid).or_insert(0);
-            if uids.len() == 1 {
-                *failures += 1;
+    /// Counts a strike against the message `uid`, fetched alone; files it
+    /// as failed unread at [`FETCH_ATTEMPTS`] strikes.
+    pub(super) fn strike(&mut self, uid: u32, why: &str, report: &mut PollReport) {
+        let strikes = self.suspects.entry(uid).or_insert(0);
+        *strikes += 1;
+        tracing::warn!(
+            server = %super::connection::server(&self.options),
+            mailbox = %self.options.mailbox,
+            uid,
+            strikes = *strikes,
+            reason = why,
+            "the IMAP server did not give a message's bytes"
+        );
+        if *strikes >= FETCH_ATTEMPTS {
+            self.reject(uid, &Rejection::Unfetchable("bytes"), report);
+        }
+    }
+
+    /// `UID FETCH` of `items` for the messages `uids`, the command and the
+    /// reading of its answer bounded by `budget`: what the server gave, or
+    /// its refusal of the command (`NO`, `BAD`; async-imap's own
+    /// `uid_fetch` ends quietly on one, as if it had worked). A connection
+    /// that breaks or goes silent is an error.
+    async fn fetch(
+        &mut self,
+        uids: &[u32],
+        items: &str,
+        budget: Duration,
+    ) -> Result<Answer, ImapError> {
+        let (session, options) = self.connected().await?;
+        let command = format!("UID FETCH {} {items}", uid_set(uids));
+        let fetching = async {
+            let tag = session.run_command(&command).await?;
+            let mut fetched = Vec::new();
+            loop {
+                let Some(response) = session.read_response().await? else {
+                    return Err(async_imap::error::Error::ConnectionLost);
+                };
+                match response.parsed() {
+                    Response::Fetch(_, attributes) => fetched.push(Item::of(attributes)),
+                    Response::Done {
+                        tag: done,
+                        status,
+                        code,
+                        information,
+                    } if *done == tag => {
+                        let said = format!("code: {code:?}, info: {information:?}");
+                        return Ok(match status {
+                            Status::Ok => Ok(fetched),
+                            Status::No => Err(async_imap::error::Error::No(said)),
+                            _ => Err(async_imap::error::Error::Bad(said)),
+                        });
+                    }
+                    // What no command asked for (EXISTS, say) is seen by
+                    // the search of the next poll or wait.
+                    _ => {}
+                }
+            }
+        };
+        let answer = timed_for(options, "UID FETCH", budget, fetching).await?;
+        answer.map_err(|e| command_error(options, "UID FETCH", e))
+    }
+}
+
+/// The time a fetch of messages holding `bytes` may take:
+/// [`ImapOptions::timeout`] plus their bytes at [`FLOOR_RATE`].
+fn body_budget(options: &ImapOptions, bytes: u64) -> Duration {
+    options.timeout + Duration::from_secs_f64(bytes as f64 / FLOOR_RATE as f64)
+}
+
+/// The slowest transfer a fetch of a message's bytes is given time for,
+/// in bytes a second, on top of [`ImapOptions::timeout`].
+pub(super) const FLOOR_RATE: u64 = 256 << 10;
+
+/// What one `UID FETCH` gave for one message.
+#[derive(Debug, Default)]
+struct Item {
+    uid: Option<u32>,
+    size: Option<u32>,
+    body: Option<Vec<u8>>,
+}
+
+impl Item {
+    fn of(attributes: &[AttributeValue<'_>]) -> Self {
+        let mut item = Self::default();
+        for attribute in attributes {
+            match attribute {
+                AttributeValue::Uid(uid) => item.uid = Some(*uid),
+                AttributeValue::Rfc822Size(size) => item.size = Some(*size),
+                AttributeValue::BodySection {
+                    section: None,
+                    data: Some(body),
+                    ..
+                }
+                | AttributeValue::Rfc822(Some(body)) => item.body = Some(body.to_vec()),
+                _ => {}
             }
         }
+        item
     }
+}
 
-    /// Whether the connection still works (`NOOP`) after the message
-    /// `uid` was missing from the answer to its own fetch: if not (the
-    /// server said `BYE` while fetching it), the failure counts against
-    /// the message.
-    async fn still_connected(&mut self, uid: u32) -> Result<(), ImapError> {
-        let (session, options) = self.connected().await?;
-        let noop = match timed(options, "NOOP", session.noop()).await {
-            Ok(done) => done.map_err(|e| command_error(options, "NOOP", e)),
-            Err(timeout) => Err(timeout),
-        };
-        if noop.is_err() {
-            self.suspect(&[uid]);
-        }
-        noop
-    }
+/// The answer to one `UID FETCH`: what it gave, or the server's refusal
+/// of the whole command.
+type Answer = Result<Vec<Item>, async_imap::error::Error>;
 
-    /// `UID FETCH` of `items` for the messages `uids`, the command and
-    /// the reading of its answer bounded by
-    /// [`ImapOptions::timeout`](super::ImapOptions::timeout).
-    async fn fetch(&mut self, uids: &[u32], items: &str) -> Result<Vec<Fetch>, ImapError> {
-        let (session, options) = self.connected().await?;
-        let fetching = async {
-            let stream = session.uid_fetch(uid_set(uids), items).await?;
-            stream.try_collect().await
-        };
-        let fetched = timed(options, "UID FETCH", fetching).await?;
-        fetched.map_err(|e| command_error(options, "UID FETCH", e))
-    }
+/// The message `uid` in what a fetch gave.
+fn find(fetched: &[Item], uid: u32) -> Option<&Item> {
+    fetched.iter().find(|item| item.uid == Some(uid))
+}
+
+/// Takes the bytes of the message `uid` out of what a fetch gave.
+fn take_body(fetched: &mut [Item], uid: u32) -> Option<Vec<u8>> {
+    fetched
+        .iter_mut()
+        .find(|item| item.uid == Some(uid))?
+        .body
+        .take()
+}
+
+/// What a poll got for one message's bytes.
+#[derive(Debug)]
+pub(super) enum Body {
+    /// Its bytes.
+    Given(Vec<u8>),
+    /// Missing from the answer `OK` to its fetch alone.
+    Missing,
+    /// Its fetch alone was refused (`NO`, `BAD`), with what the server
+    /// said: a strike if the server gave other messages meanwhile, else
+    /// taken as the server refusing every fetch for now.
+    Refused(String),
 }
 
 /// Runs of UIDs to fetch together, and the messages not to be fetched,
 /// with why.
-type Chunks = (Vec<Vec<u32>>, Vec<(u32, Rejection)>);
+type Chunks = (Vec<Vec<(u32, u64)>>, Vec<(u32, Rejection)>);
 
 /// Why a message is filed as failed without being handed over.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -194,8 +320,9 @@ pub(super) enum Rejection {
     Unfetchable(&'static str),
 }
 
-/// How many times a message is fetched alone, each time breaking the
-/// connection or running out of time, before it is filed as failed
+/// How many strikes a message gets (its bytes fetched alone, each time
+/// breaking the connection, running out of time, missing from the answer
+/// or refused while the server gave others) before it is filed as failed
 /// unread.
 pub(super) const FETCH_ATTEMPTS: u32 = 2;
 
@@ -233,7 +360,20 @@ pub(super) fn uid_set(uids: &[u32]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{Rejection, runs, uid_set};
+    use std::time::Duration;
+
+    use super::{Rejection, body_budget, runs, uid_set};
+    use crate::ImapOptions;
+
+    #[test]
+    fn a_fetch_of_bytes_gets_the_timeout_plus_their_time_at_the_floor_rate() {
+        let options = ImapOptions::new("imap.example.com", 993, "user", "secret");
+        assert_eq!(body_budget(&options, 0), Duration::from_secs(30));
+        assert_eq!(
+            body_budget(&options, 40 << 20),
+            Duration::from_secs(30 + 160)
+        );
+    }
 
     #[test]
     fn a_rejection_says_why() {

@@ -34,7 +34,10 @@
 //! failed folder unread, counted in [`PollReport::rejected`]. A message in
 //! a fetch that broke the connection is fetched alone, after the others,
 //! from then on, and given up after
-//! [`FETCH_ATTEMPTS`](fetch::FETCH_ATTEMPTS) such failures.
+//! [`FETCH_ATTEMPTS`](fetch::FETCH_ATTEMPTS) failures of its fetch alone
+//! (see [`fetch`] for what counts). A timeout, a broken connection or a
+//! `NO` to every fetch otherwise ends the poll in an error, retried on the
+//! next one: no message is filed as failed for the server's trouble.
 
 mod connection;
 mod error;
@@ -52,7 +55,7 @@ use async_imap::types::UnsolicitedResponse;
 
 use connection::{Connection, server};
 pub use error::ImapError;
-use fetch::Rejection;
+use fetch::{Body, Rejection};
 pub use options::{ImapOptions, ImapSecurity};
 use session::{command_error, timed};
 pub use task::{ImapTask, reconnect_delay, spawn_imap};
@@ -200,12 +203,25 @@ impl ImapSource {
         for (uid, why) in rejected {
             self.reject(uid, &why, &mut report);
         }
+        // Messages whose fetch alone the server refused, and whether it
+        // gave any message this poll: a refusal while it gives others is
+        // the message's, else the server's (a temporary `NO` to every
+        // fetch), retried on the next poll.
+        let (mut refused, mut given) = (Vec::new(), false);
         for chunk in chunks {
-            for (uid, raw) in self.bodies(&chunk).await? {
-                let Some(raw) = raw else {
-                    self.reject(uid, &Rejection::Unfetchable("bytes"), &mut report);
-                    continue;
+            for (uid, body) in self.bodies(&chunk).await? {
+                let raw = match body {
+                    Body::Given(raw) => raw,
+                    Body::Missing => {
+                        self.strike(uid, "missing from the answer", &mut report);
+                        continue;
+                    }
+                    Body::Refused(said) => {
+                        refused.push((uid, said));
+                        continue;
+                    }
                 };
+                given = true;
                 self.suspects.remove(&uid);
                 let disposition = handle(Fetched { uid, raw }).await;
                 let failed = disposition == Handled::Failed;
@@ -215,6 +231,24 @@ impl ImapSource {
                     Handled::Failed => report.failed += 1,
                 }
             }
+        }
+        let mut temporary = None;
+        for (uid, said) in refused {
+            // A message refused before while the server gave others.
+            if given || self.suspects.get(&uid).is_some_and(|&n| n > 0) {
+                self.strike(uid, &said, &mut report);
+            } else {
+                temporary = Some(said);
+            }
+        }
+        if let Some(said) = temporary {
+            // What was rejected or handled meanwhile is filed first.
+            self.file_unmoved().await?;
+            return Err(ImapError::Command {
+                server: server(&self.options),
+                command: format!("UID FETCH ({})", self.options.mailbox),
+                reason: said,
+            });
         }
         self.file_unmoved().await?;
         Ok(report)

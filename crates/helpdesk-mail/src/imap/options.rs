@@ -66,7 +66,10 @@ pub struct ImapOptions {
     /// How long connecting, logging in or one command may take; a command
     /// that takes longer ends the poll or wait in
     /// [`ImapError::Timeout`](super::ImapError::Timeout), and the next one
-    /// reconnects.
+    /// reconnects. A fetch of messages' bytes gets this plus the time
+    /// their size (`RFC822.SIZE`) takes at 256 KiB/s, so that a large
+    /// message within [`max_size`](Self::max_size) is not cut short on a
+    /// slow link (a 40 MiB one gets 30 s + 160 s by default).
     pub timeout: Duration,
     /// The largest message handed over, in bytes, by the size the server
     /// gives (`RFC822.SIZE`). A larger one is moved to

@@ -5,6 +5,7 @@
 //! timeout ([`timed`]), its error naming it.
 
 use std::future::Future;
+use std::time::Duration;
 
 use async_imap::{Client, Session};
 
@@ -119,12 +120,23 @@ pub(super) async fn timed<T>(
     step: &'static str,
     work: impl Future<Output = T>,
 ) -> Result<T, ImapError> {
-    tokio::time::timeout(options.timeout, work)
+    timed_for(options, step, options.timeout, work).await
+}
+
+/// `work`, unless it takes longer than `budget`: then an
+/// [`ImapError::Timeout`] naming `step`.
+pub(super) async fn timed_for<T>(
+    options: &ImapOptions,
+    step: &'static str,
+    budget: Duration,
+    work: impl Future<Output = T>,
+) -> Result<T, ImapError> {
+    tokio::time::timeout(budget, work)
         .await
         .map_err(|_| ImapError::Timeout {
             server: server(options),
             step,
-            seconds: options.timeout.as_secs(),
+            seconds: budget.as_secs(),
         })
 }
 

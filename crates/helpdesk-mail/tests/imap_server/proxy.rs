@@ -2,7 +2,8 @@
 //! not produce on demand: it passes bytes both ways and records the
 //! client's command lines, and when told, goes silent partway through its
 //! answer to a command (a connection dropped without a word) or refuses a
-//! command itself (a server that lacks it). Stopped when dropped.
+//! command itself (a server that lacks it), or passes the server's
+//! answers slowly (a slow link). Stopped when dropped.
 
 use std::sync::{Arc, Mutex};
 
@@ -22,6 +23,8 @@ struct Rules {
     refuse: Vec<(String, String, usize)>,
     /// Every command line the client sent, without its tag.
     commands: Vec<String>,
+    /// Pass the server's answers at most this many bytes a second.
+    rate: Option<usize>,
 }
 
 /// What becomes of one command line.
@@ -92,6 +95,12 @@ impl Proxy {
         self.rules.lock().unwrap().refuse.push(rule);
     }
 
+    /// Passes the server's answers at most `bytes` bytes a second from now
+    /// on (a slow link).
+    pub fn throttle(&self, bytes: usize) {
+        self.rules.lock().unwrap().rate = Some(bytes);
+    }
+
     /// The command lines the clients sent so far, without their tags.
     pub fn commands(&self) -> Vec<String> {
         self.rules.lock().unwrap().commands.clone()
@@ -112,7 +121,12 @@ async fn serve(client: TcpStream, target: u16, rules: Arc<Mutex<Rules>>) {
     let (from_server, mut to_server) = server.into_split();
     let to_client = Arc::new(tokio::sync::Mutex::new(to_client));
     let budget = Arc::new(Mutex::new(None));
-    let answers = tokio::spawn(answer(from_server, to_client.clone(), budget.clone()));
+    let answers = tokio::spawn(answer(
+        from_server,
+        to_client.clone(),
+        budget.clone(),
+        rules.clone(),
+    ));
     let mut pending = Vec::new();
     let mut buffer = [0; 4096];
     while let Ok(read @ 1..) = from_client.read(&mut buffer).await {
@@ -143,11 +157,12 @@ async fn serve(client: TcpStream, target: u16, rules: Arc<Mutex<Rules>>) {
 }
 
 /// Passes the server's bytes to the client, at most `budget` of them once
-/// it is set.
+/// it is set, at the rate the rules allow.
 async fn answer(
     mut from_server: OwnedReadHalf,
     to_client: Arc<tokio::sync::Mutex<OwnedWriteHalf>>,
     budget: Arc<Mutex<Option<usize>>>,
+    rules: Arc<Mutex<Rules>>,
 ) {
     let mut buffer = [0; 4096];
     while let Ok(read @ 1..) = from_server.read(&mut buffer).await {
@@ -173,6 +188,11 @@ async fn answer(
         }
         if silent {
             std::future::pending::<()>().await;
+        }
+        let rate = rules.lock().unwrap().rate;
+        if let Some(rate) = rate {
+            let pause = pass as f64 / rate.max(1) as f64;
+            tokio::time::sleep(std::time::Duration::from_secs_f64(pause)).await;
         }
     }
 }
