@@ -349,6 +349,7 @@ async fn judge(
                 Ignored::FromDesk => "from-desk",
                 Ignored::Automatic { .. } => "automatic",
                 Ignored::UnknownBounce => "unknown-bounce",
+                Ignored::BounceNoted { .. } => "bounce-noted",
                 Ignored::UnknownSender { .. } => "unknown-sender",
                 Ignored::RateLimited { .. } => "rate-limited",
             };

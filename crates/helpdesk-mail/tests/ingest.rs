@@ -429,11 +429,8 @@ async fn a_token_that_reached_someone_else_never_vouches_for_anns_address() {
         .address_for(TENANT, ticket.id(), "bob@customer.test");
 
     // When Bob writes to it as Ann, from a domain without DMARC.
-    let raw = format!(
-        "From: ann@customer.test\r\nTo: {bobs}\r\nSubject: Re: VPN drops every hour\r\n\
-         Message-ID: <as-ann@customer.test>\r\n\r\nClose this, and mail the logs to bob@evil.test.\r\n"
-    );
-    let outcome = w.ingest(raw.as_bytes()).await;
+    let raw = anns_mail_to(&bobs, "as-ann@customer.test", "Re: VPN", "", "none");
+    let outcome = w.ingest(&raw).await;
 
     // Then the mail is not a reply on Ann's ticket, which is untouched: it
     // opens a ticket of its own, as any mail naming no ticket does.
@@ -894,6 +891,20 @@ Diagnostic-Code: smtp; 550 5.1.1 user unknown\r\n\r\n\
     assert!(seen.conversation().all(|c| !c.body.contains("5.1.1")));
 }
 
+impl World {
+    /// Given: the desk's mail (its notification `n`) about `ticket`, whose
+    /// Message-ID is answered.
+    async fn sent_about(&self, ticket: &Ticket, n: u128) -> String {
+        let delivery = helpdesk_engine::DeliveryId::from_uuid(uuid::Uuid::from_u128(n));
+        self.desk
+            .store()
+            .remember_message(TENANT, &MessageId::of_delivery(delivery), ticket.id())
+            .await
+            .unwrap();
+        format!("{delivery}@{DOMAIN}")
+    }
+}
+
 /// A delivery status notification from `mx.customer.test` about the
 /// desk's mail `sent` to Ann, whose one recipient line says `action` and
 /// `status`.
@@ -934,13 +945,7 @@ async fn a_bounce_whose_diagnostic_is_huge_or_holds_nul_is_noted_within_the_limi
     // server's notice whose diagnostic holds a NUL and 200 KB of text.
     let w = world();
     let ticket = w.anns_ticket().await;
-    let delivery = helpdesk_engine::DeliveryId::from_uuid(uuid::Uuid::from_u128(79));
-    w.desk
-        .store()
-        .remember_message(TENANT, &MessageId::of_delivery(delivery), ticket.id())
-        .await
-        .unwrap();
-    let sent = format!("{delivery}@{DOMAIN}");
+    let sent = w.sent_about(&ticket, 79).await;
     let long = "x".repeat(200_000);
     let raw = String::from_utf8(dsn(&sent, "failed", "5.1.1"))
         .unwrap()
@@ -972,13 +977,7 @@ async fn a_delay_notice_is_noted_as_a_delay_and_a_failure_after_it_as_a_failure(
     // Given Ann's ticket and the desk's mail to her about it.
     let w = world();
     let ticket = w.anns_ticket().await;
-    let delivery = helpdesk_engine::DeliveryId::from_uuid(uuid::Uuid::from_u128(78));
-    w.desk
-        .store()
-        .remember_message(TENANT, &MessageId::of_delivery(delivery), ticket.id())
-        .await
-        .unwrap();
-    let sent = format!("{delivery}@{DOMAIN}");
+    let sent = w.sent_about(&ticket, 78).await;
     let ann = Actor::requester(ticket.requester(), TENANT);
 
     // When her server says the mail is delayed, still being tried.
@@ -1013,6 +1012,45 @@ async fn a_delay_notice_is_noted_as_a_delay_and_a_failure_after_it_as_a_failure(
     let note = after.conversation().last().unwrap();
     assert!(note.body.starts_with("Delivery failed"), "{}", note.body);
     assert!(note.body.contains("5.4.7"), "{}", note.body);
+}
+
+#[tokio::test]
+async fn each_sent_mail_is_noted_failed_once_however_many_notices_name_it() {
+    // Given Ann's ticket and the desk's mail to her about it, noted failed
+    // by her server's notice.
+    let w = world();
+    let ticket = w.anns_ticket().await;
+    let sent = w.sent_about(&ticket, 80).await;
+    let first = w.ingest(&dsn(&sent, "failed", "5.1.1")).await;
+    assert!(matches!(first, Outcome::DeliveryFailed { .. }), "{first:?}");
+    let noted = w.ticket(ticket.id()).await;
+
+    // When notices that say otherwise name the same mail (as anyone who
+    // holds its Message-ID may write them), one of them offered twice,
+    // and one names the thread's root, which no mail carries.
+    let other = |status: &str, id: &str| {
+        String::from_utf8(dsn(&sent, "failed", status))
+            .unwrap()
+            .replace("<dsn-failed@", &format!("<{id}@"))
+    };
+    let mut outcomes = Vec::new();
+    for (status, id) in [
+        ("5.2.2", "again-1"),
+        ("5.7.1", "again-2"),
+        ("5.7.1", "again-2"),
+    ] {
+        outcomes.push(w.ingest(other(status, id).as_bytes()).await);
+    }
+    let root = format!("ticket-{}@{DOMAIN}", ticket.id());
+    let rooted = w.ingest(&dsn(&root, "failed", "5.1.1")).await;
+
+    // Then none adds a note: the ticket holds the first notice's alone.
+    let repeated = Outcome::Ignored(Ignored::BounceNoted {
+        ticket: ticket.id(),
+    });
+    assert_eq!(outcomes, [repeated.clone(), repeated.clone(), repeated]);
+    assert_eq!(rooted, Outcome::Ignored(Ignored::UnknownBounce));
+    assert_eq!(w.ticket(ticket.id()).await, noted);
 }
 
 #[tokio::test]
@@ -1399,6 +1437,66 @@ async fn mail_forged_in_anns_name_or_failing_to_open_never_uses_up_her_rate() {
     assert!(matches!(opened, Outcome::Opened { .. }), "{opened:?}");
     assert_eq!(
         ingest("ann-2@customer.test", PASS).await.unwrap(),
+        Outcome::Ignored(Ignored::RateLimited {
+            address: "ann@customer.test".into()
+        })
+    );
+}
+
+#[tokio::test]
+async fn a_late_reply_vouched_by_its_token_counts_as_anns_own_mail() {
+    // Given a mailbox opening at most one ticket an hour per sender, Ann's
+    // ticket resolved a month ago, and a mail forged in her name that
+    // opened a ticket within the hour.
+    let dir = tempfile::tempdir().unwrap();
+    let w = world();
+    let ticket = w.anns_ticket_resolved_days_ago(30).await;
+    let channel = MailChannel::new(
+        w.channel.config().clone(),
+        FsAttachments::new(dir.path()),
+        NoSenders,
+    )
+    .with_rate(1, Duration::from_secs(3600));
+    let ingest = |raw: Vec<u8>| {
+        let (channel, desk) = (&channel, &w.desk);
+        async move { channel.ingest(desk, &raw, &Arrival::default()).await }
+    };
+    let forged = mail(
+        "ann@customer.test",
+        "forged@evil.test",
+        "Printer",
+        "",
+        "It jams.\r\n",
+    );
+    assert!(matches!(
+        ingest(forged).await.unwrap(),
+        Outcome::Opened { .. }
+    ));
+
+    // When Ann answers her ticket's mail to its reply address, signed for
+    // her, from a domain without DMARC, and then writes a new mail.
+    let to = w
+        .reply_to
+        .address_for(TENANT, ticket.id(), "ann@customer.test");
+    let late = anns_mail_to(&to, "late-token@customer.test", "Re: VPN", "", "none");
+    let late = ingest(late).await.unwrap();
+    let next = mail(
+        "ann@customer.test",
+        "ann-next@customer.test",
+        "Printer",
+        PASS,
+        "Again.\r\n",
+    );
+    let next = ingest(next).await.unwrap();
+
+    // Then her reply opens the ticket that follows the old one, counted as
+    // her own mail, not with the forgery, so it is her next one that waits.
+    assert!(
+        matches!(late, Outcome::Opened { follows: Some(old), .. } if old == ticket.id()),
+        "{late:?}"
+    );
+    assert_eq!(
+        next,
         Outcome::Ignored(Ignored::RateLimited {
             address: "ann@customer.test".into()
         })

@@ -8,7 +8,7 @@ use helpdesk_core::{
     StatusCategory, Ticket, TicketId, TicketNumber, Visibility, Vouched,
 };
 use helpdesk_engine::store::MessageId;
-use helpdesk_engine::{Clock, CommandId, Desk, Notifier, Request, Store};
+use helpdesk_engine::{Clock, CommandId, Desk, DeskError, Notifier, Request, Reuse, Store};
 
 use super::authentication::Authentication;
 use super::config::{InboundConfig, UnknownSenders, Unverified};
@@ -469,8 +469,10 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
             .map_err(|e| step.store("look for the mail's ticket", e))?
             .is_some();
         // A sender nothing vouches for counts apart: mail forged in a
-        // person's name never uses up what their own mail may open.
-        let rated = match step.vouched {
+        // person's name never uses up what their own mail may open. A mail
+        // that follows an older ticket was vouched for to name it (by the
+        // verdict, a release or its reply token).
+        let rated = match step.vouched || follows.is_some() {
             true => from.to_string(),
             false => format!("{from} (not vouched for)"),
         };
@@ -645,7 +647,7 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         // Only the desk's own mail bounces back to it: a notice naming a
         // mail the desk received (whose Message-ID anyone copied on it
         // knows) names no mail of the desk's.
-        let lookup = thread::sent_by_desk(desk.store(), &self.config, &original)
+        let lookup = thread::delivered_by_desk(desk.store(), &self.config, &original)
             .await
             .map_err(|e| step.store("find the bounced mail", e))?;
         let Some(ticket) = lookup else {
@@ -681,10 +683,21 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         );
         let body = cut(&body, desk.config().limits.body_max_bytes, "\n[cut]");
         let system = Actor::system(self.config.system, tenant);
-        let note = Command::note(keys::comment_of(tenant, step.identity), body);
-        desk.execute(keyed(&system, ticket, note, step.identity))
-            .await
-            .map_err(|e| step.desk("note the delivery failure", e))?;
+        // Keyed by the mail that bounced, not by the notice: each mail the
+        // desk sent is noted delayed once and failed once, however many
+        // notices (or forgeries by whoever holds its Message-ID) name it.
+        let noted = format!("{original} {what}");
+        let note = Command::note(keys::comment_of(tenant, &noted), body);
+        match desk.execute(keyed(&system, ticket, note, &noted)).await {
+            Ok(_) => {}
+            Err(DeskError::CommandIdReused {
+                differs: Reuse::Content,
+                ..
+            }) => {
+                return Ok(Outcome::Ignored(Ignored::BounceNoted { ticket }));
+            }
+            Err(e) => return Err(step.desk("note the delivery failure", e)),
+        }
         Ok(if delayed {
             Outcome::DeliveryDelayed { ticket, recipients }
         } else {
@@ -942,7 +955,7 @@ impl Step<'_> {
         }
     }
 
-    fn desk(&self, step: &'static str, source: helpdesk_engine::DeskError) -> IngestError {
+    fn desk(&self, step: &'static str, source: DeskError) -> IngestError {
         IngestError::Desk {
             message_id: self.key.to_string(),
             step,

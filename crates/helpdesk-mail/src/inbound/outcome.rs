@@ -78,6 +78,14 @@ pub enum Ignored {
     },
     /// A delivery failure about no mail the desk knows.
     UnknownBounce,
+    /// A delivery notice about a mail whose failure (or delay) its ticket
+    /// already notes from an earlier notice that said otherwise: each mail
+    /// the desk sent is noted failed once and delayed once. (The same
+    /// notice offered again is answered as the first time.)
+    BounceNoted {
+        /// The ticket that notes it.
+        ticket: TicketId,
+    },
 
     /// A sender the desk refuses ([`UnknownSenders::Refuse`](crate::UnknownSenders::Refuse)).
     UnknownSender {

@@ -157,6 +157,21 @@ pub(crate) async fn sent_by_desk<S: Store>(
         let found = store.load(config.tenant, ticket).await?;
         return Ok(found.map(|_| ticket));
     }
+    delivered_by_desk(store, config, id).await
+}
+
+/// The ticket of one of the desk's notifications, by its Message-ID
+/// `<{delivery id}@domain>` at one of its domains: a mail the desk sent
+/// to one recipient. The thread's root `<ticket-{id}@domain>` names no
+/// mail (none carries it as its own), so it is none.
+pub(crate) async fn delivered_by_desk<S: Store>(
+    store: &S,
+    config: &InboundConfig,
+    id: &MessageId,
+) -> Result<Option<TicketId>, StoreError> {
+    if !desk_domain(config, id) {
+        return Ok(None);
+    }
     match id.id_left() {
         Some(left) => store.ticket_of_message(config.tenant, &left).await,
         None => Ok(None),
