@@ -44,13 +44,13 @@ impl Authentication {
         trusted: &[&str],
         from_domain: &str,
     ) -> Self {
-        let Some(header) = headers.into_iter().find(|header| {
-            let id = authserv_id(header);
-            trusted.iter().any(|t| t.eq_ignore_ascii_case(&id))
+        let Some(clauses) = headers.into_iter().map(clauses).find(|clauses| {
+            authserv_id(clauses)
+                .is_some_and(|id| trusted.iter().any(|t| t.eq_ignore_ascii_case(id)))
         }) else {
             return Self::Absent;
         };
-        let passed = results(header).any(|result| {
+        let passed = results(clauses).any(|result| {
             result.method.eq_ignore_ascii_case("dmarc")
                 && result.value.eq_ignore_ascii_case("pass")
                 && result
@@ -78,17 +78,13 @@ impl MethodResult {
 }
 
 /// The authserv-id: the header's first word.
-fn authserv_id(header: &str) -> String {
-    clauses(header)
-        .into_iter()
-        .next()
-        .and_then(|words| words.into_iter().next())
-        .unwrap_or_default()
+fn authserv_id(clauses: &[Vec<String>]) -> Option<&str> {
+    clauses.first()?.first().map(String::as_str)
 }
 
 /// The clauses after the authserv-id.
-fn results(header: &str) -> impl Iterator<Item = MethodResult> {
-    clauses(header).into_iter().skip(1).filter_map(|words| {
+fn results(clauses: Vec<Vec<String>>) -> impl Iterator<Item = MethodResult> {
+    clauses.into_iter().skip(1).filter_map(|words| {
         let mut words = words.into_iter();
         let first = words.next()?;
         let (method, value) = first.split_once('=')?;
