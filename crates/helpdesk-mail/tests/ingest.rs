@@ -583,6 +583,42 @@ async fn a_spoofed_sender_never_replies_on_someone_elses_ticket() {
     );
 }
 
+#[tokio::test]
+async fn two_copies_of_a_reply_offered_at_once_are_decided_as_one() {
+    // Given Ann's ticket, and her reply as delivered to two of the desk's
+    // mailboxes: one copy vouched for by the trusted server, the other
+    // through a server that checks nothing.
+    let w = world();
+    let ticket = w.anns_ticket().await;
+    let copy = |headers: &str| {
+        mail(
+            "ann@customer.test",
+            "both@customer.test",
+            "Re: VPN drops every hour",
+            &format!("In-Reply-To: <first@customer.test>\r\n{headers}"),
+            "It dropped again.\r\n",
+        )
+    };
+    let (vouched, unvouched) = (copy(PASS), copy(""));
+
+    // When both are offered at the same moment.
+    let (first, second) = tokio::join!(w.ingest(&vouched), w.ingest(&unvouched));
+
+    // Then both are answered the same: one reply on her ticket, and no
+    // ticket of its own for the copy nothing vouched for.
+    assert_eq!(first, second);
+    assert!(
+        matches!(first, Outcome::Replied { ticket: t, .. } if t == ticket.id())
+            || matches!(first, Outcome::Opened { .. }),
+        "{first:?}"
+    );
+    let replies = w.ticket(ticket.id()).await.conversation().count();
+    assert_eq!(
+        replies,
+        ticket.conversation().count() + usize::from(matches!(first, Outcome::Replied { .. }))
+    );
+}
+
 /// Ann's mail answering her first one, which no server vouches for.
 fn unvouched_reply() -> Vec<u8> {
     mail(

@@ -12,6 +12,7 @@ use helpdesk_engine::{Clock, CommandId, Desk, DeskError, Notifier, Request, Reus
 
 use super::authentication::Authentication;
 use super::config::{InboundConfig, UnknownSenders, Unverified};
+use super::in_flight::InFlight;
 use super::keys;
 use super::outcome::{Held, Ignored, IngestError, Outcome};
 use super::rate::SenderRate;
@@ -59,14 +60,19 @@ pub struct Arrival {
 /// the attachment store's syncs. On the bench's two-core machines with
 /// SQLite, a typical 20 KB reply took 0.9 to 1.2 ms one at a time, and 64 or
 /// 256 mails kept in flight went through at 3,600 to 6,100 a second
-/// (`docs/PERFORMANCE.md`). Keep a conversation's mails in their order,
-/// though: a reply taken in before the mail it answers finds nothing to
-/// thread onto and opens a ticket of its own.
+/// (`docs/PERFORMANCE.md`). Copies of one mail offered at once (delivered
+/// to two of the desk's mailboxes, say) are taken in one after the other,
+/// so the later one is answered as the first, even where what vouches for
+/// them differs; do offer a mail through one channel per tenant for this.
+/// Keep a conversation's mails in their order, though: a reply taken in
+/// before the mail it answers finds nothing to thread onto and opens a
+/// ticket of its own.
 pub struct MailChannel<A, P> {
     config: InboundConfig,
     attachments: A,
     senders: P,
     rate: Option<SenderRate>,
+    in_flight: InFlight,
 }
 
 impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
@@ -78,6 +84,7 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
             attachments,
             senders,
             rate: None,
+            in_flight: InFlight::default(),
         }
     }
 
@@ -119,6 +126,8 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         };
         let key = keys::message_key(&mail, raw);
         let identity = keys::identity(&key, &mail);
+        // Copies of the mail offered at once are taken in one at a time.
+        let _turn = self.in_flight.turn(&identity).await;
         let mut step = Step {
             key: &key,
             identity: &identity,

@@ -7,6 +7,7 @@ mod config;
 mod directory_senders;
 #[cfg(test)]
 mod earlier_versions;
+mod in_flight;
 mod keys;
 mod outcome;
 mod rate;
