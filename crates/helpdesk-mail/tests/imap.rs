@@ -6,9 +6,11 @@
 //! name, every command bounded by the timeout (through a proxy that goes
 //! silent), a plain EXPUNGE without UIDPLUS, mail announced during a poll
 //! not left waiting for the next IDLE, messages too large or unreadable
-//! filed as failed instead of holding up the rest, and none filed as
-//! failed for the server's or the link's trouble (a NO to every fetch for
-//! a while, connections dropped, a slow link).
+//! filed as failed instead of holding up the rest (a lone message whose
+//! bytes are refused, or whose size fetch drops the connection, poll after
+//! poll too), and none filed as failed for the server's or the link's
+//! trouble (a NO to every fetch for a while, connections dropped, a slow
+//! link).
 #![allow(clippy::unwrap_used)]
 
 mod imap_server;
@@ -785,6 +787,186 @@ async fn a_lone_message_is_not_failed_for_its_connection_dropping_on_consecutive
     assert_eq!(seen, ["lone@example.com"]);
     assert!(server.message_ids("Failed").is_empty());
     assert_eq!(server.message_ids("Processed"), ["<lone@example.com>"]);
+}
+
+/// Polls `source` `times` times, handing every message over as processed;
+/// each poll's outcome, and the Message-IDs handed over.
+async fn poll_outcomes(
+    source: &mut ImapSource,
+    times: usize,
+) -> (Vec<Result<PollReport, ImapError>>, Vec<String>) {
+    let (mut outcomes, mut seen) = (Vec::new(), Vec::new());
+    for _ in 0..times {
+        let polled = source
+            .poll(|fetched| {
+                seen.push(message_id_of(&fetched.raw));
+                async { Handled::Processed }
+            })
+            .await;
+        outcomes.push(polled);
+    }
+    (outcomes, seen)
+}
+
+/// Whether `outcome` is the poll error of a fetch the test proxy refused.
+fn refused_by_the_proxy(outcome: &Result<PollReport, ImapError>) -> bool {
+    matches!(
+        outcome,
+        Err(ImapError::Command { reason, .. }) if reason.contains("refused by the test proxy")
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lone_message_whose_bytes_are_refused_poll_after_poll_is_filed_as_failed() {
+    // Given one mail waiting whose bytes the server refuses on two polls.
+    let server = Dovecot::start(true);
+    let proxy = Proxy::start(server.port).await;
+    let mut options = server.options();
+    options.port = proxy.port;
+    let mut source = ImapSource::connect(options).await.unwrap();
+    server.deliver("INBOX", &mail("late@example.com"));
+    proxy.refuse("UID FETCH 1 BODY.PEEK[]", "NO", 2);
+
+    // When the source polls three times; then, a mail alone again whose
+    // bytes the server always refuses, three times more; then once more
+    // after a third mail arrives.
+    let (late, seen_late) = poll_outcomes(&mut source, 3).await;
+    server.deliver("INBOX", &mail("refused@example.com"));
+    proxy.refuse("UID FETCH 2 BODY.PEEK[]", "NO", usize::MAX);
+    let (refused, seen_refused) = poll_outcomes(&mut source, 3).await;
+    server.deliver("INBOX", &mail("after@example.com"));
+    let (after, seen_after) = poll(&mut source).await;
+
+    // Then the first is handed over once the server gives it; the second,
+    // refused on three polls in a row, is filed as failed unread by the
+    // third, as a message refused while others are given would be; and the
+    // mail after it is handed over.
+    assert!(refused_by_the_proxy(&late[0]), "{late:?}");
+    assert!(refused_by_the_proxy(&late[1]), "{late:?}");
+    assert_eq!(
+        late[2].as_ref().ok(),
+        Some(&PollReport {
+            processed: 1,
+            failed: 0,
+            rejected: 0
+        })
+    );
+    assert_eq!(seen_late, ["late@example.com"]);
+    assert!(refused_by_the_proxy(&refused[0]), "{refused:?}");
+    assert!(refused_by_the_proxy(&refused[1]), "{refused:?}");
+    assert_eq!(
+        refused[2].as_ref().ok(),
+        Some(&PollReport {
+            processed: 0,
+            failed: 0,
+            rejected: 1
+        }),
+        "{refused:?}"
+    );
+    assert!(seen_refused.is_empty());
+    assert_eq!(
+        (after.processed, seen_after),
+        (1, vec!["after@example.com".to_string()])
+    );
+    assert!(server.message_ids("INBOX").is_empty());
+    assert_eq!(server.message_ids("Failed"), ["<refused@example.com>"]);
+    assert_eq!(
+        server.message_ids("Processed"),
+        ["<late@example.com>", "<after@example.com>"]
+    );
+}
+
+/// Whether the command line `command` fetches the bytes of the message
+/// `uid`.
+fn fetches_bytes_of(command: &str, uid: &str) -> bool {
+    let mut words = command.split(' ');
+    let set = words.nth(2).unwrap_or_default();
+    command.contains("BODY.PEEK[]") && set.split(',').any(|u| u == uid)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_whose_size_fetch_always_drops_the_connection_is_filed_as_failed_unread() {
+    // Given three mails waiting, and a server that hangs up whenever it is
+    // asked the oldest one's size, with the others' or alone.
+    let server = Dovecot::start(true);
+    for id in ["doomed@example.com", "one@example.com", "two@example.com"] {
+        server.deliver("INBOX", &mail(id));
+    }
+    let proxy = Proxy::start(server.port).await;
+    proxy.hang_up("UID FETCH 1,2,3 RFC822.SIZE", usize::MAX);
+    proxy.hang_up("UID FETCH 1 RFC822.SIZE", usize::MAX);
+    let mut options = server.options();
+    options.port = proxy.port;
+    let mut source = ImapSource::connect(options).await.unwrap();
+
+    // When the source polls five times.
+    let (outcomes, seen) = poll_outcomes(&mut source, 5).await;
+
+    // Then the first three polls fail (the fetch of the three sizes, then
+    // twice the oldest's alone), the fourth, on a fresh connection, files
+    // it as failed without asking its bytes and hands the others over, and
+    // nothing is left for the fifth.
+    let errors = outcomes.iter().take(3).filter(|o| o.is_err()).count();
+    assert_eq!(errors, 3, "{outcomes:?}");
+    assert_eq!(
+        outcomes[3].as_ref().ok(),
+        Some(&PollReport {
+            processed: 2,
+            failed: 0,
+            rejected: 1
+        }),
+        "{outcomes:?}"
+    );
+    assert_eq!(outcomes[4].as_ref().ok(), Some(&PollReport::default()));
+    assert_eq!(seen, ["one@example.com", "two@example.com"]);
+    let sent = proxy.commands();
+    assert!(!sent.iter().any(|c| fetches_bytes_of(c, "1")), "{sent:?}");
+    assert!(server.message_ids("INBOX").is_empty());
+    assert_eq!(server.message_ids("Failed"), ["<doomed@example.com>"]);
+    assert_eq!(
+        server.message_ids("Processed"),
+        ["<one@example.com>", "<two@example.com>"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_lost_on_no_one_messages_fetch_alone_strikes_no_message() {
+    // Given two mails waiting, and a server that hangs up on the search of
+    // four polls in a row, more than a message gets strikes, and then on
+    // the fetch of both sizes.
+    let server = Dovecot::start(true);
+    for id in ["one@example.com", "two@example.com"] {
+        server.deliver("INBOX", &mail(id));
+    }
+    let proxy = Proxy::start(server.port).await;
+    proxy.hang_up("UID SEARCH", 4);
+    proxy.hang_up("UID FETCH 1,2 RFC822.SIZE", 1);
+    let mut options = server.options();
+    options.port = proxy.port;
+    let mut source = ImapSource::connect(options).await.unwrap();
+
+    // When the source polls six times.
+    let (outcomes, seen) = poll_outcomes(&mut source, 6).await;
+
+    // Then the first five fail, and the sixth hands both over, neither
+    // filed as failed.
+    let errors = outcomes.iter().take(5).filter(|o| o.is_err()).count();
+    assert_eq!(errors, 5, "{outcomes:?}");
+    assert_eq!(
+        outcomes[5].as_ref().ok(),
+        Some(&PollReport {
+            processed: 2,
+            failed: 0,
+            rejected: 0
+        }),
+        "{outcomes:?}"
+    );
+    assert_eq!(seen, ["one@example.com", "two@example.com"]);
+    assert!(server.message_ids("Failed").is_empty());
+    assert_eq!(
+        server.message_ids("Processed"),
+        ["<one@example.com>", "<two@example.com>"]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

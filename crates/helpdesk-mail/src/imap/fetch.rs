@@ -3,28 +3,45 @@
 //! command, each given [`ImapOptions::timeout`](super::ImapOptions::timeout)
 //! plus the time its bytes take at [`FLOOR_RATE`]; a message missing from
 //! an answer (or in a run the server refused) is fetched again alone; one
-//! in a fetch that broke the connection becomes a suspect, fetched alone
-//! after the others; and why a message is filed as failed unread
-//! ([`Rejection`]).
+//! in a fetch of sizes or of bytes that broke the connection becomes a
+//! suspect of that fetch, fetched alone after the others; and why a
+//! message is filed as failed unread ([`Rejection`]).
 //!
-//! A failure counts against a message (a strike) only when its bytes were
-//! fetched alone: a fetch of it as a suspect that broke the connection or
-//! ran out of time, an answer `OK` without it, or a `NO` while the server
-//! gave other messages (or refused it before too). A fetch that fails
-//! otherwise (a run of messages, the sizes, a `NO` to everything) ends the
-//! poll in an error, retried on the next one. After [`FETCH_ATTEMPTS`]
-//! strikes the message is filed as failed unread.
+//! A failure counts against a message (a strike) only when it was fetched
+//! alone: its size or its bytes fetched as a suspect breaking the
+//! connection or running out of time, an answer `OK` without its bytes,
+//! or a `NO` to its bytes while the server gave other messages, when it
+//! has a strike already, or when it is the only message whose bytes the
+//! poll asked for and a suspect (a lone message refused the first time
+//! becomes one, as does a message whose fetch broke the connection). A
+//! fetch that fails otherwise (a run of messages, the sizes of several, a
+//! refusal of sizes, a `NO` to the bytes of every message asked) ends the
+//! poll in an error, retried on the next one, and counts against no
+//! message. After [`FETCH_ATTEMPTS`] strikes for its size or for its bytes
+//! a message is filed as failed unread, so that a message alone in the
+//! mailbox is given up at the `FETCH_ATTEMPTS + 1`-th poll in a row whose
+//! fetch of it broke the connection or was refused. A message's strikes
+//! for its size are forgotten once the server gives its size, all of them
+//! once it gives its bytes.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
-use async_imap::imap_proto::{AttributeValue, Response, Status};
+use async_imap::Session;
+use async_imap::imap_proto::{AttributeValue, MailboxDatum, Response, Status};
 
+use super::connection::Connection;
 use super::session::{command_error, timed, timed_for};
 use super::{ImapError, ImapOptions, ImapSource, PollReport};
 
 impl ImapSource {
     /// The UIDs waiting in the mailbox, oldest first. A poll files what it
     /// handled before it asks, so none of them is handled twice.
+    ///
+    /// The search's answer is read to its tagged completion: async-imap's
+    /// own `uid_search` ends quietly, with what it read so far, on a `NO`
+    /// or a connection that closes, which would look like an empty mailbox
+    /// (and make the source forget its suspects).
     pub(super) async fn waiting(&mut self) -> Result<Vec<u32>, ImapError> {
         let (session, options) = self.connected().await?;
         // NOOP lets the server announce mail that arrived since the last
@@ -32,27 +49,56 @@ impl ImapSource {
         timed(options, "NOOP", session.noop())
             .await?
             .map_err(|e| command_error(options, "NOOP", e))?;
-        let found = timed(options, "UID SEARCH", session.uid_search("UNDELETED")).await?;
-        let found = found.map_err(|e| command_error(options, "UID SEARCH", e))?;
-        let mut uids: Vec<u32> = found.into_iter().collect();
+        let mut uids = Vec::new();
+        let searching = exchange(session, "UID SEARCH UNDELETED", |response| {
+            if let Response::MailboxData(MailboxDatum::Search(found)) = response {
+                uids.extend(found);
+            }
+        });
+        let searched = timed(options, "UID SEARCH", searching).await?;
+        searched
+            .and_then(|done| done)
+            .map_err(|e| command_error(options, "UID SEARCH", e))?;
         uids.sort_unstable();
+        uids.dedup();
         Ok(uids)
     }
 
     /// The batch of waiting messages to fetch; those given up on after
-    /// [`FETCH_ATTEMPTS`] are filed as failed instead.
+    /// [`FETCH_ATTEMPTS`] strikes are filed as failed instead, unread
+    /// (their fetch broke the last connection: this one is fresh).
     pub(super) async fn batch(&mut self, report: &mut PollReport) -> Result<Vec<u32>, ImapError> {
         let mut uids = self.waiting().await?;
         // Forget the suspects that left the mailbox.
-        self.suspects
-            .retain(|uid, _| uids.binary_search(uid).is_ok());
+        let waiting = |uid: &u32, _: &mut u32| uids.binary_search(uid).is_ok();
+        self.suspects.retain(waiting);
+        self.size_suspects.retain(waiting);
         uids.truncate(self.options.batch.max(1));
-        let (uids, given_up): (Vec<u32>, Vec<u32>) = (uids.into_iter())
-            .partition(|uid| self.suspects.get(uid).is_none_or(|&n| n < FETCH_ATTEMPTS));
-        for uid in given_up {
-            self.reject(uid, &Rejection::Unfetchable("bytes"), report);
+        let mut batch = Vec::with_capacity(uids.len());
+        for uid in uids {
+            match self.given_up(uid) {
+                Some(what) => self.reject(uid, &Rejection::Unfetchable(what), report),
+                None => batch.push(uid),
+            }
         }
-        Ok(uids)
+        Ok(batch)
+    }
+
+    /// What of the message `uid` the source gave up fetching after
+    /// [`FETCH_ATTEMPTS`] strikes: its `"size"` or its `"bytes"`.
+    fn given_up(&self, uid: u32) -> Option<&'static str> {
+        let out = |suspects: &BTreeMap<u32, u32>| {
+            suspects
+                .get(&uid)
+                .is_some_and(|&strikes| strikes >= FETCH_ATTEMPTS)
+        };
+        if out(&self.size_suspects) {
+            Some("size")
+        } else if out(&self.suspects) {
+            Some("bytes")
+        } else {
+            None
+        }
     }
 
     /// `uids` with their sizes, in runs whose messages together hold at
@@ -96,23 +142,39 @@ impl ImapSource {
     /// The `RFC822.SIZE` of each of the messages `uids`, in their order,
     /// fetched together; one missing from the answer is asked for again
     /// alone, and is `None` when missing from that answer too. A fetch
-    /// that fails or that the server refuses ends the poll: it never
-    /// counts against a message.
+    /// that fails or that the server refuses ends the poll; one that fails
+    /// makes size suspects of its messages (and a strike against a size
+    /// suspect fetched alone). A size given clears the message's strikes
+    /// for its size.
     async fn sizes(&mut self, uids: &[u32]) -> Result<Vec<(u32, Option<u32>)>, ImapError> {
-        let timeout = self.options.timeout;
-        let together = self.fetch(uids, "RFC822.SIZE", timeout).await?;
+        let together = self.sizes_guarded(uids).await?;
         let together = together.map_err(|e| self.command("UID FETCH", e))?;
         let mut each = Vec::with_capacity(uids.len());
         for &uid in uids {
             let mut size = find(&together, uid).and_then(|item| item.size);
             if size.is_none() && uids.len() > 1 {
-                let alone = self.fetch(&[uid], "RFC822.SIZE", timeout).await?;
+                let alone = self.sizes_guarded(&[uid]).await?;
                 let alone = alone.map_err(|e| self.command("UID FETCH", e))?;
                 size = find(&alone, uid).and_then(|item| item.size);
+            }
+            if size.is_some() {
+                self.size_suspects.remove(&uid);
             }
             each.push((uid, size));
         }
         Ok(each)
+    }
+
+    /// [`fetch`](Self::fetch) of the sizes of `uids`: on a failure (not a
+    /// refusal) they become size suspects, and a size suspect fetched
+    /// alone gets a strike.
+    async fn sizes_guarded(&mut self, uids: &[u32]) -> Result<Answer, ImapError> {
+        let timeout = self.options.timeout;
+        let fetched = self.fetch(uids, "RFC822.SIZE", timeout).await;
+        if fetched.is_err() {
+            suspect(&mut self.size_suspects, uids);
+        }
+        fetched
     }
 
     /// The bytes of the messages `uids` (with their sizes), in their
@@ -154,22 +216,15 @@ impl ImapSource {
         let budget = body_budget(&self.options, bytes);
         let fetched = self.fetch(uids, "BODY.PEEK[]", budget).await;
         if fetched.is_err() {
-            for &uid in uids {
-                match self.suspects.get_mut(&uid) {
-                    Some(strikes) if uids.len() == 1 => *strikes += 1,
-                    Some(_) => {}
-                    None => {
-                        self.suspects.insert(uid, 0);
-                    }
-                }
-            }
+            suspect(&mut self.suspects, uids);
         }
         fetched
     }
 
-    /// Counts a strike against the message `uid`, fetched alone; files it
-    /// as failed unread at [`FETCH_ATTEMPTS`] strikes.
-    pub(super) fn strike(&mut self, uid: u32, why: &str, report: &mut PollReport) {
+    /// Counts a strike against the bytes of the message `uid`, fetched
+    /// alone; files it as failed unread at [`FETCH_ATTEMPTS`] strikes, and
+    /// says whether it did.
+    pub(super) fn strike(&mut self, uid: u32, why: &str, report: &mut PollReport) -> bool {
         let strikes = self.suspects.entry(uid).or_insert(0);
         *strikes += 1;
         tracing::warn!(
@@ -180,9 +235,11 @@ impl ImapSource {
             reason = why,
             "the IMAP server did not give a message's bytes"
         );
-        if *strikes >= FETCH_ATTEMPTS {
+        let given_up = *strikes >= FETCH_ATTEMPTS;
+        if given_up {
             self.reject(uid, &Rejection::Unfetchable("bytes"), report);
         }
+        given_up
     }
 
     /// `UID FETCH` of `items` for the messages `uids`, the command and the
@@ -199,35 +256,68 @@ impl ImapSource {
         let (session, options) = self.connected().await?;
         let command = format!("UID FETCH {} {items}", uid_set(uids));
         let fetching = async {
-            let tag = session.run_command(&command).await?;
             let mut fetched = Vec::new();
-            loop {
-                let Some(response) = session.read_response().await? else {
-                    return Err(async_imap::error::Error::ConnectionLost);
-                };
-                match response.parsed() {
-                    Response::Fetch(_, attributes) => fetched.push(Item::of(attributes)),
-                    Response::Done {
-                        tag: done,
-                        status,
-                        code,
-                        information,
-                    } if *done == tag => {
-                        let said = format!("code: {code:?}, info: {information:?}");
-                        return Ok(match status {
-                            Status::Ok => Ok(fetched),
-                            Status::No => Err(async_imap::error::Error::No(said)),
-                            _ => Err(async_imap::error::Error::Bad(said)),
-                        });
-                    }
-                    // What no command asked for (EXISTS, say) is seen by
-                    // the search of the next poll or wait.
-                    _ => {}
+            // What no command asked for (EXISTS, say) is seen by the
+            // search of the next poll or wait.
+            let done = exchange(session, &command, |response| {
+                if let Response::Fetch(_, attributes) = response {
+                    fetched.push(Item::of(attributes));
                 }
-            }
+            })
+            .await?;
+            Ok(done.map(|()| fetched))
         };
         let answer = timed_for(options, "UID FETCH", budget, fetching).await?;
         answer.map_err(|e| command_error(options, "UID FETCH", e))
+    }
+}
+
+/// Sends `command` and reads its answer to its tagged completion, passing
+/// every response before it to `each`: `Ok(Ok(()))`, or the server's
+/// refusal (`NO`, `BAD`) as `Ok(Err)`; a connection that breaks or closes
+/// first is an `Err`.
+async fn exchange(
+    session: &mut Session<Connection>,
+    command: &str,
+    mut each: impl FnMut(&Response<'_>),
+) -> Result<Result<(), async_imap::error::Error>, async_imap::error::Error> {
+    let tag = session.run_command(command).await?;
+    loop {
+        let Some(response) = session.read_response().await? else {
+            return Err(async_imap::error::Error::ConnectionLost);
+        };
+        match response.parsed() {
+            Response::Done {
+                tag: done,
+                status,
+                code,
+                information,
+            } if *done == tag => {
+                let said = format!("code: {code:?}, info: {information:?}");
+                return Ok(match status {
+                    Status::Ok => Ok(()),
+                    Status::No => Err(async_imap::error::Error::No(said)),
+                    _ => Err(async_imap::error::Error::Bad(said)),
+                });
+            }
+            other => each(other),
+        }
+    }
+}
+
+/// Counts a failed fetch (not a refusal) of the messages `uids` in
+/// `suspects`: each not suspected yet becomes a suspect, and a suspect
+/// fetched alone gets a strike. A fetch of several counts against none of
+/// them: which one broke it is not known.
+fn suspect(suspects: &mut BTreeMap<u32, u32>, uids: &[u32]) {
+    for &uid in uids {
+        match suspects.get_mut(&uid) {
+            Some(strikes) if uids.len() == 1 => *strikes += 1,
+            Some(_) => {}
+            None => {
+                suspects.insert(uid, 0);
+            }
+        }
     }
 }
 
@@ -295,8 +385,10 @@ pub(super) enum Body {
     /// Missing from the answer `OK` to its fetch alone.
     Missing,
     /// Its fetch alone was refused (`NO`, `BAD`), with what the server
-    /// said: a strike if the server gave other messages meanwhile, else
-    /// taken as the server refusing every fetch for now.
+    /// said: a strike if the server gave other messages meanwhile, or if
+    /// it is the only message whose bytes the poll asked for and was
+    /// refused (or broke the connection) before; else taken as the server
+    /// refusing every fetch for now.
     Refused(String),
 }
 
@@ -320,10 +412,13 @@ pub(super) enum Rejection {
     Unfetchable(&'static str),
 }
 
-/// How many strikes a message gets (its bytes fetched alone, each time
-/// breaking the connection, running out of time, missing from the answer
-/// or refused while the server gave others) before it is filed as failed
-/// unread.
+/// How many strikes a message gets, for its size or for its bytes, before
+/// it is filed as failed unread (the [module](self) says what strikes). A
+/// fetch of it alone that breaks the connection, or a refusal of its bytes
+/// when it is the only message a poll asks for, makes it a suspect the
+/// first time and strikes it after: a message alone in the mailbox whose
+/// fetch keeps breaking the connection, or whose bytes the server keeps
+/// refusing, is given up at its `FETCH_ATTEMPTS + 1`-th failure in a row.
 pub(super) const FETCH_ATTEMPTS: u32 = 2;
 
 /// The most bytes of messages one `UID FETCH` asks for.

@@ -32,12 +32,18 @@
 //! **No message holds up the others.** One larger than
 //! [`ImapOptions::max_size`], or one the server will not give, goes to the
 //! failed folder unread, counted in [`PollReport::rejected`]. A message in
-//! a fetch that broke the connection is fetched alone, after the others,
-//! from then on, and given up after
+//! a fetch (of sizes or of bytes) that broke the connection is fetched
+//! alone, after the others, from then on, and given up after
 //! [`FETCH_ATTEMPTS`](fetch::FETCH_ATTEMPTS) failures of its fetch alone
-//! (see [`fetch`] for what counts). A timeout, a broken connection or a
-//! `NO` to every fetch otherwise ends the poll in an error, retried on the
-//! next one: no message is filed as failed for the server's trouble.
+//! (see [`fetch`] for what counts); the next poll, on a fresh connection,
+//! files it unread. A message the server refuses while giving others is
+//! struck at once; the only message a poll asks for, refused, is struck
+//! from its second refusal on, so that a message alone in the mailbox is
+//! not retried for ever either. A timeout, a broken connection or a `NO`
+//! to every fetch otherwise ends the poll in an error, retried on the next
+//! one: no message is filed as failed for the server's trouble, and a
+//! broken connection that no one message's fetch was alone on counts
+//! against none.
 
 mod connection;
 mod error;
@@ -89,7 +95,8 @@ pub struct PollReport {
     /// Messages moved to the failed folder without being handed over, so
     /// that they do not hold up the mail behind them: larger than
     /// [`ImapOptions::max_size`], or the server would not give their size
-    /// or bytes. Each is logged (`warn`) with why.
+    /// or bytes ([`ImapSource::poll`] says when that is taken as the
+    /// message's trouble). Each is logged (`warn`) with why.
     pub rejected: usize,
 }
 
@@ -126,11 +133,18 @@ pub struct ImapSource {
     /// Those of them already copied to their folder on a server without
     /// `MOVE`, whose expunge is what failed: not copied again.
     copied: BTreeSet<u32>,
-    /// Messages in a fetch that failed (the connection broke, say), with
-    /// how many times a fetch of them alone failed since: fetched alone,
-    /// after the others, and filed as failed unread after
-    /// [`FETCH_ATTEMPTS`](fetch::FETCH_ATTEMPTS).
+    /// Messages in a fetch of bytes that failed (the connection broke,
+    /// say), or refused as the only message a poll asked for, with their
+    /// strikes since: fetched alone, after the others, and filed as failed
+    /// unread after [`FETCH_ATTEMPTS`](fetch::FETCH_ATTEMPTS). Forgotten
+    /// once the server gives the message's bytes.
     suspects: BTreeMap<u32, u32>,
+    /// Messages in a fetch of sizes that failed, with how many times a
+    /// fetch of their size alone failed since: their sizes fetched alone,
+    /// after the other messages are handed over, and filed as failed
+    /// unread after [`FETCH_ATTEMPTS`](fetch::FETCH_ATTEMPTS). Forgotten
+    /// once the server gives the message's size.
+    size_suspects: BTreeMap<u32, u32>,
 }
 
 impl std::fmt::Debug for ImapSource {
@@ -159,6 +173,7 @@ impl ImapSource {
             unmoved: BTreeSet::new(),
             copied: BTreeSet::new(),
             suspects: BTreeMap::new(),
+            size_suspects: BTreeMap::new(),
         };
         source.session().await?;
         Ok(source)
@@ -174,9 +189,18 @@ impl ImapSource {
     /// them as the handler decided, one command a folder. Messages handled
     /// earlier whose move failed are moved first, not handed over again.
     /// A message whose fetch broke the connection before comes after the
-    /// others; one larger than [`ImapOptions::max_size`], or that the
-    /// server will not give, is moved to the failed folder unread and
-    /// counted in [`PollReport::rejected`].
+    /// others. One larger than [`ImapOptions::max_size`] is moved to the
+    /// failed folder unread and counted in [`PollReport::rejected`]; so is
+    /// one the server will not give, once the trouble is clearly the
+    /// message's: its bytes refused while the server gives other messages,
+    /// or missing from the answer to its fetch alone, on two polls; or, on
+    /// three polls in a row, a fetch of its size or its bytes breaking the
+    /// connection or running out of time (with others the first time,
+    /// alone after; the next poll files it, on a fresh connection), or its
+    /// bytes refused when it is the only message asked for (a message
+    /// alone in the mailbox). A fetch of several messages that breaks the
+    /// connection, and a refusal of every message's bytes, count against
+    /// none of them.
     ///
     /// On an error the connection is dropped and the next call reconnects.
     pub async fn poll<F, Fut>(&mut self, mut handle: F) -> Result<PollReport, ImapError>
@@ -199,45 +223,42 @@ impl ImapSource {
         let mut report = PollReport::default();
         self.file_unmoved().await?;
         let uids = self.batch(&mut report).await?;
-        let (chunks, rejected) = self.chunks(&uids).await?;
-        for (uid, why) in rejected {
-            self.reject(uid, &why, &mut report);
+        // Messages whose size fetch broke the connection before come after
+        // the others are handed over, their sizes fetched alone.
+        let (late, uids): (Vec<u32>, Vec<u32>) =
+            (uids.into_iter()).partition(|uid| self.size_suspects.contains_key(uid));
+        let mut fetching = Fetching::default();
+        self.hand_over(&uids, handle, &mut report, &mut fetching)
+            .await?;
+        for uid in late {
+            self.hand_over(&[uid], handle, &mut report, &mut fetching)
+                .await?;
         }
-        // Messages whose fetch alone the server refused, and whether it
-        // gave any message this poll: a refusal while it gives others is
-        // the message's, else the server's (a temporary `NO` to every
-        // fetch), retried on the next poll.
-        let (mut refused, mut given) = (Vec::new(), false);
-        for chunk in chunks {
-            for (uid, body) in self.bodies(&chunk).await? {
-                let raw = match body {
-                    Body::Given(raw) => raw,
-                    Body::Missing => {
-                        self.strike(uid, "missing from the answer", &mut report);
-                        continue;
-                    }
-                    Body::Refused(said) => {
-                        refused.push((uid, said));
-                        continue;
-                    }
-                };
-                given = true;
-                self.suspects.remove(&uid);
-                let disposition = handle(Fetched { uid, raw }).await;
-                let failed = disposition == Handled::Failed;
-                self.unmoved.insert((uid, failed));
-                match disposition {
-                    Handled::Processed => report.processed += 1,
-                    Handled::Failed => report.failed += 1,
-                }
-            }
-        }
+        // A refusal is the message's when the server gave others meanwhile,
+        // when the message has a strike already, or when it is the only
+        // message the poll asked for and was refused (or broke the
+        // connection) before: a lone message refused the first time
+        // becomes a suspect, so that it is not retried for ever. Else it
+        // is the server's (a temporary `NO` to every fetch), retried on
+        // the next poll.
+        let Fetching {
+            refused,
+            given,
+            asked,
+        } = fetching;
+        let lone = asked == 1;
         let mut temporary = None;
         for (uid, said) in refused {
-            // A message refused before while the server gave others.
-            if given || self.suspects.get(&uid).is_some_and(|&n| n > 0) {
-                self.strike(uid, &said, &mut report);
+            let suspected = self.suspects.get(&uid).copied();
+            if given || suspected.is_some_and(|strikes| strikes > 0 || lone) {
+                // Not given up yet, with nothing given: the poll failed.
+                if !self.strike(uid, &said, &mut report) && !given {
+                    temporary = Some(said);
+                }
             } else {
+                if lone {
+                    self.suspects.insert(uid, 0);
+                }
                 temporary = Some(said);
             }
         }
@@ -252,6 +273,52 @@ impl ImapSource {
         }
         self.file_unmoved().await?;
         Ok(report)
+    }
+
+    /// Fetches the messages `uids` (their sizes, then their bytes), files
+    /// those not to be fetched as failed, and hands the others to `handle`
+    /// in order, noting in `fetching` what the server gave and refused.
+    async fn hand_over<F, Fut>(
+        &mut self,
+        uids: &[u32],
+        handle: &mut F,
+        report: &mut PollReport,
+        fetching: &mut Fetching,
+    ) -> Result<(), ImapError>
+    where
+        F: FnMut(Fetched) -> Fut,
+        Fut: Future<Output = Handled>,
+    {
+        let (chunks, rejected) = self.chunks(uids).await?;
+        for (uid, why) in rejected {
+            self.reject(uid, &why, report);
+        }
+        for chunk in chunks {
+            fetching.asked += chunk.len();
+            for (uid, body) in self.bodies(&chunk).await? {
+                let raw = match body {
+                    Body::Given(raw) => raw,
+                    Body::Missing => {
+                        self.strike(uid, "missing from the answer", report);
+                        continue;
+                    }
+                    Body::Refused(said) => {
+                        fetching.refused.push((uid, said));
+                        continue;
+                    }
+                };
+                fetching.given = true;
+                self.suspects.remove(&uid);
+                let disposition = handle(Fetched { uid, raw }).await;
+                let failed = disposition == Handled::Failed;
+                self.unmoved.insert((uid, failed));
+                match disposition {
+                    Handled::Processed => report.processed += 1,
+                    Handled::Failed => report.failed += 1,
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Files the message `uid` as failed without handing it over, and
@@ -329,6 +396,19 @@ impl ImapSource {
         }
         Ok(())
     }
+}
+
+/// What a poll's fetches of messages' bytes came to, to tell whose trouble
+/// a refusal is.
+#[derive(Debug, Default)]
+struct Fetching {
+    /// The messages whose fetch alone the server refused, with what it
+    /// said.
+    refused: Vec<(u32, String)>,
+    /// Whether the server gave any message's bytes.
+    given: bool,
+    /// How many messages' bytes the poll asked for.
+    asked: usize,
 }
 
 /// Whether the responses `next` yields, taken until it yields none,

@@ -103,6 +103,7 @@ impl ImapSource {
             self.unmoved.clear();
             self.copied.clear();
             self.suspects.clear();
+            self.size_suspects.clear();
             self.uid_validity = mailbox.uid_validity;
         }
         Ok(session)

@@ -1,9 +1,10 @@
 //! A TCP proxy in front of Dovecot, for the failures a real server will
 //! not produce on demand: it passes bytes both ways and records the
 //! client's command lines, and when told, goes silent partway through its
-//! answer to a command (a connection dropped without a word) or refuses a
-//! command itself (a server that lacks it), or passes the server's
-//! answers slowly (a slow link). Stopped when dropped.
+//! answer to a command (a connection dropped without a word), hangs up on
+//! a command (a server process that dies on it), or refuses a command
+//! itself (a server that lacks it), or passes the server's answers slowly
+//! (a slow link). Stopped when dropped.
 
 use std::sync::{Arc, Mutex};
 
@@ -21,6 +22,9 @@ struct Rules {
     /// Answer the next commands naming these words with this status
     /// (`NO`, `BAD`) instead of passing them on, this many more times.
     refuse: Vec<(String, String, usize)>,
+    /// Close the connection on the next commands naming these words,
+    /// without passing them on, this many more times.
+    hang_up: Vec<(String, usize)>,
     /// Every command line the client sent, without its tag.
     commands: Vec<String>,
     /// Pass the server's answers at most this many bytes a second.
@@ -34,6 +38,8 @@ enum Action {
     Freeze(usize),
     /// Answer it with this status.
     Refuse(String),
+    /// Close the connection instead of passing it on.
+    HangUp,
 }
 
 impl Rules {
@@ -44,6 +50,12 @@ impl Rules {
             if *times > 0 && names(words) {
                 *times -= 1;
                 return Action::Refuse(status.clone());
+            }
+        }
+        for (words, times) in &mut self.hang_up {
+            if *times > 0 && names(words) {
+                *times -= 1;
+                return Action::HangUp;
             }
         }
         match self.freeze.take() {
@@ -93,6 +105,14 @@ impl Proxy {
     pub fn refuse(&self, words: &str, status: &str, times: usize) {
         let rule = (words.to_string(), status.to_string(), times);
         self.rules.lock().unwrap().refuse.push(rule);
+    }
+
+    /// Closes the connection on the next `times` commands naming `words`
+    /// instead of passing them to the server: the client reads the end of
+    /// the stream where it waits for the answer.
+    pub fn hang_up(&self, words: &str, times: usize) {
+        let rule = (words.to_string(), times);
+        self.rules.lock().unwrap().hang_up.push(rule);
     }
 
     /// Passes the server's answers at most `bytes` bytes a second from now
@@ -145,6 +165,11 @@ async fn serve(client: TcpStream, target: u16, rules: Arc<Mutex<Rules>>) {
                 Action::Refuse(status) => {
                     let reply = format!("{tag} {status} refused by the test proxy\r\n");
                     to_client.lock().await.write_all(reply.as_bytes()).await
+                }
+                Action::HangUp => {
+                    answers.abort();
+                    let _ = to_client.lock().await.shutdown().await;
+                    return;
                 }
             };
             if sent.is_err() {
