@@ -352,6 +352,7 @@ async fn judge(
                 Ignored::BounceNoted { .. } => "bounce-noted",
                 Ignored::UnknownSender { .. } => "unknown-sender",
                 Ignored::RateLimited { .. } => "rate-limited",
+                _ => "another reason",
             };
             if reason != Some(actual) {
                 wrong.push(format!("ignored as {actual}, not {reason:?}: {ignored:?}"));

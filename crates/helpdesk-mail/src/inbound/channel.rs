@@ -89,11 +89,13 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
     }
 
     /// The channel with at most `max` new tickets per sender in `window`.
-    /// Mail neither the host nor a trusted server's DMARC pass vouches for
-    /// is counted apart from the same address's vouched mail, so mail
-    /// forged in a person's name never uses up what their vouched mail may
-    /// open (a person whose domain publishes no DMARC shares the forger's
-    /// count); a mail whose ticket did not open does not count.
+    /// A sender's mail is counted in three parts: what the host or a
+    /// trusted server's DMARC pass vouches for, what only a reply token or
+    /// a person's release vouches for (a late reply opening a ticket that
+    /// follows the old one), and what nothing vouches for; so mail forged
+    /// in a person's name never uses up what their vouched mail may open
+    /// (a person whose domain publishes no DMARC shares the forger's
+    /// count). A mail whose ticket did not open does not count.
     pub fn with_rate(mut self, max: usize, window: Duration) -> Self {
         self.rate = Some(SenderRate::new(max, window));
         self
@@ -478,12 +480,16 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
             .map_err(|e| step.store("look for the mail's ticket", e))?
             .is_some();
         // A sender nothing vouches for counts apart: mail forged in a
-        // person's name never uses up what their own mail may open. A mail
-        // that follows an older ticket was vouched for to name it (by the
-        // verdict, a release or its reply token).
-        let rated = match step.vouched || follows.is_some() {
-            true => from.to_string(),
-            false => format!("{from} (not vouched for)"),
+        // person's name never uses up what their own mail may open. So
+        // does a mail vouched for by its reply token or a release alone (a
+        // mail that follows an older ticket was vouched for to name it):
+        // whoever the desk's mail to the sender was forwarded to holds the
+        // token, so their mail neither uses up the sender's verified count
+        // nor waits behind forgeries.
+        let rated = match (step.vouched, follows.is_some()) {
+            (true, _) => from.to_string(),
+            (false, true) => format!("{from} (vouched by a token or a release)"),
+            (false, false) => format!("{from} (not vouched for)"),
         };
         let now = desk.clock().now();
         let admitted = match &self.rate {
@@ -656,7 +662,12 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         // Only the desk's own mail bounces back to it: a notice naming a
         // mail the desk received (whose Message-ID anyone copied on it
         // knows) names no mail of the desk's.
-        let lookup = thread::delivered_by_desk(desk.store(), &self.config, &original)
+        let Some(sent) = thread::delivery_key(&self.config, &original) else {
+            return Ok(Outcome::Ignored(Ignored::UnknownBounce));
+        };
+        let lookup = desk
+            .store()
+            .ticket_of_message(tenant, &sent)
             .await
             .map_err(|e| step.store("find the bounced mail", e))?;
         let Some(ticket) = lookup else {
@@ -686,32 +697,51 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         } else {
             ("failed", "")
         };
+        let outcome = if delayed {
+            Outcome::DeliveryDelayed { ticket, recipients }
+        } else {
+            Outcome::DeliveryFailed { ticket, recipients }
+        };
+        // A notice the channel's earlier versions noted (keyed by the
+        // notice itself) is answered as then.
+        let earlier = keys::comment_of(tenant, step.identity);
+        let noted_before = desk
+            .store()
+            .load(tenant, ticket)
+            .await
+            .map_err(|e| step.store("load the bounced mail's ticket", e))?
+            .is_some_and(|t| t.conversation().any(|c| c.id == earlier));
+        if noted_before {
+            return Ok(outcome);
+        }
         let body = format!(
             "Delivery {what} for the mail {original}{still}:\n{}",
             lines.join("\n")
         );
         let body = cut(&body, desk.config().limits.body_max_bytes, "\n[cut]");
         let system = Actor::system(self.config.system, tenant);
-        // Keyed by the mail that bounced, not by the notice: each mail the
-        // desk sent is noted delayed once and failed once, however many
-        // notices (or forgeries by whoever holds its Message-ID) name it.
-        let noted = format!("{original} {what}");
+        // Keyed by the mail that bounced (its one key, however its
+        // Message-ID is spelt), not by the notice: each mail the desk sent
+        // is noted delayed once and failed once, however many notices (or
+        // forgeries by whoever holds its Message-ID) name it.
+        let noted = format!("{} {what}", sent.as_str());
         let note = Command::note(keys::comment_of(tenant, &noted), body);
         match desk.execute(keyed(&system, ticket, note, &noted)).await {
-            Ok(_) => {}
+            Ok(_) => Ok(outcome),
             Err(DeskError::CommandIdReused {
                 differs: Reuse::Content,
                 ..
             }) => {
-                return Ok(Outcome::Ignored(Ignored::BounceNoted { ticket }));
+                tracing::info!(
+                    %ticket,
+                    mail = %original,
+                    notice = %step.key,
+                    "a delivery notice about a mail its ticket already notes {what} (from an earlier notice) is not noted again"
+                );
+                Ok(Outcome::Ignored(Ignored::BounceNoted { ticket }))
             }
-            Err(e) => return Err(step.desk("note the delivery failure", e)),
+            Err(e) => Err(step.desk("note the delivery failure", e)),
         }
-        Ok(if delayed {
-            Outcome::DeliveryDelayed { ticket, recipients }
-        } else {
-            Outcome::DeliveryFailed { ticket, recipients }
-        })
     }
 
     /// Stores the whole original and the mail's files (within the

@@ -1,6 +1,7 @@
 //! Mails taken in by earlier versions of the channel, which wrote a new
 //! ticket or a reply in one append and its files and the mail's binding in
-//! a second, are answered as then when offered again, and change nothing.
+//! a second, or noted a delivery notice keyed by the notice itself, are
+//! answered as then when offered again, and change nothing.
 
 use helpdesk_core::{
     Actor, ActorId, AttachmentRef, Channel, Command, CommentId, DeskConfig, NewTicket, TenantId,
@@ -23,6 +24,7 @@ fn world(dir: &tempfile::TempDir) -> (TestDesk, MailChannel<FsAttachments, NoSen
         Desk::new(DeskConfig::default(), MemoryStore::new(), NoNotifier, clock).expect("desk");
     let mut config = InboundConfig::new(TENANT, ActorId::from_u128(1), "support@help.example.com");
     config.trusted_servers = vec!["mx.example.com".into()];
+    config.message_domains = vec!["help.example.com".into()];
     let files = FsAttachments::new(dir.path().join("files"));
     (desk, MailChannel::new(config, files, NoSenders))
 }
@@ -125,6 +127,55 @@ async fn a_mail_an_earlier_version_took_in_is_answered_as_then() {
     assert_eq!(
         replied.expect("no error"),
         Outcome::Replied { ticket, comment }
+    );
+    let after = desk.store().load(TENANT, ticket).await.expect("load");
+    assert_eq!(after, before);
+}
+
+#[tokio::test]
+async fn a_delivery_notice_an_earlier_version_noted_is_answered_as_then() {
+    // Given Ann's ticket, the desk's mail to her about it, and a notice of
+    // its failure that an earlier version noted, keyed by the notice.
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let (desk, channel) = world(&dir);
+    let ticket = opened_earlier(&desk, &mail("first@customer.test", "", "It drops.\r\n")).await;
+    let delivery = helpdesk_engine::DeliveryId::from_uuid(uuid::Uuid::from_u128(81));
+    let sent = helpdesk_engine::store::MessageId::of_delivery(delivery);
+    desk.store()
+        .remember_message(TENANT, &sent, ticket)
+        .await
+        .expect("the desk's mail remembered");
+    let notice = format!(
+        "From: MAILER-DAEMON@mx.customer.test\r\nTo: support@help.example.com\r\n\
+         Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <notice@mx.customer.test>\r\n\
+         Content-Type: multipart/report; report-type=delivery-status; boundary=r\r\n\r\n\
+         --r\r\nContent-Type: text/plain\r\n\r\nYour mail could not be delivered.\r\n\
+         --r\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.customer.test\r\n\r\n\
+         Final-Recipient: rfc822; ann@customer.test\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n\
+         --r\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <{delivery}@help.example.com>\r\n\r\n--r--\r\n"
+    )
+    .into_bytes();
+    let (_, identity) = ids(&notice);
+    let system = Actor::system(ActorId::from_u128(1), TENANT);
+    let note = Command::note(
+        keys::comment_of(TENANT, &identity),
+        "Delivery failed (earlier).",
+    );
+    desk.execute(keyed(&system, ticket, note, &identity))
+        .await
+        .expect("the earlier note");
+    let before = desk.store().load(TENANT, ticket).await.expect("load");
+
+    // When the notice is offered again.
+    let outcome = channel.ingest(&desk, &notice, &Arrival::default()).await;
+
+    // Then it is answered as the failure it was, and nothing is noted again.
+    assert_eq!(
+        outcome.expect("no error"),
+        Outcome::DeliveryFailed {
+            ticket,
+            recipients: vec![ANN.into()]
+        }
     );
     let after = desk.store().load(TENANT, ticket).await.expect("load");
     assert_eq!(after, before);

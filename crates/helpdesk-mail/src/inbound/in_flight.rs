@@ -14,7 +14,17 @@ use tokio::sync::{Mutex as TurnLock, OwnedMutexGuard};
 /// The identities being taken in, each with the lock its copies queue on.
 #[derive(Debug, Default)]
 pub(crate) struct InFlight {
-    mails: Mutex<HashMap<String, Arc<TurnLock<()>>>>,
+    mails: Mutex<HashMap<String, Copies>>,
+}
+
+/// The copies of one mail in flight: the lock they take turns on, and how
+/// many hold or wait for it (counted under the map's lock, so an entry is
+/// forgotten exactly when the last of them ends, even one dropped while it
+/// waited).
+#[derive(Debug, Default)]
+struct Copies {
+    lock: Arc<TurnLock<()>>,
+    count: usize,
 }
 
 /// A mail's turn: no other copy of it is taken in until it ends (on drop).
@@ -30,13 +40,19 @@ impl InFlight {
     pub(crate) async fn turn(&self, identity: &str) -> Turn<'_> {
         let lock = {
             let mut mails = self.mails.lock().unwrap_or_else(PoisonError::into_inner);
-            mails.entry(identity.to_owned()).or_default().clone()
+            let copies = mails.entry(identity.to_owned()).or_default();
+            copies.count += 1;
+            copies.lock.clone()
         };
-        Turn {
+        // Made before the wait, so that a copy dropped while it waits
+        // (its ingest cancelled) is counted out as one that had its turn.
+        let mut turn = Turn {
             in_flight: self,
             identity: identity.to_owned(),
-            guard: Some(lock.lock_owned().await),
-        }
+            guard: None,
+        };
+        turn.guard = Some(lock.lock_owned().await);
+        turn
     }
 
     /// How many identities are in flight or waited for.
@@ -50,16 +66,16 @@ impl InFlight {
 }
 
 impl Drop for Turn<'_> {
-    /// Ends the turn, and forgets the identity once no copy holds or waits
-    /// for it (each holds the lock's `Arc` until its turn ends).
+    /// Ends the turn (or the wait for it), and forgets the identity once
+    /// no copy holds or waits for it.
     fn drop(&mut self) {
         let mut mails = (self.in_flight.mails.lock()).unwrap_or_else(PoisonError::into_inner);
         self.guard = None;
-        if mails
-            .get(&self.identity)
-            .is_some_and(|lock| Arc::strong_count(lock) == 1)
-        {
-            mails.remove(&self.identity);
+        if let Some(copies) = mails.get_mut(&self.identity) {
+            copies.count = copies.count.saturating_sub(1);
+            if copies.count == 0 {
+                mails.remove(&self.identity);
+            }
         }
     }
 }
@@ -90,5 +106,23 @@ mod tests {
         assert_eq!(in_flight.len(), 2);
         drop((second, other));
         assert_eq!(in_flight.len(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_copy_dropped_while_it_waits_leaves_nothing_behind() {
+        // Given one copy of a mail in its turn, and another waiting.
+        let in_flight = InFlight::default();
+        let first = in_flight.turn("<a@x> 01").await;
+        let mut second = Box::pin(in_flight.turn("<a@x> 01"));
+        assert!(second.as_mut().now_or_never().is_none());
+
+        // When the first's turn ends, and the waiting one is dropped (its
+        // ingest cancelled) before it runs again.
+        drop(first);
+        drop(second);
+
+        // Then no identity is kept, and a later copy takes its turn at once.
+        assert_eq!(in_flight.len(), 0);
+        assert!(in_flight.turn("<a@x> 01").now_or_never().is_some());
     }
 }

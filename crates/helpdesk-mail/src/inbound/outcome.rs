@@ -58,8 +58,9 @@ pub enum Outcome {
     Held(Held),
 }
 
-/// Why a mail was ignored.
+/// Why a mail was ignored. More reasons may come: match with a `_` arm.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Ignored {
     /// Not a mail: it did not parse, or is past a limit.
     Malformed {

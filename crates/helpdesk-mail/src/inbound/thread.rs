@@ -137,7 +137,7 @@ pub(crate) async fn by_message_id<S: Store>(
 
 /// A Message-ID the desk made: `<ticket-{id}@domain>` (the thread's root)
 /// or `<{delivery id}@domain>` (one notification), at one of its domains.
-pub(crate) async fn sent_by_desk<S: Store>(
+async fn sent_by_desk<S: Store>(
     store: &S,
     config: &InboundConfig,
     id: &MessageId,
@@ -157,23 +157,18 @@ pub(crate) async fn sent_by_desk<S: Store>(
         let found = store.load(config.tenant, ticket).await?;
         return Ok(found.map(|_| ticket));
     }
-    delivered_by_desk(store, config, id).await
-}
-
-/// The ticket of one of the desk's notifications, by its Message-ID
-/// `<{delivery id}@domain>` at one of its domains: a mail the desk sent
-/// to one recipient. The thread's root `<ticket-{id}@domain>` names no
-/// mail (none carries it as its own), so it is none.
-pub(crate) async fn delivered_by_desk<S: Store>(
-    store: &S,
-    config: &InboundConfig,
-    id: &MessageId,
-) -> Result<Option<TicketId>, StoreError> {
-    if !desk_domain(config, id) {
-        return Ok(None);
-    }
-    match id.id_left() {
-        Some(left) => store.ticket_of_message(config.tenant, &left).await,
+    match delivery_key(config, id) {
+        Some(key) => store.ticket_of_message(config.tenant, &key).await,
         None => Ok(None),
     }
+}
+
+/// The key a mail the desk sent is remembered under, when `id` could be
+/// the Message-ID of one: its `id-left` (the delivery id,
+/// [`MessageId::of_delivery`]), when its `id-right` is one of the desk's
+/// domains, in any case. So one sent mail has one key, however its domain
+/// is spelt; the thread's root `<ticket-{id}@domain>`, which no mail
+/// carries as its own, is remembered under no key.
+pub(crate) fn delivery_key(config: &InboundConfig, id: &MessageId) -> Option<MessageId> {
+    desk_domain(config, id).then(|| id.id_left()).flatten()
 }
