@@ -5,10 +5,12 @@
 ///
 /// Office Open XML documents are zip files whose signature `infer` reads
 /// off the first entries' names only; producers that write other entries
-/// first (`docProps/`, a thumbnail) leave them as `application/zip`. Such a
-/// zip whose own entries (its central directory's, not those of files
-/// stored inside it) include `[Content_Types].xml` and a `word/`, `xl/` or
-/// `ppt/` part is the document it holds. A reader of the bytes that panics
+/// first (`docProps/`, a thumbnail), or Zip64 local headers (whose sizes
+/// `infer` cannot skip), leave them as `application/zip`. Such a zip whose
+/// own entries (its central directory's, not those of files stored inside
+/// it; in a Zip64 file, found through its Zip64 end record) include
+/// `[Content_Types].xml` and a `word/`, `xl/` or `ppt/` part is the
+/// document it holds. A reader of the bytes that panics
 /// (the OLE2 one parses whole compound files) counts as no signature.
 ///
 /// Three of `infer`'s signatures say too little to count: a certificate by
@@ -149,11 +151,15 @@ fn office_document(zip: &[u8]) -> Option<Kind> {
 }
 
 /// The names of a zip file's entries, from its central directory, found
-/// by the end of central directory record; `None` when the bytes hold no
-/// such record (a cut-off or unusual zip).
+/// by the end of central directory record (or, in a Zip64 file, by the
+/// Zip64 end record it points to); `None` when the bytes hold no such
+/// record (a cut-off or unusual zip).
 fn entry_names(zip: &[u8]) -> Option<impl Iterator<Item = &[u8]>> {
     const END: &[u8] = b"PK\x05\x06";
     const END_FIXED: usize = 22;
+    const LOCATOR: &[u8] = b"PK\x06\x07";
+    const LOCATOR_FIXED: usize = 20;
+    const END64: &[u8] = b"PK\x06\x06";
     const CENTRAL: &[u8] = b"PK\x01\x02";
     const CENTRAL_FIXED: usize = 46;
     let u16_at = move |at: usize| -> Option<usize> {
@@ -164,13 +170,34 @@ fn entry_names(zip: &[u8]) -> Option<impl Iterator<Item = &[u8]>> {
         let b = zip.get(at..at + 4)?;
         usize::try_from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])).ok()
     };
+    let u64_at = move |at: usize| -> Option<u64> {
+        let b = zip.get(at..at + 8)?;
+        Some(u64::from_le_bytes(b.try_into().ok()?))
+    };
     // The record ends the file, after a comment of at most 64 KiB.
     let earliest = zip.len().saturating_sub(END_FIXED + usize::from(u16::MAX));
     let end = (earliest..=zip.len().checked_sub(END_FIXED)?)
         .rev()
         .find(|&at| zip.get(at..at + 4) == Some(END))?;
-    let entries = u16_at(end + 10)?;
-    let mut at = u32_at(end + 16)?;
+    // A Zip64 file keeps its count of entries and where its central
+    // directory starts in a Zip64 end record, which a locator just before
+    // the end record points to; the end record's own fields may then hold
+    // only 0xFFFF and 0xFFFFFFFF, which point nowhere. Its offsets (any
+    // u64) are taken only below the bytes' length, where adding a record's
+    // size to them cannot overflow.
+    let zip64 = end
+        .checked_sub(LOCATOR_FIXED)
+        .filter(|&locator| zip.get(locator..locator + 4) == Some(LOCATOR))
+        .and_then(|locator| usize::try_from(u64_at(locator + 8)?).ok())
+        .filter(|&record| record < zip.len() && zip.get(record..record + 4) == Some(END64))
+        .and_then(|record| Some((u64_at(record + 32)?, u64_at(record + 48)?)));
+    let (entries, mut at) = match zip64 {
+        Some((entries, at)) => (
+            entries,
+            usize::try_from(at).ok().filter(|&at| at < zip.len())?,
+        ),
+        None => (u16_at(end + 10)? as u64, u32_at(end + 16)?),
+    };
     let mut left = entries;
     Some(std::iter::from_fn(move || {
         if left == 0 || zip.get(at..at + 4) != Some(CENTRAL) {
@@ -241,6 +268,86 @@ mod tests {
         zip_of(&entries)
     }
 
+    /// The CRC-32 of `bytes`, as a zip records it.
+    fn crc32(bytes: &[u8]) -> u32 {
+        !bytes.iter().fold(!0, |crc, &byte| {
+            (0..8).fold(crc ^ u32::from(byte), |crc, _| {
+                (crc >> 1) ^ (0xedb8_8320 & (crc & 1).wrapping_neg())
+            })
+        })
+    }
+
+    /// A Zip64 file storing `entries` (name and bytes) uncompressed, laid
+    /// out as Zip64 writers do: each local header and central directory
+    /// entry with 0xFFFFFFFF for its sizes (and offset) and the real ones in
+    /// a Zip64 extra field, then a Zip64 end record and its locator, and an
+    /// end record whose count, size and offset are 0xFFFF and 0xFFFFFFFF.
+    fn zip64_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        const VERSION: [u8; 2] = [45, 0]; // 4.5: Zip64
+        const IN_ZIP64: [u8; 4] = [0xff; 4];
+        let mut out = Vec::new();
+        let mut central = Vec::new();
+        for (name, data) in entries {
+            let offset = (out.len() as u64).to_le_bytes();
+            let size = (data.len() as u64).to_le_bytes();
+            let common = |out: &mut Vec<u8>, extra: u16| {
+                out.extend_from_slice(&VERSION); // needed
+                out.extend_from_slice(&[0; 8]); // flags, stored, time, date
+                out.extend_from_slice(&crc32(data).to_le_bytes());
+                out.extend_from_slice(&IN_ZIP64); // compressed size
+                out.extend_from_slice(&IN_ZIP64); // size
+                out.extend_from_slice(&(name.len() as u16).to_le_bytes());
+                out.extend_from_slice(&extra.to_le_bytes());
+            };
+            out.extend_from_slice(b"PK\x03\x04");
+            common(&mut out, 20);
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(&[1, 0, 16, 0]); // Zip64 extra: both sizes
+            out.extend_from_slice(&size);
+            out.extend_from_slice(&size);
+            out.extend_from_slice(data);
+
+            central.extend_from_slice(b"PK\x01\x02");
+            central.extend_from_slice(&VERSION); // made by
+            common(&mut central, 28);
+            central.extend_from_slice(&[0; 10]); // comment, disk, attributes
+            central.extend_from_slice(&IN_ZIP64); // offset
+            central.extend_from_slice(name.as_bytes());
+            central.extend_from_slice(&[1, 0, 24, 0]); // Zip64 extra: sizes, offset
+            central.extend_from_slice(&size);
+            central.extend_from_slice(&size);
+            central.extend_from_slice(&offset);
+        }
+        let (at, size) = (out.len() as u64, central.len() as u64);
+        out.extend_from_slice(&central);
+        let record = out.len() as u64;
+        let count = (entries.len() as u64).to_le_bytes();
+        out.extend_from_slice(b"PK\x06\x06");
+        out.extend_from_slice(&44u64.to_le_bytes()); // the record's bytes after this
+        out.extend_from_slice(&VERSION); // made by
+        out.extend_from_slice(&VERSION); // needed
+        out.extend_from_slice(&[0; 8]); // this disk, the central directory's
+        out.extend_from_slice(&count); // on this disk
+        out.extend_from_slice(&count);
+        out.extend_from_slice(&size.to_le_bytes());
+        out.extend_from_slice(&at.to_le_bytes());
+        out.extend_from_slice(b"PK\x06\x07\0\0\0\0");
+        out.extend_from_slice(&record.to_le_bytes());
+        out.extend_from_slice(&1u32.to_le_bytes()); // disks
+        out.extend_from_slice(b"PK\x05\x06\0\0\0\0");
+        out.extend_from_slice(&[0xff; 4]); // counts
+        out.extend_from_slice(&IN_ZIP64); // size
+        out.extend_from_slice(&IN_ZIP64); // offset
+        out.extend_from_slice(&[0, 0]); // comment
+        out
+    }
+
+    /// A Zip64 file of `names`, each entry holding `<x/>`.
+    fn zip64(names: &[&str]) -> Vec<u8> {
+        let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (*n, &b"<x/>"[..])).collect();
+        zip64_of(&entries)
+    }
+
     #[test]
     fn an_office_document_is_known_by_its_parts_wherever_they_are_stored() {
         let late_word = zip(&[
@@ -264,6 +371,64 @@ mod tests {
             mime(&sheet),
             Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         );
+    }
+
+    #[test]
+    fn a_zip64_office_document_is_known_by_its_parts() {
+        // Given Office documents written as Zip64 files, whose local
+        // headers `infer` cannot step over and whose end record points
+        // nowhere but to their Zip64 end record.
+        let documents = [
+            (
+                zip64(&["[Content_Types].xml", "_rels/.rels", "word/document.xml"]),
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ),
+            (
+                zip64(&[
+                    "docProps/core.xml",
+                    "[Content_Types].xml",
+                    "xl/workbook.xml",
+                ]),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                zip64(&["[Content_Types].xml", "ppt/presentation.xml"]),
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            ),
+        ];
+        for (bytes, office) in documents {
+            // When their type is read, then it is the document's.
+            assert_eq!(mime(&bytes), Some(office));
+        }
+    }
+
+    #[test]
+    fn a_zip64_file_of_other_files_is_a_zip() {
+        // Given Zip64 files: one of a folder named `word`, one storing a
+        // document (Zip64 too) among other files.
+        let folder = zip64(&["notes/a.txt", "word/draft.txt"]);
+        let document = zip64(&["[Content_Types].xml", "_rels/.rels", "word/document.xml"]);
+        let archive = zip64_of(&[("notes/readme.txt", b"hello"), ("report.docx", &document)]);
+
+        // When their type is read, then each is a zip.
+        assert_eq!(mime(&folder), Some("application/zip"));
+        assert_eq!(mime(&archive), Some("application/zip"));
+    }
+
+    #[test]
+    fn a_zip64_file_pointing_past_its_bytes_is_a_zip() {
+        // Given a Zip64 document whose locator, then whose Zip64 end
+        // record, points as far as a u64 goes.
+        let whole = zip64(&["[Content_Types].xml", "word/document.xml"]);
+        let (end, record) = (whole.len() - 22, whole.len() - 22 - 20 - 56);
+        let mut far_record = whole.clone();
+        far_record[end - 12..end - 4].fill(0xff);
+        let mut far_directory = whole;
+        far_directory[record + 48..record + 56].fill(0xff);
+
+        // When their type is read, then each is a zip, without a panic.
+        assert_eq!(mime(&far_record), Some("application/zip"));
+        assert_eq!(mime(&far_directory), Some("application/zip"));
     }
 
     /// An OLE2 compound file whose root storage has `clsid`.
@@ -302,9 +467,11 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn a_damaged_zip_is_read_without_panic_as_a_zip_or_a_document(
-            damage in proptest::collection::vec((0usize..512, proptest::prelude::any::<u8>()), 0..24)
+            damage in proptest::collection::vec((0usize..512, proptest::prelude::any::<u8>()), 0..24),
+            zip64_file in proptest::prelude::any::<bool>(),
         ) {
-            let mut bytes = zip(&["a", "[Content_Types].xml", "word/document.xml", "b"]);
+            let names = ["a", "[Content_Types].xml", "word/document.xml", "b"];
+            let mut bytes = if zip64_file { zip64(&names) } else { zip(&names) };
             for (at, byte) in damage {
                 let at = at % bytes.len();
                 // The signature stays, so the reading of the rest is what
@@ -323,13 +490,15 @@ mod tests {
 
     #[test]
     fn a_cut_off_zip_is_a_zip_and_never_panics() {
-        let whole = zip(&["a", "b", "[Content_Types].xml", "word/document.xml"]);
-        for end in 4..whole.len() {
-            let kind = detected(&whole[..end]);
-            assert!(
-                kind.is_some_and(|k| k.mime.contains("zip") || k.mime.contains("openxml")),
-                "{kind:?}"
-            );
+        let names = ["a", "b", "[Content_Types].xml", "word/document.xml"];
+        for whole in [zip(&names), zip64(&names)] {
+            for end in 4..whole.len() {
+                let kind = detected(&whole[..end]);
+                assert!(
+                    kind.is_some_and(|k| k.mime.contains("zip") || k.mime.contains("openxml")),
+                    "{kind:?}"
+                );
+            }
         }
     }
 

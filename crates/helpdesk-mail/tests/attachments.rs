@@ -249,12 +249,24 @@ async fn a_damaged_s3_object_answers_an_error_naming_its_key_not_other_bytes() {
     assert!(error.to_string().contains(key.as_str()), "{error}");
 }
 
+/// A SQLite store in a new directory: the directory, the store's
+/// database file, and the store.
 #[cfg(feature = "sqlite")]
-#[tokio::test]
-async fn a_sqlite_store_creates_nothing_to_read_and_shares_its_files_with_another() {
+fn sqlite_store() -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    helpdesk_mail::SqliteAttachments,
+) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("attachments.db");
     let store = helpdesk_mail::SqliteAttachments::new(&path);
+    (dir, path, store)
+}
+
+#[cfg(feature = "sqlite")]
+#[tokio::test]
+async fn a_sqlite_store_creates_nothing_to_read_and_shares_its_files_with_another() {
+    let (_dir, path, store) = sqlite_store();
     // Given nothing stored yet, a get creates nothing.
     let key = AttachmentKey::of(b"invoice.pdf bytes");
     assert_eq!(store.get(Uuid::from_u128(1), &key).await.unwrap(), None);
@@ -317,10 +329,8 @@ async fn a_sqlite_database_that_cannot_be_opened_names_its_file_until_it_can() {
 async fn a_sqlite_pack_written_past_its_index_by_a_crash_is_written_over() {
     // Given two files kept, and then bytes written to the pack past them
     // that no commit indexed (a crash in the middle of a batch).
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("attachments.db");
+    let (dir, path, store) = sqlite_store();
     let tenant = Uuid::from_u128(1);
-    let store = helpdesk_mail::SqliteAttachments::new(&path);
     let first = store.put(tenant, b"first file").await.unwrap();
     let second = store.put(tenant, b"second file").await.unwrap();
     drop(store);
@@ -451,10 +461,8 @@ async fn two_sqlite_stores_on_the_same_files_take_turns() {
 #[tokio::test]
 async fn a_damaged_sqlite_pack_answers_an_error_not_other_bytes() {
     // Given a file kept, and one of its bytes changed on the disk.
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("attachments.db");
+    let (dir, _path, store) = sqlite_store();
     let tenant = Uuid::from_u128(1);
-    let store = helpdesk_mail::SqliteAttachments::new(&path);
     let key = store.put(tenant, b"the invoice, 100 EUR").await.unwrap();
     let pack = dir.path().join("attachments.db-pack");
     let mut bytes = std::fs::read(&pack).unwrap();
@@ -466,6 +474,108 @@ async fn a_damaged_sqlite_pack_answers_an_error_not_other_bytes() {
     let error = store.get(tenant, &key).await.unwrap_err();
     assert_eq!((error.operation, &error.key), ("get", &key));
     assert!(error.reason.contains("SHA-256 differs"), "{error}");
+}
+
+#[cfg(feature = "sqlite")]
+#[tokio::test]
+async fn putting_the_same_bytes_again_writes_a_damaged_or_cut_sqlite_record_anew() {
+    // Given two files kept in the pack, then one with a byte changed on the
+    // disk and the other cut short (the pack cut in its bytes).
+    let (dir, path, store) = sqlite_store();
+    let tenant = Uuid::from_u128(1);
+    let (invoice, contract) = (&b"the invoice, 100 EUR"[..], &b"the contract, 12 pages"[..]);
+    let changed = store.put(tenant, invoice).await.unwrap();
+    let cut = store.put(tenant, contract).await.unwrap();
+    let pack = dir.path().join("attachments.db-pack");
+    let kept = 2 * HEADER + invoice.len() + contract.len();
+    let mut damaged = std::fs::read(&pack).unwrap();
+    damaged[HEADER + 13] = b'9';
+    damaged.truncate(kept - 10);
+    std::fs::write(&pack, damaged).unwrap();
+    for key in [&changed, &cut] {
+        assert!(store.get(tenant, key).await.is_err());
+    }
+
+    // When the same bytes are put again.
+    assert_eq!(store.put(tenant, invoice).await.unwrap(), changed);
+    assert_eq!(store.put(tenant, contract).await.unwrap(), cut);
+
+    // Then each reads back whole, also from the files opened again.
+    let reopened = helpdesk_mail::SqliteAttachments::new(&path);
+    for store in [&store, &reopened] {
+        assert_eq!(
+            store.get(tenant, &changed).await.unwrap().as_deref(),
+            Some(invoice)
+        );
+        assert_eq!(
+            store.get(tenant, &cut).await.unwrap().as_deref(),
+            Some(contract)
+        );
+    }
+    // And putting them again appends nothing more: their new copies are
+    // whole.
+    let end = |path: &std::path::Path| -> usize {
+        rusqlite::Connection::open(path)
+            .unwrap()
+            .query_row("SELECT bytes FROM pack_end", [], |row| row.get(0))
+            .unwrap()
+    };
+    let repaired = end(&path);
+    assert_eq!(repaired, 2 * kept);
+    store.put(tenant, invoice).await.unwrap();
+    store.put(tenant, contract).await.unwrap();
+    assert_eq!(end(&path), repaired);
+}
+
+#[cfg(feature = "sqlite")]
+#[tokio::test]
+async fn a_damaged_record_written_anew_survives_a_power_loss_that_took_its_row() {
+    // Given a file kept, damaged on the disk and put again, and then the
+    // index's last commit lost to a power loss (its row back at the
+    // damaged record, its end back before the new copy).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("attachments.db");
+    let tenant = Uuid::from_u128(1);
+    let invoice = &b"the invoice, 100 EUR"[..];
+    let store = helpdesk_mail::SqliteAttachments::new(&path);
+    let key = store.put(tenant, invoice).await.unwrap();
+    let pack = dir.path().join("attachments.db-pack");
+    let mut damaged = std::fs::read(&pack).unwrap();
+    damaged[HEADER + 13] = b'9';
+    std::fs::write(&pack, damaged).unwrap();
+    store.put(tenant, invoice).await.unwrap();
+    drop(store);
+    let index = rusqlite::Connection::open(&path).unwrap();
+    index
+        .execute_batch(&format!(
+            "UPDATE packed SET start = {HEADER}; UPDATE pack_end SET bytes = {};",
+            HEADER + invoice.len()
+        ))
+        .unwrap();
+
+    // When the files are opened again, a reader finds the new copy past
+    // the indexed end.
+    let store = helpdesk_mail::SqliteAttachments::new(&path);
+    assert_eq!(
+        store.get(tenant, &key).await.unwrap().as_deref(),
+        Some(invoice)
+    );
+
+    // And once a put has indexed the records past the end, its row points
+    // at the new copy, which reads back whole.
+    store.put(tenant, b"another file").await.unwrap();
+    let start: usize = index
+        .query_row(
+            "SELECT start FROM packed WHERE key = ?1",
+            [key.as_str()],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(start, 2 * HEADER + invoice.len());
+    assert_eq!(
+        store.get(tenant, &key).await.unwrap().as_deref(),
+        Some(invoice)
+    );
 }
 
 #[cfg(feature = "sqlite")]

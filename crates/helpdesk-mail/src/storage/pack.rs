@@ -59,6 +59,31 @@ impl Record {
         file.read_exact(&mut bytes)?;
         Ok((AttachmentKey::of(&bytes) == self.key).then_some(bytes))
     }
+
+    /// Whether the record holds `bytes` (the key's, in hand): false for one
+    /// of another length, one reaching past the file's end, and one whose
+    /// bytes differ. They are compared as they are read, a piece at a time,
+    /// not hashed, and the reading stops at the first piece that differs.
+    pub(super) fn holds(&self, file: &mut File, bytes: &[u8]) -> std::io::Result<bool> {
+        const PIECE: usize = 64 << 10;
+        if self.length != bytes.len() as u64
+            || self.start.saturating_add(self.length) > file.metadata()?.len()
+        {
+            return Ok(false);
+        }
+        file.seek(SeekFrom::Start(self.start))?;
+        let mut piece = vec![0; PIECE.min(bytes.len())];
+        for expected in bytes.chunks(PIECE) {
+            let piece = &mut piece[..expected.len()];
+            match file.read_exact(piece) {
+                Ok(()) if piece == expected => {}
+                Ok(()) => return Ok(false),
+                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(false),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(true)
+    }
 }
 
 /// The records from `start` on, up to the first that is not one (a header
@@ -102,18 +127,22 @@ mod tests {
 
     use super::*;
 
-    #[test]
-    fn records_are_read_back_up_to_the_first_cut_short() {
-        // Given two whole records and a third cut in its bytes.
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("p");
-        let mut file = File::options()
+    /// A new file in `dir` to write records to and read them back.
+    fn scratch(dir: &tempfile::TempDir) -> File {
+        File::options()
             .read(true)
             .write(true)
             .create(true)
             .truncate(true)
-            .open(&path)
-            .unwrap();
+            .open(dir.path().join("p"))
+            .unwrap()
+    }
+
+    #[test]
+    fn records_are_read_back_up_to_the_first_cut_short() {
+        // Given two whole records and a third cut in its bytes.
+        let dir = tempfile::tempdir().unwrap();
+        let mut file = scratch(&dir);
         let tenant = Uuid::from_u128(7);
         for bytes in [&b"first"[..], b"second"] {
             let key = AttachmentKey::of(bytes);
@@ -138,5 +167,34 @@ mod tests {
         assert!(records.iter().all(|r| r.tenant == tenant));
         // And from the middle of a record nothing is found.
         assert_eq!(records_from(&mut file, 3).unwrap(), Vec::new());
+    }
+
+    #[test]
+    fn a_record_holds_its_bytes_until_one_is_changed_or_the_file_is_cut() {
+        // Given a record of 200,000 bytes (more than one piece read).
+        let dir = tempfile::tempdir().unwrap();
+        let bytes: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let key = AttachmentKey::of(&bytes);
+        let mut file = scratch(&dir);
+        file.write_all(&header(Uuid::from_u128(7), &key, bytes.len()))
+            .unwrap();
+        file.write_all(&bytes).unwrap();
+        let record = records_from(&mut file, 0).unwrap().remove(0);
+
+        // When it is checked against its bytes, then it holds them, and
+        // not others of its length, nor fewer.
+        assert!(record.holds(&mut file, &bytes).unwrap());
+        let mut other = bytes.clone();
+        other[150_000] ^= 1;
+        assert!(!record.holds(&mut file, &other).unwrap());
+        assert!(!record.holds(&mut file, &bytes[1..]).unwrap());
+
+        // When a byte of its last piece is changed on the disk, or the file
+        // is cut short, then it does not.
+        file.seek(SeekFrom::Start(HEADER + 199_999)).unwrap();
+        file.write_all(&[0xee]).unwrap();
+        assert!(!record.holds(&mut file, &bytes).unwrap());
+        file.set_len(HEADER + 100).unwrap();
+        assert!(!record.holds(&mut file, &bytes).unwrap());
     }
 }

@@ -11,7 +11,9 @@
 //! the whole records it finds past the end recorded (the readers find them
 //! meanwhile). A crash in the middle of a batch leaves bytes past the end,
 //! which the next batch writes over; bytes below it are never written
-//! again.
+//! again. A file put again whose record is damaged (its bytes changed or
+//! cut short on the disk) is appended anew in the batch, and its row
+//! pointed at the new record.
 
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
@@ -25,7 +27,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 use uuid::Uuid;
 
 use super::AttachmentKey;
-use super::pack::{self, HEADER};
+use super::pack::{self, HEADER, Record};
 use super::writer::Reply;
 
 /// The most files one transaction writes.
@@ -110,7 +112,8 @@ impl Pack {
     }
 
     /// Indexes the whole records past the indexed end: those whose index
-    /// rows a power loss took (their bytes were synced first).
+    /// rows a power loss took (their bytes were synced first). A record
+    /// written anew for a damaged one takes over its row.
     fn recover(&mut self) -> Result<(), String> {
         let transaction = self
             .index
@@ -165,7 +168,7 @@ impl Pack {
             Ok(transaction) => transaction,
             Err(e) => return every("begin", &e),
         };
-        let (placed, end) = match place(&transaction, batch) {
+        let (placed, end) = match place(&transaction, &mut self.file, batch) {
             Ok(placed) => placed,
             Err(e) => return every("read the index", &e),
         };
@@ -264,8 +267,11 @@ fn grow(file: &mut File, length: u64, end: u64, grown: u64) -> std::io::Result<(
     file.write_all(&vec![0; (grown - end) as usize])
 }
 
+/// Indexes a record, or points the row of its tenant and key at it: the
+/// record is new or a fresh copy of a damaged one, and whole either way
+/// (written in this batch, or read back whole past the indexed end).
 const INSERT: &str = "INSERT INTO packed (tenant, key, start, length) VALUES (?1, ?2, ?3, ?4) \
-     ON CONFLICT (tenant, key) DO NOTHING";
+     ON CONFLICT (tenant, key) DO UPDATE SET start = excluded.start, length = excluded.length";
 
 /// Where the indexed records end.
 fn indexed_end(transaction: &Transaction<'_>) -> rusqlite::Result<u64> {
@@ -286,26 +292,62 @@ fn set_end(transaction: &Transaction<'_>, end: u64) -> rusqlite::Result<()> {
 }
 
 /// Where the bytes of each file of `batch` go in the pack (past its
-/// record's header): `None` for one indexed already (or earlier in the
-/// batch); and where the pack then ends.
+/// record's header): `None` for one indexed already whose record in the
+/// pack `file` holds its bytes (or one earlier in the batch); and where the
+/// pack then ends. A file whose record does not hold them is placed again.
 fn place(
     transaction: &Transaction<'_>,
+    file: &mut File,
     batch: &[Job],
 ) -> rusqlite::Result<(Vec<Option<u64>>, u64)> {
     let mut end = indexed_end(transaction)?;
-    let mut indexed =
-        transaction.prepare_cached("SELECT 1 FROM packed WHERE tenant = ?1 AND key = ?2")?;
+    let mut indexed = transaction
+        .prepare_cached("SELECT start, length FROM packed WHERE tenant = ?1 AND key = ?2")?;
     let mut seen = HashSet::new();
     let mut placed = Vec::with_capacity(batch.len());
     for job in batch {
-        let new = seen.insert((job.tenant, &job.key))
-            && !indexed.exists(params![job.tenant.as_bytes(), job.key.as_str()])?;
+        let new = seen.insert((job.tenant, &job.key)) && {
+            let row = indexed
+                .query_row(params![job.tenant.as_bytes(), job.key.as_str()], |row| {
+                    Ok((row.get(0)?, row.get(1)?))
+                })
+                .optional()?;
+            !row.is_some_and(|(start, length)| intact(file, job, start, length))
+        };
         placed.push(new.then_some(end + HEADER));
         if new {
             end += HEADER + job.bytes.len() as u64;
         }
     }
     Ok((placed, end))
+}
+
+/// Whether the record indexed for `job`'s file, its bytes `length` bytes
+/// at `start` in the pack `file`, still holds them. Damage (a changed
+/// byte, a block lost, the pack cut short) shows only in the record's
+/// bytes, and nothing cheaper than them vouches for them, so a file put
+/// again is read back: compared with the bytes in hand as they are read,
+/// not hashed, and not read at all when its record reaches past the pack's
+/// end. One that cannot be read is not intact: it is written anew.
+fn intact(file: &mut File, job: &Job, start: u64, length: u64) -> bool {
+    let record = Record {
+        tenant: job.tenant,
+        key: job.key.clone(),
+        start,
+        length,
+    };
+    let damage = match record.holds(file, &job.bytes) {
+        Ok(true) => return true,
+        Ok(false) => "its bytes differ or are cut short".to_string(),
+        Err(e) => format!("it cannot be read: {e}"),
+    };
+    tracing::warn!(
+        tenant = %record.tenant,
+        key = %record.key,
+        start = record.start,
+        "an attachment's record in the pack is damaged ({damage}): writing it again"
+    );
+    false
 }
 
 /// The rows of the placed files of `batch`, and the pack's new `end`:
@@ -412,6 +454,8 @@ pub(super) fn run(path: &Path, jobs: &Receiver<Job>) {
 mod tests {
     #![allow(clippy::unwrap_used)]
 
+    use std::path::Path;
+
     use super::{HEADER, Job, Pack, pack};
     use crate::AttachmentKey;
     use uuid::Uuid;
@@ -434,18 +478,31 @@ mod tests {
             .unwrap()
     }
 
-    #[test]
-    fn a_batch_fails_only_its_broken_files() {
-        // Given an index that refuses files over 1,000 bytes, and a batch
-        // of four files: one too large, one twice, one for two tenants.
-        let dir = tempfile::tempdir().unwrap();
-        let mut pack = Pack::open(&dir.path().join("a.db")).unwrap();
+    /// Where the indexed records of `pack` end.
+    fn end(pack: &Pack) -> u64 {
+        pack.index
+            .query_row("SELECT bytes FROM pack_end", [], |row| row.get(0))
+            .unwrap()
+    }
+
+    /// A new pack in `dir` whose index refuses files over 1,000 bytes.
+    fn refusing_large_files(dir: &Path) -> Pack {
+        let pack = Pack::open(&dir.join("a.db")).unwrap();
         pack.index
             .execute_batch(
                 "CREATE TRIGGER refuse BEFORE INSERT ON packed \
                  WHEN NEW.length > 1000 BEGIN SELECT RAISE(ABORT, 'too big'); END;",
             )
             .unwrap();
+        pack
+    }
+
+    #[test]
+    fn a_batch_fails_only_its_broken_files() {
+        // Given an index that refuses files over 1,000 bytes, and a batch
+        // of four files: one too large, one twice, one for two tenants.
+        let dir = tempfile::tempdir().unwrap();
+        let mut pack = refusing_large_files(dir.path());
         let batch = [
             job(1, b"first"),
             job(1, &[7; 2_000]),
@@ -466,11 +523,6 @@ mod tests {
         assert_eq!(count(&pack, "packed"), 2);
 
         // And written again, nothing new reaches the pack.
-        let end = |pack: &Pack| -> u64 {
-            pack.index
-                .query_row("SELECT bytes FROM pack_end", [], |row| row.get(0))
-                .unwrap()
-        };
         let before = end(&pack);
         assert_eq!(before, 3 * HEADER + 5 + 2_000 + 5);
         assert!(pack.write(&[job(1, b"first")])[0].is_ok());
@@ -491,13 +543,7 @@ mod tests {
     fn a_file_twice_in_a_batch_whose_row_is_refused_fails_both_times() {
         // Given an index that refuses files over 1,000 bytes.
         let dir = tempfile::tempdir().unwrap();
-        let mut pack = Pack::open(&dir.path().join("a.db")).unwrap();
-        pack.index
-            .execute_batch(
-                "CREATE TRIGGER refuse BEFORE INSERT ON packed \
-                 WHEN NEW.length > 1000 BEGIN SELECT RAISE(ABORT, 'too big'); END;",
-            )
-            .unwrap();
+        let mut pack = refusing_large_files(dir.path());
 
         // When a batch holds a file too large twice, with a small one
         // between.
@@ -512,6 +558,57 @@ mod tests {
         }
         assert!(results[1].is_ok(), "{results:?}");
         assert_eq!(count(&pack, "packed"), 1);
+    }
+
+    #[test]
+    fn a_damaged_record_put_again_is_written_anew_in_its_batch() {
+        use std::io::{Seek, SeekFrom, Write};
+
+        // Given two files written, and a byte of the first's record then
+        // changed on the disk.
+        let dir = tempfile::tempdir().unwrap();
+        let mut pack = Pack::open(&dir.path().join("a.db")).unwrap();
+        let written = pack.write(&[job(1, b"first"), job(1, b"second")]);
+        assert!(written.iter().all(Result::is_ok), "{written:?}");
+        pack.file.seek(SeekFrom::Start(HEADER + 2)).unwrap();
+        pack.file.write_all(b"X").unwrap();
+        let before = end(&pack);
+
+        // When a batch puts both again, the first twice, with a new file.
+        let batch = [
+            job(1, b"first"),
+            job(1, b"third"),
+            job(1, b"second"),
+            job(1, b"first"),
+        ];
+        let results = pack.write(&batch);
+
+        // Then every put succeeds, and the batch appended the first anew
+        // and the new file, one after the other, but not the intact second.
+        assert!(results.iter().all(Result::is_ok), "{results:?}");
+        assert_eq!(end(&pack), before + 2 * HEADER + 5 + 5);
+        let appended = pack::records_from(&mut pack.file, before).unwrap();
+        let keys: Vec<_> = appended.iter().map(|r| r.key.clone()).collect();
+        assert_eq!(
+            keys,
+            [AttachmentKey::of(b"first"), AttachmentKey::of(b"third")]
+        );
+        // And the first's row points at its new record, which reads back
+        // whole; one row per file.
+        let start: u64 = pack
+            .index
+            .query_row(
+                "SELECT start FROM packed WHERE key = ?1",
+                [AttachmentKey::of(b"first").as_str()],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(start, before + HEADER);
+        assert_eq!(
+            appended[0].read(&mut pack.file).unwrap().as_deref(),
+            Some(&b"first"[..])
+        );
+        assert_eq!(count(&pack, "packed"), 3);
     }
 
     #[test]

@@ -30,13 +30,15 @@ use super::{AttachmentError, AttachmentKey, AttachmentStore};
 /// find those files past the end the index records, and the next writer
 /// to open the files indexes them again. Each read checks the bytes
 /// against their key (their SHA-256), so a damaged pack answers an error,
-/// never other bytes.
+/// never other bytes; putting the bytes of a damaged record again appends
+/// them anew and points the index at the new copy (a put of bytes kept
+/// already reads their record back, to check it).
 ///
 /// Nothing is ever removed, so the pack only grows, by the size of each
 /// new file and its header (the same bytes put again are kept once per
-/// tenant). Keep the two files apart from the desk's store, so that
-/// attachments do not grow the store's backups, and back them up together,
-/// the database first.
+/// tenant, and again only when their record was damaged). Keep the two
+/// files apart from the desk's store, so that attachments do not grow the
+/// store's backups, and back them up together, the database first.
 ///
 /// The files are opened by the first put, and by each next one while they
 /// cannot be; several processes may share them (they take turns through
@@ -186,18 +188,21 @@ impl Reader {
             let Some(pack) = self.pack(path)? else {
                 return Err(format!("{} is missing", pack::pack_path(path).display()));
             };
-            return match record.read(pack) {
-                Ok(Some(bytes)) => Ok(Some(bytes)),
-                Ok(None) => Err(format!(
+            let damaged = match record.read(pack) {
+                Ok(Some(bytes)) => return Ok(Some(bytes)),
+                Ok(None) => format!(
                     "the {length} bytes at {start} of {} are not the file's: \
                      their SHA-256 differs from its key",
                     pack::pack_path(path).display()
-                )),
-                Err(e) => Err(format!(
-                    "{} at {start}: {e}",
-                    pack::pack_path(path).display()
-                )),
+                ),
+                Err(e) => format!("{} at {start}: {e}", pack::pack_path(path).display()),
             };
+            // The bytes put again since are past the indexed end while a
+            // power loss took the commit that pointed the row at them.
+            if let Ok(Some(bytes)) = self.past_end(path, tenant, key) {
+                return Ok(Some(bytes));
+            }
+            return Err(damaged);
         }
         let row = "SELECT bytes FROM attachments WHERE tenant = ?1 AND key = ?2";
         if let Some(bytes) = self.select(row, id, |row| row.get::<_, Vec<u8>>(0))? {
@@ -209,16 +214,29 @@ impl Reader {
             }
             return Ok(Some(bytes));
         }
-        // Past the indexed end: the records whose rows a power loss took,
-        // until the next writer to open the pack indexes them again.
+        self.past_end(path, tenant, key)
+    }
+
+    /// The bytes of `key` for `tenant` in a whole record past the indexed
+    /// end of the pack beside `path`: those of a put whose row a power loss
+    /// took, until the next writer to open the pack indexes them again.
+    fn past_end(
+        &mut self,
+        path: &Path,
+        tenant: Uuid,
+        key: &AttachmentKey,
+    ) -> Result<Option<Vec<u8>>, String> {
         let end = self.select("SELECT bytes FROM pack_end", [], |row| row.get(0))?;
         let Some(pack) = self.pack(path)? else {
             return Ok(None);
         };
         let tail = pack::records_from(pack, end.unwrap_or(0)).map_err(|e| e.to_string())?;
         for record in tail {
-            if record.tenant == tenant && record.key == *key {
-                return record.read(pack).map_err(|e| e.to_string());
+            if record.tenant == tenant
+                && record.key == *key
+                && let Some(bytes) = record.read(pack).map_err(|e| e.to_string())?
+            {
+                return Ok(Some(bytes));
             }
         }
         Ok(None)
