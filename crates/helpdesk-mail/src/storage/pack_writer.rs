@@ -148,6 +148,10 @@ impl Pack {
                 end = record.start + record.length;
             }
         }
+        // Records a crashed batch wrote but never synced are indexed only
+        // once they are on the disk: a row moved to a copy a power loss
+        // then takes would lose the file.
+        self.file.sync_data().map_err(|e| e.to_string())?;
         set_end(&transaction, end).map_err(|e| e.to_string())?;
         transaction.commit().map_err(|e| e.to_string())
     }
@@ -161,6 +165,11 @@ impl Pack {
             let reason = format!("{step}: {e}");
             batch.iter().map(|_| Err(reason.clone())).collect()
         };
+        // Copies indexed already are read back before the write lock is
+        // taken, so that reading a large file holds up no other writer: a
+        // record below the indexed end is never written again, so what
+        // the check found holds while its row still points at it.
+        let checked = check_kept(&self.index, &mut self.file, batch);
         let transaction = match self
             .index
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -168,7 +177,7 @@ impl Pack {
             Ok(transaction) => transaction,
             Err(e) => return every("begin", &e),
         };
-        let (placed, end) = match place(&transaction, &mut self.file, batch) {
+        let (placed, end) = match place(&transaction, &mut self.file, batch, &checked) {
             Ok(placed) => placed,
             Err(e) => return every("read the index", &e),
         };
@@ -299,20 +308,23 @@ fn place(
     transaction: &Transaction<'_>,
     file: &mut File,
     batch: &[Job],
+    checked: &Checked<'_>,
 ) -> rusqlite::Result<(Vec<Option<u64>>, u64)> {
     let mut end = indexed_end(transaction)?;
-    let mut indexed = transaction
-        .prepare_cached("SELECT start, length FROM packed WHERE tenant = ?1 AND key = ?2")?;
     let mut seen = HashSet::new();
     let mut placed = Vec::with_capacity(batch.len());
     for job in batch {
         let new = seen.insert((job.tenant, &job.key)) && {
-            let row = indexed
-                .query_row(params![job.tenant.as_bytes(), job.key.as_str()], |row| {
-                    Ok((row.get(0)?, row.get(1)?))
-                })
-                .optional()?;
-            !row.is_some_and(|(start, length)| intact(file, job, start, length))
+            // Checked before the lock unless another writer moved its row
+            // since (it wrote a copy anew), which is checked now.
+            match (
+                kept_at(transaction, job)?,
+                checked.get(&(job.tenant, &job.key)),
+            ) {
+                (None, _) => true,
+                (Some(at), Some(&(then, whole))) if at == then => !whole,
+                (Some((start, length)), _) => !intact(file, job, start, length),
+            }
         };
         placed.push(new.then_some(end + HEADER));
         if new {
@@ -320,6 +332,35 @@ fn place(
         }
     }
     Ok((placed, end))
+}
+
+/// The files of a batch indexed already, by tenant and key: where their
+/// record was, and whether it held their bytes.
+type Checked<'a> = HashMap<(Uuid, &'a AttachmentKey), ((u64, u64), bool)>;
+
+/// Where the record indexed for `job`'s file is: `(start, length)`.
+fn kept_at(index: &Connection, job: &Job) -> rusqlite::Result<Option<(u64, u64)>> {
+    index
+        .prepare_cached("SELECT start, length FROM packed WHERE tenant = ?1 AND key = ?2")?
+        .query_row(params![job.tenant.as_bytes(), job.key.as_str()], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .optional()
+}
+
+/// Checks the records of the files of `batch` indexed already, without
+/// the write lock. A file whose row cannot be read now is left out, to be
+/// checked under the lock.
+fn check_kept<'a>(index: &Connection, file: &mut File, batch: &'a [Job]) -> Checked<'a> {
+    let mut checked = HashMap::new();
+    for job in batch {
+        if let Entry::Vacant(entry) = checked.entry((job.tenant, &job.key)) {
+            if let Ok(Some((start, length))) = kept_at(index, job) {
+                entry.insert(((start, length), intact(file, job, start, length)));
+            }
+        }
+    }
+    checked
 }
 
 /// Whether the record indexed for `job`'s file, its bytes `length` bytes

@@ -197,6 +197,22 @@ impl Reader {
                 ),
                 Err(e) => format!("{} at {start}: {e}", pack::pack_path(path).display()),
             };
+            // A writer may have pointed the row at a copy written anew
+            // since the row was read.
+            let now = self.select(place, id, |row| Ok((row.get(0)?, row.get(1)?)))?;
+            if let Some((start, length)) = now.filter(|&now| now != (start, length)) {
+                let moved = Record {
+                    tenant,
+                    key: key.clone(),
+                    start,
+                    length,
+                };
+                if let Some(pack) = self.pack(path)?
+                    && let Ok(Some(bytes)) = moved.read(pack)
+                {
+                    return Ok(Some(bytes));
+                }
+            }
             // The bytes put again since are past the indexed end while a
             // power loss took the commit that pointed the row at them.
             if let Ok(Some(bytes)) = self.past_end(path, tenant, key) {
