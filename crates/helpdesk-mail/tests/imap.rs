@@ -6,11 +6,14 @@
 //! name, every command bounded by the timeout (through a proxy that goes
 //! silent), a plain EXPUNGE without UIDPLUS, mail announced during a poll
 //! not left waiting for the next IDLE, messages too large or unreadable
-//! filed as failed instead of holding up the rest (a lone message whose
-//! bytes are refused, or whose size fetch drops the connection, poll after
-//! poll too), and none filed as failed for the server's or the link's
-//! trouble (a NO to every fetch for a while, connections dropped, a slow
-//! link).
+//! filed as failed instead of holding up the rest (one whose size is
+//! refused too, and a lone message whose bytes are refused, or whose size
+//! fetch drops the connection, poll after poll past the give-up time),
+//! mail announced during a wait's search ending the wait, and none filed
+//! as failed for the server's or the link's trouble (a NO to every fetch
+//! for a while, a refusal saying the server is unavailable, a lone
+//! message refused or cut off for less than the give-up time, connections
+//! dropped, a slow link).
 #![allow(clippy::unwrap_used)]
 
 mod imap_server;
@@ -258,6 +261,34 @@ async fn mail_announced_during_a_poll_ends_the_next_wait_at_once() {
     let (report, seen) = poll(&mut source).await;
     assert_eq!(report.processed, 1);
     assert_eq!(seen, ["second@example.com"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_announced_during_the_waits_search_ends_the_wait_at_once() {
+    // Given a source with a renewal far beyond the test's patience, on an
+    // empty mailbox, and a server that announces a mail in its answer to
+    // the wait's search without finding it (mail that arrived while it
+    // searched).
+    let server = Dovecot::start(true);
+    let proxy = Proxy::start(server.port).await;
+    let mut options = server.options();
+    options.port = proxy.port;
+    options.idle = Duration::from_secs(60);
+    let mut source = ImapSource::connect(options).await.unwrap();
+    assert_eq!(poll(&mut source).await.0, PollReport::default());
+    proxy.announce("UID SEARCH", "* 1 EXISTS");
+
+    // When the source waits for new mail, the mail arriving meanwhile.
+    let waited = tokio::time::timeout(Duration::from_secs(10), source.wait()).await;
+    server.deliver("INBOX", &mail("between@example.com"));
+
+    // Then the wait ends at once, and the next poll fetches the mail.
+    waited
+        .expect("the wait missed mail announced during its search")
+        .unwrap();
+    let (report, seen) = poll(&mut source).await;
+    assert_eq!(report.processed, 1);
+    assert_eq!(seen, ["between@example.com"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -729,9 +760,10 @@ async fn poll_through_errors(source: &mut ImapSource, times: usize) -> (Vec<Stri
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_refusing_every_fetch_for_a_while_fails_no_message() {
-    for (words, times) in [("RFC822.SIZE", 2), ("BODY.PEEK[]", 8)] {
+    for (words, times) in [("RFC822.SIZE", 8), ("BODY.PEEK[]", 8)] {
         // Given three mails waiting, and a server that answers NO to every
-        // fetch (of their sizes, or of their bytes) for a while.
+        // fetch (of their sizes, or of their bytes, together and each
+        // alone) for a while.
         let server = Dovecot::start(true);
         let ids = ["one@example.com", "two@example.com", "three@example.com"];
         for id in ids {
@@ -818,11 +850,14 @@ fn refused_by_the_proxy(outcome: &Result<PollReport, ImapError>) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lone_message_whose_bytes_are_refused_poll_after_poll_is_filed_as_failed() {
-    // Given one mail waiting whose bytes the server refuses on two polls.
+    // Given one mail waiting whose bytes the server refuses on two polls,
+    // and a source that gives a lone message up as soon as its refusals
+    // span any time.
     let server = Dovecot::start(true);
     let proxy = Proxy::start(server.port).await;
     let mut options = server.options();
     options.port = proxy.port;
+    options.give_up_after = Duration::ZERO;
     let mut source = ImapSource::connect(options).await.unwrap();
     server.deliver("INBOX", &mail("late@example.com"));
     proxy.refuse("UID FETCH 1 BODY.PEEK[]", "NO", 2);
@@ -882,6 +917,145 @@ fn fetches_bytes_of(command: &str, uid: &str) -> bool {
     let mut words = command.split(' ');
     let set = words.nth(2).unwrap_or_default();
     command.contains("BODY.PEEK[]") && set.split(',').any(|u| u == uid)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lone_message_refused_for_a_while_is_not_filed_as_failed() {
+    // A refusal saying the trouble is temporary (RFC 5530), even with a
+    // source that gives a lone message up as soon as its refusals span any
+    // time; and a plain refusal, with the default ten minutes.
+    let refusals = [
+        ("NO [UNAVAILABLE]", Duration::ZERO),
+        ("NO", ImapOptions::new("", 0, "", "").give_up_after),
+    ];
+    for (said, give_up_after) in refusals {
+        for words in ["RFC822.SIZE", "BODY.PEEK[]"] {
+            // Given one mail waiting, and a server that refuses every
+            // fetch of its size, or of its bytes, on four polls.
+            let case = format!("{said} to {words}");
+            let server = Dovecot::start(true);
+            server.deliver("INBOX", &mail("lone@example.com"));
+            let proxy = Proxy::start(server.port).await;
+            let mut options = server.options();
+            options.port = proxy.port;
+            options.give_up_after = give_up_after;
+            let mut source = ImapSource::connect(options).await.unwrap();
+            proxy.refuse(words, said, 4);
+
+            // When the source polls through it, and once more.
+            let (refused, seen_refused) = poll_outcomes(&mut source, 4).await;
+            let (after, seen_after) = poll_outcomes(&mut source, 1).await;
+
+            // Then the four polls fail, none filing the mail as failed, and
+            // the next one hands it over and processes it.
+            assert!(
+                refused.iter().all(refused_by_the_proxy),
+                "{case}: {refused:?}"
+            );
+            assert!(seen_refused.is_empty(), "{case}");
+            assert_eq!(
+                after[0].as_ref().ok(),
+                Some(&PollReport {
+                    processed: 1,
+                    failed: 0,
+                    rejected: 0
+                }),
+                "{case}: {after:?}"
+            );
+            assert_eq!(seen_after, ["lone@example.com"], "{case}");
+            assert!(server.message_ids("Failed").is_empty(), "{case}");
+            assert_eq!(
+                server.message_ids("Processed"),
+                ["<lone@example.com>"],
+                "{case}"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lone_message_whose_size_fetch_drops_for_a_while_is_not_filed_as_failed() {
+    // Given one mail waiting, a server that hangs up when asked its size
+    // on four polls, and a source that gives a lone message up after the
+    // default ten minutes of failures.
+    let server = Dovecot::start(true);
+    server.deliver("INBOX", &mail("lone@example.com"));
+    let proxy = Proxy::start(server.port).await;
+    proxy.hang_up("RFC822.SIZE", 4);
+    let mut options = server.options();
+    options.port = proxy.port;
+    let mut source = ImapSource::connect(options).await.unwrap();
+
+    // When the source polls through it, and once more.
+    let (dropped, seen_dropped) = poll_outcomes(&mut source, 4).await;
+    let (after, seen_after) = poll_outcomes(&mut source, 1).await;
+
+    // Then the four polls fail, none filing the mail as failed, and the
+    // next one hands it over and processes it.
+    assert!(dropped.iter().all(Result::is_err), "{dropped:?}");
+    assert!(seen_dropped.is_empty());
+    assert_eq!(
+        after[0].as_ref().ok(),
+        Some(&PollReport {
+            processed: 1,
+            failed: 0,
+            rejected: 0
+        }),
+        "{after:?}"
+    );
+    assert_eq!(seen_after, ["lone@example.com"]);
+    assert!(server.message_ids("Failed").is_empty());
+    assert_eq!(server.message_ids("Processed"), ["<lone@example.com>"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_whose_size_the_server_always_refuses_is_filed_as_failed_unread() {
+    // Given three mails waiting, and a server that answers NO whenever it
+    // is asked the oldest one's size, with the others' or alone.
+    let server = Dovecot::start(true);
+    for id in ["refused@example.com", "one@example.com", "two@example.com"] {
+        server.deliver("INBOX", &mail(id));
+    }
+    let proxy = Proxy::start(server.port).await;
+    proxy.refuse("UID FETCH 1,2,3 RFC822.SIZE", "NO", usize::MAX);
+    proxy.refuse("UID FETCH 1 RFC822.SIZE", "NO", usize::MAX);
+    let mut options = server.options();
+    options.port = proxy.port;
+    let mut source = ImapSource::connect(options).await.unwrap();
+
+    // When the source polls three times.
+    let (outcomes, seen) = poll_outcomes(&mut source, 3).await;
+
+    // Then the first poll hands the others over, the second, refused the
+    // oldest's size again, files it as failed without asking its bytes,
+    // and nothing is left for the third.
+    let reports: Vec<Option<&PollReport>> = outcomes.iter().map(|o| o.as_ref().ok()).collect();
+    assert_eq!(
+        reports,
+        [
+            Some(&PollReport {
+                processed: 2,
+                failed: 0,
+                rejected: 0
+            }),
+            Some(&PollReport {
+                processed: 0,
+                failed: 0,
+                rejected: 1
+            }),
+            Some(&PollReport::default())
+        ],
+        "{outcomes:?}"
+    );
+    assert_eq!(seen, ["one@example.com", "two@example.com"]);
+    let sent = proxy.commands();
+    assert!(!sent.iter().any(|c| fetches_bytes_of(c, "1")), "{sent:?}");
+    assert!(server.message_ids("INBOX").is_empty());
+    assert_eq!(server.message_ids("Failed"), ["<refused@example.com>"]);
+    assert_eq!(
+        server.message_ids("Processed"),
+        ["<one@example.com>", "<two@example.com>"]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,29 +2,16 @@
 //! their bytes (`BODY.PEEK[]`) in runs of at most [`FETCH_BYTES`] a
 //! command, each given [`ImapOptions::timeout`](super::ImapOptions::timeout)
 //! plus the time its bytes take at [`FLOOR_RATE`]; a message missing from
-//! an answer (or in a run the server refused) is fetched again alone; one
+//! an answer (or in a fetch of several the server refused, of sizes or of
+//! bytes) is fetched again alone; one
 //! in a fetch of sizes or of bytes that broke the connection becomes a
 //! suspect of that fetch, fetched alone after the others; and why a
-//! message is filed as failed unread ([`Rejection`]).
+//! message is filed as failed unread ([`Rejection`]). Whose trouble a
+//! failed fetch is, and when a message is given up: [`super::suspects`].
 //!
-//! A failure counts against a message (a strike) only when it was fetched
-//! alone: its size or its bytes fetched as a suspect breaking the
-//! connection or running out of time, an answer `OK` without its bytes,
-//! or a `NO` to its bytes while the server gave other messages, when it
-//! has a strike already, or when it is the only message whose bytes the
-//! poll asked for and a suspect (a lone message refused the first time
-//! becomes one, as does a message whose fetch broke the connection). A
-//! fetch that fails otherwise (a run of messages, the sizes of several, a
-//! refusal of sizes, a `NO` to the bytes of every message asked) ends the
-//! poll in an error, retried on the next one, and counts against no
-//! message. After [`FETCH_ATTEMPTS`] strikes for its size or for its bytes
-//! a message is filed as failed unread, so that a message alone in the
-//! mailbox is given up at the `FETCH_ATTEMPTS + 1`-th poll in a row whose
-//! fetch of it broke the connection or was refused. A message's strikes
-//! for its size are forgotten once the server gives its size, all of them
-//! once it gives its bytes.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::time::Duration;
 
 use async_imap::Session;
@@ -32,45 +19,50 @@ use async_imap::imap_proto::{AttributeValue, MailboxDatum, Response, Status};
 
 use super::connection::Connection;
 use super::session::{command_error, timed, timed_for};
+use super::suspects::{FETCH_ATTEMPTS, Fetching, Suspect, suspect};
 use super::{ImapError, ImapOptions, ImapSource, PollReport};
 
 impl ImapSource {
-    /// The UIDs waiting in the mailbox, oldest first. A poll files what it
-    /// handled before it asks, so none of them is handled twice.
+    /// The UIDs waiting in the mailbox, oldest first, and whether the
+    /// server announced new mail (`EXISTS`, `RECENT`) while it searched: mail
+    /// that arrived meanwhile, which the UIDs may lack. A poll files what
+    /// it handled before it asks, so none of them is handled twice.
     ///
     /// The search's answer is read to its tagged completion: async-imap's
     /// own `uid_search` ends quietly, with what it read so far, on a `NO`
     /// or a connection that closes, which would look like an empty mailbox
     /// (and make the source forget its suspects).
-    pub(super) async fn waiting(&mut self) -> Result<Vec<u32>, ImapError> {
+    pub(super) async fn waiting(&mut self) -> Result<(Vec<u32>, bool), ImapError> {
         let (session, options) = self.connected().await?;
         // NOOP lets the server announce mail that arrived since the last
         // command, which a search alone may not see.
         timed(options, "NOOP", session.noop())
             .await?
             .map_err(|e| command_error(options, "NOOP", e))?;
-        let mut uids = Vec::new();
-        let searching = exchange(session, "UID SEARCH UNDELETED", |response| {
-            if let Response::MailboxData(MailboxDatum::Search(found)) = response {
-                uids.extend(found);
+        let (mut uids, mut announced) = (Vec::new(), false);
+        let searching = exchange(session, "UID SEARCH UNDELETED", |response| match response {
+            Response::MailboxData(MailboxDatum::Search(found)) => uids.extend(found),
+            Response::MailboxData(MailboxDatum::Exists(_) | MailboxDatum::Recent(_)) => {
+                announced = true;
             }
+            _ => {}
         });
         let searched = timed(options, "UID SEARCH", searching).await?;
-        searched
-            .and_then(|done| done)
-            .map_err(|e| command_error(options, "UID SEARCH", e))?;
+        let searched = searched.map_err(|e| command_error(options, "UID SEARCH", e))?;
+        searched.map_err(|refused| refused.error(options, "UID SEARCH"))?;
         uids.sort_unstable();
         uids.dedup();
-        Ok(uids)
+        Ok((uids, announced))
     }
 
     /// The batch of waiting messages to fetch; those given up on after
     /// [`FETCH_ATTEMPTS`] strikes are filed as failed instead, unread
     /// (their fetch broke the last connection: this one is fresh).
     pub(super) async fn batch(&mut self, report: &mut PollReport) -> Result<Vec<u32>, ImapError> {
-        let mut uids = self.waiting().await?;
+        // Mail announced during the search is found by the next one.
+        let (mut uids, _) = self.waiting().await?;
         // Forget the suspects that left the mailbox.
-        let waiting = |uid: &u32, _: &mut u32| uids.binary_search(uid).is_ok();
+        let waiting = |uid: &u32, _: &mut Suspect| uids.binary_search(uid).is_ok();
         self.suspects.retain(waiting);
         self.size_suspects.retain(waiting);
         uids.truncate(self.options.batch.max(1));
@@ -87,10 +79,10 @@ impl ImapSource {
     /// What of the message `uid` the source gave up fetching after
     /// [`FETCH_ATTEMPTS`] strikes: its `"size"` or its `"bytes"`.
     fn given_up(&self, uid: u32) -> Option<&'static str> {
-        let out = |suspects: &BTreeMap<u32, u32>| {
+        let out = |suspects: &BTreeMap<u32, Suspect>| {
             suspects
                 .get(&uid)
-                .is_some_and(|&strikes| strikes >= FETCH_ATTEMPTS)
+                .is_some_and(|suspect| suspect.strikes >= FETCH_ATTEMPTS)
         };
         if out(&self.size_suspects) {
             Some("size")
@@ -105,12 +97,17 @@ impl ImapSource {
     /// most [`FETCH_BYTES`] (a larger message runs alone), in order, each
     /// suspect alone after them; and those not to be fetched: larger than
     /// [`ImapOptions::max_size`](super::ImapOptions::max_size), or without
-    /// a size (vanished meanwhile, or the server cannot say).
-    pub(super) async fn chunks(&mut self, uids: &[u32]) -> Result<Chunks, ImapError> {
+    /// a size (vanished meanwhile, or the server cannot say). Those whose
+    /// size the server refused are in neither: noted in `fetching`.
+    pub(super) async fn chunks(
+        &mut self,
+        uids: &[u32],
+        fetching: &mut Fetching,
+    ) -> Result<Chunks, ImapError> {
         if uids.is_empty() {
             return Ok((Vec::new(), Vec::new()));
         }
-        let sizes = self.sizes(uids).await?;
+        let sizes = self.sizes(uids, fetching).await?;
         let limit = self.options.max_size;
         let mut rejected = Vec::new();
         let (mut fetchable, mut suspects) = (Vec::new(), Vec::new());
@@ -140,24 +137,46 @@ impl ImapSource {
     }
 
     /// The `RFC822.SIZE` of each of the messages `uids`, in their order,
-    /// fetched together; one missing from the answer is asked for again
-    /// alone, and is `None` when missing from that answer too. A fetch
-    /// that fails or that the server refuses ends the poll; one that fails
-    /// makes size suspects of its messages (and a strike against a size
-    /// suspect fetched alone). A size given clears the message's strikes
-    /// for its size.
-    async fn sizes(&mut self, uids: &[u32]) -> Result<Vec<(u32, Option<u32>)>, ImapError> {
-        let together = self.sizes_guarded(uids).await?;
-        let together = together.map_err(|e| self.command("UID FETCH", e))?;
+    /// fetched together; one missing from the answer, or all of them when
+    /// the server refused the fetch, is asked for again alone, and is
+    /// `None` when missing from that answer too. A size the server refuses
+    /// alone is left out, noted in `fetching` (whether it counts against
+    /// the message is judged once the poll has fetched the others). A
+    /// fetch that fails ends the poll, making size suspects of its
+    /// messages (and a strike against a size suspect fetched alone, when
+    /// the poll asks for others too or [`ImapOptions::give_up_after`] has
+    /// passed since it became one). A size given clears the message's
+    /// strikes for its size.
+    async fn sizes(
+        &mut self,
+        uids: &[u32],
+        fetching: &mut Fetching,
+    ) -> Result<Vec<(u32, Option<u32>)>, ImapError> {
+        let lone = fetching.batch == 1;
+        let (together, refused) = match self.sizes_guarded(uids, lone).await? {
+            Ok(together) => (together, None),
+            Err(refused) => (Vec::new(), Some(refused)),
+        };
         let mut each = Vec::with_capacity(uids.len());
         for &uid in uids {
             let mut size = find(&together, uid).and_then(|item| item.size);
-            if size.is_none() && uids.len() > 1 {
-                let alone = self.sizes_guarded(&[uid]).await?;
-                let alone = alone.map_err(|e| self.command("UID FETCH", e))?;
-                size = find(&alone, uid).and_then(|item| item.size);
+            if size.is_none() {
+                let answer = match &refused {
+                    // Fetched alone already.
+                    Some(refused) if uids.len() == 1 => Err(refused.clone()),
+                    _ if uids.len() == 1 => Ok(Vec::new()),
+                    _ => self.sizes_guarded(&[uid], lone).await?,
+                };
+                match answer {
+                    Ok(alone) => size = find(&alone, uid).and_then(|item| item.size),
+                    Err(refused) => {
+                        fetching.sizes_refused.push((uid, refused));
+                        continue;
+                    }
+                }
             }
             if size.is_some() {
+                fetching.sizes_given = true;
                 self.size_suspects.remove(&uid);
             }
             each.push((uid, size));
@@ -167,12 +186,18 @@ impl ImapSource {
 
     /// [`fetch`](Self::fetch) of the sizes of `uids`: on a failure (not a
     /// refusal) they become size suspects, and a size suspect fetched
-    /// alone gets a strike.
-    async fn sizes_guarded(&mut self, uids: &[u32]) -> Result<Answer, ImapError> {
+    /// alone gets a strike (when the only message the poll asks for, once
+    /// [`ImapOptions::give_up_after`] has passed since it became one).
+    async fn sizes_guarded(&mut self, uids: &[u32], lone: bool) -> Result<Answer, ImapError> {
         let timeout = self.options.timeout;
         let fetched = self.fetch(uids, "RFC822.SIZE", timeout).await;
         if fetched.is_err() {
-            suspect(&mut self.size_suspects, uids);
+            let span = if lone {
+                self.options.give_up_after
+            } else {
+                Duration::ZERO
+            };
+            suspect(&mut self.size_suspects, uids, span);
         }
         fetched
     }
@@ -191,7 +216,7 @@ impl ImapSource {
         let bytes = uids.iter().map(|(_, size)| size).sum();
         let (mut fetched, refused) = match self.fetch_guarded(&together, bytes).await? {
             Ok(fetched) => (fetched, None),
-            Err(refused) => (Vec::new(), Some(refused.to_string())),
+            Err(refused) => (Vec::new(), Some(refused)),
         };
         let mut each = Vec::with_capacity(uids.len());
         for &(uid, size) in uids {
@@ -201,7 +226,7 @@ impl ImapSource {
                 None if uids.len() == 1 => refused.clone().map_or(Body::Missing, Body::Refused),
                 None => match self.fetch_guarded(&[uid], size).await? {
                     Ok(mut alone) => take_body(&mut alone, uid).map_or(Body::Missing, Body::Given),
-                    Err(refused) => Body::Refused(refused.to_string()),
+                    Err(refused) => Body::Refused(refused),
                 },
             };
             each.push((uid, body));
@@ -216,30 +241,9 @@ impl ImapSource {
         let budget = body_budget(&self.options, bytes);
         let fetched = self.fetch(uids, "BODY.PEEK[]", budget).await;
         if fetched.is_err() {
-            suspect(&mut self.suspects, uids);
+            suspect(&mut self.suspects, uids, Duration::ZERO);
         }
         fetched
-    }
-
-    /// Counts a strike against the bytes of the message `uid`, fetched
-    /// alone; files it as failed unread at [`FETCH_ATTEMPTS`] strikes, and
-    /// says whether it did.
-    pub(super) fn strike(&mut self, uid: u32, why: &str, report: &mut PollReport) -> bool {
-        let strikes = self.suspects.entry(uid).or_insert(0);
-        *strikes += 1;
-        tracing::warn!(
-            server = %super::connection::server(&self.options),
-            mailbox = %self.options.mailbox,
-            uid,
-            strikes = *strikes,
-            reason = why,
-            "the IMAP server did not give a message's bytes"
-        );
-        let given_up = *strikes >= FETCH_ATTEMPTS;
-        if given_up {
-            self.reject(uid, &Rejection::Unfetchable("bytes"), report);
-        }
-        given_up
     }
 
     /// `UID FETCH` of `items` for the messages `uids`, the command and the
@@ -280,7 +284,7 @@ async fn exchange(
     session: &mut Session<Connection>,
     command: &str,
     mut each: impl FnMut(&Response<'_>),
-) -> Result<Result<(), async_imap::error::Error>, async_imap::error::Error> {
+) -> Result<Result<(), Refusal>, async_imap::error::Error> {
     let tag = session.run_command(command).await?;
     loop {
         let Some(response) = session.read_response().await? else {
@@ -294,30 +298,68 @@ async fn exchange(
                 information,
             } if *done == tag => {
                 let said = format!("code: {code:?}, info: {information:?}");
-                return Ok(match status {
-                    Status::Ok => Ok(()),
-                    Status::No => Err(async_imap::error::Error::No(said)),
-                    _ => Err(async_imap::error::Error::Bad(said)),
-                });
+                let said = match status {
+                    Status::Ok => return Ok(Ok(())),
+                    Status::No => async_imap::error::Error::No(said),
+                    _ => async_imap::error::Error::Bad(said),
+                };
+                return Ok(Err(Refusal {
+                    said: said.to_string(),
+                    temporary: temporary(information.as_deref()),
+                }));
             }
             other => each(other),
         }
     }
 }
 
-/// Counts a failed fetch (not a refusal) of the messages `uids` in
-/// `suspects`: each not suspected yet becomes a suspect, and a suspect
-/// fetched alone gets a strike. A fetch of several counts against none of
-/// them: which one broke it is not known.
-fn suspect(suspects: &mut BTreeMap<u32, u32>, uids: &[u32]) {
-    for &uid in uids {
-        match suspects.get_mut(&uid) {
-            Some(strikes) if uids.len() == 1 => *strikes += 1,
-            Some(_) => {}
-            None => {
-                suspects.insert(uid, 0);
-            }
+/// Whether the text of a refusal starts with an RFC 5530 response code
+/// saying the server's trouble is temporary: `UNAVAILABLE`, `SERVERBUG`,
+/// `INUSE`, `LIMIT` or `EXPUNGEISSUED` (imap-proto parses none of them,
+/// so they stay in the text).
+fn temporary(information: Option<&str>) -> bool {
+    let Some(text) = information.and_then(|text| text.trim_start().strip_prefix('[')) else {
+        return false;
+    };
+    let code = text.split([']', ' ']).next().unwrap_or_default();
+    TEMPORARY_CODES
+        .iter()
+        .any(|temporary| code.eq_ignore_ascii_case(temporary))
+}
+
+/// The RFC 5530 response codes of a server's temporary trouble.
+const TEMPORARY_CODES: [&str; 5] = [
+    "UNAVAILABLE",
+    "SERVERBUG",
+    "INUSE",
+    "LIMIT",
+    "EXPUNGEISSUED",
+];
+
+/// The server's refusal (`NO`, `BAD`) of a command.
+#[derive(Debug, Clone)]
+pub(super) struct Refusal {
+    /// What the server said.
+    pub(super) said: String,
+    /// Whether it said its trouble is temporary (an RFC 5530 code such as
+    /// `[UNAVAILABLE]`): then it counts against no message.
+    pub(super) temporary: bool,
+}
+
+impl Refusal {
+    /// The error of a poll or wait whose `command` the server refused.
+    fn error(self, options: &ImapOptions, command: &str) -> ImapError {
+        ImapError::Command {
+            server: super::connection::server(options),
+            command: format!("{command} ({})", options.mailbox),
+            reason: self.said,
         }
+    }
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.said)
     }
 }
 
@@ -361,7 +403,7 @@ impl Item {
 
 /// The answer to one `UID FETCH`: what it gave, or the server's refusal
 /// of the whole command.
-type Answer = Result<Vec<Item>, async_imap::error::Error>;
+type Answer = Result<Vec<Item>, Refusal>;
 
 /// The message `uid` in what a fetch gave.
 fn find(fetched: &[Item], uid: u32) -> Option<&Item> {
@@ -385,11 +427,9 @@ pub(super) enum Body {
     /// Missing from the answer `OK` to its fetch alone.
     Missing,
     /// Its fetch alone was refused (`NO`, `BAD`), with what the server
-    /// said: a strike if the server gave other messages meanwhile, or if
-    /// it is the only message whose bytes the poll asked for and was
-    /// refused (or broke the connection) before; else taken as the server
-    /// refusing every fetch for now.
-    Refused(String),
+    /// said: judged once the poll has fetched the others
+    /// ([`ImapSource::judge`]).
+    Refused(Refusal),
 }
 
 /// Runs of UIDs to fetch together, and the messages not to be fetched,
@@ -411,15 +451,6 @@ pub(super) enum Rejection {
     #[error("the server did not give its {0}")]
     Unfetchable(&'static str),
 }
-
-/// How many strikes a message gets, for its size or for its bytes, before
-/// it is filed as failed unread (the [module](self) says what strikes). A
-/// fetch of it alone that breaks the connection, or a refusal of its bytes
-/// when it is the only message a poll asks for, makes it a suspect the
-/// first time and strikes it after: a message alone in the mailbox whose
-/// fetch keeps breaking the connection, or whose bytes the server keeps
-/// refusing, is given up at its `FETCH_ATTEMPTS + 1`-th failure in a row.
-pub(super) const FETCH_ATTEMPTS: u32 = 2;
 
 /// The most bytes of messages one `UID FETCH` asks for.
 const FETCH_BYTES: u64 = 32 << 20;

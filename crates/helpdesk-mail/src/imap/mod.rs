@@ -34,16 +34,22 @@
 //! failed folder unread, counted in [`PollReport::rejected`]. A message in
 //! a fetch (of sizes or of bytes) that broke the connection is fetched
 //! alone, after the others, from then on, and given up after
-//! [`FETCH_ATTEMPTS`](fetch::FETCH_ATTEMPTS) failures of its fetch alone
-//! (see [`fetch`] for what counts); the next poll, on a fresh connection,
-//! files it unread. A message the server refuses while giving others is
-//! struck at once; the only message a poll asks for, refused, is struck
-//! from its second refusal on, so that a message alone in the mailbox is
-//! not retried for ever either. A timeout, a broken connection or a `NO`
-//! to every fetch otherwise ends the poll in an error, retried on the next
-//! one: no message is filed as failed for the server's trouble, and a
-//! broken connection that no one message's fetch was alone on counts
-//! against none.
+//! [`FETCH_ATTEMPTS`](suspects::FETCH_ATTEMPTS) failures of its fetch alone
+//! (see [`suspects`] for what counts); the next poll, on a fresh connection,
+//! files it unread. A message whose size or bytes the server refuses
+//! while giving others' is struck at once (the sizes of several refused
+//! together are asked again one by one, as bytes are); the only message a
+//! poll asks for, refused (or its size fetch breaking the connection), is
+//! struck only once that has gone on for [`ImapOptions::give_up_after`]
+//! since the first time, so that a message alone in the mailbox is not
+//! retried for ever either, nor given up for a passing trouble. A refusal
+//! with an RFC 5530 code of temporary trouble (`[UNAVAILABLE]`,
+//! `[SERVERBUG]`, `[INUSE]`, `[LIMIT]`, `[EXPUNGEISSUED]`) never counts. A
+//! timeout, a broken connection or a `NO` to every fetch otherwise ends
+//! the poll in an error, retried on the next one: no message is filed as
+//! failed for the server's or the network's trouble, and a broken
+//! connection that no one message's fetch was alone on counts against
+//! none.
 
 mod connection;
 mod error;
@@ -51,6 +57,7 @@ mod fetch;
 mod filing;
 mod options;
 mod session;
+mod suspects;
 mod task;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -64,6 +71,7 @@ pub use error::ImapError;
 use fetch::{Body, Rejection};
 pub use options::{ImapOptions, ImapSecurity};
 use session::{command_error, timed};
+use suspects::{Fetching, Part, Suspect};
 pub use task::{ImapTask, reconnect_delay, spawn_imap};
 
 /// One message fetched from the mailbox.
@@ -135,16 +143,18 @@ pub struct ImapSource {
     copied: BTreeSet<u32>,
     /// Messages in a fetch of bytes that failed (the connection broke,
     /// say), or refused as the only message a poll asked for, with their
-    /// strikes since: fetched alone, after the others, and filed as failed
-    /// unread after [`FETCH_ATTEMPTS`](fetch::FETCH_ATTEMPTS). Forgotten
-    /// once the server gives the message's bytes.
-    suspects: BTreeMap<u32, u32>,
-    /// Messages in a fetch of sizes that failed, with how many times a
-    /// fetch of their size alone failed since: their sizes fetched alone,
-    /// after the other messages are handed over, and filed as failed
-    /// unread after [`FETCH_ATTEMPTS`](fetch::FETCH_ATTEMPTS). Forgotten
-    /// once the server gives the message's size.
-    size_suspects: BTreeMap<u32, u32>,
+    /// strikes and since when they are suspected: fetched alone, after the
+    /// others, and filed as failed unread after
+    /// [`FETCH_ATTEMPTS`](suspects::FETCH_ATTEMPTS). Forgotten once the
+    /// server gives the message's bytes.
+    suspects: BTreeMap<u32, Suspect>,
+    /// Messages in a fetch of sizes that failed, or whose size the server
+    /// refused alone, with their strikes and since when they are
+    /// suspected: their sizes fetched alone, after the other messages are
+    /// handed over, and filed as failed unread after
+    /// [`FETCH_ATTEMPTS`](suspects::FETCH_ATTEMPTS). Forgotten once the server
+    /// gives the message's size.
+    size_suspects: BTreeMap<u32, Suspect>,
 }
 
 impl std::fmt::Debug for ImapSource {
@@ -192,15 +202,20 @@ impl ImapSource {
     /// others. One larger than [`ImapOptions::max_size`] is moved to the
     /// failed folder unread and counted in [`PollReport::rejected`]; so is
     /// one the server will not give, once the trouble is clearly the
-    /// message's: its bytes refused while the server gives other messages,
-    /// or missing from the answer to its fetch alone, on two polls; or, on
-    /// three polls in a row, a fetch of its size or its bytes breaking the
-    /// connection or running out of time (with others the first time,
-    /// alone after; the next poll files it, on a fresh connection), or its
-    /// bytes refused when it is the only message asked for (a message
-    /// alone in the mailbox). A fetch of several messages that breaks the
-    /// connection, and a refusal of every message's bytes, count against
-    /// none of them.
+    /// message's: its size or its bytes refused while the server gives
+    /// other messages', or its bytes missing from the answer to its fetch
+    /// alone, on two polls; or, on three polls in a row, a fetch of its
+    /// size or its bytes breaking the connection or running out of time
+    /// (with others the first time, alone after; the next poll files it,
+    /// on a fresh connection). When it is the only message the poll asks
+    /// for (a message alone in the mailbox), its size or bytes refused, or
+    /// its size fetch breaking the connection, counts only once that has
+    /// gone on for [`ImapOptions::give_up_after`] since the first time: it
+    /// is filed by the second such poll after that. A refusal the server
+    /// says is temporary (an RFC 5530 code: `[UNAVAILABLE]`, `[SERVERBUG]`,
+    /// `[INUSE]`, `[LIMIT]`, `[EXPUNGEISSUED]`), a fetch of several
+    /// messages that breaks the connection, and a refusal of every
+    /// message's size or bytes count against none of them.
     ///
     /// On an error the connection is dropped and the next call reconnects.
     pub async fn poll<F, Fut>(&mut self, mut handle: F) -> Result<PollReport, ImapError>
@@ -227,42 +242,24 @@ impl ImapSource {
         // the others are handed over, their sizes fetched alone.
         let (late, uids): (Vec<u32>, Vec<u32>) =
             (uids.into_iter()).partition(|uid| self.size_suspects.contains_key(uid));
-        let mut fetching = Fetching::default();
+        let mut fetching = Fetching {
+            batch: uids.len() + late.len(),
+            ..Fetching::default()
+        };
         self.hand_over(&uids, handle, &mut report, &mut fetching)
             .await?;
         for uid in late {
             self.hand_over(&[uid], handle, &mut report, &mut fetching)
                 .await?;
         }
-        // A refusal is the message's when the server gave others meanwhile,
-        // when the message has a strike already, or when it is the only
-        // message the poll asked for and was refused (or broke the
-        // connection) before: a lone message refused the first time
-        // becomes a suspect, so that it is not retried for ever. Else it
-        // is the server's (a temporary `NO` to every fetch), retried on
-        // the next poll.
-        let Fetching {
-            refused,
-            given,
-            asked,
-        } = fetching;
-        let lone = asked == 1;
-        let mut temporary = None;
-        for (uid, said) in refused {
-            let suspected = self.suspects.get(&uid).copied();
-            if given || suspected.is_some_and(|strikes| strikes > 0 || lone) {
-                // Not given up yet, with nothing given: the poll failed.
-                if !self.strike(uid, &said, &mut report) && !given {
-                    temporary = Some(said);
-                }
-            } else {
-                if lone {
-                    self.suspects.insert(uid, 0);
-                }
-                temporary = Some(said);
-            }
-        }
-        if let Some(said) = temporary {
+        // A refusal of a message's size or bytes is the message's when the
+        // server gave others meanwhile or when the message has a strike
+        // already; or, for the only message the poll asked for, once
+        // `give_up_after` has passed since it was first refused, so that
+        // it is not retried for ever. Else (or when the server says its
+        // trouble is temporary) it is the server's, retried on the next
+        // poll.
+        if let Some(said) = self.judge(fetching, &mut report) {
             // What was rejected or handled meanwhile is filed first.
             self.file_unmoved().await?;
             return Err(ImapError::Command {
@@ -289,7 +286,7 @@ impl ImapSource {
         F: FnMut(Fetched) -> Fut,
         Fut: Future<Output = Handled>,
     {
-        let (chunks, rejected) = self.chunks(uids).await?;
+        let (chunks, rejected) = self.chunks(uids, fetching).await?;
         for (uid, why) in rejected {
             self.reject(uid, &why, report);
         }
@@ -299,11 +296,11 @@ impl ImapSource {
                 let raw = match body {
                     Body::Given(raw) => raw,
                     Body::Missing => {
-                        self.strike(uid, "missing from the answer", report);
+                        self.strike(Part::Bytes, uid, "missing from the answer", report);
                         continue;
                     }
-                    Body::Refused(said) => {
-                        fetching.refused.push((uid, said));
+                    Body::Refused(refused) => {
+                        fetching.refused.push((uid, refused));
                         continue;
                     }
                 };
@@ -359,7 +356,11 @@ impl ImapSource {
         // What the server said so far is covered by the search below.
         let (session, _) = self.connected().await?;
         announces_mail(|| session.unsolicited_responses.try_recv().ok());
-        if !self.waiting().await?.is_empty() {
+        // Mail that arrived during the search is announced in its answer,
+        // which an `IDLE` would not announce again, yet may be missing
+        // from what it found.
+        let (waiting, announced) = self.waiting().await?;
+        if announced || !waiting.is_empty() {
             return Ok(());
         }
         let Some(session) = self.session.take() else {
@@ -396,19 +397,6 @@ impl ImapSource {
         }
         Ok(())
     }
-}
-
-/// What a poll's fetches of messages' bytes came to, to tell whose trouble
-/// a refusal is.
-#[derive(Debug, Default)]
-struct Fetching {
-    /// The messages whose fetch alone the server refused, with what it
-    /// said.
-    refused: Vec<(u32, String)>,
-    /// Whether the server gave any message's bytes.
-    given: bool,
-    /// How many messages' bytes the poll asked for.
-    asked: usize,
 }
 
 /// Whether the responses `next` yields, taken until it yields none,

@@ -32,6 +32,7 @@ pub enum ImapSecurity {
 ///            ("INBOX", "Processed", "Failed"));
 /// options.idle = Duration::from_secs(60);
 /// assert_eq!(options.max_size, 50 * 1024 * 1024);
+/// assert_eq!(options.give_up_after, Duration::from_secs(10 * 60));
 /// // The password never shows in logs.
 /// assert!(!format!("{options:?}").contains("secret"));
 /// ```
@@ -77,6 +78,27 @@ pub struct ImapOptions {
     /// [`PollReport::rejected`](super::PollReport::rejected)), so that it
     /// cannot hold up the mail behind it.
     pub max_size: u64,
+    /// How long the server may refuse the only message a poll asks for (a
+    /// message alone in the mailbox, say), or break the connection on the
+    /// fetch of its size, before that counts against the message: with
+    /// no other message to compare, the trouble may be the server's, so
+    /// the message is filed as failed unread only when the refusals go on
+    /// past this span since the first (see
+    /// [`ImapSource::poll`](super::ImapSource::poll)). A refusal the
+    /// server says is temporary (an RFC 5530 code such as
+    /// `[UNAVAILABLE]`) never counts, however long it lasts.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use helpdesk_mail::ImapOptions;
+    ///
+    /// let mut options = ImapOptions::new("imap.example.com", 993, "support@example.com", "secret");
+    /// assert_eq!(options.give_up_after, Duration::from_secs(600));
+    /// // Give a lone message up after an hour of refusals instead.
+    /// options.give_up_after = Duration::from_secs(60 * 60);
+    /// assert!(format!("{options:?}").contains("give_up_after: 3600s"));
+    /// ```
+    pub give_up_after: Duration,
     /// DER certificates trusted besides the platform's roots (a private
     /// certificate authority).
     pub extra_roots: Vec<Vec<u8>>,
@@ -86,7 +108,8 @@ impl ImapOptions {
     /// Implicit TLS to `host:port` as `username`, fetching from `INBOX`
     /// into `Processed` and `Failed`, 64 messages a fetch, `IDLE` renewed
     /// every 25 minutes, polling every minute without it, 30 s a command,
-    /// messages of at most 50 MiB.
+    /// messages of at most 50 MiB, a lone message given up after 10
+    /// minutes of refusals.
     pub fn new(
         host: impl Into<String>,
         port: u16,
@@ -107,6 +130,7 @@ impl ImapOptions {
             poll: Duration::from_secs(60),
             timeout: Duration::from_secs(30),
             max_size: 50 << 20,
+            give_up_after: Duration::from_secs(10 * 60),
             extra_roots: Vec::new(),
         }
     }
@@ -128,6 +152,7 @@ impl fmt::Debug for ImapOptions {
             .field("poll", &self.poll)
             .field("timeout", &self.timeout)
             .field("max_size", &self.max_size)
+            .field("give_up_after", &self.give_up_after)
             .field("extra_roots", &self.extra_roots.len())
             .finish()
     }

@@ -2,9 +2,11 @@
 //! not produce on demand: it passes bytes both ways and records the
 //! client's command lines, and when told, goes silent partway through its
 //! answer to a command (a connection dropped without a word), hangs up on
-//! a command (a server process that dies on it), or refuses a command
-//! itself (a server that lacks it), or passes the server's answers slowly
-//! (a slow link). Stopped when dropped.
+//! a command (a server process that dies on it), refuses a command itself
+//! with a chosen status (a server that lacks it, or one in trouble), adds
+//! an untagged response of its own to the answer to a command (mail
+//! announced while the server worked on it), or passes the server's
+//! answers slowly (a slow link). Stopped when dropped.
 
 use std::sync::{Arc, Mutex};
 
@@ -29,6 +31,9 @@ struct Rules {
     commands: Vec<String>,
     /// Pass the server's answers at most this many bytes a second.
     rate: Option<usize>,
+    /// Send this untagged response line to the client on the next command
+    /// naming these words, before passing it on.
+    announce: Option<(String, String)>,
 }
 
 /// What becomes of one command line.
@@ -40,6 +45,8 @@ enum Action {
     Refuse(String),
     /// Close the connection instead of passing it on.
     HangUp,
+    /// Send this line to the client, then pass it.
+    Announce(String),
 }
 
 impl Rules {
@@ -57,6 +64,10 @@ impl Rules {
                 *times -= 1;
                 return Action::HangUp;
             }
+        }
+        match self.announce.take() {
+            Some((words, line)) if names(&words) => return Action::Announce(line),
+            other => self.announce = other,
         }
         match self.freeze.take() {
             Some((words, bytes)) if names(&words) => Action::Freeze(bytes),
@@ -101,7 +112,9 @@ impl Proxy {
     }
 
     /// Answers the next `times` commands naming `words` with `status`
-    /// (`"NO"`, `"BAD"`) itself, without passing them to the server.
+    /// (`"NO"`, `"BAD"`, or with a response code: `"NO [UNAVAILABLE]"`)
+    /// itself, followed by the text `refused by the test proxy`, without
+    /// passing them to the server.
     pub fn refuse(&self, words: &str, status: &str, times: usize) {
         let rule = (words.to_string(), status.to_string(), times);
         self.rules.lock().unwrap().refuse.push(rule);
@@ -119,6 +132,13 @@ impl Proxy {
     /// on (a slow link).
     pub fn throttle(&self, bytes: usize) {
         self.rules.lock().unwrap().rate = Some(bytes);
+    }
+
+    /// Sends the untagged response `line` (`"* 1 EXISTS"`) to the client
+    /// when the next command naming `words` arrives, before passing that
+    /// command on: the client reads it in the command's answer.
+    pub fn announce(&self, words: &str, line: &str) {
+        self.rules.lock().unwrap().announce = Some((words.to_string(), line.to_string()));
     }
 
     /// The command lines the clients sent so far, without their tags.
@@ -165,6 +185,13 @@ async fn serve(client: TcpStream, target: u16, rules: Arc<Mutex<Rules>>) {
                 Action::Refuse(status) => {
                     let reply = format!("{tag} {status} refused by the test proxy\r\n");
                     to_client.lock().await.write_all(reply.as_bytes()).await
+                }
+                Action::Announce(said) => {
+                    let said = format!("{said}\r\n");
+                    match to_client.lock().await.write_all(said.as_bytes()).await {
+                        Ok(()) => to_server.write_all(&line).await,
+                        Err(e) => Err(e),
+                    }
                 }
                 Action::HangUp => {
                     answers.abort();
