@@ -58,7 +58,7 @@ pub struct Arrival {
 /// [`ingest`](Self::ingest) takes `&self`: one channel serves every task
 /// that takes in mail, and mails ingested at once share the store's and
 /// the attachment store's syncs. On the bench's two-core machines with
-/// SQLite, a typical 20 KB reply took 0.9 to 1.2 ms one at a time, and 64 or
+/// SQLite, a typical 20 KB reply took 0.9 to 1.3 ms one at a time, and 64 or
 /// 256 mails kept in flight went through at 3,600 to 6,100 a second
 /// (`docs/PERFORMANCE.md`). Copies of one mail offered at once (delivered
 /// to two of the desk's mailboxes, say) are taken in one after the other,
