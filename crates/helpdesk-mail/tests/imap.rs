@@ -713,6 +713,8 @@ async fn a_message_the_server_refuses_to_give_while_giving_others_is_filed_as_fa
     proxy.refuse("UID FETCH 1 BODY.PEEK[]", "NO", usize::MAX);
     let mut options = server.options();
     options.port = proxy.port;
+    // Alone on the second poll, it is given up at once.
+    options.give_up_after = Duration::ZERO;
     let mut source = ImapSource::connect(options).await.unwrap();
 
     // When the source polls, and polls again.
@@ -740,6 +742,76 @@ async fn a_message_the_server_refuses_to_give_while_giving_others_is_filed_as_fa
     );
     assert!(server.message_ids("INBOX").is_empty());
     assert_eq!(server.message_ids("Failed"), ["<refused@example.com>"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_struck_while_others_were_given_is_not_filed_for_a_refusal_alone() {
+    // Given three mails waiting, a server that refuses the oldest one's
+    // bytes twice (with the fetch of all three), and a source that gives a
+    // lone message up after the default ten minutes of refusals.
+    let server = Dovecot::start(true);
+    for id in ["late@example.com", "one@example.com", "two@example.com"] {
+        server.deliver("INBOX", &mail(id));
+    }
+    let proxy = Proxy::start(server.port).await;
+    proxy.refuse("UID FETCH 1,2,3 BODY.PEEK[]", "NO", 1);
+    proxy.refuse("UID FETCH 1 BODY.PEEK[]", "NO", 2);
+    let mut options = server.options();
+    options.port = proxy.port;
+    let mut source = ImapSource::connect(options).await.unwrap();
+
+    // When the source polls three times: the first struck it while the
+    // others were given, the second finds it alone and refused (a server
+    // in trouble, or the message), the third is refused nothing.
+    let (outcomes, seen) = poll_outcomes(&mut source, 3).await;
+
+    // Then the second poll fails without filing it, and the third hands
+    // it over.
+    assert_eq!(outcomes[0].as_ref().ok().map(|r| r.processed), Some(2));
+    assert!(refused_by_the_proxy(&outcomes[1]), "{outcomes:?}");
+    assert_eq!(outcomes[2].as_ref().ok().map(|r| r.processed), Some(1));
+    assert_eq!(
+        seen,
+        ["one@example.com", "two@example.com", "late@example.com"]
+    );
+    assert!(server.message_ids("Failed").is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fetch_refused_as_temporary_trouble_is_not_asked_again_one_by_one() {
+    for words in ["RFC822.SIZE", "BODY.PEEK[]"] {
+        // Given three mails waiting, and a server that refuses the next
+        // fetch of their sizes, or of their bytes, saying it is unavailable.
+        let server = Dovecot::start(true);
+        for id in ["one@example.com", "two@example.com", "three@example.com"] {
+            server.deliver("INBOX", &mail(id));
+        }
+        let proxy = Proxy::start(server.port).await;
+        proxy.refuse(words, "NO [UNAVAILABLE]", 1);
+        let mut options = server.options();
+        options.port = proxy.port;
+        let mut source = ImapSource::connect(options).await.unwrap();
+
+        // When the source polls, and polls again.
+        let (outcomes, seen) = poll_outcomes(&mut source, 2).await;
+
+        // Then the first poll fails without asking each message alone (a
+        // command and a timeout each, for the same answer), and the second
+        // hands all three over.
+        assert!(refused_by_the_proxy(&outcomes[0]), "{words}: {outcomes:?}");
+        let alone = format!("UID FETCH 1 {words}");
+        assert!(
+            !proxy.commands().contains(&alone),
+            "{words}: {:?}",
+            proxy.commands()
+        );
+        assert_eq!(
+            outcomes[1].as_ref().ok().map(|r| r.processed),
+            Some(3),
+            "{words}"
+        );
+        assert_eq!(seen.len(), 3, "{words}");
+    }
 }
 
 /// Polls `source` `times` times, handing every message over as processed;
@@ -1021,6 +1093,8 @@ async fn a_message_whose_size_the_server_always_refuses_is_filed_as_failed_unrea
     proxy.refuse("UID FETCH 1 RFC822.SIZE", "NO", usize::MAX);
     let mut options = server.options();
     options.port = proxy.port;
+    // Alone on the second poll, it is given up at once.
+    options.give_up_after = Duration::ZERO;
     let mut source = ImapSource::connect(options).await.unwrap();
 
     // When the source polls three times.

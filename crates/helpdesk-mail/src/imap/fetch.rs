@@ -162,8 +162,10 @@ impl ImapSource {
             let mut size = find(&together, uid).and_then(|item| item.size);
             if size.is_none() {
                 let answer = match &refused {
-                    // Fetched alone already.
-                    Some(refused) if uids.len() == 1 => Err(refused.clone()),
+                    // Fetched alone already; or the server said its trouble
+                    // is temporary, which asking each alone would only
+                    // repeat, a timeout each.
+                    Some(refused) if uids.len() == 1 || refused.temporary => Err(refused.clone()),
                     _ if uids.len() == 1 => Ok(Vec::new()),
                     _ => self.sizes_guarded(&[uid], lone).await?,
                 };
@@ -222,8 +224,12 @@ impl ImapSource {
         for &(uid, size) in uids {
             let body = match take_body(&mut fetched, uid) {
                 Some(body) => Body::Given(body),
-                // Fetched alone already.
+                // Fetched alone already, or refused for a trouble the
+                // server said is temporary (not asked again one by one).
                 None if uids.len() == 1 => refused.clone().map_or(Body::Missing, Body::Refused),
+                None if refused.as_ref().is_some_and(|r| r.temporary) => {
+                    refused.clone().map_or(Body::Missing, Body::Refused)
+                }
                 None => match self.fetch_guarded(&[uid], size).await? {
                     Ok(mut alone) => take_body(&mut alone, uid).map_or(Body::Missing, Body::Given),
                     Err(refused) => Body::Refused(refused),
@@ -314,8 +320,10 @@ async fn exchange(
 }
 
 /// Whether the text of a refusal starts with an RFC 5530 response code
-/// saying the server's trouble is temporary: `UNAVAILABLE`, `SERVERBUG`,
-/// `INUSE`, `LIMIT` or `EXPUNGEISSUED` (imap-proto parses none of them,
+/// saying the server's trouble is passing: `UNAVAILABLE`, `INUSE` or
+/// `EXPUNGEISSUED` (`SERVERBUG` and `LIMIT` are often a message's own
+/// lasting trouble: a file the server cannot read, a limit it hits every
+/// time, so they count as plain refusals) (imap-proto parses none of them,
 /// so they stay in the text).
 fn temporary(information: Option<&str>) -> bool {
     let Some(text) = information.and_then(|text| text.trim_start().strip_prefix('[')) else {
@@ -328,13 +336,7 @@ fn temporary(information: Option<&str>) -> bool {
 }
 
 /// The RFC 5530 response codes of a server's temporary trouble.
-const TEMPORARY_CODES: [&str; 5] = [
-    "UNAVAILABLE",
-    "SERVERBUG",
-    "INUSE",
-    "LIMIT",
-    "EXPUNGEISSUED",
-];
+const TEMPORARY_CODES: [&str; 3] = ["UNAVAILABLE", "INUSE", "EXPUNGEISSUED"];
 
 /// The server's refusal (`NO`, `BAD`) of a command.
 #[derive(Debug, Clone)]
@@ -488,7 +490,7 @@ pub(super) fn uid_set(uids: &[u32]) -> String {
 mod tests {
     use std::time::Duration;
 
-    use super::{Rejection, body_budget, runs, uid_set};
+    use super::{Rejection, body_budget, runs, temporary, uid_set};
     use crate::ImapOptions;
 
     #[test]
@@ -499,6 +501,24 @@ mod tests {
             body_budget(&options, 40 << 20),
             Duration::from_secs(30 + 160)
         );
+    }
+
+    #[test]
+    fn only_the_codes_of_passing_trouble_are_temporary() {
+        for passing in ["[UNAVAILABLE] Try later", " [inuse]", "[EXPUNGEISSUED]"] {
+            assert!(temporary(Some(passing)), "{passing}");
+        }
+        let lasting = [
+            "[SERVERBUG] Internal error occurred",
+            "[LIMIT] Too big",
+            "UNAVAILABLE without brackets",
+            "[UNAVAILABLEX]",
+            "",
+        ];
+        for said in lasting {
+            assert!(!temporary(Some(said)), "{said}");
+        }
+        assert!(!temporary(None));
     }
 
     #[test]

@@ -44,7 +44,7 @@
 //! since the first time, so that a message alone in the mailbox is not
 //! retried for ever either, nor given up for a passing trouble. A refusal
 //! with an RFC 5530 code of temporary trouble (`[UNAVAILABLE]`,
-//! `[SERVERBUG]`, `[INUSE]`, `[LIMIT]`, `[EXPUNGEISSUED]`) never counts. A
+//! `[INUSE]`, `[EXPUNGEISSUED]`) never counts. A
 //! timeout, a broken connection or a `NO` to every fetch otherwise ends
 //! the poll in an error, retried on the next one: no message is filed as
 //! failed for the server's or the network's trouble, and a broken
@@ -212,8 +212,8 @@ impl ImapSource {
     /// its size fetch breaking the connection, counts only once that has
     /// gone on for [`ImapOptions::give_up_after`] since the first time: it
     /// is filed by the second such poll after that. A refusal the server
-    /// says is temporary (an RFC 5530 code: `[UNAVAILABLE]`, `[SERVERBUG]`,
-    /// `[INUSE]`, `[LIMIT]`, `[EXPUNGEISSUED]`), a fetch of several
+    /// says is temporary (an RFC 5530 code: `[UNAVAILABLE]`, `[INUSE]`,
+    /// `[EXPUNGEISSUED]`), a fetch of several
     /// messages that breaks the connection, and a refusal of every
     /// message's size or bytes count against none of them.
     ///
@@ -253,8 +253,8 @@ impl ImapSource {
                 .await?;
         }
         // A refusal of a message's size or bytes is the message's when the
-        // server gave others meanwhile or when the message has a strike
-        // already; or, for the only message the poll asked for, once
+        // server gave others in this poll; or, for the only message the
+        // poll asked for, once
         // `give_up_after` has passed since it was first refused, so that
         // it is not retried for ever. Else (or when the server says its
         // trouble is temporary) it is the server's, retried on the next

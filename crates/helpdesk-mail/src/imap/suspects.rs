@@ -5,7 +5,7 @@
 //! alone: its size or its bytes fetched as a suspect breaking the
 //! connection or running out of time, an answer `OK` without its bytes,
 //! or a `NO` to its size or its bytes while the server gave other
-//! messages' or when it has a strike already. When it is the only message
+//! messages' in the same poll. When it is the only message
 //! whose size or bytes the poll asked for, such a failure (a size fetch
 //! breaking the connection, a `NO`) first makes it a suspect, and counts
 //! only once [`ImapOptions::give_up_after`](super::ImapOptions::give_up_after)
@@ -97,8 +97,8 @@ impl ImapSource {
     /// Whether the server's refusal of the message `uid`'s `part`, fetched
     /// alone, counts against the message: never when the server says its
     /// trouble is temporary ([`Refusal::temporary`]); else when the server
-    /// gave other messages' `part` in the poll (`given`), or the message
-    /// has a strike already; or, when it is the only message the poll
+    /// gave other messages' `part` in the poll (`given`); or, when it is
+    /// the only message the poll
     /// asked for (`lone`), once [`ImapOptions::give_up_after`](super::ImapOptions::give_up_after) has passed
     /// since it was first refused (or broke the connection): the first
     /// refusal of a lone message makes it a suspect.
@@ -117,7 +117,6 @@ impl ImapSource {
         let suspects = self.suspects_of(part);
         match suspects.get(&uid) {
             _ if given => true,
-            Some(suspect) if suspect.strikes > 0 => true,
             Some(suspect) => lone && suspect.since.elapsed() >= span,
             None => {
                 if lone {
