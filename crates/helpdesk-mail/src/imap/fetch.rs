@@ -226,8 +226,7 @@ impl ImapSource {
                 Some(body) => Body::Given(body),
                 // Fetched alone already, or refused for a trouble the
                 // server said is temporary (not asked again one by one).
-                None if uids.len() == 1 => refused.clone().map_or(Body::Missing, Body::Refused),
-                None if refused.as_ref().is_some_and(|r| r.temporary) => {
+                None if uids.len() == 1 || refused.as_ref().is_some_and(|r| r.temporary) => {
                     refused.clone().map_or(Body::Missing, Body::Refused)
                 }
                 None => match self.fetch_guarded(&[uid], size).await? {
@@ -350,7 +349,7 @@ pub(super) struct Refusal {
 
 impl Refusal {
     /// The error of a poll or wait whose `command` the server refused.
-    fn error(self, options: &ImapOptions, command: &str) -> ImapError {
+    pub(super) fn error(self, options: &ImapOptions, command: &str) -> ImapError {
         ImapError::Command {
             server: super::connection::server(options),
             command: format!("{command} ({})", options.mailbox),

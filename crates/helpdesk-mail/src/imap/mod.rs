@@ -259,14 +259,10 @@ impl ImapSource {
         // it is not retried for ever. Else (or when the server says its
         // trouble is temporary) it is the server's, retried on the next
         // poll.
-        if let Some(said) = self.judge(fetching, &mut report) {
+        if let Some(refused) = self.judge(fetching, &mut report) {
             // What was rejected or handled meanwhile is filed first.
             self.file_unmoved().await?;
-            return Err(ImapError::Command {
-                server: server(&self.options),
-                command: format!("UID FETCH ({})", self.options.mailbox),
-                reason: said,
-            });
+            return Err(refused.error(&self.options, "UID FETCH"));
         }
         self.file_unmoved().await?;
         Ok(report)

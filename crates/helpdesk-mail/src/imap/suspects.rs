@@ -64,10 +64,10 @@ impl ImapSource {
 
     /// Judges the refusals of what the poll fetched alone, once it fetched
     /// everything: a strike for each that counts against its message (see
-    /// [`refusal_counts`](Self::refusal_counts)); what the server said,
+    /// [`refusal_counts`](Self::refusal_counts)); the refusal,
     /// when one is taken as the server's trouble or a strike leaves the
     /// poll with nothing given, to end the poll in an error.
-    pub(super) fn judge(&mut self, fetching: Fetching, report: &mut PollReport) -> Option<String> {
+    pub(super) fn judge(&mut self, fetching: Fetching, report: &mut PollReport) -> Option<Refusal> {
         let Fetching {
             batch,
             sizes_refused,
@@ -87,7 +87,7 @@ impl ImapSource {
                 if !self.refusal_counts(part, uid, &refused, given, lone)
                     || (!self.strike(part, uid, &refused.said, report) && !given)
                 {
-                    temporary = Some(refused.said);
+                    temporary = Some(refused);
                 }
             }
         }
