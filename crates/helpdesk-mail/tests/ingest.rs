@@ -109,6 +109,17 @@ impl World {
             .unwrap()
     }
 
+    /// Another channel on the world's desk (another host's, or this one's
+    /// after a restart), opening at most `max` tickets an hour per sender.
+    fn rated(&self, max: usize) -> MailChannel<FsAttachments, NoSenders> {
+        MailChannel::new(
+            self.channel.config().clone(),
+            FsAttachments::new(self._dir.path().join("files")),
+            NoSenders,
+        )
+        .with_rate(max, Duration::from_secs(3600))
+    }
+
     async fn ticket(&self, id: TicketId) -> Ticket {
         self.desk.store().load(TENANT, id).await.unwrap().unwrap()
     }
@@ -1412,14 +1423,8 @@ async fn a_reply_that_came_before_its_original_is_answered_the_same_when_offered
 
 #[tokio::test]
 async fn a_runaway_sender_is_stopped_after_its_rate() {
-    let dir = tempfile::tempdir().unwrap();
     let w = world();
-    let channel = MailChannel::new(
-        w.channel.config().clone(),
-        FsAttachments::new(dir.path()),
-        NoSenders,
-    )
-    .with_rate(2, Duration::from_secs(3600));
+    let channel = w.rated(2);
     let mut outcomes = Vec::new();
     for i in 0..4 {
         let raw = mail(
@@ -1444,17 +1449,144 @@ async fn a_runaway_sender_is_stopped_after_its_rate() {
     assert_eq!(outcomes[2..], [limited.clone(), limited]);
 }
 
+/// A mail from the runaway `bot@customer.test`, its `n`th.
+fn bots(n: usize) -> Vec<u8> {
+    mail(
+        "bot@customer.test",
+        &format!("bot{n}@customer.test"),
+        "Alert",
+        "",
+        &format!("CPU high, alert {n}\r\n"),
+    )
+}
+
+#[tokio::test]
+async fn the_rate_is_shared_by_every_host_and_kept_across_a_restart() {
+    // Given two hosts' channels on one desk's store, opening at most three
+    // tickets an hour per sender.
+    let w = world();
+    let (one, two) = (w.rated(3), w.rated(3));
+
+    // When a runaway sender's eight mails reach both hosts at once, and a
+    // ninth reaches a host started anew.
+    let offered = (0..8).map(|n| {
+        let (channel, desk) = (if n % 2 == 0 { &one } else { &two }, &w.desk);
+        async move { channel.ingest(desk, &bots(n), &Arrival::default()).await }
+    });
+    let outcomes: Vec<Outcome> = futures_util::future::join_all(offered)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    let restarted = w.rated(3);
+    let ninth = restarted
+        .ingest(&w.desk, &bots(8), &Arrival::default())
+        .await;
+
+    // Then three tickets opened between them, the rest and the ninth are
+    // held back, and a mail that opened its ticket is answered as then.
+    let opened: Vec<&Outcome> = outcomes
+        .iter()
+        .filter(|o| matches!(o, Outcome::Opened { .. }))
+        .collect();
+    assert_eq!(opened.len(), 3, "{outcomes:?}");
+    let limited = Outcome::Ignored(Ignored::RateLimited {
+        address: "bot@customer.test".into(),
+    });
+    assert_eq!(outcomes.iter().filter(|o| **o == limited).count(), 5);
+    assert_eq!(ninth.unwrap(), limited);
+    let first = outcomes.iter().position(|o| o == opened[0]).unwrap();
+    let again = restarted
+        .ingest(&w.desk, &bots(first), &Arrival::default())
+        .await;
+    assert_eq!(&again.unwrap(), opened[0]);
+}
+
+#[tokio::test]
+async fn a_held_back_sender_is_let_in_again_as_the_window_slides_on() {
+    // Given a channel opening at most two tickets an hour per sender, and
+    // two tickets its runaway sender opened at 09:10.
+    let w = world();
+    let channel = w.rated(2);
+    let ingest = |n: usize| {
+        let (channel, desk) = (&channel, &w.desk);
+        async move {
+            let outcome = channel.ingest(desk, &bots(n), &Arrival::default()).await;
+            matches!(outcome.unwrap(), Outcome::Opened { .. })
+        }
+    };
+    w.clock.advance(chrono::Duration::minutes(10));
+    assert!(ingest(0).await && ingest(1).await);
+
+    // When it writes again at 09:50, twice at 10:30, and twice at 11:00.
+    w.clock.advance(chrono::Duration::minutes(40));
+    let at_nine_fifty = ingest(2).await;
+    w.clock.advance(chrono::Duration::minutes(40));
+    let at_ten_thirty = [ingest(3).await, ingest(4).await];
+    w.clock.advance(chrono::Duration::minutes(30));
+    let at_eleven = [ingest(5).await, ingest(6).await];
+
+    // Then 09:50 is within the hour of both; at 10:30 the hour before
+    // counts by half, leaving room for one; at 11:00 the hour before holds
+    // the ticket of 10:30, leaving room for one again.
+    assert!(!at_nine_fifty);
+    assert_eq!(at_ten_thirty, [true, false]);
+    assert_eq!(at_eleven, [true, false]);
+}
+
+#[tokio::test]
+async fn no_mail_names_or_takes_a_place_of_the_rate() {
+    // Given Ann's ticket, and a place of the rate taken by it, as a
+    // sender's count does.
+    let w = world();
+    let ticket = w.anns_ticket().await;
+    let place = MessageId::new("<counted.1.0@sender-rate.invalid>").unwrap();
+    w.desk
+        .store()
+        .remember_message(TENANT, &place, ticket.id())
+        .await
+        .unwrap();
+
+    // When Ann answers the place's id, and Bob's mail claims another
+    // place's id as its own.
+    let reply = mail(
+        "ann@customer.test",
+        "reply@customer.test",
+        "Re: VPN",
+        &format!("In-Reply-To: <{place}>\r\n{PASS}"),
+        "Is this the VPN ticket?\r\n",
+    );
+    let reply = w.ingest(&reply).await;
+    let claimed = MessageId::new("counted.2.0@sender-rate.invalid").unwrap();
+    let bobs = mail(
+        "bob@customer.test",
+        claimed.as_str(),
+        "Printer",
+        PASS,
+        "It jams.\r\n",
+    );
+    let bobs = w.ingest(&bobs).await;
+
+    // Then Ann's mail names no ticket and opens one of its own, and Bob's
+    // opens his ticket without binding the place's id.
+    assert_ne!(opened(&reply), ticket.id());
+    assert_eq!(w.ticket(ticket.id()).await.conversation().len(), 0);
+    opened(&bobs);
+    assert_eq!(
+        w.desk
+            .store()
+            .ticket_of_message(TENANT, &claimed)
+            .await
+            .unwrap(),
+        None
+    );
+}
+
 #[tokio::test]
 async fn mail_forged_in_anns_name_or_failing_to_open_never_uses_up_her_rate() {
     // Given a mailbox opening at most one ticket an hour per sender.
-    let dir = tempfile::tempdir().unwrap();
     let w = world();
-    let channel = MailChannel::new(
-        w.channel.config().clone(),
-        FsAttachments::new(dir.path()),
-        NoSenders,
-    )
-    .with_rate(1, Duration::from_secs(3600));
+    let channel = w.rated(1);
     let ingest = |id: &str, headers: &str| {
         let raw = mail("ann@customer.test", id, "Printer", headers, "It jams.\r\n");
         let channel = &channel;
@@ -1487,15 +1619,9 @@ async fn a_late_reply_vouched_by_its_token_is_counted_apart_from_forgeries_and_h
     // Given a mailbox opening at most one ticket an hour per sender, Ann's
     // ticket resolved a month ago, and a mail forged in her name that
     // opened a ticket within the hour.
-    let dir = tempfile::tempdir().unwrap();
     let w = world();
     let ticket = w.anns_ticket_resolved_days_ago(30).await;
-    let channel = MailChannel::new(
-        w.channel.config().clone(),
-        FsAttachments::new(dir.path()),
-        NoSenders,
-    )
-    .with_rate(1, Duration::from_secs(3600));
+    let channel = w.rated(1);
     let ingest = |raw: Vec<u8>| {
         let (channel, desk) = (&channel, &w.desk);
         async move { channel.ingest(desk, &raw, &Arrival::default()).await }

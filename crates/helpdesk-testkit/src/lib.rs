@@ -144,6 +144,7 @@ macro_rules! store_conformance {
             tickets_are_found_by_number_in_their_tenant_only,
             opens_number_past_the_gaps_failed_opens_leave,
             message_ids_are_bound_once_per_tenant,
+            concurrent_bindings_of_an_id_agree_on_the_first,
             appends_bind_their_mail_with_their_events
         );
     };

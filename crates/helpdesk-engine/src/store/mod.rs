@@ -355,8 +355,10 @@ pub trait Store: Send + Sync {
     /// Binds `message` to `ticket` in the tenant, unless it is bound
     /// already; answers the ticket it is bound to (the first binding
     /// wins, so repeating the call, or a later call naming another ticket,
-    /// changes nothing). The store does not check that the ticket exists:
-    /// the desk binds a mail before or while it goes out.
+    /// changes nothing). Callers binding one id at once, on one host or
+    /// several, are all answered the same first binding. The store does
+    /// not check that the ticket exists: the desk binds a mail before or
+    /// while it goes out.
     ///
     /// `message` is normalised as [`MessageId`] says (angle brackets and
     /// surrounding whitespace stripped, case kept) and kept exactly so. A

@@ -95,7 +95,9 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
     /// follows the old one), and what nothing vouches for; so mail forged
     /// in a person's name never uses up what their vouched mail may open
     /// (a person whose domain publishes no DMARC shares the forger's
-    /// count). A mail whose ticket did not open does not count.
+    /// count). The count is kept in the desk's store
+    /// ([`SenderRate`]), so every host of the desk shares it and a restart
+    /// keeps it; a mail offered again counts once.
     pub fn with_rate(mut self, max: usize, window: Duration) -> Self {
         self.rate = Some(SenderRate::new(max, window));
         self
@@ -491,31 +493,22 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
             (false, true) => format!("{from} (vouched by a token or a release)"),
             (false, false) => format!("{from} (not vouched for)"),
         };
-        let now = desk.clock().now();
-        let admitted = match &self.rate {
-            Some(rate) if !opened_before => {
-                if !rate.admit(&rated, now) {
-                    return Ok(Outcome::Ignored(Ignored::RateLimited {
-                        address: from.to_string(),
-                    }));
-                }
-                Some(rate)
-            }
-            _ => None,
-        };
-        let opened = self
+        if let Some(rate) = &self.rate
+            && !opened_before
+            && !rate
+                .admit(desk.store(), tenant, &rated, ticket, desk.clock().now())
+                .await
+                .map_err(|e| step.store("count the sender's new tickets", e))?
+        {
+            return Ok(Outcome::Ignored(Ignored::RateLimited {
+                address: from.to_string(),
+            }));
+        }
+        // A mail whose ticket did not open keeps its place in the rate,
+        // and finds it when it is offered again.
+        let number = self
             .open_ticket(desk, mail, raw, key, &actor, from, ticket, follows, step)
-            .await;
-        let number = match (opened, admitted) {
-            (Ok(number), _) => number,
-            // A mail whose ticket did not open is offered again: it counts
-            // once its ticket opens.
-            (Err(e), Some(rate)) => {
-                rate.forget(&rated, now);
-                return Err(e);
-            }
-            (Err(e), None) => return Err(e),
-        };
+            .await?;
         match follows {
             Some(_) => self.follow(desk, ticket, number, follows, key, step).await,
             None => Ok(Outcome::Opened {

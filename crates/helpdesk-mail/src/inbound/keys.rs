@@ -27,7 +27,11 @@ fn derived(parts: &[&str]) -> Uuid {
 /// The mail's key: its Message-ID, or for a mail without one (or with one
 /// past the limits), an id made of its bytes' digest.
 pub(crate) fn message_key(mail: &Mail, raw: &[u8]) -> MessageId {
-    if let Some(id) = mail.message_id().and_then(|id| MessageId::new(id).ok()) {
+    if let Some(id) = mail
+        .message_id()
+        .and_then(|id| MessageId::new(id).ok())
+        .filter(|id| !is_rate_place(id))
+    {
         return id;
     }
     let digest = Sha256::digest(raw);
@@ -74,4 +78,55 @@ pub(crate) fn sender_of(tenant: TenantId, address: &str) -> ActorId {
         &tenant.to_string(),
         &address.to_ascii_lowercase(),
     ]))
+}
+
+/// Where [`SenderRate`](super::SenderRate) keeps its places: a domain no
+/// mail comes from (RFC 2606).
+const RATE_DOMAIN: &str = "sender-rate.invalid";
+
+/// The sender's part of the ids of its places in the rate: the digest of
+/// the address (compared without case, in whatever characters it has).
+pub(crate) fn rate_sender(sender: &str) -> String {
+    derived(&["sender rate", &sender.to_lowercase()])
+        .simple()
+        .to_string()
+}
+
+/// The id of the `n`th place (from 0) of `sender`'s count in `window`.
+pub(crate) fn rate_place(sender: &str, window: i64, n: usize) -> MessageId {
+    MessageId::new(&format!("{sender}.{window}.{n}@{RATE_DOMAIN}"))
+        .expect("hex digits, numbers and dots at a domain are a valid message id")
+}
+
+/// Whether `id` names a place of the rate, which no mail may claim or
+/// thread by.
+pub(crate) fn is_rate_place(id: &MessageId) -> bool {
+    id.as_str()
+        .rsplit_once('@')
+        .is_some_and(|(_, domain)| domain.eq_ignore_ascii_case(RATE_DOMAIN))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rate_place_is_a_message_id_at_the_rate_domain_and_no_other_is() {
+        // Given the place of a sender's count, in any case of its address.
+        let place = rate_place(&rate_sender("Ann@Customer.test"), -3, 7);
+
+        // Then it is the same place as of the address in lower case, is
+        // at the rate's domain, and mail ids are not.
+        assert_eq!(place, rate_place(&rate_sender("ann@customer.test"), -3, 7));
+        assert!(is_rate_place(&place));
+        assert!(is_rate_place(
+            &MessageId::new("<x@SENDER-RATE.invalid>").expect("an id")
+        ));
+        assert!(!is_rate_place(
+            &MessageId::new("<x@customer.test>").expect("an id")
+        ));
+        assert!(!is_rate_place(
+            &MessageId::new("<sender-rate.invalid>").expect("an id")
+        ));
+    }
 }

@@ -2,92 +2,151 @@
 //! runaway sender (a broken script, a loop with a system that ignores
 //! `Auto-Submitted`) cannot open hundreds of tickets.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use helpdesk_core::{TenantId, TicketId};
+use helpdesk_engine::store::MessageId;
+use helpdesk_engine::{Store, StoreError};
 
-/// A sliding-window limit on the tickets each sender address opens, kept
-/// in this process (each host of a desk keeps its own).
+use super::keys;
+
+/// A limit on the tickets each sender opens in a window, counted in the
+/// desk's store: every host of a desk on one database shares the count,
+/// and a restart forgets nothing.
+///
+/// The count lives in places the store binds first-come
+/// ([`Store::remember_message`]): a sender's window has `max` places, and
+/// a new ticket takes the first one free, or is refused when none is. A
+/// place once taken keeps its ticket, so a mail whose ticket then failed
+/// to open finds its own place when it is offered again, and is let in on
+/// it without counting twice. The window slides: the window before counts
+/// for the part of it still within one window of now, so a sender's
+/// tickets never bunch at the turn of a window (at most about `max` in
+/// any span of one window).
+///
+/// Places are kept under ids at `sender-rate.invalid`, a domain no mail
+/// comes from (RFC 2606): the channel never threads a mail by one, nor
+/// binds a mail under one.
 ///
 /// ```
 /// use std::time::Duration;
 /// use chrono::{TimeZone, Utc};
+/// use helpdesk_core::{TenantId, TicketId};
+/// use helpdesk_engine::MemoryStore;
 /// use helpdesk_mail::SenderRate;
 ///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), helpdesk_engine::StoreError> {
+/// let (store, tenant) = (MemoryStore::new(), TenantId::from_u128(1));
 /// let rate = SenderRate::new(2, Duration::from_secs(3600));
 /// let nine = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
-/// assert!(rate.admit("bot@example.com", nine));
-/// assert!(rate.admit("bot@example.com", nine));
-/// assert!(!rate.admit("bot@example.com", nine));        // the third within the hour
-/// assert!(rate.admit("alice@example.com", nine));       // others are not held back
-/// assert!(rate.admit("bot@example.com", nine + chrono::Duration::hours(1)));
+/// let ticket = |n| TicketId::from_u128(n);
+///
+/// assert!(rate.admit(&store, tenant, "bot@example.com", ticket(1), nine).await?);
+/// assert!(rate.admit(&store, tenant, "bot@example.com", ticket(2), nine).await?);
+/// // The third within the hour is refused; the second, offered again, is not.
+/// assert!(!rate.admit(&store, tenant, "bot@example.com", ticket(3), nine).await?);
+/// assert!(rate.admit(&store, tenant, "BOT@example.com", ticket(2), nine).await?);
+/// // Others are not held back, nor is the sender two hours on.
+/// assert!(rate.admit(&store, tenant, "alice@example.com", ticket(4), nine).await?);
+/// let eleven = nine + chrono::Duration::hours(2);
+/// assert!(rate.admit(&store, tenant, "bot@example.com", ticket(5), eleven).await?);
+/// # Ok(())
+/// # }
 /// ```
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SenderRate {
     max: usize,
     window: Duration,
-    opened: Mutex<HashMap<String, VecDeque<DateTime<Utc>>>>,
+}
+
+/// What a window's places say about one ticket.
+enum Places {
+    /// The ticket took one of them.
+    Taken,
+    /// This many are taken, by other tickets.
+    Others(usize),
 }
 
 impl SenderRate {
-    /// At most `max` tickets per sender in any `window`.
+    /// At most `max` tickets per sender in a `window` (of one second at
+    /// least).
     pub fn new(max: usize, window: Duration) -> Self {
-        Self {
-            max,
-            window,
-            opened: Mutex::new(HashMap::new()),
-        }
+        Self { max, window }
     }
 
-    /// Whether `sender` (compared without case) may open one more ticket
-    /// at `now`; if so, counts it.
-    pub fn admit(&self, sender: &str, now: DateTime<Utc>) -> bool {
-        let window = chrono::Duration::from_std(self.window).unwrap_or(chrono::Duration::MAX);
-        let mut opened = self
-            .opened
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        // Forget senders whose window has passed, so the map stays small.
-        if opened.len() > 4096 {
-            opened.retain(|_, times| times.back().is_some_and(|t| now - *t < window));
+    /// Whether `sender` (compared without case) may open `ticket` in
+    /// `tenant` at `now`; if so, `ticket` takes a place in the count. A
+    /// ticket that took a place before is let in again without taking
+    /// another.
+    ///
+    /// Reads up to twice `max` places of the store and binds one.
+    ///
+    /// # Errors
+    ///
+    /// The store's, when it could not be read or written.
+    pub async fn admit<S: Store>(
+        &self,
+        store: &S,
+        tenant: TenantId,
+        sender: &str,
+        ticket: TicketId,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let window_ms = i64::try_from(self.window.as_millis())
+            .unwrap_or(i64::MAX)
+            .max(1_000);
+        let at = now.timestamp_millis();
+        let current = at.div_euclid(window_ms);
+        let sender = keys::rate_sender(sender);
+        let place = |window: i64, n: usize| keys::rate_place(&sender, window, n);
+        let before = match self
+            .places(store, tenant, ticket, |n| place(current - 1, n))
+            .await?
+        {
+            Places::Taken => return Ok(true),
+            Places::Others(n) => n,
+        };
+        let mut taken = match self
+            .places(store, tenant, ticket, |n| place(current, n))
+            .await?
+        {
+            Places::Taken => return Ok(true),
+            Places::Others(n) => n,
+        };
+        // The part of the window before still within one window of now.
+        let still = 1.0 - at.rem_euclid(window_ms) as f64 / window_ms as f64;
+        while (taken as f64) + (before as f64) * still < self.max as f64 {
+            if store
+                .remember_message(tenant, &place(current, taken), ticket)
+                .await?
+                == ticket
+            {
+                return Ok(true);
+            }
+            // Another host took the place first.
+            taken += 1;
         }
-        let times = opened.entry(sender.to_ascii_lowercase()).or_default();
-        while times.front().is_some_and(|t| now - *t >= window) {
-            times.pop_front();
-        }
-        if times.len() >= self.max {
-            return false;
-        }
-        times.push_back(now);
-        true
+        Ok(false)
     }
 
-    /// Takes back one ticket `sender` was admitted at `at` that did not
-    /// open, so that offering its mail again is not held back by it.
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// use chrono::{TimeZone, Utc};
-    /// use helpdesk_mail::SenderRate;
-    ///
-    /// let rate = SenderRate::new(1, Duration::from_secs(3600));
-    /// let nine = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
-    /// assert!(rate.admit("ann@example.com", nine));
-    /// rate.forget("Ann@example.com", nine);
-    /// assert!(rate.admit("ann@example.com", nine));
-    /// assert!(!rate.admit("ann@example.com", nine));
-    /// ```
-    pub fn forget(&self, sender: &str, at: DateTime<Utc>) {
-        let mut opened = self
-            .opened
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(times) = opened.get_mut(&sender.to_ascii_lowercase()) {
-            if let Some(last) = times.iter().rposition(|t| *t == at) {
-                times.remove(last);
+    /// The window's places taken (they fill in order, from the first),
+    /// or that `ticket` holds one.
+    async fn places<S: Store>(
+        &self,
+        store: &S,
+        tenant: TenantId,
+        ticket: TicketId,
+        place: impl Fn(usize) -> MessageId,
+    ) -> Result<Places, StoreError> {
+        for n in 0..self.max {
+            match store.ticket_of_message(tenant, &place(n)).await? {
+                None => return Ok(Places::Others(n)),
+                Some(holder) if holder == ticket => return Ok(Places::Taken),
+                Some(_) => {}
             }
         }
+        Ok(Places::Others(self.max))
     }
 }

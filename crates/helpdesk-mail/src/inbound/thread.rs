@@ -8,6 +8,7 @@ use helpdesk_engine::Store;
 use helpdesk_engine::store::{MessageId, StoreError};
 
 use super::config::InboundConfig;
+use super::keys;
 use super::subject::subject_tag;
 use crate::mail::Mail;
 
@@ -129,6 +130,10 @@ pub(crate) async fn by_message_id<S: Store>(
     config: &InboundConfig,
     id: &MessageId,
 ) -> Result<Option<TicketId>, StoreError> {
+    // The places of the sender rate are bound to tickets, but name none.
+    if keys::is_rate_place(id) {
+        return Ok(None);
+    }
     if let Some(ticket) = sent_by_desk(store, config, id).await? {
         return Ok(Some(ticket));
     }

@@ -43,8 +43,8 @@ pub use answers::{
 pub use common_words::rare_and_common_words_search_alike;
 pub use feed::{feed_is_in_commit_order, feed_skips_nothing_under_concurrent_appends};
 pub use numbers::{
-    appends_bind_their_mail_with_their_events, message_ids_are_bound_once_per_tenant,
-    opens_number_past_the_gaps_failed_opens_leave,
+    appends_bind_their_mail_with_their_events, concurrent_bindings_of_an_id_agree_on_the_first,
+    message_ids_are_bound_once_per_tenant, opens_number_past_the_gaps_failed_opens_leave,
     ticket_numbers_are_unique_per_tenant_under_concurrent_opens,
     tickets_are_found_by_number_in_their_tenant_only,
 };

@@ -436,6 +436,66 @@ pub async fn message_ids_are_bound_once_per_tenant<S: Store + 'static>(store: S)
     assert_eq!(find(f.tenant, long).await, Some(second));
 }
 
+/// Given many tasks binding the same ids at once, each id to a ticket of
+/// its own, when they are done, then every caller of an id was answered
+/// the same ticket, one of those that asked, and the store finds it: a
+/// first binding is decided once, whoever and wherever the callers are
+/// (one id taken by one caller is how the mail channel shares a count
+/// between hosts).
+pub async fn concurrent_bindings_of_an_id_agree_on_the_first<S: Store + 'static>(store: S) {
+    let f = Arc::new(Fixture::new(store));
+    let (ids, callers) = (16u32, 8u32);
+    let mut handles = Vec::new();
+    for caller in 0..callers {
+        let f = f.clone();
+        handles.push(tokio::spawn(async move {
+            let mut answered = Vec::new();
+            for n in 0..ids {
+                let message = MessageId::new(&format!("place.{n}@binding.invalid"))
+                    .unwrap_or_else(|e| panic!("an id: {e}"));
+                let mine = TicketId::from_u128(u128::from(1 + n * callers + caller));
+                let bound = f
+                    .store()
+                    .remember_message(f.tenant, &message, mine)
+                    .await
+                    .unwrap_or_else(|e| panic!("remember_message: {e}"));
+                answered.push((message, bound));
+            }
+            answered
+        }));
+    }
+    let mut winners: BTreeMap<MessageId, BTreeSet<TicketId>> = BTreeMap::new();
+    for handle in handles {
+        let answered = handle.await.unwrap_or_else(|e| panic!("task: {e}"));
+        for (message, bound) in answered {
+            winners.entry(message).or_default().insert(bound);
+        }
+    }
+    assert_eq!(winners.len(), ids as usize, "every id was bound");
+    for (message, bound) in winners {
+        let [winner] = bound.iter().copied().collect::<Vec<_>>()[..] else {
+            panic!("callers of {message} were answered different tickets: {bound:?}");
+        };
+        let n: u32 = message.as_str()["place.".len()..]
+            .split('@')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{message} names its number"));
+        let asked =
+            (0..callers).map(|caller| TicketId::from_u128(u128::from(1 + n * callers + caller)));
+        assert!(
+            asked.into_iter().any(|t| t == winner),
+            "{message} is bound to {winner}, a ticket one of its callers asked for"
+        );
+        let found = f
+            .store()
+            .ticket_of_message(f.tenant, &message)
+            .await
+            .unwrap_or_else(|e| panic!("ticket_of_message: {e}"));
+        assert_eq!(found, Some(winner), "the store finds the binding answered");
+    }
+}
+
 /// Given appends carrying a mail's Message-ID ([`Append::message`]), then
 /// an append that is written binds its mail to its ticket (with events or
 /// without), and one that writes nothing binds nothing: a duplicate, a
