@@ -120,7 +120,7 @@ pub(super) fn records_from(file: &mut File, start: u64) -> std::io::Result<Vec<R
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     #![allow(clippy::unwrap_used)]
 
     use std::io::Write;
@@ -128,7 +128,7 @@ mod tests {
     use super::*;
 
     /// A new file in `dir` to write records to and read them back.
-    fn scratch(dir: &tempfile::TempDir) -> File {
+    pub(in crate::storage) fn scratch(dir: &tempfile::TempDir) -> File {
         File::options()
             .read(true)
             .write(true)

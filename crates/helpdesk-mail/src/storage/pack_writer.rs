@@ -492,16 +492,20 @@ pub(super) fn run(path: &Path, jobs: &Receiver<Job>) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     #![allow(clippy::unwrap_used)]
 
+    use std::fs::OpenOptions;
+    use std::io::{Read, Seek, SeekFrom, Write};
     use std::path::Path;
 
-    use super::{HEADER, Job, Pack, pack};
+    use rusqlite::TransactionBehavior;
+
+    use super::{HEADER, Job, Pack, check_kept, pack, place};
     use crate::AttachmentKey;
     use uuid::Uuid;
 
-    fn job(tenant: u128, bytes: &[u8]) -> Job {
+    pub(in crate::storage) fn job(tenant: u128, bytes: &[u8]) -> Job {
         let (reply, _) = tokio::sync::oneshot::channel();
         Job {
             tenant: Uuid::from_u128(tenant),
@@ -524,6 +528,21 @@ mod tests {
         pack.index
             .query_row("SELECT bytes FROM pack_end", [], |row| row.get(0))
             .unwrap()
+    }
+
+    /// Changes the byte at `at` of the pack beside the database at `path`,
+    /// as damage on the disk does.
+    pub(in crate::storage) fn damage(path: &Path, at: u64) {
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(pack::pack_path(path))
+            .unwrap();
+        let mut byte = [0];
+        file.seek(SeekFrom::Start(at)).unwrap();
+        file.read_exact(&mut byte).unwrap();
+        file.seek(SeekFrom::Start(at)).unwrap();
+        file.write_all(&[!byte[0]]).unwrap();
     }
 
     /// A new pack in `dir` whose index refuses files over 1,000 bytes.
@@ -685,5 +704,108 @@ mod tests {
             let reserved = pack.file.metadata().unwrap().blocks() * 512;
             assert!(reserved >= length, "{reserved} bytes reserved of {length}");
         }
+    }
+
+    #[test]
+    fn a_kept_copy_checked_before_the_lock_is_not_read_again_under_it() {
+        // Given a file written, and a batch putting it again whose check
+        // before the lock found its record whole.
+        let dir = tempfile::tempdir().unwrap();
+        let mut pack = Pack::open(&dir.path().join("a.db")).unwrap();
+        let batch = [job(1, b"first")];
+        assert!(pack.write(&batch)[0].is_ok());
+        let checked = check_kept(&pack.index, &mut pack.file, &batch);
+        let file = (batch[0].tenant, &batch[0].key);
+        assert_eq!(checked.get(&file), Some(&((HEADER, 5), true)));
+
+        // When the batch is placed under the lock, given a file that holds
+        // no record in place of the pack (a record read there is found cut
+        // short).
+        let mut empty = pack::tests::scratch(&dir);
+        let transaction = pack
+            .index
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .unwrap();
+        let (placed, new_end) = place(&transaction, &mut empty, &batch, &checked).unwrap();
+
+        // Then the file is not written again: its row still points where the
+        // check found it whole, so its record was not read again.
+        assert_eq!(placed, [None]);
+        assert_eq!(new_end, HEADER + 5);
+    }
+
+    #[test]
+    fn a_row_another_writer_moved_since_the_check_to_a_whole_copy_is_not_written_again() {
+        // Given a file written, its record then damaged on the disk, and a
+        // batch putting it again whose check before the lock found the
+        // damage.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.db");
+        let mut pack = Pack::open(&path).unwrap();
+        let batch = [job(1, b"first")];
+        assert!(pack.write(&batch)[0].is_ok());
+        damage(&path, HEADER + 2);
+        let checked = check_kept(&pack.index, &mut pack.file, &batch);
+        let file = (batch[0].tenant, &batch[0].key);
+        assert_eq!(checked.get(&file), Some(&((HEADER, 5), false)));
+
+        // And another writer on the same files (another process) that put
+        // it again before the batch took the lock: a copy written anew past
+        // the first, and the row pointed at it.
+        let mut other = Pack::open(&path).unwrap();
+        assert!(other.write(&[job(1, b"first")])[0].is_ok());
+        let moved = 2 * HEADER + 5;
+        assert_eq!(end(&other), moved + 5);
+
+        // When the batch is placed under the lock.
+        let transaction = pack
+            .index
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .unwrap();
+        let (placed, new_end) = place(&transaction, &mut pack.file, &batch, &checked).unwrap();
+
+        // Then the copy the row points at now is checked, found whole, and
+        // the file is not written again: the pack ends where the other
+        // writer left it.
+        assert_eq!(placed, [None]);
+        assert_eq!(new_end, moved + 5);
+    }
+
+    #[test]
+    fn a_row_another_writer_moved_since_the_check_to_a_damaged_copy_is_written_again() {
+        // Given a file written, and a batch putting it again whose check
+        // before the lock found its record whole.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.db");
+        let mut pack = Pack::open(&path).unwrap();
+        let batch = [job(1, b"first")];
+        assert!(pack.write(&batch)[0].is_ok());
+        let checked = check_kept(&pack.index, &mut pack.file, &batch);
+        let file = (batch[0].tenant, &batch[0].key);
+        assert_eq!(checked.get(&file), Some(&((HEADER, 5), true)));
+
+        // And, before the batch took the lock, that record damaged on the
+        // disk, another writer on the same files (another process) that put
+        // it again (a copy written anew, the row pointed at it), and the new
+        // copy damaged in turn.
+        damage(&path, HEADER + 2);
+        let mut other = Pack::open(&path).unwrap();
+        assert!(other.write(&[job(1, b"first")])[0].is_ok());
+        let moved = 2 * HEADER + 5;
+        assert_eq!(end(&other), moved + 5);
+        damage(&path, moved + 2);
+
+        // When the batch is placed under the lock.
+        let transaction = pack
+            .index
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .unwrap();
+        let (placed, new_end) = place(&transaction, &mut pack.file, &batch, &checked).unwrap();
+
+        // Then the copy the row points at now is checked, found damaged, and
+        // the file is written again past it, not left to the check of a
+        // record its row no longer points at.
+        assert_eq!(placed, [Some(moved + 5 + HEADER)]);
+        assert_eq!(new_end, moved + 5 + HEADER + 5);
     }
 }

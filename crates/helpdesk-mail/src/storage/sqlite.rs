@@ -199,6 +199,8 @@ impl Reader {
             };
             // A writer may have pointed the row at a copy written anew
             // since the row was read.
+            #[cfg(test)]
+            tests::between_reads();
             let now = self.select(place, id, |row| Ok((row.get(0)?, row.get(1)?)))?;
             if let Some((start, length)) = now.filter(|&now| now != (start, length)) {
                 let moved = Record {
@@ -294,4 +296,64 @@ impl Reader {
 /// Whether `e` says a table is missing (a database from before it).
 fn no_such_table(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(_, Some(reason)) if reason.starts_with("no such table"))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::cell::RefCell;
+
+    use uuid::Uuid;
+
+    use super::Reader;
+    use crate::AttachmentKey;
+    use crate::storage::pack::HEADER;
+    use crate::storage::pack_writer::Pack;
+    use crate::storage::pack_writer::tests::{damage, job};
+
+    thread_local! {
+        /// What a writer does while a read on this thread is between its
+        /// two reads of a row.
+        static BETWEEN_READS: RefCell<Option<Box<dyn FnOnce()>>> = RefCell::new(None);
+    }
+
+    /// Runs what a test set to happen between a read's two reads of a row.
+    pub(super) fn between_reads() {
+        if let Some(meanwhile) = BETWEEN_READS.take() {
+            meanwhile();
+        }
+    }
+
+    #[test]
+    fn a_read_that_finds_its_record_damaged_follows_a_row_moved_meanwhile() {
+        // Given a file written, and a byte of its record then changed on the
+        // disk: a read answers the damage.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.db");
+        let (tenant, invoice) = (Uuid::from_u128(1), &b"the invoice, 100 EUR"[..]);
+        let key = AttachmentKey::of(invoice);
+        let mut writer = Pack::open(&path).unwrap();
+        assert!(writer.write(&[job(1, invoice)])[0].is_ok());
+        damage(&path, HEADER + 2);
+        let mut reader = Reader::open(&path).unwrap();
+        let error = reader.read(&path, tenant, &key).unwrap_err();
+        assert!(error.contains("SHA-256 differs"), "{error}");
+
+        // And a writer that puts it again while the next read is between
+        // its two reads of the row: a copy written anew past the damaged
+        // one, and the row pointed at it (below the indexed end, where the
+        // records past the end are not looked for).
+        BETWEEN_READS.set(Some(Box::new(move || {
+            assert!(writer.write(&[job(1, invoice)])[0].is_ok());
+        })));
+
+        // When the file is read.
+        let read = reader.read(&path, tenant, &key);
+
+        // Then the writer put it meanwhile, and the read followed the row to
+        // the new copy and answers its bytes, not the damage.
+        assert!(BETWEEN_READS.take().is_none(), "the writer did not run");
+        assert_eq!(read, Ok(Some(invoice.to_vec())));
+    }
 }
