@@ -7,13 +7,15 @@
 //! silent), a plain EXPUNGE without UIDPLUS, mail announced during a poll
 //! not left waiting for the next IDLE, messages too large or unreadable
 //! filed as failed instead of holding up the rest (one whose size is
-//! refused too, and a lone message whose bytes are refused, or whose size
-//! fetch drops the connection, poll after poll past the give-up time),
-//! mail announced during a wait's search ending the wait, and none filed
-//! as failed for the server's or the link's trouble (a NO to every fetch
-//! for a while, a refusal saying the server is unavailable, a lone
-//! message refused or cut off for less than the give-up time, connections
-//! dropped, a slow link).
+//! refused, or always missing from the answer, after its strikes, and a
+//! lone message whose bytes are refused, or whose size fetch drops the
+//! connection, poll after poll past the give-up time), mail announced
+//! during a wait's search ending the wait while a number of messages the
+//! server repeats in every answer does not, and none filed as failed for
+//! the server's or the link's trouble (a NO to every fetch for a while, a
+//! refusal saying the server is unavailable, a lone message refused, cut
+//! off or its size missing from the answer for less than the give-up
+//! time, connections dropped, a slow link).
 #![allow(clippy::unwrap_used)]
 
 mod imap_server;
@@ -24,6 +26,34 @@ use std::time::Duration;
 use helpdesk_mail::{Handled, ImapError, ImapOptions, ImapSecurity, ImapSource, PollReport};
 use imap_server::proxy::Proxy;
 use imap_server::{Dovecot, RFC_3501, mail, message_id_of};
+
+/// A Dovecot with `IDLE` and `MOVE` holding the mails `ids` in its
+/// INBOX, oldest first, behind a test proxy.
+async fn proxied(ids: &[&str]) -> (Dovecot, Proxy) {
+    let server = Dovecot::start(true);
+    server.deliver_mails(ids);
+    let proxy = Proxy::start(server.port).await;
+    (server, proxy)
+}
+
+/// Options for the account of `server`, reached through `proxy`.
+fn options_through(server: &Dovecot, proxy: &Proxy) -> ImapOptions {
+    let mut options = server.options();
+    options.port = proxy.port;
+    options
+}
+
+/// A source connected to the account of `server` through `proxy`, its
+/// options changed by `adjust` first.
+async fn through(
+    server: &Dovecot,
+    proxy: &Proxy,
+    adjust: impl FnOnce(&mut ImapOptions),
+) -> ImapSource {
+    let mut options = options_through(server, proxy);
+    adjust(&mut options);
+    ImapSource::connect(options).await.unwrap()
+}
 
 /// Polls once, recording the Message-ID line of each message handed over
 /// and failing those whose id contains "fail".
@@ -51,13 +81,11 @@ async fn poll(source: &mut ImapSource) -> (PollReport, Vec<String>) {
 
 async fn filed_once_by_outcome(server: &Dovecot, options: ImapOptions) {
     // Given three mails waiting, the second of which the handler fails.
-    for id in [
+    server.deliver_mails(&[
         "one@example.com",
         "two-fail@example.com",
         "three@example.com",
-    ] {
-        server.deliver("INBOX", &mail(id));
-    }
+    ]);
     let mut source = ImapSource::connect(options).await.unwrap();
 
     // When the source polls twice.
@@ -155,8 +183,7 @@ async fn a_server_without_move_or_uidplus_gets_a_plain_expunge() {
     let server = Dovecot::start_with(Some(RFC_3501), "");
     let proxy = Proxy::start(server.port).await;
     proxy.refuse("UID EXPUNGE", "BAD", usize::MAX);
-    let mut options = server.options();
-    options.port = proxy.port;
+    let options = options_through(&server, &proxy);
 
     // When the source polls three mails, one failing, twice; and once
     // more after a fourth arrives.
@@ -184,14 +211,10 @@ async fn mail_copied_before_its_expunge_failed_is_not_copied_again() {
     let server = Dovecot::start(false);
     let proxy = Proxy::start(server.port).await;
     proxy.refuse("UID EXPUNGE", "NO", 1);
-    let mut options = server.options();
-    options.port = proxy.port;
-    for id in ["one@example.com", "two@example.com"] {
-        server.deliver("INBOX", &mail(id));
-    }
+    server.deliver_mails(&["one@example.com", "two@example.com"]);
 
     // When the source polls, the move failing after the copy, and again.
-    let mut source = ImapSource::connect(options).await.unwrap();
+    let mut source = through(&server, &proxy, |_| {}).await;
     let first = source.poll(|_| async { Handled::Processed }).await;
     let (second, again) = poll(&mut source).await;
 
@@ -269,14 +292,13 @@ async fn mail_announced_during_the_waits_search_ends_the_wait_at_once() {
     // empty mailbox, and a server that announces a mail in its answer to
     // the wait's search without finding it (mail that arrived while it
     // searched).
-    let server = Dovecot::start(true);
-    let proxy = Proxy::start(server.port).await;
-    let mut options = server.options();
-    options.port = proxy.port;
-    options.idle = Duration::from_secs(60);
-    let mut source = ImapSource::connect(options).await.unwrap();
+    let (server, proxy) = proxied(&[]).await;
+    let mut source = through(&server, &proxy, |options| {
+        options.idle = Duration::from_secs(60);
+    })
+    .await;
     assert_eq!(poll(&mut source).await.0, PollReport::default());
-    proxy.announce("UID SEARCH", "* 1 EXISTS");
+    proxy.announce("UID SEARCH", "* 1 EXISTS", 1);
 
     // When the source waits for new mail, the mail arriving meanwhile.
     let waited = tokio::time::timeout(Duration::from_secs(10), source.wait()).await;
@@ -289,6 +311,64 @@ async fn mail_announced_during_the_waits_search_ends_the_wait_at_once() {
     let (report, seen) = poll(&mut source).await;
     assert_eq!(report.processed, 1);
     assert_eq!(seen, ["between@example.com"]);
+}
+
+/// Whether `proxy` has seen `count` `IDLE` commands, waiting for them at
+/// most ten seconds.
+async fn idled(proxy: &Proxy, count: usize) -> bool {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let idles = proxy.commands().iter().filter(|c| *c == "IDLE").count();
+        if idles >= count {
+            return true;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_exists_the_server_repeats_in_every_answer_does_not_end_the_wait() {
+    // Given an empty mailbox on a server that repeats the number of its
+    // messages, unchanged, in its answer to every NOOP and search
+    // (`* N EXISTS`), and a source with a renewal far beyond the test's
+    // patience.
+    let (server, proxy) = proxied(&[]).await;
+    let repeat = |count: usize| {
+        let line = format!("* {count} EXISTS");
+        for words in ["NOOP", "UID SEARCH"] {
+            proxy.announce(words, &line, usize::MAX);
+        }
+    };
+    repeat(0);
+    let mut source = through(&server, &proxy, |options| {
+        options.idle = Duration::from_secs(600);
+    })
+    .await;
+    assert_eq!(poll(&mut source).await.0, PollReport::default());
+
+    for (round, id) in ["one@example.com", "two@example.com"].iter().enumerate() {
+        // When the source waits (the second time right after a poll that
+        // moved a mail out), and a mail arrives once it idles.
+        let waiting = tokio::time::timeout(Duration::from_secs(30), source.wait());
+        let arrive = async {
+            let idle = idled(&proxy, round + 1).await;
+            server.deliver("INBOX", &mail(id));
+            idle
+        };
+        let (waited, idle) = tokio::join!(waiting, arrive);
+
+        // Then the wait went into IDLE rather than end on the repeated
+        // number, the mail ended it, and the next poll fetches the mail.
+        assert!(idle, "round {round}: no IDLE: {:?}", proxy.commands());
+        waited.expect("IDLE did not wake the source").unwrap();
+        repeat(1);
+        let (report, seen) = poll(&mut source).await;
+        assert_eq!((report.processed, seen), (1, vec![id.to_string()]));
+        repeat(0);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -410,9 +490,7 @@ async fn a_move_that_failed_is_retried_and_the_mail_never_handed_over_again() {
     // Given two mails handled by a poll whose move then failed (the
     // processed folder was deleted under it).
     let server = Dovecot::start(true);
-    for id in ["one@example.com", "two@example.com"] {
-        server.deliver("INBOX", &mail(id));
-    }
+    server.deliver_mails(&["one@example.com", "two@example.com"]);
     let mut source = ImapSource::connect(server.options()).await.unwrap();
     let (failed, seen) = poll_losing_the_processed_folder(&mut source, &server).await;
     assert!(failed.is_err(), "{failed:?}");
@@ -569,10 +647,10 @@ async fn poll_frozen_at(
     bytes: usize,
 ) -> Option<Result<PollReport, ImapError>> {
     let proxy = Proxy::start(server.port).await;
-    let mut options = server.options();
-    options.port = proxy.port;
-    options.timeout = Duration::from_secs(1);
-    let mut source = ImapSource::connect(options).await.unwrap();
+    let mut source = through(server, &proxy, |options| {
+        options.timeout = Duration::from_secs(1);
+    })
+    .await;
     proxy.freeze_after(words, bytes);
     let polled = source.poll(|_| async { Handled::Processed });
     let outcome = tokio::time::timeout(Duration::from_secs(10), polled).await;
@@ -635,9 +713,7 @@ async fn a_message_over_the_size_limit_is_filed_as_failed_unread() {
     // Given a mail over the source's size limit waiting before two others.
     let server = Dovecot::start(true);
     server.deliver("INBOX", &large_mail("large@example.com", 20_000));
-    for id in ["one@example.com", "two@example.com"] {
-        server.deliver("INBOX", &mail(id));
-    }
+    server.deliver_mails(&["one@example.com", "two@example.com"]);
     let mut options = server.options();
     options.max_size = 10_000;
     let mut source = ImapSource::connect(options).await.unwrap();
@@ -665,9 +741,7 @@ async fn a_message_the_server_cannot_read_is_filed_as_failed_without_holding_up_
     // Given three mails waiting, the oldest of which the server cannot
     // read (Dovecot says BYE and hangs up when asked for its bytes).
     let server = Dovecot::start(true);
-    for id in ["broken@example.com", "one@example.com", "two@example.com"] {
-        server.deliver("INBOX", &mail(id));
-    }
+    server.deliver_mails(&["broken@example.com", "one@example.com", "two@example.com"]);
     server.break_message("broken@example.com");
     let mut source = ImapSource::connect(server.options()).await.unwrap();
 
@@ -704,18 +778,15 @@ async fn a_message_the_server_cannot_read_is_filed_as_failed_without_holding_up_
 async fn a_message_the_server_refuses_to_give_while_giving_others_is_filed_as_failed() {
     // Given three mails waiting, and a server that answers NO to a fetch of
     // the oldest one's bytes (and so to the fetch of all three).
-    let server = Dovecot::start(true);
-    for id in ["refused@example.com", "one@example.com", "two@example.com"] {
-        server.deliver("INBOX", &mail(id));
-    }
-    let proxy = Proxy::start(server.port).await;
+    let (server, proxy) =
+        proxied(&["refused@example.com", "one@example.com", "two@example.com"]).await;
     proxy.refuse("UID FETCH 1,2,3 BODY.PEEK[]", "NO", usize::MAX);
     proxy.refuse("UID FETCH 1 BODY.PEEK[]", "NO", usize::MAX);
-    let mut options = server.options();
-    options.port = proxy.port;
     // Alone on the second poll, it is given up at once.
-    options.give_up_after = Duration::ZERO;
-    let mut source = ImapSource::connect(options).await.unwrap();
+    let mut source = through(&server, &proxy, |options| {
+        options.give_up_after = Duration::ZERO;
+    })
+    .await;
 
     // When the source polls, and polls again.
     let (first, seen) = poll(&mut source).await;
@@ -749,16 +820,11 @@ async fn a_message_struck_while_others_were_given_is_not_filed_for_a_refusal_alo
     // Given three mails waiting, a server that refuses the oldest one's
     // bytes twice (with the fetch of all three), and a source that gives a
     // lone message up after the default ten minutes of refusals.
-    let server = Dovecot::start(true);
-    for id in ["late@example.com", "one@example.com", "two@example.com"] {
-        server.deliver("INBOX", &mail(id));
-    }
-    let proxy = Proxy::start(server.port).await;
+    let (server, proxy) =
+        proxied(&["late@example.com", "one@example.com", "two@example.com"]).await;
     proxy.refuse("UID FETCH 1,2,3 BODY.PEEK[]", "NO", 1);
     proxy.refuse("UID FETCH 1 BODY.PEEK[]", "NO", 2);
-    let mut options = server.options();
-    options.port = proxy.port;
-    let mut source = ImapSource::connect(options).await.unwrap();
+    let mut source = through(&server, &proxy, |_| {}).await;
 
     // When the source polls three times: the first struck it while the
     // others were given, the second finds it alone and refused (a server
@@ -782,15 +848,10 @@ async fn a_fetch_refused_as_temporary_trouble_is_not_asked_again_one_by_one() {
     for words in ["RFC822.SIZE", "BODY.PEEK[]"] {
         // Given three mails waiting, and a server that refuses the next
         // fetch of their sizes, or of their bytes, saying it is unavailable.
-        let server = Dovecot::start(true);
-        for id in ["one@example.com", "two@example.com", "three@example.com"] {
-            server.deliver("INBOX", &mail(id));
-        }
-        let proxy = Proxy::start(server.port).await;
+        let (server, proxy) =
+            proxied(&["one@example.com", "two@example.com", "three@example.com"]).await;
         proxy.refuse(words, "NO [UNAVAILABLE]", 1);
-        let mut options = server.options();
-        options.port = proxy.port;
-        let mut source = ImapSource::connect(options).await.unwrap();
+        let mut source = through(&server, &proxy, |_| {}).await;
 
         // When the source polls, and polls again.
         let (outcomes, seen) = poll_outcomes(&mut source, 2).await;
@@ -836,15 +897,9 @@ async fn a_server_refusing_every_fetch_for_a_while_fails_no_message() {
         // Given three mails waiting, and a server that answers NO to every
         // fetch (of their sizes, or of their bytes, together and each
         // alone) for a while.
-        let server = Dovecot::start(true);
         let ids = ["one@example.com", "two@example.com", "three@example.com"];
-        for id in ids {
-            server.deliver("INBOX", &mail(id));
-        }
-        let proxy = Proxy::start(server.port).await;
-        let mut options = server.options();
-        options.port = proxy.port;
-        let mut source = ImapSource::connect(options).await.unwrap();
+        let (server, proxy) = proxied(&ids).await;
+        let mut source = through(&server, &proxy, |_| {}).await;
         proxy.refuse(words, "NO", times);
 
         // When the source polls through it.
@@ -863,13 +918,11 @@ async fn a_server_refusing_every_fetch_for_a_while_fails_no_message() {
 async fn a_lone_message_is_not_failed_for_its_connection_dropping_on_consecutive_polls() {
     // Given one mail waiting, behind a connection that goes silent in
     // the answer to its size twice, then to its bytes twice.
-    let server = Dovecot::start(true);
-    server.deliver("INBOX", &mail("lone@example.com"));
-    let proxy = Proxy::start(server.port).await;
-    let mut options = server.options();
-    options.port = proxy.port;
-    options.timeout = Duration::from_secs(1);
-    let mut source = ImapSource::connect(options).await.unwrap();
+    let (server, proxy) = proxied(&["lone@example.com"]).await;
+    let mut source = through(&server, &proxy, |options| {
+        options.timeout = Duration::from_secs(1);
+    })
+    .await;
     let mut errors = 0;
     for (words, bytes) in [
         ("RFC822.SIZE", 0),
@@ -925,12 +978,11 @@ async fn a_lone_message_whose_bytes_are_refused_poll_after_poll_is_filed_as_fail
     // Given one mail waiting whose bytes the server refuses on two polls,
     // and a source that gives a lone message up as soon as its refusals
     // span any time.
-    let server = Dovecot::start(true);
-    let proxy = Proxy::start(server.port).await;
-    let mut options = server.options();
-    options.port = proxy.port;
-    options.give_up_after = Duration::ZERO;
-    let mut source = ImapSource::connect(options).await.unwrap();
+    let (server, proxy) = proxied(&[]).await;
+    let mut source = through(&server, &proxy, |options| {
+        options.give_up_after = Duration::ZERO;
+    })
+    .await;
     server.deliver("INBOX", &mail("late@example.com"));
     proxy.refuse("UID FETCH 1 BODY.PEEK[]", "NO", 2);
 
@@ -1005,13 +1057,11 @@ async fn a_lone_message_refused_for_a_while_is_not_filed_as_failed() {
             // Given one mail waiting, and a server that refuses every
             // fetch of its size, or of its bytes, on four polls.
             let case = format!("{said} to {words}");
-            let server = Dovecot::start(true);
-            server.deliver("INBOX", &mail("lone@example.com"));
-            let proxy = Proxy::start(server.port).await;
-            let mut options = server.options();
-            options.port = proxy.port;
-            options.give_up_after = give_up_after;
-            let mut source = ImapSource::connect(options).await.unwrap();
+            let (server, proxy) = proxied(&["lone@example.com"]).await;
+            let mut source = through(&server, &proxy, |options| {
+                options.give_up_after = give_up_after;
+            })
+            .await;
             proxy.refuse(words, said, 4);
 
             // When the source polls through it, and once more.
@@ -1025,24 +1075,36 @@ async fn a_lone_message_refused_for_a_while_is_not_filed_as_failed() {
                 "{case}: {refused:?}"
             );
             assert!(seen_refused.is_empty(), "{case}");
-            assert_eq!(
-                after[0].as_ref().ok(),
-                Some(&PollReport {
-                    processed: 1,
-                    failed: 0,
-                    rejected: 0
-                }),
-                "{case}: {after:?}"
-            );
-            assert_eq!(seen_after, ["lone@example.com"], "{case}");
-            assert!(server.message_ids("Failed").is_empty(), "{case}");
-            assert_eq!(
-                server.message_ids("Processed"),
-                ["<lone@example.com>"],
-                "{case}"
-            );
+            assert_lone_mail_processed(&server, &after, &seen_after, &case);
         }
     }
+}
+
+/// Asserts that the poll `after` handed the only mail waiting,
+/// `lone@example.com`, over (`seen`) and processed it, and that no mail
+/// is in the failed folder: the mail got through the trouble of `case`.
+fn assert_lone_mail_processed(
+    server: &Dovecot,
+    after: &[Result<PollReport, ImapError>],
+    seen: &[String],
+    case: &str,
+) {
+    assert_eq!(
+        after[0].as_ref().ok(),
+        Some(&PollReport {
+            processed: 1,
+            failed: 0,
+            rejected: 0
+        }),
+        "{case}: {after:?}"
+    );
+    assert_eq!(seen, ["lone@example.com"], "{case}");
+    assert!(server.message_ids("Failed").is_empty(), "{case}");
+    assert_eq!(
+        server.message_ids("Processed"),
+        ["<lone@example.com>"],
+        "{case}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1050,13 +1112,9 @@ async fn a_lone_message_whose_size_fetch_drops_for_a_while_is_not_filed_as_faile
     // Given one mail waiting, a server that hangs up when asked its size
     // on four polls, and a source that gives a lone message up after the
     // default ten minutes of failures.
-    let server = Dovecot::start(true);
-    server.deliver("INBOX", &mail("lone@example.com"));
-    let proxy = Proxy::start(server.port).await;
+    let (server, proxy) = proxied(&["lone@example.com"]).await;
     proxy.hang_up("RFC822.SIZE", 4);
-    let mut options = server.options();
-    options.port = proxy.port;
-    let mut source = ImapSource::connect(options).await.unwrap();
+    let mut source = through(&server, &proxy, |_| {}).await;
 
     // When the source polls through it, and once more.
     let (dropped, seen_dropped) = poll_outcomes(&mut source, 4).await;
@@ -1066,43 +1124,60 @@ async fn a_lone_message_whose_size_fetch_drops_for_a_while_is_not_filed_as_faile
     // next one hands it over and processes it.
     assert!(dropped.iter().all(Result::is_err), "{dropped:?}");
     assert!(seen_dropped.is_empty());
-    assert_eq!(
-        after[0].as_ref().ok(),
-        Some(&PollReport {
-            processed: 1,
-            failed: 0,
-            rejected: 0
-        }),
-        "{after:?}"
-    );
-    assert_eq!(seen_after, ["lone@example.com"]);
-    assert!(server.message_ids("Failed").is_empty());
-    assert_eq!(server.message_ids("Processed"), ["<lone@example.com>"]);
+    assert_lone_mail_processed(&server, &after, &seen_after, "hung up");
+}
+
+/// Whether `outcome` is the poll error of a message's size missing from
+/// the answer `OK` to its fetch.
+fn size_missing(outcome: &Result<PollReport, ImapError>) -> bool {
+    matches!(
+        outcome,
+        Err(ImapError::Command { reason, .. }) if reason.contains("lacks its RFC822.SIZE")
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_message_whose_size_the_server_always_refuses_is_filed_as_failed_unread() {
-    // Given three mails waiting, and a server that answers NO whenever it
-    // is asked the oldest one's size, with the others' or alone.
-    let server = Dovecot::start(true);
-    for id in ["refused@example.com", "one@example.com", "two@example.com"] {
-        server.deliver("INBOX", &mail(id));
-    }
-    let proxy = Proxy::start(server.port).await;
-    proxy.refuse("UID FETCH 1,2,3 RFC822.SIZE", "NO", usize::MAX);
-    proxy.refuse("UID FETCH 1 RFC822.SIZE", "NO", usize::MAX);
-    let mut options = server.options();
-    options.port = proxy.port;
+async fn a_lone_message_whose_size_is_missing_for_a_while_is_not_filed_as_failed() {
+    // Given one mail waiting, a server that leaves its size out of its
+    // answer OK on four polls, and a source that gives a lone message up
+    // after the default ten minutes of refusals.
+    let (server, proxy) = proxied(&["lone@example.com"]).await;
+    proxy.omit("RFC822.SIZE", "RFC822.SIZE", 4);
+    let mut source = through(&server, &proxy, |_| {}).await;
+
+    // When the source polls through it, and once more.
+    let (missing, seen_missing) = poll_outcomes(&mut source, 4).await;
+    let (after, seen_after) = poll_outcomes(&mut source, 1).await;
+
+    // Then the four polls fail, saying what was missing, none filing the
+    // mail as failed, and the next one hands it over and processes it.
+    assert!(missing.iter().all(size_missing), "{missing:?}");
+    assert!(seen_missing.is_empty());
+    assert_lone_mail_processed(&server, &after, &seen_after, "size missing");
+}
+
+/// Three mails waiting, the server withholding the oldest one's size
+/// whenever it is asked, with the others' or alone (`withhold` sets the
+/// proxy to), and a source that gives a lone message up at once: asserts
+/// that the first poll hands the others over, the second, withheld the
+/// oldest's size again (alone), files it as failed without asking its
+/// bytes, and nothing is left for the third.
+async fn assert_size_always_withheld_is_filed_as_failed(withhold: impl FnOnce(&Proxy)) {
+    // Given the three mails, and the server withholding the size.
+    let (server, proxy) =
+        proxied(&["refused@example.com", "one@example.com", "two@example.com"]).await;
+    withhold(&proxy);
     // Alone on the second poll, it is given up at once.
-    options.give_up_after = Duration::ZERO;
-    let mut source = ImapSource::connect(options).await.unwrap();
+    let mut source = through(&server, &proxy, |options| {
+        options.give_up_after = Duration::ZERO;
+    })
+    .await;
 
     // When the source polls three times.
     let (outcomes, seen) = poll_outcomes(&mut source, 3).await;
 
-    // Then the first poll hands the others over, the second, refused the
-    // oldest's size again, files it as failed without asking its bytes,
-    // and nothing is left for the third.
+    // Then the first poll hands the others over, the second files the
+    // oldest as failed, and nothing is left for the third.
     let reports: Vec<Option<&PollReport>> = outcomes.iter().map(|o| o.as_ref().ok()).collect();
     assert_eq!(
         reports,
@@ -1133,19 +1208,38 @@ async fn a_message_whose_size_the_server_always_refuses_is_filed_as_failed_unrea
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_whose_size_the_server_always_refuses_is_filed_as_failed_unread() {
+    // Given a server that answers NO whenever it is asked the oldest
+    // mail's size; when the source polls; then it is filed as failed on
+    // the second poll.
+    assert_size_always_withheld_is_filed_as_failed(|proxy| {
+        proxy.refuse("UID FETCH 1,2,3 RFC822.SIZE", "NO", usize::MAX);
+        proxy.refuse("UID FETCH 1 RFC822.SIZE", "NO", usize::MAX);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_whose_size_is_always_missing_is_filed_as_failed_after_its_strikes() {
+    // Given a server that leaves the oldest mail's size out of its every
+    // answer OK; when the source polls; then the first poll only strikes
+    // it, as it would a refusal, and the second files it as failed.
+    assert_size_always_withheld_is_filed_as_failed(|proxy| {
+        proxy.omit("UID FETCH 1,2,3 RFC822.SIZE", "RFC822.SIZE", usize::MAX);
+        proxy.omit("UID FETCH 1 RFC822.SIZE", "RFC822.SIZE", usize::MAX);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_message_whose_size_fetch_always_drops_the_connection_is_filed_as_failed_unread() {
     // Given three mails waiting, and a server that hangs up whenever it is
     // asked the oldest one's size, with the others' or alone.
-    let server = Dovecot::start(true);
-    for id in ["doomed@example.com", "one@example.com", "two@example.com"] {
-        server.deliver("INBOX", &mail(id));
-    }
-    let proxy = Proxy::start(server.port).await;
+    let (server, proxy) =
+        proxied(&["doomed@example.com", "one@example.com", "two@example.com"]).await;
     proxy.hang_up("UID FETCH 1,2,3 RFC822.SIZE", usize::MAX);
     proxy.hang_up("UID FETCH 1 RFC822.SIZE", usize::MAX);
-    let mut options = server.options();
-    options.port = proxy.port;
-    let mut source = ImapSource::connect(options).await.unwrap();
+    let mut source = through(&server, &proxy, |_| {}).await;
 
     // When the source polls five times.
     let (outcomes, seen) = poll_outcomes(&mut source, 5).await;
@@ -1182,16 +1276,10 @@ async fn a_connection_lost_on_no_one_messages_fetch_alone_strikes_no_message() {
     // Given two mails waiting, and a server that hangs up on the search of
     // four polls in a row, more than a message gets strikes, and then on
     // the fetch of both sizes.
-    let server = Dovecot::start(true);
-    for id in ["one@example.com", "two@example.com"] {
-        server.deliver("INBOX", &mail(id));
-    }
-    let proxy = Proxy::start(server.port).await;
+    let (server, proxy) = proxied(&["one@example.com", "two@example.com"]).await;
     proxy.hang_up("UID SEARCH", 4);
     proxy.hang_up("UID FETCH 1,2 RFC822.SIZE", 1);
-    let mut options = server.options();
-    options.port = proxy.port;
-    let mut source = ImapSource::connect(options).await.unwrap();
+    let mut source = through(&server, &proxy, |_| {}).await;
 
     // When the source polls six times.
     let (outcomes, seen) = poll_outcomes(&mut source, 6).await;
@@ -1224,10 +1312,10 @@ async fn a_large_message_on_a_slow_link_is_given_time_by_its_size() {
     let server = Dovecot::start(true);
     server.deliver("INBOX", &large_mail("large@example.com", 3 << 19));
     let proxy = Proxy::start(server.port).await;
-    let mut options = server.options();
-    options.port = proxy.port;
-    options.timeout = Duration::from_secs(1);
-    let mut source = ImapSource::connect(options).await.unwrap();
+    let mut source = through(&server, &proxy, |options| {
+        options.timeout = Duration::from_secs(1);
+    })
+    .await;
     proxy.throttle(512 << 10);
 
     // When the source polls.

@@ -18,15 +18,18 @@ use async_imap::Session;
 use async_imap::imap_proto::{AttributeValue, MailboxDatum, Response, Status};
 
 use super::connection::Connection;
+use super::count::Said;
 use super::session::{command_error, timed, timed_for};
 use super::suspects::{FETCH_ATTEMPTS, Fetching, Suspect, suspect};
 use super::{ImapError, ImapOptions, ImapSource, PollReport};
 
 impl ImapSource {
     /// The UIDs waiting in the mailbox, oldest first, and whether the
-    /// server announced new mail (`EXISTS`, `RECENT`) while it searched: mail
-    /// that arrived meanwhile, which the UIDs may lack. A poll files what
-    /// it handled before it asks, so none of them is handled twice.
+    /// server announced new mail while it searched (an `EXISTS` that
+    /// changes the number of messages the source knows, see
+    /// [`MessageCount`](super::count::MessageCount)): mail that arrived
+    /// meanwhile, which the UIDs may lack. A poll files what it handled
+    /// before it asks, so none of them is handed over twice.
     ///
     /// The search's answer is read to its tagged completion: async-imap's
     /// own `uid_search` ends quietly, with what it read so far, on a `NO`
@@ -39,17 +42,22 @@ impl ImapSource {
         timed(options, "NOOP", session.noop())
             .await?
             .map_err(|e| command_error(options, "NOOP", e))?;
-        let (mut uids, mut announced) = (Vec::new(), false);
+        // What the server said unasked so far (the answers to the last
+        // poll's moves, to this NOOP): the mail it announced is in the
+        // mailbox by now, for the search to find.
+        let channel = &session.unsolicited_responses;
+        let full = channel.is_full();
+        let before: Vec<_> = std::iter::from_fn(|| channel.try_recv().ok()).collect();
+        let (mut uids, mut said) = (Vec::new(), Vec::new());
         let searching = exchange(session, "UID SEARCH UNDELETED", |response| match response {
             Response::MailboxData(MailboxDatum::Search(found)) => uids.extend(found),
-            Response::MailboxData(MailboxDatum::Exists(_) | MailboxDatum::Recent(_)) => {
-                announced = true;
-            }
-            _ => {}
+            other => said.extend(Said::of(other)),
         });
         let searched = timed(options, "UID SEARCH", searching).await?;
         let searched = searched.map_err(|e| command_error(options, "UID SEARCH", e))?;
         searched.map_err(|refused| refused.error(options, "UID SEARCH"))?;
+        self.count.hear(full, before);
+        let announced = self.count.note_all(said);
         uids.sort_unstable();
         uids.dedup();
         Ok((uids, announced))
@@ -95,10 +103,10 @@ impl ImapSource {
 
     /// `uids` with their sizes, in runs whose messages together hold at
     /// most [`FETCH_BYTES`] (a larger message runs alone), in order, each
-    /// suspect alone after them; and those not to be fetched: larger than
-    /// [`ImapOptions::max_size`](super::ImapOptions::max_size), or without
-    /// a size (vanished meanwhile, or the server cannot say). Those whose
-    /// size the server refused are in neither: noted in `fetching`.
+    /// suspect alone after them; and those not to be fetched, larger than
+    /// [`ImapOptions::max_size`](super::ImapOptions::max_size). Those whose
+    /// size the server refused, or left out of its answer to their fetch
+    /// alone, are in neither: noted in `fetching`.
     pub(super) async fn chunks(
         &mut self,
         uids: &[u32],
@@ -112,15 +120,13 @@ impl ImapSource {
         let mut rejected = Vec::new();
         let (mut fetchable, mut suspects) = (Vec::new(), Vec::new());
         for (uid, size) in sizes {
-            match size.map(u64::from) {
-                None => rejected.push((uid, Rejection::Unfetchable("size"))),
-                Some(size) if size > limit => {
-                    rejected.push((uid, Rejection::TooLarge { size, limit }));
-                }
-                Some(size) if self.suspects.contains_key(&uid) => {
-                    suspects.push(vec![(uid, size)]);
-                }
-                Some(size) => fetchable.push((uid, size)),
+            let size = u64::from(size);
+            if size > limit {
+                rejected.push((uid, Rejection::TooLarge { size, limit }));
+            } else if self.suspects.contains_key(&uid) {
+                suspects.push(vec![(uid, size)]);
+            } else {
+                fetchable.push((uid, size));
             }
         }
         let uids: Vec<u32> = fetchable.iter().map(|(uid, _)| *uid).collect();
@@ -138,20 +144,21 @@ impl ImapSource {
 
     /// The `RFC822.SIZE` of each of the messages `uids`, in their order,
     /// fetched together; one missing from the answer, or all of them when
-    /// the server refused the fetch, is asked for again alone, and is
-    /// `None` when missing from that answer too. A size the server refuses
-    /// alone is left out, noted in `fetching` (whether it counts against
-    /// the message is judged once the poll has fetched the others). A
-    /// fetch that fails ends the poll, making size suspects of its
-    /// messages (and a strike against a size suspect fetched alone, when
-    /// the poll asks for others too or [`ImapOptions::give_up_after`] has
-    /// passed since it became one). A size given clears the message's
-    /// strikes for its size.
+    /// the server refused the fetch, is asked for again alone. A size the
+    /// server refuses alone, or leaves out of its answer `OK` to the fetch
+    /// alone too, is left out, noted in `fetching` as a refusal: whether it
+    /// counts against the message is judged once the poll has fetched the
+    /// others, as for any refusal, so that a server that leaves it out once
+    /// does not have the message filed as failed. A fetch that fails ends
+    /// the poll, making size suspects of its messages (and a strike against
+    /// a size suspect fetched alone, when the poll asks for others too or
+    /// [`ImapOptions::give_up_after`] has passed since it became one). A
+    /// size given clears the message's strikes for its size.
     async fn sizes(
         &mut self,
         uids: &[u32],
         fetching: &mut Fetching,
-    ) -> Result<Vec<(u32, Option<u32>)>, ImapError> {
+    ) -> Result<Vec<(u32, u32)>, ImapError> {
         let lone = fetching.batch == 1;
         let (together, refused) = match self.sizes_guarded(uids, lone).await? {
             Ok(together) => (together, None),
@@ -177,10 +184,15 @@ impl ImapSource {
                     }
                 }
             }
-            if size.is_some() {
-                fetching.sizes_given = true;
-                self.size_suspects.remove(&uid);
-            }
+            // Left out of an answer `OK` to its fetch alone: a server's bug,
+            // or a message another client removed meanwhile.
+            let Some(size) = size else {
+                let missing = Refusal::missing("RFC822.SIZE");
+                fetching.sizes_refused.push((uid, missing));
+                continue;
+            };
+            fetching.sizes_given = true;
+            self.size_suspects.remove(&uid);
             each.push((uid, size));
         }
         Ok(each)
@@ -264,20 +276,22 @@ impl ImapSource {
     ) -> Result<Answer, ImapError> {
         let (session, options) = self.connected().await?;
         let command = format!("UID FETCH {} {items}", uid_set(uids));
+        let mut said = Vec::new();
         let fetching = async {
             let mut fetched = Vec::new();
-            // What no command asked for (EXISTS, say) is seen by the
-            // search of the next poll or wait.
-            let done = exchange(session, &command, |response| {
-                if let Response::Fetch(_, attributes) = response {
-                    fetched.push(Item::of(attributes));
-                }
+            // What no command asked for only counts the messages: the
+            // mail an `EXISTS` announces is found by the next search.
+            let done = exchange(session, &command, |response| match response {
+                Response::Fetch(_, attributes) => fetched.push(Item::of(attributes)),
+                other => said.extend(Said::of(other)),
             })
             .await?;
             Ok(done.map(|()| fetched))
         };
         let answer = timed_for(options, "UID FETCH", budget, fetching).await?;
-        answer.map_err(|e| command_error(options, "UID FETCH", e))
+        let answer = answer.map_err(|e| command_error(options, "UID FETCH", e));
+        self.count.note_all(said);
+        answer
     }
 }
 
@@ -337,10 +351,11 @@ fn temporary(information: Option<&str>) -> bool {
 /// The RFC 5530 response codes of a server's temporary trouble.
 const TEMPORARY_CODES: [&str; 3] = ["UNAVAILABLE", "INUSE", "EXPUNGEISSUED"];
 
-/// The server's refusal (`NO`, `BAD`) of a command.
+/// The server's refusal (`NO`, `BAD`) of a command, or an answer `OK`
+/// that lacks what a fetch of one message asked for (judged alike).
 #[derive(Debug, Clone)]
 pub(super) struct Refusal {
-    /// What the server said.
+    /// What the server said, or what its answer lacked.
     pub(super) said: String,
     /// Whether it said its trouble is temporary (an RFC 5530 code such as
     /// `[UNAVAILABLE]`): then it counts against no message.
@@ -348,6 +363,15 @@ pub(super) struct Refusal {
 }
 
 impl Refusal {
+    /// The item `item` (`RFC822.SIZE`) left out of an answer `OK` to the
+    /// fetch of one message: not said to be temporary.
+    pub(super) fn missing(item: &str) -> Self {
+        Self {
+            said: format!("the answer OK to the fetch of the message lacks its {item}"),
+            temporary: false,
+        }
+    }
+
     /// The error of a poll or wait whose `command` the server refused.
     pub(super) fn error(self, options: &ImapOptions, command: &str) -> ImapError {
         ImapError::Command {

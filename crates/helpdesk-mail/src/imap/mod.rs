@@ -15,10 +15,11 @@
 //! few round trips to the server, not two a message. Between polls,
 //! [`wait`](ImapSource::wait) looks once more for mail and then holds an
 //! `IDLE` until the server announces new mail or [`ImapOptions::idle`]
-//! passes, or sleeps where the server has no `IDLE`. Every command is
-//! bounded by [`ImapOptions::timeout`]: a connection that goes silent
-//! ends the poll or wait in [`ImapError::Timeout`], and the next one
-//! reconnects.
+//! passes, or sleeps where the server has no `IDLE`; an `EXISTS` that
+//! repeats the number of messages the source knows is no news (some
+//! servers add one to every answer). Every command is bounded by
+//! [`ImapOptions::timeout`]: a connection that goes silent ends the poll
+//! or wait in [`ImapError::Timeout`], and the next one reconnects.
 //!
 //! **Each message is applied once.** A handled message leaves the mailbox;
 //! if the move fails, the source remembers its UID (under the mailbox's
@@ -37,12 +38,14 @@
 //! [`FETCH_ATTEMPTS`](suspects::FETCH_ATTEMPTS) failures of its fetch alone
 //! (see [`suspects`] for what counts); the next poll, on a fresh connection,
 //! files it unread. A message whose size or bytes the server refuses
-//! while giving others' is struck at once (the sizes of several refused
-//! together are asked again one by one, as bytes are); the only message a
-//! poll asks for, refused (or its size fetch breaking the connection), is
-//! struck only once that has gone on for [`ImapOptions::give_up_after`]
-//! since the first time, so that a message alone in the mailbox is not
-//! retried for ever either, nor given up for a passing trouble. A refusal
+//! while giving others' (or whose size it leaves out of its answer to the
+//! fetch of that message alone, which counts as a refusal) is struck at
+//! once (the sizes of several refused together are asked again one by
+//! one, as bytes are); the only message a poll asks for, refused (or its
+//! size fetch breaking the connection), is struck only once that has gone
+//! on for [`ImapOptions::give_up_after`] since the first time, so that a
+//! message alone in the mailbox is not retried for ever either, nor given
+//! up for a passing trouble. A refusal
 //! with an RFC 5530 code of temporary trouble (`[UNAVAILABLE]`,
 //! `[INUSE]`, `[EXPUNGEISSUED]`) never counts. A
 //! timeout, a broken connection or a `NO` to every fetch otherwise ends
@@ -52,6 +55,7 @@
 //! none.
 
 mod connection;
+mod count;
 mod error;
 mod fetch;
 mod filing;
@@ -64,9 +68,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 
 use async_imap::Session;
-use async_imap::types::UnsolicitedResponse;
+use async_imap::extensions::idle::IdleResponse;
 
 use connection::{Connection, server};
+use count::{MessageCount, Said};
 pub use error::ImapError;
 use fetch::{Body, Rejection};
 pub use options::{ImapOptions, ImapSecurity};
@@ -149,12 +154,16 @@ pub struct ImapSource {
     /// server gives the message's bytes.
     suspects: BTreeMap<u32, Suspect>,
     /// Messages in a fetch of sizes that failed, or whose size the server
-    /// refused alone, with their strikes and since when they are
-    /// suspected: their sizes fetched alone, after the other messages are
-    /// handed over, and filed as failed unread after
-    /// [`FETCH_ATTEMPTS`](suspects::FETCH_ATTEMPTS). Forgotten once the server
-    /// gives the message's size.
+    /// refused alone (or left out of its answer), with their strikes and
+    /// since when they are suspected: their sizes fetched alone, after the
+    /// other messages are handed over, and filed as failed unread after
+    /// [`FETCH_ATTEMPTS`](suspects::FETCH_ATTEMPTS). Forgotten once the
+    /// server gives the message's size.
     size_suspects: BTreeMap<u32, Suspect>,
+    /// The number of messages in the mailbox as the server last told it
+    /// on this connection: an `EXISTS` is news to a wait only when it
+    /// changes it.
+    count: MessageCount,
 }
 
 impl std::fmt::Debug for ImapSource {
@@ -184,6 +193,7 @@ impl ImapSource {
             copied: BTreeSet::new(),
             suspects: BTreeMap::new(),
             size_suspects: BTreeMap::new(),
+            count: MessageCount::default(),
         };
         source.session().await?;
         Ok(source)
@@ -202,16 +212,18 @@ impl ImapSource {
     /// others. One larger than [`ImapOptions::max_size`] is moved to the
     /// failed folder unread and counted in [`PollReport::rejected`]; so is
     /// one the server will not give, once the trouble is clearly the
-    /// message's: its size or its bytes refused while the server gives
-    /// other messages', or its bytes missing from the answer to its fetch
-    /// alone, on two polls; or, on three polls in a row, a fetch of its
-    /// size or its bytes breaking the connection or running out of time
-    /// (with others the first time, alone after; the next poll files it,
-    /// on a fresh connection). When it is the only message the poll asks
-    /// for (a message alone in the mailbox), its size or bytes refused, or
-    /// its size fetch breaking the connection, counts only once that has
-    /// gone on for [`ImapOptions::give_up_after`] since the first time: it
-    /// is filed by the second such poll after that. A refusal the server
+    /// message's: its size or its bytes refused (or its size missing from
+    /// the answer `OK` to its fetch alone) while the server gives other
+    /// messages', or its bytes missing from the answer to its fetch alone,
+    /// on two polls; or, on three polls in a row, a fetch of its size or
+    /// its bytes breaking the connection or running out of time (with
+    /// others the first time, alone after; the next poll files it, on a
+    /// fresh connection). When it is the only message the poll asks for (a
+    /// message alone in the mailbox), its size or bytes refused (its size
+    /// missing from the answer too), or its size fetch breaking the
+    /// connection, counts only once that has gone on for
+    /// [`ImapOptions::give_up_after`] since the first time: it is filed by
+    /// the second such poll after that. A refusal the server
     /// says is temporary (an RFC 5530 code: `[UNAVAILABLE]`, `[INUSE]`,
     /// `[EXPUNGEISSUED]`), a fetch of several
     /// messages that breaks the connection, and a refusal of every
@@ -334,7 +346,11 @@ impl ImapSource {
     ///
     /// Before it idles it looks once more: mail waiting already (announced
     /// in the answer to one of the last poll's commands, say, which an
-    /// `IDLE` would not announce again) ends the wait at once.
+    /// `IDLE` would not announce again) ends the wait at once, and so does
+    /// mail the server announces meanwhile (`* N EXISTS` with a number of
+    /// messages other than the one the source knows). An `EXISTS` that
+    /// only repeats that number, as some servers add to every answer, does
+    /// not.
     pub async fn wait(&mut self) -> Result<(), ImapError> {
         let result = self.wait_once().await;
         if result.is_err() {
@@ -349,9 +365,6 @@ impl ImapSource {
             tokio::time::sleep(self.options.poll).await;
             return Ok(());
         }
-        // What the server said so far is covered by the search below.
-        let (session, _) = self.connected().await?;
-        announces_mail(|| session.unsolicited_responses.try_recv().ok());
         // Mail that arrived during the search is announced in its answer,
         // which an `IDLE` would not announce again, yet may be missing
         // from what it found.
@@ -370,12 +383,17 @@ impl ImapSource {
             .map_err(|e| command_error(options, "IDLE", e))?;
         // Mail announced since the search, before the server's `+`, is
         // where async-imap puts what no command asked for.
-        if !announces_mail(|| news.try_recv().ok()) {
+        let said = std::iter::from_fn(|| news.try_recv().ok());
+        if !self.count.hear(news.is_full(), said) {
             let (waiting, _stop) = idle.wait_with_timeout(options.idle);
             // async-imap starts its timer anew on every response, the
             // server's keep-alives too: the whole wait is bounded here.
             if let Ok(outcome) = tokio::time::timeout(options.idle, waiting).await {
-                outcome.map_err(|e| command_error(options, "IDLE", e))?;
+                let outcome = outcome.map_err(|e| command_error(options, "IDLE", e))?;
+                // The response that ended it is handed here, not kept.
+                if let IdleResponse::NewData(data) = outcome {
+                    self.count.note_all(Said::of(data.parsed()));
+                }
             }
         }
         let session = timed(options, "DONE", idle.done())
@@ -392,49 +410,5 @@ impl ImapSource {
             done.map_err(|e| self.command("LOGOUT", e))?;
         }
         Ok(())
-    }
-}
-
-/// Whether the responses `next` yields, taken until it yields none,
-/// announce new mail (`EXISTS`, `RECENT`).
-fn announces_mail(mut next: impl FnMut() -> Option<UnsolicitedResponse>) -> bool {
-    let mut announced = false;
-    while let Some(response) = next() {
-        announced |= matches!(
-            response,
-            UnsolicitedResponse::Exists(_) | UnsolicitedResponse::Recent(_)
-        );
-    }
-    announced
-}
-
-#[cfg(test)]
-mod tests {
-    use async_imap::types::UnsolicitedResponse;
-
-    use super::announces_mail;
-
-    #[test]
-    fn only_exists_and_recent_announce_mail_and_every_response_is_taken() {
-        // Given what a server said unasked: an expunge, then new mail.
-        let said = || {
-            vec![
-                UnsolicitedResponse::Expunge(3),
-                UnsolicitedResponse::Exists(7),
-                UnsolicitedResponse::Recent(1),
-            ]
-        };
-
-        // When it is read, and when only the expunge is.
-        let mut responses = said().into_iter();
-        let announced = announces_mail(|| responses.next());
-        let mut expunge = said().into_iter().take(1);
-
-        // Then new mail is announced only in the first, and every response
-        // was taken.
-        assert!(announced);
-        assert_eq!(responses.next(), None);
-        assert!(!announces_mail(|| expunge.next()));
-        assert!(!announces_mail(|| None));
     }
 }

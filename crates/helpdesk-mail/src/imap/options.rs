@@ -79,8 +79,9 @@ pub struct ImapOptions {
     /// cannot hold up the mail behind it.
     pub max_size: u64,
     /// How long the server may refuse the only message a poll asks for (a
-    /// message alone in the mailbox, say), or break the connection on the
-    /// fetch of its size, before that counts against the message: with
+    /// message alone in the mailbox, say), leave its size out of its
+    /// answer, or break the connection on the fetch of its size, before
+    /// that counts against the message: with
     /// no other message to compare, the trouble may be the server's, so
     /// the message is filed as failed unread only when the refusals go on
     /// past this span since the first (see

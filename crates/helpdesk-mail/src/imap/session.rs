@@ -10,6 +10,7 @@ use std::time::Duration;
 use async_imap::{Client, Session};
 
 use super::connection::{Connection, server};
+use super::count::MessageCount;
 use super::{ImapError, ImapOptions, ImapSecurity, ImapSource};
 
 impl ImapSource {
@@ -106,6 +107,7 @@ impl ImapSource {
             self.size_suspects.clear();
             self.uid_validity = mailbox.uid_validity;
         }
+        self.count = MessageCount::selected(mailbox.exists);
         Ok(session)
     }
 

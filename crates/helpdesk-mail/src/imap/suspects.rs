@@ -4,12 +4,13 @@
 //! A failure counts against a message (a strike) only when it was fetched
 //! alone: its size or its bytes fetched as a suspect breaking the
 //! connection or running out of time, an answer `OK` without its bytes,
-//! or a `NO` to its size or its bytes while the server gave other
-//! messages' in the same poll. When it is the only message
-//! whose size or bytes the poll asked for, such a failure (a size fetch
-//! breaking the connection, a `NO`) first makes it a suspect, and counts
-//! only once [`ImapOptions::give_up_after`](super::ImapOptions::give_up_after)
-//! has passed since. A `NO` with an RFC 5530 code of temporary trouble
+//! or a `NO` to its size or its bytes (or an answer `OK` without its size)
+//! while the server gave other messages' in the same poll. When it is the
+//! only message whose size or bytes the poll asked for, such a failure (a
+//! size fetch breaking the connection, a `NO`, an answer `OK` without its
+//! size) first makes it a suspect, and counts only once
+//! [`ImapOptions::give_up_after`](super::ImapOptions::give_up_after) has
+//! passed since. A `NO` with an RFC 5530 code of temporary trouble
 //! (`[UNAVAILABLE]`, say) never counts. A fetch that fails otherwise (a
 //! run of messages, the sizes of several, a `NO` to the size or the bytes
 //! of every message asked) ends the poll in an error, retried on the next
@@ -182,7 +183,8 @@ impl Default for Suspect {
 pub(super) struct Fetching {
     /// How many messages the poll asks for (their sizes).
     pub(super) batch: usize,
-    /// The messages whose size fetched alone the server refused.
+    /// The messages whose size fetched alone the server refused, or left
+    /// out of its answer.
     pub(super) sizes_refused: Vec<(u32, Refusal)>,
     /// Whether the server gave any message's size.
     pub(super) sizes_given: bool,

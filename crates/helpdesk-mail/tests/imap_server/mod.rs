@@ -287,6 +287,14 @@ service stats {{
         );
     }
 
+    /// Delivers a small mail (see [`mail`]) for each of the Message-IDs
+    /// `ids` into the INBOX, in that order.
+    pub fn deliver_mails(&self, ids: &[&str]) {
+        for id in ids {
+            self.deliver("INBOX", &mail(id));
+        }
+    }
+
     /// Moves every message of `from` into `to` on the server's side.
     pub fn move_all(&self, from: &str, to: &str) {
         run(self

@@ -5,8 +5,9 @@
 //! a command (a server process that dies on it), refuses a command itself
 //! with a chosen status (a server that lacks it, or one in trouble), adds
 //! an untagged response of its own to the answer to a command (mail
-//! announced while the server worked on it), or passes the server's
-//! answers slowly (a slow link). Stopped when dropped.
+//! announced while the server worked on it, or a count repeated), has the
+//! server leave an item out of its answer to a fetch (a server bug), or
+//! passes the server's answers slowly (a slow link). Stopped when dropped.
 
 use std::sync::{Arc, Mutex};
 
@@ -31,9 +32,13 @@ struct Rules {
     commands: Vec<String>,
     /// Pass the server's answers at most this many bytes a second.
     rate: Option<usize>,
-    /// Send this untagged response line to the client on the next command
-    /// naming these words, before passing it on.
-    announce: Option<(String, String)>,
+    /// Send this untagged response line to the client on the next
+    /// commands naming these words, before passing them on, this many
+    /// more times.
+    announce: Vec<(String, String, usize)>,
+    /// Ask the server for `UID` in place of this item in the next commands
+    /// naming these words, this many more times.
+    omit: Vec<(String, String, usize)>,
 }
 
 /// What becomes of one command line.
@@ -47,6 +52,8 @@ enum Action {
     HangUp,
     /// Send this line to the client, then pass it.
     Announce(String),
+    /// Pass this line in its place.
+    Rewrite(String),
 }
 
 impl Rules {
@@ -65,9 +72,17 @@ impl Rules {
                 return Action::HangUp;
             }
         }
-        match self.announce.take() {
-            Some((words, line)) if names(&words) => return Action::Announce(line),
-            other => self.announce = other,
+        for (words, line, times) in &mut self.announce {
+            if *times > 0 && names(words) {
+                *times -= 1;
+                return Action::Announce(line.clone());
+            }
+        }
+        for (words, item, times) in &mut self.omit {
+            if *times > 0 && names(words) {
+                *times -= 1;
+                return Action::Rewrite(command.replace(item.as_str(), "UID"));
+            }
         }
         match self.freeze.take() {
             Some((words, bytes)) if names(&words) => Action::Freeze(bytes),
@@ -135,10 +150,21 @@ impl Proxy {
     }
 
     /// Sends the untagged response `line` (`"* 1 EXISTS"`) to the client
-    /// when the next command naming `words` arrives, before passing that
-    /// command on: the client reads it in the command's answer.
-    pub fn announce(&self, words: &str, line: &str) {
-        self.rules.lock().unwrap().announce = Some((words.to_string(), line.to_string()));
+    /// when each of the next `times` commands naming `words` arrives,
+    /// before passing that command on: the client reads it in the
+    /// command's answer. Replaces the rule for the same `words`.
+    pub fn announce(&self, words: &str, line: &str, times: usize) {
+        let announce = &mut self.rules.lock().unwrap().announce;
+        announce.retain(|(named, _, _)| named != words);
+        announce.push((words.to_string(), line.to_string(), times));
+    }
+
+    /// Asks the server, in the next `times` commands naming `words`, for
+    /// `UID` in place of `item` (`"RFC822.SIZE"`): its answer, `OK`, lacks
+    /// that item, as a server's that leaves it out would.
+    pub fn omit(&self, words: &str, item: &str, times: usize) {
+        let rule = (words.to_string(), item.to_string(), times);
+        self.rules.lock().unwrap().omit.push(rule);
     }
 
     /// The command lines the clients sent so far, without their tags.
@@ -192,6 +218,10 @@ async fn serve(client: TcpStream, target: u16, rules: Arc<Mutex<Rules>>) {
                         Ok(()) => to_server.write_all(&line).await,
                         Err(e) => Err(e),
                     }
+                }
+                Action::Rewrite(command) => {
+                    let line = format!("{tag} {command}\r\n");
+                    to_server.write_all(line.as_bytes()).await
                 }
                 Action::HangUp => {
                     answers.abort();
