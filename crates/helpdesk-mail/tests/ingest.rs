@@ -1547,16 +1547,28 @@ async fn no_mail_names_or_takes_a_place_of_the_rate() {
         .await
         .unwrap();
 
-    // When Ann answers the place's id, and Bob's mail claims another
-    // place's id as its own.
-    let reply = mail(
-        "ann@customer.test",
-        "reply@customer.test",
-        "Re: VPN",
-        &format!("In-Reply-To: <{place}>\r\n{PASS}"),
-        "Is this the VPN ticket?\r\n",
-    );
-    let reply = w.ingest(&reply).await;
+    // When Ann answers the place's id, bare and as the id-left of one at
+    // the desk's domain, a server's notice says mail of that id bounced,
+    // and Bob's mail claims another place's id as its own.
+    let answering = |id: &str| {
+        let answered = format!("{}{id}", place.as_str());
+        mail(
+            "ann@customer.test",
+            &format!("reply{}@customer.test", id.len()),
+            "Re: VPN",
+            &format!("In-Reply-To: <{answered}>\r\n{PASS}"),
+            "Is this the VPN ticket?\r\n",
+        )
+    };
+    let reply = w.ingest(&answering("")).await;
+    let at_the_desk = w.ingest(&answering(&format!("@{DOMAIN}"))).await;
+    let bounced = w
+        .ingest(&dsn(
+            &format!("{}@{DOMAIN}", place.as_str()),
+            "failed",
+            "5.1.1",
+        ))
+        .await;
     let claimed = MessageId::new("counted.2.0@sender-rate.invalid").unwrap();
     let bobs = mail(
         "bob@customer.test",
@@ -1567,9 +1579,12 @@ async fn no_mail_names_or_takes_a_place_of_the_rate() {
     );
     let bobs = w.ingest(&bobs).await;
 
-    // Then Ann's mail names no ticket and opens one of its own, and Bob's
-    // opens his ticket without binding the place's id.
+    // Then Ann's mails name no ticket and open tickets of their own, the
+    // notice names no mail of the desk's, and Bob's mail opens his ticket
+    // without binding the place's id.
     assert_ne!(opened(&reply), ticket.id());
+    assert_ne!(opened(&at_the_desk), ticket.id());
+    assert_eq!(bounced, Outcome::Ignored(Ignored::UnknownBounce));
     assert_eq!(w.ticket(ticket.id()).await.conversation().len(), 0);
     opened(&bobs);
     assert_eq!(
@@ -1583,7 +1598,8 @@ async fn no_mail_names_or_takes_a_place_of_the_rate() {
 }
 
 #[tokio::test]
-async fn mail_forged_in_anns_name_or_failing_to_open_never_uses_up_her_rate() {
+async fn mail_forged_in_anns_name_never_uses_up_her_rate_nor_does_her_mail_whose_open_failed_count_twice()
+ {
     // Given a mailbox opening at most one ticket an hour per sender.
     let w = world();
     let channel = w.rated(1);

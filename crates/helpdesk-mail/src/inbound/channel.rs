@@ -97,7 +97,9 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
     /// (a person whose domain publishes no DMARC shares the forger's
     /// count). The count is kept in the desk's store
     /// ([`SenderRate`]), so every host of the desk shares it and a restart
-    /// keeps it; a mail offered again counts once. Each new ticket reads
+    /// keeps it; a mail offered again within the window after counts
+    /// once. At most `max` open in each window, and up to twice `max` in a
+    /// span of one window across the turn of two. Each new ticket reads
     /// up to twice `max` places of the count: meant for the tens of
     /// tickets an hour that stop a runaway sender.
     pub fn with_rate(mut self, max: usize, window: Duration) -> Self {

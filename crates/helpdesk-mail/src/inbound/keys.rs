@@ -98,12 +98,14 @@ pub(crate) fn rate_place(sender: &str, window: i64, n: usize) -> MessageId {
         .expect("hex digits, numbers and dots at a domain are a valid message id")
 }
 
-/// Whether `id` names a place of the rate, which no mail may claim or
-/// thread by.
+/// Whether `id` could name a place of the rate, which no mail may claim
+/// or thread by: it holds `@sender-rate.invalid` anywhere, so that no part
+/// of it looked up (its `id-left` at one of the desk's domains, say) is a
+/// place.
 pub(crate) fn is_rate_place(id: &MessageId) -> bool {
     id.as_str()
-        .rsplit_once('@')
-        .is_some_and(|(_, domain)| domain.eq_ignore_ascii_case(RATE_DOMAIN))
+        .to_ascii_lowercase()
+        .contains(&format!("@{RATE_DOMAIN}"))
 }
 
 #[cfg(test)]
@@ -116,7 +118,8 @@ mod tests {
         let place = rate_place(&rate_sender("Ann@Customer.test"), -3, 7);
 
         // Then it is the same place as of the address in lower case, is
-        // at the rate's domain, and mail ids are not.
+        // at the rate's domain, and mail ids are not, unless they hold the
+        // rate's domain (as an id-left looked up would).
         assert_eq!(place, rate_place(&rate_sender("ann@customer.test"), -3, 7));
         assert!(is_rate_place(&place));
         assert!(is_rate_place(
@@ -128,5 +131,7 @@ mod tests {
         assert!(!is_rate_place(
             &MessageId::new("<sender-rate.invalid>").expect("an id")
         ));
+        let at_the_desk = MessageId::new("<x@sender-rate.invalid@help.example.com>");
+        assert!(is_rate_place(&at_the_desk.expect("an id")));
     }
 }

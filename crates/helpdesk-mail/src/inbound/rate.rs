@@ -19,15 +19,22 @@ use super::keys;
 /// ([`Store::remember_message`]): a sender's window has `max` places, and
 /// a new ticket takes the first one free, or is refused when none is. A
 /// place once taken keeps its ticket, so a mail whose ticket then failed
-/// to open finds its own place when it is offered again, and is let in on
-/// it without counting twice. The window slides: the window before counts
-/// for the part of it still within one window of now, so a sender's
-/// tickets never bunch at the turn of a window (at most about `max` in
-/// any span of one window).
+/// to open finds its own place when it is offered again within the window
+/// after the one it took it in, and is let in on it without counting
+/// twice (offered later, it counts anew).
+///
+/// The limit is `max` in each window, and the window before weighs in for
+/// the part of it still within one window of now, which spreads a
+/// sender's tickets over the turn of a window: `max` just before the turn
+/// leaves room for about one just after it, half of `max` at the middle
+/// of the next window, all of it at its end. The weighing takes the
+/// window before's tickets as spread evenly, so a sender who knows the
+/// turn can still open up to twice `max` in a span of one window, never
+/// more.
 ///
 /// Places are kept under ids at `sender-rate.invalid`, a domain no mail
-/// comes from (RFC 2606): the channel never threads a mail by one, nor
-/// binds a mail under one.
+/// comes from (RFC 2606): the channel never threads a mail or a delivery
+/// notice by an id that holds that domain, nor binds a mail under one.
 ///
 /// ```
 /// use std::time::Duration;

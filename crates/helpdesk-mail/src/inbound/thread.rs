@@ -175,5 +175,8 @@ async fn sent_by_desk<S: Store>(
 /// is spelt; the thread's root `<ticket-{id}@domain>`, which no mail
 /// carries as its own, is remembered under no key.
 pub(crate) fn delivery_key(config: &InboundConfig, id: &MessageId) -> Option<MessageId> {
-    desk_domain(config, id).then(|| id.id_left()).flatten()
+    desk_domain(config, id)
+        .then(|| id.id_left())
+        .flatten()
+        .filter(|left| !keys::is_rate_place(left))
 }
