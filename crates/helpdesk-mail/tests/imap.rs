@@ -11,11 +11,13 @@
 //! lone message whose bytes are refused, or whose size fetch drops the
 //! connection, poll after poll past the give-up time), mail announced
 //! during a wait's search ending the wait while a number of messages the
-//! server repeats in every answer does not, and none filed as failed for
-//! the server's or the link's trouble (a NO to every fetch for a while, a
-//! refusal saying the server is unavailable, a lone message refused, cut
-//! off or its size missing from the answer for less than the give-up
-//! time, connections dropped, a slow link).
+//! server repeats in every answer, or during IDLE, does not (the IDLE
+//! lasting its renewal time, or until mail arrives), a message gone before
+//! its size fetch skipped without an error or a strike, and none filed as
+//! failed for the server's or the link's trouble (a NO to every fetch for a
+//! while, a refusal saying the server is unavailable, a lone message
+//! refused, cut off or its size missing from the answer for less than the
+//! give-up time, connections dropped, a slow link).
 #![allow(clippy::unwrap_used)]
 
 mod imap_server;
@@ -369,6 +371,71 @@ async fn an_exists_the_server_repeats_in_every_answer_does_not_end_the_wait() {
         assert_eq!((report.processed, seen), (1, vec![id.to_string()]));
         repeat(0);
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn responses_during_idle_that_are_no_news_do_not_end_the_wait_before_its_renewal() {
+    // Given an empty mailbox on a server that, once it idles, repeats its
+    // number of messages unchanged (`* 0 EXISTS`) and sends a response
+    // that says nothing of it (`* 0 RECENT`), and a source that renews its
+    // IDLE every two seconds.
+    let (server, proxy) = proxied(&[]).await;
+    proxy.after_continuation("* 0 EXISTS", 1);
+    proxy.after_continuation("* 0 RECENT", 1);
+    let idle = Duration::from_secs(2);
+    let mut source = through(&server, &proxy, |options| options.idle = idle).await;
+    assert_eq!(poll(&mut source).await.0, PollReport::default());
+
+    // When it waits.
+    let started = tokio::time::Instant::now();
+    let waited = tokio::time::timeout(Duration::from_secs(15), source.wait()).await;
+
+    // Then the wait lasts its renewal time in one IDLE rather than end on
+    // what the server said, and the source polls on.
+    waited.expect("the IDLE outlived its renewal time").unwrap();
+    assert!(started.elapsed() >= idle, "{:?}", started.elapsed());
+    let idles = proxy.commands().iter().filter(|c| *c == "IDLE").count();
+    assert_eq!(idles, 1, "{:?}", proxy.commands());
+    assert_eq!(poll(&mut source).await.0, PollReport::default());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_arriving_after_an_exists_repeated_during_idle_ends_the_wait() {
+    // Given an empty mailbox on a server that repeats its number of
+    // messages unchanged (`* 0 EXISTS`) once it idles, and a source with a
+    // renewal far beyond the test's patience.
+    let (server, proxy) = proxied(&[]).await;
+    proxy.after_continuation("* 0 EXISTS", 1);
+    let mut source = through(&server, &proxy, |options| {
+        options.idle = Duration::from_secs(600);
+    })
+    .await;
+    assert_eq!(poll(&mut source).await.0, PollReport::default());
+
+    // When it waits, and a mail arrives a moment after it idles.
+    let waiting = async {
+        let waited = tokio::time::timeout(Duration::from_secs(30), source.wait()).await;
+        (waited, tokio::time::Instant::now())
+    };
+    let arrive = async {
+        let idle = idled(&proxy, 1).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let delivering = tokio::time::Instant::now();
+        server.deliver("INBOX", &mail("late@example.com"));
+        (idle, delivering)
+    };
+    let ((waited, woken), (idle, delivered)) = tokio::join!(waiting, arrive);
+
+    // Then the repeated number did not end the wait: the mail did, and the
+    // next poll fetches it.
+    assert!(idle, "no IDLE: {:?}", proxy.commands());
+    waited.expect("IDLE did not wake the source").unwrap();
+    assert!(woken >= delivered, "the wait ended before the mail arrived");
+    let (report, seen) = poll(&mut source).await;
+    assert_eq!(
+        (report.processed, seen),
+        (1, vec!["late@example.com".to_string()])
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1154,6 +1221,129 @@ async fn a_lone_message_whose_size_is_missing_for_a_while_is_not_filed_as_failed
     assert!(missing.iter().all(size_missing), "{missing:?}");
     assert!(seen_missing.is_empty());
     assert_lone_mail_processed(&server, &after, &seen_after, "size missing");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_gone_before_its_size_fetch_is_skipped_without_an_error() {
+    // Given two mails waiting, and a server whose answers OK to the fetch
+    // of sizes, with the other's and then alone, name the oldest not at
+    // all (as once another client has moved it away), on two polls.
+    let (server, proxy) = proxied(&["gone@example.com", "one@example.com"]).await;
+    proxy.replace("UID FETCH 1,2 RFC822.SIZE", "1,2", "2", 1);
+    proxy.replace("UID FETCH 1 RFC822.SIZE", "FETCH 1 ", "FETCH 99 ", 2);
+    let mut source = through(&server, &proxy, |_| {}).await;
+
+    // When the source polls; then, another mail arrived, polls again; and
+    // then once more (the server naming the oldest again).
+    let (first, mut seen) = poll_outcomes(&mut source, 1).await;
+    server.deliver("INBOX", &mail("two@example.com"));
+    proxy.replace("UID FETCH 1,3 RFC822.SIZE", "1,3", "3", 1);
+    let (rest, seen_rest) = poll_outcomes(&mut source, 2).await;
+    seen.extend(seen_rest);
+
+    // Then the first two polls hand the other mails over without an error
+    // or a rejection, and the oldest, neither struck nor filed as failed,
+    // is handed over by the third.
+    let processed_one = PollReport {
+        processed: 1,
+        failed: 0,
+        rejected: 0,
+    };
+    let outcomes: Vec<_> = first.into_iter().chain(rest).collect();
+    let reports: Vec<Option<&PollReport>> = outcomes.iter().map(|o| o.as_ref().ok()).collect();
+    assert_eq!(reports, [Some(&processed_one); 3], "{outcomes:?}");
+    assert_eq!(
+        seen,
+        ["one@example.com", "two@example.com", "gone@example.com"]
+    );
+    assert!(server.message_ids("Failed").is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lone_message_gone_before_its_size_fetch_ends_the_poll_without_an_error() {
+    // Given one mail waiting, and a server whose answer OK to the fetch of
+    // its size names it not at all.
+    let (server, proxy) = proxied(&["lone@example.com"]).await;
+    proxy.replace("UID FETCH 1 RFC822.SIZE", "FETCH 1 ", "FETCH 99 ", 1);
+    let mut source = through(&server, &proxy, |_| {}).await;
+
+    // When the source polls, and once more (the server naming it again).
+    let (gone, seen_gone) = poll_outcomes(&mut source, 1).await;
+    let (after, seen_after) = poll_outcomes(&mut source, 1).await;
+
+    // Then the first poll reports nothing, without an error, and the next
+    // hands the mail over and processes it.
+    assert_eq!(
+        gone[0].as_ref().ok(),
+        Some(&PollReport::default()),
+        "{gone:?}"
+    );
+    assert!(seen_gone.is_empty());
+    assert_lone_mail_processed(&server, &after, &seen_after, "gone");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_the_search_still_finds_but_no_size_fetch_names_is_judged_refused() {
+    // Given one mail waiting, and a server whose answers OK to the fetch
+    // of its size name it not at all, on every poll, while its search
+    // still finds it.
+    let (server, proxy) = proxied(&["unnamed@example.com"]).await;
+    proxy.replace("UID FETCH 1 RFC822.SIZE", "FETCH 1 ", "FETCH 99 ", 10);
+    let mut source = through(&server, &proxy, |_| {}).await;
+
+    // When the source polls twice.
+    let (outcomes, seen) = poll_outcomes(&mut source, 2).await;
+
+    // Then the first poll takes it for gone, without an error; the second,
+    // finding it again, judges its size refused, as for a lone message the
+    // server will not give: the poll ends in the server's refusal, and
+    // nothing is handed over or filed yet.
+    assert_eq!(
+        outcomes[0].as_ref().ok(),
+        Some(&PollReport::default()),
+        "{outcomes:?}"
+    );
+    let refused = outcomes[1]
+        .as_ref()
+        .expect_err("the second poll is refused");
+    assert!(refused.to_string().contains("FETCH response"), "{refused}");
+    assert!(seen.is_empty());
+    assert!(server.message_ids("Failed").is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_gone_before_its_size_fetch_is_forgotten_as_a_suspect() {
+    // Given one mail waiting whose size the server refuses on two polls
+    // (a suspect, then a strike, with a source that gives a lone message
+    // up as soon as its refusals span any time).
+    let (server, proxy) = proxied(&["lone@example.com"]).await;
+    proxy.refuse("UID FETCH 1 RFC822.SIZE", "NO", 2);
+    let mut source = through(&server, &proxy, |options| {
+        options.give_up_after = Duration::ZERO;
+    })
+    .await;
+    let (refused, _) = poll_outcomes(&mut source, 2).await;
+
+    // When the server's answer to the fetch of its size then names it not
+    // at all, then refuses it once more, and then gives it.
+    proxy.replace("UID FETCH 1 RFC822.SIZE", "FETCH 1 ", "FETCH 99 ", 1);
+    let (gone, _) = poll_outcomes(&mut source, 1).await;
+    proxy.refuse("UID FETCH 1 RFC822.SIZE", "NO", 1);
+    let (again, seen_again) = poll_outcomes(&mut source, 1).await;
+    let (after, seen_after) = poll_outcomes(&mut source, 1).await;
+
+    // Then the poll that did not find it ends without an error, and the
+    // refusal after it is the first of a new suspect, not a second strike
+    // that files the mail as failed: the next poll hands it over.
+    assert!(refused.iter().all(refused_by_the_proxy), "{refused:?}");
+    assert_eq!(
+        gone[0].as_ref().ok(),
+        Some(&PollReport::default()),
+        "{gone:?}"
+    );
+    assert!(refused_by_the_proxy(&again[0]), "{again:?}");
+    assert!(seen_again.is_empty());
+    assert_lone_mail_processed(&server, &after, &seen_after, "forgotten");
 }
 
 /// Three mails waiting, the server withholding the oldest one's size

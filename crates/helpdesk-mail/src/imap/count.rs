@@ -94,6 +94,23 @@ impl MessageCount {
         }
         news || full
     }
+
+    /// Notes `said`, what one response the server sent during `IDLE` says
+    /// of the number (`None`: nothing, as a `FETCH` of flags), and what
+    /// async-imap put meanwhile in its channel of responses no command
+    /// asked for (`queued`, the channel `full`, as [`hear`](Self::hear));
+    /// whether it ends the wait: news, or a count no longer known (one
+    /// below none), after which no `EXISTS` could be told apart.
+    pub(super) fn hear_idle(
+        &mut self,
+        said: Option<Said>,
+        full: bool,
+        queued: impl IntoIterator<Item = UnsolicitedResponse>,
+    ) -> bool {
+        let news = self.note_all(said);
+        let heard = self.hear(full, queued);
+        news || heard || self.0.is_none()
+    }
 }
 
 #[cfg(test)]
@@ -157,5 +174,35 @@ mod tests {
         // full channel is, leaving the count unknown.
         assert_eq!((arrived, again, recent, full), (true, false, false, true));
         assert_eq!(count, MessageCount::default());
+    }
+
+    #[test]
+    fn during_idle_only_a_changed_count_a_full_channel_or_an_unknown_count_ends_the_wait() {
+        // Given a mailbox of one message, as SELECT said.
+        let mut count = MessageCount::selected(1);
+
+        // When the server repeats the number, sends a response that says
+        // nothing of it (a `FETCH` of flags), expunges the message, and
+        // then announces a new one.
+        let repeated = count.hear_idle(Some(Said::Exists(1)), false, []);
+        let flags = count.hear_idle(None, false, []);
+        let expunged = count.hear_idle(Some(Said::Expunge), false, []);
+        let arrived = count.hear_idle(Some(Said::Exists(1)), false, []);
+
+        // Then only the new message ends the wait.
+        assert_eq!(
+            (repeated, flags, expunged, arrived),
+            (false, false, false, true)
+        );
+
+        // And so does a response queued meanwhile that changes the count,
+        // a channel that was full, and any response once the count went
+        // below none.
+        let queued = count.hear_idle(None, false, [UnsolicitedResponse::Exists(2)]);
+        let full = count.hear_idle(Some(Said::Exists(2)), true, []);
+        let mut wrong = MessageCount::selected(0);
+        let below = wrong.hear_idle(Some(Said::Expunge), false, []);
+        let after = wrong.hear_idle(None, false, []);
+        assert_eq!((queued, full, below, after), (true, true, true, true));
     }
 }

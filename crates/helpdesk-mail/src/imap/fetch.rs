@@ -73,6 +73,7 @@ impl ImapSource {
         let waiting = |uid: &u32, _: &mut Suspect| uids.binary_search(uid).is_ok();
         self.suspects.retain(waiting);
         self.size_suspects.retain(waiting);
+        self.gone.retain(|uid| uids.binary_search(uid).is_ok());
         uids.truncate(self.options.batch.max(1));
         let mut batch = Vec::with_capacity(uids.len());
         for uid in uids {
@@ -106,7 +107,8 @@ impl ImapSource {
     /// suspect alone after them; and those not to be fetched, larger than
     /// [`ImapOptions::max_size`](super::ImapOptions::max_size). Those whose
     /// size the server refused, or left out of its answer to their fetch
-    /// alone, are in neither: noted in `fetching`.
+    /// alone, are in neither: noted in `fetching`; nor are those that
+    /// answer does not name, gone from the mailbox.
     pub(super) async fn chunks(
         &mut self,
         uids: &[u32],
@@ -145,11 +147,17 @@ impl ImapSource {
     /// The `RFC822.SIZE` of each of the messages `uids`, in their order,
     /// fetched together; one missing from the answer, or all of them when
     /// the server refused the fetch, is asked for again alone. A size the
-    /// server refuses alone, or leaves out of its answer `OK` to the fetch
-    /// alone too, is left out, noted in `fetching` as a refusal: whether it
-    /// counts against the message is judged once the poll has fetched the
-    /// others, as for any refusal, so that a server that leaves it out once
-    /// does not have the message filed as failed. A fetch that fails ends
+    /// server refuses alone, or leaves out of the `FETCH` of the message in
+    /// its answer `OK` to the fetch alone too, is left out, noted in
+    /// `fetching` as a refusal: whether it counts against the message is
+    /// judged once the poll has fetched the others, as for any refusal, so
+    /// that a server that leaves it out once does not have the message
+    /// filed as failed. A message that answer `OK` does not name at all
+    /// left the mailbox since the search (another client moved or expunged
+    /// it): it is left out quietly and forgotten as a suspect, counting
+    /// against nothing and ending no poll; but one the next search still
+    /// finds is not gone, and an answer that names it not again is judged
+    /// as a refused size. A fetch that fails ends
     /// the poll, making size suspects of its messages (and a strike against
     /// a size suspect fetched alone, when the poll asks for others too or
     /// [`ImapOptions::give_up_after`] has passed since it became one). A
@@ -166,36 +174,72 @@ impl ImapSource {
         };
         let mut each = Vec::with_capacity(uids.len());
         for &uid in uids {
-            let mut size = find(&together, uid).and_then(|item| item.size);
-            if size.is_none() {
-                let answer = match &refused {
-                    // Fetched alone already; or the server said its trouble
-                    // is temporary, which asking each alone would only
-                    // repeat, a timeout each.
-                    Some(refused) if uids.len() == 1 || refused.temporary => Err(refused.clone()),
-                    _ if uids.len() == 1 => Ok(Vec::new()),
-                    _ => self.sizes_guarded(&[uid], lone).await?,
-                };
-                match answer {
-                    Ok(alone) => size = find(&alone, uid).and_then(|item| item.size),
+            // What the answer to its fetch alone (or the one together, when
+            // that gave its size) held for it: its `FETCH`, with its size or
+            // not, or none at all.
+            let found = find(&together, uid).map(|item| item.size);
+            let alone = match &refused {
+                _ if matches!(found, Some(Some(_))) => found,
+                // Fetched alone already; or the server said its trouble is
+                // temporary, which asking each alone would only repeat, a
+                // timeout each.
+                Some(refused) if uids.len() == 1 || refused.temporary => {
+                    fetching.sizes_refused.push((uid, refused.clone()));
+                    continue;
+                }
+                None if uids.len() == 1 => found,
+                _ => match self.sizes_guarded(&[uid], lone).await? {
+                    Ok(alone) => find(&alone, uid).map(|item| item.size),
                     Err(refused) => {
                         fetching.sizes_refused.push((uid, refused));
                         continue;
                     }
+                },
+            };
+            let size = match alone {
+                Some(Some(size)) => size,
+                // Named in an answer `OK` to its fetch alone, without its
+                // size: a server's bug, judged as a refusal.
+                Some(None) => {
+                    let missing = Refusal::missing("RFC822.SIZE");
+                    fetching.sizes_refused.push((uid, missing));
+                    continue;
                 }
-            }
-            // Left out of an answer `OK` to its fetch alone: a server's bug,
-            // or a message another client removed meanwhile.
-            let Some(size) = size else {
-                let missing = Refusal::missing("RFC822.SIZE");
-                fetching.sizes_refused.push((uid, missing));
-                continue;
+                // Not named at all: gone since the search (another client
+                // moved or expunged it), nothing to fetch nor to hold
+                // against it; unless it was taken for gone before and the
+                // search still found it, which is the server's trouble
+                // with it, judged as a refusal.
+                None if self.gone.insert(uid) => {
+                    self.vanished(uid);
+                    continue;
+                }
+                None => {
+                    let missing = Refusal::missing("FETCH response");
+                    fetching.sizes_refused.push((uid, missing));
+                    continue;
+                }
             };
             fetching.sizes_given = true;
             self.size_suspects.remove(&uid);
+            self.gone.remove(&uid);
             each.push((uid, size));
         }
         Ok(each)
+    }
+
+    /// Forgets the message `uid`, which left the mailbox between the search
+    /// and the fetch of its size: no strike, no rejection, no error; the
+    /// next search no longer finds it.
+    fn vanished(&mut self, uid: u32) {
+        tracing::debug!(
+            server = %super::connection::server(&self.options),
+            mailbox = %self.options.mailbox,
+            uid,
+            "an IMAP message left the mailbox before its size was fetched"
+        );
+        self.size_suspects.remove(&uid);
+        self.suspects.remove(&uid);
     }
 
     /// [`fetch`](Self::fetch) of the sizes of `uids`: on a failure (not a
@@ -363,8 +407,9 @@ pub(super) struct Refusal {
 }
 
 impl Refusal {
-    /// The item `item` (`RFC822.SIZE`) left out of an answer `OK` to the
-    /// fetch of one message: not said to be temporary.
+    /// The item `item` (`RFC822.SIZE`) left out of the `FETCH` of the
+    /// message in an answer `OK` to the fetch of it alone: not said to be
+    /// temporary.
     pub(super) fn missing(item: &str) -> Self {
         Self {
             said: format!("the answer OK to the fetch of the message lacks its {item}"),

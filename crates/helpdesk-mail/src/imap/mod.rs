@@ -17,7 +17,8 @@
 //! `IDLE` until the server announces new mail or [`ImapOptions::idle`]
 //! passes, or sleeps where the server has no `IDLE`; an `EXISTS` that
 //! repeats the number of messages the source knows is no news (some
-//! servers add one to every answer). Every command is bounded by
+//! servers add one to every answer), nor, during the `IDLE`, is any other
+//! response that does not change it. Every command is bounded by
 //! [`ImapOptions::timeout`]: a connection that goes silent ends the poll
 //! or wait in [`ImapError::Timeout`], and the next one reconnects.
 //!
@@ -164,6 +165,10 @@ pub struct ImapSource {
     /// on this connection: an `EXISTS` is news to a wait only when it
     /// changes it.
     count: MessageCount,
+    /// Messages an answer to the fetch of their size did not name, taken
+    /// for gone from the mailbox: one the next search still finds is not
+    /// gone, and its size left unnamed again is judged as a refusal.
+    gone: BTreeSet<u32>,
 }
 
 impl std::fmt::Debug for ImapSource {
@@ -194,6 +199,7 @@ impl ImapSource {
             suspects: BTreeMap::new(),
             size_suspects: BTreeMap::new(),
             count: MessageCount::default(),
+            gone: BTreeSet::new(),
         };
         source.session().await?;
         Ok(source)
@@ -227,7 +233,10 @@ impl ImapSource {
     /// says is temporary (an RFC 5530 code: `[UNAVAILABLE]`, `[INUSE]`,
     /// `[EXPUNGEISSUED]`), a fetch of several
     /// messages that breaks the connection, and a refusal of every
-    /// message's size or bytes count against none of them.
+    /// message's size or bytes count against none of them. A message that
+    /// left the mailbox after the search (the answer `OK` to the fetch of
+    /// its size alone names it not at all) is skipped: neither counted nor
+    /// an error.
     ///
     /// On an error the connection is dropped and the next call reconnects.
     pub async fn poll<F, Fut>(&mut self, mut handle: F) -> Result<PollReport, ImapError>
@@ -340,9 +349,9 @@ impl ImapSource {
         report.rejected += 1;
     }
 
-    /// Waits for new mail: an `IDLE` until the server announces a change
-    /// or [`ImapOptions::idle`] passes, or, on a server without `IDLE`, a
-    /// sleep of [`ImapOptions::poll`].
+    /// Waits for new mail: an `IDLE` until the server announces new mail
+    /// or [`ImapOptions::idle`] passes since it began, or, on a server
+    /// without `IDLE`, a sleep of [`ImapOptions::poll`].
     ///
     /// Before it idles it looks once more: mail waiting already (announced
     /// in the answer to one of the last poll's commands, say, which an
@@ -350,7 +359,9 @@ impl ImapSource {
     /// mail the server announces meanwhile (`* N EXISTS` with a number of
     /// messages other than the one the source knows). An `EXISTS` that
     /// only repeats that number, as some servers add to every answer, does
-    /// not.
+    /// not, before the `IDLE` or during it; nor does any other response
+    /// during it (a `FETCH` of flags, an `EXPUNGE`), unless the source no
+    /// longer knows the number.
     pub async fn wait(&mut self) -> Result<(), ImapError> {
         let result = self.wait_once().await;
         if result.is_err() {
@@ -384,16 +395,35 @@ impl ImapSource {
         // Mail announced since the search, before the server's `+`, is
         // where async-imap puts what no command asked for.
         let said = std::iter::from_fn(|| news.try_recv().ok());
-        if !self.count.hear(news.is_full(), said) {
-            let (waiting, _stop) = idle.wait_with_timeout(options.idle);
-            // async-imap starts its timer anew on every response, the
-            // server's keep-alives too: the whole wait is bounded here.
-            if let Ok(outcome) = tokio::time::timeout(options.idle, waiting).await {
-                let outcome = outcome.map_err(|e| command_error(options, "IDLE", e))?;
-                // The response that ended it is handed here, not kept.
-                if let IdleResponse::NewData(data) = outcome {
-                    self.count.note_all(Said::of(data.parsed()));
+        let mut heard = self.count.hear(news.is_full(), said);
+        // One deadline for the whole wait: async-imap starts its timer
+        // anew on every response, the server's keep-alives too, and a
+        // response that is no news (an `EXISTS` repeated, a `FETCH` of
+        // flags, an `EXPUNGE`) goes on waiting for what is left of it.
+        let deadline = tokio::time::Instant::now() + options.idle;
+        while !heard {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            // Each call reads on from the same IDLE; the stop source is
+            // kept while it runs, as dropping it would end it.
+            let (waiting, _stop) = idle.wait_with_timeout(left);
+            let Ok(outcome) = tokio::time::timeout_at(deadline, waiting).await else {
+                break;
+            };
+            match outcome.map_err(|e| command_error(options, "IDLE", e))? {
+                // The response that ended it is handed here, not kept;
+                // what async-imap queued meanwhile is heard with it.
+                IdleResponse::NewData(data) => {
+                    let said = Said::of(data.parsed());
+                    let queued = std::iter::from_fn(|| news.try_recv().ok());
+                    heard = self.count.hear_idle(said, news.is_full(), queued);
                 }
+                // Silence until the deadline; or the end of the stream
+                // (async-imap's word for a closed connection), which the
+                // `DONE` below finds.
+                IdleResponse::Timeout | IdleResponse::ManualInterrupt => break,
             }
         }
         let session = timed(options, "DONE", idle.done())

@@ -3,21 +3,22 @@
 //!
 //! A failure counts against a message (a strike) only when it was fetched
 //! alone: its size or its bytes fetched as a suspect breaking the
-//! connection or running out of time, an answer `OK` without its bytes,
-//! or a `NO` to its size or its bytes (or an answer `OK` without its size)
-//! while the server gave other messages' in the same poll. When it is the
-//! only message whose size or bytes the poll asked for, such a failure (a
-//! size fetch breaking the connection, a `NO`, an answer `OK` without its
-//! size) first makes it a suspect, and counts only once
+//! connection or running out of time, an answer `OK` without its bytes, or
+//! a `NO` to its size or its bytes (or an answer `OK` naming it without its
+//! size) while the server gave other messages' in the same poll. When it is
+//! the only message whose size or bytes the poll asked for, such a failure
+//! (a size fetch breaking the connection, a `NO`, an answer `OK` naming it
+//! without its size) first makes it a suspect, and counts only once
 //! [`ImapOptions::give_up_after`](super::ImapOptions::give_up_after) has
 //! passed since. A `NO` with an RFC 5530 code of temporary trouble
-//! (`[UNAVAILABLE]`, say) never counts. A fetch that fails otherwise (a
-//! run of messages, the sizes of several, a `NO` to the size or the bytes
-//! of every message asked) ends the poll in an error, retried on the next
-//! one, and counts against no message. After [`FETCH_ATTEMPTS`] strikes
-//! for its size or for its bytes a message is filed as failed unread. A
-//! message's strikes for its size are forgotten once the server gives its
-//! size, all of them once it gives its bytes.
+//! (`[UNAVAILABLE]`, say) never counts. A fetch that fails otherwise (a run
+//! of messages, the sizes of several, a `NO` to the size or the bytes of
+//! every message asked) ends the poll in an error, retried on the next one,
+//! and counts against no message. After [`FETCH_ATTEMPTS`] strikes for its
+//! size or for its bytes a message is filed as failed unread. A message's
+//! strikes for its size are forgotten once the server gives its size, all
+//! of them once it gives its bytes or once an answer `OK` to the fetch of
+//! its size alone names it not at all (it left the mailbox).
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};

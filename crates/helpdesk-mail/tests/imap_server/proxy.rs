@@ -5,9 +5,12 @@
 //! a command (a server process that dies on it), refuses a command itself
 //! with a chosen status (a server that lacks it, or one in trouble), adds
 //! an untagged response of its own to the answer to a command (mail
-//! announced while the server worked on it, or a count repeated), has the
-//! server leave an item out of its answer to a fetch (a server bug), or
-//! passes the server's answers slowly (a slow link). Stopped when dropped.
+//! announced while the server worked on it, or a count repeated), adds one
+//! right after the server's continuation (`+`, an `IDLE` under way), has
+//! the server leave an item out of its answer to a fetch (a server bug)
+//! or answer for another message than the one asked (one gone meanwhile),
+//! or passes the server's answers slowly (a slow link). Stopped when
+//! dropped.
 
 use std::sync::{Arc, Mutex};
 
@@ -36,9 +39,12 @@ struct Rules {
     /// commands naming these words, before passing them on, this many
     /// more times.
     announce: Vec<(String, String, usize)>,
-    /// Ask the server for `UID` in place of this item in the next commands
-    /// naming these words, this many more times.
-    omit: Vec<(String, String, usize)>,
+    /// Pass these commands with the first text in place of the second in
+    /// the next commands naming these words, this many more times.
+    replace: Vec<(String, String, String, usize)>,
+    /// Send this untagged response line to the client right after each of
+    /// the server's next continuation requests (`+`), this many more times.
+    after_continuation: Vec<(String, usize)>,
 }
 
 /// What becomes of one command line.
@@ -78,10 +84,10 @@ impl Rules {
                 return Action::Announce(line.clone());
             }
         }
-        for (words, item, times) in &mut self.omit {
+        for (words, from, to, times) in &mut self.replace {
             if *times > 0 && names(words) {
                 *times -= 1;
-                return Action::Rewrite(command.replace(item.as_str(), "UID"));
+                return Action::Rewrite(command.replace(from.as_str(), to));
             }
         }
         match self.freeze.take() {
@@ -163,8 +169,25 @@ impl Proxy {
     /// `UID` in place of `item` (`"RFC822.SIZE"`): its answer, `OK`, lacks
     /// that item, as a server's that leaves it out would.
     pub fn omit(&self, words: &str, item: &str, times: usize) {
-        let rule = (words.to_string(), item.to_string(), times);
-        self.rules.lock().unwrap().omit.push(rule);
+        self.replace(words, item, "UID", times);
+    }
+
+    /// Passes the next `times` commands naming `words` with `to` in place
+    /// of `from` (`"FETCH 1 "` by `"FETCH 99 "`: the server's answer names
+    /// another message than the one asked, or none).
+    pub fn replace(&self, words: &str, from: &str, to: &str, times: usize) {
+        let rule = (words.to_string(), from.to_string(), to.to_string(), times);
+        self.rules.lock().unwrap().replace.push(rule);
+    }
+
+    /// Sends the untagged response `line` (`"* 0 EXISTS"`) to the client
+    /// right after each of the server's next `times` continuation requests
+    /// (a line starting with `+`: the `+ idling` that begins an `IDLE`), as
+    /// a server would while it idles. Lines of a message's bytes that start
+    /// with `+` are taken for one too: the tests' mails have none.
+    pub fn after_continuation(&self, line: &str, times: usize) {
+        let rule = (line.to_string(), times);
+        self.rules.lock().unwrap().after_continuation.push(rule);
     }
 
     /// The command lines the clients sent so far, without their tags.
@@ -238,8 +261,41 @@ async fn serve(client: TcpStream, target: u16, rules: Arc<Mutex<Rules>>) {
     answers.abort();
 }
 
+/// Where the server's answer is, to find its continuation requests.
+#[derive(Default)]
+struct Lines {
+    /// Within a line (not at its start).
+    within: bool,
+    /// Within a continuation request (a line starting with `+`).
+    continuation: bool,
+}
+
+impl Lines {
+    /// `bytes` from the server, with the lines the rules add after each
+    /// continuation request that ends in them.
+    fn pass(&mut self, bytes: &[u8], rules: &Mutex<Rules>) -> Vec<u8> {
+        let mut out = Vec::with_capacity(bytes.len());
+        for &byte in bytes {
+            out.push(byte);
+            if !self.within && byte == b'+' {
+                self.continuation = true;
+            }
+            self.within = byte != b'\n';
+            if byte == b'\n' && std::mem::take(&mut self.continuation) {
+                for (line, times) in &mut rules.lock().unwrap().after_continuation {
+                    if *times > 0 {
+                        *times -= 1;
+                        out.extend_from_slice(format!("{line}\r\n").as_bytes());
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
 /// Passes the server's bytes to the client, at most `budget` of them once
-/// it is set, at the rate the rules allow.
+/// it is set, at the rate the rules allow, with the lines the rules add.
 async fn answer(
     mut from_server: OwnedReadHalf,
     to_client: Arc<tokio::sync::Mutex<OwnedWriteHalf>>,
@@ -247,6 +303,7 @@ async fn answer(
     rules: Arc<Mutex<Rules>>,
 ) {
     let mut buffer = [0; 4096];
+    let mut lines = Lines::default();
     while let Ok(read @ 1..) = from_server.read(&mut buffer).await {
         let (pass, silent) = {
             let mut budget = budget.lock().unwrap();
@@ -259,13 +316,8 @@ async fn answer(
                 }
             }
         };
-        if to_client
-            .lock()
-            .await
-            .write_all(&buffer[..pass])
-            .await
-            .is_err()
-        {
+        let passed = lines.pass(&buffer[..pass], &rules);
+        if to_client.lock().await.write_all(&passed).await.is_err() {
             return;
         }
         if silent {
