@@ -210,13 +210,13 @@ impl ImapSource {
                 // against it; unless it was taken for gone before and the
                 // search still found it, which is the server's trouble
                 // with it, judged as a refusal.
-                None if self.gone.insert(uid) => {
-                    self.vanished(uid);
-                    continue;
-                }
                 None => {
-                    let missing = Refusal::missing("FETCH response");
-                    fetching.sizes_refused.push((uid, missing));
+                    if self.gone.insert(uid) {
+                        self.vanished(uid);
+                    } else {
+                        let missing = Refusal::missing("FETCH response");
+                        fetching.sizes_refused.push((uid, missing));
+                    }
                     continue;
                 }
             };
@@ -228,9 +228,10 @@ impl ImapSource {
         Ok(each)
     }
 
-    /// Forgets the message `uid`, which left the mailbox between the search
-    /// and the fetch of its size: no strike, no rejection, no error; the
-    /// next search no longer finds it.
+    /// Forgets the message `uid`, taken to have left the mailbox between
+    /// the search and the fetch of its size: no strike, no rejection, no
+    /// error (should the next search still find it, it was not gone:
+    /// [`sizes`](Self::sizes)).
     fn vanished(&mut self, uid: u32) {
         tracing::debug!(
             server = %super::connection::server(&self.options),
@@ -407,9 +408,9 @@ pub(super) struct Refusal {
 }
 
 impl Refusal {
-    /// The item `item` (`RFC822.SIZE`) left out of the `FETCH` of the
-    /// message in an answer `OK` to the fetch of it alone: not said to be
-    /// temporary.
+    /// The item `item` (its `RFC822.SIZE`, or its whole `FETCH response`)
+    /// left out of an answer `OK` to the fetch of one message alone: not
+    /// said to be temporary.
     pub(super) fn missing(item: &str) -> Self {
         Self {
             said: format!("the answer OK to the fetch of the message lacks its {item}"),

@@ -46,9 +46,8 @@
 //! size fetch breaking the connection), is struck only once that has gone
 //! on for [`ImapOptions::give_up_after`] since the first time, so that a
 //! message alone in the mailbox is not retried for ever either, nor given
-//! up for a passing trouble. A refusal
-//! with an RFC 5530 code of temporary trouble (`[UNAVAILABLE]`,
-//! `[INUSE]`, `[EXPUNGEISSUED]`) never counts. A
+//! up for a passing trouble. A refusal with an RFC 5530 code of temporary
+//! trouble (`[UNAVAILABLE]`, `[INUSE]`, `[EXPUNGEISSUED]`) never counts. A
 //! timeout, a broken connection or a `NO` to every fetch otherwise ends
 //! the poll in an error, retried on the next one: no message is filed as
 //! failed for the server's or the network's trouble, and a broken
@@ -229,14 +228,14 @@ impl ImapSource {
     /// missing from the answer too), or its size fetch breaking the
     /// connection, counts only once that has gone on for
     /// [`ImapOptions::give_up_after`] since the first time: it is filed by
-    /// the second such poll after that. A refusal the server
-    /// says is temporary (an RFC 5530 code: `[UNAVAILABLE]`, `[INUSE]`,
-    /// `[EXPUNGEISSUED]`), a fetch of several
-    /// messages that breaks the connection, and a refusal of every
-    /// message's size or bytes count against none of them. A message that
-    /// left the mailbox after the search (the answer `OK` to the fetch of
-    /// its size alone names it not at all) is skipped: neither counted nor
-    /// an error.
+    /// the second such poll after that. A refusal the server says is
+    /// temporary (an RFC 5530 code: `[UNAVAILABLE]`, `[INUSE]`,
+    /// `[EXPUNGEISSUED]`), a fetch of several messages that breaks the
+    /// connection, and a refusal of every message's size or bytes count
+    /// against none of them. A message that left the mailbox after the
+    /// search (the answer `OK` to the fetch of its size alone names it not
+    /// at all) is skipped: neither counted nor an error; one the next
+    /// search still finds is judged refused.
     ///
     /// On an error the connection is dropped and the next call reconnects.
     pub async fn poll<F, Fut>(&mut self, mut handle: F) -> Result<PollReport, ImapError>
@@ -275,9 +274,8 @@ impl ImapSource {
         }
         // A refusal of a message's size or bytes is the message's when the
         // server gave others in this poll; or, for the only message the
-        // poll asked for, once
-        // `give_up_after` has passed since it was first refused, so that
-        // it is not retried for ever. Else (or when the server says its
+        // poll asked for, once `give_up_after` has passed since it was
+        // first refused, so that it is not retried for ever. Else (or when the server says its
         // trouble is temporary) it is the server's, retried on the next
         // poll.
         if let Some(refused) = self.judge(fetching, &mut report) {

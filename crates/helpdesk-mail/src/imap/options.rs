@@ -81,10 +81,10 @@ pub struct ImapOptions {
     /// How long the server may refuse the only message a poll asks for (a
     /// message alone in the mailbox, say), leave its size out of its
     /// answer, or break the connection on the fetch of its size, before
-    /// that counts against the message: with
-    /// no other message to compare, the trouble may be the server's, so
-    /// the message is filed as failed unread only when the refusals go on
-    /// past this span since the first (see
+    /// that counts against the message: with no other message to compare,
+    /// the trouble may be the server's, so the message is filed as failed
+    /// unread only when the refusals go on past this span since the first
+    /// (see
     /// [`ImapSource::poll`](super::ImapSource::poll)). A refusal the
     /// server says is temporary (an RFC 5530 code such as
     /// `[UNAVAILABLE]`) never counts, however long it lasts.

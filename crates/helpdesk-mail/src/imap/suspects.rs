@@ -100,10 +100,10 @@ impl ImapSource {
     /// alone, counts against the message: never when the server says its
     /// trouble is temporary ([`Refusal::temporary`]); else when the server
     /// gave other messages' `part` in the poll (`given`); or, when it is
-    /// the only message the poll
-    /// asked for (`lone`), once [`ImapOptions::give_up_after`](super::ImapOptions::give_up_after) has passed
-    /// since it was first refused (or broke the connection): the first
-    /// refusal of a lone message makes it a suspect.
+    /// the only message the poll asked for (`lone`), once
+    /// [`ImapOptions::give_up_after`](super::ImapOptions::give_up_after)
+    /// has passed since it was first refused (or broke the connection):
+    /// the first refusal of a lone message makes it a suspect.
     fn refusal_counts(
         &mut self,
         part: Part,

@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use helpdesk_core::{TenantId, TicketId};
-use helpdesk_engine::store::MessageId;
 use helpdesk_engine::{Store, StoreError};
 
 use super::keys;
@@ -107,18 +106,14 @@ impl SenderRate {
         let at = now.timestamp_millis();
         let current = at.div_euclid(window_ms);
         let sender = keys::rate_sender(sender);
-        let place = |window: i64, n: usize| keys::rate_place(&sender, window, n);
         let before = match self
-            .places(store, tenant, ticket, |n| place(current - 1, n))
+            .places(store, tenant, ticket, &sender, current - 1)
             .await?
         {
             Places::Taken => return Ok(true),
             Places::Others(n) => n,
         };
-        let mut taken = match self
-            .places(store, tenant, ticket, |n| place(current, n))
-            .await?
-        {
+        let mut taken = match self.places(store, tenant, ticket, &sender, current).await? {
             Places::Taken => return Ok(true),
             Places::Others(n) => n,
         };
@@ -126,7 +121,7 @@ impl SenderRate {
         let still = 1.0 - at.rem_euclid(window_ms) as f64 / window_ms as f64;
         while (taken as f64) + (before as f64) * still < self.max as f64 {
             if store
-                .remember_message(tenant, &place(current, taken), ticket)
+                .remember_message(tenant, &keys::rate_place(&sender, current, taken), ticket)
                 .await?
                 == ticket
             {
@@ -138,17 +133,19 @@ impl SenderRate {
         Ok(false)
     }
 
-    /// The window's places taken (they fill in order, from the first),
-    /// or that `ticket` holds one.
+    /// The places of `sender`'s count in `window` taken (they fill in
+    /// order, from the first), or that `ticket` holds one.
     async fn places<S: Store>(
         &self,
         store: &S,
         tenant: TenantId,
         ticket: TicketId,
-        place: impl Fn(usize) -> MessageId,
+        sender: &str,
+        window: i64,
     ) -> Result<Places, StoreError> {
         for n in 0..self.max {
-            match store.ticket_of_message(tenant, &place(n)).await? {
+            let place = keys::rate_place(sender, window, n);
+            match store.ticket_of_message(tenant, &place).await? {
                 None => return Ok(Places::Others(n)),
                 Some(holder) if holder == ticket => return Ok(Places::Taken),
                 Some(_) => {}

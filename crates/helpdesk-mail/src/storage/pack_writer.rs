@@ -495,13 +495,13 @@ pub(super) fn run(path: &Path, jobs: &Receiver<Job>) {
 pub(super) mod tests {
     #![allow(clippy::unwrap_used)]
 
-    use std::fs::OpenOptions;
+    use std::fs::{File, OpenOptions};
     use std::io::{Read, Seek, SeekFrom, Write};
     use std::path::Path;
 
-    use rusqlite::TransactionBehavior;
+    use rusqlite::{Connection, TransactionBehavior};
 
-    use super::{HEADER, Job, Pack, check_kept, pack, place};
+    use super::{Checked, HEADER, Job, Pack, check_kept, pack, place};
     use crate::AttachmentKey;
     use uuid::Uuid;
 
@@ -706,14 +706,46 @@ pub(super) mod tests {
         }
     }
 
+    /// A pack at `path` that holds the file of the one job of `batch`,
+    /// written from it.
+    fn written(path: &Path, batch: &[Job; 1]) -> Pack {
+        let mut pack = Pack::open(path).unwrap();
+        assert!(pack.write(batch)[0].is_ok());
+        pack
+    }
+
+    /// Another writer on the pack at `path` (another process) putting the
+    /// bytes of [`written`]'s job again: a copy written anew past the
+    /// first, its row pointed at it. Where the new copy's bytes start.
+    fn put_again_by_another_writer(path: &Path) -> u64 {
+        let mut other = Pack::open(path).unwrap();
+        assert!(other.write(&[job(1, b"first")])[0].is_ok());
+        let moved = 2 * HEADER + 5;
+        assert_eq!(end(&other), moved + 5);
+        moved
+    }
+
+    /// What `place` decides for `batch` under the write lock of `index`,
+    /// reading records from `file`, with what was `checked` before it.
+    fn placed_under_the_lock(
+        index: &mut Connection,
+        file: &mut File,
+        batch: &[Job],
+        checked: &Checked<'_>,
+    ) -> (Vec<Option<u64>>, u64) {
+        let transaction = index
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .unwrap();
+        place(&transaction, file, batch, checked).unwrap()
+    }
+
     #[test]
     fn a_kept_copy_checked_before_the_lock_is_not_read_again_under_it() {
         // Given a file written, and a batch putting it again whose check
         // before the lock found its record whole.
         let dir = tempfile::tempdir().unwrap();
-        let mut pack = Pack::open(&dir.path().join("a.db")).unwrap();
         let batch = [job(1, b"first")];
-        assert!(pack.write(&batch)[0].is_ok());
+        let mut pack = written(&dir.path().join("a.db"), &batch);
         let checked = check_kept(&pack.index, &mut pack.file, &batch);
         let file = (batch[0].tenant, &batch[0].key);
         assert_eq!(checked.get(&file), Some(&((HEADER, 5), true)));
@@ -722,11 +754,8 @@ pub(super) mod tests {
         // no record in place of the pack (a record read there is found cut
         // short).
         let mut empty = pack::tests::scratch(&dir);
-        let transaction = pack
-            .index
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .unwrap();
-        let (placed, new_end) = place(&transaction, &mut empty, &batch, &checked).unwrap();
+        let (placed, new_end) =
+            placed_under_the_lock(&mut pack.index, &mut empty, &batch, &checked);
 
         // Then the file is not written again: its row still points where the
         // check found it whole, so its record was not read again.
@@ -741,28 +770,20 @@ pub(super) mod tests {
         // damage.
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.db");
-        let mut pack = Pack::open(&path).unwrap();
         let batch = [job(1, b"first")];
-        assert!(pack.write(&batch)[0].is_ok());
+        let mut pack = written(&path, &batch);
         damage(&path, HEADER + 2);
         let checked = check_kept(&pack.index, &mut pack.file, &batch);
         let file = (batch[0].tenant, &batch[0].key);
         assert_eq!(checked.get(&file), Some(&((HEADER, 5), false)));
 
-        // And another writer on the same files (another process) that put
-        // it again before the batch took the lock: a copy written anew past
-        // the first, and the row pointed at it.
-        let mut other = Pack::open(&path).unwrap();
-        assert!(other.write(&[job(1, b"first")])[0].is_ok());
-        let moved = 2 * HEADER + 5;
-        assert_eq!(end(&other), moved + 5);
+        // And another writer that put it again before the batch took the
+        // lock.
+        let moved = put_again_by_another_writer(&path);
 
         // When the batch is placed under the lock.
-        let transaction = pack
-            .index
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .unwrap();
-        let (placed, new_end) = place(&transaction, &mut pack.file, &batch, &checked).unwrap();
+        let (placed, new_end) =
+            placed_under_the_lock(&mut pack.index, &mut pack.file, &batch, &checked);
 
         // Then the copy the row points at now is checked, found whole, and
         // the file is not written again: the pack ends where the other
@@ -777,30 +798,22 @@ pub(super) mod tests {
         // before the lock found its record whole.
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.db");
-        let mut pack = Pack::open(&path).unwrap();
         let batch = [job(1, b"first")];
-        assert!(pack.write(&batch)[0].is_ok());
+        let mut pack = written(&path, &batch);
         let checked = check_kept(&pack.index, &mut pack.file, &batch);
         let file = (batch[0].tenant, &batch[0].key);
         assert_eq!(checked.get(&file), Some(&((HEADER, 5), true)));
 
         // And, before the batch took the lock, that record damaged on the
-        // disk, another writer on the same files (another process) that put
-        // it again (a copy written anew, the row pointed at it), and the new
-        // copy damaged in turn.
+        // disk, another writer that put it again, and the new copy damaged
+        // in turn.
         damage(&path, HEADER + 2);
-        let mut other = Pack::open(&path).unwrap();
-        assert!(other.write(&[job(1, b"first")])[0].is_ok());
-        let moved = 2 * HEADER + 5;
-        assert_eq!(end(&other), moved + 5);
+        let moved = put_again_by_another_writer(&path);
         damage(&path, moved + 2);
 
         // When the batch is placed under the lock.
-        let transaction = pack
-            .index
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .unwrap();
-        let (placed, new_end) = place(&transaction, &mut pack.file, &batch, &checked).unwrap();
+        let (placed, new_end) =
+            placed_under_the_lock(&mut pack.index, &mut pack.file, &batch, &checked);
 
         // Then the copy the row points at now is checked, found damaged, and
         // the file is written again past it, not left to the check of a

@@ -459,28 +459,23 @@ pub async fn concurrent_bindings_of_an_id_agree_on_the_first<S: Store + 'static>
                     .remember_message(f.tenant, &message, mine)
                     .await
                     .unwrap_or_else(|e| panic!("remember_message: {e}"));
-                answered.push((message, bound));
+                answered.push((n, message, bound));
             }
             answered
         }));
     }
-    let mut winners: BTreeMap<MessageId, BTreeSet<TicketId>> = BTreeMap::new();
+    let mut winners: BTreeMap<(u32, MessageId), BTreeSet<TicketId>> = BTreeMap::new();
     for handle in handles {
         let answered = handle.await.unwrap_or_else(|e| panic!("task: {e}"));
-        for (message, bound) in answered {
-            winners.entry(message).or_default().insert(bound);
+        for (n, message, bound) in answered {
+            winners.entry((n, message)).or_default().insert(bound);
         }
     }
     assert_eq!(winners.len(), ids as usize, "every id was bound");
-    for (message, bound) in winners {
+    for ((n, message), bound) in winners {
         let [winner] = bound.iter().copied().collect::<Vec<_>>()[..] else {
             panic!("callers of {message} were answered different tickets: {bound:?}");
         };
-        let n: u32 = message.as_str()["place.".len()..]
-            .split('@')
-            .next()
-            .and_then(|n| n.parse().ok())
-            .unwrap_or_else(|| panic!("{message} names its number"));
         let asked =
             (0..callers).map(|caller| TicketId::from_u128(u128::from(1 + n * callers + caller)));
         assert!(
