@@ -54,8 +54,11 @@ use super::keys;
 /// // The third within the hour is refused; the second, offered again, is not.
 /// assert!(!rate.admit(&store, tenant, "bot@example.com", ticket(3), nine).await?);
 /// assert!(rate.admit(&store, tenant, "BOT@example.com", ticket(2), nine).await?);
-/// // Others are not held back, nor is the sender two hours on.
+/// // Others are not held back, nor is the sender in another tenant, nor
+/// // two hours on.
 /// assert!(rate.admit(&store, tenant, "alice@example.com", ticket(4), nine).await?);
+/// let other = TenantId::from_u128(2);
+/// assert!(rate.admit(&store, other, "bot@example.com", ticket(6), nine).await?);
 /// let eleven = nine + chrono::Duration::hours(2);
 /// assert!(rate.admit(&store, tenant, "bot@example.com", ticket(5), eleven).await?);
 /// # Ok(())
