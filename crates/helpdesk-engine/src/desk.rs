@@ -67,7 +67,9 @@ pub struct Request {
     /// The Message-ID of the mail the command came from, bound to the
     /// ticket in the same append as the command's events
     /// ([`Append::message`]), so a mail is never half taken in: its
-    /// comment without its binding, or the reverse.
+    /// comment without its binding, or the reverse. An id bound to another
+    /// ticket of the tenant refuses the command with
+    /// [`StoreError::MessageBound`], nothing written.
     pub message: Option<MessageId>,
     /// Whether the actor asked not to be answered automatically (a mail
     /// marked `X-Loop` by a system that guards against loops, its sender

@@ -14,7 +14,7 @@ use helpdesk_engine::store::MessageId;
 use helpdesk_engine::{Desk, ManualClock, NoNotifier, Request, Store};
 use helpdesk_mail::{
     Arrival, FsAttachments, Held, Ignored, InboundConfig, MailChannel, NoSenders, Outcome, Release,
-    UnknownSenders, Unverified,
+    Senders, UnknownSenders, Unverified,
 };
 use helpdesk_smtp::{ReplyKey, ReplyTo};
 use helpdesk_sqlite::SqliteStore;
@@ -109,15 +109,20 @@ impl World {
             .unwrap()
     }
 
-    /// Another channel on the world's desk (another host's, or this one's
-    /// after a restart), opening at most `max` tickets an hour per sender.
-    fn rated(&self, max: usize) -> MailChannel<FsAttachments, NoSenders> {
+    /// Another channel on the world's desk: another host's, or this one's
+    /// after a restart.
+    fn host(&self) -> MailChannel<FsAttachments, NoSenders> {
         MailChannel::new(
             self.channel.config().clone(),
             FsAttachments::new(self._dir.path().join("files")),
             NoSenders,
         )
-        .with_rate(max, Duration::from_secs(3600))
+    }
+
+    /// Another host's channel, opening at most `max` tickets an hour per
+    /// sender.
+    fn rated(&self, max: usize) -> MailChannel<FsAttachments, NoSenders> {
+        self.host().with_rate(max, Duration::from_secs(3600))
     }
 
     async fn ticket(&self, id: TicketId) -> Ticket {
@@ -626,6 +631,141 @@ async fn two_copies_of_a_reply_offered_at_once_are_decided_as_one() {
     assert_eq!(
         replies,
         ticket.conversation().count() + usize::from(matches!(first, Outcome::Replied { .. }))
+    );
+}
+
+#[tokio::test]
+async fn copies_of_a_reply_decided_apart_by_two_hosts_at_once_are_taken_in_on_one_ticket() {
+    // Given Ann's ticket, and two hosts' channels on its desk.
+    let w = world();
+    let ticket = w.anns_ticket().await;
+    let (one, two) = (w.host(), w.host());
+
+    // When each of her replies reaches both at once, vouched for on the
+    // first host and not on the second, each host starting first in turn.
+    let answers = offered_to_both(&w, &one, &two).await;
+
+    // Then both answer each mail alike, taken in once.
+    taken_in_once(&w, &ticket, &answers).await;
+}
+
+#[tokio::test]
+async fn copies_of_a_reply_decided_apart_as_two_people_are_taken_in_on_one_ticket() {
+    // Given Ann's ticket, opened when the host did not know her, and two
+    // hosts' channels on its desk: one that knows her address now as
+    // another requester, one that does not.
+    let w = world();
+    let ticket = w.anns_ticket().await;
+    let known = Actor::requester(ActorId::from_u128(0xa11), TENANT);
+    let one = w.host();
+    let two = MailChannel::new(
+        w.channel.config().clone(),
+        FsAttachments::new(w._dir.path().join("files")),
+        KnownAs(known),
+    );
+
+    // When each of her replies reaches both at once: vouched for on the
+    // first (a reply, as her ticket's requester), not on the second (a
+    // ticket of its own, opened by the requester the host knows), so the
+    // two copies' commands are not one command.
+    let answers = offered_to_both(&w, &one, &two).await;
+
+    // Then both answer each mail alike, taken in once.
+    taken_in_once(&w, &ticket, &answers).await;
+}
+
+/// Knows every sender as one actor.
+struct KnownAs(Actor);
+
+impl Senders for KnownAs {
+    async fn actor(&self, _tenant: TenantId, _address: &str) -> Option<Actor> {
+        Some(self.0.clone())
+    }
+}
+
+/// Ann's twelve replies to her first mail, each offered at once to
+/// `vouched` as vouched for by the trusted server and to `unvouched`
+/// through a server that checks nothing, each host starting first in turn
+/// and deciding before the other's command is written: the pairs of
+/// answers, the vouched host's first.
+async fn offered_to_both<P: Senders, Q: Senders>(
+    w: &World,
+    vouched: &MailChannel<FsAttachments, P>,
+    unvouched: &MailChannel<FsAttachments, Q>,
+) -> Vec<(Outcome, Outcome)> {
+    let mut answers = Vec::new();
+    for n in 0..12 {
+        let copy = |headers: &str| {
+            mail(
+                "ann@customer.test",
+                &format!("apart-{n}@customer.test"),
+                "Re: VPN drops every hour",
+                &format!("In-Reply-To: <first@customer.test>\r\n{headers}"),
+                "It dropped again.\r\n",
+            )
+        };
+        let (with_pass, without) = (copy(PASS), copy(""));
+        // Each host decides before the other's command is written.
+        w.desk.store().gather_appends(2, Duration::from_secs(5));
+        let arrival = Arrival::default();
+        let (first, second) = if n % 2 == 0 {
+            tokio::join!(
+                vouched.ingest(&w.desk, &with_pass, &arrival),
+                unvouched.ingest(&w.desk, &without, &arrival),
+            )
+        } else {
+            let (second, first) = tokio::join!(
+                unvouched.ingest(&w.desk, &without, &arrival),
+                vouched.ingest(&w.desk, &with_pass, &arrival),
+            );
+            (first, second)
+        };
+        answers.push((first.unwrap(), second.unwrap()));
+    }
+    answers
+}
+
+/// That each mail of `answers` was answered alike by both hosts, as
+/// whichever copy was taken in first: a reply on Ann's `ticket` or a
+/// ticket of its own, never both.
+async fn taken_in_once(w: &World, ticket: &Ticket, answers: &[(Outcome, Outcome)]) {
+    for (first, second) in answers {
+        assert_eq!(first, second);
+    }
+    let replies = answers
+        .iter()
+        .filter(|(a, _)| matches!(a, Outcome::Replied { ticket: t, .. } if *t == ticket.id()))
+        .count();
+    let opened: Vec<TicketId> = answers
+        .iter()
+        .filter_map(|(a, _)| match a {
+            Outcome::Opened { ticket, .. } => Some(*ticket),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(replies + opened.len(), answers.len(), "{answers:?}");
+    let now = w.ticket(ticket.id()).await;
+    assert_eq!(
+        now.conversation().count(),
+        ticket.conversation().count() + replies
+    );
+    for opened in &opened {
+        assert_eq!(w.ticket(*opened).await.conversation().count(), 0);
+    }
+    let tickets = w
+        .desk
+        .store()
+        .query(
+            TENANT,
+            &helpdesk_core::Reach::Tenant,
+            helpdesk_engine::store::TicketQuery::new(Default::default(), Default::default(), 100),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        tickets.rows.len(),
+        1 + opened.len(),
+        "no mail opened a ticket and replied too"
     );
 }
 

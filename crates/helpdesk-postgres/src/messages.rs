@@ -1,6 +1,7 @@
 //! The mail message ids bound to tickets (`messages`), per tenant.
 
 use helpdesk_core::{TenantId, TicketId};
+use helpdesk_engine::StoreError;
 use helpdesk_engine::store::MessageId;
 use tokio_postgres::Statement;
 use uuid::Uuid;
@@ -33,10 +34,28 @@ pub(crate) async fn remember(
     })
 }
 
-/// The statement an append binds its mail with: `(tenant, message id,
+/// The statement [`remember`] binds a mail with: `(tenant, message id,
 /// ticket)`, the first binding kept.
-pub(crate) async fn bind_statement(tx: &Tx) -> Result<Statement, Fail> {
+async fn bind_statement(tx: &Tx) -> Result<Statement, Fail> {
     Ok(tx.prepare(BIND, "bind a message id").await?)
+}
+
+/// Binds an append's mail `message` to its `ticket` in the append's
+/// transaction, as [`remember`] does: `None` when it is bound to `ticket`
+/// now, or the refusal naming the other ticket it is bound to (the caller
+/// rolls back).
+pub(crate) async fn bind_for_append(
+    tx: &mut Tx,
+    tenant: TenantId,
+    message: &MessageId,
+    ticket: TicketId,
+) -> Result<Option<StoreError>, Fail> {
+    let bound = remember(tx, tenant, message, ticket).await?;
+    Ok((bound != ticket).then(|| StoreError::MessageBound {
+        message: message.clone(),
+        ticket,
+        bound,
+    }))
 }
 
 const BIND: &str = "INSERT INTO messages (tenant, message_id, ticket) VALUES ($1, $2, $3) \

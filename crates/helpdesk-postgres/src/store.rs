@@ -419,17 +419,6 @@ impl PostgresStore {
             record.actor.as_uuid(),
         );
         let fingerprint: &[u8] = &record.fingerprint.0;
-        // The mail's binding goes with the COMMIT, whichever it is.
-        let bind = match &append.message {
-            Some(_) => Some(crate::messages::bind_statement(&tx).await?),
-            None => None,
-        };
-        let message = append.message.as_ref().map(MessageId::as_str);
-        let bind_params: [&(dyn ToSql + Sync); 3] = [&t, &message, &id];
-        let binding: Vec<(&tokio_postgres::Statement, &[&(dyn ToSql + Sync)], &str)> = bind
-            .iter()
-            .map(|statement| (statement, &bind_params[..], "bind a message id"))
-            .collect();
         const RECORD: &str = "WITH c AS (INSERT INTO commands \
              (tenant, id, ticket, actor, fingerprint, from_version, to_version) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING 1)";
@@ -559,15 +548,24 @@ impl PostgresStore {
                     .query(&stmt, &[&t, &id], "read a ticket's version")
                     .await?;
                 if found.is_empty() {
-                    tx.commit_with(&binding).await?;
+                    if let Err(refused) = Self::bind(&mut tx, append).await {
+                        tx.rollback().await;
+                        return Err(refused);
+                    }
+                    tx.commit_with(&[]).await?;
                     return Ok(Appended::Written);
                 }
             }
             tx.rollback().await;
             return self.refused(tenant, record).await;
         }
+        // The mail's binding, checked before the commit.
+        if let Err(refused) = Self::bind(&mut tx, append).await {
+            tx.rollback().await;
+            return Err(refused);
+        }
         if append.events.is_empty() {
-            tx.commit_with(&binding).await?;
+            tx.commit_with(&[]).await?;
             return Ok(Appended::Written);
         }
         // The events, the outbox, the search text and the wake-up, then
@@ -618,7 +616,8 @@ impl PostgresStore {
         let event_params: [&(dyn ToSql + Sync); 6] = [&t, &id, &command, &versions, &ids, &bodies];
         let outbox_params: [&(dyn ToSql + Sync); 3] = [&t, &id, &messages];
         let text_params: [&(dyn ToSql + Sync); 4] = [&t, &id, &parts, &texts];
-        let mut statements = binding;
+        let mut statements: Vec<(&tokio_postgres::Statement, &[&(dyn ToSql + Sync)], &str)> =
+            Vec::with_capacity(3);
         if !messages.is_empty() {
             statements.push((&outbox, &outbox_params, "write outbox messages"));
         }
@@ -629,6 +628,22 @@ impl PostgresStore {
         tx.commit_with(&statements).await?;
         self.announce(!append.outbox.is_empty(), row.next_due);
         Ok(Appended::Written)
+    }
+
+    /// Binds `append`'s mail, if it carries one, to its ticket in `tx`;
+    /// an id bound to another ticket fails the append
+    /// ([`StoreError::MessageBound`]); the caller rolls it back.
+    async fn bind(tx: &mut Tx, append: &Append) -> Result<(), Fail> {
+        let Some(message) = &append.message else {
+            return Ok(());
+        };
+        let refused =
+            crate::messages::bind_for_append(tx, append.tenant, message, append.command.ticket)
+                .await?;
+        match refused {
+            None => Ok(()),
+            Some(refused) => Err(Fail::Store(refused)),
+        }
     }
 
     /// The answer to an append that wrote nothing: the first record of its

@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use helpdesk_core::{TenantId, Ticket, TicketNumber};
-use helpdesk_engine::store::{Append, Appended, CommandRecord};
+use helpdesk_core::{TenantId, Ticket, TicketId, TicketNumber};
+use helpdesk_engine::store::{Append, Appended, CommandRecord, MessageId};
 use helpdesk_engine::{DeliveryId, StoreError};
 use rusqlite::{OptionalExtension, params};
 
@@ -31,7 +31,7 @@ pub(crate) struct Encoded {
     /// The rows of the events, when there are any.
     rows: Option<Rows>,
     /// The mail's Message-ID bound to the ticket with the append.
-    message: Option<String>,
+    message: Option<MessageId>,
     /// The ticket as the append leaves it, to keep once it is durable.
     pub(crate) after: Option<Ticket>,
 }
@@ -146,7 +146,7 @@ pub(crate) fn encode(path: &Path, append: &Append) -> Result<Encoded, StoreError
         record,
         next_due: append.row.next_due.map(|d| nanos(path, d)).transpose()?,
         rows,
-        message: append.message.as_ref().map(|m| m.as_str().to_owned()),
+        message: append.message.clone(),
         after: append.ticket.exists().then(|| append.ticket.clone()),
     })
 }
@@ -224,6 +224,32 @@ pub(crate) fn write<'a>(
         }
     }
 
+    // A mail's id bound to another ticket refuses the append, as a taken
+    // number does; bound to this one, it stays as it is.
+    if let Some(message) = &append.message {
+        let lookup = statements
+            .get(Sql::MessageLookup)
+            .map_err(failed(path, "prepare the message lookup"))?;
+        let mut rows = lookup
+            .query(params![tenant, message.as_str()])
+            .map_err(failed(path, "look up a message id"))?;
+        let bound: Option<TicketId> =
+            match rows.next().map_err(failed(path, "look up a message id"))? {
+                Some(row) => Some(codec::id(row, 0, "a message's ticket")?),
+                None => None,
+            };
+        if let Some(bound) = bound.filter(|bound| *bound != record.ticket) {
+            return match read::command(conn, path, append.tenant, record.command)? {
+                Some(first) => Ok(Appended::Duplicate(first)),
+                None => Err(StoreError::MessageBound {
+                    message: message.clone(),
+                    ticket: record.ticket,
+                    bound,
+                }),
+            };
+        }
+    }
+
     let recorded = statements
         .get(Sql::CommandInsert)
         .map_err(failed(path, "prepare command insert"))?
@@ -248,11 +274,11 @@ pub(crate) fn write<'a>(
     *wrote = true;
 
     if let Some(message) = &append.message {
-        // The first binding of an id wins, as `remember_message`'s does.
+        // Free, or bound to this ticket already (checked above).
         statements
             .get(Sql::MessageInsert)
             .map_err(failed(path, "prepare the message binding"))?
-            .execute(params![tenant, message, ticket])
+            .execute(params![tenant, message.as_str(), ticket])
             .map_err(failed(path, "bind a message id"))?;
     }
 

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use helpdesk_core::{Reach, TenantId, Ticket, TicketId, TicketNumber};
@@ -11,6 +11,7 @@ use helpdesk_engine::store::{
     OutboxMessage, Outcome, Page, SearchQuery, StoredEvent, TicketQuery, TicketRow,
 };
 use helpdesk_engine::{CommandId, Store, StoreError};
+use tokio::sync::Barrier;
 
 /// Any store, with a count of its loads and a copy of every append it was
 /// given: to check what a desk reads, and to replay a workload's appends
@@ -18,7 +19,9 @@ use helpdesk_engine::{CommandId, Store, StoreError};
 /// be made to fail ([`Observed::make_unreadable`]), to check what a host
 /// does with a ticket whose rows cannot be read, and appends of a kind of
 /// event ([`Observed::fail_appends_of`]), as a store that goes away between
-/// two of a host's commands.
+/// two of a host's commands. Appends can be held until several meet
+/// ([`Observed::gather_appends`]), as commands decided at once on two hosts
+/// reach a store together.
 ///
 /// ```
 /// use helpdesk_core::Command;
@@ -39,6 +42,19 @@ pub struct Observed<S> {
     unreadable: Mutex<HashSet<TicketId>>,
     /// Appends writing an event of this type fail, this many times more.
     failing: Mutex<Option<(&'static str, usize)>>,
+    /// The next appends wait at this barrier (this many more of them, each
+    /// at most this long).
+    gathering: Mutex<Option<Gathering>>,
+}
+
+/// Appends held until they meet ([`Observed::gather_appends`]).
+#[derive(Debug)]
+struct Gathering {
+    barrier: Arc<Barrier>,
+    /// How many more appends wait at it.
+    left: usize,
+    /// How long each waits at most.
+    patience: std::time::Duration,
 }
 
 impl<S> Observed<S> {
@@ -50,6 +66,7 @@ impl<S> Observed<S> {
             appends: Mutex::new(Vec::new()),
             unreadable: Mutex::new(HashSet::new()),
             failing: Mutex::new(None),
+            gathering: Mutex::new(None),
         }
     }
 
@@ -88,6 +105,57 @@ impl<S> Observed<S> {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
+    }
+
+    /// The next `n` appends wait for each other, and then go to the store
+    /// together: as the commands of several hosts, each decided before the
+    /// others' were written, reach one store at once. Each waits at most
+    /// `patience`, then goes on alone.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// use helpdesk_core::Command;
+    /// use helpdesk_engine::MemoryStore;
+    /// use helpdesk_testkit::{Fixture, Observed};
+    /// # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+    /// let f = Fixture::new(Observed::new(MemoryStore::new()));
+    /// let (printer, laptop) = (f.open("Printer jams").await, f.open("Laptop hot").await);
+    /// f.store().gather_appends(2, Duration::from_secs(5));
+    /// let tag = || Command::Tag { tag: "urgent".into() };
+    /// // Neither append reaches the store before the other is made.
+    /// tokio::join!(f.run(&f.agent, printer, tag()), f.run(&f.agent, laptop, tag()));
+    /// assert_eq!(f.store().appends().len(), 4);
+    /// # });
+    /// ```
+    pub fn gather_appends(&self, n: usize, patience: std::time::Duration) {
+        *self
+            .gathering
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(Gathering {
+            barrier: Arc::new(Barrier::new(n)),
+            left: n,
+            patience,
+        });
+    }
+
+    /// Waits with the appends being gathered, if this one is among them.
+    async fn gather(&self) {
+        let waiting = {
+            let mut gathering = self
+                .gathering
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            let waiting = gathering.as_ref().map(|g| (g.barrier.clone(), g.patience));
+            match gathering.as_mut() {
+                Some(g) if g.left > 1 => g.left -= 1,
+                _ => *gathering = None,
+            }
+            waiting
+        };
+        if let Some((barrier, patience)) = waiting {
+            let _ = tokio::time::timeout(patience, barrier.wait()).await;
+        }
     }
 
     /// From now on, every load of each of `tickets` fails with
@@ -205,6 +273,7 @@ impl<S: Store> Store for Observed<S> {
                 std::io::Error::other("appends made to fail by the test"),
             ));
         }
+        self.gather().await;
         self.appends
             .lock()
             .unwrap_or_else(PoisonError::into_inner)

@@ -254,6 +254,16 @@ impl State {
             self.numbers
                 .check(append.tenant, append.command.ticket, number)?;
         }
+        if let Some(message) = &append.message
+            && let Some(bound) = self.messages.ticket(append.tenant, message)
+            && bound != append.command.ticket
+        {
+            return Err(StoreError::MessageBound {
+                message: message.clone(),
+                ticket: append.command.ticket,
+                bound,
+            });
+        }
         self.commands.insert(append.tenant, append.command);
         if let Some(message) = &append.message {
             self.messages

@@ -38,6 +38,25 @@ pub enum StoreError {
         /// The number it carried.
         number: helpdesk_core::TicketNumber,
     },
+    /// An append carried a mail's Message-ID ([`Append::message`]) that is
+    /// bound to another ticket of the tenant: the mail was taken in there
+    /// already (a copy of it, decided apart by another host), or another
+    /// mail reuses its id. Nothing of the append is written; the caller
+    /// decides again knowing where the id went. A retry of an append that
+    /// was written answers as the duplicate it is instead.
+    ///
+    /// [`Append::message`]: crate::store::Append::message
+    #[error(
+        "message id {message} is bound to ticket {bound}: an append on ticket {ticket} cannot bind it"
+    )]
+    MessageBound {
+        /// The mail's id the append carried.
+        message: super::MessageId,
+        /// The ticket the append was for.
+        ticket: helpdesk_core::TicketId,
+        /// The ticket the id is bound to.
+        bound: helpdesk_core::TicketId,
+    },
     /// Stored data could not be read back (a corrupt row, an event of an
     /// unknown schema version).
     #[error("stored data of {what} is unreadable: {reason}")]

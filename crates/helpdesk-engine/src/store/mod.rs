@@ -96,9 +96,12 @@
 //!   [`Store::ticket_of_message`] answers the binding, in its tenant only:
 //!   the same id in another tenant finds nothing. The desk binds every
 //!   mail it sends, under [`MessageId::of_delivery`], before the notifier
-//!   is handed it. An append binds [`Append::message`] to its ticket by
-//!   the same rule, in its own transaction: a mail taken in is bound
-//!   exactly when its command is recorded.
+//!   is handed it. An append binds [`Append::message`] to its ticket in
+//!   its own transaction: a mail taken in is bound exactly when its
+//!   command is recorded. An append whose id is bound to another ticket
+//!   of the tenant fails with [`StoreError::MessageBound`] and writes
+//!   nothing (a retry of a written append answers as its duplicate), so
+//!   copies of one mail decided apart on two hosts land on one ticket.
 //! - **Due work is ordered.** [`Store::due_before`] answers by due instant,
 //!   ties by tenant and then ticket id (as their bytes order), after the
 //!   given position, so a scheduler pages past tickets it cannot finish.

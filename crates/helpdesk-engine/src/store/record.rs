@@ -167,11 +167,15 @@ pub struct Append {
     pub text: SearchText,
     /// A mail's Message-ID to bind to the ticket (`command.ticket`) in the
     /// same transaction as the rest, as [`Store::remember_message`]
-    /// binds it: an id bound already keeps its first ticket. Written with
-    /// an append without events too; not written by a duplicate, whose
-    /// first append wrote it. The desk sets it from [`Request::message`].
+    /// binds it. An id bound to this ticket already stays bound; an id
+    /// bound to another ticket refuses the append with
+    /// [`StoreError::MessageBound`], writing nothing, so a mail is taken
+    /// in on one ticket only, whichever host decides it. Written with an
+    /// append without events too; not written by a duplicate, whose first
+    /// append wrote it. The desk sets it from [`Request::message`].
     ///
     /// [`Store::remember_message`]: crate::Store::remember_message
+    /// [`StoreError::MessageBound`]: crate::StoreError::MessageBound
     /// [`Request::message`]: crate::Request::message
     pub message: Option<MessageId>,
 }

@@ -8,7 +8,9 @@ use helpdesk_core::{
     StatusCategory, Ticket, TicketId, TicketNumber, Visibility, Vouched,
 };
 use helpdesk_engine::store::MessageId;
-use helpdesk_engine::{Clock, CommandId, Desk, DeskError, Notifier, Request, Reuse, Store};
+use helpdesk_engine::{
+    Clock, CommandId, Desk, DeskError, Notifier, Request, Reuse, Store, StoreError,
+};
 
 use super::authentication::Authentication;
 use super::config::{InboundConfig, UnknownSenders, Unverified};
@@ -63,7 +65,10 @@ pub struct Arrival {
 /// (`docs/PERFORMANCE.md`). Copies of one mail offered at once (delivered
 /// to two of the desk's mailboxes, say) are taken in one after the other,
 /// so the later one is answered as the first, even where what vouches for
-/// them differs; do offer a mail through one channel per tenant for this.
+/// them differs. Through channels on several hosts, copies decided apart
+/// (one a reply, the other a ticket of its own) meet at the store: the
+/// mail's binding and its command id let one be written, and the other
+/// is answered as that one was taken in.
 /// Keep a conversation's mails in their order, though: a reply taken in
 /// before the mail it answers finds nothing to thread onto and opens a
 /// ticket of its own.
@@ -438,13 +443,14 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                 attachments,
             },
         };
-        let request = step
-            .sent(keyed(&actor, ticket.id(), command, step.identity))
-            .with_message(key.clone());
-        desk.execute(request)
-            .await
-            .map_err(|e| step.desk("add the reply", e))?;
-        Ok(commented(visibility, ticket.id(), comment))
+        let request = || step.sent(keyed(&actor, ticket.id(), command.clone(), step.identity));
+        match self
+            .execute_binding(desk, request, key, step, "add the reply")
+            .await?
+        {
+            Taken::Here(_) => Ok(commented(visibility, ticket.id(), comment)),
+            Taken::Elsewhere(outcome) => Ok(outcome),
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -510,9 +516,13 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         }
         // A mail whose ticket did not open keeps its place in the rate,
         // and finds it when it is offered again.
-        let number = self
+        let number = match self
             .open_ticket(desk, mail, raw, key, &actor, from, ticket, follows, step)
-            .await?;
+            .await?
+        {
+            Taken::Here(executed) => executed.ticket.as_ref().and_then(Ticket::number),
+            Taken::Elsewhere(outcome) => return Ok(outcome),
+        };
         match follows {
             Some(_) => self.follow(desk, ticket, number, follows, key, step).await,
             None => Ok(Outcome::Opened {
@@ -525,7 +535,7 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
 
     /// Opens the mail's ticket `ticket` for `actor`, with the mail's files,
     /// bound to the mail unless it follows an older ticket (whose link
-    /// binds it); answers the ticket's number.
+    /// binds it).
     #[allow(clippy::too_many_arguments)]
     async fn open_ticket<S: Store, N: Notifier, C: Clock>(
         &self,
@@ -538,7 +548,7 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         ticket: TicketId,
         follows: Option<TicketId>,
         step: &Step<'_>,
-    ) -> Result<Option<TicketNumber>, IngestError> {
+    ) -> Result<Taken, IngestError> {
         let limits = &desk.config().limits;
         let subject = one_line(&ticket_subject(mail.subject().unwrap_or_default()));
         let subject: String = subject.chars().take(limits.subject_max_chars).collect();
@@ -552,18 +562,22 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         if !actor.role.is_staff() {
             new.requester = actor.id;
         }
-        let vouched = Vouched::new().requester_email(from).channel(Channel::Email);
-        let mut open = step
-            .sent(keyed(actor, ticket, Command::Open(new), step.identity))
-            .vouched(vouched);
-        if follows.is_none() {
-            open = open.with_message(key.clone());
+        let open = || {
+            let vouched = Vouched::new().requester_email(from).channel(Channel::Email);
+            step.sent(keyed(
+                actor,
+                ticket,
+                Command::Open(new.clone()),
+                step.identity,
+            ))
+            .vouched(vouched)
+        };
+        const WHAT: &str = "open the ticket";
+        if follows.is_some() {
+            let executed = desk.execute(open()).await.map_err(|e| step.desk(WHAT, e))?;
+            return Ok(Taken::Here(executed));
         }
-        let executed = desk
-            .execute(open)
-            .await
-            .map_err(|e| step.desk("open the ticket", e))?;
-        Ok(executed.ticket.as_ref().and_then(Ticket::number))
+        self.execute_binding(desk, open, key, step, WHAT).await
     }
 
     /// Links the mail's ticket `own` to the older ticket it `follows`,
@@ -589,9 +603,13 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                     },
                 };
                 let key_of_link = follows_key(step.identity);
-                desk.execute(keyed(&system, own, link, &key_of_link).with_message(key.clone()))
-                    .await
-                    .map_err(|e| step.desk("link the older ticket", e))?;
+                let request = || keyed(&system, own, link.clone(), &key_of_link);
+                let linked = self
+                    .execute_binding(desk, request, key, step, "link the older ticket")
+                    .await?;
+                if let Taken::Elsewhere(outcome) = linked {
+                    return Ok(outcome);
+                }
             }
             None => {
                 let store = desk.store();
@@ -640,6 +658,88 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         };
         let older = self.follow_merges(desk, ticket, step).await?.id();
         Ok((older != own).then_some(older))
+    }
+
+    /// Executes the request `make` builds, binding the mail `key` to its
+    /// ticket in the same append. A copy of this mail taken in on another
+    /// ticket (offered to another host at once, say, and decided apart
+    /// there), found by the id's binding or by the command id the mail
+    /// gives its sender's command, answers this one as it was taken in.
+    /// An id bound to a ticket that holds no copy is another mail's: this
+    /// one is then executed without the binding, as a mail whose id is
+    /// taken.
+    async fn execute_binding<S: Store, N: Notifier, C: Clock>(
+        &self,
+        desk: &Desk<S, N, C>,
+        make: impl Fn() -> Request,
+        key: &MessageId,
+        step: &Step<'_>,
+        what: &'static str,
+    ) -> Result<Taken, IngestError> {
+        let bound = match desk.execute(make().with_message(key.clone())).await {
+            Ok(executed) => return Ok(Taken::Here(executed)),
+            Err(DeskError::Store(StoreError::MessageBound { bound, .. })) => bound,
+            // The mail's command id (its sender's, keyed by the mail) was
+            // recorded on another ticket: a copy went there.
+            Err(
+                reused @ DeskError::CommandIdReused {
+                    command,
+                    differs: Reuse::Ticket,
+                },
+            ) => {
+                let record = desk
+                    .store()
+                    .command(self.config.tenant, command)
+                    .await
+                    .map_err(|e| step.store("find where the mail's command went", e))?;
+                let taken = match record {
+                    Some(record) => self.taken_in_at(desk, record.ticket, step).await?,
+                    None => None,
+                };
+                return taken
+                    .map(Taken::Elsewhere)
+                    .ok_or_else(|| step.desk(what, reused));
+            }
+            Err(e) => return Err(step.desk(what, e)),
+        };
+        if let Some(outcome) = self.taken_in_at(desk, bound, step).await? {
+            return Ok(Taken::Elsewhere(outcome));
+        }
+        let executed = desk.execute(make()).await.map_err(|e| step.desk(what, e))?;
+        Ok(Taken::Here(executed))
+    }
+
+    /// How a copy of the mail was taken in on `bound`, the ticket its id is
+    /// bound to: as the ticket it opened, or as its comment there; `None`
+    /// when `bound` holds neither (the id is another mail's).
+    async fn taken_in_at<S: Store, N: Notifier, C: Clock>(
+        &self,
+        desk: &Desk<S, N, C>,
+        bound: TicketId,
+        step: &Step<'_>,
+    ) -> Result<Option<Outcome>, IngestError> {
+        let tenant = self.config.tenant;
+        let Some(ticket) = desk
+            .store()
+            .load(tenant, bound)
+            .await
+            .map_err(|e| step.store("load the ticket the mail is bound to", e))?
+        else {
+            return Ok(None);
+        };
+        if bound == keys::ticket_of(tenant, step.identity) {
+            let follows = self.followed(desk, bound, step).await?;
+            return Ok(Some(Outcome::Opened {
+                ticket: bound,
+                number: ticket.number(),
+                follows,
+            }));
+        }
+        let comment = keys::comment_of(tenant, step.identity);
+        Ok(ticket
+            .conversation()
+            .find(|c| c.id == comment)
+            .map(|c| commented(c.visibility, bound, comment)))
     }
 
     /// Notes a delivery failure on the ticket whose mail bounced.
@@ -811,6 +911,14 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         }
         Ok(files)
     }
+}
+
+/// What executing a command that binds the mail came to.
+enum Taken {
+    /// Executed here.
+    Here(helpdesk_engine::Executed),
+    /// A copy of the mail was taken in already: its answer.
+    Elsewhere(Outcome),
 }
 
 /// What a mail taken in as a comment of `visibility` on `ticket` became:

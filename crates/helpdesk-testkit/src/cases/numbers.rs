@@ -11,7 +11,7 @@ use helpdesk_engine::store::{
     Append, Appended, CommandRecord, Filter, Fingerprint, MessageId, Order, StoredEvent,
     TicketQuery,
 };
-use helpdesk_engine::{Clock, CommandId, EventId, Request, Store, StoreError};
+use helpdesk_engine::{Clock, CommandId, DeskError, EventId, Request, Store, StoreError};
 
 use super::words;
 use crate::Fixture;
@@ -495,7 +495,10 @@ pub async fn concurrent_bindings_of_an_id_agree_on_the_first<S: Store + 'static>
 /// an append that is written binds its mail to its ticket (with events or
 /// without), and one that writes nothing binds nothing: a duplicate, a
 /// version conflict, a number taken. A binding made first, by an append or
-/// by `remember_message`, is kept; another tenant finds none of them.
+/// by `remember_message`, is kept: an append carrying an id bound to
+/// another ticket is refused with [`StoreError::MessageBound`] and writes
+/// nothing, not even its command record; another tenant finds none of
+/// them, and binds the same id to its own ticket.
 pub async fn appends_bind_their_mail_with_their_events<S: Store + 'static>(store: S) {
     let f = Fixture::new(store);
     let f = &f;
@@ -572,40 +575,80 @@ pub async fn appends_bind_their_mail_with_their_events<S: Store + 'static>(store
         "an append without events binds its mail too"
     );
 
+    let again = Request::new(
+        f.admin.clone(),
+        ticket,
+        Command::Tag {
+            tag: "vpn-2".into(),
+        },
+    )
+    .with_message(id("<first@mail.example.com>"));
+    f.desk.execute(again).await.unwrap_or_else(|e| {
+        panic!("a mail bound to the append's own ticket is no reason to refuse: {e}")
+    });
+
+    // A mail bound to another ticket (by an append or by
+    // `remember_message`) refuses the append, which writes nothing.
     let second = f.open("VPN drops").await;
-    let request =
-        Request::new(f.admin.clone(), second, tag()).with_message(id("<first@mail.example.com>"));
-    f.desk
-        .execute(request)
-        .await
-        .unwrap_or_else(|e| panic!("a mail bound before is no reason to refuse: {e}"));
-    assert_eq!(
-        find(f.tenant, id("first@mail.example.com")).await,
-        Some(ticket),
-        "the first binding wins"
-    );
     let remembered = id("<remembered@mail.example.com>");
     f.store()
         .remember_message(f.tenant, &remembered, ticket)
         .await
         .unwrap_or_else(|e| panic!("remember_message: {e}"));
-    let request = Request::new(
-        f.admin.clone(),
-        second,
-        Command::Tag {
-            tag: "printer".into(),
-        },
-    )
-    .with_message(remembered.clone());
+    for message in [id("<first@mail.example.com>"), remembered.clone()] {
+        let before = f.load(second).await.map(|t| t.version());
+        let request = Request::new(
+            f.admin.clone(),
+            second,
+            Command::Tag {
+                tag: "printer".into(),
+            },
+        )
+        .with_message(message.clone());
+        let command = request.id;
+        let refused = f.desk.execute(request).await;
+        match &refused {
+            Err(DeskError::Store(StoreError::MessageBound {
+                message: named,
+                ticket: on,
+                bound,
+            })) => {
+                assert_eq!(
+                    (named, *on, *bound),
+                    (&message, second, ticket),
+                    "{refused:?}"
+                );
+            }
+            other => panic!("a mail bound to another ticket must refuse the append, got {other:?}"),
+        }
+        let after = f.load(second).await.map(|t| t.version());
+        assert_eq!(after, before, "a refused append writes no event");
+        assert!(
+            f.command(command).await.is_none(),
+            "a refused append records no command"
+        );
+        assert_eq!(
+            find(f.tenant, message).await,
+            Some(ticket),
+            "the first binding stays"
+        );
+    }
+    // The same id in another tenant is free: a binding is per tenant.
+    let foreign = f.foreign_admin.clone();
+    let elsewhere = f.open_as(&foreign, foreign.id, "VPN drops", None).await;
+    let request = Request::new(foreign, elsewhere, tag()).with_message(remembered.clone());
     f.desk
         .execute(request)
         .await
-        .unwrap_or_else(|e| panic!("execute: {e}"));
-    assert_eq!(find(f.tenant, remembered.clone()).await, Some(ticket));
+        .unwrap_or_else(|e| panic!("another tenant's binding is no reason to refuse: {e}"));
+    assert_eq!(
+        find(f.other_tenant, remembered.clone()).await,
+        Some(elsewhere)
+    );
     assert_eq!(
         find(f.other_tenant, id("first@mail.example.com")).await,
         None,
         "another tenant finds nothing"
     );
-    assert_eq!(find(f.other_tenant, remembered).await, None);
+    assert_eq!(find(f.tenant, remembered).await, Some(ticket));
 }
