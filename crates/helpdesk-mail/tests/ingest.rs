@@ -4,6 +4,7 @@
 //! senders; each mail applied once however often it is offered.
 #![allow(clippy::unwrap_used)]
 
+use std::future::Future;
 use std::time::Duration;
 
 use helpdesk_core::{
@@ -112,8 +113,18 @@ impl World {
     /// Another channel on the world's desk: another host's, or this one's
     /// after a restart.
     fn host(&self) -> MailChannel<FsAttachments, NoSenders> {
+        self.host_with(|_| {})
+    }
+
+    /// Another host's channel, configured by `adjust`.
+    fn host_with(
+        &self,
+        adjust: impl FnOnce(&mut InboundConfig),
+    ) -> MailChannel<FsAttachments, NoSenders> {
+        let mut config = self.channel.config().clone();
+        adjust(&mut config);
         MailChannel::new(
-            self.channel.config().clone(),
+            config,
             FsAttachments::new(self._dir.path().join("files")),
             NoSenders,
         )
@@ -674,6 +685,69 @@ async fn copies_of_a_reply_decided_apart_as_two_people_are_taken_in_on_one_ticke
     taken_in_once(&w, &ticket, &answers).await;
 }
 
+#[tokio::test]
+async fn copies_of_a_late_reply_decided_apart_by_hosts_reopening_differently_are_taken_in_once() {
+    // Given Ann's ticket, resolved two days ago; a host that reopens a
+    // resolved ticket for a week, and one that never does.
+    let w = world();
+    let ticket = w.anns_ticket_resolved_days_ago(2).await;
+    let week = Duration::from_secs(7 * 24 * 3600);
+    let reopening = w.host_with(|c| c.reopen_window = week);
+    let never = w.host_with(|c| c.reopen_window = Duration::ZERO);
+
+    // When each of her replies, vouched for, reaches both at once: on the
+    // first a reply on her ticket, on the second a ticket of its own that
+    // follows hers (her ticket resolved again a minute before each).
+    let mut answers = Vec::new();
+    for n in 0..12 {
+        if w.ticket(ticket.id()).await.status().category != StatusCategory::Resolved {
+            w.resolve_days_ago(ticket.id(), 0).await;
+            w.clock.advance(chrono::Duration::minutes(1));
+        }
+        let raw = mail(
+            "ann@customer.test",
+            &format!("late-{n}@customer.test"),
+            "Re: VPN drops every hour",
+            &format!("In-Reply-To: <first@customer.test>\r\n{PASS}"),
+            "It dropped again.\r\n",
+        );
+        let arrival = Arrival::default();
+        let (first, second) = decided_at_once(
+            &w,
+            n,
+            reopening.ingest(&w.desk, &raw, &arrival),
+            never.ingest(&w.desk, &raw, &arrival),
+        )
+        .await;
+        answers.push((first.unwrap(), second.unwrap()));
+    }
+
+    // Then both name the same ticket for each mail: a reply on hers, or a
+    // ticket of its own linked to hers, never both.
+    let on = |outcome: &Outcome| match outcome {
+        Outcome::Replied { ticket, .. } | Outcome::Opened { ticket, .. } => *ticket,
+        other => panic!("{other:?}"),
+    };
+    for (first, second) in &answers {
+        assert_eq!(on(first), on(second), "{first:?} {second:?}");
+    }
+    let opened: Vec<TicketId> = answers
+        .iter()
+        .map(|(a, _)| on(a))
+        .filter(|t| *t != ticket.id())
+        .collect();
+    let replies = answers.len() - opened.len();
+    assert_eq!(
+        w.ticket(ticket.id()).await.conversation().count(),
+        ticket.conversation().count() + replies
+    );
+    for new in &opened {
+        let links = w.ticket(*new).await.links().clone();
+        assert!(links.iter().any(|l| l.ticket == ticket.id()), "{links:?}");
+    }
+    assert_eq!(tickets(&w).await, 1 + opened.len(), "{answers:?}");
+}
+
 /// Knows every sender as one actor.
 struct KnownAs(Actor);
 
@@ -705,24 +779,47 @@ async fn offered_to_both<P: Senders, Q: Senders>(
             )
         };
         let (with_pass, without) = (copy(PASS), copy(""));
-        // Each host decides before the other's command is written.
-        w.desk.store().gather_appends(2, Duration::from_secs(5));
         let arrival = Arrival::default();
-        let (first, second) = if n % 2 == 0 {
-            tokio::join!(
-                vouched.ingest(&w.desk, &with_pass, &arrival),
-                unvouched.ingest(&w.desk, &without, &arrival),
-            )
-        } else {
-            let (second, first) = tokio::join!(
-                unvouched.ingest(&w.desk, &without, &arrival),
-                vouched.ingest(&w.desk, &with_pass, &arrival),
-            );
-            (first, second)
-        };
+        let (first, second) = decided_at_once(
+            w,
+            n,
+            vouched.ingest(&w.desk, &with_pass, &arrival),
+            unvouched.ingest(&w.desk, &without, &arrival),
+        )
+        .await;
         answers.push((first.unwrap(), second.unwrap()));
     }
     answers
+}
+
+/// The answers of `one` and `two`, run at once, each deciding before the
+/// other's command is written, the one starting first chosen by the
+/// parity of `n`.
+async fn decided_at_once<A: Future, B: Future>(
+    w: &World,
+    n: usize,
+    one: A,
+    two: B,
+) -> (A::Output, B::Output) {
+    w.desk.store().gather_appends(2, Duration::from_secs(5));
+    if n % 2 == 0 {
+        tokio::join!(one, two)
+    } else {
+        let (second, first) = tokio::join!(two, one);
+        (first, second)
+    }
+}
+
+/// How many tickets the tenant has.
+async fn tickets(w: &World) -> usize {
+    let all = helpdesk_engine::store::TicketQuery::new(Default::default(), Default::default(), 100);
+    let page = w
+        .desk
+        .store()
+        .query(TENANT, &helpdesk_core::Reach::Tenant, all)
+        .await
+        .unwrap();
+    page.rows.len()
 }
 
 /// That each mail of `answers` was answered alike by both hosts, as
@@ -752,18 +849,8 @@ async fn taken_in_once(w: &World, ticket: &Ticket, answers: &[(Outcome, Outcome)
     for opened in &opened {
         assert_eq!(w.ticket(*opened).await.conversation().count(), 0);
     }
-    let tickets = w
-        .desk
-        .store()
-        .query(
-            TENANT,
-            &helpdesk_core::Reach::Tenant,
-            helpdesk_engine::store::TicketQuery::new(Default::default(), Default::default(), 100),
-        )
-        .await
-        .unwrap();
     assert_eq!(
-        tickets.rows.len(),
+        tickets(w).await,
         1 + opened.len(),
         "no mail opened a ticket and replied too"
     );

@@ -24,7 +24,9 @@
 //!
 //! Built on tokio-postgres and deadpool-postgres: statements are prepared
 //! once per connection and an append is two round trips (its checks, then
-//! its rows pipelined with `COMMIT`); the SQLite store measured sqlx's
+//! its rows pipelined with `COMMIT`; one more between them for a mail's
+//! binding, [`Append::message`](helpdesk_engine::store::Append::message));
+//! the SQLite store measured sqlx's
 //! per-statement overhead as high, and tokio-postgres pipelines.
 //!
 //! ```no_run

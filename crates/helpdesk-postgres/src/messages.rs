@@ -3,15 +3,15 @@
 use helpdesk_core::{TenantId, TicketId};
 use helpdesk_engine::StoreError;
 use helpdesk_engine::store::MessageId;
-use tokio_postgres::Statement;
 use uuid::Uuid;
 
 use crate::codec::{self, get};
 use crate::tx::{Fail, Tx};
 
 /// Binds `message` to `ticket` unless it is bound; the ticket it is bound
-/// to. The insert and the read are two statements, so the read sees a
-/// binding another host committed while the insert waited for it.
+/// to. An insert that wrote the binding says so; otherwise a second
+/// statement reads it, so the read sees a binding another host committed
+/// while the insert waited for it.
 pub(crate) async fn remember(
     tx: &mut Tx,
     tenant: TenantId,
@@ -19,25 +19,23 @@ pub(crate) async fn remember(
     ticket: TicketId,
 ) -> Result<TicketId, Fail> {
     const WHAT: &str = "bind a message id";
-    let stmt = bind_statement(tx).await?;
-    tx.query(
-        &stmt,
-        &[&tenant.as_uuid(), &message.as_str(), &ticket.as_uuid()],
-        WHAT,
-    )
-    .await?;
+    let stmt = tx.prepare(BIND, WHAT).await?;
+    let inserted = tx
+        .query(
+            &stmt,
+            &[&tenant.as_uuid(), &message.as_str(), &ticket.as_uuid()],
+            WHAT,
+        )
+        .await?;
+    if !inserted.is_empty() {
+        return Ok(ticket);
+    }
     ticket_of(tx, tenant, message).await?.ok_or_else(|| {
         Fail::from(codec::corrupt(
             "a message binding",
             format!("{message} is bound and cannot be read"),
         ))
     })
-}
-
-/// The statement [`remember`] binds a mail with: `(tenant, message id,
-/// ticket)`, the first binding kept.
-async fn bind_statement(tx: &Tx) -> Result<Statement, Fail> {
-    Ok(tx.prepare(BIND, "bind a message id").await?)
 }
 
 /// Binds an append's mail `message` to its `ticket` in the append's
@@ -58,8 +56,10 @@ pub(crate) async fn bind_for_append(
     }))
 }
 
+/// Binds `(tenant, message id, ticket)`, the first binding kept: a row
+/// back when this one wrote it.
 const BIND: &str = "INSERT INTO messages (tenant, message_id, ticket) VALUES ($1, $2, $3) \
-                    ON CONFLICT DO NOTHING";
+                    ON CONFLICT DO NOTHING RETURNING 1";
 
 /// The ticket `message` is bound to in the tenant.
 pub(crate) async fn ticket_of(

@@ -151,6 +151,21 @@ pub(crate) fn encode(path: &Path, append: &Append) -> Result<Encoded, StoreError
     })
 }
 
+impl Encoded {
+    /// The mail's Message-ID the append binds, if any.
+    pub(crate) fn message(&self) -> Option<&MessageId> {
+        self.message.as_ref()
+    }
+
+    /// The number of the ticket the append opens, if it opens one.
+    pub(crate) fn number(&self) -> Option<TicketNumber> {
+        if self.record.from_version != 0 {
+            return None;
+        }
+        self.rows.as_ref()?.number.map(|(number, _)| number)
+    }
+}
+
 /// Writes `append` with the writer's `statements`, whose connection is
 /// inside a transaction; on an error the caller rolls back whatever was
 /// written. The append's new searchable parts are added to `text`, with

@@ -381,21 +381,39 @@ fn transaction(
 /// Fails, in the `results` of a transaction that was rolled back, every
 /// append it wrote and every duplicate of one of them: the record a
 /// duplicate was answered from was written in the same transaction, and is
-/// gone. A duplicate of an earlier commit still stands.
+/// gone. So is every refusal for a mail's id or a ticket number that one
+/// of them had taken. A duplicate or a refusal because of an earlier
+/// commit still stands.
 fn lost(
     batch: &[Waiting],
     results: &mut [Result<Appended, StoreError>],
     failure: &dyn Fn() -> StoreError,
 ) {
     let appends = || batch.iter().flat_map(Waiting::appends).zip(results.iter());
-    let written: HashSet<_> = appends()
-        .filter(|(_, result)| matches!(result, Ok(Appended::Written)))
-        .map(|(append, _)| (append.tenant, append.record.command))
+    let wrote = || {
+        appends()
+            .filter(|(_, result)| matches!(result, Ok(Appended::Written)))
+            .map(|(append, _)| append)
+    };
+    let written: HashSet<_> = wrote()
+        .map(|append| (append.tenant, append.record.command))
+        .collect();
+    let bound: HashSet<_> = wrote()
+        .filter_map(|append| Some((append.tenant, append.message()?)))
+        .collect();
+    let numbered: HashSet<_> = wrote()
+        .filter_map(|append| Some((append.tenant, append.number()?)))
         .collect();
     let failed: Vec<bool> = appends()
         .map(|(append, result)| match result {
             Ok(Appended::Written) => true,
             Ok(Appended::Duplicate(_)) => written.contains(&(append.tenant, append.record.command)),
+            Err(StoreError::MessageBound { message, .. }) => {
+                bound.contains(&(append.tenant, message))
+            }
+            Err(StoreError::NumberTaken { number, .. }) => {
+                numbered.contains(&(append.tenant, *number))
+            }
             Err(_) => false,
         })
         .collect();

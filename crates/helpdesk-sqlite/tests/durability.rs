@@ -1,7 +1,8 @@
 //! What the store answers between a commit and its sync: nothing a caller
 //! may act on as committed rests on a commit that is not yet on disk, and a
 //! transaction that fails as a whole takes the duplicates answered from it
-//! along.
+//! along, and the refusals for a mail's id or a number one of its appends
+//! took.
 #![allow(clippy::unwrap_used)]
 
 use std::sync::Arc;
@@ -34,6 +35,31 @@ fn unsynced<T: std::fmt::Debug>(result: Result<T, helpdesk_engine::StoreError>) 
     match result {
         Ok(found) => panic!("a read of a commit not on disk answered {found:?}"),
         Err(e) => e.to_string().contains("not known to be on disk"),
+    }
+}
+
+/// A connection to the database at `path` that made SQLite roll back the
+/// whole transaction writing a ticket with the subject `Refused` (with a
+/// trigger `refuse`), as it does on a full disk or an I/O error.
+fn refusing(path: &std::path::Path) -> rusqlite::Connection {
+    let host = rusqlite::Connection::open(path).unwrap();
+    host.execute_batch(
+        "CREATE TRIGGER refuse AFTER INSERT ON tickets WHEN NEW.subject = 'Refused' \
+         BEGIN SELECT RAISE(ROLLBACK, 'refused'); END;",
+    )
+    .unwrap();
+    host
+}
+
+/// That every one of `results` failed with the transaction the trigger
+/// `refuse` rolled back.
+fn assert_all_refused(results: &[Result<Appended, helpdesk_engine::StoreError>]) {
+    for result in results {
+        let err = result.as_ref().err().map(ToString::to_string);
+        assert!(
+            err.as_deref().is_some_and(|e| e.contains("refused")),
+            "{results:?}"
+        );
     }
 }
 
@@ -172,23 +198,12 @@ async fn a_duplicate_of_an_append_its_failed_transaction_wrote_fails_too() {
         let (first, refused) = (&appends[0], &appends[1]);
         // SQLite rolls the whole transaction back while it writes the
         // second ticket, as it does on a full disk or an I/O error.
-        let host = rusqlite::Connection::open(&path).unwrap();
-        host.execute_batch(
-            "CREATE TRIGGER refuse AFTER INSERT ON tickets WHEN NEW.subject = 'Refused' \
-             BEGIN SELECT RAISE(ROLLBACK, 'refused'); END;",
-        )
-        .unwrap();
+        let host = refusing(&path);
         let results = store
             .append_all(vec![first.clone(), first.clone(), refused.clone()])
             .await
             .unwrap();
-        for result in &results {
-            let err = result.as_ref().err().map(ToString::to_string);
-            assert!(
-                err.as_deref().is_some_and(|e| e.contains("refused")),
-                "{synchronous:?}: {results:?}"
-            );
-        }
+        assert_all_refused(&results);
         let command = first.command.command;
         assert_eq!(store.command(first.tenant, command).await.unwrap(), None);
 
@@ -208,4 +223,54 @@ async fn a_duplicate_of_an_append_its_failed_transaction_wrote_fails_too() {
         drop(store);
         assert_eq!(integrity(&path), "ok");
     }
+}
+
+#[tokio::test]
+async fn a_refusal_for_an_id_or_a_number_its_failed_transaction_took_fails_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let store = SqliteStore::open(&path).unwrap();
+    let appends = openings(&["Printer jams", "Laptop hot", "Screen dark", "Refused"]).await;
+    let mail = helpdesk_engine::store::MessageId::new("<copy@mail.example.com>").unwrap();
+    // Given a batch whose first append binds a mail and takes a number, a
+    // second binding the same mail to another ticket, a third opening
+    // another ticket with the first's number; and SQLite rolling the
+    // whole transaction back at the fourth, as on a full disk.
+    let mut first = appends[0].clone();
+    first.message = Some(mail.clone());
+    let mut same_mail = appends[1].clone();
+    same_mail.message = Some(mail.clone());
+    let mut same_number = appends[2].clone();
+    same_number.row.number = first.row.number;
+    let host = refusing(&path);
+
+    // When the batch is written.
+    let results = store
+        .append_all(vec![
+            first.clone(),
+            same_mail.clone(),
+            same_number.clone(),
+            appends[3].clone(),
+        ])
+        .await
+        .unwrap();
+
+    // Then the refusals for the mail and the number the rolled-back
+    // append had taken fail with it, and neither holds on a retry.
+    assert_all_refused(&results);
+    host.execute_batch("DROP TRIGGER refuse;").unwrap();
+    let results = store
+        .append_all(vec![same_mail.clone(), same_number.clone()])
+        .await
+        .unwrap();
+    assert!(
+        matches!(&results[..], [Ok(Appended::Written), Ok(Appended::Written)]),
+        "{results:?}"
+    );
+    assert_eq!(
+        store.ticket_of_message(first.tenant, &mail).await.unwrap(),
+        Some(same_mail.command.ticket)
+    );
+    drop(store);
+    assert_eq!(integrity(&path), "ok");
 }

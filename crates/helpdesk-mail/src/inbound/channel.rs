@@ -68,7 +68,11 @@ pub struct Arrival {
 /// them differs. Through channels on several hosts, copies decided apart
 /// (one a reply, the other a ticket of its own) meet at the store: the
 /// mail's binding and its command id let one be written, and the other
-/// is answered as that one was taken in.
+/// is answered as that one was taken in. One pair is not settled so: a
+/// late reply opening a ticket that follows an older one (its binding
+/// goes with the link, after the open) beside a reply on that older
+/// ticket by a sender the two hosts know as different people; the new
+/// ticket then stays open, unlinked, beside the reply.
 /// Keep a conversation's mails in their order, though: a reply taken in
 /// before the mail it answers finds nothing to thread onto and opens a
 /// ticket of its own.
@@ -445,7 +449,7 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         };
         let request = || step.sent(keyed(&actor, ticket.id(), command.clone(), step.identity));
         match self
-            .execute_binding(desk, request, key, step, "add the reply")
+            .execute_binding(desk, request, Some(key), step, "add the reply")
             .await?
         {
             Taken::Here(_) => Ok(commented(visibility, ticket.id(), comment)),
@@ -572,12 +576,10 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
             ))
             .vouched(vouched)
         };
-        const WHAT: &str = "open the ticket";
-        if follows.is_some() {
-            let executed = desk.execute(open()).await.map_err(|e| step.desk(WHAT, e))?;
-            return Ok(Taken::Here(executed));
-        }
-        self.execute_binding(desk, open, key, step, WHAT).await
+        // Following an older ticket, the mail is bound with the link.
+        let binding = follows.is_none().then_some(key);
+        self.execute_binding(desk, open, binding, step, "open the ticket")
+            .await
     }
 
     /// Links the mail's ticket `own` to the older ticket it `follows`,
@@ -605,7 +607,7 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                 let key_of_link = follows_key(step.identity);
                 let request = || keyed(&system, own, link.clone(), &key_of_link);
                 let linked = self
-                    .execute_binding(desk, request, key, step, "link the older ticket")
+                    .execute_binding(desk, request, Some(key), step, "link the older ticket")
                     .await?;
                 if let Taken::Elsewhere(outcome) = linked {
                     return Ok(outcome);
@@ -660,8 +662,9 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         Ok((older != own).then_some(older))
     }
 
-    /// Executes the request `make` builds, binding the mail `key` to its
-    /// ticket in the same append. A copy of this mail taken in on another
+    /// Executes the request `make` builds, binding the mail `key` (if
+    /// given) to its ticket in the same append. A copy of this mail taken
+    /// in on another
     /// ticket (offered to another host at once, say, and decided apart
     /// there), found by the id's binding or by the command id the mail
     /// gives its sender's command, answers this one as it was taken in.
@@ -672,11 +675,15 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
         &self,
         desk: &Desk<S, N, C>,
         make: impl Fn() -> Request,
-        key: &MessageId,
+        key: Option<&MessageId>,
         step: &Step<'_>,
         what: &'static str,
     ) -> Result<Taken, IngestError> {
-        let bound = match desk.execute(make().with_message(key.clone())).await {
+        let request = match key {
+            Some(key) => make().with_message(key.clone()),
+            None => make(),
+        };
+        let bound = match desk.execute(request).await {
             Ok(executed) => return Ok(Taken::Here(executed)),
             Err(DeskError::Store(StoreError::MessageBound { bound, .. })) => bound,
             // The mail's command id (its sender's, keyed by the mail) was
