@@ -664,13 +664,12 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
 
     /// Executes the request `make` builds, binding the mail `key` (if
     /// given) to its ticket in the same append. A copy of this mail taken
-    /// in on another
-    /// ticket (offered to another host at once, say, and decided apart
-    /// there), found by the id's binding or by the command id the mail
-    /// gives its sender's command, answers this one as it was taken in.
-    /// An id bound to a ticket that holds no copy is another mail's: this
-    /// one is then executed without the binding, as a mail whose id is
-    /// taken.
+    /// in on another ticket (offered to another host at once, say, and
+    /// decided apart there), found by the id's binding or by the command
+    /// id the mail gives its sender's command, answers this one as it was
+    /// taken in. An id bound to a ticket that holds no copy is another
+    /// mail's: this one is then executed without the binding, as a mail
+    /// whose id is taken.
     async fn execute_binding<S: Store, N: Notifier, C: Clock>(
         &self,
         desk: &Desk<S, N, C>,
