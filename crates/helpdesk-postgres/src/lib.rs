@@ -24,10 +24,11 @@
 //!
 //! Built on tokio-postgres and deadpool-postgres: statements are prepared
 //! once per connection and an append is two round trips (its checks, then
-//! its rows pipelined with `COMMIT`; one more between them for a mail's
-//! binding, [`Append::message`](helpdesk_engine::store::Append::message));
-//! the SQLite store measured sqlx's
-//! per-statement overhead as high, and tokio-postgres pipelines.
+//! its rows pipelined with `COMMIT`; between them, one more to bind a
+//! mail's new id, [`Append::message`](helpdesk_engine::store::Append::message),
+//! and two for an id bound before, whose binding is read back); the
+//! SQLite store measured sqlx's per-statement overhead as high, and
+//! tokio-postgres pipelines.
 //!
 //! ```no_run
 //! use helpdesk_core::{Actor, ActorId, Command, DeskConfig, NewTicket, TenantId};

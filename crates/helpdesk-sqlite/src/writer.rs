@@ -382,8 +382,10 @@ fn transaction(
 /// append it wrote and every duplicate of one of them: the record a
 /// duplicate was answered from was written in the same transaction, and is
 /// gone. So is every refusal for a mail's id or a ticket number that one
-/// of them had taken. A duplicate or a refusal because of an earlier
-/// commit still stands.
+/// of them carried, which it may have taken (an id it carried may have
+/// been bound before, to its own ticket: that refusal then comes again
+/// on a retry). A duplicate of an earlier commit still stands, and so
+/// does a refusal no written append shares an id or a number with.
 fn lost(
     batch: &[Waiting],
     results: &mut [Result<Appended, StoreError>],
