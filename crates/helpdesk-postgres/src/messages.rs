@@ -1,7 +1,6 @@
 //! The mail message ids bound to tickets (`messages`), per tenant.
 
 use helpdesk_core::{TenantId, TicketId};
-use helpdesk_engine::StoreError;
 use helpdesk_engine::store::MessageId;
 use uuid::Uuid;
 
@@ -36,24 +35,6 @@ pub(crate) async fn remember(
             format!("{message} is bound and cannot be read"),
         ))
     })
-}
-
-/// Binds an append's mail `message` to its `ticket` in the append's
-/// transaction, as [`remember`] does: `None` when it is bound to `ticket`
-/// now, or the refusal naming the other ticket it is bound to (the caller
-/// rolls back).
-pub(crate) async fn bind_for_append(
-    tx: &mut Tx,
-    tenant: TenantId,
-    message: &MessageId,
-    ticket: TicketId,
-) -> Result<Option<StoreError>, Fail> {
-    let bound = remember(tx, tenant, message, ticket).await?;
-    Ok((bound != ticket).then(|| StoreError::MessageBound {
-        message: message.clone(),
-        ticket,
-        bound,
-    }))
 }
 
 /// Binds `(tenant, message id, ticket)`, the first binding kept: a row

@@ -630,20 +630,23 @@ impl PostgresStore {
         Ok(Appended::Written)
     }
 
-    /// Binds `append`'s mail, if it carries one, to its ticket in `tx`;
-    /// an id bound to another ticket fails the append
-    /// ([`StoreError::MessageBound`]); the caller rolls it back.
+    /// Binds `append`'s mail, if it carries one, to its ticket in `tx`, as
+    /// `remember_message` binds it; an id bound to another ticket fails
+    /// the append ([`StoreError::MessageBound`]); the caller rolls it back.
     async fn bind(tx: &mut Tx, append: &Append) -> Result<(), Fail> {
         let Some(message) = &append.message else {
             return Ok(());
         };
-        let refused =
-            crate::messages::bind_for_append(tx, append.tenant, message, append.command.ticket)
-                .await?;
-        match refused {
-            None => Ok(()),
-            Some(refused) => Err(Fail::Store(refused)),
+        let ticket = append.command.ticket;
+        let bound = crate::messages::remember(tx, append.tenant, message, ticket).await?;
+        if bound == ticket {
+            return Ok(());
         }
+        Err(Fail::Store(StoreError::MessageBound {
+            message: message.clone(),
+            ticket,
+            bound,
+        }))
     }
 
     /// The answer to an append that wrote nothing: the first record of its

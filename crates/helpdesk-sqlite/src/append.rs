@@ -4,15 +4,15 @@
 
 use std::path::Path;
 
-use helpdesk_core::{TenantId, Ticket, TicketId, TicketNumber};
+use helpdesk_core::{TenantId, Ticket, TicketNumber};
 use helpdesk_engine::store::{Append, Appended, CommandRecord, MessageId};
 use helpdesk_engine::{DeliveryId, StoreError};
 use rusqlite::{OptionalExtension, params};
 
 use crate::codec::{self, key, nanos};
 use crate::error::failed;
-use crate::read;
 use crate::statements::{Sql, Statements};
+use crate::{messages, read};
 
 /// An id as stored (see [`codec::key`]).
 type Key = [u8; 16];
@@ -166,6 +166,21 @@ impl Encoded {
     }
 }
 
+/// The answer to `append`, refused with `refusal` before it wrote a row:
+/// the duplicate of its command when a retry finds the command recorded
+/// (a written append moved on what refuses it), `refusal` otherwise.
+fn refused(
+    conn: &rusqlite::Connection,
+    path: &Path,
+    append: &Encoded,
+    refusal: StoreError,
+) -> Result<Appended, StoreError> {
+    match read::command(conn, path, append.tenant, append.record.command)? {
+        Some(first) => Ok(Appended::Duplicate(first)),
+        None => Err(refusal),
+    }
+}
+
 /// Writes `append` with the writer's `statements`, whose connection is
 /// inside a transaction; on an error the caller rolls back whatever was
 /// written. The append's new searchable parts are added to `text`, with
@@ -209,14 +224,12 @@ pub(crate) fn write<'a>(
     let actual = stored.as_ref().map_or(0, |s| s.version.max(0) as u64);
     if actual != record.from_version {
         // A retry of a command that moved the ticket on finds it moved on.
-        return match read::command(conn, path, append.tenant, record.command)? {
-            Some(first) => Ok(Appended::Duplicate(first)),
-            None => Err(StoreError::Conflict {
-                ticket: record.ticket,
-                expected: record.from_version,
-                actual,
-            }),
+        let conflict = StoreError::Conflict {
+            ticket: record.ticket,
+            expected: record.from_version,
+            actual,
         };
+        return refused(conn, path, append, conflict);
     }
 
     // A new ticket's number is free in the tenant, or the append is
@@ -229,40 +242,26 @@ pub(crate) fn write<'a>(
             .exists(params![tenant, sql])
             .map_err(failed(path, "look up ticket number"))?;
         if taken {
-            return match read::command(conn, path, append.tenant, record.command)? {
-                Some(first) => Ok(Appended::Duplicate(first)),
-                None => Err(StoreError::NumberTaken {
-                    ticket: record.ticket,
-                    number,
-                }),
+            let taken = StoreError::NumberTaken {
+                ticket: record.ticket,
+                number,
             };
+            return refused(conn, path, append, taken);
         }
     }
 
     // A mail's id bound to another ticket refuses the append, as a taken
     // number does; bound to this one, it stays as it is.
-    if let Some(message) = &append.message {
-        let lookup = statements
-            .get(Sql::MessageLookup)
-            .map_err(failed(path, "prepare the message lookup"))?;
-        let mut rows = lookup
-            .query(params![tenant, message.as_str()])
-            .map_err(failed(path, "look up a message id"))?;
-        let bound: Option<TicketId> =
-            match rows.next().map_err(failed(path, "look up a message id"))? {
-                Some(row) => Some(codec::id(row, 0, "a message's ticket")?),
-                None => None,
-            };
-        if let Some(bound) = bound.filter(|bound| *bound != record.ticket) {
-            return match read::command(conn, path, append.tenant, record.command)? {
-                Some(first) => Ok(Appended::Duplicate(first)),
-                None => Err(StoreError::MessageBound {
-                    message: message.clone(),
-                    ticket: record.ticket,
-                    bound,
-                }),
-            };
-        }
+    if let Some(message) = &append.message
+        && let Some(bound) = messages::ticket_of(conn, path, append.tenant, message)?
+        && bound != record.ticket
+    {
+        let taken = StoreError::MessageBound {
+            message: message.clone(),
+            ticket: record.ticket,
+            bound,
+        };
+        return refused(conn, path, append, taken);
     }
 
     let recorded = statements

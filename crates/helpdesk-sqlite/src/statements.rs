@@ -25,12 +25,11 @@ pub(crate) enum Sql {
     EventInsert,
     OutboxInsert,
     TextInsert,
-    MessageLookup,
     MessageInsert,
 }
 
 impl Sql {
-    const ALL: [Sql; 15] = [
+    const ALL: [Sql; 14] = [
         Sql::Begin,
         Sql::Commit,
         Sql::TicketLookup,
@@ -44,7 +43,6 @@ impl Sql {
         Sql::EventInsert,
         Sql::OutboxInsert,
         Sql::TextInsert,
-        Sql::MessageLookup,
         Sql::MessageInsert,
     ];
     const COUNT: usize = Sql::ALL.len();
@@ -98,9 +96,6 @@ impl Sql {
             Sql::TextInsert => {
                 "INSERT INTO ticket_parts (ticket, internal, body) \
                  SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1)"
-            }
-            Sql::MessageLookup => {
-                "SELECT ticket FROM messages WHERE tenant = ?1 AND message_id = ?2"
             }
             Sql::MessageInsert => {
                 "INSERT INTO messages (tenant, message_id, ticket) VALUES (?1, ?2, ?3) \

@@ -247,16 +247,11 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                 // whatever is decided about it now, and wherever its ticket
                 // was merged since.
                 let comment = keys::comment_of(tenant, &identity);
-                let taken_in = |ticket: &Ticket| {
-                    let id = ticket.id();
-                    let found = ticket.conversation().find(|c| c.id == comment)?;
-                    Some(commented(found.visibility, id, comment))
-                };
-                if let Some(answer) = taken_in(&ticket) {
+                if let Some(answer) = comment_on(&ticket, comment) {
                     return Ok(answer);
                 }
                 let ticket = self.follow_merges(desk, ticket, &step).await?;
-                if let Some(answer) = taken_in(&ticket) {
+                if let Some(answer) = comment_on(&ticket, comment) {
                     return Ok(answer);
                 }
                 let vouched = vouches(arrival.release, named, &step);
@@ -741,11 +736,7 @@ impl<A: AttachmentStore, P: Senders> MailChannel<A, P> {
                 follows,
             }));
         }
-        let comment = keys::comment_of(tenant, step.identity);
-        Ok(ticket
-            .conversation()
-            .find(|c| c.id == comment)
-            .map(|c| commented(c.visibility, bound, comment)))
+        Ok(comment_on(&ticket, keys::comment_of(tenant, step.identity)))
     }
 
     /// Notes a delivery failure on the ticket whose mail bounced.
@@ -925,6 +916,13 @@ enum Taken {
     Here(helpdesk_engine::Executed),
     /// A copy of the mail was taken in already: its answer.
     Elsewhere(Outcome),
+}
+
+/// What a mail taken in as `comment` on `ticket` became, if `ticket`
+/// holds it.
+fn comment_on(ticket: &Ticket, comment: CommentId) -> Option<Outcome> {
+    let found = ticket.conversation().find(|c| c.id == comment)?;
+    Some(commented(found.visibility, ticket.id(), comment))
 }
 
 /// What a mail taken in as a comment of `visibility` on `ticket` became:
